@@ -1,0 +1,284 @@
+"""Artifacts: the only way analysis results leave a notebook.
+
+Every figure, table and prose value the report shows is written here, with
+small numbers suppressed on the way out (so no later chapter can forget to),
+and registered in ``manifest.json`` (figures and tables) and ``values.json``
+(numbers the prose quotes). The assembler turns values into Quarto's
+``_variables.yml`` and includes the generated partials.
+
+Layout of ``artifacts_dir``::
+
+    figures/<id>.svg, <id>.png      the chart
+    data/<id>.csv                   the figure's or table's data, suppressed
+    partials/<id>.qmd               markdown a chapter includes
+    manifest.json, values.json
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from vawg import suppression as sup
+
+ValueKind = Literal["count", "rate", "percent", "change", "number", "rank", "pvalue", "text"]
+ARTIFACT_ID = re.compile(r"^(fig|tbl)-[a-z0-9]+(-[a-z0-9]+)*$")
+VALUE_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a published table or figure data file is shown.
+
+    ``basis`` names the field holding the count a derived value is built on;
+    when that count is small the derived value is shown as ``[c]``.
+    """
+
+    header: str
+    field: str
+    kind: ValueKind = "number"
+    decimals: int = 0
+    basis: str | None = None
+    signed: bool = False
+
+
+@dataclass
+class Figure:
+    """A chart with everything a reader needs to use it without seeing it."""
+
+    id: str
+    plot: Any  # a plotnine ggplot
+    caption: str
+    alt: str
+    source: str
+    data: pd.DataFrame
+    columns: Sequence[Column]
+    width: float = 8.0
+    height: float = 4.8
+    description: str = ""
+
+
+@dataclass
+class Table:
+    """A table of the report, shown the same way in HTML, PDF and Word."""
+
+    id: str
+    caption: str
+    data: pd.DataFrame
+    columns: Sequence[Column]
+    source: str
+    notes: Sequence[str] = field(default_factory=tuple)
+    emphasis: str | None = None  # boolean field: rows shown in bold
+
+
+def format_value(value: Any, kind: ValueKind, *, decimals: int = 0, threshold: int,
+                 basis: float | None = None, signed: bool = False) -> str:
+    """Format one number for publication, suppressing it if it is or rests on a small count."""
+    if kind == "text":
+        return str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "count":
+        return sup.suppressed_count_text(threshold) if sup.is_small(value, threshold) else sup.format_count(value)
+    if basis is not None and sup.is_small(basis, threshold):
+        return sup.CONFIDENTIAL
+    if kind in ("percent", "change"):
+        return sup.format_percent(value, decimals, signed=signed or kind == "change")
+    if kind == "rank":
+        return ordinal(int(value))
+    if kind == "pvalue":
+        floor = 10 ** -max(decimals, 3)
+        return f"<{floor:.{max(decimals, 3)}f}" if value < floor else f"{value:.{max(decimals, 3)}f}"
+    text = sup.format_number(value, decimals)
+    return f"+{text}" if signed and value > 0 else text
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def format_frame(data: pd.DataFrame, columns: Sequence[Column], threshold: int) -> pd.DataFrame:
+    """The published (string) form of ``data``: one column per :class:`Column`."""
+    shown = {}
+    for column in columns:
+        bases = data[column.basis] if column.basis else [None] * len(data)
+        shown[column.header] = [
+            format_value(value, column.kind, decimals=column.decimals, threshold=threshold,
+                         basis=basis, signed=column.signed)
+            for value, basis in zip(data[column.field], bases)
+        ]
+    return pd.DataFrame(shown, index=data.index)
+
+
+def markdown_escape(text: str) -> str:
+    """Escape characters pandoc markdown would read as markup inside a table cell."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)
+
+
+def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | None = None,
+               bold: Sequence[bool] | None = None, numeric: Sequence[bool] | None = None) -> str:
+    """A pandoc pipe table (read by Quarto and pandoc alike) with an optional caption and id."""
+    headers = [markdown_escape(str(h)) for h in frame.columns]
+    numeric = numeric or [False] + [True] * (len(headers) - 1)
+    align = ["---:" if is_number else ":---" for is_number in numeric]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
+    for position, row in enumerate(frame.itertuples(index=False)):
+        cells = [markdown_escape(str(cell)) for cell in row]
+        if bold is not None and bold[position]:
+            cells = [f"**{cell}**" for cell in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    if caption:
+        attribute = f" {{#{label}}}" if label else ""
+        lines += ["", f": {caption}{attribute}"]
+    return "\n".join(lines)
+
+
+def attribute_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+class ArtifactWriter:
+    """Writes an edition's artifacts; used by every notebook.
+
+    Parameters
+    ----------
+    artifacts_dir
+        The edition's artifacts folder (shared by all notebooks of a build).
+    threshold
+        Counts from 1 to ``threshold - 1`` are suppressed.
+    """
+
+    def __init__(self, artifacts_dir: Path | str, threshold: int) -> None:
+        self.root = Path(artifacts_dir)
+        self.threshold = threshold
+        for sub in ("figures", "data", "partials"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    # -- values ---------------------------------------------------------------
+    def value(self, key: str, value: Any, kind: ValueKind = "number", *, decimals: int = 0,
+              basis: float | None = None, signed: bool = False) -> str:
+        """Record one value the prose quotes; returns its published text."""
+        if not VALUE_KEY.match(key):
+            raise ValueError(f"value key {key!r} must be dotted lower-case words, e.g. 'offences.rate'")
+        text = format_value(value, kind, decimals=decimals, threshold=self.threshold, basis=basis,
+                            signed=signed)
+        hidden = text in (sup.CONFIDENTIAL, sup.suppressed_count_text(self.threshold))
+        number = None if hidden or kind == "text" else _plain(value)
+        self._update_json("values.json", key, {"text": text, "value": number, "kind": kind})
+        return text
+
+    def values(self, entries: Mapping[str, tuple]) -> None:
+        """Record many values: ``{key: (value, kind, decimals[, basis])}``."""
+        for key, spec in entries.items():
+            value, kind, decimals, *rest = spec
+            self.value(key, value, kind, decimals=decimals, basis=rest[0] if rest else None)
+
+    # -- figures and tables ---------------------------------------------------
+    def figure(self, figure: Figure) -> Path:
+        """Save the chart (SVG and PNG), its data (CSV) and the partial a chapter includes."""
+        self._check_id(figure.id, "fig")
+        svg = self.root / "figures" / f"{figure.id}.svg"
+        png = self.root / "figures" / f"{figure.id}.png"
+        figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False)
+        figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False)
+        shown = format_frame(figure.data, figure.columns, self.threshold)
+        shown.to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
+        partial = "\n".join([
+            f'![{figure.caption}](../artifacts/figures/{figure.id})'
+            f'{{#{figure.id} fig-alt="{attribute_escape(figure.alt)}"}}',
+            "",
+            f"*Source: {figure.source}*" if figure.source else "",
+            "",
+            *(["", figure.description, ""] if figure.description else []),
+            '::: {.content-visible when-format="html"}',
+            '<details class="figure-data">',
+            f"<summary>Show the data for this chart</summary>",
+            "",
+            pipe_table(shown, caption=f"Data for the chart: {figure.caption}"),
+            "",
+            f"[Download the data (CSV)](../artifacts/data/{figure.id}.csv)",
+            "",
+            "</details>",
+            ":::",
+            "",
+        ])
+        (self.root / "partials" / f"{figure.id}.qmd").write_text(partial, encoding="utf-8")
+        self._register("figures", {
+            "id": figure.id, "caption": figure.caption, "alt": figure.alt, "source": figure.source,
+            "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
+            "csv": f"artifacts/data/{figure.id}.csv",
+        })
+        return svg
+
+    def table(self, table: Table) -> Path:
+        """Save the table's partial (a captioned pipe table) and its CSV."""
+        self._check_id(table.id, "tbl")
+        shown = format_frame(table.data, table.columns, self.threshold)
+        shown.to_csv(self.root / "data" / f"{table.id}.csv", index=False)
+        bold = table.data[table.emphasis].tolist() if table.emphasis else None
+        numeric = [column.kind != "text" for column in table.columns]
+        notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in table.notes]
+        partial = "\n".join([
+            pipe_table(shown, caption=table.caption, label=table.id, bold=bold, numeric=numeric),
+            "",
+            *[line for note in notes for line in (note, "")],
+            '::: {.content-visible when-format="html"}',
+            f"[Download this table (CSV)](../artifacts/data/{table.id}.csv)",
+            ":::",
+            "",
+        ])
+        (self.root / "partials" / f"{table.id}.qmd").write_text(partial, encoding="utf-8")
+        self._register("tables", {"id": table.id, "caption": table.caption, "source": table.source,
+                                  "csv": f"artifacts/data/{table.id}.csv"})
+        return self.root / "partials" / f"{table.id}.qmd"
+
+    # -- bookkeeping ----------------------------------------------------------
+    def _check_id(self, artifact_id: str, prefix: str) -> None:
+        if not ARTIFACT_ID.match(artifact_id) or not artifact_id.startswith(prefix + "-"):
+            raise ValueError(f"artifact id {artifact_id!r} must look like '{prefix}-words-with-dashes'")
+
+    def _register(self, kind: str, entry: dict) -> None:
+        path = self.root / "manifest.json"
+        manifest = json.loads(path.read_text()) if path.exists() else {"figures": [], "tables": []}
+        manifest[kind] = [item for item in manifest[kind] if item["id"] != entry["id"]] + [entry]
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def _update_json(self, name: str, key: str, entry: dict) -> None:
+        path = self.root / name
+        content = json.loads(path.read_text()) if path.exists() else {}
+        content[key] = entry
+        path.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a numpy/pandas scalar."""
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def read_values(artifacts_dir: Path) -> dict[str, dict]:
+    path = Path(artifacts_dir) / "values.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def nest_values(values: Mapping[str, Mapping]) -> dict:
+    """Dotted keys → the nested mapping Quarto's ``_variables.yml`` expects (text only)."""
+    nested: dict = {}
+    for key, entry in sorted(values.items()):
+        node = nested
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"value key {key!r} clashes with a shorter key")
+        node[leaf] = entry["text"]
+    return nested

@@ -1,0 +1,110 @@
+"""The ``vawg`` command: ``vawg synth`` makes the synthetic extracts, ``vawg build`` makes the report.
+
+Expected failures (a bad parameter, missing or malformed data, a failing
+notebook) print one reason and exit 1; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from vawg.errors import VawgError
+from vawg.paths import project_root
+
+app = typer.Typer(
+    help="Rebuild the Violence Against Women and Girls needs assessment from data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+REFERENCE_ENV = "VAWG_REFERENCE_DIR"
+
+
+def _reference_dir(value: Optional[Path]) -> Optional[Path]:
+    if value is not None:
+        return value
+    configured = os.environ.get(REFERENCE_ENV)
+    return Path(configured) if configured else None
+
+
+@app.command()
+def build(
+    period_end: Annotated[str, typer.Option(help="Last day of the edition's period (YYYY-MM-DD, a month end).")] = "2024-12-31",
+    borough: Annotated[str, typer.Option(help="The London borough the report is about (one of the 32 Metropolitan Police boroughs).")] = "Camden",
+    comparator: Annotated[str, typer.Option(help="The area the borough is compared with.")] = "London",
+    formats: Annotated[str, typer.Option(help="Outputs to produce, comma-separated: html, pdf, docx.")] = "html,pdf,docx",
+    data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts, one sub-folder per source. [default: data/raw]")] = None,
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA geography, population and Census files (or set {REFERENCE_ENV}). Optional.")] = None,
+    suppression_threshold: Annotated[int, typer.Option(help="Counts from 1 up to this number minus one are suppressed in every output.")] = 7,
+    build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
+) -> None:
+    """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word."""
+    from vawg.build import build as build_edition
+    from vawg.parameters import parse_parameters
+
+    params = parse_parameters(
+        period_end=period_end, borough=borough, comparator=comparator, formats=formats,
+        data_dir=(data_dir or project_root() / "data" / "raw").resolve(),
+        reference_dir=_reference_dir(reference_dir), suppression_threshold=suppression_threshold,
+    )
+    started = time.monotonic()
+    with console.status("Starting") as status:
+        def progress(step: str) -> None:
+            console.log(step)
+            status.update(step)
+
+        result = build_edition(params, build_dir=build_dir, progress=progress)
+    console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
+    for fmt, path in result.outputs.items():
+        console.print(f"  {fmt:5} {path}")
+
+
+@app.command()
+def synth(
+    out: Annotated[Optional[Path], typer.Option(help="Folder to write the synthetic extracts to. [default: data/raw]")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives identical files.")] = 2025,
+    scale: Annotated[float, typer.Option(help="Multiplies every count (1.0 = realistic London scale).")] = 1.0,
+    period_end: Annotated[str, typer.Option(help="Last day of the synthetic extract (YYYY-MM-DD).")] = "2024-12-31",
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Use the real 2022 wards from this folder (or set {REFERENCE_ENV}).")] = None,
+) -> None:
+    """Write seeded, deterministic synthetic extracts calibrated to the reference edition."""
+    import datetime as dt
+
+    from vawg.errors import ParameterError
+    from vawg.synth import generate
+
+    try:
+        end = dt.date.fromisoformat(period_end)
+    except ValueError:
+        raise ParameterError(f"period_end: {period_end!r} is not a date written as YYYY-MM-DD") from None
+    if scale <= 0:
+        raise ParameterError("scale: must be greater than 0")
+    target = (out or project_root() / "data" / "raw").resolve()
+    with console.status("Generating synthetic extracts"):
+        started = time.monotonic()
+        written = generate(target, seed=seed, scale=scale, period_end=end,
+                           reference_dir=_reference_dir(reference_dir))
+    console.print(f"[bold green]Synthetic extracts written[/] in {time.monotonic() - started:.0f} s:")
+    for name, path in written.items():
+        console.print(f"  {name:18} {path}")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except VawgError as error:
+        console.print(f"[bold red]vawg: error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Analysis of the police recorded-crime extract (Chapter 3)."""

@@ -1,0 +1,447 @@
+"""Chapter 3, "Recorded VAWG offences": Figures 3–5, Table 2 and the section's prose values.
+
+Artifact ids and the functions that make them:
+
+- ``fig-vawg-share-of-crime``   :func:`figure_vawg_share_of_crime`   (seed Figure 3)
+- ``fig-vawg-rate-trend``       :func:`figure_vawg_rate_trend`       (seed Figure 4)
+- ``fig-abuse-type-rates``      :func:`figure_abuse_type_rates`      (seed Figure 5)
+- ``tbl-abuse-type-rates``      :func:`table_abuse_type_rates`       (seed Table 2)
+- values ``offences.*``         :func:`prose_values`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from vawg import charts, reference
+from vawg.artifacts import Column, Figure, Table, ordinal
+from vawg.police.offences import counts_by, load_offences, measured_abuse_types
+from vawg.population import denominators, load_population
+from vawg.stats import (
+    TestResult,
+    percent_difference,
+    rank_highest_first,
+    rate_ratio_change_test,
+    two_proportion_ztest,
+)
+
+SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
+TREND_YEARS = 5
+
+
+@dataclass
+class RecordedOffences:
+    """Everything the section reports, computed once from the staged data."""
+
+    borough: str
+    borough_code: str
+    year: int
+    years: list[int]
+    annual: pd.DataFrame          # (borough_code, year) → all_crime and abuse-type counts
+    monthly: pd.DataFrame         # (borough_code, month) → counts
+    female: pd.DataFrame          # borough_code × year → female residents
+    threshold: int
+
+    @classmethod
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "RecordedOffences":
+        boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
+        offences = load_offences(staged_dir)
+        end = pd.Timestamp(period_end)
+        year = end.year if end.month == 12 else end.year - 1
+        offences = offences[offences["recorded_date"].dt.year <= year]
+        annual = counts_by(offences, "year")
+        first = max(int(annual.index.get_level_values("year").min()), year - TREND_YEARS + 1)
+        years = list(range(first, year + 1))
+        population = load_population(staged_dir)
+        police_codes = annual.index.get_level_values("borough_code").unique()
+        female = denominators(population, years, sex="F").loc[police_codes]
+        monthly = counts_by(offences[offences["recorded_date"].dt.year == year], "month")
+        return cls(borough=borough, borough_code=boroughs[borough], year=year, years=years,
+                   annual=annual, monthly=monthly, female=female, threshold=threshold)
+
+    # -- building blocks -------------------------------------------------------
+    def count(self, measure: str, year: int, *, area: str = "borough") -> int:
+        frame = self.annual.xs(year, level="year")[measure]
+        return int(self._pick(frame, area))
+
+    def population(self, year: int, *, area: str = "borough") -> int:
+        return int(self._pick(self.female[year], area))
+
+    def _pick(self, by_borough: pd.Series, area: str) -> float:
+        if area == "borough":
+            return by_borough.get(self.borough_code, 0)
+        if area == "london":
+            return by_borough.sum()
+        if area == "rest":
+            return by_borough.drop(self.borough_code, errors="ignore").sum()
+        raise ValueError(area)
+
+    def rate(self, measure: str, year: int, *, area: str = "borough") -> float:
+        return self.count(measure, year, area=area) / self.population(year, area=area) * 1000
+
+    def borough_rates(self, measure: str, year: int) -> pd.Series:
+        counts = self.annual.xs(year, level="year")[measure]
+        return counts / self.female[year].reindex(counts.index) * 1000
+
+    def rank(self, year: int) -> tuple[int, int]:
+        rates = self.borough_rates("all_vawg", year)
+        return int(rank_highest_first(rates)[self.borough_code]), int(rates.size)
+
+    # -- seed Figure 3 -------------------------------------------------------------
+    def share_of_crime(self) -> pd.DataFrame:
+        rows = []
+        for year in self.years:
+            for area, name in (("borough", self.borough), ("rest", "Rest of London")):
+                vawg, crime = self.count("all_vawg", year, area=area), self.count("all_crime", year, area=area)
+                rows.append({"year": year, "area": name, "vawg": vawg, "all_crime": crime,
+                             "share": vawg / crime * 100})
+        return pd.DataFrame(rows)
+
+    # -- seed Figure 4 -------------------------------------------------------------
+    def rate_trend(self) -> pd.DataFrame:
+        rows = []
+        for year in self.years:
+            rank, size = self.rank(year)
+            for area, name in (("borough", self.borough), ("london", "London")):
+                rows.append({"year": year, "area": name, "vawg": self.count("all_vawg", year, area=area),
+                             "female_population": self.population(year, area=area),
+                             "rate": self.rate("all_vawg", year, area=area),
+                             "borough_rank": rank, "boroughs": size})
+        return pd.DataFrame(rows)
+
+    # -- seed Figure 5 and Table 2 -------------------------------------------------
+    def abuse_type_comparison(self) -> pd.DataFrame:
+        """Rates by abuse type, borough against the rest of London, with a pooled z-test."""
+        year, rows = self.year, []
+        n_borough, n_rest = self.population(year), self.population(year, area="rest")
+        for abuse in measured_abuse_types().itertuples():
+            borough_count = self.count(abuse.abuse_type, year)
+            rest_count = self.count(abuse.abuse_type, year, area="rest")
+            test = two_proportion_ztest(borough_count, n_borough, rest_count, n_rest)
+            borough_rate = borough_count / n_borough * 1000
+            rest_rate = rest_count / n_rest * 1000
+            rows.append({
+                "abuse_type": abuse.abuse_type, "label": abuse.label,
+                "borough_count": borough_count, "rest_count": rest_count,
+                "borough_rate": borough_rate, "rest_rate": rest_rate,
+                "london_rate": self.rate(abuse.abuse_type, year, area="london"),
+                "percent_difference": percent_difference(borough_rate, rest_rate),
+                "z": test.statistic, "p": test.p_value, "significant": test.significant,
+            })
+        return pd.DataFrame(rows)
+
+    # -- changes over time ---------------------------------------------------------
+    def comparable_end_year(self) -> int:
+        """The last year comparable with earlier ones: before any recording change in the window."""
+        changes = reference.events().query("kind == 'recording_change'")
+        breaks = [d.year for d in changes["start"] if self.years[0] < d.year <= self.year]
+        return min(breaks) - 1 if breaks else self.year
+
+    def change_since_base(self) -> pd.DataFrame:
+        base, rows = self.years[0], []
+        for year in [y for y in self.years if y > base]:
+            before, after = self.count("all_vawg", base), self.count("all_vawg", year)
+            test = two_proportion_ztest(after, self.population(year), before, self.population(base))
+            rows.append({"base_year": base, "year": year,
+                         "change": percent_difference(self.rate("all_vawg", year), self.rate("all_vawg", base)),
+                         "p": test.p_value, "significant": test.significant})
+        return pd.DataFrame(rows)
+
+    def recording_change(self) -> str:
+        """The month of the latest recording change within the trend window, e.g. "March 2024"."""
+        changes = reference.events().query("kind == 'recording_change'")
+        inside = [d for d in changes["start"] if self.years[0] < d.year <= self.year]
+        return f"{max(inside):%B %Y}" if inside else ""
+
+    def within_year_change(self, area: str) -> float:
+        months = self.monthly.xs(self.borough_code, level="borough_code") if area == "borough" else \
+            self.monthly.groupby(level="month").sum()
+        first, last = months["all_vawg"].iloc[0], months["all_vawg"].iloc[-1]
+        return percent_difference(last, first)
+
+
+# -- artifacts -----------------------------------------------------------------------
+
+def figure_vawg_share_of_crime(analysis: RecordedOffences) -> Figure:
+    data = analysis.share_of_crime()
+    data["label"] = data["share"].map(lambda v: f"{v:.1f}%")
+    borough = data[data["area"] == analysis.borough].set_index("year")["share"]
+    rest = data[data["area"] == "Rest of London"].set_index("year")["share"]
+    first, last = borough.index.min(), borough.index.max()
+    trend = "fell" if borough[last] < borough[first] else "rose"
+    lower = "lower" if borough[last] < rest[last] else "higher"
+    title = f"VAWG is a {lower} share of recorded crime in {analysis.borough} than in the rest of London"
+    plot = charts.line_chart(
+        data, x="year", y="share", series="area", label="label", title=title,
+        subtitle=f"VAWG offences as a percentage of all recorded crime, {first} to {last}",
+        y_title="% of recorded crime", series_order=[analysis.borough, "Rest of London"])
+    alt = (f"Line chart of the percentage of recorded crime that was violence against women and girls, "
+           f"{analysis.borough} against the rest of London, {first} to {last}. In {analysis.borough} the share "
+           f"{trend} from {borough[first]:.1f}% to {borough[last]:.1f}%; in the rest of London it went from "
+           f"{rest[first]:.1f}% to {rest[last]:.1f}%.")
+    return Figure(
+        id="fig-vawg-share-of-crime",
+        plot=plot,
+        caption=f"Share of all recorded crime that was VAWG, {analysis.borough} and the rest of London",
+        alt=alt, source=SOURCE, data=data,
+        columns=[Column("Year", "year", "text"), Column("Area", "area", "text"),
+                 Column("VAWG offences", "vawg", "count"), Column("All recorded offences", "all_crime", "count"),
+                 Column("VAWG share of crime (%)", "share", "number", 1, basis="vawg")],
+    )
+
+
+def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
+    data = analysis.rate_trend()
+    data["label"] = data["rate"].map(lambda v: f"{v:.1f}")
+    borough = data[data["area"] == analysis.borough].set_index("year")["rate"]
+    london = data[data["area"] == "London"].set_index("year")["rate"]
+    first, last = borough.index.min(), borough.index.max()
+    rank, size = analysis.rank(last)
+    relation = "above" if borough[last] > london[last] else "below"
+    plot = charts.line_chart(
+        data, x="year", y="rate", series="area", label="label",
+        title=f"{analysis.borough}'s VAWG rate stays {relation} London's",
+        subtitle=f"VAWG offences per 1,000 female residents, {first} to {last}",
+        y_title="Offences per 1,000 female residents", series_order=[analysis.borough, "London"])
+    peak = int(borough.idxmax())
+    alt = (f"Line chart of VAWG offences per 1,000 female residents, {analysis.borough} against London, "
+           f"{first} to {last}. {analysis.borough}'s rate peaked at {borough[peak]:.1f} in {peak} and was "
+           f"{borough[last]:.1f} in {last}, {relation} London's {london[last]:.1f}; {analysis.borough} ranked "
+           f"{ordinal(rank)} of {size} boroughs in {last}.")
+    return Figure(
+        id="fig-vawg-rate-trend", plot=plot,
+        caption=f"VAWG offences per 1,000 female residents, {analysis.borough} and London",
+        alt=alt, source=SOURCE, data=data,
+        columns=[Column("Year", "year", "text"), Column("Area", "area", "text"),
+                 Column("VAWG offences", "vawg", "count"),
+                 Column("Female residents", "female_population", "count"),
+                 Column("Rate per 1,000 female residents", "rate", "number", 2, basis="vawg"),
+                 Column(f"{analysis.borough} rank of boroughs", "borough_rank", "rank")],
+    )
+
+
+def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
+    table = analysis.abuse_type_comparison()
+    subtypes = table[table["abuse_type"] != "all_vawg"]
+    long = pd.concat([
+        subtypes.assign(area=analysis.borough, rate=subtypes["borough_rate"], count=subtypes["borough_count"]),
+        subtypes.assign(area="Rest of London", rate=subtypes["rest_rate"], count=subtypes["rest_count"]),
+    ])[["label", "area", "rate", "count"]].reset_index(drop=True)
+    long["label_text"] = [
+        "[c]" if 0 < count < analysis.threshold else f"{rate:.2f}"
+        for rate, count in zip(long["rate"], long["count"])
+    ]
+    higher = subtypes[subtypes["significant"] & (subtypes["percent_difference"] > 0)]
+    lower = subtypes[subtypes["significant"] & (subtypes["percent_difference"] < 0)]
+    biggest = higher.sort_values("percent_difference").iloc[-1] if not higher.empty else None
+    title = (f"{biggest['label']} stands out as higher in {analysis.borough}" if biggest is not None
+             else f"No abuse type is significantly higher in {analysis.borough}")
+    plot = charts.grouped_bar_chart(
+        long, category="label", value="rate", series="area", label="label_text", title=title,
+        subtitle=f"Offences per 1,000 female residents by abuse type, {analysis.year}",
+        value_title="Offences per 1,000 female residents", category_order=subtypes["label"].tolist(),
+        series_order=[analysis.borough, "Rest of London"])
+
+    def names(rows: pd.DataFrame) -> str:
+        labels = [label.lower() for label in rows["label"]]
+        return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+    alt = (f"Grouped bar chart of offences per 1,000 female residents by abuse type in {analysis.year}, "
+           f"{analysis.borough} against the rest of London. "
+           + (f"Significantly higher in {analysis.borough}: {names(higher)}. " if not higher.empty else "")
+           + (f"Significantly lower: {names(lower)}. " if not lower.empty else "")
+           + "Other types show no significant difference.")
+    return Figure(
+        id="fig-abuse-type-rates", plot=plot, height=6.0,
+        caption=f"VAWG offences per 1,000 female residents by abuse type, {analysis.borough} and the rest of London, {analysis.year}",
+        alt=alt, source=SOURCE, data=long,
+        columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
+                 Column("Offences", "count", "count"),
+                 Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count")],
+    )
+
+
+def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
+    table = analysis.abuse_type_comparison()
+    return Table(
+        id="tbl-abuse-type-rates",
+        caption=(f"VAWG offence rates by abuse type, {analysis.borough} against the rest of London, "
+                 f"{analysis.year}. Statistically significant rows are in bold."),
+        data=table,
+        columns=[
+            Column("Abuse type", "label", "text"),
+            Column(f"{analysis.borough} rate per 1,000", "borough_rate", "number", 2, basis="borough_count"),
+            Column("Rest of London rate", "rest_rate", "number", 2, basis="rest_count"),
+            Column("All London rate", "london_rate", "number", 2, basis="rest_count"),
+            Column(f"% difference ({analysis.borough} to rest of London)", "percent_difference", "change", 1,
+                   basis="borough_count"),
+            Column("z-score", "z", "number", 2, basis="borough_count"),
+            Column("p-value", "p", "pvalue", 3, basis="borough_count"),
+            Column("Significant (p < 0.05)", "significant", "text"),
+        ],
+        source=SOURCE,
+        notes=(
+            "Rates are offences per 1,000 female residents (mid-year population of the previous year). "
+            "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
+            "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided.",
+            f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
+        ),
+        emphasis="significant",
+    )
+
+
+def _significance(test: TestResult | float) -> str:
+    p = test.p_value if isinstance(test, TestResult) else test
+    if p < 0.001:
+        return "statistically significant (p < 0.001)"
+    if p < 0.01:
+        return "statistically significant (p < 0.01)"
+    if p < 0.05:
+        return f"statistically significant (p = {p:.3f})"
+    return f"not statistically significant (p = {p:.2f})"
+
+
+def _direction(value: float, up: str = "higher", down: str = "lower") -> str:
+    return up if value > 0 else down
+
+
+def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
+    """Every number and data-driven word the section's prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
+    a, y = analysis, analysis.year
+    pooled_years = [year for year in a.years if year > y - TREND_YEARS]
+    pooled = lambda measure, area: sum(a.count(measure, year, area=area) for year in pooled_years)  # noqa: E731
+    borough_vawg, london_vawg = pooled("all_vawg", "borough"), pooled("all_vawg", "london")
+    borough_crime = pooled("all_crime", "borough")
+    rest_share = pooled("all_vawg", "rest") / pooled("all_crime", "rest") * 100
+    borough_share = borough_vawg / borough_crime * 100
+
+    rate, london, rest = a.rate("all_vawg", y), a.rate("all_vawg", y, area="london"), a.rate("all_vawg", y, area="rest")
+    overall = two_proportion_ztest(a.count("all_vawg", y), a.population(y),
+                                   a.count("all_vawg", y, area="rest"), a.population(y, area="rest"))
+    rank, size = a.rank(y)
+    mean_rate = a.borough_rates("all_vawg", y).mean()
+
+    share = a.share_of_crime().set_index(["year", "area"])["share"]
+    ranks = {year: a.rank(year)[0] for year in a.years}
+    changes = a.change_since_base()
+    base = int(changes["base_year"].iloc[0])
+    end = a.comparable_end_year()
+    borough_change = percent_difference(a.rate("all_vawg", end), a.rate("all_vawg", base))
+    london_change = percent_difference(a.rate("all_vawg", end, area="london"), a.rate("all_vawg", base, area="london"))
+    other = a.borough_rates("all_vawg", end).drop(a.borough_code) / a.borough_rates("all_vawg", base).drop(a.borough_code)
+    other_mean_change = (other.mean() - 1) * 100
+    change_test = rate_ratio_change_test(a.count("all_vawg", base), a.count("all_vawg", end),
+                                         a.count("all_vawg", base, area="rest"), a.count("all_vawg", end, area="rest"),
+                                         (a.population(base), a.population(end), a.population(base, area="rest"),
+                                          a.population(end, area="rest")))
+    table = a.abuse_type_comparison().set_index("abuse_type")
+    vawg_count = a.count("all_vawg", y)
+    london_vawg_year = a.count("all_vawg", y, area="london")
+
+    values: dict[str, tuple] = {
+        "offences.year": (str(y), "text", 0),
+        "offences.first_year": (str(a.years[0]), "text", 0),
+        "offences.pooled_first_year": (str(pooled_years[0]), "text", 0),
+        "offences.pooled_borough_vawg": (borough_vawg, "count", 0),
+        "offences.pooled_london_vawg": (london_vawg, "count", 0),
+        "offences.pooled_borough_share_of_london": (borough_vawg / london_vawg * 100, "percent", 1, borough_vawg),
+        "offences.pooled_borough_share_of_crime": (borough_share, "percent", 1, borough_vawg),
+        "offences.pooled_rest_share_of_crime": (rest_share, "percent", 1),
+        "offences.pooled_share_comparison": (_direction(borough_share - rest_share, "larger", "smaller"), "text", 0),
+        "offences.borough_vawg": (vawg_count, "count", 0),
+        "offences.borough_rate": (rate, "number", 2, vawg_count),
+        "offences.london_rate": (london, "number", 2),
+        "offences.rest_rate": (rest, "number", 2),
+        "offences.borough_mean_rate": (mean_rate, "number", 2),
+        "offences.difference_vs_london": (abs(percent_difference(rate, london)), "percent", 1, vawg_count),
+        "offences.difference_vs_rest": (abs(percent_difference(rate, rest)), "percent", 1, vawg_count),
+        "offences.comparison": (_direction(rate - london), "text", 0),
+        "offences.mean_comparison": (_direction(rate - mean_rate, "above", "below"), "text", 0),
+        "offences.significance": (_significance(overall), "text", 0),
+        "offences.rank": (rank, "rank", 0),
+        "offences.boroughs": (size, "number", 0),
+        "offences.rank_first_year": (ranks[a.years[0]], "rank", 0),
+        "offences.rank_base_year": (ranks[base], "rank", 0),
+        "offences.rank_end_year": (ranks[end], "rank", 0),
+        "offences.base_year": (str(base), "text", 0),
+        "offences.comparable_end_year": (str(end), "text", 0),
+        "offences.change_to_end": (abs(borough_change), "percent", 1),
+        "offences.change_to_end_direction": (_direction(borough_change, "rose", "fell"), "text", 0),
+        "offences.london_change_to_end": (abs(london_change), "percent", 1),
+        "offences.london_change_to_end_direction": (_direction(london_change, "rose", "fell"), "text", 0),
+        "offences.other_boroughs_mean_change": (abs(other_mean_change), "percent", 1),
+        "offences.other_boroughs_mean_change_direction": (_direction(other_mean_change, "rise", "fall"), "text", 0),
+        "offences.change_difference_significance": (_significance(change_test), "text", 0),
+        "offences.change_difference_verdict": (
+            "differed significantly from" if change_test.significant else "did not differ significantly from", "text", 0),
+        "offences.within_year_change": (abs(a.within_year_change("borough")), "percent", 1),
+        "offences.within_year_direction": (_direction(a.within_year_change("borough"), "rose", "fell"), "text", 0),
+        "offences.london_within_year_change": (abs(a.within_year_change("london")), "percent", 1),
+        "offences.london_within_year_direction": (_direction(a.within_year_change("london"), "rose", "fell"), "text", 0),
+        "offences.share_of_crime_latest": (share[(y, a.borough)], "percent", 1, vawg_count),
+        "offences.share_of_crime_first": (share[(a.years[0], a.borough)], "percent", 1),
+        "offences.share_of_crime_max": (share.xs(a.borough, level="area").max(), "percent", 1),
+        "offences.share_of_crime_max_year": (str(int(share.xs(a.borough, level="area").idxmax())), "text", 0),
+        "offences.rest_share_of_crime_latest": (share[(y, "Rest of London")], "percent", 1),
+    }
+    values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
+    change = a.recording_change()
+    values["offences.recording_change"] = (change, "text", 0)
+    for abuse_type, row in table.iterrows():
+        key = f"abuse.{abuse_type}"
+        values[f"{key}.borough_rate"] = (row["borough_rate"], "number", 2, row["borough_count"])
+        values[f"{key}.rest_rate"] = (row["rest_rate"], "number", 2)
+        values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1, row["borough_count"])
+        values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
+        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0)
+        values[f"{key}.share_of_vawg"] = (row["borough_count"] / vawg_count * 100, "percent", 1, row["borough_count"])
+        values[f"{key}.london_share_of_vawg"] = (
+            a.count(abuse_type, y, area="london") / london_vawg_year * 100, "percent", 1)
+    subtypes = table.drop("all_vawg")
+    significant = subtypes[subtypes["significant"]]
+    higher = significant[significant["percent_difference"] > 0].sort_values("percent_difference", ascending=False)
+    lower = significant[significant["percent_difference"] < 0]
+    not_significant = subtypes[~subtypes["significant"]]
+    borough = a.borough
+    values["abuse.higher_sentence"] = (
+        f"Compared with the rest of London, {borough} had significantly higher rates of {_listing(higher)}."
+        if not higher.empty else f"No abuse type was significantly more common in {borough} than in the rest of London.",
+        "text", 0)
+    values["abuse.lower_sentence"] = (
+        f"Rates of {_listing(lower)} were significantly lower in {borough}."
+        if not lower.empty else f"No abuse type was significantly less common in {borough}.", "text", 0)
+    values["abuse.not_significant_sentence"] = (
+        f"The differences for {_listing(not_significant)} were not statistically significant."
+        if not not_significant.empty else "Every abuse type differed significantly.", "text", 0)
+    top = higher.index[0] if not higher.empty else subtypes["percent_difference"].idxmax()
+    top_row = subtypes.loc[top]
+    values["abuse.top_type"] = (top_row["label"].lower(), "text", 0)
+    values["abuse.top_rate"] = (top_row["borough_rate"], "number", 2, top_row["borough_count"])
+    values["abuse.top_rest_rate"] = (top_row["rest_rate"], "number", 2)
+    values["abuse.top_difference"] = (abs(top_row["percent_difference"]), "percent", 1, top_row["borough_count"])
+    values["abuse.top_direction"] = (_direction(top_row["percent_difference"]), "text", 0)
+    values["abuse.top_significance"] = (_significance(top_row["p"]), "text", 0)
+    return values
+
+
+def _change_sentence(changes: pd.DataFrame) -> str:
+    """E.g. "Compared with 2020, the rate was 1.2% higher in 2021 (not statistically significant, p = 0.45), …"."""
+    parts = []
+    for row in changes.itertuples():
+        verdict = "statistically significant" if row.significant else "not statistically significant"
+        p = "p < 0.001" if row.p < 0.001 else f"p = {row.p:.3f}" if row.p < 0.01 else f"p = {row.p:.2f}"
+        parts.append(f"{abs(row.change):.1f}% {_direction(row.change)} in {row.year} ({verdict}, {p})")
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Compared with {int(changes['base_year'].iloc[0])}, the borough's rate was {listed}."
+
+
+def _listing(rows: pd.DataFrame) -> str:
+    labels = [label.lower() for label in rows["label"]]
+    if not labels:
+        return "none"
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

@@ -1,0 +1,67 @@
+"""Reference data the analysis reads and Appendix 6 prints: one loader per file.
+
+The files live in ``data/reference/`` so that analysts change a mapping by
+editing data, and the report's appendix always shows the mapping the
+analysis actually used.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from vawg.paths import project_root
+
+
+def reference_path(name: str) -> Path:
+    return project_root() / "data" / "reference" / name
+
+
+@lru_cache(maxsize=None)
+def boroughs() -> pd.DataFrame:
+    """London local authorities with their police force."""
+    return pd.read_csv(reference_path("boroughs.csv"), dtype=str)
+
+
+def borough_names(*, police_only: bool = False) -> list[str]:
+    table = boroughs()
+    if police_only:
+        table = table[table["police_force"] == "Metropolitan Police Service"]
+    return table["borough_name"].tolist()
+
+
+@lru_cache(maxsize=None)
+def crime_categorisation() -> pd.DataFrame:
+    """Police crime groups, subgroups and VAWG offence names (Appendix 6b)."""
+    table = pd.read_csv(reference_path("crime_categorisation.csv"), dtype=str, keep_default_na=False)
+    table["vawg_offence_name"] = table["vawg_offence_name"].str.strip().replace("", pd.NA)
+    return table
+
+
+@lru_cache(maxsize=None)
+def abuse_types() -> pd.DataFrame:
+    """Abuse types in report order, with the rule that sets each (Appendix 6c)."""
+    table = pd.read_csv(reference_path("abuse_types.csv"), dtype={"table_order": int}, keep_default_na=False)
+    return table.sort_values("table_order").reset_index(drop=True)
+
+
+@lru_cache(maxsize=None)
+def abuse_type_offences() -> pd.DataFrame:
+    """Which VAWG offence names set each name-based abuse-type flag (Appendix 6c)."""
+    table = pd.read_csv(reference_path("abuse_type_offences.csv"), dtype=str)
+    table["vawg_offence_name"] = table["vawg_offence_name"].str.strip()
+    return table
+
+
+def abuse_type_label(abuse_type: str) -> str:
+    labels = abuse_types().set_index("abuse_type")["label"]
+    return str(labels[abuse_type])
+
+
+@lru_cache(maxsize=None)
+def events() -> pd.DataFrame:
+    """Dated events charts annotate and trend comparisons respect (lockdowns, recording changes)."""
+    return pd.read_csv(reference_path("events.csv"), parse_dates=["start", "end"], keep_default_na=False,
+                       na_values={"end": [""]})

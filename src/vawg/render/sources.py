@@ -1,0 +1,347 @@
+"""Read a Quarto book project and combine its sources into one pandoc Markdown text.
+
+Quarto resolves ``{{< var >}}`` and ``{{< include >}}`` shortcodes before pandoc
+sees the text; no Python library does that, so this module does the same small job
+by hand: it reads ``_quarto.yml`` and ``_variables.yml``, expands each book file,
+and wraps every chapter and appendix in a fenced div that remembers where it came
+from (the Lua filters use that to resolve image paths and name files in errors).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from vawg.errors import RenderError
+
+# Quarto's escaped form ``{{{< var x >}}}`` stands for the literal text ``{{< var x >}}``.
+SHORTCODE = re.compile(r"(\{)?\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}(\})?")
+INCLUDE_LINE = re.compile(r"^[ \t]*\{\{<\s*include\s+(?P<path>\S+?)\s*>\}\}[ \t]*$", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+FORMATS = ("html", "typst", "docx")
+# A fence longer than any an author writes, so the wrapper never closes the author's divs.
+FILE_FENCE = ":" * 24
+
+
+@dataclass(frozen=True)
+class BookFile:
+    """One chapter or appendix listed in ``_quarto.yml``.
+
+    Attributes
+    ----------
+    path : str
+        Project-relative POSIX path, e.g. ``"chapters/03-local-picture.qmd"``.
+    section : str
+        ``"chapters"`` or ``"appendices"``.
+    part : str or None
+        Title of the ``part:`` the file sits in, if any.
+    """
+
+    path: str
+    section: str
+    part: str | None = None
+
+    @property
+    def page(self) -> str:
+        """Site-relative HTML page for this file, mirroring Quarto's layout."""
+        return str(PurePosixPath(self.path).with_suffix(".html"))
+
+
+@dataclass
+class Book:
+    """Everything ``_quarto.yml`` and ``_variables.yml`` say about the book.
+
+    Attributes
+    ----------
+    project_dir : Path
+        Root of the Quarto project.
+    title, subtitle, author, date : str or None
+        Book metadata with ``{{< var >}}`` already resolved (plain text).
+    lang : str
+        BCP 47 language tag, ``en-GB`` unless ``_quarto.yml`` says otherwise.
+    files : list of BookFile
+        Chapters then appendices, in book order.
+    formats : dict
+        ``format:`` options from ``_quarto.yml`` keyed by format name.
+    variables : dict
+        Contents of ``_variables.yml``.
+    """
+
+    project_dir: Path
+    title: str
+    subtitle: str | None
+    author: str | None
+    date: str | None
+    lang: str
+    files: list[BookFile]
+    formats: dict[str, dict[str, Any]]
+    variables: dict[str, Any]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def format_option(self, fmt: str, key: str, default: Any = None) -> Any:
+        """Return ``format: <fmt>: <key>`` from ``_quarto.yml``, or ``default``."""
+        options = self.formats.get(fmt) or {}
+        return options.get(key, default)
+
+    @property
+    def region(self) -> str | None:
+        """Region subtag of :attr:`lang` (``"GB"`` for ``en-GB``), for typst."""
+        parts = self.lang.split("-")
+        return parts[1] if len(parts) > 1 else None
+
+
+def load_book(project_dir: Path) -> Book:
+    """Read ``_quarto.yml``, ``_variables.yml`` and the artifact manifest of a book project.
+
+    Parameters
+    ----------
+    project_dir : Path
+        Directory holding ``_quarto.yml``.
+
+    Returns
+    -------
+    Book
+
+    Raises
+    ------
+    RenderError
+        If ``_quarto.yml`` is missing or not a book, a listed file is missing, or a
+        ``{{< var >}}`` in the book metadata names an unknown key.
+
+    Examples
+    --------
+    >>> book = load_book(Path("build/2025Q4/project"))  # doctest: +SKIP
+    >>> [f.path for f in book.files]  # doctest: +SKIP
+    ['index.qmd', 'chapters/03-local-picture.qmd', 'appendices/a6-quantitative-methods.qmd']
+    """
+    project_dir = Path(project_dir)
+    config = _read_yaml(project_dir / "_quarto.yml", required=True)
+    variables_path = project_dir / "_variables.yml"
+    variables = _read_yaml(variables_path, required=False) or {}
+    if not isinstance(variables, dict):
+        raise RenderError(f"{variables_path}: expected a mapping of variables")
+
+    book_config = config.get("book")
+    if not isinstance(book_config, dict):
+        raise RenderError(f"{project_dir / '_quarto.yml'}: no 'book:' section")
+
+    def metadata(key: str) -> str | None:
+        value = book_config.get(key)
+        if value is None:
+            return None
+        if isinstance(value, list):  # Quarto allows several authors
+            value = ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+        return resolve_variables(str(value), variables, where=f"_quarto.yml: book.{key}", escape=False)
+
+    files = _book_files(book_config.get("chapters") or [], "chapters") + _book_files(
+        book_config.get("appendices") or [], "appendices"
+    )
+    if not files:
+        raise RenderError(f"{project_dir / '_quarto.yml'}: book lists no chapters")
+    for book_file in files:
+        if not (project_dir / book_file.path).is_file():
+            raise RenderError(f"_quarto.yml: chapter {book_file.path} not found in {project_dir}")
+
+    manifest_path = project_dir / "artifacts" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+
+    return Book(
+        project_dir=project_dir,
+        title=metadata("title") or "Untitled",
+        subtitle=metadata("subtitle"),
+        author=metadata("author"),
+        date=metadata("date"),
+        lang=str(config.get("lang") or "en-GB"),
+        files=files,
+        formats=config.get("format") or {},
+        variables=variables,
+        manifest=manifest,
+    )
+
+
+def _read_yaml(path: Path, required: bool) -> Any:
+    if not path.is_file():
+        if required:
+            raise RenderError(f"{path}: not found")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise RenderError(f"{path}: invalid YAML ({_one_line(error)})") from error
+
+
+def _book_files(entries: list[Any], section: str, part: str | None = None) -> list[BookFile]:
+    files: list[BookFile] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            files.append(BookFile(entry, section, part))
+        elif isinstance(entry, dict) and "part" in entry:
+            part_title = entry["part"]
+            # A part may itself be a file (its title page); Quarto reads its heading.
+            if str(part_title).endswith((".qmd", ".md")):
+                files.append(BookFile(str(part_title), section, None))
+            files += _book_files(entry.get("chapters") or [], section, str(part_title))
+        elif isinstance(entry, dict) and "href" in entry:
+            files.append(BookFile(str(entry["href"]), section, part))
+        else:
+            raise RenderError(f"_quarto.yml: book.{section}: cannot read entry {entry!r}")
+    return files
+
+
+# ----------------------------------------------------------------------------- shortcodes
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape ASCII punctuation so pandoc reads ``text`` literally.
+
+    Pandoc Markdown lets every ASCII punctuation character be escaped, in running
+    text and in attribute values alike, so a value such as ``*`` (a suppressed
+    count) or ``<5`` cannot turn into emphasis or HTML.
+    """
+    return "".join("\\" + char if char in string.punctuation else char for char in text)
+
+
+def lookup_variable(variables: dict[str, Any], key: str) -> str | None:
+    """Return ``variables[a][b][c]`` for ``key="a.b.c"`` as text, or None if absent."""
+    value: Any = variables
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if isinstance(value, (dict, list)) or value is None:
+        return None
+    return str(value)
+
+
+def resolve_variables(text: str, variables: dict[str, Any], where: str, escape: bool = True) -> str:
+    """Replace every ``{{< var key >}}`` in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Markdown (or plain) text.
+    variables : dict
+        Nested mapping from ``_variables.yml``.
+    where : str
+        File name used in error messages.
+    escape : bool
+        Escape the value for Markdown (True for document text, False for plain metadata).
+
+    Raises
+    ------
+    RenderError
+        For an unknown key or a shortcode this renderer does not support.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        shortcode = match.group(0)
+        if match.group(1) and match.group(4):  # {{{< ... >}}} stays literal, minus one brace
+            return shortcode[1:-1]
+        name, args = match.group("name"), match.group("args").strip()
+        if name == "include":
+            return shortcode  # handled line by line by expand_file
+        if name == "pagebreak":
+            return "\n\n```{=openxml}\n<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n```\n\n```{=typst}\n#pagebreak()\n```\n\n"
+        if name != "var":
+            raise RenderError(f"{where}: {shortcode}: unsupported shortcode (use var or include)")
+        value = lookup_variable(variables, args)
+        if value is None:
+            raise RenderError(f"{where}: {{{{< var {args} >}}}}: no such key in _variables.yml")
+        return escape_markdown(value) if escape else value
+
+    return SHORTCODE.sub(replace, text)
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    """Return the YAML front matter of a ``.qmd`` file (or ``{}``) and the rest of it."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        front = yaml.safe_load(match.group("yaml")) or {}
+    except yaml.YAMLError as error:
+        raise RenderError(f"{where}: invalid YAML front matter ({_one_line(error)})") from error
+    if not isinstance(front, dict):
+        raise RenderError(f"{where}: front matter is not a mapping")
+    return front, text[match.end():]
+
+
+def expand_file(book: Book, path: str, _stack: tuple[str, ...] = ()) -> str:
+    """Return the Markdown of one book file with front matter, vars and includes resolved.
+
+    The front matter ``title:`` of a top-level file becomes its ``#`` heading;
+    included files lose their front matter. Include paths are relative to the file
+    holding the shortcode, or to the project root when they start with ``/``.
+
+    Parameters
+    ----------
+    book : Book
+    path : str
+        Project-relative path of the file.
+
+    Raises
+    ------
+    RenderError
+        Naming the file for a missing include, an include cycle or an unknown var.
+    """
+    full_path = book.project_dir / path
+    text = full_path.read_text(encoding="utf-8")
+    front, body = split_front_matter(text, path)
+    body = resolve_variables(body, book.variables, where=path)
+    if not _stack and front.get("title"):
+        title = resolve_variables(str(front["title"]), book.variables, where=path)
+        body = f"# {title}\n\n{body}"
+
+    def include(match: re.Match[str]) -> str:
+        target = match.group("path").strip("\"'")
+        if target.startswith("/"):
+            included = PurePosixPath(target.lstrip("/"))
+        else:
+            included = PurePosixPath(path).parent / target
+        included_path = _normalise(included)
+        if included_path in (*_stack, path):
+            raise RenderError(f"{path}: {{{{< include {target} >}}}}: includes itself ({included_path})")
+        if not (book.project_dir / included_path).is_file():
+            raise RenderError(f"{path}: {{{{< include {target} >}}}}: file not found ({included_path})")
+        # Blank lines around the text keep it from gluing onto neighbouring paragraphs.
+        return "\n" + expand_file(book, included_path, (*_stack, path)).strip("\n") + "\n"
+
+    return INCLUDE_LINE.sub(include, body)
+
+
+def _normalise(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if not parts:
+                raise RenderError(f"{path}: points outside the project")
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def combined_markdown(book: Book) -> str:
+    """Return the whole book as one Markdown text, each file in a ``.vawg-file`` div.
+
+    The div carries ``path``, ``section`` and ``part`` attributes; the Lua filters
+    resolve image paths against ``path`` and then remove the divs (HTML splits on them).
+    """
+    chunks = []
+    for book_file in book.files:
+        attributes = f'path="{escape_markdown(book_file.path)}" section="{book_file.section}"'
+        if book_file.part:
+            attributes += f' part="{escape_markdown(book_file.part)}"'
+        body = expand_file(book, book_file.path)
+        chunks.append(f"{FILE_FENCE} {{.vawg-file {attributes}}}\n\n{body.strip()}\n\n{FILE_FENCE}\n")
+    return "\n".join(chunks)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
