@@ -1,0 +1,64 @@
+"""Artifacts suppress small numbers once, for every output: values, tables, CSVs and partials."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from vawg.artifacts import ArtifactWriter, Column, Table, format_value, nest_values, pipe_table, read_values
+
+
+@pytest.fixture
+def writer(tmp_path):
+    return ArtifactWriter(tmp_path, threshold=7)
+
+
+@pytest.mark.parametrize("count,shown", [(0, "0"), (1, "<7"), (6, "<7"), (7, "7"), (3466, "3,466")])
+def test_counts_below_the_threshold_are_suppressed(count, shown):
+    assert format_value(count, "count", threshold=7) == shown
+
+
+def test_values_built_on_small_counts_are_marked_confidential():
+    assert format_value(0.05, "number", decimals=2, threshold=7, basis=6) == "[c]"
+    assert format_value(0.06, "number", decimals=2, threshold=7, basis=7) == "0.06"
+
+
+def test_suppressed_prose_values_keep_no_number(writer, tmp_path):
+    writer.value("offences.hbv_count", 6, "count")
+    writer.value("offences.hbv_rate", 0.05, "number", decimals=2, basis=6)
+    writer.value("offences.total", 3466, "count")
+    values = read_values(tmp_path)
+    assert values["offences.hbv_count"] == {"text": "<7", "value": None, "kind": "count"}
+    assert values["offences.hbv_rate"]["value"] is None
+    assert values["offences.total"]["value"] == 3466
+    assert nest_values(values) == {"offences": {"hbv_count": "<7", "hbv_rate": "[c]", "total": "3,466"}}
+
+
+def test_tables_suppress_cells_in_the_partial_and_the_csv(writer, tmp_path):
+    data = pd.DataFrame({"type": ["Overall", "Forced marriage"], "count": [3466, 3], "rate": [29.05, 0.03],
+                         "significant": [True, False]})
+    writer.table(Table(id="tbl-example", caption="Example", data=data, source="Test",
+                       columns=[Column("Type", "type", "text"), Column("Count", "count", "count"),
+                                Column("Rate", "rate", "number", 2, basis="count")],
+                       emphasis="significant"))
+    partial = (tmp_path / "partials" / "tbl-example.qmd").read_text()
+    csv = (tmp_path / "data" / "tbl-example.csv").read_text()
+    assert "**3,466**" in partial and "**29.05**" in partial  # significant row in bold
+    assert "\\<7" in partial and "\\[c\\]" in partial
+    assert ": Example {#tbl-example}" in partial
+    assert "0.03" not in partial and "0.03" not in csv and ",3," not in csv
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["tables"][0]["id"] == "tbl-example"
+
+
+def test_artifact_ids_and_value_keys_are_checked(writer):
+    with pytest.raises(ValueError, match="artifact id"):
+        writer.table(Table(id="Table 2", caption="x", data=pd.DataFrame({"a": [1]}), source="",
+                           columns=[Column("A", "a", "count")]))
+    with pytest.raises(ValueError, match="value key"):
+        writer.value("Rate", 1.0)
+
+
+def test_pipe_table_escapes_markdown():
+    table = pipe_table(pd.DataFrame({"name": ["a|b", "*x*"], "n": ["<7", "1"]}))
+    assert "a\\|b" in table and "\\*x\\*" in table and "\\<7" in table
