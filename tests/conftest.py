@@ -1,0 +1,48 @@
+"""Shared fixtures: a small synthetic extract and one full build of it, made once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vawg.parameters import parse_parameters
+
+SMALL_SCALE = 0.05
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def reference_dir() -> Path | None:
+    configured = os.environ.get("VAWG_REFERENCE_DIR")
+    if configured:
+        return Path(configured)
+    return SHARED_DATA if SHARED_DATA.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def small_extract(tmp_path_factory) -> Path:
+    """Synthetic extracts at 5% of London's scale: every source, every borough, 2019–2024."""
+    from vawg.synth import generate
+
+    folder = tmp_path_factory.mktemp("raw")
+    generate(folder, scale=SMALL_SCALE)
+    return folder
+
+
+@pytest.fixture
+def extract_copy(small_extract, tmp_path) -> Path:
+    """A private copy of the small extract that a test may damage."""
+    target = tmp_path / "raw"
+    shutil.copytree(small_extract, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_edition(small_extract, tmp_path_factory):
+    """The default edition (Camden, 2024) built in all three formats from the small extract."""
+    from vawg.build import build
+
+    params = parse_parameters(data_dir=small_extract)
+    return build(params, build_dir=tmp_path_factory.mktemp("build"))

@@ -1,0 +1,173 @@
+"""The whole chain, data → notebooks → HTML, PDF and Word, on a small synthetic extract.
+
+Outputs are opened and inspected the way a reader's tools would: HTML parsed,
+the PDF's text and structure read, the Word document read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pikepdf
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from pypdf import PdfReader
+
+from vawg.build import build
+from vawg.errors import NotebookError
+from vawg.parameters import parse_parameters
+
+FIGURES = ("fig-vawg-share-of-crime", "fig-vawg-rate-trend", "fig-abuse-type-rates")
+BROKEN = Path(__file__).parent / "fixtures" / "notebooks" / "broken.ipynb"
+
+
+def table2_overall_rate(edition) -> str:
+    table = pd.read_csv(edition.root / "artifacts" / "data" / "tbl-abuse-type-rates.csv", dtype=str)
+    return table.iloc[0, 1]
+
+
+def html_pages(edition) -> dict[str, BeautifulSoup]:
+    site = edition.outputs["html"].parent
+    return {page.name: BeautifulSoup(page.read_text(encoding="utf-8"), "lxml") for page in site.glob("*.html")}
+
+
+def test_build_produces_the_three_outputs(built_edition):
+    assert built_edition.outputs["html"].name == "index.html"
+    for fmt in ("html", "pdf", "docx"):
+        assert built_edition.outputs[fmt].is_file(), fmt
+
+
+def test_html_has_every_figure_with_alt_text_and_caption_and_table_2_with_its_numbers(built_edition):
+    pages = html_pages(built_edition)
+    figures = {}
+    for soup in pages.values():
+        for figure in soup.find_all("figure"):
+            image = figure.find("img")
+            if image is not None:
+                figures[figure.get("id") or image.get("id")] = figure
+    for figure_id in FIGURES:
+        figure = figures.get(figure_id)
+        assert figure is not None, f"{figure_id} missing from the HTML"
+        assert len(figure.find("img")["alt"]) > 40
+        assert figure.find("figcaption").get_text().startswith("Figure ")
+    tables = [t for soup in pages.values() for t in soup.find_all("table")
+              if t.caption and "abuse type" in t.caption.get_text()]
+    assert tables, "Table 2 (rates by abuse type) missing from the HTML"
+    table = tables[0]
+    assert table.caption.get_text().startswith("Table ")
+    assert all(th.get("scope") == "col" for th in table.find("thead").find_all("th"))
+    assert table2_overall_rate(built_edition) in table.get_text()
+
+
+def test_html_prose_quotes_computed_values_not_typed_ones(built_edition):
+    values = json.loads((built_edition.root / "artifacts" / "values.json").read_text())
+    text = " ".join(soup.get_text(" ") for soup in html_pages(built_edition).values())
+    assert "{{<" not in text
+    for key in ("offences.borough_rate", "offences.london_rate", "offences.rank", "offences.borough_vawg"):
+        assert values[key]["text"] in text, key
+
+
+def test_pdf_is_tagged_with_alt_text_and_contains_table_2(built_edition):
+    path = built_edition.outputs["pdf"]
+    with pikepdf.open(path) as pdf:
+        assert pdf.Root.MarkInfo.Marked
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo.get("/Title", "")) or pdf.open_metadata().get("dc:title")
+        figures = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    figures.append(node)
+                kids = node.get("/K")
+                if isinstance(kids, pikepdf.Array):
+                    for kid in kids:
+                        walk(kid)
+                elif isinstance(kids, pikepdf.Dictionary):
+                    walk(kids)
+
+        walk(pdf.Root.StructTreeRoot)
+        assert len(figures) >= len(FIGURES)
+        assert all(str(figure.get("/Alt", "")) for figure in figures)
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    assert table2_overall_rate(built_edition) in text
+    assert "Figure 3" in text and "Table 1" in text
+
+
+def test_word_has_alt_text_on_every_image_and_table_2(built_edition):
+    document = Document(built_edition.outputs["docx"])
+    descriptions = [element.get("descr") for element in document.element.body.iter()
+                    if element.tag.endswith("}docPr")]
+    assert len(descriptions) >= len(FIGURES)
+    assert all(description and len(description) > 40 for description in descriptions)
+    tables = [t for t in document.tables if t.rows[0].cells[0].text.strip() == "Abuse type"
+              and any("Overall" in row.cells[0].text for row in t.rows)]
+    assert tables, "Table 2 missing from the Word document"
+    assert table2_overall_rate(built_edition) in "".join(cell.text for cell in tables[0].rows[1].cells)
+    assert document.core_properties.title
+
+
+def test_no_record_level_data_is_published(built_edition):
+    output = built_edition.root / "output"
+    published = [p for p in output.rglob("*") if p.is_file()]
+    assert not [p for p in published if p.suffix in (".parquet", ".ipynb")]
+    for csv in output.rglob("*.csv"):
+        assert "offence_id" not in csv.read_text()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vawg.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_unknown_borough_stops_the_build_with_one_line(tmp_path):
+    result = run_cli("build", "--borough", "Gotham", "--build-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "unknown borough 'Gotham'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_malformed_date_stops_the_build_naming_file_row_and_column(extract_copy, tmp_path):
+    folder = extract_copy / "police_offences"
+    parquet = next(folder.glob("*.parquet"))
+    offences = pd.read_parquet(parquet)
+    offences["recorded_date"] = offences["recorded_date"].astype(str)
+    offences.loc[41, "recorded_date"] = "31/02/2024"
+    parquet.unlink()
+    offences.to_csv(folder / "police_offences.csv", index=False)
+    result = run_cli("build", "--data-dir", str(extract_copy), "--build-dir", str(tmp_path), "--formats", "html")
+    assert result.returncode == 1
+    assert "police_offences.csv, row 43, column 'recorded_date': value '31/02/2024'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "camden-2024-12-31").exists()
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failing_notebook_names_notebook_cell_and_error_and_keeps_last_edition(built_edition, small_extract):
+    before = tree_digest(built_edition.root)
+    params = parse_parameters(data_dir=small_extract, formats="html")
+    with pytest.raises(NotebookError) as failure:
+        build(params, build_dir=built_edition.root.parent, notebooks=[BROKEN])
+    message = str(failure.value)
+    assert "broken.ipynb" in message
+    assert "cell 3" in message
+    assert "RuntimeError: deliberate failure for the test" in message
+    assert tree_digest(built_edition.root) == before
+
+
+def test_build_help_documents_every_parameter():
+    result = run_cli("build", "--help")
+    assert result.returncode == 0
+    for option in ("--period-end", "--borough", "--comparator", "--formats", "--data-dir", "--reference-dir",
+                   "--suppression-threshold"):
+        assert option in result.stdout

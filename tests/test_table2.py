@@ -1,0 +1,70 @@
+"""Table 2 (rates by abuse type) against an independent calculation from the staged extract.
+
+The check reads the staged Parquet and the reference CSVs with plain pandas and
+applies the pooled two-proportion z-test formula by hand; it shares no code
+with the analysis.
+"""
+
+import math
+
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from vawg.paths import project_root
+from vawg.police.recorded_offences import RecordedOffences
+
+CAMDEN = "E09000007"
+
+
+def independent_table2(staged) -> pd.DataFrame:
+    offences = pd.read_parquet(staged / "police_offences.parquet")
+    offences = offences[(offences["recorded_date"].dt.year == 2024) & offences["vawg"]]
+    population = pd.read_parquet(staged / "population.parquet")
+    female = population[(population["sex"] == "F") & (population["year"] == 2023)]
+    female = female.groupby("area_code")["population"].sum()
+    police_boroughs = offences["borough_code"].unique()
+    reference = project_root() / "data" / "reference"
+    types = pd.read_csv(reference / "abuse_types.csv", keep_default_na=False)
+    names = pd.read_csv(reference / "abuse_type_offences.csv")
+    rows = []
+    n1 = female[CAMDEN]
+    n2 = female[[code for code in police_boroughs if code != CAMDEN]].sum()
+    for t in types.itertuples():
+        if t.rule == "none":
+            continue
+        if t.rule == "all_vawg":
+            flagged = offences
+        elif t.rule == "extract_flag":
+            flagged = offences[offences[t.extract_field]]
+        else:
+            listed = set(names.loc[names["abuse_type"] == t.abuse_type, "vawg_offence_name"].str.strip())
+            flagged = offences[offences["vawg_offence_name"].str.strip().isin(listed)]
+        x1 = int((flagged["borough_code"] == CAMDEN).sum())
+        x2 = int((flagged["borough_code"] != CAMDEN).sum())
+        pooled = (x1 + x2) / (n1 + n2)
+        z = (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        rows.append({"abuse_type": t.abuse_type, "borough_rate": x1 / n1 * 1000, "rest_rate": x2 / n2 * 1000,
+                     "z": z, "p": 2 * norm.sf(abs(z))})
+    return pd.DataFrame(rows).set_index("abuse_type")
+
+
+def test_table2_statistics_match_an_independent_calculation(built_edition):
+    staged = built_edition.root / "staged"
+    expected = independent_table2(staged)
+    analysis = RecordedOffences.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    computed = analysis.abuse_type_comparison().set_index("abuse_type")
+    assert list(computed.index) == list(expected.index)
+    for column in ("borough_rate", "rest_rate", "z", "p"):
+        pd.testing.assert_series_equal(computed[column], expected[column], check_names=False, rtol=1e-9, atol=1e-12)
+    assert (computed["significant"] == (expected["p"] < 0.05)).all()
+
+
+def test_table2_as_published_rounds_the_computed_rates(built_edition):
+    staged = built_edition.root / "staged"
+    expected = independent_table2(staged)
+    published = pd.read_csv(built_edition.root / "artifacts" / "data" / "tbl-abuse-type-rates.csv", dtype=str)
+    overall = published.iloc[0]
+    assert overall.iloc[1] == f"{expected.loc['all_vawg', 'borough_rate']:.2f}"
+    assert overall.iloc[2] == f"{expected.loc['all_vawg', 'rest_rate']:.2f}"
+    assert overall.iloc[5] == f"{expected.loc['all_vawg', 'z']:.2f}"
