@@ -81,17 +81,22 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
 def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: str, label: str,
                       title: str, subtitle: str, value_title: str, category_order: list[str],
                       series_order: list[str]) -> ggplot:
-    """Horizontal bars, one group per category, every bar labelled with its value."""
+    """Horizontal bars, one group per category, every bar labelled with its value.
+
+    A missing value (suppressed) draws no bar; its label says why.
+    """
     data = data.assign(
         **{category: pd.Categorical(data[category], categories=list(reversed(category_order))),
            series: pd.Categorical(data[series], categories=list(reversed(series_order)))}
     )
     colours = dict(zip(series_order, TWO_SERIES))
     dodge = position_dodge(width=0.8)
+    # plotnine ignores nudges under dodging, so labels get their own position just past the bar.
+    data["_label_at"] = data[value].fillna(0) + 0.01 * data[value].max()
     return (
         ggplot(data, aes(x=category, y=value, fill=series))
-        + geom_col(position=dodge, width=0.75)
-        + geom_text(aes(label=label), position=dodge, ha="left", nudge_y=0.15, size=8,
+        + geom_col(position=dodge, width=0.75, na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=8,
                     color=TEXT_COLOUR, show_legend=False)
         + coord_flip()
         + scale_fill_manual(values=colours, breaks=series_order)

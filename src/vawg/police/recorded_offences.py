@@ -230,29 +230,25 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
         subtypes.assign(area=analysis.borough, rate=subtypes["borough_rate"], count=subtypes["borough_count"]),
         subtypes.assign(area="Rest of London", rate=subtypes["rest_rate"], count=subtypes["rest_count"]),
     ])[["label", "area", "rate", "count"]].reset_index(drop=True)
-    long["label_text"] = [
-        "[c]" if 0 < count < analysis.threshold else f"{rate:.2f}"
-        for rate, count in zip(long["rate"], long["count"])
-    ]
+    hidden = (long["count"] > 0) & (long["count"] < analysis.threshold)
+    long["label_text"] = ["[c]" if small else f"{rate:.2f}" for rate, small in zip(long["rate"], hidden)]
+    # A bar's length would show a suppressed rate: draw none.
+    long["rate_shown"] = long["rate"].mask(hidden)
     higher = subtypes[subtypes["significant"] & (subtypes["percent_difference"] > 0)]
     lower = subtypes[subtypes["significant"] & (subtypes["percent_difference"] < 0)]
     biggest = higher.sort_values("percent_difference").iloc[-1] if not higher.empty else None
     title = (f"{biggest['label']} stands out as higher in {analysis.borough}" if biggest is not None
              else f"No abuse type is significantly higher in {analysis.borough}")
     plot = charts.grouped_bar_chart(
-        long, category="label", value="rate", series="area", label="label_text", title=title,
+        long, category="label", value="rate_shown", series="area", label="label_text", title=title,
         subtitle=f"Offences per 1,000 female residents by abuse type, {analysis.year}",
         value_title="Offences per 1,000 female residents", category_order=subtypes["label"].tolist(),
         series_order=[analysis.borough, "Rest of London"])
 
-    def names(rows: pd.DataFrame) -> str:
-        labels = [label.lower() for label in rows["label"]]
-        return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
-
     alt = (f"Grouped bar chart of offences per 1,000 female residents by abuse type in {analysis.year}, "
            f"{analysis.borough} against the rest of London. "
-           + (f"Significantly higher in {analysis.borough}: {names(higher)}. " if not higher.empty else "")
-           + (f"Significantly lower: {names(lower)}. " if not lower.empty else "")
+           + (f"Significantly higher in {analysis.borough}: {_listing(higher)}. " if not higher.empty else "")
+           + (f"Significantly lower: {_listing(lower)}. " if not lower.empty else "")
            + "Other types show no significant difference.")
     return Figure(
         id="fig-abuse-type-rates", plot=plot, height=6.0,
@@ -266,6 +262,7 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
 
 def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
     table = analysis.abuse_type_comparison()
+    table["significant_text"] = table["significant"].map({True: "Yes", False: "No"})
     return Table(
         id="tbl-abuse-type-rates",
         caption=(f"VAWG offence rates by abuse type, {analysis.borough} against the rest of London, "
@@ -280,7 +277,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
                    basis="borough_count"),
             Column("z-score", "z", "number", 2, basis="borough_count"),
             Column("p-value", "p", "pvalue", 3, basis="borough_count"),
-            Column("Significant (p < 0.05)", "significant", "text"),
+            Column("Significant (p < 0.05)", "significant_text", "text"),
         ],
         source=SOURCE,
         notes=(
@@ -436,12 +433,17 @@ def _change_sentence(changes: pd.DataFrame) -> str:
         parts.append(f"{abs(row.change):.1f}% {_direction(row.change)} in {row.year} ({verdict}, {p})")
     if not parts:
         return ""
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    listed = join_words(parts)
     return f"Compared with {int(changes['base_year'].iloc[0])}, the borough's rate was {listed}."
 
 
 def _listing(rows: pd.DataFrame) -> str:
-    labels = [label.lower() for label in rows["label"]]
-    if not labels:
-        return "none"
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return join_words([label.lower() for label in rows["label"]])
+
+
+def join_words(words: list[str]) -> str:
+    """"a, b and c"; with a serial comma when an item has its own "and" ("x, y and z, and w")."""
+    if len(words) <= 1:
+        return "".join(words)
+    serial = "," if len(words) > 2 and any(" and " in word for word in words) else ""
+    return ", ".join(words[:-1]) + f"{serial} and " + words[-1]
