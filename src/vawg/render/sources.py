@@ -330,10 +330,18 @@ def _normalise(path: PurePosixPath) -> str:
 def combined_markdown(book: Book) -> str:
     """Return the whole book as one Markdown text, each file in a ``.vawg-file`` div.
 
-    The div carries ``path``, ``section`` and ``part`` attributes; the Lua filters
-    resolve image paths against ``path`` and then remove the divs (HTML splits on them).
+    It opens with a YAML block holding the book's title, subtitle, author and date
+    (escaped, so pandoc reads them as plain text). Each div carries ``path``,
+    ``section`` and ``part`` attributes; the Lua filters resolve image paths against
+    ``path``, and then remove the divs (HTML splits the book into pages on them).
     """
-    chunks = []
+    metadata = {
+        key: escape_markdown(value)
+        for key in ("title", "subtitle", "author", "date")
+        if (value := getattr(book, key))
+    }
+    metadata["toc-title"] = "Contents"
+    chunks = ["---\n" + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False) + "---\n"]
     for book_file in book.files:
         attributes = f'path="{escape_markdown(book_file.path)}" section="{book_file.section}"'
         if book_file.part:

@@ -57,11 +57,27 @@ local function split_fragment(url)
   return url, ""
 end
 
+-- Identifier of each file's first level-1 heading, so a link to a chapter's .qmd
+-- can become a jump to its heading in single-document outputs.
+local heading_of_file = {}
+
+local function first_heading_id(div)
+  local found = nil
+  div:walk({
+    traverse = "topdown",
+    Header = function(header)
+      if header.level == 1 and not found then found = header.identifier end
+    end,
+  })
+  return found
+end
+
 local function rewrite_file(div)
   local file_path = div.attributes["path"]
-  local title, top_headings = nil, 0
+  local title = nil
 
   div = div:walk({
+    traverse = "topdown", -- so the first level-1 heading seen is the first in the file
     Image = function(img)
       if not is_local(img.src) then return nil end
       local path = project_path(file_path, pandoc.path.normalize(img.src))
@@ -81,6 +97,8 @@ local function rewrite_file(div)
           link.target = rooted(path:gsub("%.qmd$", ".html")) .. fragment
         elseif fragment ~= "" then
           link.target = fragment -- one document: jump to the anchor
+        elseif heading_of_file[path] then
+          link.target = "#" .. heading_of_file[path]
         end
       else
         link.target = rooted(path) .. fragment
@@ -88,14 +106,12 @@ local function rewrite_file(div)
       return link
     end,
     Header = function(header)
-      if header.level == 1 then
-        top_headings = top_headings + 1
-        title = title or pandoc.utils.stringify(header.content)
+      if header.level == 1 and not title then
+        title = pandoc.utils.stringify(header.content)
       end
     end,
   })
   div.attributes["title"] = title or ""
-  div.attributes["top-headings"] = tostring(top_headings)
   return div
 end
 
@@ -104,6 +120,11 @@ return {
       if meta["vawg-target"] then target = pandoc.utils.stringify(meta["vawg-target"]) end
     end },
   { Pandoc = function(doc)
+      for _, block in ipairs(doc.blocks) do
+        if block.t == "Div" and block.classes:includes("vawg-file") then
+          heading_of_file[block.attributes["path"]] = first_heading_id(block)
+        end
+      end
       for index, block in ipairs(doc.blocks) do
         if block.t == "Div" and block.classes:includes("vawg-file") then
           doc.blocks[index] = rewrite_file(block)

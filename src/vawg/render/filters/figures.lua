@@ -21,8 +21,9 @@ return {
       })
       figure.attributes["fig-alt"] = nil
       return figure
-    end,
-    Image = function(img)
+    end },
+  -- Second pass (pandoc would otherwise visit images before their figures).
+  { Image = function(img)
       -- A stand-alone image (not a figure) with fig-alt: same rule.
       local alt = img.attributes["fig-alt"]
       if alt then

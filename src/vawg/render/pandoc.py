@@ -1,0 +1,98 @@
+"""Run the bundled pandoc with the project's Lua filters."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pypandoc
+
+from vawg.errors import RenderError
+from vawg.render.sources import Book
+
+log = logging.getLogger(__name__)
+
+# Filter order matters: conditional content goes first so hidden figures are not
+# numbered; alt text is taken before crossref prefixes captions with "Figure N: ".
+COMMON_FILTERS = ("content_visible.lua", "book_files.lua", "callouts.lua", "figures.lua", "crossref.lua")
+TARGET_FILTERS = {
+    "html": (),  # html.py splits the book into pages on the .vawg-file divs
+    "docx": ("book_structure.lua",),
+    "typst": ("typst.lua", "book_structure.lua"),
+}
+# Prefix our filters put on errors meant for the user (see filters/*.lua `fail`).
+FILTER_ERROR_PREFIX = "vawg: "
+
+
+def filter_path(name: str) -> str:
+    """Absolute path of one of the package's Lua filters."""
+    return str(resources.files("vawg.render") / "filters" / name)
+
+
+def run_pandoc(args: list[str], *, cwd: Path, what: str, input_text: str | None = None) -> str:
+    """Run pandoc and return its standard output.
+
+    Parameters
+    ----------
+    args : list of str
+        Command-line arguments after ``pandoc``.
+    cwd : Path
+        Working directory; relative image paths resolve from here.
+    what : str
+        Short description for error messages, e.g. ``"Word (report.docx)"``.
+    input_text : str, optional
+        Text for pandoc's standard input.
+
+    Raises
+    ------
+    RenderError
+        With the filter's own message (which names the source file) when one of our
+        Lua filters failed, otherwise with pandoc's first error line.
+    """
+    command = [pypandoc.get_pandoc_path(), *args]
+    completed = subprocess.run(
+        command, input=input_text, cwd=cwd, capture_output=True, text=True, encoding="utf-8"
+    )
+    stderr = completed.stderr.strip()
+    if completed.returncode != 0:
+        for line in stderr.splitlines():
+            if FILTER_ERROR_PREFIX in line:
+                raise RenderError(line.split(FILTER_ERROR_PREFIX, 1)[1].strip())
+        first_line = next((line for line in stderr.splitlines() if line.strip()), "no message")
+        raise RenderError(f"pandoc failed building {what}: {first_line}")
+    for line in stderr.splitlines():
+        log.warning("pandoc (%s): %s", what, line)
+    return completed.stdout
+
+
+def book_to(
+    book: Book,
+    markdown: str,
+    target: str,
+    *,
+    what: str,
+    extra_args: list[str] | None = None,
+    output: Path | None = None,
+) -> str:
+    """Convert the combined book Markdown (see ``sources.combined_markdown``) for ``target`` (``html``, ``docx`` or ``typst``).
+
+    For ``html`` the result is pandoc JSON (html.py renders the pages); for the
+    others it is the target document itself, written to ``output`` when given.
+    """
+    fmt_options_key = {"html": "html", "docx": "docx", "typst": "typst"}[target]
+    default_extension = book.format_option(fmt_options_key, "default-image-extension", "png" if target == "docx" else "svg")
+    args = [
+        "--from=markdown",
+        f"--to={'json' if target == 'html' else target}",
+        f"--default-image-extension={default_extension}",
+        f"--metadata=vawg-target:{target}",
+        f"--metadata=lang:{book.lang}",
+    ]
+    for name in (*COMMON_FILTERS, *TARGET_FILTERS[target]):
+        args.append(f"--lua-filter={filter_path(name)}")
+    args += extra_args or []
+    if output is not None:
+        args.append(f"--output={output}")
+    return run_pandoc(args, cwd=book.project_dir, what=what, input_text=markdown)
