@@ -1,0 +1,115 @@
+"""Seeded, calibrated synthetic data standing in for the confidential extracts.
+
+The default output reproduces the police figures the reference edition
+(Camden's 2025 VAWG needs assessment) quotes; the parameters live in
+``data/synth/police_profile.yml``.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from vawg.synth import generate
+>>> paths = generate(Path("data/raw"), scale=0.02)  # doctest: +SKIP
+>>> sorted(paths)  # doctest: +SKIP
+['police_offences', 'population', 'wards']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from vawg.errors import ParameterError
+from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
+from vawg.synth.population import synthesise_population
+from vawg.synth.profile import load_profile, load_reference
+from vawg.synth.wards import load_wards
+
+__all__ = ["OFFENCE_SCHEMA", "generate"]
+
+
+def generate(
+    out_dir: Path,
+    *,
+    seed: int = 2025,
+    scale: float = 1.0,
+    start_year: int = 2019,
+    period_end: dt.date = dt.date(2024, 12, 31),
+    reference_dir: Path | None = None,
+    profile_path: Path | None = None,
+) -> dict[str, Path]:
+    """Write a synthetic police extract, population estimates and ward list.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Folder to write into (created if needed).
+    seed : int, default 2025
+        Seed of the record-level detail (days, wards, order). The same seed
+        and arguments give byte-identical files.
+    scale : float, default 1.0
+        Multiplies every offence count; 1.0 is about 0.9 million offences a
+        year London-wide, 0.02 makes a small extract for tests.
+    start_year : int, default 2019
+        First year of recording (from 1 January).
+    period_end : datetime.date, default 2024-12-31
+        Last date of recording.
+    reference_dir : pathlib.Path, optional
+        Folder of open geography data (``geo/london_wards_2022_lookup.csv``);
+        when given, offences are placed in the real 2022 wards, otherwise in
+        synthetic ones.
+    profile_path : pathlib.Path, optional
+        Synthetic profile to use instead of ``data/synth/police_profile.yml``.
+
+    Returns
+    -------
+    dict[str, pathlib.Path]
+        ``police_offences`` (``police_offences/police_offences.parquet``),
+        ``population`` (``population/population.csv``) and ``wards``
+        (``wards.csv``).
+
+    Raises
+    ------
+    vawg.errors.ParameterError
+        If ``scale`` is not positive or the period is empty.
+    vawg.errors.DataError
+        If the profile, a reference lookup or the ward lookup is missing or
+        inconsistent.
+    """
+    if not scale > 0:
+        raise ParameterError(f"scale must be positive, got {scale}")
+    if period_end < dt.date(start_year, 1, 1):
+        raise ParameterError(f"period_end {period_end} is before the start year {start_year}")
+
+    out_dir = Path(out_dir)
+    reference = load_reference()
+    profile = load_profile(profile_path, reference)
+    area_names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"]))
+    # Offences recorded in year Y are rated against the mid-year Y-1 estimate.
+    population = synthesise_population(
+        profile["population"], area_names, range(start_year - 1, period_end.year)
+    )
+    wards = load_wards(
+        reference.police_boroughs, reference_dir, int(profile["wards"]["synthetic_per_borough"])
+    )
+
+    paths = {
+        "police_offences": out_dir / "police_offences" / "police_offences.parquet",
+        "population": out_dir / "population" / "population.csv",
+        "wards": out_dir / "wards.csv",
+    }
+    for path in paths.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    population.to_csv(paths["population"], index=False)
+    wards.to_csv(paths["wards"], index=False)
+    generate_police_offences(
+        paths["police_offences"],
+        profile=profile,
+        reference=reference,
+        population=population,
+        wards=wards,
+        seed=seed,
+        scale=scale,
+        start_year=start_year,
+        period_end=period_end,
+    )
+    return paths
