@@ -14,7 +14,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -22,9 +22,9 @@ from vawg.errors import RenderError
 
 # Quarto's escaped form ``{{{< var x >}}}`` stands for the literal text ``{{< var x >}}``.
 SHORTCODE = re.compile(r"(\{)?\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}(\})?")
-INCLUDE_LINE = re.compile(r"^[ \t]*\{\{<\s*include\s+(?P<path>\S+?)\s*>\}\}[ \t]*$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
-FORMATS = ("html", "typst", "docx")
+# Quarto's {{< pagebreak >}}: raw blocks that only Word and typst keep.
+PAGE_BREAK = '\n\n```{=openxml}\n<w:p><w:r><w:br w:type="page"/></w:r></w:p>\n```\n\n```{=typst}\n#pagebreak()\n```\n\n'
 # A fence longer than any an author writes, so the wrapper never closes the author's divs.
 FILE_FENCE = ":" * 24
 
@@ -219,8 +219,17 @@ def lookup_variable(variables: dict[str, Any], key: str) -> str | None:
     return str(value)
 
 
-def resolve_variables(text: str, variables: dict[str, Any], where: str, escape: bool = True) -> str:
-    """Replace every ``{{< var key >}}`` in ``text``.
+def resolve_variables(
+    text: str,
+    variables: dict[str, Any],
+    where: str,
+    escape: bool = True,
+    include: Callable[[str], str] | None = None,
+) -> str:
+    """Replace every ``{{< var key >}}`` (and, given ``include``, every include) in ``text``.
+
+    One pass over the text, so an escaped shortcode (``{{{< var x >}}}``, Quarto's
+    way to print one) is never expanded, and included text is not scanned twice.
 
     Parameters
     ----------
@@ -232,22 +241,36 @@ def resolve_variables(text: str, variables: dict[str, Any], where: str, escape: 
         File name used in error messages.
     escape : bool
         Escape the value for Markdown (True for document text, False for plain metadata).
+    include : callable, optional
+        Called with the path of ``{{< include path >}}``; returns the text to insert.
+        Without it an include is an error.
 
     Raises
     ------
     RenderError
-        For an unknown key or a shortcode this renderer does not support.
+        For an unknown key, a misplaced include or a shortcode this renderer does
+        not support.
     """
 
     def replace(match: re.Match[str]) -> str:
-        shortcode = match.group(0)
-        if match.group(1) and match.group(4):  # {{{< ... >}}} stays literal, minus one brace
-            return shortcode[1:-1]
+        lead, trail = match.group(1) or "", match.group(4) or ""
+        if lead and trail:  # {{{< ... >}}} stays literal, minus one brace each side
+            return match.group(0)[1:-1]
+        return lead + expand(match, match.group(0)[len(lead) : len(match.group(0)) - len(trail)]) + trail
+
+    def expand(match: re.Match[str], shortcode: str) -> str:
         name, args = match.group("name"), match.group("args").strip()
         if name == "include":
-            return shortcode  # handled line by line by expand_file
+            if include is None:
+                raise RenderError(f"{where}: {shortcode}: include is not allowed here")
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            if line.strip() != shortcode.strip():
+                raise RenderError(f"{where}: {shortcode}: an include must be on a line of its own")
+            return include(args.strip("\"'"))
         if name == "pagebreak":
-            return "\n\n```{=openxml}\n<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n```\n\n```{=typst}\n#pagebreak()\n```\n\n"
+            return PAGE_BREAK
         if name != "var":
             raise RenderError(f"{where}: {shortcode}: unsupported shortcode (use var or include)")
         value = lookup_variable(variables, args)
@@ -290,16 +313,10 @@ def expand_file(book: Book, path: str, _stack: tuple[str, ...] = ()) -> str:
     RenderError
         Naming the file for a missing include, an include cycle or an unknown var.
     """
-    full_path = book.project_dir / path
-    text = full_path.read_text(encoding="utf-8")
+    text = (book.project_dir / path).read_text(encoding="utf-8")
     front, body = split_front_matter(text, path)
-    body = resolve_variables(body, book.variables, where=path)
-    if not _stack and front.get("title"):
-        title = resolve_variables(str(front["title"]), book.variables, where=path)
-        body = f"# {title}\n\n{body}"
 
-    def include(match: re.Match[str]) -> str:
-        target = match.group("path").strip("\"'")
+    def include(target: str) -> str:
         if target.startswith("/"):
             included = PurePosixPath(target.lstrip("/"))
         else:
@@ -312,7 +329,11 @@ def expand_file(book: Book, path: str, _stack: tuple[str, ...] = ()) -> str:
         # Blank lines around the text keep it from gluing onto neighbouring paragraphs.
         return "\n" + expand_file(book, included_path, (*_stack, path)).strip("\n") + "\n"
 
-    return INCLUDE_LINE.sub(include, body)
+    body = resolve_variables(body, book.variables, where=path, include=include)
+    if not _stack and front.get("title"):
+        title = resolve_variables(str(front["title"]), book.variables, where=path)
+        body = f"# {title}\n\n{body}"
+    return body
 
 
 def _normalise(path: PurePosixPath) -> str:

@@ -13,7 +13,7 @@ return {
           local part = block.attributes["part"]
           if block.attributes["section"] == "appendices" and not in_appendices then
             in_appendices, current_part = true, nil
-            blocks:insert(pandoc.Header(1, "Appendices", { id = "appendices", class = "unnumbered part" }))
+            blocks:insert(pandoc.Header(1, "Appendices", { id = "vawg-appendices", class = "unnumbered part" }))
           end
           if part and part ~= current_part then
             blocks:insert(pandoc.Header(1, part, { class = "unnumbered part" }))

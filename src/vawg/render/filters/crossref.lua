@@ -3,13 +3,15 @@ Quarto-style cross-references for figures (`#fig-`) and tables (`#tbl-`). Quarto
 crossref filter is not available without Quarto, so this one numbers labelled
 figures and tables in book order (separately, 1, 2, 3 ... through chapters and
 appendices), prefixes captions with "Figure N: " / "Table N: ", and replaces
-`@fig-x` / `[-@tbl-y]` citations with links reading "Figure N" / "N". An unknown
-or duplicate label stops the render with the file it is in.
+`@fig-x` / `[-@tbl-y]` citations with links reading "Figure N" / "N". Headings
+labelled `#sec-x` (unnumbered in this book) are referred to by their text. An
+unknown or duplicate label stops the render with the file it is in.
 ]]
 
 local kinds = {
-  fig = { name = "Figure", element = "Figure" },
-  tbl = { name = "Table", element = "Table" },
+  fig = { name = "Figure" },
+  tbl = { name = "Table" },
+  sec = { name = "Section" },
 }
 
 local function fail(message)
@@ -35,7 +37,7 @@ local function each_file(doc, callback)
 end
 
 local function number_labels(doc)
-  local numbers, files = {}, {}
+  local numbers, files, headings = {}, {}, {}
   local counters = { fig = 0, tbl = 0 }
   each_file(doc, function(div, path)
     div:walk({
@@ -58,9 +60,12 @@ local function number_labels(doc)
           numbers[el.identifier], files[el.identifier] = counters.tbl, path
         end
       end,
+      Header = function(el)
+        if label_kind(el.identifier) == "sec" then headings[el.identifier] = el.content end
+      end,
     })
   end)
-  return numbers
+  return numbers, headings
 end
 
 local function prefix_caption(caption, label)
@@ -83,7 +88,7 @@ local function reference_text(kind, number, mode)
 end
 
 local function resolve(doc)
-  local numbers = number_labels(doc)
+  local numbers, headings = number_labels(doc)
   local new_blocks = pandoc.Blocks({})
   local function in_file(block, path)
     return block:walk({
@@ -112,6 +117,8 @@ local function resolve(doc)
           if #citation.prefix > 0 then out:extend(citation.prefix .. { pandoc.Space() }) end
           if not kind then
             out:insert(pandoc.Str("@" .. citation.id))
+          elseif kind == "sec" and headings[citation.id] then
+            out:insert(pandoc.Link(headings[citation.id]:clone(), "#" .. citation.id))
           elseif not numbers[citation.id] then
             fail(path .. ": @" .. citation.id .. ": no " .. kinds[kind].name:lower()
               .. " has this label (#" .. citation.id .. ")")
