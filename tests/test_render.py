@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
 import sys
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -157,7 +156,8 @@ def test_conditional_content_in_html(site: Path) -> None:
 def test_variables_includes_and_callouts_in_html(site: Path) -> None:
     text = site_text(site)
     assert "The rate was 12.3 per 1,000 women." in text
-    assert "suppressed cells show as *" in text  # a var value is text, never Markdown
+    # a var value is text, never Markdown or HTML
+    assert "suppressed cells show as *, small counts as <7 and rates built on them as [c])." in text
     assert "The borough is Testham." in text and "A nested include says hello." in text
     assert "dropped front matter" not in text
     assert text.count("{{<") == 1 and "Write {{< var name >}} to quote" in text  # {{{< >}}} escapes
@@ -211,6 +211,7 @@ def test_word_headings_captions_and_conditional_content(outputs: dict[str, Path]
     assert "Figure 2: Offences by ward" in captions
     text = docx_text(outputs["docx"])
     assert "Figure 2 the map" in text and "Not on the website" in text
+    assert "small counts as <7 and rates built on them as [c])" in text
     assert "Only on the website" not in text and "Not in the Word edition" not in text
     assert "Only in the PDF edition" not in text
 
@@ -272,6 +273,7 @@ def test_pdf_text_has_numbers_references_and_conditional_content(outputs: dict[s
     assert "Figure 1 shows the trend and Figure 2 the map" in text
     assert "North 1,200 13.1" in text and "Total 2,000 12.3" in text
     assert "Contents" in text
+    assert "small counts as <7 and rates built on them as [c])" in text
     assert "Only in the PDF edition" in text and "Not in the Word edition" in text
     assert "Only on the website" not in text
 

@@ -160,7 +160,7 @@ def _render_page(book: Book, ast: dict[str, Any], pages: list[Page], index: int,
         "meta": {key: _meta(value) for key, value in metadata.items() if value is not None},
         "blocks": page.blocks,
     }
-    args = ["--from=json", "--to=html5", f"--template={templates_dir / 'html' / 'page.html'}"]
+    args = ["--from=json", "--to=html5", "--wrap=none", f"--template={templates_dir / 'html' / 'page.html'}"]
     if page.is_front:
         args.append("--shift-heading-level-by=1")  # the book title is the front page's <h1>
     elif book.format_option("html", "toc", True):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
@@ -25,6 +24,10 @@ SHORTCODE = re.compile(r"(\{)?\{\{<\s*(?P<name>[\w-]+)(?P<args>[^>]*?)\s*>\}\}(\
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 # Quarto's {{< pagebreak >}}: raw blocks that only Word and typst keep.
 PAGE_BREAK = '\n\n```{=openxml}\n<w:p><w:r><w:br w:type="page"/></w:r></w:p>\n```\n\n```{=typst}\n#pagebreak()\n```\n\n'
+# Characters that start markup in pandoc Markdown (emphasis, links, raw HTML, math,
+# citations, attributes, tables, quotes ending an attribute value).
+MARKDOWN_ACTIVE = frozenset('\\`*_[]<>#|~^$@{}"')
+LEADING_LIST_MARKER = re.compile(r"^(\d*)([-+.):])(?=\s|$)")
 # A fence longer than any an author writes, so the wrapper never closes the author's divs.
 FILE_FENCE = ":" * 24
 
@@ -198,13 +201,15 @@ def _book_files(entries: list[Any], section: str, part: str | None = None) -> li
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape ASCII punctuation so pandoc reads ``text`` literally.
+    """Backslash-escape what pandoc Markdown would read as markup, so ``text`` stays literal.
 
-    Pandoc Markdown lets every ASCII punctuation character be escaped, in running
-    text and in attribute values alike, so a value such as ``*`` (a suppressed
-    count) or ``<5`` cannot turn into emphasis or HTML.
+    Pandoc accepts a backslash before any ASCII punctuation, in running text and in
+    attribute values alike, so a value such as ``*`` (a suppressed count) or ``<7``
+    cannot turn into emphasis or HTML. Harmless punctuation (``,`` ``.`` ``%`` ...)
+    is left alone, except a leading list marker such as ``2024.`` or ``-``.
     """
-    return "".join("\\" + char if char in string.punctuation else char for char in text)
+    escaped = "".join("\\" + char if char in MARKDOWN_ACTIVE else char for char in text)
+    return LEADING_LIST_MARKER.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
 
 
 def lookup_variable(variables: dict[str, Any], key: str) -> str | None:
