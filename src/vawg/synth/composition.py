@@ -197,7 +197,7 @@ class VawgComposer:
             dtype=float,
         )
 
-    def compose(self, targets: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    def compose(self, targets: Mapping[str, int], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """VAWG offences meeting the targets.
 
         Parameters
@@ -205,6 +205,9 @@ class VawgComposer:
         targets : Mapping[str, int]
             Count per abuse type: ``all_vawg``, the domestic-abuse type and
             every name-based type.
+        rng : numpy.random.Generator
+            Rounds the split of each class over its names and subgroups
+            (the class counts, and so the abuse-type counts, are exact).
 
         Returns
         -------
@@ -224,8 +227,8 @@ class VawgComposer:
             weights = np.array(
                 [kind.weight * (kind.domestic_share if domestic else 1.0 - kind.domestic_share) for kind in kinds]
             )
-            for kind, kind_count in zip(kinds, apportion(int(count), weights)):
-                per_type = apportion(int(kind_count), kind.offence_type_weights)
+            for kind, kind_count in zip(kinds, apportion(int(count), weights, rng)):
+                per_type = apportion(int(kind_count), kind.offence_type_weights, rng)
                 type_parts.append(np.repeat(kind.offence_types, per_type))
                 domestic_parts.append(np.full(int(kind_count), domestic))
         if not type_parts:

@@ -148,7 +148,7 @@ class _OffencePlanner:
 
         types = self.offence_types
         self.type_group = types["crime_group"].to_numpy()
-        self.type_name = types["vawg_offence_name"].to_numpy(dtype=object)
+        self.type_name = np.array([None if pd.isna(name) else name for name in types["vawg_offence_name"]])
         abuse_sets = sorted({frozenset(), *self.composer.name_profile.values()}, key=sorted)
         self.type_abuse_set = np.array(
             [abuse_sets.index(self.composer.name_profile.get(name, frozenset())) for name in self.type_name]
@@ -226,13 +226,13 @@ class _OffencePlanner:
         """Offences of one borough in one year, as column arrays."""
         rng = np.random.default_rng([self.seed, _OFFENCE_STREAM, year, number])
         solver_targets = {name: targets[name] for name in self.composer.target_names}
-        vawg_type, vawg_domestic = self.composer.compose(solver_targets)
+        vawg_type, vawg_domestic = self.composer.compose(solver_targets, rng)
         vawg_flags = {flag: np.zeros(len(vawg_type), dtype=bool) for flag in FLAG_COLUMNS}
         vawg_flags[DOMESTIC_FLAG] = vawg_domestic
         for carrier in self.carriers:
             self._put_flag(carrier, targets.get(carrier["abuse_type"], 0), vawg_type, vawg_flags, rng)
 
-        other_type = self._other_offences(code, year, vawg_type, all_total - targets[TOTAL])
+        other_type = self._other_offences(code, year, vawg_type, all_total - targets[TOTAL], rng)
         other_flags = {flag: np.zeros(len(other_type), dtype=bool) for flag in FLAG_COLUMNS}
         other_flags[DOMESTIC_FLAG] = rng.random(len(other_type)) < self.non_vawg_domestic_share[other_type]
 
@@ -281,8 +281,10 @@ class _OffencePlanner:
         chosen = np.concatenate([chosen, _choose(rng, rest, count - len(chosen))])
         flags[carrier["flag"]][chosen] = True
 
-    def _other_offences(self, code: str, year: int, vawg_type: np.ndarray, other_total: int) -> np.ndarray:
-        """Offence types of the borough's non-VAWG offences."""
+    def _other_offences(
+        self, code: str, year: int, vawg_type: np.ndarray, other_total: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Offence types of the borough's non-VAWG offences (group sizes exact, subgroups rounded at random)."""
         mix = self.profile["crime_mix"]
         share_of_group = mix["vawg_share_of_group"].get(code, mix["vawg_share_of_group"]["default"])
         vawg_group = self.type_group[vawg_type]
@@ -292,11 +294,11 @@ class _OffencePlanner:
             other_in_group = round(vawg_in_group / float(share)) - vawg_in_group
             subgroups = mix["vawg_group_subgroups"][group]
             type_parts.append([self.unnamed_type[(group, subgroup)] for subgroup in subgroups])
-            count_parts.append(apportion(max(other_in_group, 0), np.array(list(subgroups.values()), float)))
+            count_parts.append(apportion(max(other_in_group, 0), np.array(list(subgroups.values()), float), rng))
         remaining = max(other_total - int(sum(part.sum() for part in count_parts)), 0)
         other_mix = mix["other_subgroups"].get(code, mix["other_subgroups"]["default"])
         type_parts.append([self.unnamed_type[parse_subgroup_key(key)] for key in other_mix])
-        count_parts.append(apportion(remaining, np.array(list(other_mix.values()), float)))
+        count_parts.append(apportion(remaining, np.array(list(other_mix.values()), float), rng))
         return np.repeat(np.concatenate(type_parts), np.concatenate(count_parts)).astype(np.int16)
 
     # -- months ---------------------------------------------------------------------
@@ -341,9 +343,7 @@ class _OffencePlanner:
             "ward_name": lookup(self.wards["ward_name"], rows["ward"]),
             "crime_group": lookup(types["crime_group"], rows["offence_type"]),
             "crime_subgroup": lookup(types["crime_subgroup"], rows["offence_type"]),
-            "vawg_offence_name": pa.array(
-                [None if pd.isna(name) else name for name in self.type_name], pa.string()
-            ).take(pa.array(rows["offence_type"])),
+            "vawg_offence_name": lookup(self.type_name, rows["offence_type"]),
             "vawg": pa.array(rows["vawg"]),
             **{flag: pa.array(rows[flag]) for flag in FLAG_COLUMNS},
         }

@@ -1,10 +1,11 @@
 """Load the synthetic profile and the reference lookups it refers to.
 
 The profile (``data/synth/police_profile.yml``) holds every tunable number;
-the reference lookups (``data/reference/*.csv``) hold the crime categorisation
-and the abuse-type rules the analysis also uses. Loading checks that the two
-agree, so a typo in the profile stops the generator with a clear message
-instead of producing quietly wrong data.
+the reference lookups (``data/reference/*.csv``, read through
+:mod:`vawg.reference`) hold the crime categorisation and the abuse-type rules
+the analysis also uses. Loading checks that the two agree, so a typo in the
+profile stops the generator with a clear message instead of producing quietly
+wrong data.
 """
 
 from __future__ import annotations
@@ -16,24 +17,28 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from vawg import reference as reference_files
 from vawg.errors import DataError
+from vawg.paths import project_root
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_PROFILE_PATH = PROJECT_ROOT / "data" / "synth" / "police_profile.yml"
-REFERENCE_DATA_DIR = PROJECT_ROOT / "data" / "reference"
 POLICE_FORCE = "Metropolitan Police Service"
+
+
+def default_profile_path() -> Path:
+    """The project's synthetic profile, ``data/synth/police_profile.yml``."""
+    return project_root() / "data" / "synth" / "police_profile.yml"
 
 
 @dataclass(frozen=True)
 class ReferenceData:
-    """The reference lookups the generator needs.
+    """The reference lookups the generator needs (treat the frames as read-only).
 
     Attributes
     ----------
     boroughs : pandas.DataFrame
         ``borough_code, borough_name, police_force`` for the 33 London areas.
     categorisation : pandas.DataFrame
-        ``crime_group, crime_subgroup, vawg_offence_name`` (name ``None`` for
+        ``crime_group, crime_subgroup, vawg_offence_name`` (name missing for
         offences in a subgroup that carry no VAWG offence name).
     abuse_type_offences : pandas.DataFrame
         ``abuse_type, vawg_offence_name``: the names that set each derived flag.
@@ -53,34 +58,13 @@ class ReferenceData:
         return mps.sort_values("borough_code").reset_index(drop=True)
 
 
-def load_reference(directory: Path | None = None) -> ReferenceData:
-    """Read the reference lookups.
-
-    Parameters
-    ----------
-    directory : pathlib.Path, optional
-        Folder holding the reference CSVs; defaults to the project's
-        ``data/reference``.
-
-    Returns
-    -------
-    ReferenceData
-    """
-    directory = REFERENCE_DATA_DIR if directory is None else Path(directory)
-
-    def read(name: str) -> pd.DataFrame:
-        path = directory / name
-        if not path.exists():
-            raise DataError(f"reference file {path} is missing")
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-    categorisation = read("crime_categorisation.csv")
-    categorisation["vawg_offence_name"] = categorisation["vawg_offence_name"].replace("", None)
+def load_reference() -> ReferenceData:
+    """Read the reference lookups from the project's ``data/reference`` folder."""
     return ReferenceData(
-        boroughs=read("boroughs.csv"),
-        categorisation=categorisation,
-        abuse_type_offences=read("abuse_type_offences.csv"),
-        abuse_types=read("abuse_types.csv"),
+        boroughs=reference_files.boroughs(),
+        categorisation=reference_files.crime_categorisation(),
+        abuse_type_offences=reference_files.abuse_type_offences(),
+        abuse_types=reference_files.abuse_types(),
     )
 
 
@@ -90,9 +74,9 @@ def load_profile(path: Path | None = None, reference: ReferenceData | None = Non
     Parameters
     ----------
     path : pathlib.Path, optional
-        Profile YAML; defaults to ``data/synth/police_profile.yml``.
+        Profile YAML; defaults to :func:`default_profile_path`.
     reference : ReferenceData, optional
-        Lookups to check against; read from ``data/reference`` if omitted.
+        Lookups to check against; read with :func:`load_reference` if omitted.
 
     Returns
     -------
@@ -105,13 +89,13 @@ def load_profile(path: Path | None = None, reference: ReferenceData | None = Non
         If the file is missing or names a borough, abuse type, offence name or
         subgroup the reference lookups do not know.
     """
-    path = DEFAULT_PROFILE_PATH if path is None else Path(path)
+    path = default_profile_path() if path is None else Path(path)
     if not path.exists():
         raise DataError(f"synthetic profile {path} is missing")
     with path.open(encoding="utf-8") as handle:
         profile = yaml.safe_load(handle)
-    reference = load_reference() if reference is None else reference
-    _check_profile(profile, reference, path)
+    lookups = load_reference() if reference is None else reference
+    _check_profile(profile, lookups, path)
     return profile
 
 
