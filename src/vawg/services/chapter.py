@@ -1,0 +1,182 @@
+"""What Chapter 4 and Appendix 2 include: card partials, the services index, values and the stale-card list.
+
+Chapter 4's prose quotes numbers outside the cards too (pupils reached by
+school programmes, staff trained, tenants reached by a campaign). Those live
+in ``data/services/_local-response.yml`` with their dates, and reach the prose
+as ``{{< var response.<key> >}}``, like every other number of the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from vawg.artifacts import ArtifactWriter
+from vawg.services.loading import CardError, _display, read_yaml, services_dir
+from vawg.services.render import (
+    CARD_THRESHOLD,
+    STALE_AFTER_MONTHS,
+    card_gaps,
+    long_date,
+    period_text,
+    render_category,
+    render_index,
+    stale_cards,
+)
+from vawg.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Period, Section
+
+FACTS_FILE = "_local-response.yml"
+STATUS_FILE = "services_status.json"
+INDEX_PARTIAL = "services-index"
+
+
+def partial_name(category: str) -> str:
+    """Name of the partial holding ``category``'s cards (``artifacts/partials/<name>.qmd``)."""
+    return f"services-{category}"
+
+
+class Fact(BaseModel):
+    """One number Chapter 4's prose quotes, with what it counts and when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: int | float
+    kind: Literal["count", "number", "percent"] = Field(
+        description="count: people (suppressed when small); number: anything else (schools, hours); percent.")
+    basis: str | None = Field(None, description="For a percent: the key of the count it rests on.")
+    period: Period | None = None
+    about: str
+
+
+class Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    last_updated: dt.date
+    facts: dict[str, Fact]
+
+    @field_validator("last_updated", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        from vawg.services.schema import _plain_date
+
+        return _plain_date(value)
+
+    @field_validator("facts")
+    @classmethod
+    def _keys(cls, facts: dict[str, Fact]) -> dict[str, Fact]:
+        for key, fact in facts.items():
+            if not all(part.replace("_", "").isalnum() and part == part.lower() for part in key.split(".")):
+                raise ValueError(f"key {key!r} must be dotted lower-case words, e.g. training.staff_trained")
+            if fact.basis is not None and fact.basis not in facts:
+                raise ValueError(f"{key}: basis {fact.basis!r} is not another fact's key")
+        return facts
+
+
+def load_facts(path: Path | None = None) -> Facts:
+    """Read ``data/services/_local-response.yml``.
+
+    Raises
+    ------
+    CardError
+        Naming the file and the field.
+    """
+    path = path or services_dir() / FACTS_FILE
+    try:
+        return Facts(**read_yaml(path))
+    except FileNotFoundError:
+        raise CardError([f"{_display(path)}: file not found"]) from None
+    except ValidationError as error:
+        raise CardError([f"{_display(path)}: field '{'.'.join(str(p) for p in e['loc'])}': "
+                         f"{e['msg'].removeprefix('Value error, ')}" for e in error.errors()]) from None
+    except TypeError as error:
+        raise CardError([f"{_display(path)}: {error}"]) from None
+
+
+def fact_values(facts: Facts) -> dict[str, tuple]:
+    """``{key: (value, kind, decimals[, basis])}`` for :meth:`ArtifactWriter.values`, under ``response.``."""
+    entries: dict[str, tuple] = {}
+    for key, fact in facts.facts.items():
+        decimals = 0 if float(fact.value).is_integer() else 1
+        if fact.basis is not None:
+            entries[f"response.{key}"] = (fact.value, fact.kind, decimals, facts.facts[fact.basis].value)
+        else:
+            entries[f"response.{key}"] = (fact.value, fact.kind, decimals)
+        if fact.period is not None:
+            entries[f"response.{key}_period"] = (period_text(fact.period), "text", 0)
+    return entries
+
+
+def write_partial(writer: ArtifactWriter, name: str, text: str) -> Path:
+    """Write ``artifacts/partials/<name>.qmd`` (through the writer's own method when it has one)."""
+    method = getattr(writer, "partial", None)
+    if callable(method):
+        return method(name, text)
+    path = writer.root / "partials" / f"{name}.qmd"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_card_partials(writer: ArtifactWriter, cards: Sequence[Card], *, edition_date: dt.date,
+                        stale_after_months: int = STALE_AFTER_MONTHS, threshold: int = CARD_THRESHOLD,
+                        computed: Mapping[str, Section] | None = None,
+                        figures: Mapping[str, str] | None = None) -> dict[str, Path]:
+    """Write the services index and one partial per category (Chapter 4's six and Appendix 2's).
+
+    Returns the partials written, by name. Cards are suppressed with
+    ``threshold`` (Chapter 4's rule: 5) whatever their files say.
+    """
+    options = dict(edition_date=edition_date, stale_after_months=stale_after_months, threshold=threshold,
+                   computed=computed or {}, figures=figures or {})
+    written = {INDEX_PARTIAL: write_partial(writer, INDEX_PARTIAL, render_index(cards, CHAPTER_CATEGORIES))}
+    for category in CATEGORIES:
+        level = 2 if category == "additional" else 4
+        name = partial_name(category)
+        written[name] = write_partial(writer, name, render_category(cards, category, level=level, **options))
+    return written
+
+
+def card_status(cards: Sequence[Card], *, edition_date: dt.date,
+                stale_after_months: int = STALE_AFTER_MONTHS) -> dict:
+    """Which cards are stale (and why) and what each card lacks, for the build log and ``vawg cards check``."""
+    stale = stale_cards(cards, edition_date, stale_after_months)
+    return {
+        "edition_date": edition_date.isoformat(),
+        "stale_after_months": stale_after_months,
+        "stale": [{"id": card.id, "name": card.name, "data_period": period_text(card.data_period())}
+                  for card in stale],
+        "gaps": {card.id: gaps for card in cards if (gaps := card_gaps(card, edition_date, stale_after_months))},
+    }
+
+
+def write_status(writer: ArtifactWriter, status: dict) -> Path:
+    """``artifacts/services_status.json``: the stale-card list the build prints."""
+    path = writer.root / STATUS_FILE
+    path.write_text(json.dumps(status, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def status_values(cards: Sequence[Card], status: dict) -> dict[str, tuple]:
+    """Values Chapter 4 quotes about the cards themselves (``services.*``)."""
+    chapter = [card for card in cards if card.category in CHAPTER_CATEGORIES]
+    stale_names = [entry["name"] for entry in status["stale"]]
+    entries: dict[str, tuple] = {
+        "services.card_count": (len(chapter), "number", 0),
+        "services.additional_count": (len(cards) - len(chapter), "number", 0),
+        "services.stale_count": (len(stale_names), "number", 0),
+        "services.stale_months": (status["stale_after_months"], "number", 0),
+        "services.stale_names": (_join(stale_names) if stale_names else "none", "text", 0),
+        "services.edition_date": (long_date(dt.date.fromisoformat(status["edition_date"])), "text", 0),
+    }
+    for category in CATEGORIES:
+        count = sum(card.category == category for card in cards)
+        entries[f"services.count.{category.replace('-', '_')}"] = (count, "number", 0)
+    return entries
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
