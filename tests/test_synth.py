@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +104,7 @@ def test_offences_cover_the_period_and_every_police_borough(small_offences):
     police = boroughs[boroughs["police_force"] == "Metropolitan Police Service"]
     assert set(small_offences["borough_code"]) == set(police["borough_code"])
     assert CITY_OF_LONDON not in set(small_offences["borough_code"])
-    names = dict(zip(boroughs["borough_code"], boroughs["borough_name"]))
+    names = dict(zip(boroughs["borough_code"], boroughs["borough_name"], strict=True))
     assert (small_offences["borough_code"].map(names) == small_offences["borough_name"]).all()
 
 
@@ -140,7 +139,7 @@ def test_wards_belong_to_their_borough_and_are_uneven(small, small_offences):
     assert wards["ward_code"].str.fullmatch(r"SYNW\d{5}").all()
     assert set(wards["borough_code"]) == set(small_offences["borough_code"])
     assert wards.groupby("borough_code").size().between(15, 25).all()
-    borough_of_ward = dict(zip(wards["ward_code"], wards["borough_code"]))
+    borough_of_ward = dict(zip(wards["ward_code"], wards["borough_code"], strict=True))
     assert (small_offences["ward_code"].map(borough_of_ward) == small_offences["borough_code"]).all()
     camden = small_offences[small_offences["borough_code"] == CAMDEN]["ward_name"].value_counts()
     assert camden.index.str.startswith("Camden ward ").all()
@@ -241,7 +240,7 @@ def test_real_2022_wards_are_used_when_a_reference_folder_is_given(tmp_path):
     assert CITY_OF_LONDON not in set(wards["borough_code"])
     assert (wards["borough_code"] == CAMDEN).sum() == 20
     offences = read_offences(paths, ["ward_code", "ward_name", "borough_code"])
-    ward_borough = dict(zip(lookup["WD22CD"], lookup["LAD22CD"]))
+    ward_borough = dict(zip(lookup["WD22CD"], lookup["LAD22CD"], strict=True))
     assert (offences["ward_code"].map(ward_borough) == offences["borough_code"]).all()
     assert not list(tmp_path.rglob("london_wards*")), "the open lookup is read, never copied"
 
@@ -276,9 +275,17 @@ def test_composer_meets_table2_style_targets_through_offence_names():
     profile = load_profile(reference=reference)
     offence_types = offence_type_table(reference.categorisation)
     composer = VawgComposer(profile, reference, offence_types)
-    targets = {TOTAL: 500, "dva": 180, "sexual_violence": 90, "stalking_harassment": 200,
-               "physical_sexual": 205, "violent_threatening": 203, "ccb": 19,
-               "sexual_exploitation": 6, "psychological": 1}
+    targets = {
+        TOTAL: 500,
+        "dva": 180,
+        "sexual_violence": 90,
+        "stalking_harassment": 200,
+        "physical_sexual": 205,
+        "violent_threatening": 203,
+        "ccb": 19,
+        "sexual_exploitation": 6,
+        "psychological": 1,
+    }
     offence_type, domestic = composer.compose(targets, np.random.default_rng(1))
     offences = offence_types.iloc[offence_type].reset_index(drop=True)
     offences["dva_flag"] = domestic
@@ -292,19 +299,46 @@ def test_composer_meets_table2_style_targets_through_offence_names():
 
 # Table 2 counts for Camden 2024 (rate x 119,312 / 1,000).
 CAMDEN_2024_COUNTS = {
-    "all_vawg": 3466, "dva": 1249, "sexual_violence": 619, "stalking_harassment": 1391,
-    "physical_sexual": 1421, "violent_threatening": 1406, "ccb": 129, "sexual_exploitation": 41,
-    "hbv": 6, "forced_marriage": 3, "fgm": 1, "psychological": 1,
+    "all_vawg": 3466,
+    "dva": 1249,
+    "sexual_violence": 619,
+    "stalking_harassment": 1391,
+    "physical_sexual": 1421,
+    "violent_threatening": 1406,
+    "ccb": 129,
+    "sexual_exploitation": 41,
+    "hbv": 6,
+    "forced_marriage": 3,
+    "fgm": 1,
+    "psychological": 1,
 }
 REST_OF_LONDON_2024_RATES = {
-    "all_vawg": 26.46, "dva": 12.91, "fgm": 0.003, "forced_marriage": 0.02, "hbv": 0.08,
-    "sexual_exploitation": 0.32, "sexual_violence": 3.69, "stalking_harassment": 9.88,
-    "physical_sexual": 9.70, "violent_threatening": 9.95, "ccb": 1.05, "psychological": 0.01,
+    "all_vawg": 26.46,
+    "dva": 12.91,
+    "fgm": 0.003,
+    "forced_marriage": 0.02,
+    "hbv": 0.08,
+    "sexual_exploitation": 0.32,
+    "sexual_violence": 3.69,
+    "stalking_harassment": 9.88,
+    "physical_sexual": 9.70,
+    "violent_threatening": 9.95,
+    "ccb": 1.05,
+    "psychological": 0.01,
 }
 TABLE2_Z = {
-    "all_vawg": 5.47, "dva": -7.35, "fgm": 1.78, "forced_marriage": 0.63, "hbv": -1.07,
-    "sexual_exploitation": 0.37, "sexual_violence": 8.32, "stalking_harassment": 6.09,
-    "physical_sexual": 7.61, "violent_threatening": 6.26, "ccb": 0.32, "psychological": 0.41,
+    "all_vawg": 5.47,
+    "dva": -7.35,
+    "fgm": 1.78,
+    "forced_marriage": 0.63,
+    "hbv": -1.07,
+    "sexual_exploitation": 0.37,
+    "sexual_violence": 8.32,
+    "stalking_harassment": 6.09,
+    "physical_sexual": 7.61,
+    "violent_threatening": 6.26,
+    "ccb": 0.32,
+    "psychological": 0.41,
 }
 SIGNIFICANT = {"all_vawg", "dva", "sexual_violence", "stalking_harassment", "physical_sexual", "violent_threatening"}
 
@@ -312,8 +346,16 @@ SIGNIFICANT = {"all_vawg", "dva", "sexual_violence", "stalking_harassment", "phy
 @pytest.mark.slow
 def test_full_scale_default_reproduces_the_reference_edition(tmp_path):
     paths = generate(tmp_path)
-    columns = ["recorded_date", "borough_code", "vawg_offence_name", "vawg",
-               "dva_flag", "fgm_flag", "forced_marriage_flag", "hbv_flag"]
+    columns = [
+        "recorded_date",
+        "borough_code",
+        "vawg_offence_name",
+        "vawg",
+        "dva_flag",
+        "fgm_flag",
+        "forced_marriage_flag",
+        "hbv_flag",
+    ]
     offences = read_offences(paths, columns)
     offences["year"] = offences["recorded_date"].dt.year
     assert 5_000_000 < len(offences) < 5_800_000

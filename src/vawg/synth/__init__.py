@@ -83,14 +83,10 @@ def generate(
     out_dir = Path(out_dir)
     reference = load_reference()
     profile = load_profile(profile_path, reference)
-    area_names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"]))
+    area_names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"], strict=True))
     # Offences recorded in year Y are rated against the mid-year Y-1 estimate.
-    population = synthesise_population(
-        profile["population"], area_names, range(start_year - 1, period_end.year)
-    )
-    wards = load_wards(
-        reference.police_boroughs, reference_dir, int(profile["wards"]["synthetic_per_borough"])
-    )
+    population = synthesise_population(profile["population"], area_names, range(start_year - 1, period_end.year))
+    wards = load_wards(reference.police_boroughs, reference_dir, int(profile["wards"]["synthetic_per_borough"]))
 
     paths = {
         "police_offences": out_dir / "police_offences" / "police_offences.parquet",

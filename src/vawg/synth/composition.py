@@ -62,7 +62,7 @@ def unnamed_offence_types(offence_types: pd.DataFrame) -> dict[tuple[str, str], 
     unnamed = offence_types[offence_types["vawg_offence_name"].isna()]
     return {
         (group, subgroup): int(index)
-        for index, group, subgroup in zip(unnamed.index, unnamed["crime_group"], unnamed["crime_subgroup"])
+        for index, group, subgroup in zip(unnamed.index, unnamed["crime_group"], unnamed["crime_subgroup"], strict=True)
     }
 
 
@@ -185,11 +185,7 @@ class VawgComposer:
         self.membership = np.array(
             [
                 [
-                    1
-                    if target == TOTAL
-                    or (target == self.domestic_type and domestic)
-                    or target in abuse_types
-                    else 0
+                    1 if target == TOTAL or (target == self.domestic_type and domestic) or target in abuse_types else 0
                     for abuse_types, domestic in self.classes
                 ]
                 for target in self.target_names
@@ -220,14 +216,14 @@ class VawgComposer:
         prior = apportion(int(targets[TOTAL]), self.class_prior).astype(float)
         class_counts = solve_counts(self.membership, wanted, prior)
         type_parts, domestic_parts = [], []
-        for (abuse_types, domestic), count in zip(self.classes, class_counts):
+        for (abuse_types, domestic), count in zip(self.classes, class_counts, strict=True):
             if count == 0:
                 continue
             kinds = [kind for kind in self.kinds if kind.abuse_types == abuse_types]
             weights = np.array(
                 [kind.weight * (kind.domestic_share if domestic else 1.0 - kind.domestic_share) for kind in kinds]
             )
-            for kind, kind_count in zip(kinds, apportion(int(count), weights, rng)):
+            for kind, kind_count in zip(kinds, apportion(int(count), weights, rng), strict=True):
                 per_type = apportion(int(kind_count), kind.offence_type_weights, rng)
                 type_parts.append(np.repeat(kind.offence_types, per_type))
                 domestic_parts.append(np.full(int(kind_count), domestic))
@@ -272,9 +268,7 @@ def _build_kinds(
     return kinds
 
 
-def allocate_targets(
-    totals: Mapping[str, int], shares: Mapping[str, Mapping[str, float]]
-) -> dict[str, dict[str, int]]:
+def allocate_targets(totals: Mapping[str, int], shares: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, int]]:
     """Whole abuse-type targets per borough from VAWG totals and shares.
 
     Boroughs with the same shares are pooled: each type's pooled count is
@@ -302,6 +296,6 @@ def allocate_targets(
         weights = np.array([totals[code] for code in codes], dtype=float)
         for abuse_type, share in share_items:
             pooled = round(share * weights.sum())
-            for code, count in zip(codes, apportion(pooled, weights)):
+            for code, count in zip(codes, apportion(pooled, weights), strict=True):
                 targets[code][abuse_type] = int(count)
     return targets

@@ -3,10 +3,11 @@
 Counts are planned, not sampled: for each borough and year the profile's rates
 and the mid-year population give the number of VAWG and of all offences; the
 composition solver names the VAWG offences so the abuse-type shares hold; the
-rest of the borough's crime fills the other categories. Only the record-level
-detail is random (which offence falls in which month position, the day, the
-ward, the ids' order), so the calibrated aggregates do not depend on the seed
-and the same seed always gives the same file.
+rest of the borough's crime fills the other categories. Only the detail is
+random: how a class's exact count rounds over its names and subgroups, which
+offences fall in each month, the day, the ward and the order of the ids. So
+the calibrated aggregates do not depend on the seed, and the same seed always
+gives the same file.
 """
 
 from __future__ import annotations
@@ -149,11 +150,11 @@ class _OffencePlanner:
         types = self.offence_types
         self.type_group = types["crime_group"].to_numpy()
         self.type_name = np.array([None if pd.isna(name) else name for name in types["vawg_offence_name"]])
+        # Number each distinct set of name-based abuse types, to compare offences by it.
         abuse_sets = sorted({frozenset(), *self.composer.name_profile.values()}, key=sorted)
         self.type_abuse_set = np.array(
             [abuse_sets.index(self.composer.name_profile.get(name, frozenset())) for name in self.type_name]
         )
-        self.abuse_sets = abuse_sets
         mix = profile["crime_mix"]
         domestic = mix["non_vawg_domestic_share"]
         self.non_vawg_domestic_share = np.array(
@@ -163,7 +164,7 @@ class _OffencePlanner:
 
     def _carriers(self, section: Mapping, reference: ReferenceData) -> list[dict]:
         """Flag, abuse type and carrier offence type of each police flag put on afterwards."""
-        field_type = dict(zip(reference.abuse_types["extract_field"], reference.abuse_types["abuse_type"]))
+        field_type = dict(zip(reference.abuse_types["extract_field"], reference.abuse_types["abuse_type"], strict=True))
         carriers = []
         for flag, carrier in section.items():
             name = carrier.get("offence_name")
@@ -232,7 +233,7 @@ class _OffencePlanner:
         for carrier in self.carriers:
             self._put_flag(carrier, targets.get(carrier["abuse_type"], 0), vawg_type, vawg_flags, rng)
 
-        other_type = self._other_offences(code, year, vawg_type, all_total - targets[TOTAL], rng)
+        other_type = self._other_offences(code, vawg_type, all_total - targets[TOTAL], rng)
         other_flags = {flag: np.zeros(len(other_type), dtype=bool) for flag in FLAG_COLUMNS}
         other_flags[DOMESTIC_FLAG] = rng.random(len(other_type)) < self.non_vawg_domestic_share[other_type]
 
@@ -282,7 +283,7 @@ class _OffencePlanner:
         flags[carrier["flag"]][chosen] = True
 
     def _other_offences(
-        self, code: str, year: int, vawg_type: np.ndarray, other_total: int, rng: np.random.Generator
+        self, code: str, vawg_type: np.ndarray, other_total: int, rng: np.random.Generator
     ) -> np.ndarray:
         """Offence types of the borough's non-VAWG offences (group sizes exact, subgroups rounded at random)."""
         mix = self.profile["crime_mix"]
@@ -295,6 +296,8 @@ class _OffencePlanner:
             subgroups = mix["vawg_group_subgroups"][group]
             type_parts.append([self.unnamed_type[(group, subgroup)] for subgroup in subgroups])
             count_parts.append(apportion(max(other_in_group, 0), np.array(list(subgroups.values()), float), rng))
+        # Never negative: a profile whose all-crime rate is too low for its VAWG
+        # offences gets no further offences rather than a failure at small scales.
         remaining = max(other_total - int(sum(part.sum() for part in count_parts)), 0)
         other_mix = mix["other_subgroups"].get(code, mix["other_subgroups"]["default"])
         type_parts.append([self.unnamed_type[parse_subgroup_key(key)] for key in other_mix])
@@ -309,13 +312,15 @@ class _OffencePlanner:
         return np.repeat(np.arange(12), apportion(count, weights))
 
     def _vawg_month_weights(self, code: str, year: int) -> np.ndarray:
+        """Relative size of each month's VAWG offences: days x seasonality x within-year trend."""
         monthly = self.profile["monthly"]
         changes = monthly["vawg_within_year_change"]
-        change = float(changes.get(code, changes["default"]).get(year, changes["default"].get(year, 0.0)))
+        change = float({**changes["default"], **changes.get(code, {})}.get(year, 0.0))
         trend = 1.0 + change * np.arange(12) / 11
         return _calendar(year)[1] * np.array(monthly["vawg_seasonality"], float) * trend
 
     def _other_month_weights(self, year: int) -> np.ndarray:
+        """Relative size of each month's other offences: days x seasonality x lockdown factors."""
         monthly = self.profile["monthly"]
         factors = monthly.get("other_month_factors", {})
         month_factor = np.array([float(factors.get(f"{year}-{month:02d}", 1.0)) for month in range(1, 13)])
@@ -330,9 +335,7 @@ class _OffencePlanner:
             return pa.array(list(values), pa.string()).take(pa.array(index))
 
         ids = pa.array(np.arange(first_id, first_id + len(rows["date"]), dtype=np.int64)).cast(pa.string())
-        offence_id = pc.binary_join_element_wise(
-            OFFENCE_ID_PREFIX, pc.utf8_lpad(ids, OFFENCE_ID_DIGITS, "0"), ""
-        )
+        offence_id = pc.binary_join_element_wise(OFFENCE_ID_PREFIX, pc.utf8_lpad(ids, OFFENCE_ID_DIGITS, "0"), "")
         types = self.offence_types
         columns = {
             "offence_id": offence_id,

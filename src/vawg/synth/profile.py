@@ -141,16 +141,17 @@ def _check_profile(profile: Mapping, reference: ReferenceData, path: Path) -> No
     missing = set(named["vawg_offence_name"]) - profiled
     extra = profiled - set(named["vawg_offence_name"])
     if missing or extra:
-        fail(f"vawg_offences.names must list every VAWG offence name; missing {sorted(missing)}, "
-             f"unknown {sorted(extra)}")
+        fail(
+            f"vawg_offences.names must list every VAWG offence name; missing {sorted(missing)}, unknown {sorted(extra)}"
+        )
     for flag, carrier in profile["extract_flag_carriers"].items():
         name = carrier.get("offence_name")
         if name is not None and name not in profiled:
             fail(f"carrier of {flag} names an unknown offence: {name!r}")
 
-    pairs = set(zip(reference.categorisation["crime_group"], reference.categorisation["crime_subgroup"]))
+    pairs = set(zip(reference.categorisation["crime_group"], reference.categorisation["crime_subgroup"], strict=True))
     unnamed = reference.categorisation[reference.categorisation["vawg_offence_name"].isna()]
-    unnamed_pairs = set(zip(unnamed["crime_group"], unnamed["crime_subgroup"]))
+    unnamed_pairs = set(zip(unnamed["crime_group"], unnamed["crime_subgroup"], strict=True))
     for key in profile["vawg_offences"]["unnamed"]["subgroups"]:
         if parse_subgroup_key(key) not in unnamed_pairs:
             fail(f"unnamed VAWG subgroup {key!r} has no no-name row in the crime categorisation")
