@@ -56,3 +56,8 @@ def test_rank_is_one_for_the_highest_and_ties_share():
 
     ranks = rank_highest_first(pd.Series({"a": 3.0, "b": 5.0, "c": 5.0, "d": 1.0}))
     assert ranks.to_dict() == {"a": 3, "b": 1, "c": 1, "d": 4}
+
+
+def test_no_events_in_either_area_means_no_difference():
+    result = two_proportion_ztest(0, 120_000, 0, 4_000_000)
+    assert (result.statistic, result.p_value, result.significant) == (0.0, 1.0, False)

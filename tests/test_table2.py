@@ -43,7 +43,8 @@ def independent_table2(staged) -> pd.DataFrame:
         x1 = int((flagged["borough_code"] == CAMDEN).sum())
         x2 = int((flagged["borough_code"] != CAMDEN).sum())
         pooled = (x1 + x2) / (n1 + n2)
-        z = (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        # With no offences anywhere the two rates are equal: z = 0.
+        z = 0.0 if pooled == 0 else (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         rows.append({"abuse_type": t.abuse_type, "borough_rate": x1 / n1 * 1000, "rest_rate": x2 / n2 * 1000,
                      "z": z, "p": 2 * norm.sf(abs(z))})
     return pd.DataFrame(rows).set_index("abuse_type")

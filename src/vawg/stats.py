@@ -44,6 +44,9 @@ def two_proportion_ztest(count1: int, population1: int, count2: int, population2
     female residents with a recorded offence in the borough against the rest of
     London. Two-sided.
     """
+    if count1 + count2 == 0:
+        # No events in either area: the rates are equal (both zero), not undefined.
+        return TestResult(0.0, 1.0)
     z, p = proportions_ztest([count1, count2], [population1, population2], alternative="two-sided")
     return TestResult(float(z), float(p))
 
