@@ -241,7 +241,7 @@ def _build_kinds(
     names = offence_types["vawg_offence_name"]
     kinds = []
     for name, prior in section["names"].items():
-        indices = np.flatnonzero(names.eq(name).to_numpy())
+        indices = np.flatnonzero(names.eq(name).fillna(False).to_numpy(dtype=bool))
         kinds.append(
             VawgOffenceKind(
                 name=name,
