@@ -7,12 +7,22 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import KernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from vawg.errors import NotebookError
 from vawg.paths import project_root
 
 KERNEL = "python3"
+
+
+class LocalKernelManager(KernelManager):
+    """Talks to the kernel over local sockets rather than TCP: nothing listens on the network
+    (and the kernel does not warn about unencrypted TCP in the build's progress display)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 def report_notebooks(folder: Path | None = None) -> list[Path]:
@@ -34,6 +44,7 @@ def run_notebook(notebook: Path, executed: Path, parameters: dict[str, object]) 
         papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL,
             progress_bar=False, log_output=False, cwd=str(project_root()),
+            kernel_manager_class=LocalKernelManager,
         )
     except PapermillExecutionError as error:
         raise NotebookError(_describe_failure(notebook, executed, error)) from None
