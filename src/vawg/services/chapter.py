@@ -160,7 +160,7 @@ def write_status(writer: ArtifactWriter, status: dict) -> Path:
     return path
 
 
-def status_values(cards: Sequence[Card], status: dict) -> dict[str, tuple]:
+def status_values(cards: Sequence[Card], status: dict, *, threshold: int = CARD_THRESHOLD) -> dict[str, tuple]:
     """Values Chapter 4 quotes about the cards themselves (``services.*``)."""
     chapter = [card for card in cards if card.category in CHAPTER_CATEGORIES]
     stale_names = [entry["name"] for entry in status["stale"]]
@@ -169,6 +169,7 @@ def status_values(cards: Sequence[Card], status: dict) -> dict[str, tuple]:
         "services.additional_count": (len(cards) - len(chapter), "number", 0),
         "services.stale_count": (len(stale_names), "number", 0),
         "services.stale_months": (status["stale_after_months"], "number", 0),
+        "services.card_threshold": (threshold, "number", 0),
         "services.stale_names": (_join(stale_names) if stale_names else "none", "text", 0),
         "services.edition_date": (long_date(dt.date.fromisoformat(status["edition_date"])), "text", 0),
     }

@@ -45,9 +45,12 @@ def _is_month_end(day: dt.date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
-def period_text(period: Period) -> str:
-    """A period in words: 'April 2024 to March 2025', 'June 2025', '1 January to 30 June 2025'."""
-    if period.label:
+def period_text(period: Period, *, use_label: bool = True) -> str:
+    """A period in words: 'April 2024 to March 2025', 'June 2025', '1 January to 30 June 2025'.
+
+    The period's own ``label`` is used instead when it has one (unless ``use_label`` is False).
+    """
+    if period.label and use_label:
         return period.label
     start, end = period.start, period.end
     if start == end:
@@ -249,7 +252,7 @@ def stale_notice(card: Card, edition_date: dt.date, months: int = STALE_AFTER_MO
     """The callout a stale card shows above its content."""
     period = card.data_period()
     assert period is not None
-    title = f"Data from {period_text(period)}"
+    title = f"Data from {period_text(period, use_label=False)}"
     return "\n".join([
         f'::: {{.callout-warning title="{attribute_escape(title)}"}}',
         f"These are the latest figures the service has supplied. They end more than {months} months "
