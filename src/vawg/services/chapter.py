@@ -171,12 +171,21 @@ def status_values(cards: Sequence[Card], status: dict, *, threshold: int = CARD_
         "services.stale_months": (status["stale_after_months"], "number", 0),
         "services.card_threshold": (threshold, "number", 0),
         "services.stale_names": (_join(stale_names) if stale_names else "none", "text", 0),
+        "services.stale_sentence": (_stale_sentence(stale_names), "text", 0),
         "services.edition_date": (long_date(dt.date.fromisoformat(status["edition_date"])), "text", 0),
     }
     for category in CATEGORIES:
         count = sum(card.category == category for card in cards)
         entries[f"services.count.{category.replace('-', '_')}"] = (count, "number", 0)
     return entries
+
+
+def _stale_sentence(names: Sequence[str]) -> str:
+    if not names:
+        return "In this edition no card carries such a notice."
+    if len(names) == 1:
+        return f"In this edition one card carries such a notice: {names[0]}."
+    return f"In this edition {len(names)} cards carry such a notice: {_join(names)}."
 
 
 def _join(names: Sequence[str]) -> str:
