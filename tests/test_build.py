@@ -170,3 +170,14 @@ def test_build_help_documents_every_parameter():
     for option in ("--period-end", "--borough", "--comparator", "--formats", "--data-dir", "--reference-dir",
                    "--suppression-threshold"):
         assert option in result.stdout
+
+
+def test_another_borough_gets_its_own_chapter_with_no_mention_of_camden(small_extract, tmp_path):
+    params = parse_parameters(data_dir=small_extract, borough="Hackney", formats="html")
+    edition = build(params, build_dir=tmp_path)
+    site = edition.outputs["html"].parent
+    text = " ".join(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text(" ")
+                    for page in site.rglob("*.html"))
+    assert "Hackney had the" in text
+    assert "Camden" not in text
+    assert edition.edition == "hackney-2024-12-31"

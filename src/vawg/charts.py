@@ -7,6 +7,8 @@ information depends on colour alone.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from plotnine import (
     aes,
@@ -36,6 +38,14 @@ CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 TWO_SERIES = ("#12436D", "#F46A25")
 TEXT_COLOUR = "#0B0C0C"
 GRID_COLOUR = "#D9D9D9"
+
+
+TITLE_WIDTH = 60  # characters per line of a chart title at the default 8-inch width
+
+
+def headline(text: str) -> str:
+    """Wrap a chart title so a long finding never runs off the chart."""
+    return textwrap.fill(text, TITLE_WIDTH)
 
 
 def af_theme() -> theme:
@@ -73,7 +83,7 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
         + scale_y_continuous(expand=(0, 0, 0.12, 0))
         + expand_limits(y=0)
         + guides(color="none")
-        + labs(title=title, subtitle=subtitle, x="", y=y_title)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
         + af_theme()
     )
 
@@ -101,7 +111,7 @@ def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: 
         + coord_flip()
         + scale_fill_manual(values=colours, breaks=series_order)
         + scale_y_continuous(expand=(0, 0, 0.15, 0))
-        + labs(title=title, subtitle=subtitle, x="", y=value_title)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=value_title)
         + af_theme()
         + theme(panel_grid_major_y=element_blank(), panel_grid_major_x=element_line(color=GRID_COLOUR))
     )

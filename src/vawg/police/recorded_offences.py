@@ -156,6 +156,13 @@ class RecordedOffences:
         inside = [d for d in changes["start"] if self.years[0] < d.year <= self.year]
         return f"{max(inside):%B %Y}" if inside else ""
 
+    def lockdown_years(self) -> str:
+        """The years of the COVID-19 lockdowns within the trend window, e.g. "2020 and 2021"."""
+        events = reference.events()
+        lockdowns = events[events["event_id"].str.startswith("covid_lockdown")]
+        years = sorted({d.year for d in lockdowns["start"] if self.years[0] <= d.year <= self.year})
+        return join_words([str(year) for year in years])
+
     def within_year_change(self, area: str) -> float:
         months = self.monthly.xs(self.borough_code, level="borough_code") if area == "borough" else \
             self.monthly.groupby(level="month").sum()
@@ -387,6 +394,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
     change = a.recording_change()
     values["offences.recording_change"] = (change, "text", 0)
+    values["offences.lockdown_years"] = (a.lockdown_years(), "text", 0)
     for abuse_type, row in table.iterrows():
         key = f"abuse.{abuse_type}"
         values[f"{key}.borough_rate"] = (row["borough_rate"], "number", 2, row["borough_count"])
