@@ -1,17 +1,98 @@
 """Appendix 6 tables, generated from the reference data the analysis reads.
 
-- ``tbl-crime-categorisation``  :func:`table_crime_categorisation` (Appendix 6b)
-- ``tbl-vawg-flags``            :func:`table_vawg_flags` (Appendix 6c)
+- ``tbl-data-sources``                 :func:`table_data_sources` (Appendix 6a)
+- ``tbl-crime-categorisation``         :func:`table_crime_categorisation` (Appendix 6b)
+- ``tbl-vawg-flags``                   :func:`table_vawg_flags` (Appendix 6c)
+- ``tbl-metric-definitions``           :func:`table_metric_definitions` (Appendix 6d)
+- ``tbl-statistical-tests``            :func:`table_statistical_tests` (Appendix 6e)
+- ``tbl-nhs-fgm``                      :func:`table_nhs_fgm` (Appendix 6f)
+- ``tbl-children-safeguarding-flags``  :func:`table_children_safeguarding_flags` (Appendix 6g)
+- ``tbl-adult-safeguarding-flags``     :func:`table_adult_safeguarding_flags` (Appendix 6h)
+
+Each table reads one file of ``data/reference/`` through :func:`vawg.reference.reference_path`,
+the same folder (and, for 6b and 6c, the same cached loaders) the analysis uses, so the appendix
+always shows what this edition did. 6a, 6d and 6e carry a ``status`` column: ``in_use`` rows
+name the code that implements them (``implemented_by``), which the tests check exists and is
+used; only rows in use are printed as used.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 
 from vawg import reference
 from vawg.artifacts import Column, Table
+from vawg.errors import DataError
 
 SOURCE = "vawg reference data (data/reference/), as used by this edition's analysis"
+STATUSES = ("in_use", "planned", "not_used")
+
+
+# -- loaders ------------------------------------------------------------------------------
+
+
+def _read(name: str, required: list[str]) -> pd.DataFrame:
+    path = reference.reference_path(name)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError(f"{path}: reference file not found") from None
+    missing = [column for column in required if column not in table.columns]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+    table = table.apply(lambda column: column.str.strip())
+    if "status" in table.columns:
+        bad = table.loc[~table["status"].isin(STATUSES), "status"]
+        if not bad.empty:
+            raise DataError(f"{path}: column 'status': {bad.iloc[0]!r} is not one of {', '.join(STATUSES)}")
+    return table
+
+
+def data_sources() -> pd.DataFrame:
+    """The data-source register (Appendix 6a): every source the report uses or will use."""
+    return _read("data_sources.csv", ["source_id", "type", "source", "provides", "extract_folder", "used_for",
+                                      "status", "link"])
+
+
+def metric_definitions() -> pd.DataFrame:
+    """Metric definitions and formulas (Appendix 6d), with the code that computes each."""
+    return _read("metric_definitions.csv", ["metric_id", "metric", "definition", "formula", "implemented_by",
+                                            "status"])
+
+
+def statistical_tests() -> pd.DataFrame:
+    """Statistical tests (Appendix 6e), with the ``vawg.stats`` function that implements each."""
+    return _read("statistical_tests.csv", ["test_id", "test", "what_it_does", "used_for", "implemented_by",
+                                           "status"])
+
+
+def nhs_fgm() -> pd.DataFrame:
+    """NHS FGM Enhanced Dataset rates per 1,000 female residents, by area, question and response (6f)."""
+    table = _read("nhs_fgm.csv", ["period_start", "period_end", "area", "question", "response",
+                                  "rate_per_1000_female"])
+    table["rate_per_1000_female"] = pd.to_numeric(table["rate_per_1000_female"], errors="raise")
+    return table
+
+
+def children_safeguarding_flags() -> pd.DataFrame:
+    """Assessment factors counted as VAWG in children's safeguarding and Early Help forms (6g)."""
+    return _read("children_safeguarding_flags.csv", ["form", "form_label", "assessment_factor"])
+
+
+def adult_safeguarding_flags() -> pd.DataFrame:
+    """Adult Social Care safeguarding abuse types mapped to each VAWG flag (6h)."""
+    table = _read("adult_safeguarding_flags.csv", ["vawg_flag", "asc_abuse_type"])
+    unknown = sorted(set(table["vawg_flag"]) - set(reference.abuse_types()["abuse_type"]))
+    if unknown:
+        raise DataError(f"{reference.reference_path('adult_safeguarding_flags.csv')}: column 'vawg_flag': "
+                        f"{unknown} are not abuse types of abuse_types.csv")
+    return table
+
+
+def _joined(values: pd.Series) -> str:
+    return "; ".join(values)
 
 
 def table_crime_categorisation() -> Table:
@@ -51,4 +132,126 @@ def table_vawg_flags() -> Table:
         data=pd.DataFrame(rules),
         columns=[Column("Abuse type", "label", "text"), Column("Set by", "rule", "text")],
         source=SOURCE,
+    )
+
+
+def table_data_sources() -> Table:
+    """``tbl-data-sources`` (Appendix 6a): the register, with whether each source is used in this edition."""
+    sources = data_sources()
+    order = {"Internal": 0, "External": 1, "Other": 2}
+    sources = sources.assign(_order=sources["type"].map(order).fillna(3), _used=sources["status"] != "in_use")
+    sources = sources.sort_values(["_used", "_order", "source"], kind="stable")
+    sources["in_use"] = sources["status"].map({"in_use": "Yes", "planned": "Not yet", "not_used": "No"})
+    return Table(
+        id="tbl-data-sources",
+        caption="Data sources of the needs assessment and whether this edition uses them",
+        data=sources.reset_index(drop=True),
+        columns=[Column("Source", "source", "text"), Column("Type", "type", "text"),
+                 Column("What it provides", "provides", "text"), Column("Used for", "used_for", "text"),
+                 Column("Used in this edition", "in_use", "text")],
+        source=SOURCE + " (data_sources.csv)",
+        notes=["'Not yet': a source the later chapters of the assessment will use once their analysis is added."],
+    )
+
+
+def table_metric_definitions() -> Table:
+    """``tbl-metric-definitions`` (Appendix 6d): each metric in use, its definition and formula."""
+    metrics = metric_definitions()
+    used = metrics[metrics["status"] == "in_use"].reset_index(drop=True)
+    planned = metrics.loc[metrics["status"] == "planned", "metric"].tolist()
+    notes = [f"Also defined for later chapters: {'; '.join(planned)}."] if planned else []
+    return Table(
+        id="tbl-metric-definitions",
+        caption="Metrics used in this edition, with their definitions and formulas",
+        data=used,
+        columns=[Column("Metric", "metric", "text"), Column("Definition", "definition", "text"),
+                 Column("Formula", "formula", "text")],
+        source=SOURCE + " (metric_definitions.csv)",
+        notes=notes,
+    )
+
+
+def table_statistical_tests() -> Table:
+    """``tbl-statistical-tests`` (Appendix 6e): the tests this edition actually uses, what each does, where."""
+    tests = statistical_tests()
+    used = tests[tests["status"] == "in_use"].reset_index(drop=True)
+    used["function"] = used["implemented_by"]
+    planned = tests.loc[tests["status"] == "planned", "test"].tolist()
+    notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05."]
+    if planned:
+        notes.append(f"Later chapters will add: {'; '.join(planned)}.")
+    return Table(
+        id="tbl-statistical-tests",
+        caption="Statistical tests used in this edition and what each does",
+        data=used,
+        columns=[Column("Test", "test", "text"), Column("What it does", "what_it_does", "text"),
+                 Column("Used for", "used_for", "text"), Column("Implemented by", "function", "text")],
+        source=SOURCE + " (statistical_tests.csv)",
+        notes=notes,
+    )
+
+
+def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "England")) -> Table:
+    """``tbl-nhs-fgm`` (Appendix 6f): FGM recorded by the NHS, rates per 1,000 female residents.
+
+    When the reference file has no rows for ``borough`` the table shows the
+    comparators only and says so.
+    """
+    fgm = nhs_fgm()
+    start, end = dt.date.fromisoformat(fgm["period_start"].min()), dt.date.fromisoformat(fgm["period_end"].max())
+    areas = [area for area in (borough, *comparators) if area in set(fgm["area"])]
+    wide = (fgm[fgm["area"].isin(areas)]
+            .pivot_table(index=["question", "response"], columns="area", values="rate_per_1000_female",
+                         aggfunc="first", sort=True)
+            .reindex(columns=areas).reset_index())
+    notes = ["Rates per 1,000 female residents, as published by NHS England; each woman or girl can be counted "
+             "under several questions."]
+    if borough not in areas:
+        notes.append(f"The reference file (nhs_fgm.csv) has no figures for {borough}.")
+    columns = [Column("Question", "question", "text"), Column("Response", "response", "text")]
+    columns += [Column(area, area, "number", 2) for area in areas]
+    return Table(
+        id="tbl-nhs-fgm",
+        caption=f"Female genital mutilation recorded by the NHS, {start:%B %Y} to {end:%B %Y}: "
+                "rates per 1,000 female residents",
+        data=wide,
+        columns=columns,
+        source="NHS England, Female Genital Mutilation Enhanced Dataset (data/reference/nhs_fgm.csv)",
+        notes=notes,
+    )
+
+
+def table_children_safeguarding_flags() -> Table:
+    """``tbl-children-safeguarding-flags`` (Appendix 6g): assessment factors counted as VAWG, by form."""
+    flags = children_safeguarding_flags()
+    order = list(dict.fromkeys(flags["form_label"]))
+    rows = (flags.groupby("form_label", sort=False)["assessment_factor"].apply(lambda v: _joined(sorted(v)))
+            .reindex(order).reset_index())
+    return Table(
+        id="tbl-children-safeguarding-flags",
+        caption="Assessment factors in children's safeguarding and Early Help forms that count as VAWG",
+        data=rows,
+        columns=[Column("Form", "form_label", "text"),
+                 Column("Factors counted as VAWG", "assessment_factor", "text")],
+        source=SOURCE + " (children_safeguarding_flags.csv)",
+    )
+
+
+def table_adult_safeguarding_flags() -> Table:
+    """``tbl-adult-safeguarding-flags`` (Appendix 6h): ASC abuse types behind each VAWG flag."""
+    flags = adult_safeguarding_flags()
+    types = reference.abuse_types()
+    order = [key for key in types["abuse_type"] if key in set(flags["vawg_flag"])]
+    labels = types.set_index("abuse_type")["label"]
+    rows = (flags.groupby("vawg_flag")["asc_abuse_type"].apply(lambda v: _joined(sorted(v)))
+            .reindex(order).reset_index())
+    rows["label"] = rows["vawg_flag"].map(labels)
+    return Table(
+        id="tbl-adult-safeguarding-flags",
+        caption="Adult Social Care safeguarding abuse types that set each VAWG flag",
+        data=rows,
+        columns=[Column("VAWG flag", "label", "text"),
+                 Column("Adult Social Care abuse types", "asc_abuse_type", "text")],
+        source=SOURCE + " (adult_safeguarding_flags.csv)",
+        notes=["An abuse type can set more than one flag."],
     )
