@@ -62,3 +62,11 @@ def test_artifact_ids_and_value_keys_are_checked(writer):
 def test_pipe_table_escapes_markdown():
     table = pipe_table(pd.DataFrame({"name": ["a|b", "*x*"], "n": ["<7", "1"]}))
     assert "a\\|b" in table and "\\*x\\*" in table and "\\<7" in table
+
+
+def test_chart_values_hide_both_the_mark_and_the_label_of_a_small_count():
+    from vawg.suppression import chart_values
+
+    plotted, labels = chart_values(pd.Series([29.05, 0.03, 0.0]), pd.Series([3466, 3, 0]), 7, "{:.2f}")
+    assert plotted.isna().tolist() == [False, True, False]
+    assert labels.tolist() == ["29.05", "[c]", "0.00"]

@@ -57,3 +57,15 @@ def secondary_suppression(counts: pd.Series, threshold: int) -> pd.Series:
 
 def any_small(counts: Iterable[float | int | None], threshold: int) -> bool:
     return any(is_small(n, threshold) for n in counts)
+
+
+def chart_values(values: pd.Series, counts: pd.Series, threshold: int, label_format: str) -> tuple[pd.Series, pd.Series]:
+    """Values to plot and their labels, with anything resting on a small count hidden.
+
+    A bar's length or a point's height would reveal a suppressed value as
+    surely as its label, so both are withheld: the value becomes missing (not
+    drawn) and the label says ``[c]``.
+    """
+    hidden = counts.apply(lambda n: is_small(n, threshold))
+    labels = [CONFIDENTIAL if small else label_format.format(value) for value, small in zip(values, hidden)]
+    return values.mask(hidden), pd.Series(labels, index=values.index)

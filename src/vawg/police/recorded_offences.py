@@ -27,6 +27,7 @@ from vawg.stats import (
     rate_ratio_change_test,
     two_proportion_ztest,
 )
+from vawg.suppression import chart_values
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
@@ -174,7 +175,7 @@ class RecordedOffences:
 
 def figure_vawg_share_of_crime(analysis: RecordedOffences) -> Figure:
     data = analysis.share_of_crime()
-    data["label"] = data["share"].map(lambda v: f"{v:.1f}%")
+    data["plotted"], data["label"] = chart_values(data["share"], data["vawg"], analysis.threshold, "{:.1f}%")
     borough = data[data["area"] == analysis.borough].set_index("year")["share"]
     rest = data[data["area"] == "Rest of London"].set_index("year")["share"]
     first, last = borough.index.min(), borough.index.max()
@@ -182,7 +183,7 @@ def figure_vawg_share_of_crime(analysis: RecordedOffences) -> Figure:
     lower = "lower" if borough[last] < rest[last] else "higher"
     title = f"VAWG is a {lower} share of recorded crime in {analysis.borough} than in the rest of London"
     plot = charts.line_chart(
-        data, x="year", y="share", series="area", label="label", title=title,
+        data, x="year", y="plotted", series="area", label="label", title=title,
         subtitle=f"VAWG offences as a percentage of all recorded crime, {first} to {last}",
         y_title="% of recorded crime", series_order=[analysis.borough, "Rest of London"])
     alt = (f"Line chart of the percentage of recorded crime that was violence against women and girls, "
@@ -202,14 +203,14 @@ def figure_vawg_share_of_crime(analysis: RecordedOffences) -> Figure:
 
 def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
     data = analysis.rate_trend()
-    data["label"] = data["rate"].map(lambda v: f"{v:.1f}")
+    data["plotted"], data["label"] = chart_values(data["rate"], data["vawg"], analysis.threshold, "{:.1f}")
     borough = data[data["area"] == analysis.borough].set_index("year")["rate"]
     london = data[data["area"] == "London"].set_index("year")["rate"]
     first, last = borough.index.min(), borough.index.max()
     rank, size = analysis.rank(last)
     relation = "above" if borough[last] > london[last] else "below"
     plot = charts.line_chart(
-        data, x="year", y="rate", series="area", label="label",
+        data, x="year", y="plotted", series="area", label="label",
         title=f"{analysis.borough}'s VAWG rate stays {relation} London's",
         subtitle=f"VAWG offences per 1,000 female residents, {first} to {last}",
         y_title="Offences per 1,000 female residents", series_order=[analysis.borough, "London"])
@@ -237,10 +238,7 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
         subtypes.assign(area=analysis.borough, rate=subtypes["borough_rate"], count=subtypes["borough_count"]),
         subtypes.assign(area="Rest of London", rate=subtypes["rest_rate"], count=subtypes["rest_count"]),
     ])[["label", "area", "rate", "count"]].reset_index(drop=True)
-    hidden = (long["count"] > 0) & (long["count"] < analysis.threshold)
-    long["label_text"] = ["[c]" if small else f"{rate:.2f}" for rate, small in zip(long["rate"], hidden)]
-    # A bar's length would show a suppressed rate: draw none.
-    long["rate_shown"] = long["rate"].mask(hidden)
+    long["rate_shown"], long["label_text"] = chart_values(long["rate"], long["count"], analysis.threshold, "{:.2f}")
     higher = subtypes[subtypes["significant"] & (subtypes["percent_difference"] > 0)]
     lower = subtypes[subtypes["significant"] & (subtypes["percent_difference"] < 0)]
     biggest = higher.sort_values("percent_difference").iloc[-1] if not higher.empty else None
