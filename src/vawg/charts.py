@@ -75,9 +75,11 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
         ggplot(data, aes(x=x, y=y, color=series, group=series))
         + geom_line(size=1.2)
         + geom_point(size=2.6)
-        + geom_text(aes(label=label), nudge_y=0.04 * data[y].max(), size=8, show_legend=False)
-        + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
+        # Labels are text: TEXT_COLOUR (19.6:1), as the series colours only reach the 3:1 of marks.
+        + geom_text(aes(label=label), nudge_y=0.04 * data[y].max(), size=8, color=TEXT_COLOUR,
                     show_legend=False)
+        + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
+                    color=TEXT_COLOUR, show_legend=False)
         + scale_color_manual(values=colours)
         + scale_x_continuous(breaks=years, limits=(min(years) - 0.2, max(years) + 0.9))
         + scale_y_continuous(expand=(0, 0, 0.12, 0))
