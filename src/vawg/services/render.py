@@ -139,7 +139,8 @@ def value_text(item: Item, *, threshold: int = CARD_THRESHOLD, denominator: int 
                hidden: bool = False) -> str | None:
     """The published text of an item's figure, or None if it has none.
 
-    ``hidden`` forces suppression (secondary suppression within a breakdown).
+    ``hidden`` forces suppression: a part of a breakdown hidden so that a small part
+    cannot be worked out by subtraction (secondary suppression).
     """
     if not item.has_number:
         return None
@@ -147,6 +148,8 @@ def value_text(item: Item, *, threshold: int = CARD_THRESHOLD, denominator: int 
     small_count = f"fewer than {threshold}"
     small_share = f"not shown (fewer than {threshold} people)"
     denominator_small = denominator is not None and sup.is_small(denominator, threshold)
+    if hidden and not (item.withheld or denominator_small or _small(_basis(item, denominator), threshold)):
+        return "not shown (so that a smaller figure cannot be worked out)"
     if hidden or item.withheld or denominator_small or _small(_basis(item, denominator), threshold):
         if item.count is not None or item.withheld:
             text = small_count
