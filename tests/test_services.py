@@ -75,6 +75,7 @@ def test_every_card_has_a_unique_heading_id_and_the_index_links_to_it(cards):
         rendered = services.render_card(c, edition_date=EDITION)
         assert re.search(rf"^#### .+ \{{#{c.heading_id}\}}$", rendered, re.MULTILINE), c.id
         assert rendered.startswith("::: {.section .service-card}")
+        assert rendered.count(c.heading_id + "}") == 1
         linked = f"](#{c.heading_id})" in index
         assert linked == (c.category != "additional"), c.id
 

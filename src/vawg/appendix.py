@@ -175,7 +175,7 @@ def table_statistical_tests() -> Table:
     """``tbl-statistical-tests`` (Appendix 6e): the tests this edition actually uses, what each does, where."""
     tests = statistical_tests()
     used = tests[tests["status"] == "in_use"].reset_index(drop=True)
-    used["function"] = used["implemented_by"]
+    used["function"] = used["implemented_by"].str.removeprefix("vawg.stats.")
     planned = tests.loc[tests["status"] == "planned", "test"].tolist()
     notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05."]
     if planned:
@@ -185,7 +185,7 @@ def table_statistical_tests() -> Table:
         caption="Statistical tests used in this edition and what each does",
         data=used,
         columns=[Column("Test", "test", "text"), Column("What it does", "what_it_does", "text"),
-                 Column("Used for", "used_for", "text"), Column("Implemented by", "function", "text")],
+                 Column("Used for", "used_for", "text"), Column("Function in vawg.stats", "function", "text")],
         source=SOURCE + " (statistical_tests.csv)",
         notes=notes,
     )

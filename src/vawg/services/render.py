@@ -294,12 +294,14 @@ def render_card(card: Card, *, edition_date: dt.date, stale_after_months: int = 
     >>> from vawg.services.schema import Card
     >>> card = Card(id="demo", name="Demo service", category="community", description="Helps.",
     ...             last_updated="2025-01-01")
-    >>> print(render_card(card, edition_date=dt.date(2024, 12, 31)).splitlines()[1])
+    >>> print(render_card(card, edition_date=dt.date(2024, 12, 31)).splitlines()[5])
     #### Demo service {#svc-demo}
     """
     computed = computed or {}
     figures = figures or {}
-    blocks = ["::: {.section .service-card}", _heading(level, markdown_escape(card.name), card.heading_id), ""]
+    # In the PDF a rule above the name separates one card from the last (HTML draws a box with CSS).
+    blocks = ["::: {.section .service-card}", '::: {.content-visible when-format="pdf"}', "* * *", ":::", "",
+              _heading(level, markdown_escape(card.name), card.heading_id), ""]
     if is_stale(card, edition_date, stale_after_months):
         blocks += [stale_notice(card, edition_date, stale_after_months), ""]
     sub = level + 1
