@@ -258,7 +258,7 @@ def check_palette(palette: Mapping[str, Iterable[str]], where: str, section: Sec
             section.checked.append(f"{where}: {name} not checked (grid lines are decorative; values are labelled)")
             continue
         minimum = TEXT_MINIMUM if "TEXT" in name else GRAPHICS_MINIMUM
-        for colour in colours:
+        for colour in [colours] if isinstance(colours, str) else colours:
             count += 1
             ratio = contrast(colour, background)
             if ratio < minimum:
