@@ -134,6 +134,16 @@ def test_browser_catches_sideways_scrolling_and_an_invisible_focus(output_copy):
     assert any("too-wide" in f.element for f in section.errors if f.rule == "reflow")
 
 
+def test_browser_section_fails_when_chromium_is_missing(monkeypatch, tmp_path):
+    import vawg.check.axe as axe_module
+
+    monkeypatch.setattr(axe_module, "chromium_path", lambda: None)
+    section = Section("browser", "site")
+    check_site_in_browser(FIXTURES / "site_image_without_alt", FIXTURES, section)
+    assert section.not_run and "chromium" in section.not_run.lower()
+    assert not section.passed
+
+
 def test_structure_catches_missing_landmarks_headings_and_figure_data(output_copy):
     site = output_copy / "site"
     page = next(p for p in site.rglob("*.html") if "<figure" in p.read_text(encoding="utf-8"))

@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 REFLOW_WIDTH = 320
 DESKTOP = {"width": 1280, "height": 900}
-MAX_TABS = 400
+MAX_TABS = 2000  # Tab stops per page; more would mean a page too long to use anyway
 
 
 def chromium_path() -> str | None:

@@ -116,6 +116,10 @@ def _check_images(document: Any, where: str, section: Section) -> int:
         label = f"image {number} {name!r}"
         if decorative:
             continue
+        if drawing.find("./wp:anchor", NS) is not None:
+            section.add("docx-floating-image", where, label,
+                        "a floating image: screen readers may read it out of order; place it in line with text",
+                        WARNING)
         if not description:
             section.add("docx-image-alt", where, label, "the image has no alt text (description)")
         elif _looks_like_file_name(description):

@@ -71,6 +71,9 @@ def _check_catalogue(pdf: pikepdf.Pdf, where: str, section: Section) -> None:
     outlines = root.get("/Outlines")
     if outlines is None or outlines.get("/First") is None:
         section.add("pdf-bookmarks", where, "/Root/Outlines", "the PDF has no bookmarks")
+    if root.get("/PageLabels") is None:
+        section.add("pdf-page-labels", where, "/Root/PageLabels",
+                    "no page labels: the page numbers a viewer shows may not match the printed ones", WARNING)
     with pdf.open_metadata() as metadata:
         if not str(metadata.get("pdfuaid:part", "") or ""):
             section.add("pdf-ua-identifier", where, "XMP pdfuaid:part",
