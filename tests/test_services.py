@@ -105,17 +105,22 @@ def test_chapter_4_quotes_only_values_the_notebook_writes_and_types_no_numbers(c
         assert set(numbers) <= allowed, set(numbers) - allowed
 
 
-def test_card_text_is_written_afresh_not_copied_from_the_seed(cards):
-    seed = (Path("/work/shared/seeds/001_a600a678ae7c5312.txt"))
+def _verbatim_runs(text: str, seed_text: str, length: int = 12) -> list[str]:
+    words = " ".join(text.split()).split(" ")
+    return [" ".join(words[start:start + length]) for start in range(0, max(0, len(words) - length))
+            if " ".join(words[start:start + length]) in seed_text]
+
+
+def test_cards_and_chapter_are_written_afresh_not_copied_from_the_seed(cards):
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_a600a678ae7c5312.txt"
     if not seed.is_file():
         pytest.skip("seed text not available")
     seed_text = " ".join(seed.read_text(encoding="utf-8").split())
     for c in cards:
         for paragraph in filter(None, [c.description, c.eligibility, c.notes]):
-            words = " ".join(paragraph.split()).split(" ")
-            # No run of twelve words taken verbatim from the seed.
-            for start in range(0, max(0, len(words) - 12)):
-                assert " ".join(words[start:start + 12]) not in seed_text, (c.id, words[start:start + 12])
+            assert not _verbatim_runs(paragraph, seed_text), c.id
+    for path in (CHAPTER, APPENDIX_2):
+        assert not _verbatim_runs(path.read_text(encoding="utf-8"), seed_text), path.name
 
 
 # -- malformed files -------------------------------------------------------------------------------
