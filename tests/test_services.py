@@ -107,7 +107,7 @@ def test_chapter_4_quotes_only_values_the_notebook_writes_and_types_no_numbers(c
 
 def _verbatim_runs(text: str, seed_text: str, length: int = 12) -> list[str]:
     words = " ".join(text.split()).split(" ")
-    return [" ".join(words[start:start + length]) for start in range(0, max(0, len(words) - length))
+    return [" ".join(words[start:start + length]) for start in range(max(0, len(words) - length))
             if " ".join(words[start:start + length]) in seed_text]
 
 

@@ -204,8 +204,8 @@ def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "Engla
             .pivot_table(index=["question", "response"], columns="area", values="rate_per_1000_female",
                          aggfunc="first", sort=True)
             .reindex(columns=areas).reset_index())
-    notes = ["Rates per 1,000 female residents, as published by NHS England; each woman or girl can be counted "
-             "under several questions."]
+    notes = [("Rates per 1,000 female residents, as published by NHS England; each woman or girl can be "
+              "counted under several questions.")]
     if borough not in areas:
         notes.append(f"The reference file (nhs_fgm.csv) has no figures for {borough}.")
     columns = [Column("Question", "question", "text"), Column("Response", "response", "text")]

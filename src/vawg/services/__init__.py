@@ -26,7 +26,14 @@ from vawg.services.chapter import (
     write_card_partials,
     write_status,
 )
-from vawg.services.loading import CardError, card_files, load_card, load_cards, services_dir, sort_cards
+from vawg.services.loading import (
+    CardError,
+    card_files,
+    load_card,
+    load_cards,
+    services_dir,
+    sort_cards,
+)
 from vawg.services.render import (
     CARD_THRESHOLD,
     STALE_AFTER_MONTHS,
@@ -39,7 +46,15 @@ from vawg.services.render import (
     render_index,
     stale_cards,
 )
-from vawg.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Contact, Item, Period, Section
+from vawg.services.schema import (
+    CATEGORIES,
+    CHAPTER_CATEGORIES,
+    Card,
+    Contact,
+    Item,
+    Period,
+    Section,
+)
 
 __all__ = [
     "CARD_THRESHOLD", "CATEGORIES", "CHAPTER_CATEGORIES", "INDEX_PARTIAL", "STALE_AFTER_MONTHS", "Card",

@@ -130,8 +130,8 @@ def write_card_partials(writer: ArtifactWriter, cards: Sequence[Card], *, editio
     Returns the partials written, by name. Cards are suppressed with
     ``threshold`` (Chapter 4's rule: 5) whatever their files say.
     """
-    options = dict(edition_date=edition_date, stale_after_months=stale_after_months, threshold=threshold,
-                   computed=computed or {}, figures=figures or {})
+    options = {"edition_date": edition_date, "stale_after_months": stale_after_months, "threshold": threshold,
+               "computed": computed or {}, "figures": figures or {}}
     written = {INDEX_PARTIAL: write_partial(writer, INDEX_PARTIAL, render_index(cards, CHAPTER_CATEGORIES))}
     for category in CATEGORIES:
         level = 2 if category == "additional" else 4

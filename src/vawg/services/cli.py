@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -35,10 +35,10 @@ def _cards() -> None:
 
 @cards_app.command("check")
 def check(
-    edition_date: Annotated[Optional[str], typer.Option(
+    edition_date: Annotated[str | None, typer.Option(
         help="Date staleness is measured from (YYYY-MM-DD), usually the next edition's period end. [default: today]")] = None,
     months: Annotated[int, typer.Option(min=1, help="A card is stale when its figures ended more than this many months before the edition date.")] = STALE_AFTER_MONTHS,
-    folder: Annotated[Optional[Path], typer.Option(help="Folder of card files. [default: data/services]")] = None,
+    folder: Annotated[Path | None, typer.Option(help="Folder of card files. [default: data/services]")] = None,
 ) -> None:
     """Validate every card; list stale cards and what each card lacks. Exits 1 if any card is invalid."""
     out = Console()

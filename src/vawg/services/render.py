@@ -258,9 +258,9 @@ def stale_notice(card: Card, edition_date: dt.date, months: int = STALE_AFTER_MO
     title = f"Data from {period_text(period, use_label=False)}"
     return "\n".join([
         f'::: {{.callout-warning title="{attribute_escape(title)}"}}',
-        f"These are the latest figures the service has supplied. They end more than {months} months "
-        f"before the end of this edition's period ({long_date(edition_date)}), so they may not describe "
-        "the service as it is now.",
+        (f"These are the latest figures the service has supplied. They end more than {months} months "
+         f"before the end of this edition's period ({long_date(edition_date)}), so they may not describe "
+         "the service as it is now."),
         ":::",
     ])
 

@@ -13,8 +13,18 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from plotnine import aes, element_blank, geom_col, geom_text, ggplot, labs, position_stack, scale_fill_manual, \
-    scale_y_continuous, theme
+from plotnine import (
+    aes,
+    element_blank,
+    geom_col,
+    geom_text,
+    ggplot,
+    labs,
+    position_stack,
+    scale_fill_manual,
+    scale_y_continuous,
+    theme,
+)
 
 from vawg import suppression as sup
 from vawg.artifacts import Column, Figure

@@ -32,7 +32,14 @@ import re
 import string
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 # The six headings of Chapter 4, in report order, plus Appendix 2's related services.
 CATEGORIES: dict[str, str] = {
@@ -109,7 +116,7 @@ class Period(_Strict):
         return _plain_date(value)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Period":
+    def _ordered(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
         return self
@@ -135,7 +142,7 @@ class Item(_Strict):
     qualifier: Literal["about", "over", "under", "up to", "at least", "nearly"] | None = None
     withheld: bool = Field(False, description="The provider withheld a small number: shown as 'fewer than 5'.")
     unit: str | None = Field(None, description="Word after the count, e.g. 'sessions'.")
-    breakdown: list["Item"] = Field(default_factory=list)
+    breakdown: list[Item] = Field(default_factory=list)
 
     @field_validator("label")
     @classmethod
@@ -146,7 +153,7 @@ class Item(_Strict):
         return _check_no_loose_counts(value, "label")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Item":
+    def _consistent(self) -> Item:
         if self.count is not None and self.denominator is not None and self.count > self.denominator:
             raise ValueError(f"count {self.count} is larger than its denominator {self.denominator}")
         if "{value}" in self.label and self.count is None and self.percent is None and not self.withheld:
@@ -190,7 +197,7 @@ class Section(_Strict):
         return _check_markdown(value)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Section":
+    def _consistent(self) -> Section:
         for index, item in enumerate(self.items):
             problems = item.basis_problems(where=f"items.{index}: ")
             if problems:
@@ -268,7 +275,7 @@ class Card(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _description_present(self) -> "Card":
+    def _description_present(self) -> Card:
         if not self.description:
             raise ValueError("description: a card needs a description")
         return self
