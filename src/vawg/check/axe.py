@@ -138,9 +138,10 @@ def _run_axe(axe: object, page: object, where: str, section: Section) -> set[str
                 snippet = " ".join((node.get("html") or "").split())
                 if len(snippet) > 120:
                     snippet = snippet[:119] + "…"
-                detail = node.get("failureSummary") or ""
-                detail = " ".join(detail.replace("Fix any of the following:", "").replace(
-                    "Fix all of the following:", "").split())
+                # failureSummary: "Fix any of the following:" then one reason a line; the first says most.
+                reasons = [line.strip() for line in (node.get("failureSummary") or "").splitlines()
+                           if line.strip() and not line.strip().startswith("Fix ")]
+                detail = reasons[0] if reasons else ""
                 message = f"{rule['help']} ({rule.get('impact') or 'needs review'})"
                 if detail:
                     message += f": {detail}"
