@@ -4,269 +4,372 @@ Nothing after staging reads a raw file. Every problem in every file is
 collected before the build stops, each naming the file, row, column, value
 and what was expected, so a data owner can fix a delivery in one pass.
 Rows are numbered as a spreadsheet shows them (the header is row 1).
+Faults that can be repaired without losing information (a byte-order mark,
+Windows-1252 text, ``dd/mm/yyyy`` dates, blanks around values, codes in lower
+case) are repaired and listed in the staging log
+(``<staged>/staging-log.json``), which ``vawg validate`` also prints.
+
+The contracts themselves live in :mod:`vawg.contracts`, one module per source.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from pathlib import Path
+>>> report, tables = validate(Path("data/raw"), period_end=dt.date(2024, 12, 31))  # doctest: +SKIP
+>>> report.ok, sorted(tables)  # doctest: +SKIP
+(True, ['police_offences', 'population', ...])
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from vawg import reference
+from vawg.contracts import CONTRACTS, Context, Contract
+from vawg.contracts import reference_data
+from vawg.contracts._spec import MULTI_SEPARATOR
+from vawg.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem, Repair, coerce, match_columns, \
+    read_delivery
 from vawg.errors import DataError
 
+__all__ = ["Problem", "Repair", "Notice", "SOURCES", "STAGING_LOG", "ValidationFailed", "ValidationReport",
+           "validate", "validate_and_stage"]
+
 MAX_PROBLEMS_SHOWN = 50
+# Rows listed for one kind of problem in one column of one file; the rest are counted.
+MAX_ROWS_PER_PROBLEM = 10
+STAGING_LOG = "staging-log.json"
+
+# The extracts the report's analysis reads today (Appendix 6a lists them as in use). Every
+# contracted extract in vawg.contracts.CONTRACTS is validated and staged when delivered.
+SOURCES: tuple[Contract, ...] = tuple(c for c in CONTRACTS
+                                      if c.name in ("police_offences", "population", "safety_bus_contacts"))
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: Path
-    row: int | None
-    column: str | None
-    value: object
-    expected: str
+@dataclass
+class SourceSummary:
+    """What happened to one extract: its files, rows delivered and rows staged."""
 
-    def __str__(self) -> str:
-        where = [str(self.file)]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        value = "" if self.value is None else f": value {self.value!r}"
-        return f"{', '.join(where)}{value}: expected {self.expected}"
+    name: str
+    title: str
+    status: str  # "staged", "not delivered" or "failed"
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+    staged_rows: int = 0
+    reference: bool = False
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "title": self.title, "status": self.status, "files": self.files,
+                "rows": self.rows, "staged_rows": self.staged_rows, "reference": self.reference}
+
+
+@dataclass
+class ValidationReport:
+    """Every problem, repair and notice of one validation, and what each extract came to."""
+
+    data_dir: Path
+    reference_dir: Path | None
+    period_end: dt.date
+    problems: list[Problem] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    sources: dict[str, SourceSummary] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "period_end": self.period_end.isoformat(),
+            "data_dir": str(self.data_dir),
+            "reference_dir": None if self.reference_dir is None else str(self.reference_dir),
+            "ok": self.ok,
+            "sources": [summary.as_dict() for summary in self.sources.values()],
+            "problems": [p.as_dict() for p in self.problems],
+            "repairs": [r.as_dict() for r in self.repairs],
+            "notices": [n.as_dict() for n in self.notices],
+        }
 
 
 class ValidationFailed(DataError):
-    def __init__(self, problems: list[Problem]) -> None:
+    """The extracts break their contracts; ``problems`` lists every fault found."""
+
+    def __init__(self, problems: list[Problem], report: ValidationReport | None = None) -> None:
         self.problems = problems
+        self.report = report
         shown = "\n".join(f"  - {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
         more = len(problems) - MAX_PROBLEMS_SHOWN
         tail = f"\n  … and {more} more" if more > 0 else ""
         super().__init__(f"{len(problems)} problem(s) in the input data:\n{shown}{tail}")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One extract: where it is delivered, its contract and its typed form."""
+def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
+                       reference_dir: Path | None = None) -> dict[str, Path]:
+    """Check every extract in ``data_dir``; if all pass, write typed Parquet and the staging log to ``staged_dir``.
 
-    name: str
-    folder: str
-    schema: Callable[[], pa.DataFrameSchema]
-    dates: tuple[str, ...] = ()
-    booleans: tuple[str, ...] = ()
-    integers: tuple[str, ...] = ()
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        Folder of the quarter's extracts, one sub-folder per source.
+    staged_dir : pathlib.Path
+        Where the staged tables go (created if needed). Nothing is written when
+        validation fails.
+    period_end : datetime.date
+        Last day of the edition's period; later rows are left out.
+    reference_dir : pathlib.Path, optional
+        Folder of open ONS/GLA reference data; its files are validated and
+        staged as ``reference_*.parquet``.
 
-
-def _police_schema() -> pa.DataFrameSchema:
-    boroughs = reference.boroughs()
-    police = boroughs[boroughs["police_force"] == "Metropolitan Police Service"]
-    categorisation = reference.crime_categorisation()
-    subgroups = set(categorisation["crime_subgroup"])
-    names = set(categorisation["vawg_offence_name"].dropna())
-    flag = pa.Column(bool, nullable=False)
-    return pa.DataFrameSchema(
-        {
-            "offence_id": pa.Column(str, unique=True, nullable=False),
-            "recorded_date": pa.Column("datetime64[ns]", nullable=False),
-            "borough_code": pa.Column(str, pa.Check.isin(sorted(police["borough_code"])), nullable=False),
-            "borough_name": pa.Column(str, nullable=False),
-            "ward_code": pa.Column(str, nullable=False),
-            "ward_name": pa.Column(str, nullable=True),
-            "crime_group": pa.Column(str, pa.Check.isin(sorted(set(categorisation["crime_group"]))), nullable=False),
-            "crime_subgroup": pa.Column(str, pa.Check.isin(sorted(subgroups)), nullable=False),
-            "vawg_offence_name": pa.Column(str, pa.Check.isin(sorted(names)), nullable=True),
-            "vawg": flag,
-            "dva_flag": flag,
-            "fgm_flag": flag,
-            "forced_marriage_flag": flag,
-            "hbv_flag": flag,
-        },
-        strict=False,
-    )
-
-
-def _population_schema() -> pa.DataFrameSchema:
-    codes = sorted(reference.boroughs()["borough_code"])
-    return pa.DataFrameSchema(
-        {
-            "area_code": pa.Column(str, pa.Check.isin(codes), nullable=False),
-            "area_name": pa.Column(str, nullable=False),
-            "year": pa.Column("int64", pa.Check.in_range(1990, 2100), nullable=False),
-            "sex": pa.Column(str, pa.Check.isin(["F", "M"]), nullable=False),
-            "age_band": pa.Column(str, nullable=False),
-            "population": pa.Column("int64", pa.Check.ge(0), nullable=False),
-        },
-        unique=["area_code", "year", "sex", "age_band"],
-        strict=False,
-    )
-
-
-SOURCES: tuple[Source, ...] = (
-    Source(
-        name="police_offences",
-        folder="police_offences",
-        schema=_police_schema,
-        dates=("recorded_date",),
-        booleans=("vawg", "dva_flag", "fgm_flag", "forced_marriage_flag", "hbv_flag"),
-    ),
-    Source(
-        name="population",
-        folder="population",
-        schema=_population_schema,
-        integers=("year", "population"),
-    ),
-)
-
-TRUE_TEXT = {"true", "1", "y", "yes", "t"}
-FALSE_TEXT = {"false", "0", "n", "no", "f", ""}
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    if path.suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path, dtype=str)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-
-
-def _files(data_dir: Path, source: Source) -> list[Path]:
-    folder = data_dir / source.folder
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".parquet", ".csv", ".xlsx", ".xls"))
-    return files
-
-
-def _coerce(frame: pd.DataFrame, source: Source, path: Path, problems: list[Problem]) -> pd.DataFrame:
-    """Turn delivered text into the contract's types, recording each value that will not convert."""
-    frame = frame.copy()
-    for column in source.dates:
-        if column not in frame:
-            continue
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].astype("datetime64[ns]")
-            continue
-        first = frame[column].dropna().head(1).tolist()
-        if first and isinstance(first[0], dt.date):  # Parquet date32 arrives as date objects
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-            continue
-        text = frame[column].astype("string").str.strip()
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna() & text.notna()
-        for index in frame.index[bad][:MAX_PROBLEMS_SHOWN]:
-            problems.append(Problem(path, int(index) + 2, column, frame.at[index, column],
-                                    "a date written as YYYY-MM-DD"))
-        frame[column] = parsed.astype("datetime64[ns]")
-    for column in source.booleans:
-        if column not in frame or pd.api.types.is_bool_dtype(frame[column]):
-            continue
-        text = frame[column].astype("string").str.strip().str.lower().fillna("")
-        bad = ~text.isin(TRUE_TEXT | FALSE_TEXT)
-        for index in frame.index[bad][:MAX_PROBLEMS_SHOWN]:
-            problems.append(Problem(path, int(index) + 2, column, frame.at[index, column],
-                                    "true or false"))
-        frame[column] = text.isin(TRUE_TEXT)
-    for column in source.integers:
-        if column not in frame or pd.api.types.is_integer_dtype(frame[column]):
-            continue
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        bad = numbers.isna() | (numbers % 1 != 0)
-        for index in frame.index[bad][:MAX_PROBLEMS_SHOWN]:
-            problems.append(Problem(path, int(index) + 2, column, frame.at[index, column], "a whole number"))
-        frame[column] = numbers.fillna(-1).astype("int64")
-    for column in frame.columns:
-        if frame[column].dtype == object or str(frame[column].dtype).startswith("string"):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
-
-
-def _check(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, problems: list[Problem]) -> None:
-    missing = [name for name in schema.columns if name not in frame.columns]
-    for name in missing:
-        problems.append(Problem(path, None, name, None, "this column to be present"))
-    if missing:
-        return
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        for case in errors.failure_cases.head(MAX_PROBLEMS_SHOWN).itertuples():
-            row = None if pd.isna(case.index) else int(case.index) + 2
-            column = None if pd.isna(case.column) else str(case.column)
-            problems.append(Problem(path, row, column, case.failure_case, _describe(str(case.check))))
-
-
-def _describe(check: str) -> str:
-    if check.startswith("isin("):
-        return "one of the values the reference data allows"
-    if check == "field_uniqueness":
-        return "a value no other row has"
-    if check.startswith("not_nullable"):
-        return "a value (it is empty)"
-    return check
-
-
-def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date) -> dict[str, Path]:
-    """Check every source in ``data_dir``; if all pass, write typed Parquet to ``staged_dir``.
+    Returns
+    -------
+    dict[str, pathlib.Path]
+        Staged table name to its Parquet file.
 
     Raises
     ------
     DataError
-        If a source is missing, or :class:`ValidationFailed` listing every problem found.
+        If the data folder is missing, or :class:`ValidationFailed` listing every problem found.
+    """
+    report, tables = validate(data_dir, period_end=period_end, reference_dir=reference_dir)
+    if not report.ok:
+        raise ValidationFailed(report.problems, report)
+    staged_dir = Path(staged_dir)
+    staged_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, frame in tables.items():
+        path = staged_dir / f"{name}.parquet"
+        frame.to_parquet(path, index=False)
+        written[name] = path
+    log_path = staged_dir / STAGING_LOG
+    log_path.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return written
+
+
+def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None = None,
+             today: dt.date | None = None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
+    """Check every delivered extract (and reference file) against its contract; stage nothing.
+
+    Returns
+    -------
+    tuple
+        The :class:`ValidationReport`, and the typed tables that would be
+        staged (empty when there are problems).
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} does not exist; run `vawg synth` or point --data-dir at the extracts")
-    problems: list[Problem] = []
-    staged: dict[str, pd.DataFrame] = {}
-    for source in SOURCES:
-        files = _files(data_dir, source)
-        if not files:
-            problems.append(Problem(data_dir / source.folder, None, None, None,
-                                    f"at least one .parquet, .csv or .xlsx file for {source.name}"))
+    reference_dir = None if reference_dir is None else Path(reference_dir)
+    report = ValidationReport(data_dir, reference_dir, period_end)
+    log = Log()
+    context = Context(period_end=period_end, today=today or dt.date.today())
+    tables: dict[str, pd.DataFrame] = {}
+
+    plan: list[tuple[Contract, Path]] = [(c, data_dir) for c in CONTRACTS]
+    if reference_dir is not None:
+        if not reference_dir.is_dir():
+            raise DataError(f"reference folder {reference_dir} does not exist")
+        plan = [(c, reference_dir) for c in reference_data.REFERENCE_CONTRACTS] + plan
+    elif not (data_dir / "wards.csv").is_file():
+        log.notice(data_dir, None, "no ward list (wards.csv) and no reference folder: ward codes are not checked")
+
+    for contract, root in plan:
+        frame = _validate_contract(contract, root, context, log, report)
+        if frame is None:
             continue
-        frames = []
-        for path in files:
-            raw = _read(path)
-            if raw.empty:
-                problems.append(Problem(path, None, None, None, "data rows (the file has none)"))
+        tables[contract.name] = frame
+        if contract.name == "wards" or (contract.name == reference_data.WARD_LOOKUP.name and context.wards is None):
+            context = replace(context, wards=frame[["ward_code", "borough_code"]])
+
+    report.problems = _condense(log.problems)
+    report.repairs = log.repairs
+    report.notices = log.notices
+    return report, (tables if report.ok else {})
+
+
+def _validate_contract(contract: Contract, root: Path, context: Context, log: Log,
+                       report: ValidationReport) -> pd.DataFrame | None:
+    """Check one extract's files; the typed, period-cut table, or None if it is absent or broken."""
+    summary = SourceSummary(contract.name, contract.title, "not delivered", reference=contract.reference)
+    report.sources[contract.name] = summary
+    files = contract.delivered_files(root)
+    if not files:
+        where = contract.location(root) / (contract.files if contract.files != "*" else "")
+        if contract.required:
+            log.problem(contract.location(root), None, None, None,
+                        f"at least one {', '.join(contract.formats)} file for {contract.title}")
+            summary.status = "failed"
+        elif contract.reference or contract.name != "wards":
+            log.notice(where, None, f"{contract.title}: not delivered, so not staged")
+        return None
+    problems_before = len(log.problems)
+    frames: list[tuple[Path, pd.DataFrame]] = []
+    for path in files:
+        summary.files.append(str(path))
+        frame = _validate_file(path, contract, context, log)
+        if frame is not None:
+            summary.rows += len(frame)
+            frames.append((path, frame))
+    if frames:
+        _check_unique(frames, contract, log)
+    if len(log.problems) > problems_before or not frames:
+        summary.status = "failed"
+        return None
+    table = pd.concat([frame for _, frame in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
+    table = _cut_to_period(table, contract, context, files[0].parent, log)
+    if table is None:
+        summary.status = "failed"
+        return None
+    summary.status = "staged"
+    summary.staged_rows = len(table)
+    return _staged_form(table, contract)
+
+
+def _validate_file(path: Path, contract: Contract, context: Context, log: Log) -> pd.DataFrame | None:
+    raw = read_delivery(path, log)
+    if raw is None:
+        return None
+    if raw.empty:
+        log.problem(path, None, None, None, "data rows under the header (the file has none)")
+        return None
+    frame = match_columns(raw, contract, path, log)
+    if frame is None:
+        return None
+    failed = coerce(frame, contract, path, log, context)
+    _check_schema(frame, contract, context, path, log, failed)
+    return frame
+
+
+def _check_schema(frame: pd.DataFrame, contract: Contract, context: Context, path: Path, log: Log,
+                  failed: set[tuple[int, str]]) -> None:
+    """Validate with the contract's pandera schema; one problem per failing cell (or row, for row checks)."""
+    schema = contract.schema(context, frame.columns)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        rules = {rule.name: rule for rule in contract.row_checks}
+        cases = errors.failure_cases
+        seen: set[tuple] = set()
+        for case in cases.itertuples(index=False):
+            index = None if pd.isna(case.index) else int(case.index)
+            check = str(case.check)
+            if check in rules:
+                column, expected = rules[check].column, rules[check].expected
+                value = None if index is None else frame.at[index, column]
+            else:
+                column = None if pd.isna(case.column) else str(case.column)
+                expected = _describe(check)
+                value = case.failure_case
+            if (index, column) in failed or (index, column, expected) in seen:
                 continue
-            frame = _coerce(raw, source, path, problems)
-            _check(frame, source.schema(), path, problems)
-            for column in source.dates:
-                _check_not_future(frame, column, path, problems)
-            frames.append(frame)
-        if frames:
-            staged[source.name] = pd.concat(frames, ignore_index=True)
-    if not problems:
-        _check_covers_period(staged["police_offences"], data_dir, period_end, problems)
-    if problems:
-        raise ValidationFailed(problems)
-    staged_dir.mkdir(parents=True, exist_ok=True)
-    offences = staged["police_offences"]
-    # A later extract may serve an earlier edition: keep the edition's period only.
-    staged["police_offences"] = offences[offences["recorded_date"] <= pd.Timestamp(period_end)]
-    written = {}
-    for name, frame in staged.items():
-        path = staged_dir / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
-        written[name] = path
-    return written
+            seen.add((index, column, expected))
+            row = None if index is None else index + FIRST_DATA_ROW
+            log.problem(path, row, column, _plain(value), expected)
 
 
-def _check_not_future(frame: pd.DataFrame, column: str, path: Path, problems: list[Problem]) -> None:
-    if column not in frame or not pd.api.types.is_datetime64_any_dtype(frame[column]):
-        return
-    future = frame.index[frame[column] > pd.Timestamp(dt.date.today())]
-    for index in future[:MAX_PROBLEMS_SHOWN]:
-        problems.append(Problem(path, int(index) + 2, column, frame.at[index, column].date().isoformat(),
-                                "a date no later than today"))
+def _describe(check: str) -> str:
+    if check.startswith("not_nullable"):
+        return "a value (the cell is empty)"
+    return check
 
 
-def _check_covers_period(offences: pd.DataFrame, data_dir: Path, period_end: dt.date,
-                         problems: list[Problem]) -> None:
-    latest = offences["recorded_date"].max()
-    if latest < pd.Timestamp(period_end) - pd.Timedelta(days=31):
-        problems.append(Problem(data_dir / "police_offences", None, "recorded_date", latest.date().isoformat(),
-                                f"offences recorded up to the period end {period_end.isoformat()}"))
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _check_unique(frames: list[tuple[Path, pd.DataFrame]], contract: Contract, log: Log) -> None:
+    """Ids unique across every file of the extract; each repeat names where the value first appeared."""
+    files = np.repeat(np.arange(len(frames)), [len(frame) for _, frame in frames])
+    rows = np.concatenate([np.arange(len(frame)) for _, frame in frames]) + FIRST_DATA_ROW
+    keys: list[tuple[str, list[str]]] = [(f.name, [f.name]) for f in contract.fields if f.unique]
+    if contract.unique_together:
+        keys.append((contract.unique_together[-1], list(contract.unique_together)))
+    for column, columns in keys:
+        if not all(name in frame.columns for _, frame in frames for name in columns):
+            continue
+        values = pd.concat([frame[columns] for _, frame in frames], ignore_index=True)
+        present = values.notna().all(axis=1)
+        repeated = values.duplicated(keep="first") & present
+        if not repeated.any():
+            continue
+        group = values.groupby(columns, sort=False, dropna=True).ngroup()
+        first_position = pd.Series(np.arange(len(values)))[~values.duplicated(keep="first")]
+        first_of_group = pd.Series(first_position.to_numpy(), index=group[first_position.index].to_numpy())
+        what = "a value no other row has" if len(columns) == 1 else \
+            f"a combination of {', '.join(columns)} no other row has"
+        for position in np.flatnonzero(repeated.to_numpy()):
+            first = int(first_of_group[group.iloc[position]])
+            where = f"row {rows[first]}" if files[first] == files[position] else \
+                f"{frames[files[first]][0].name}, row {rows[first]}"
+            shown = values.iloc[position, 0] if len(columns) == 1 else \
+                ", ".join(str(v) for v in values.iloc[position].tolist())
+            log.problem(frames[files[position]][0], int(rows[position]), column, _plain(shown),
+                        f"{what} (it repeats {where})")
+
+
+def _cut_to_period(table: pd.DataFrame, contract: Contract, context: Context, folder: Path,
+                   log: Log) -> pd.DataFrame | None:
+    """Leave out rows after the period end; check the extract reaches it if it must."""
+    if contract.period_field is None or contract.period_field not in table:
+        return table
+    dates = table[contract.period_field]
+    end = pd.Timestamp(context.period_end)
+    if contract.covers_period:
+        latest = dates.max()
+        if pd.isna(latest) or latest < end - pd.Timedelta(days=31):
+            log.problem(folder, None, contract.period_field, _plain(latest),
+                        f"rows up to the period end {context.period_end.isoformat()} (the latest is earlier)")
+            return None
+    late = dates > end
+    if late.any():
+        log.notice(folder, contract.period_field,
+                   f"{int(late.sum()):,} row(s) dated after the period end {context.period_end.isoformat()} "
+                   "left out of the staged table")
+        table = table[~late].reset_index(drop=True)
+    return table
+
+
+def _staged_form(table: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """The contract's columns in contract order, under their staged names; multi-select cells as lists."""
+    columns = {}
+    for item in contract.fields:
+        series = table[item.name]
+        if item.kind == "multi":
+            series = pd.Series([[] if not isinstance(cell, str) else cell.split(f"{MULTI_SEPARATOR} ")
+                                for cell in series.tolist()], index=table.index, dtype=object)
+        columns[item.staged_name] = series
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _condense(problems: list[Problem]) -> list[Problem]:
+    """List at most MAX_ROWS_PER_PROBLEM rows of each problem in each column of each file; count the rest."""
+    kept: list[Problem] = []
+    counts: dict[tuple, int] = defaultdict(int)
+    order: list[tuple] = []
+    for problem in problems:
+        key = (problem.file, problem.column, problem.expected.split(" (it repeats")[0])
+        counts[key] += 1
+        if counts[key] == 1:
+            order.append(key)
+        if counts[key] <= MAX_ROWS_PER_PROBLEM:
+            kept.append(problem)
+    for key in order:
+        extra = counts[key] - MAX_ROWS_PER_PROBLEM
+        if extra > 0:
+            file, column, expected = key
+            kept.append(Problem(file, None, column, None,
+                                f"{expected} — {extra:,} more row(s) with this problem are not listed"))
+    return kept

@@ -1,0 +1,513 @@
+"""How a delivered file becomes typed columns: reading, lossless repairs and coercion.
+
+Services deliver extracts as CSV, Excel or Parquet, and the same faults recur:
+a byte-order mark, Windows-1252 text, dates written ``dd/mm/yyyy``, blanks
+around values, codes in lower case, headers with different capitals. Each is
+repaired here without losing information and logged (:class:`Repair`); a
+value that cannot be read as its column's type is a :class:`Problem` naming
+the file, the row as a spreadsheet shows it (the header is row 1), the column,
+the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vawg.contracts._spec import MULTI_SEPARATOR, Contract, Field
+
+TRUE_TEXT = frozenset({"true", "1", "y", "yes", "t"})
+FALSE_TEXT = frozenset({"false", "0", "n", "no", "f"})
+# Row numbers as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A fault that stops the build: where it is, what was found and what was expected."""
+
+    file: Path
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = [str(self.file)]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        value = "" if self.value is None else f": value {_show(self.value)}"
+        return f"{', '.join(where)}{value}: expected {self.expected}"
+
+    def as_dict(self) -> dict:
+        return {"file": str(self.file), "row": self.row, "column": self.column,
+                "value": None if self.value is None else str(self.value), "expected": self.expected}
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A fault repaired without losing information, with how many cells it touched."""
+
+    file: Path
+    column: str | None
+    action: str
+    count: int = 1
+    first_row: int | None = None
+    example: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.file) + (f", column {self.column!r}" if self.column else "")
+        cells = f" ({self.count:,} cell{'s' if self.count != 1 else ''}" if self.column else " ("
+        first = f"first at row {self.first_row}" if self.first_row is not None else ""
+        example = f": {self.example}" if self.example else ""
+        detail = (cells + (", " if self.column and first else "") + first + example + ")")
+        detail = "" if detail in (" (", " ()") else detail
+        return f"{where}: {self.action}{detail}"
+
+    def as_dict(self) -> dict:
+        return {"file": str(self.file), "column": self.column, "action": self.action, "count": self.count,
+                "first_row": self.first_row, "example": self.example}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something worth knowing that does not stop the build (an unexpected column, a missing optional extract)."""
+
+    file: Path
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return str(self.file) + (f", column {self.column!r}" if self.column else "") + f": {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": str(self.file), "column": self.column, "message": self.message}
+
+
+@dataclass
+class Log:
+    """Problems, repairs and notices collected while reading and checking."""
+
+    problems: list[Problem] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def problem(self, file: Path, row: int | None, column: str | None, value: object, expected: str) -> None:
+        self.problems.append(Problem(file, row, column, value, expected))
+
+    def repair(self, file: Path, column: str | None, action: str, count: int = 1, first_row: int | None = None,
+               example: str | None = None) -> None:
+        self.repairs.append(Repair(file, column, action, count, first_row, example))
+
+    def notice(self, file: Path, column: str | None, message: str) -> None:
+        self.notices.append(Notice(file, column, message))
+
+
+def _show(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return repr(value.date().isoformat() if value == value.normalize() else value.isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
+    return repr(value)
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def read_delivery(path: Path, log: Log) -> pd.DataFrame | None:
+    """Read one delivered file as delivered: headers as written, cells as text (Parquet keeps its types).
+
+    Returns ``None`` (after logging a problem) when the file cannot be read at all.
+    """
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        log.problem(path, None, None, None, "a header row and data rows (the file is empty)")
+        return None
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_excel(path)
+        if suffix in (".geojson", ".json"):
+            return _read_geojson(path, log)
+        return _read_csv(path, log)
+    except _Unreadable:
+        return None
+    except Exception as error:  # a damaged file: say what the reader said, and where
+        log.problem(path, None, None, None, f"a readable {suffix.lstrip('.').upper()} file ({error})")
+        return None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _decode(path: Path, log: Log) -> str:
+    raw = path.read_bytes()
+    for bom, encoding, name in ((codecs.BOM_UTF8, "utf-8", "UTF-8"),
+                                (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+                                (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16")):
+        if raw.startswith(bom):
+            raw = raw[len(bom):]
+            if encoding == "utf-8":
+                log.repair(path, None, "removed a UTF-8 byte-order mark before the header")
+                break
+            log.repair(path, None, f"read as {name} text (byte-order mark) and staged as UTF-8")
+            return raw.decode(encoding)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = raw.count(b"\n", 0, error.start) + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as second:
+            row = raw.count(b"\n", 0, second.start) + 1
+            log.problem(path, row, None, f"byte 0x{raw[second.start]:02X}",
+                        "text encoded as UTF-8 (or Windows-1252, which is repaired)")
+            raise _Unreadable from None
+        character = raw[error.start:error.start + 1].decode("cp1252")
+        log.repair(path, None, "read as Windows-1252 (not UTF-8) and staged as UTF-8", first_row=row,
+                   example=f"byte 0x{raw[error.start]:02X} read as {character!r}")
+        return text
+
+
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _read_csv(path: Path, log: Log) -> pd.DataFrame:
+    text = _decode(path, log)
+    if not text.strip():
+        log.problem(path, None, None, None, "a header row and data rows (the file is empty)")
+        raise _Unreadable
+    try:
+        table = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True)
+    except pd.errors.ParserError as error:
+        match = _RAGGED.search(str(error))
+        if match:
+            expected, line, saw = match.groups()
+            log.problem(path, int(line), None, f"{saw} values", f"{expected} comma-separated values, as in the header")
+        else:
+            log.problem(path, None, None, None, f"comma-separated values ({error})")
+        raise _Unreadable from None
+    return _header_from_first_row(table)
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    table = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
+    table = table.map(_excel_cell)
+    return _header_from_first_row(table)
+
+
+def _excel_cell(value: object) -> object:
+    """An Excel cell as the text a CSV would hold (dates as YYYY-MM-DD, whole numbers without .0)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _header_from_first_row(table: pd.DataFrame) -> pd.DataFrame:
+    header = ["" if pd.isna(v) else str(v) for v in table.iloc[0].tolist()] if len(table) else []
+    body = table.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return body.astype("str") if len(body.columns) else body
+
+
+def _read_geojson(path: Path, log: Log) -> pd.DataFrame:
+    collection = json.loads(_decode(path, log))
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        log.problem(path, None, None, None, "a GeoJSON FeatureCollection")
+        raise _Unreadable
+    rows = []
+    for feature in collection.get("features", []):
+        geometry = feature.get("geometry") or {}
+        row = {key: ("" if value is None else str(value)) for key, value in (feature.get("properties") or {}).items()}
+        row["geometry_type"] = str(geometry.get("type", ""))
+        row["geometry"] = json.dumps(geometry, separators=(",", ":"))
+        rows.append(row)
+    return pd.DataFrame(rows, dtype="str")
+
+
+# -- headers ---------------------------------------------------------------------------------------
+
+
+def header_key(name: str) -> str:
+    """A header with case, blanks and punctuation ignored: ``'Offence ID '`` → ``'offence_id'``."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).casefold()).strip("_")
+
+
+def match_columns(frame: pd.DataFrame, contract: Contract, path: Path, log: Log) -> pd.DataFrame | None:
+    """Rename delivered headers to the contract's names; report missing, duplicated and extra columns.
+
+    A required column that is missing is a problem; an optional one is added
+    empty with a notice; an unexpected column is left out with a notice.
+    """
+    delivered = [str(c) for c in frame.columns]
+    duplicated = sorted({c for c in delivered if delivered.count(c) > 1 and c != ""})
+    for name in duplicated:
+        log.problem(path, 1, name, None, "each column name once in the header (it appears more than once)")
+    if duplicated:
+        return None
+    frame.columns = delivered
+    by_key: dict[str, list[str]] = {}
+    for name in delivered:
+        by_key.setdefault(header_key(name), []).append(name)
+    renames: dict[str, str] = {}
+    used: set[str] = set()
+    for item in contract.fields:
+        if item.name in delivered:
+            used.add(item.name)
+            continue
+        candidates = [c for c in by_key.get(header_key(item.name), []) if c not in used and c not in renames]
+        if candidates:
+            renames[candidates[0]] = item.name
+            used.add(candidates[0])
+            log.repair(path, item.name, f"read the header {candidates[0]!r} as {item.name!r}", first_row=1)
+    frame = frame.rename(columns=renames)
+    names = {item.name for item in contract.fields}
+    extras = [c for c in frame.columns if c not in names]
+    for name in extras:
+        if name.strip() == "" and frame[name].astype("string").fillna("").str.strip().eq("").all():
+            continue  # a trailing empty column a spreadsheet left behind
+        log.notice(path, name or "(no name)", "unexpected column, not in the contract: left out of the staged table")
+    frame = frame.drop(columns=extras)
+    for item in contract.fields:
+        if item.name in frame.columns:
+            continue
+        if item.required:
+            log.problem(path, None, item.name, None, "this column to be present")
+        else:
+            log.notice(path, item.name, "optional column not delivered: staged empty")
+            frame[item.name] = pd.Series(pd.NA, index=frame.index, dtype=_empty_dtype(item))
+    return frame
+
+
+def _empty_dtype(item: Field) -> str:
+    return {"date": "datetime64[ns]", "bool": "boolean", "int": "Int64", "float": "float64"}.get(item.kind, "str")
+
+
+# -- coercion --------------------------------------------------------------------------------------
+
+
+Failed = set[tuple[int, str]]
+
+
+def coerce(frame: pd.DataFrame, contract: Contract, path: Path, log: Log, context) -> Failed:
+    """Repair and type every contract column in place; return the (index, column) cells that failed."""
+    failed: Failed = set()
+    for item in contract.fields:
+        if item.name not in frame.columns:
+            continue
+        coercer = _COERCERS[item.kind]
+        frame[item.name] = coercer(frame[item.name], item, path, log, failed, context)
+    return failed
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series)
+
+
+def _strip(series: pd.Series, item: Field, path: Path, log: Log) -> pd.Series:
+    """Trim blanks (logged) and turn empty cells into missing values."""
+    text = series.astype("str") if series.dtype != "str" else series
+    stripped = text.str.strip()
+    changed = stripped.ne(text) & text.notna()
+    if changed.any():
+        first = int(np.flatnonzero(changed.to_numpy())[0])
+        log.repair(path, item.name, "removed blanks before or after values", int(changed.sum()),
+                   first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {stripped.iloc[first]!r}")
+    return stripped.mask(stripped.eq(""))
+
+
+def _text(series, item, path, log, failed, context):
+    if not _is_text(series):
+        series = series.astype("str").mask(series.isna())
+    return _strip(series, item, path, log)
+
+
+def _code(series, item, path, log, failed, context):
+    text = _text(series, item, path, log, failed, context)
+    upper = text.str.upper()
+    changed = upper.ne(text) & text.notna()
+    if changed.any():
+        first = int(np.flatnonzero(changed.to_numpy())[0])
+        log.repair(path, item.name, "put codes in upper case", int(changed.sum()), first + FIRST_DATA_ROW,
+                   f"{text.iloc[first]!r} → {upper.iloc[first]!r}")
+    return upper
+
+
+def _canonical_case(values: Iterable[str], allowed: list[str]) -> dict[str, str]:
+    """Delivered values that match an allowed value except for case and spacing."""
+    by_key = {" ".join(a.casefold().split()): a for a in allowed}
+    allowed_set = set(allowed)
+    mapping = {}
+    for value in values:
+        if value in allowed_set:
+            continue
+        match = by_key.get(" ".join(str(value).casefold().split()))
+        if match is not None:
+            mapping[value] = match
+    return mapping
+
+
+def _category(series, item, path, log, failed, context):
+    text = _text(series, item, path, log, failed, context)
+    allowed = item.allowed_values(context)
+    if allowed is None:
+        return text
+    mapping = _canonical_case(text.dropna().unique(), allowed)
+    if mapping:
+        changed = text.isin(list(mapping))
+        first = int(np.flatnonzero(changed.to_numpy())[0])
+        log.repair(path, item.name, "wrote values in the contract's capitals and spacing", int(changed.sum()),
+                   first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {mapping[text.iloc[first]]!r}")
+        text = text.replace(mapping)
+    return text
+
+
+def _multi(series, item, path, log, failed, context):
+    """Multi-select cells: values separated by ``;`` (or ``|``), trimmed and in canonical case."""
+    text = _text(series, item, path, log, failed, context)
+    allowed = item.allowed_values(context) or []
+    mapping_all: dict[str, str] = {}
+    out = []
+    changed_rows = []
+    for position, cell in enumerate(text.tolist()):
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            out.append(None)
+            continue
+        parts = [p.strip() for p in re.split(r"[;|]", cell) if p.strip()]
+        mapping = _canonical_case(parts, allowed)
+        mapping_all.update(mapping)
+        fixed = [mapping.get(p, p) for p in parts]
+        if fixed != parts:
+            changed_rows.append(position)
+        out.append(f"{MULTI_SEPARATOR} ".join(dict.fromkeys(fixed)) if fixed else None)
+    if changed_rows:
+        first = changed_rows[0]
+        log.repair(path, item.name, "wrote values in the contract's capitals and spacing", len(changed_rows),
+                   first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {out[first]!r}")
+    return pd.Series(out, index=series.index, dtype="str")
+
+
+def _date(series, item, path, log, failed, context):
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.tz_localize(None).astype("datetime64[ns]") if series.dt.tz else series.astype(
+            "datetime64[ns]")
+    if series.dtype == object:
+        sample = series.dropna().head(1).tolist()
+        if sample and hasattr(sample[0], "isoformat") and not isinstance(sample[0], str):
+            return pd.to_datetime(series).astype("datetime64[ns]")  # Parquet dates arrive as date objects
+    text = _text(series, item, path, log, failed, context)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    left = parsed.isna() & text.notna()
+    if left.any():
+        # Excel's date cells (and some exports) carry a midnight time: the date is the same.
+        stamped = pd.to_datetime(text[left], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        stamped = stamped[stamped.notna() & (stamped == stamped.dt.normalize())]
+        parsed.loc[stamped.index] = stamped
+        left = parsed.isna() & text.notna()
+    if left.any():
+        uk = pd.to_datetime(text[left], format="%d/%m/%Y", errors="coerce").dropna()
+        if len(uk):
+            parsed.loc[uk.index] = uk
+            first = int(text.index.get_indexer([uk.index[0]])[0])
+            log.repair(path, item.name, "read dates written as dd/mm/yyyy (staged as YYYY-MM-DD)", len(uk),
+                       first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {uk.iloc[0].date().isoformat()}")
+        left = parsed.isna() & text.notna()
+    for position in np.flatnonzero(left.to_numpy()):
+        index = text.index[position]
+        log.problem(path, int(position) + FIRST_DATA_ROW, item.name, text.iloc[position],
+                    "a date written as YYYY-MM-DD (or dd/mm/yyyy)")
+        failed.add((index, item.name))
+    return parsed.astype("datetime64[ns]")
+
+
+def _bool(series, item, path, log, failed, context):
+    if pd.api.types.is_bool_dtype(series):
+        return series
+    if pd.api.types.is_numeric_dtype(series):
+        series = series.astype("Int64").astype("str").mask(series.isna())
+    text = _text(series, item, path, log, failed, context).str.lower()
+    truth = text.isin(TRUE_TEXT)
+    known = truth | text.isin(FALSE_TEXT)
+    empty = text.isna()
+    bad = ~known & ~empty
+    for position in np.flatnonzero(bad.to_numpy()):
+        log.problem(path, int(position) + FIRST_DATA_ROW, item.name, series.iloc[position],
+                    "true or false (or yes/no, 1/0)")
+        failed.add((text.index[position], item.name))
+    if item.nullable:
+        result = pd.Series(pd.NA, index=series.index, dtype="boolean")
+        result[known] = truth[known]
+        return result
+    # A police-style flag column leaves the cell empty when the flag is not set.
+    return truth.astype(bool)
+
+
+def _number(series, item, path, log, failed, context, whole: bool):
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype("int64")
+    if not _is_text(series):
+        numbers = series.astype("float64")
+    else:
+        text = _text(series, item, path, log, failed, context)
+        if item.suppressed:
+            suppressed = text.isin(list(item.suppressed))
+            if suppressed.any():
+                log.notice(path, item.name, f"{int(suppressed.sum()):,} suppressed value(s) "
+                                            f"({', '.join(map(repr, item.suppressed))}) staged as empty")
+                text = text.mask(suppressed)
+        thousands = text.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False).astype(bool)
+        if thousands.any():
+            first = int(np.flatnonzero(thousands.to_numpy())[0])
+            log.repair(path, item.name, "removed thousands separators", int(thousands.sum()), first + FIRST_DATA_ROW,
+                       repr(text.iloc[first]))
+            text = text.mask(thousands, text.str.replace(",", "", regex=False))
+        numbers = pd.to_numeric(text, errors="coerce")
+        bad = numbers.isna() & text.notna()
+        if whole:
+            bad |= numbers.notna() & (numbers % 1 != 0)
+        expected = "a whole number" if whole else "a number"
+        for position in np.flatnonzero(bad.to_numpy()):
+            log.problem(path, int(position) + FIRST_DATA_ROW, item.name, series.iloc[position], expected)
+            failed.add((text.index[position], item.name))
+        numbers = numbers.mask(bad).astype("float64")
+    if not whole:
+        return numbers
+    if item.nullable or numbers.isna().any():
+        return numbers.round().astype("Int64")
+    return numbers.astype("int64")
+
+
+def _int(series, item, path, log, failed, context):
+    if pd.api.types.is_integer_dtype(series):
+        return series if (item.nullable or not series.isna().any()) else series
+    return _number(series, item, path, log, failed, context, whole=True)
+
+
+def _float(series, item, path, log, failed, context):
+    if pd.api.types.is_float_dtype(series):
+        return series
+    return _number(series, item, path, log, failed, context, whole=False)
+
+
+_COERCERS = {
+    "text": _text, "code": _code, "category": _category, "multi": _multi, "date": _date, "bool": _bool,
+    "int": _int, "float": _float,
+}
