@@ -117,8 +117,8 @@ def _show(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return repr(value.date().isoformat() if value == value.normalize() else value.isoformat())
     if isinstance(value, float) and value.is_integer():
-        return repr(int(value))
-    return repr(value)
+        return repr(str(int(value)))
+    return repr(str(value))
 
 
 # -- reading ---------------------------------------------------------------------------------------

@@ -1,0 +1,304 @@
+"""Validation of delivered extracts: every malformed fixture is rejected (or repaired and logged) precisely.
+
+Each fixture in ``tests/fixtures/malformed/`` is one file of the small valid
+extract in ``_valid/`` with one delivery fault, named for the fault
+(``make_fixtures.py`` wrote them). A test drops it into a copy of the valid
+extract and checks what validation says: a rejection names the file, the row
+as a spreadsheet shows it (header = row 1) and the column; a repair is logged
+with its column and first row, and the staged value is the repaired one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from vawg.staging import STAGING_LOG, ValidationFailed, validate, validate_and_stage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
+VALID = FIXTURES / "_valid"
+PERIOD_END = dt.date(2024, 12, 31)
+
+# Where a fixture goes in the extract (by its name's prefix): folder, and the name it takes there (None = its own).
+PLACES = {
+    "police_": ("police_offences", None),
+    "population_": ("population", None),
+    "wards_": ("", "wards.csv"),
+    "safety_bus_": ("safety_bus", None),
+    "victims_": ("police_victims", None),
+}
+VALID_FILES = {"police_offences": "police_offences.csv", "population": "population.csv", "": "wards.csv",
+               "safety_bus": "safety_bus_contacts.csv", "police_victims": "police_victims.csv"}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    fixture: str
+    row: int | None
+    column: str | None
+    says: str  # part of the "expected ..." text
+    value: str | None = None
+    file: str | None = None  # the file named, when not the fixture itself
+
+
+@dataclass(frozen=True)
+class Repaired:
+    fixture: str
+    column: str | None
+    says: str  # part of the repair's description
+    first_row: int | None = None
+    staged: tuple[str, int, str, object] | None = None  # (table, row index, column, value after repair)
+
+
+@dataclass(frozen=True)
+class Warned:
+    fixture: str
+    column: str
+    says: str
+
+
+REJECTED = [
+    Rejected("police_bad_date_format.csv", 3, "recorded_date", "a date written as YYYY-MM-DD", "2024-13-05"),
+    Rejected("police_impossible_date.csv", 4, "recorded_date", "a date written as YYYY-MM-DD", "31/02/2024"),
+    Rejected("police_duplicate_offence_id.csv", 5, "offence_id", "no other row has (it repeats row 3)",
+             "MPS0000000002"),
+    Rejected("police_unknown_borough_code.csv", 3, "borough_code", "one of 'E09000002'", "E09000099"),
+    Rejected("police_city_of_london_borough.csv", 2, "borough_code", "one of", "E09000001"),
+    Rejected("police_unknown_ward_code.csv", 4, "ward_code", "a ward code of the row's borough", "E05099999"),
+    Rejected("police_ward_in_other_borough.csv", 6, "ward_code", "a ward code of the row's borough", "E05013655"),
+    Rejected("police_future_date.csv", 7, "recorded_date", "a date no later than today", "2099-12-28"),
+    Rejected("police_out_of_period_date.csv", 3, "recorded_date", "a date on or after 2010-01-01", "1924-12-05"),
+    Rejected("police_missing_column.csv", None, "offence_id", "this column to be present"),
+    Rejected("police_header_only.csv", None, None, "data rows under the header"),
+    Rejected("police_empty.csv", None, None, "the file is empty"),
+    Rejected("police_unknown_crime_group.csv", 3, "crime_group", "one of", "Thefts"),
+    Rejected("police_subgroup_not_in_group.csv", 6, "crime_subgroup", "a subgroup of the row's crime group",
+             "Other Theft"),
+    Rejected("police_bad_flag_value.csv", 5, "dva_flag", "true or false", "maybe"),
+    Rejected("police_named_offence_not_vawg.csv", 2, "vawg", "true, because the row has a VAWG offence name"),
+    Rejected("police_outcome_known_mismatch.csv", 4, "outcome_known", "false for 'Investigation ongoing'"),
+    Rejected("police_unknown_outcome.csv", 7, "outcome_category", "one of", "Told off"),
+    Rejected("police_ragged_row.csv", 3, None, "17 comma-separated values, as in the header", "18 values"),
+    Rejected("police_duplicate_header.csv", 1, "borough_code", "each column name once in the header"),
+    Rejected("police_not_utf8.csv", 3, None, "text encoded as UTF-8", "byte 0x81"),
+    Rejected("police_stale_extract.csv", None, "recorded_date", "rows up to the period end 2024-12-31",
+             "2024-06-28", file="police_offences"),
+    Rejected("police_excel_unknown_borough.xlsx", 4, "borough_code", "one of", "E09000999"),
+    Rejected("police_parquet_duplicate_offence_id.parquet", 7, "offence_id", "(it repeats row 2)", "MPS0000000001"),
+    Rejected("police_duplicate_offence_id_across_files", 2, "offence_id",
+             "(it repeats police_offences_2024a.csv, row 4)", "MPS0000000003", file="police_offences_2024b.csv"),
+    Rejected("population_negative_count.csv", 3, "population", "a count of at least 0", "-10870"),
+    Rejected("population_impossible_age_band.csv", 4, "age_band", "one of '0-4'", "125-129"),
+    Rejected("population_duplicate_rows.csv", 7, "age_band",
+             "a combination of area_code, year, sex, age_band no other row has (it repeats row 3)"),
+    Rejected("population_unknown_area_code.csv", 5, "area_code", "one of", "E09000034"),
+    Rejected("population_year_in_future.csv", 2, "year", "a mid-year from 1990 to this year", "2099"),
+    Rejected("population_decimal_count.csv", 6, "population", "a whole number", "11877.5"),
+    Rejected("population_bad_sex.csv", 4, "sex", "one of 'F' or 'M'", "X"),
+    Rejected("wards_duplicate_ward_code.csv", 8, "ward_code", "no other row has (it repeats row 2)", "E05013652",
+             file="wards.csv"),
+    Rejected("safety_bus_person_without_sex.csv", 4, "sex", "F or M for a person supported"),
+    Rejected("safety_bus_unknown_contact_type.csv", 5, "contact_type", "one of 'person_supported' or 'engagement'",
+             "outreach"),
+    Rejected("victims_impossible_age.csv", 3, "victim_age", "an age from 0 to 120", "-19"),
+    Rejected("victims_age_over_120.csv", 4, "victim_age", "an age from 0 to 120", "340"),
+]
+
+REPAIRED = [
+    Repaired("police_dates_ddmmyyyy.csv", "recorded_date", "dd/mm/yyyy", 2,
+             ("police_offences", 0, "recorded_date", pd.Timestamp("2024-12-02"))),
+    Repaired("police_lowercase_codes.csv", "borough_code", "upper case", 5,
+             ("police_offences", 3, "borough_code", "E09000012")),
+    Repaired("police_trailing_blanks.csv", "ward_name", "removed blanks", 3,
+             ("police_offences", 1, "ward_name", "Bloomsbury")),
+    Repaired("police_utf8_bom.csv", None, "byte-order mark", None,
+             ("police_offences", 0, "offence_id", "MPS0000000001")),
+    Repaired("police_windows1252.csv", None, "Windows-1252", 4,
+             ("police_offences", 2, "ward_name", "Belsize – Primrose Hill")),
+    Repaired("police_utf16.csv", None, "UTF-16", None, ("police_offences", 5, "ward_name", "Camden Square")),
+    Repaired("police_header_case.csv", "offence_id", "read the header 'Offence ID'", 1,
+             ("police_offences", 0, "offence_id", "MPS0000000001")),
+    Repaired("police_category_case.csv", "crime_group", "capitals", 6,
+             ("police_offences", 4, "crime_subgroup", "Burglary - Residential")),
+    Repaired("population_thousands_separator.csv", "population", "thousands separators", 2,
+             ("population", 0, "population", 11250)),
+    Repaired("population_lowercase_area_code.csv", "area_code", "upper case", 3,
+             ("population", 1, "area_code", "E09000007")),
+]
+
+# Accepted as delivered: common ways of writing a value that need no repair.
+ACCEPTED = [
+    ("police_flags_yes_no.csv", ("police_offences", 0, "dva_flag", True)),
+]
+
+WARNED = [
+    Warned("police_extra_column.csv", "officer_notes", "unexpected column"),
+    Warned("police_without_outcome_columns.csv", "outcome_category", "optional column not delivered"),
+]
+
+
+def test_there_are_at_least_thirty_purpose_named_fixtures_and_each_has_a_test():
+    fixtures = sorted(p.name for p in FIXTURES.iterdir() if not p.name.startswith(("_", ".")) and
+                      p.name != "make_fixtures.py")
+    tested = {case.fixture for case in [*REJECTED, *REPAIRED, *WARNED]} | {fixture for fixture, _ in ACCEPTED}
+    assert len(fixtures) >= 30
+    assert set(fixtures) == tested
+
+
+def extract_with(fixture: str, tmp_path: Path) -> Path:
+    """A copy of the valid extract with ``fixture`` in place of its source's valid file."""
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    folder, name = next(place for prefix, place in PLACES.items() if fixture.startswith(prefix))
+    target = data / folder
+    (target / VALID_FILES[folder]).unlink()
+    source = FIXTURES / fixture
+    if source.is_dir():
+        for path in source.iterdir():
+            shutil.copy(path, target / path.name)
+    else:
+        shutil.copy(source, target / (name or fixture))
+    return data
+
+
+@pytest.mark.parametrize("case", REJECTED, ids=lambda case: case.fixture)
+def test_malformed_fixture_is_rejected_naming_file_row_and_column(case, tmp_path):
+    data = extract_with(case.fixture, tmp_path)
+    report, tables = validate(data, period_end=PERIOD_END)
+    assert not report.ok and tables == {}
+    named = case.file or (case.fixture if "." in case.fixture else None)
+    matches = [p for p in report.problems if p.row == case.row and p.column == case.column and case.says in p.expected
+               and (named is None or p.file.name == named)]
+    assert matches, "\n".join(str(p) for p in report.problems)
+    message = str(matches[0])
+    assert (named or "") in message
+    if case.row is not None:
+        assert f"row {case.row}" in message
+    if case.column is not None:
+        assert f"column {case.column!r}" in message
+    if case.value is not None:
+        assert f"value {case.value!r}" in message
+    assert "expected " in message
+
+
+@pytest.mark.parametrize("case", REPAIRED, ids=lambda case: case.fixture)
+def test_delivery_fault_is_repaired_and_logged(case, tmp_path):
+    data = extract_with(case.fixture, tmp_path)
+    staged = tmp_path / "staged"
+    validate_and_stage(data, staged, period_end=PERIOD_END)
+    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
+    repairs = [r for r in log["repairs"] if Path(r["file"]).name == case.fixture and case.says in r["action"]
+               and r["column"] == case.column]
+    assert repairs, log["repairs"]
+    assert repairs[0]["first_row"] == case.first_row
+    table, row, column, value = case.staged
+    assert pd.read_parquet(staged / f"{table}.parquet").loc[row, column] == value
+
+
+@pytest.mark.parametrize("case", WARNED, ids=lambda case: case.fixture)
+def test_unexpected_or_missing_optional_column_is_a_warning(case, tmp_path):
+    data = extract_with(case.fixture, tmp_path)
+    staged = tmp_path / "staged"
+    validate_and_stage(data, staged, period_end=PERIOD_END)
+    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
+    assert [n for n in log["notices"] if n["column"] == case.column and case.says in n["message"]]
+    offences = pd.read_parquet(staged / "police_offences.parquet")
+    assert "officer_notes" not in offences
+    assert "outcome_category" in offences
+
+
+@pytest.mark.parametrize("fixture,staged", ACCEPTED, ids=[fixture for fixture, _ in ACCEPTED])
+def test_common_ways_of_writing_a_value_are_accepted(fixture, staged, tmp_path):
+    written = validate_and_stage(extract_with(fixture, tmp_path), tmp_path / "staged", period_end=PERIOD_END)
+    table, row, column, value = staged
+    assert pd.read_parquet(written[table]).loc[row, column] == value
+
+
+# -- the valid extract ---------------------------------------------------------------------------------------
+
+
+def test_valid_extract_stages_typed_tables_and_a_log(tmp_path):
+    staged = tmp_path / "staged"
+    written = validate_and_stage(VALID, staged, period_end=PERIOD_END)
+    assert {"police_offences", "population", "wards", "safety_bus_contacts", "police_victims"} <= set(written)
+    offences = pd.read_parquet(written["police_offences"])
+    assert str(offences["recorded_date"].dtype) == "datetime64[ns]"
+    assert offences["vawg"].dtype == bool
+    assert offences["outcome_known"].tolist() == [True, True, False, True, False, True]
+    victims = pd.read_parquet(written["police_victims"])
+    assert victims["victim_age"].tolist() == [27, 19, 34]
+    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
+    assert log["ok"] and log["repairs"] == []
+    statuses = {source["name"]: source["status"] for source in log["sources"]}
+    assert statuses["police_offences"] == "staged"
+    assert statuses["police_suspects"] == "not delivered"
+
+
+def test_rows_after_the_period_end_are_left_out_and_noted(tmp_path):
+    report, tables = validate(VALID, period_end=dt.date(2024, 12, 15))
+    assert report.ok
+    assert tables["police_offences"]["recorded_date"].max() <= pd.Timestamp("2024-12-15")
+    assert any("after the period end" in n.message for n in report.notices)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    data = extract_with("police_bad_date_format.csv", tmp_path)
+    shutil.copy(FIXTURES / "population_negative_count.csv", data / "population" / "population.csv")
+    report, _ = validate(data, period_end=PERIOD_END)
+    files = {p.file.name for p in report.problems}
+    assert files == {"police_bad_date_format.csv", "population.csv"}
+
+
+def test_a_failed_validation_stages_nothing(tmp_path):
+    data = extract_with("police_duplicate_offence_id.csv", tmp_path)
+    staged = tmp_path / "staged"
+    with pytest.raises(ValidationFailed) as failure:
+        validate_and_stage(data, staged, period_end=PERIOD_END)
+    assert "police_duplicate_offence_id.csv, row 5, column 'offence_id'" in str(failure.value)
+    assert not staged.exists()
+
+
+def test_many_bad_rows_are_counted_not_all_listed(tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    frame = pd.read_csv(data / "police_offences" / "police_offences.csv", dtype=str, keep_default_na=False)
+    frame = pd.concat([frame] * 10, ignore_index=True)
+    frame["offence_id"] = [f"MPS{i:010d}" for i in range(len(frame))]
+    frame["borough_code"] = "E09000099"
+    frame.to_csv(data / "police_offences" / "police_offences.csv", index=False)
+    report, _ = validate(data, period_end=PERIOD_END)
+    borough = [p for p in report.problems if p.column == "borough_code"]
+    assert len(borough) == 11
+    assert "50 more row(s) with this problem are not listed" in str(borough[-1])
+
+
+# -- a failed validation leaves the last good edition untouched -----------------------------------------------
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_validation_leaves_the_previous_build_byte_for_byte_intact(built_edition, extract_copy):
+    from vawg.build import build
+    from vawg.parameters import parse_parameters
+
+    before = tree_digest(built_edition.root)
+    population = next((extract_copy / "population").glob("*.csv"))
+    frame = pd.read_csv(population, dtype=str)
+    frame.loc[10, "population"] = "-5"
+    frame.to_csv(population, index=False)
+    params = parse_parameters(data_dir=extract_copy, formats="html")
+    with pytest.raises(ValidationFailed) as failure:
+        build(params, build_dir=built_edition.root.parent)
+    assert f"{population.name}, row 12, column 'population': value '-5'" in str(failure.value)
+    assert tree_digest(built_edition.root) == before
+    assert not list(built_edition.root.parent.glob(".*partial"))
