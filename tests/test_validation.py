@@ -302,3 +302,56 @@ def test_failed_validation_leaves_the_previous_build_byte_for_byte_intact(built_
     assert f"{population.name}, row 12, column 'population': value '-5'" in str(failure.value)
     assert tree_digest(built_edition.root) == before
     assert not list(built_edition.root.parent.glob(".*partial"))
+
+
+# -- vawg validate ---------------------------------------------------------------------------------------------
+
+
+def run_validate(data: Path, period_end: str = "2024-12-31"):
+    from io import StringIO
+
+    import typer
+    from rich.console import Console
+
+    from vawg.validate_cli import validate_command
+
+    output = StringIO()
+    console = Console(file=output, width=250, color_system=None)
+    try:
+        validate_command(data, None, period_end, console=console)
+        code = 0
+    except typer.Exit as exit_:
+        code = exit_.exit_code
+    return code, output.getvalue()
+
+
+def test_validate_command_lists_every_problem_and_exits_1_staging_nothing(tmp_path):
+    data = extract_with("police_bad_date_format.csv", tmp_path)
+    shutil.copy(FIXTURES / "population_negative_count.csv", data / "population" / "population.csv")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    code, output = run_validate(data)
+    assert code == 1
+    assert "police_offences/police_bad_date_format.csv, row 3, column 'recorded_date': value '2024-13-05'" in output
+    assert "population/population.csv, row 3, column 'population': value '-10870'" in output
+    assert "nothing was staged" in output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_validate_command_lists_repairs_and_notes_when_all_pass(tmp_path):
+    data = extract_with("police_windows1252.csv", tmp_path)
+    shutil.copy(FIXTURES / "police_extra_column.csv", data / "police_offences" / "more.csv")
+    (data / "police_offences" / "more.csv").write_text(
+        (FIXTURES / "police_extra_column.csv").read_text().replace("MPS00", "MPS11"), encoding="utf-8")
+    code, output = run_validate(data)
+    assert code == 0, output
+    assert "Windows-1252" in output and "first at row 4" in output
+    assert "officer_notes" in output and "unexpected column" in output
+    assert "All contracts pass" in output
+
+
+def test_validate_command_refuses_a_bad_period_end(tmp_path):
+    from vawg.errors import ParameterError
+    from vawg.validate_cli import validate_command
+
+    with pytest.raises(ParameterError, match="period_end"):
+        validate_command(VALID, None, "31/12/2024")
