@@ -78,8 +78,8 @@ def print_report(report: ValidationReport, console: Console) -> None:
                             ("staged rows", "right")):
         table.add_column(column, justify=justify)
     for summary in report.sources.values():
-        status = "failed" if not report.ok and summary.status == "staged" else summary.status
-        shown = "valid" if status == "staged" and not report.ok else status
+        status = summary.status
+        shown = "valid, not staged" if status == "staged" and not report.ok else status
         label = summary.title + (" [dim](reference)[/]" if summary.reference else "")
         staged = f"{summary.staged_rows:,}" if report.ok and summary.status == "staged" else "–"
         table.add_row(label, f"[{STATUS_STYLE.get(status, '')}]{shown}[/]", str(len(summary.files)),
