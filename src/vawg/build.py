@@ -8,9 +8,10 @@ last good edition exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -33,6 +34,7 @@ class BuildResult:
     edition: str
     root: Path
     outputs: dict[str, Path]
+    stale_cards: list[dict] = field(default_factory=list)
 
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
@@ -70,7 +72,9 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     scratch.root.rename(final)
     shutil.rmtree(previous, ignore_errors=True)
     outputs = {fmt: final / path.relative_to(scratch.root) for fmt, path in rendered.items()}
-    return BuildResult(params.edition, final, outputs)
+    status = final / "artifacts" / "services_status.json"
+    stale = json.loads(status.read_text(encoding="utf-8")).get("stale", []) if status.exists() else []
+    return BuildResult(params.edition, final, outputs, stale)
 
 
 def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:

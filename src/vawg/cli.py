@@ -15,8 +15,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from vawg.check.cli import check_command
 from vawg.errors import VawgError
 from vawg.paths import project_root
+from vawg.services.cli import cards_app
 
 app = typer.Typer(
     help="Rebuild the Violence Against Women and Girls needs assessment from data.",
@@ -66,6 +68,8 @@ def build(
     console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
     for fmt, path in result.outputs.items():
         console.print(f"  {fmt:5} {path}")
+    for card in result.stale_cards:
+        console.print(f"[yellow]stale service card:[/] {card['name']} ({card['id']}.yml): data from {card['data_period']}")
 
 
 @app.command()
@@ -96,6 +100,10 @@ def synth(
     console.print(f"[bold green]Synthetic extracts written[/] in {time.monotonic() - started:.0f} s:")
     for name, path in written.items():
         console.print(f"  {name:18} {path}")
+
+
+app.command(name="check")(check_command)
+app.add_typer(cards_app, name="cards")
 
 
 def main() -> None:

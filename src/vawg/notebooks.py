@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -22,6 +24,9 @@ class LocalKernelManager(KernelManager):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("transport", "ipc")
+        # jupyter_client's default socket prefix is one fixed name in the working directory, and it picks
+        # free sockets by checking for files: two builds at once could race onto the same socket.
+        kwargs.setdefault("ip", str(Path(tempfile.gettempdir()) / f"vawg-kernel-{uuid.uuid4().hex}"))
         super().__init__(**kwargs)
 
 

@@ -70,7 +70,7 @@ def render_html(book: Book, markdown: str, site_dir: Path, templates_dir: Path) 
     if site_dir.exists():
         shutil.rmtree(site_dir)
     (site_dir / STYLESHEET).parent.mkdir(parents=True)
-    shutil.copyfile(templates_dir / "html" / "vawg.css", site_dir / STYLESHEET)
+    _write_stylesheet(templates_dir / "html", site_dir / STYLESHEET)
 
     rendered = {
         page.href: _render_page(book, ast, pages, index, templates_dir) for index, page in enumerate(pages)
@@ -273,3 +273,10 @@ def _resolve_links(
             raise RenderError(f"HTML {page_href}: {tag.name} {attribute}={url!r}: {path} not found in the project")
         tag[attribute] = _relative(page_href, path) + (f"#{fragment}" if fragment else "")
     return to_copy
+
+
+def _write_stylesheet(html_templates: Path, target: Path) -> None:
+    """One stylesheet for the site: vawg.css, then each component's (e.g. cards.css) in name order."""
+    sheets = [html_templates / "vawg.css"] + sorted(p for p in html_templates.glob("*.css") if p.name != "vawg.css")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n\n".join(sheet.read_text(encoding="utf-8") for sheet in sheets), encoding="utf-8")
