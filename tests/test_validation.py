@@ -138,6 +138,27 @@ ACCEPTED = [
     ("police_flags_yes_no.csv", ("police_offences", 0, "dva_flag", True)),
 ]
 
+# Open reference data: where each stand-in goes in a reference folder, and what is said about it.
+REFERENCE_PLACES = {
+    "reference_wards_lookup_unknown_borough.csv": "geo/london_wards_2022_lookup.csv",
+    "reference_wards_lookup_bad_ward_code.csv": "geo/london_wards_2022_lookup.csv",
+    "reference_population_persons_not_female_plus_male.csv": "population/london_mye_mid2020_lad_sex_age5.csv",
+    "reference_deprivation_parts_do_not_add_up.csv": "census/london_ts011_household_deprivation_lad.csv",
+    "reference_ward_boundaries_outside_london.geojson": "geo/london_wards_2022_ons_bsc.geojson",
+}
+REFERENCE_REJECTED = [
+    Rejected("reference_wards_lookup_unknown_borough.csv", 3, "LAD22CD", "one of", "E09000077",
+             file="london_wards_2022_lookup.csv"),
+    Rejected("reference_wards_lookup_bad_ward_code.csv", 3, "WD22CD", "a ward code: E05 and six digits", "E5013653",
+             file="london_wards_2022_lookup.csv"),
+    Rejected("reference_population_persons_not_female_plus_male.csv", 4, "population",
+             "persons (sex P) equal to females plus males", "17500", file="london_mye_mid2020_lad_sex_age5.csv"),
+    Rejected("reference_deprivation_parts_do_not_add_up.csv", 2, "total_households",
+             "the sum of hh_deprived_0", "100", file="london_ts011_household_deprivation_lad.csv"),
+    Rejected("reference_ward_boundaries_outside_london.geojson", 3, "geometry", "inside Greater London",
+             file="london_wards_2022_ons_bsc.geojson"),
+]
+
 WARNED = [
     Warned("police_extra_column.csv", "officer_notes", "unexpected column"),
     Warned("police_without_outcome_columns.csv", "outcome_category", "optional column not delivered"),
@@ -147,7 +168,8 @@ WARNED = [
 def test_there_are_at_least_thirty_purpose_named_fixtures_and_each_has_a_test():
     fixtures = sorted(p.name for p in FIXTURES.iterdir() if not p.name.startswith(("_", ".")) and
                       p.name != "make_fixtures.py")
-    tested = {case.fixture for case in [*REJECTED, *REPAIRED, *WARNED]} | {fixture for fixture, _ in ACCEPTED}
+    tested = ({case.fixture for case in [*REJECTED, *REPAIRED, *WARNED, *REFERENCE_REJECTED]}
+              | {fixture for fixture, _ in ACCEPTED})
     assert len(fixtures) >= 30
     assert set(fixtures) == tested
 
@@ -168,10 +190,16 @@ def extract_with(fixture: str, tmp_path: Path) -> Path:
     return data
 
 
-@pytest.mark.parametrize("case", REJECTED, ids=lambda case: case.fixture)
+@pytest.mark.parametrize("case", REJECTED + REFERENCE_REJECTED, ids=lambda case: case.fixture)
 def test_malformed_fixture_is_rejected_naming_file_row_and_column(case, tmp_path):
-    data = extract_with(case.fixture, tmp_path)
-    report, tables = validate(data, period_end=PERIOD_END)
+    if case.fixture in REFERENCE_PLACES:
+        data, reference = VALID, tmp_path / "reference"
+        target = reference / REFERENCE_PLACES[case.fixture]
+        target.parent.mkdir(parents=True)
+        shutil.copy(FIXTURES / case.fixture, target)
+    else:
+        data, reference = extract_with(case.fixture, tmp_path), None
+    report, tables = validate(data, period_end=PERIOD_END, reference_dir=reference)
     assert not report.ok and tables == {}
     named = case.file or (case.fixture if "." in case.fixture else None)
     matches = [p for p in report.problems if p.row == case.row and p.column == case.column and case.says in p.expected
@@ -277,6 +305,44 @@ def test_many_bad_rows_are_counted_not_all_listed(tmp_path):
     borough = [p for p in report.problems if p.column == "borough_code"]
     assert len(borough) == 11
     assert "50 more row(s) with this problem are not listed" in str(borough[-1])
+
+
+# -- open reference data ------------------------------------------------------------------------------------
+
+
+def shared_reference() -> Path | None:
+    from conftest import reference_dir
+
+    return reference_dir()
+
+
+@pytest.mark.skipif(shared_reference() is None, reason="open reference data (../shared/data) not available")
+def test_open_reference_data_is_validated_and_staged(tmp_path):
+    staged = tmp_path / "staged"
+    written = validate_and_stage(VALID, staged, period_end=PERIOD_END, reference_dir=shared_reference())
+    wards = pd.read_parquet(written["reference_wards"])
+    assert len(wards) == 704 and (wards["borough_code"] == "E09000007").sum() == 20
+    assert list(wards.columns) == ["ward_code", "ward_name", "borough_code", "borough_name"]
+    boundaries = pd.read_parquet(written["reference_ward_boundaries"])
+    assert set(boundaries["ward_code"]) == set(wards["ward_code"])
+    population = pd.read_parquet(written["reference_population_lad_2020"])
+    persons = population[(population["sex"] == "P") & (population["age_band"] == "all_ages")]
+    assert persons["population"].sum() == 9_002_488
+    assert len(pd.read_parquet(written["reference_census_deprivation_lsoa"])) == 4_994
+    assert pd.read_parquet(written["reference_census_ethnic_group_lad"])["area_code"].nunique() == 33
+    assert pd.read_parquet(written["reference_census_sexual_orientation_msoa"])["area_code"].nunique() == 33
+    # The synthetic (delivered) population remains the denominator.
+    assert pd.read_parquet(written["population"])["year"].tolist() == [2023] * 5
+    assert not list(Path(__file__).parents[1].rglob("london_wards_2022_lookup.csv")), "never copied in"
+
+
+def test_a_missing_reference_file_is_noted_not_fatal(tmp_path):
+    reference = tmp_path / "reference"
+    (reference / "geo").mkdir(parents=True)
+    report, tables = validate(VALID, period_end=PERIOD_END, reference_dir=reference)
+    assert report.ok
+    assert "reference_wards" not in tables
+    assert any("not delivered" in n.message and "lookup" in n.message for n in report.notices)
 
 
 # -- a failed validation leaves the last good edition untouched -----------------------------------------------

@@ -40,7 +40,7 @@ from vawg.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem, Repair
 from vawg.errors import DataError
 
 __all__ = ["Problem", "Repair", "Notice", "SOURCES", "STAGING_LOG", "ValidationFailed", "ValidationReport",
-           "validate", "validate_and_stage"]
+           "read_table", "validate", "validate_and_stage"]
 
 MAX_PROBLEMS_SHOWN = 50
 # Rows listed for one kind of problem in one column of one file; the rest are counted.
@@ -192,6 +192,29 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
     report.repairs = log.repairs
     report.notices = log.notices
     return report, (tables if report.ok else {})
+
+
+def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = None) -> pd.DataFrame:
+    """One extract (or reference file) read, repaired and checked against its contract on its own.
+
+    For code that needs one table outside a build, such as the synthetic
+    generator reading the ONS ward lookup. Ward codes are not checked against
+    a ward list.
+
+    Raises
+    ------
+    DataError
+        If no file is delivered, or :class:`ValidationFailed` listing every problem.
+    """
+    end = period_end or dt.date.today()
+    report = ValidationReport(Path(root), None, end)
+    log = Log()
+    frame = _validate_contract(contract, Path(root), Context(period_end=end), log, report)
+    if log.problems:
+        raise ValidationFailed(_condense(log.problems), report)
+    if frame is None:
+        raise DataError(f"{contract.location(Path(root)) / contract.files} is missing ({contract.title})")
+    return frame
 
 
 def _validate_contract(contract: Contract, root: Path, context: Context, log: Log,

@@ -1,7 +1,8 @@
 """Wards for the synthetic police extract, and how offences spread over them.
 
 With a reference folder the real May 2022 London wards are used (read from
-``<reference_dir>/geo/london_wards_2022_lookup.csv``, never copied into the
+``<reference_dir>/geo/london_wards_2022_lookup.csv`` through its contract,
+:data:`vawg.contracts.reference_data.WARD_LOOKUP`, never copied into the
 project); without one, each borough gets clearly synthetic wards.
 """
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vawg.contracts.reference_data import WARD_LOOKUP as LOOKUP_CONTRACT
 from vawg.errors import DataError
+from vawg.staging import read_table
 
 WARD_COLUMNS = ["ward_code", "ward_name", "borough_code"]
 WARD_LOOKUP = Path("geo") / "london_wards_2022_lookup.csv"
@@ -39,10 +42,7 @@ def load_wards(boroughs: pd.DataFrame, reference_dir: Path | None, synthetic_per
     """
     if reference_dir is not None:
         path = Path(reference_dir) / WARD_LOOKUP
-        if not path.exists():
-            raise DataError(f"ward lookup {path} is missing")
-        lookup = pd.read_csv(path, dtype=str)
-        wards = lookup.rename(columns={"WD22CD": "ward_code", "WD22NM": "ward_name", "LAD22CD": "borough_code"})
+        wards = read_table(LOOKUP_CONTRACT, Path(reference_dir))
         wards = wards[wards["borough_code"].isin(boroughs["borough_code"])][WARD_COLUMNS]
         without_wards = set(boroughs["borough_code"]) - set(wards["borough_code"])
         if without_wards:
