@@ -11,6 +11,9 @@ import pytest
 from vawg.parameters import parse_parameters
 
 SMALL_SCALE = 0.05
+# What a build reads from the repository: a copy of these is a project a test may change.
+PROJECT_PARTS = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "notebooks",
+                 "data/reference", "data/services")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -46,3 +49,17 @@ def built_edition(small_extract, tmp_path_factory):
 
     params = parse_parameters(data_dir=small_extract)
     return build(params, build_dir=tmp_path_factory.mktemp("build"))
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the report's sources and reference data; build it with ``VAWG_PROJECT`` set to it."""
+    from vawg.paths import project_root
+
+    for part in PROJECT_PARTS:
+        source, destination = project_root() / part, target / part
+        if source.is_dir():
+            shutil.copytree(source, destination)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    return target

@@ -14,11 +14,10 @@ from pypdf import PdfReader
 from vawg import services
 from vawg.build import build
 from vawg.parameters import parse_parameters
-from vawg.paths import project_root
+
+from conftest import copy_project
 
 SMALL_COUNT_CARD = Path(__file__).parent / "fixtures" / "services" / "small-count.yml"
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "notebooks",
-                 "data/reference", "data/services")
 
 
 def html_text(site: Path) -> str:
@@ -61,15 +60,7 @@ def test_every_card_is_in_all_three_outputs_and_in_the_chapter_index(built_editi
 @pytest.fixture(scope="module")
 def edition_with_small_counts(small_extract, tmp_path_factory):
     """The default edition built from a copy of the project that holds one more card, with counts of 3."""
-    project = tmp_path_factory.mktemp("project")
-    for part in PROJECT_PARTS:
-        source = project_root() / part
-        target = project / part
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    project = copy_project(tmp_path_factory.mktemp("project"))
     shutil.copy2(SMALL_COUNT_CARD, project / "data" / "services" / "small-count-service.yml")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VAWG_PROJECT", str(project))
