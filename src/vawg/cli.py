@@ -73,6 +73,18 @@ def build(
 
 
 @app.command()
+def validate(
+    period_end: Annotated[str, typer.Option(help="Last day of the edition's period (YYYY-MM-DD).")] = "2024-12-31",
+    data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts. [default: data/raw]")] = None,
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA reference data to validate too (or set {REFERENCE_ENV}).")] = None,
+) -> None:
+    """Check every extract against its contract and list every problem and repair; builds nothing."""
+    from vawg.validate_cli import validate_command
+
+    validate_command(data_dir, _reference_dir(reference_dir), period_end)
+
+
+@app.command()
 def synth(
     out: Annotated[Optional[Path], typer.Option(help="Folder to write the synthetic extracts to. [default: data/raw]")] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives identical files.")] = 2025,
