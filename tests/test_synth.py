@@ -75,14 +75,28 @@ def small_offences(small) -> pd.DataFrame:
 # -- the extract's contract -----------------------------------------------------------
 
 
-def test_writes_the_three_outputs_where_documented(small):
+EXPECTED_OUTPUTS = {
+    "police_offences": "police_offences/police_offences.parquet",
+    "population": "population/population.csv",
+    "wards": "wards.csv",
+    "police_victims": "police_victims/police_victims.parquet",
+    "police_suspects": "police_suspects/police_suspects.parquet",
+}
+
+
+def test_writes_every_source_where_documented(small):
     root = small["wards"].parent
-    assert small == {
-        "police_offences": root / "police_offences" / "police_offences.parquet",
-        "population": root / "population" / "population.csv",
-        "wards": root / "wards.csv",
-    }
+    assert {name: path.relative_to(root).as_posix() for name, path in small.items()} == EXPECTED_OUTPUTS
     assert all(path.exists() for path in small.values())
+
+
+def test_every_synthetic_source_meets_its_contract_without_repairs(small):
+    from vawg.staging import validate
+
+    report, tables = validate(small["wards"].parent, period_end=dt.date(2024, 12, 31))
+    assert report.ok, [str(p) for p in report.problems[:5]]
+    assert report.repairs == []
+    assert set(EXPECTED_OUTPUTS) <= set(tables)
 
 
 def test_offence_columns_and_types_are_exactly_the_contract(small):
@@ -144,6 +158,87 @@ def test_wards_belong_to_their_borough_and_are_uneven(small, small_offences):
     camden = small_offences[small_offences["borough_code"] == CAMDEN]["ward_name"].value_counts()
     assert camden.index.str.startswith("Camden ward ").all()
     assert camden.max() > 2 * camden.median(), "some wards are hotspots"
+
+
+# -- outcomes, victims and suspects ------------------------------------------------------------
+
+
+POSITIVE = {"Charged/summonsed", "Charged/summonsed - alternative offence", "Caution", "Community resolution",
+            "Penalty notice"}
+
+
+def test_outcomes_and_relationships_are_consistent(small_offences):
+    offences = small_offences
+    ongoing = offences["outcome_category"] == "Investigation ongoing"
+    assert (offences["outcome_known"] == ~ongoing).all()
+    no_suspect = offences["outcome_category"] == "Investigation complete - no suspect identified"
+    assert offences.loc[no_suspect, "suspect_known_to_victim"].isna().all()
+    named = offences["outcome_category"].isin(POSITIVE | {"Victim withdrew support - named suspect identified"})
+    assert offences.loc[named, "suspect_known_to_victim"].notna().all(), "a charge or withdrawal needs a suspect"
+    assert set(offences["suspect_known_to_victim"].dropna()) == {"Known to victim", "Stranger"}
+
+
+def test_vawg_outcome_counts_are_planned_from_the_profile(small_offences):
+    profile = yaml.safe_load((project_root() / "data" / "synth" / "police_outcomes.yml").read_text())["vawg"]
+    year = small_offences["recorded_date"].dt.year
+    for (code, _), cell in small_offences[small_offences["vawg"]].groupby(["borough_code", year]):
+        with_suspect = cell["suspect_known_to_victim"].notna()
+        assert with_suspect.sum() == round(profile["suspect_identified"] * len(cell))
+        known = (cell.loc[with_suspect, "suspect_known_to_victim"] == "Known to victim").sum()
+        assert known == round(profile["known_to_victim"] * with_suspect.sum())
+        final = cell["outcome_known"]
+        rate = profile["positive_rate"].get(code, profile["positive_rate"]["default"])
+        positives = cell["outcome_category"].isin(POSITIVE).sum()
+        assert positives == min(round(rate * final.sum()), (final & with_suspect).sum())
+
+
+def test_domestic_abuse_and_sexual_violence_are_likelier_to_end_positively_and_withdrawals_are_domestic(
+        small_offences):
+    vawg = small_offences[small_offences["vawg"] & small_offences["outcome_known"]]
+    positive = vawg["outcome_category"].isin(POSITIVE)
+    flags = abuse_type_flags(vawg)
+
+    def odds_ratio(flag):
+        a, b = positive[flag].sum(), (~positive[flag]).sum()
+        c, d = positive[~flag].sum(), (~positive[~flag]).sum()
+        return (a * d) / (b * c)
+
+    assert odds_ratio(flags["dva"]) > 1.2
+    assert odds_ratio(flags["sexual_violence"]) > 1.5
+    assert odds_ratio(flags["stalking_harassment"]) < 0.85
+    negative = vawg[~positive & vawg["suspect_known_to_victim"].notna()]
+    withdrew = negative["outcome_category"] == "Victim withdrew support - named suspect identified"
+    assert withdrew[negative["dva_flag"]].mean() > withdrew[~negative["dva_flag"]].mean() + 0.1
+
+
+def test_every_vawg_offence_has_a_female_victim_aged_10_or_over(small, small_offences):
+    victims = pd.read_parquet(small["police_victims"])
+    victims["recorded_date"] = pd.to_datetime(victims["recorded_date"])
+    vawg = small_offences[small_offences["vawg"]]
+    assert victims["victim_id"].is_unique
+    female = victims[victims["victim_sex"] == "F"]
+    assert len(female) >= len(vawg)
+    assert len(victims) == pytest.approx(len(vawg) * 1.05, rel=0.02)
+    ages = victims["victim_age"].dropna()
+    assert ages.between(0, 100).all()
+    first = victims.groupby(["borough_code", victims["recorded_date"]]).size()
+    offences = vawg.groupby(["borough_code", "recorded_date"]).size()
+    assert (first.reindex(offences.index, fill_value=0) >= offences).all()
+
+
+def test_suspects_belong_to_offences_with_an_identified_suspect(small, small_offences):
+    suspects = pd.read_parquet(small["police_suspects"])
+    suspects["recorded_date"] = pd.to_datetime(suspects["recorded_date"])
+    with_suspect = small_offences[small_offences["vawg"] & small_offences["suspect_known_to_victim"].notna()]
+    key = ["recorded_date", "ward_code", "crime_subgroup", "vawg_offence_name"]
+    offences = with_suspect.groupby(key, dropna=False).size()
+    per_offence = suspects.groupby(key, dropna=False).size()
+    assert set(per_offence.index) == set(offences.index)
+    assert (per_offence.reindex(offences.index) >= offences).all()
+    assert 1.1 < len(suspects) / len(with_suspect) < 1.2
+    known = with_suspect.groupby(key, dropna=False)["suspect_known_to_victim"].first() == "Known to victim"
+    assert (suspects.groupby(key, dropna=False)["known_to_victim"].any().reindex(known.index)
+            >= known).all()
 
 
 # -- determinism and parameters -------------------------------------------------------

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 from vawg.contracts import CONTRACTS, Context, Contract
 from vawg.contracts import reference_data
@@ -263,6 +265,7 @@ def _validate_file(path: Path, contract: Contract, context: Context, log: Log) -
         log.problem(path, None, None, None, "data rows under the header (the file has none)")
         return None
     frame = match_columns(raw, contract, path, log)
+    del raw  # the renamed frame shares its columns; let replaced ones go
     if frame is None:
         return None
     failed = coerce(frame, contract, path, log, context)
@@ -275,7 +278,7 @@ def _check_schema(frame: pd.DataFrame, contract: Contract, context: Context, pat
     """Validate with the contract's pandera schema; one problem per failing cell (or row, for row checks)."""
     schema = contract.schema(context, frame.columns)
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         rules = {rule.name: rule for rule in contract.row_checks}
         cases = errors.failure_cases
@@ -323,9 +326,15 @@ def _check_unique(frames: list[tuple[Path, pd.DataFrame]], contract: Contract, l
     for column, columns in keys:
         if not all(name in frame.columns for _, frame in frames for name in columns):
             continue
-        values = pd.concat([frame[columns] for _, frame in frames], ignore_index=True)
-        present = values.notna().all(axis=1)
-        repeated = values.duplicated(keep="first") & present
+        values = frames[0][1][columns] if len(frames) == 1 else \
+            pd.concat([frame[columns] for _, frame in frames], ignore_index=True)
+        if len(columns) == 1:
+            single = values[columns[0]]
+            if _all_distinct(single):
+                continue
+            repeated = single.duplicated(keep="first") & single.notna()
+        else:
+            repeated = values.duplicated(keep="first") & values.notna().all(axis=1)
         if not repeated.any():
             continue
         group = values.groupby(columns, sort=False, dropna=True).ngroup()
@@ -341,6 +350,16 @@ def _check_unique(frames: list[tuple[Path, pd.DataFrame]], contract: Contract, l
                 ", ".join(str(v) for v in values.iloc[position].tolist())
             log.problem(frames[files[position]][0], int(rows[position]), column, _plain(shown),
                         f"{what} (it repeats {where})")
+
+
+def _all_distinct(values: pd.Series) -> bool:
+    """Whether no value repeats (a quick Arrow hash count; empty cells are checked elsewhere)."""
+    try:
+        convert = getattr(values.array, "__arrow_array__", None)
+        array = convert() if convert is not None else pa_arrow.array(values, from_pandas=True)
+    except (pa_arrow.ArrowInvalid, pa_arrow.ArrowTypeError):
+        return False
+    return pc.count_distinct(array, mode="only_valid").as_py() == len(values) - array.null_count
 
 
 def _cut_to_period(table: pd.DataFrame, contract: Contract, context: Context, folder: Path,

@@ -323,15 +323,22 @@ def _is_text(series: pd.Series) -> bool:
 
 
 def _strip(series: pd.Series, item: Field, path: Path, log: Log) -> pd.Series:
-    """Trim blanks (logged) and turn empty cells into missing values."""
+    """Trim blanks (logged) and turn empty cells into missing values.
+
+    Large clean columns are only scanned, not copied: the strip and the mask
+    run only when some cell needs them.
+    """
     text = series.astype("str") if series.dtype != "str" else series
     stripped = text.str.strip()
-    changed = stripped.ne(text) & text.notna()
-    if changed.any():
-        first = int(np.flatnonzero(changed.to_numpy())[0])
-        log.repair(path, item.name, "removed blanks before or after values", int(changed.sum()),
+    padded = (stripped.ne(text) & text.notna()).fillna(False).astype(bool)
+    if padded.any():
+        first = int(np.flatnonzero(padded.to_numpy())[0])
+        log.repair(path, item.name, "removed blanks before or after values", int(padded.sum()),
                    first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {stripped.iloc[first]!r}")
-    return stripped.mask(stripped.eq(""))
+        text = stripped
+    del stripped
+    empty = text.eq("").fillna(False).astype(bool)
+    return text.mask(empty) if empty.any() else text
 
 
 def _text(series, item, path, log, failed, context):
@@ -343,12 +350,13 @@ def _text(series, item, path, log, failed, context):
 def _code(series, item, path, log, failed, context):
     text = _text(series, item, path, log, failed, context)
     upper = text.str.upper()
-    changed = upper.ne(text) & text.notna()
+    changed = (upper.ne(text) & text.notna()).fillna(False).astype(bool)
     if changed.any():
         first = int(np.flatnonzero(changed.to_numpy())[0])
         log.repair(path, item.name, "put codes in upper case", int(changed.sum()), first + FIRST_DATA_ROW,
                    f"{text.iloc[first]!r} → {upper.iloc[first]!r}")
-    return upper
+        return upper
+    return text
 
 
 def _canonical_case(values: Iterable[str], allowed: list[str]) -> dict[str, str]:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from vawg.errors import ParameterError
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
+from vawg.synth.police_people import generate_police_people
 from vawg.synth.population import synthesise_population
-from vawg.synth.profile import load_profile, load_reference
+from vawg.synth.profile import load_profile, load_reference, load_source_profile
 from vawg.synth.wards import load_wards
 
 __all__ = ["OFFENCE_SCHEMA", "generate"]
@@ -92,6 +93,8 @@ def generate(
         "police_offences": out_dir / "police_offences" / "police_offences.parquet",
         "population": out_dir / "population" / "population.csv",
         "wards": out_dir / "wards.csv",
+        "police_victims": out_dir / "police_victims" / "police_victims.parquet",
+        "police_suspects": out_dir / "police_suspects" / "police_suspects.parquet",
     }
     for path in paths.values():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,5 +110,8 @@ def generate(
         scale=scale,
         start_year=start_year,
         period_end=period_end,
+        outcomes=load_source_profile("police_outcomes"),
     )
+    generate_police_people(paths["police_offences"], paths["police_victims"], paths["police_suspects"],
+                           profile=load_source_profile("police_people"), seed=seed)
     return paths

@@ -65,3 +65,53 @@ def apportion(total: int, weights: np.ndarray, rng: np.random.Generator | None =
         hit = np.searchsorted(np.cumsum(remainders), points, side="right")
         parts[np.minimum(hit, len(parts) - 1)] += 1
     return parts
+
+
+def weighted_choice(rng: np.random.Generator, weights: np.ndarray, count: int) -> np.ndarray:
+    """Exactly ``count`` distinct positions, each more likely the larger its weight.
+
+    Weighted sampling without replacement (Efraimidis and Spirakis): each
+    position draws the key ``u ** (1 / weight)`` and the ``count`` largest keys
+    win. Positions of weight zero are taken only when the others run out.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of the draw.
+    weights : numpy.ndarray
+        Non-negative weight of each position.
+    count : int
+        How many to choose (at most ``len(weights)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted positions (int64).
+
+    Examples
+    --------
+    >>> weighted_choice(np.random.default_rng(1), np.array([1.0, 0.0, 5.0]), 2).tolist()
+    [0, 2]
+    """
+    weights = np.asarray(weights, dtype=float)
+    count = int(min(max(count, 0), len(weights)))
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    if count == len(weights):
+        return np.arange(len(weights), dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        keys = np.log(rng.random(len(weights))) / np.where(weights > 0, weights, np.nan)
+    keys = np.where(np.isnan(keys), -np.inf, keys)
+    # Zero weights get -inf; ties among them are broken by a second draw.
+    order = np.lexsort((rng.random(len(weights)), -keys))
+    return np.sort(order[:count]).astype(np.int64)
+
+
+def planned_categories(count: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Category index of ``count`` records in random order, with counts exactly proportional to ``weights``.
+
+    The counts come from :func:`apportion` (largest remainder, so they do not
+    depend on the seed); only the order is drawn.
+    """
+    counts = apportion(count, np.asarray(weights, dtype=float))
+    return rng.permutation(np.repeat(np.arange(len(counts)), counts))

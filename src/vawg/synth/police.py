@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from vawg.contracts.police import OUTCOME_CATEGORIES
 from vawg.synth.apportion import apportion
 from vawg.synth.composition import (
     DOMESTIC_FLAG,
@@ -31,6 +32,7 @@ from vawg.synth.composition import (
     offence_type_table,
     unnamed_offence_types,
 )
+from vawg.synth.outcomes import KNOWN, RELATIONSHIP_VALUES, OutcomePlanner
 from vawg.synth.profile import ReferenceData, parse_subgroup_key, value_for_year
 from vawg.synth.wards import WardSampler
 
@@ -50,6 +52,9 @@ OFFENCE_SCHEMA = pa.schema(
         ("fgm_flag", pa.bool_()),
         ("forced_marriage_flag", pa.bool_()),
         ("hbv_flag", pa.bool_()),
+        ("outcome_category", pa.string()),
+        ("outcome_known", pa.bool_()),
+        ("suspect_known_to_victim", pa.string()),
     ]
 )
 FLAG_COLUMNS = ["dva_flag", "fgm_flag", "forced_marriage_flag", "hbv_flag"]
@@ -58,6 +63,7 @@ OFFENCE_ID_DIGITS = 10
 # Independent random streams, so changing one part never shifts another.
 _WARD_STREAM = 1
 _OFFENCE_STREAM = 2
+_OUTCOME_STREAM = 3
 
 
 def generate_police_offences(
@@ -71,6 +77,7 @@ def generate_police_offences(
     scale: float,
     start_year: int,
     period_end: dt.date,
+    outcomes: Mapping,
 ) -> Path:
     """Write the synthetic offence extract as parquet.
 
@@ -95,13 +102,15 @@ def generate_police_offences(
         First year of recording (from 1 January).
     period_end : datetime.date
         Last date of recording.
+    outcomes : Mapping
+        The outcome profile, ``data/synth/police_outcomes.yml``.
 
     Returns
     -------
     pathlib.Path
         ``path``.
     """
-    planner = _OffencePlanner(profile, reference, population, wards, seed, scale)
+    planner = _OffencePlanner(profile, reference, population, wards, seed, scale, outcomes)
     next_id = 1
     with pq.ParquetWriter(path, OFFENCE_SCHEMA, compression="zstd") as writer:
         for year in range(start_year, period_end.year + 1):
@@ -122,6 +131,7 @@ class _OffencePlanner:
         wards: pd.DataFrame,
         seed: int,
         scale: float,
+        outcomes: Mapping,
     ):
         self.profile = profile
         self.seed = seed
@@ -161,6 +171,10 @@ class _OffencePlanner:
             [float(domestic["groups"].get(group, domestic["default"])) for group in self.type_group]
         )
         self.carriers = self._carriers(profile["extract_flag_carriers"], reference)
+        abuse_types = {abuse for types in self.composer.name_profile.values() for abuse in types}
+        type_abuse = {abuse: np.array([abuse in self.composer.name_profile.get(name, frozenset())
+                                       for name in self.type_name]) for abuse in abuse_types}
+        self.outcomes = OutcomePlanner(outcomes, self.type_group, type_abuse)
 
     def _carriers(self, section: Mapping, reference: ReferenceData) -> list[dict]:
         """Flag, abuse type and carrier offence type of each police flag put on afterwards."""
@@ -236,6 +250,11 @@ class _OffencePlanner:
         other_type = self._other_offences(code, vawg_type, all_total - targets[TOTAL], rng)
         other_flags = {flag: np.zeros(len(other_type), dtype=bool) for flag in FLAG_COLUMNS}
         other_flags[DOMESTIC_FLAG] = rng.random(len(other_type)) < self.non_vawg_domestic_share[other_type]
+        # Outcomes draw from their own stream, so they never move the offences themselves.
+        outcome_rng = np.random.default_rng([self.seed, _OUTCOME_STREAM, year, number])
+        vawg_outcome, vawg_relationship = self.outcomes.vawg_offences(code, vawg_type, vawg_flags[DOMESTIC_FLAG],
+                                                                      outcome_rng)
+        other_outcome, other_relationship = self.outcomes.other_offences(len(other_type), outcome_rng)
 
         # Shuffle each set, then cut it into months by the planned monthly counts,
         # so monthly totals follow the profile's shape and the mix is random within it.
@@ -260,6 +279,8 @@ class _OffencePlanner:
                 flag: np.concatenate([vawg_flags[flag][vawg_order], other_flags[flag][other_order]])
                 for flag in FLAG_COLUMNS
             },
+            "outcome": np.concatenate([vawg_outcome[vawg_order], other_outcome[other_order]]),
+            "relationship": np.concatenate([vawg_relationship[vawg_order], other_relationship[other_order]]),
         }
 
     def _put_flag(
@@ -349,6 +370,9 @@ class _OffencePlanner:
             "vawg_offence_name": lookup(self.type_name, rows["offence_type"]),
             "vawg": pa.array(rows["vawg"]),
             **{flag: pa.array(rows[flag]) for flag in FLAG_COLUMNS},
+            "outcome_category": lookup(OUTCOME_CATEGORIES, rows["outcome"]),
+            "outcome_known": pa.array(KNOWN[rows["outcome"]]),
+            "suspect_known_to_victim": lookup(RELATIONSHIP_VALUES, rows["relationship"]),
         }
         return pa.table(columns, schema=OFFENCE_SCHEMA)
 

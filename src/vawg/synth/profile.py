@@ -99,6 +99,24 @@ def load_profile(path: Path | None = None, reference: ReferenceData | None = Non
     return profile
 
 
+def load_source_profile(name: str, directory: Path | None = None) -> dict:
+    """Read ``data/synth/<name>.yml``, the parameters of one synthetic source other than the police offences.
+
+    Raises
+    ------
+    vawg.errors.DataError
+        If the file is missing or is not a YAML mapping.
+    """
+    path = (directory or default_profile_path().parent) / f"{name}.yml"
+    if not path.exists():
+        raise DataError(f"synthetic profile {path} is missing")
+    with path.open(encoding="utf-8") as handle:
+        profile = yaml.safe_load(handle)
+    if not isinstance(profile, dict):
+        raise DataError(f"{path}: expected a mapping of parameters")
+    return profile
+
+
 def value_for_year(table: Mapping[int, object], year: int) -> object:
     """Value of a year-keyed profile table; years outside it take the nearest listed year."""
     years = sorted(table)

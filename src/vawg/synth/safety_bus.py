@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vawg.synth.apportion import apportion
+
 FIRST_YEAR = 2023
 COLUMNS = ["contact_id", "contact_date", "contact_type", "sex"]
 # People supported in a full year; years after the last listed one continue at its rate.
@@ -37,18 +39,9 @@ ENGAGEMENTS_PER_YEAR = {2023: 1080, 2024: 1080, 2025: 1080}
 MEN_SHARE = 1 / 3
 
 
-def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    quotas = total * weights / weights.sum()
-    parts = np.floor(quotas).astype(np.int64)
-    short = total - int(parts.sum())
-    if short:
-        parts[np.argsort(-(quotas - parts), kind="stable")[:short]] += 1
-    return parts
-
-
 def _per_month(per_year: dict[int, int], year: int, scale: float) -> np.ndarray:
     total = round(per_year.get(year, per_year[max(per_year)]) * scale)
-    return _largest_remainder(total, np.ones(12))
+    return apportion(total, np.ones(12))
 
 
 def _nights(year: int, month: int, last: dt.date) -> list[dt.date]:
