@@ -81,6 +81,9 @@ EXPECTED_OUTPUTS = {
     "wards": "wards.csv",
     "police_victims": "police_victims/police_victims.parquet",
     "police_suspects": "police_suspects/police_suspects.parquet",
+    "csn_workflows": "csn/csn_workflows.csv",
+    "csn_risk_checklists": "csn/csn_risk_checklists.csv",
+    "csn_intake_forms": "csn/csn_intake_forms.csv",
 }
 
 
@@ -239,6 +242,29 @@ def test_suspects_belong_to_offences_with_an_identified_suspect(small, small_off
     known = with_suspect.groupby(key, dropna=False)["suspect_known_to_victim"].first() == "Known to victim"
     assert (suspects.groupby(key, dropna=False)["known_to_victim"].any().reindex(known.index)
             >= known).all()
+
+
+# -- council services ----------------------------------------------------------------------------
+
+
+def test_csn_at_full_scale_reproduces_table_3_and_the_referral_counts():
+    from vawg.synth.csn import csn_tables
+    from vawg.synth.profile import load_source_profile
+
+    tables = csn_tables(load_source_profile("csn"), seed=3, scale=1.0, period_end=dt.date(2024, 12, 31))
+    workflows = tables["csn_workflows"]
+    referrals = workflows[pd.to_datetime(workflows["referral_date"]).dt.year == 2024]
+    assert len(referrals) == 1115 and referrals["person_id"].nunique() == 883
+    ticked = referrals["abuse_types"].str.split("; ").explode().value_counts()
+    assert ticked[["DVA", "DVA - Intimate ex-partner", "DVA - Intimate partner violence",
+                   "Non-DVA - Stalking and harassment", "Non-DVA - Rape or sexual assault"]].tolist() == [
+        949, 441, 325, 13, 27]
+    assert set(tables["csn_risk_checklists"]["workflow_id"]) <= set(workflows["workflow_id"])
+    assessed = set(workflows.loc[workflows["risk_assessment_completed"], "workflow_id"])
+    assert set(tables["csn_risk_checklists"]["workflow_id"]) == assessed
+    clients = set(workflows.loc[workflows["outcome"] == "DVA client", "workflow_id"])
+    assert set(tables["csn_intake_forms"]["workflow_id"]) == clients
+    assert workflows["risk_level"].notna().sum() == len(assessed)
 
 
 # -- determinism and parameters -------------------------------------------------------

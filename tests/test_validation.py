@@ -33,9 +33,15 @@ PLACES = {
     "wards_": ("", "wards.csv"),
     "safety_bus_": ("safety_bus", None),
     "victims_": ("police_victims", None),
+    "csn_workflows_": ("csn", None),
+    "csn_risk_checklists_": ("csn", None),
+    "csn_intake_forms_": ("csn", None),
 }
-VALID_FILES = {"police_offences": "police_offences.csv", "population": "population.csv", "": "wards.csv",
-               "safety_bus": "safety_bus_contacts.csv", "police_victims": "police_victims.csv"}
+# The valid file each fixture replaces, by its name's prefix.
+VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
+               "wards_": "wards.csv", "safety_bus_": "safety_bus/safety_bus_contacts.csv",
+               "victims_": "police_victims/police_victims.csv", "csn_workflows_": "csn/csn_workflows.csv",
+               "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,14 @@ REJECTED = [
              "outreach"),
     Rejected("victims_impossible_age.csv", 3, "victim_age", "an age from 0 to 120", "-19"),
     Rejected("victims_age_over_120.csv", 4, "victim_age", "an age from 0 to 120", "340"),
+    Rejected("csn_workflows_impossible_age.csv", 3, "age", "an age from 10 to 120", "270"),
+    Rejected("csn_workflows_unknown_abuse_type.csv", 4, "abuse_types", "each of the values (separated by ';') one of",
+             "Non-DVA - Stalking; Cyber abuse"),
+    Rejected("csn_workflows_risk_level_without_assessment.csv", 3, "risk_level",
+             "empty unless a risk assessment was completed"),
+    Rejected("csn_risk_checklists_unknown_workflow.csv", 3, "workflow_id",
+             "a workflow_id of the csn_workflows extract", "CSN-W009999"),
+    Rejected("csn_risk_checklists_negative_score.csv", 3, "dash_score", "a score from 0 to 24", "-16"),
 ]
 
 REPAIRED = [
@@ -127,6 +141,10 @@ REPAIRED = [
              ("police_offences", 0, "offence_id", "MPS0000000001")),
     Repaired("police_category_case.csv", "crime_group", "capitals", 6,
              ("police_offences", 4, "crime_subgroup", "Burglary - Residential")),
+    Repaired("csn_workflows_windows1252.csv", None, "Windows-1252", 3,
+             ("csn_workflows", 1, "employment_status", "Don't know")),
+    Repaired("csn_intake_forms_lowercase_answers.csv", "separated_from_aptr", "capitals", 2,
+             ("csn_intake_forms", 0, "aptr_relationship", "Ex-partner")),
     Repaired("population_thousands_separator.csv", "population", "thousands separators", 2,
              ("population", 0, "population", 11250)),
     Repaired("population_lowercase_area_code.csv", "area_code", "upper case", 3,
@@ -178,9 +196,10 @@ def extract_with(fixture: str, tmp_path: Path) -> Path:
     """A copy of the valid extract with ``fixture`` in place of its source's valid file."""
     data = tmp_path / "raw"
     shutil.copytree(VALID, data)
-    folder, name = next(place for prefix, place in PLACES.items() if fixture.startswith(prefix))
+    prefix = next(prefix for prefix in PLACES if fixture.startswith(prefix))
+    folder, name = PLACES[prefix]
     target = data / folder
-    (target / VALID_FILES[folder]).unlink()
+    (data / VALID_FILES[prefix]).unlink()
     source = FIXTURES / fixture
     if source.is_dir():
         for path in source.iterdir():
@@ -255,7 +274,11 @@ def test_common_ways_of_writing_a_value_are_accepted(fixture, staged, tmp_path):
 def test_valid_extract_stages_typed_tables_and_a_log(tmp_path):
     staged = tmp_path / "staged"
     written = validate_and_stage(VALID, staged, period_end=PERIOD_END)
-    assert {"police_offences", "population", "wards", "safety_bus_contacts", "police_victims"} <= set(written)
+    assert {"police_offences", "population", "wards", "safety_bus_contacts", "police_victims", "csn_workflows",
+            "csn_risk_checklists", "csn_intake_forms"} <= set(written)
+    workflows = pd.read_parquet(written["csn_workflows"])
+    assert workflows["abuse_types"].map(list).tolist() == [["DVA", "DVA - Intimate ex-partner"], [],
+                                                            ["Non-DVA - Stalking and harassment"]]
     offences = pd.read_parquet(written["police_offences"])
     assert str(offences["recorded_date"].dtype) == "datetime64[ns]"
     assert offences["vawg"].dtype == bool

@@ -183,7 +183,7 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
         log.notice(data_dir, None, "no ward list (wards.csv) and no reference folder: ward codes are not checked")
 
     for contract, root in plan:
-        frame = _validate_contract(contract, root, context, log, report)
+        frame = _validate_contract(contract, root, context, log, report, tables)
         if frame is None:
             continue
         tables[contract.name] = frame
@@ -220,7 +220,7 @@ def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = N
 
 
 def _validate_contract(contract: Contract, root: Path, context: Context, log: Log,
-                       report: ValidationReport) -> pd.DataFrame | None:
+                       report: ValidationReport, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame | None:
     """Check one extract's files; the typed, period-cut table, or None if it is absent or broken."""
     summary = SourceSummary(contract.name, contract.title, "not delivered", reference=contract.reference)
     report.sources[contract.name] = summary
@@ -239,6 +239,8 @@ def _validate_contract(contract: Contract, root: Path, context: Context, log: Lo
     for path in files:
         summary.files.append(str(path))
         frame = _validate_file(path, contract, context, log)
+        if frame is not None and tables:
+            _check_references(frame, contract, tables, path, log)
         if frame is not None:
             summary.rows += len(frame)
             frames.append((path, frame))
@@ -350,6 +352,18 @@ def _check_unique(frames: list[tuple[Path, pd.DataFrame]], contract: Contract, l
                 ", ".join(str(v) for v in values.iloc[position].tolist())
             log.problem(frames[files[position]][0], int(rows[position]), column, _plain(shown),
                         f"{what} (it repeats {where})")
+
+
+def _check_references(frame: pd.DataFrame, contract: Contract, tables: dict[str, pd.DataFrame], path: Path,
+                      log: Log) -> None:
+    """Each value of a referencing column must exist in the extract it refers to (when that one is staged)."""
+    for column, other, other_column in contract.references:
+        if column not in frame or other not in tables:
+            continue
+        known = frame[column].isin(set(tables[other][other_column].dropna())) | frame[column].isna()
+        for position in np.flatnonzero(~known.to_numpy()):
+            log.problem(path, int(position) + FIRST_DATA_ROW, column, _plain(frame[column].iloc[position]),
+                        f"a {other_column} of the {other} extract (it has no such value)")
 
 
 def _all_distinct(values: pd.Series) -> bool:

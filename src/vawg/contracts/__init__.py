@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from vawg.contracts._spec import Context, Contract, Field, RowCheck
+from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
 from vawg.contracts.police import POLICE_OFFENCES, POLICE_SUSPECTS, POLICE_VICTIMS
 from vawg.contracts.population import POPULATION
 from vawg.contracts.safety_bus import SAFETY_BUS
@@ -33,6 +34,9 @@ CONTRACTS: tuple[Contract, ...] = (
     POLICE_VICTIMS,
     POLICE_SUSPECTS,
     SAFETY_BUS,
+    CSN_WORKFLOWS,
+    CSN_RISK_CHECKLISTS,
+    CSN_INTAKE_FORMS,
 )
 
 

@@ -210,6 +210,10 @@ class Contract:
         Whether this is open reference data read from the reference folder.
     formats : tuple of str
         File suffixes the extract may be delivered as.
+    references : tuple of (str, str, str)
+        ``(column, other contract, other column)``: each value of ``column``
+        must appear in the other extract (checked when that one is delivered
+        and valid; it must come earlier in the checking order).
     """
 
     name: str
@@ -226,6 +230,7 @@ class Contract:
     reference: bool = False
     formats: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
     description: str = ""
+    references: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -292,8 +297,10 @@ def _field_checks(item: Field, context: Context) -> list[pa.Check]:
         described = describe_values(allowed)
         if item.kind == "multi":
             allowed_set = set(allowed)
-            checks.append(pa.Check(lambda s, a=allowed_set: s.map(lambda v: all(x in a for x in v)).astype(bool),
-                                   error=f"each value one of {described}"))
+            separator = f"{MULTI_SEPARATOR} "
+            checks.append(pa.Check(
+                lambda s, a=allowed_set: s.map(lambda v: all(x in a for x in str(v).split(separator))).astype(bool),
+                error=f"each of the values (separated by ';') one of {described}"))
         else:
             checks.append(pa.Check.isin(allowed, error=f"one of {described}"))
     lower, upper = item.bound(item.minimum, context), item.bound(item.maximum, context)

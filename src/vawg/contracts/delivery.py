@@ -359,15 +359,24 @@ def _code(series, item, path, log, failed, context):
     return text
 
 
+# Typographic punctuation that word processors and spreadsheets put in for the plain kind.
+_PLAIN_PUNCTUATION = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                                    "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def _value_key(value: str) -> str:
+    return " ".join(str(value).translate(_PLAIN_PUNCTUATION).casefold().split())
+
+
 def _canonical_case(values: Iterable[str], allowed: list[str]) -> dict[str, str]:
-    """Delivered values that match an allowed value except for case and spacing."""
-    by_key = {" ".join(a.casefold().split()): a for a in allowed}
+    """Delivered values that match an allowed value except for case, spacing and typographic punctuation."""
+    by_key = {_value_key(a): a for a in allowed}
     allowed_set = set(allowed)
     mapping = {}
     for value in values:
         if value in allowed_set:
             continue
-        match = by_key.get(" ".join(str(value).casefold().split()))
+        match = by_key.get(_value_key(value))
         if match is not None:
             mapping[value] = match
     return mapping
@@ -382,8 +391,8 @@ def _category(series, item, path, log, failed, context):
     if mapping:
         changed = text.isin(list(mapping))
         first = int(np.flatnonzero(changed.to_numpy())[0])
-        log.repair(path, item.name, "wrote values in the contract's capitals and spacing", int(changed.sum()),
-                   first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {mapping[text.iloc[first]]!r}")
+        log.repair(path, item.name, "wrote values in the contract's capitals, spacing and punctuation",
+                   int(changed.sum()), first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {mapping[text.iloc[first]]!r}")
         text = text.replace(mapping)
     return text
 
@@ -408,8 +417,8 @@ def _multi(series, item, path, log, failed, context):
         out.append(f"{MULTI_SEPARATOR} ".join(dict.fromkeys(fixed)) if fixed else None)
     if changed_rows:
         first = changed_rows[0]
-        log.repair(path, item.name, "wrote values in the contract's capitals and spacing", len(changed_rows),
-                   first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {out[first]!r}")
+        log.repair(path, item.name, "wrote values in the contract's capitals, spacing and punctuation",
+                   len(changed_rows), first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {out[first]!r}")
     return pd.Series(out, index=series.index, dtype="str")
 
 

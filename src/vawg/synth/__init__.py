@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from vawg.errors import ParameterError
+from vawg.synth.csn import generate_csn
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
 from vawg.synth.police_people import generate_police_people
 from vawg.synth.population import synthesise_population
@@ -114,4 +115,6 @@ def generate(
     )
     generate_police_people(paths["police_offences"], paths["police_victims"], paths["police_suspects"],
                            profile=load_source_profile("police_people"), seed=seed)
+    # Council services' own data: only the borough the reference edition describes has it.
+    paths.update(generate_csn(out_dir, load_source_profile("csn"), seed=seed, scale=scale, period_end=period_end))
     return paths
