@@ -232,8 +232,43 @@ def csn_targets(folder: Path) -> dict[str, float]:
     }
 
 
+def marac_targets(folder: Path) -> dict[str, float]:
+    """MARAC: rates per 10,000 adult female residents and shares of cases, from the staged annual table."""
+    marac = staged(folder, "marac").set_index(["area", "year"])
+
+    def rate(area: str, year: int) -> float:
+        row = marac.loc[(area, year)]
+        return row["cases_heard"] / row["adult_female_population"] * 10_000
+
+    def part(column: str, year: int, area: str = "Camden") -> float:
+        row = marac.loc[(area, year)]
+        return share(row[column], row["cases_heard"])
+
+    camden = marac.loc["Camden"]
+    return {
+        "marac.rate_2019": rate("Camden", 2019), "marac.rate_2022": rate("Camden", 2022),
+        "marac.rate_2023": rate("Camden", 2023), "marac.rate_2024": rate("Camden", 2024),
+        "marac.national_rate_2019": rate("England and Wales", 2019),
+        "marac.national_rate_2024": rate("England and Wales", 2024),
+        "marac.repeat_share_2019": part("repeat_cases", 2019), "marac.repeat_share_2024": part("repeat_cases", 2024),
+        "marac.police_share_2019": part("police_referrals", 2019),
+        "marac.police_share_2024": part("police_referrals", 2024),
+        "marac.non_police_share_2024": 100 - part("police_referrals", 2024),
+        "marac.idva_share_2019": part("idva_involved", 2019), "marac.idva_share_2024": part("idva_involved", 2024),
+        "marac.children_2019": camden.loc[2019, "children_in_households"],
+        "marac.children_2024": camden.loc[2024, "children_in_households"],
+        "marac.children_change_2019_2024": (camden.loc[2024, "children_in_households"]
+                                            / camden.loc[2019, "children_in_households"] - 1) * 100,
+        "marac.with_children_share_2024": part("cases_with_children", 2024),
+        "marac.london_with_children_share_2024": part("cases_with_children", 2024, "Metropolitan Police area"),
+        "marac.national_with_children_share_2024": part("cases_with_children", 2024, "England and Wales"),
+        "marac.bame_share_2024": part("bame_victims", 2024),
+        "marac.national_bame_share_2024": part("bame_victims", 2024, "England and Wales"),
+    }
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets)
 
 
 @pytest.mark.slow

@@ -84,6 +84,7 @@ EXPECTED_OUTPUTS = {
     "csn_workflows": "csn/csn_workflows.csv",
     "csn_risk_checklists": "csn/csn_risk_checklists.csv",
     "csn_intake_forms": "csn/csn_intake_forms.csv",
+    "marac": "marac/marac_annual.csv",
 }
 
 

@@ -36,12 +36,14 @@ PLACES = {
     "csn_workflows_": ("csn", None),
     "csn_risk_checklists_": ("csn", None),
     "csn_intake_forms_": ("csn", None),
+    "marac_": ("marac", None),
 }
 # The valid file each fixture replaces, by its name's prefix.
 VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
                "wards_": "wards.csv", "safety_bus_": "safety_bus/safety_bus_contacts.csv",
                "victims_": "police_victims/police_victims.csv", "csn_workflows_": "csn/csn_workflows.csv",
-               "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv"}
+               "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv",
+               "marac_": "marac/marac_annual.csv"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,11 @@ REJECTED = [
     Rejected("csn_risk_checklists_unknown_workflow.csv", 3, "workflow_id",
              "a workflow_id of the csn_workflows extract", "CSN-W009999"),
     Rejected("csn_risk_checklists_negative_score.csv", 3, "dash_score", "a score from 0 to 24", "-16"),
+    Rejected("marac_negative_cases.csv", 2, "cases_heard", "a count of at least 0", "-458"),
+    Rejected("marac_part_exceeds_cases.csv", 2, "cases_with_children", "no more than cases_heard on the same row",
+             "504"),
+    Rejected("marac_referrals_do_not_add_up.csv", 2, "cases_heard", "the sum of the referral sources", "458"),
+    Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
 ]
 
 REPAIRED = [

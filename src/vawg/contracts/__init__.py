@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from vawg.contracts._spec import Context, Contract, Field, RowCheck
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
+from vawg.contracts.marac import MARAC
 from vawg.contracts.police import POLICE_OFFENCES, POLICE_SUSPECTS, POLICE_VICTIMS
 from vawg.contracts.population import POPULATION
 from vawg.contracts.safety_bus import SAFETY_BUS
@@ -37,6 +38,7 @@ CONTRACTS: tuple[Contract, ...] = (
     CSN_WORKFLOWS,
     CSN_RISK_CHECKLISTS,
     CSN_INTAKE_FORMS,
+    MARAC,
 )
 
 

@@ -20,13 +20,18 @@ from pathlib import Path
 
 from vawg.errors import ParameterError
 from vawg.synth.csn import generate_csn
+from vawg.synth.marac import generate_marac
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
 from vawg.synth.police_people import generate_police_people
 from vawg.synth.population import synthesise_population
 from vawg.synth.profile import load_profile, load_reference, load_source_profile
 from vawg.synth.wards import load_wards
 
-__all__ = ["OFFENCE_SCHEMA", "generate"]
+__all__ = ["COUNCIL_AREA_CODE", "OFFENCE_SCHEMA", "generate"]
+
+# The borough whose council services' data the synthetic set includes: the one the
+# reference edition describes (Camden). Other boroughs have police data only.
+COUNCIL_AREA_CODE = "E09000007"
 
 
 def generate(
@@ -117,4 +122,6 @@ def generate(
                            profile=load_source_profile("police_people"), seed=seed)
     # Council services' own data: only the borough the reference edition describes has it.
     paths.update(generate_csn(out_dir, load_source_profile("csn"), seed=seed, scale=scale, period_end=period_end))
+    paths.update(generate_marac(out_dir, load_source_profile("marac"), population, area_code=COUNCIL_AREA_CODE,
+                                scale=scale, period_end=period_end))
     return paths
