@@ -267,8 +267,63 @@ def marac_targets(folder: Path) -> dict[str, float]:
     }
 
 
+def children_targets(folder: Path) -> dict[str, float]:
+    """Children's safeguarding and Early Help (Tables 4, 5 and 7 and the text), 2024, from the staged forms."""
+    flags = pd.read_csv(project_root() / "data" / "reference" / "children_safeguarding_flags.csv")
+    vawg_factors = flags.groupby("form")["assessment_factor"].apply(set)
+    forms = pd.concat([staged(folder, "cssw_forms"), staged(folder, "early_help_forms")], ignore_index=True)
+    forms = in_year(forms, "completed_date")
+    forms = forms[~forms["eh_brief_closure"].fillna(False).astype(bool)]
+    forms["vawg"] = [bool(set(factors) & vawg_factors[form])
+                     for factors, form in zip(forms["assessment_factors"], forms["form_type"], strict=True)]
+    forms["dva"] = forms["assessment_factors"].map(lambda factors: "Domestic abuse" in set(factors))
+    girls = forms["sex"] == "Female"
+    values: dict[str, float] = {}
+    for key, form in (("mash", "mash_contact"), ("cssw", "cssw_assessment"), ("eh", "eh_assessment")):
+        of_form = forms[forms["form_type"] == form]
+        vawg = of_form[of_form["vawg"]]
+        values[f"children.{key}_workflows_2024"] = of_form["workflow_id"].nunique()
+        values[f"children.{key}_vawg_workflows_2024"] = vawg["workflow_id"].nunique()
+        values[f"children.{key}_persons_2024"] = of_form["person_id"].nunique()
+        values[f"children.{key}_vawg_persons_2024"] = vawg["person_id"].nunique()
+        values[f"children.{key}_girls_2024"] = of_form.loc[girls, "person_id"].nunique()
+        values[f"children.{key}_vawg_girls_2024"] = vawg.loc[girls, "person_id"].nunique()
+        dva_workflows = vawg.groupby("workflow_id")["dva"].any()
+        values[f"children.{key}_dva_share_2024"] = percent(dva_workflows)
+    vawg = forms[forms["vawg"]]
+    values.update({
+        "children.total_workflows_2024": forms["workflow_id"].nunique(),
+        "children.total_vawg_workflows_2024": vawg["workflow_id"].nunique(),
+        "children.total_persons_2024": forms["person_id"].nunique(),
+        "children.total_vawg_persons_2024": vawg["person_id"].nunique(),
+        "children.total_girls_2024": forms.loc[girls, "person_id"].nunique(),
+        "children.total_vawg_girls_2024": vawg.loc[girls, "person_id"].nunique(),
+    })
+    mash = forms[forms["form_type"] == "mash_contact"].groupby("workflow_id")[["vawg", "re_referral"]].any()
+    values["children.re_referral_vawg_2024"] = percent(mash.loc[mash["vawg"], "re_referral"])
+    values["children.re_referral_other_2024"] = percent(mash.loc[~mash["vawg"], "re_referral"])
+    people = forms.groupby("person_id").agg(vawg=("vawg", "any"), sex=("sex", "first"),
+                                            looked_after=("looked_after", "any"), ethnicity=("ethnicity", "first"),
+                                            religion=("religion", "first"), age=("age", "max"))
+    vawg_people = people[people["vawg"]]
+    vawg_girls = vawg_people[vawg_people["sex"] == "Female"]
+    other_girls = people[~people["vawg"] & (people["sex"] == "Female")]
+    values.update({
+        "children.looked_after_vawg_girls_2024": percent(vawg_girls["looked_after"]),
+        "children.looked_after_other_girls_2024": percent(other_girls["looked_after"]),
+        "children.vawg_girls_white_2024": percent(vawg_girls["ethnicity"] == "White"),
+        "children.vawg_girls_asian_2024": percent(vawg_girls["ethnicity"] == "Asian or Asian British"),
+        "children.vawg_girls_mixed_2024": percent(vawg_girls["ethnicity"] == "Mixed"),
+        "children.vawg_girls_religion_unknown_2024": percent(vawg_girls["religion"] == "Not recorded"),
+        "children.vawg_girls_muslim_2024": percent(vawg_girls["religion"] == "Muslim"),
+        "children.vawg_female_share_2024": percent(vawg_people["sex"] == "Female"),
+        "children.vawg_aged_15_19_share_2024": percent(vawg_people["age"].between(15, 19)),
+    })
+    return values
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets, marac_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets)
 
 
 @pytest.mark.slow

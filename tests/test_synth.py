@@ -85,6 +85,8 @@ EXPECTED_OUTPUTS = {
     "csn_risk_checklists": "csn/csn_risk_checklists.csv",
     "csn_intake_forms": "csn/csn_intake_forms.csv",
     "marac": "marac/marac_annual.csv",
+    "cssw_forms": "cssw/cssw_forms.csv",
+    "early_help_forms": "early_help/early_help_forms.csv",
 }
 
 

@@ -37,13 +37,16 @@ PLACES = {
     "csn_risk_checklists_": ("csn", None),
     "csn_intake_forms_": ("csn", None),
     "marac_": ("marac", None),
+    "cssw_": ("cssw", None),
+    "early_help_": ("early_help", None),
 }
 # The valid file each fixture replaces, by its name's prefix.
 VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
                "wards_": "wards.csv", "safety_bus_": "safety_bus/safety_bus_contacts.csv",
                "victims_": "police_victims/police_victims.csv", "csn_workflows_": "csn/csn_workflows.csv",
                "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv",
-               "marac_": "marac/marac_annual.csv"}
+               "marac_": "marac/marac_annual.csv", "cssw_": "cssw/cssw_forms.csv",
+               "early_help_": "early_help/early_help_forms.csv"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,11 @@ REJECTED = [
     Rejected("marac_part_exceeds_cases.csv", 2, "cases_with_children", "no more than cases_heard on the same row",
              "504"),
     Rejected("marac_referrals_do_not_add_up.csv", 2, "cases_heard", "the sum of the referral sources", "458"),
+    Rejected("cssw_unknown_assessment_factor.csv", 4, "assessment_factors", "each of the values",
+             "Domestic abuse; Poverty"),
+    Rejected("cssw_impossible_age.csv", 3, "age", "an age from 0 to 25", "44"),
+    Rejected("cssw_sex_differs_for_the_same_child.csv", 2, "sex", "the same sex on every form of the same person_id"),
+    Rejected("early_help_mash_form_in_early_help.csv", 3, "form_type", "one of 'eh_assessment'", "mash_contact"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
 ]
 

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from vawg.contracts._spec import Context, Contract, Field, RowCheck
+from vawg.contracts.children import CSSW_FORMS, EARLY_HELP_FORMS
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
 from vawg.contracts.marac import MARAC
 from vawg.contracts.police import POLICE_OFFENCES, POLICE_SUSPECTS, POLICE_VICTIMS
@@ -39,6 +40,8 @@ CONTRACTS: tuple[Contract, ...] = (
     CSN_RISK_CHECKLISTS,
     CSN_INTAKE_FORMS,
     MARAC,
+    CSSW_FORMS,
+    EARLY_HELP_FORMS,
 )
 
 

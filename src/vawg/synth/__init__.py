@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from vawg.errors import ParameterError
+from vawg.synth.children import generate_children
 from vawg.synth.csn import generate_csn
 from vawg.synth.marac import generate_marac
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
@@ -124,4 +125,6 @@ def generate(
     paths.update(generate_csn(out_dir, load_source_profile("csn"), seed=seed, scale=scale, period_end=period_end))
     paths.update(generate_marac(out_dir, load_source_profile("marac"), population, area_code=COUNCIL_AREA_CODE,
                                 scale=scale, period_end=period_end))
+    paths.update(generate_children(out_dir, load_source_profile("children"), seed=seed, scale=scale,
+                                   period_end=period_end))
     return paths
