@@ -322,8 +322,53 @@ def children_targets(folder: Path) -> dict[str, float]:
     return values
 
 
+def asc_targets(folder: Path) -> dict[str, float]:
+    """Adult social care safeguarding (women's cases), with the Appendix 6h mapping applied in plain pandas."""
+    flags = pd.read_csv(project_root() / "data" / "reference" / "adult_safeguarding_flags.csv")
+    by_flag = flags.groupby("vawg_flag")["asc_abuse_type"].apply(set)
+    cases = staged(folder, "asc_safeguarding")
+    women = cases[cases["sex"] == "Female"].copy()
+    women["year"] = women["concern_date"].dt.year
+    types = women["abuse_types"].map(set)
+    for flag, names in by_flag.items():
+        women[flag] = types.map(lambda items, names=names: bool(items & names))
+    women["vawg"] = types.map(lambda items: bool(items & set(flags["asc_abuse_type"])))
+
+    def type_share(flag: str, year: int) -> float:
+        return percent(women.loc[women["year"] == year, flag])
+
+    now = women[women["year"] == 2024]
+    vawg = now[now["vawg"]]
+    nfa = vawg[vawg["outcome"] == "No further action"]
+    learning = now["primary_support_need"] == "Learning disability support"
+    return {
+        "asc.female_cases_2024": len(now),
+        "asc.vawg_cases_2024": len(vawg),
+        "asc.dva_share_2024": type_share("dva", 2024),
+        "asc.economic_share_2024": type_share("economic", 2024),
+        "asc.violent_share_2024": type_share("violent_threatening", 2024),
+        "asc.physical_sexual_share_2024": type_share("physical_sexual", 2024),
+        "asc.psychological_share_2024": type_share("psychological", 2024),
+        "asc.physical_sexual_share_2022": type_share("physical_sexual", 2022),
+        "asc.violent_share_2020": type_share("violent_threatening", 2020),
+        "asc.economic_share_2021": type_share("economic", 2021),
+        "asc.psychological_share_2020": type_share("psychological", 2020),
+        "asc.vawg_share_mean_2019_2024": women.groupby("year")["vawg"].mean().loc[2019:2024].mean() * 100,
+        "asc.vawg_aged_60_plus_share_2024": percent(vawg["age"] >= 60),
+        "asc.vawg_learning_disability_2024": (learning & now["vawg"]).sum(),
+        "asc.other_learning_disability_2024": (learning & ~now["vawg"]).sum(),
+        "asc.vawg_perpetrator_known_share_2024": percent(vawg["perpetrator_known"] == "Yes"),
+        "asc.vawg_perpetrator_not_recorded_share_2024": percent(vawg["perpetrator_known"] == "Not recorded"),
+        "asc.vawg_in_home_share_2024": percent(vawg["location_of_abuse"] == "Own home"),
+        "asc.vawg_no_further_action_share_2024": percent(vawg["outcome"] == "No further action"),
+        "asc.vawg_signposted_share_2024": percent(nfa["nfa_reason"] == "Signposted to alternative service"),
+        "asc.vawg_screened_out_share_2024": percent(nfa["nfa_reason"] == "Screened out"),
+        "asc.vawg_enquiry_share_2024": percent(vawg["outcome"] == "Progressed to enquiry"),
+    }
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets)
 
 
 @pytest.mark.slow

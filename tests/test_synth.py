@@ -87,6 +87,7 @@ EXPECTED_OUTPUTS = {
     "marac": "marac/marac_annual.csv",
     "cssw_forms": "cssw/cssw_forms.csv",
     "early_help_forms": "early_help/early_help_forms.csv",
+    "asc_safeguarding": "asc_safeguarding/asc_safeguarding_cases.csv",
 }
 
 

@@ -39,6 +39,7 @@ PLACES = {
     "marac_": ("marac", None),
     "cssw_": ("cssw", None),
     "early_help_": ("early_help", None),
+    "asc_": ("asc_safeguarding", None),
 }
 # The valid file each fixture replaces, by its name's prefix.
 VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
@@ -46,7 +47,8 @@ VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": 
                "victims_": "police_victims/police_victims.csv", "csn_workflows_": "csn/csn_workflows.csv",
                "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv",
                "marac_": "marac/marac_annual.csv", "cssw_": "cssw/cssw_forms.csv",
-               "early_help_": "early_help/early_help_forms.csv"}
+               "early_help_": "early_help/early_help_forms.csv",
+               "asc_": "asc_safeguarding/asc_safeguarding_cases.csv"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,11 @@ REJECTED = [
     Rejected("cssw_impossible_age.csv", 3, "age", "an age from 0 to 25", "44"),
     Rejected("cssw_sex_differs_for_the_same_child.csv", 2, "sex", "the same sex on every form of the same person_id"),
     Rejected("early_help_mash_form_in_early_help.csv", 3, "form_type", "one of 'eh_assessment'", "mash_contact"),
+    Rejected("asc_child_age.csv", 2, "age", "an adult's age, from 18 to 120", "16"),
+    Rejected("asc_unknown_abuse_type.csv", 3, "abuse_types", "each of the values", "Self Neglect; Cuckooing"),
+    Rejected("asc_relationship_without_known_perpetrator.csv", 3, "perpetrator_relationship",
+             "empty unless perpetrator_known is 'Yes'"),
+    Rejected("asc_duplicate_case_id.csv", 3, "case_id", "(it repeats row 2)", "ASC-C0000001"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
 ]
 

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from vawg.contracts._spec import Context, Contract, Field, RowCheck
+from vawg.contracts.adults import ASC_SAFEGUARDING
 from vawg.contracts.children import CSSW_FORMS, EARLY_HELP_FORMS
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
 from vawg.contracts.marac import MARAC
@@ -42,6 +43,7 @@ CONTRACTS: tuple[Contract, ...] = (
     MARAC,
     CSSW_FORMS,
     EARLY_HELP_FORMS,
+    ASC_SAFEGUARDING,
 )
 
 

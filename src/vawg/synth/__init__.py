@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from vawg.errors import ParameterError
+from vawg.synth.adults import generate_adults
 from vawg.synth.children import generate_children
 from vawg.synth.csn import generate_csn
 from vawg.synth.marac import generate_marac
@@ -127,4 +128,6 @@ def generate(
                                 scale=scale, period_end=period_end))
     paths.update(generate_children(out_dir, load_source_profile("children"), seed=seed, scale=scale,
                                    period_end=period_end))
+    paths.update(generate_adults(out_dir, load_source_profile("adult_safeguarding"), seed=seed, scale=scale,
+                                 period_end=period_end))
     return paths
