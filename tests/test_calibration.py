@@ -367,8 +367,53 @@ def asc_targets(folder: Path) -> dict[str, float]:
     }
 
 
+def housing_targets(folder: Path) -> dict[str, float]:
+    """Housing register and homelessness applications, from the staged tables."""
+    register = staged(folder, "housing_register")
+    register["year"] = register["application_date"].dt.year
+    now = register[register["year"] == 2024]
+    women_dva = now[(now["applicant_sex"] == "Female") & now["dva_points"]]
+
+    def dva_share(year: int) -> float:
+        return percent(register.loc[register["year"] == year, "dva_points"])
+
+    def age_share(low: int, high: int) -> float:
+        return percent(now.loc[now["age"].between(low, high), "dva_points"])
+
+    homeless = in_year(staged(folder, "homelessness_applications"), "application_date")
+    women = homeless[homeless["applicant_sex"] == "Female"]
+    main = women["main_reason"] == "Domestic abuse"
+    need = women["support_need_domestic_abuse"].isin(["Victim", "At risk"])
+    flagged = women[main | need | women["da_identified_through_assessment"]]
+    return {
+        "housing.register_applications_2024": len(now),
+        "housing.register_dva_share_2019": dva_share(2019),
+        "housing.register_dva_share_2023": dva_share(2023),
+        "housing.register_dva_share_2024": dva_share(2024),
+        "housing.register_dva_share_40_44_2024": age_share(40, 44),
+        "housing.register_dva_share_25_29_2024": age_share(25, 29),
+        "housing.register_dva_share_60_plus_2024": age_share(60, 120),
+        "housing.register_women_dva_other_ethnicity_2024": percent(women_dva["ethnicity"] == "Other"),
+        "housing.register_women_dva_white_2024": percent(women_dva["ethnicity"] == "White"),
+        "housing.register_women_dva_long_term_sick_2024": percent(
+            women_dva["employment_status"] == "Long-term sick or disabled"),
+        "housing.register_women_dva_employed_2024": percent(women_dva["employment_status"] == "Employed"),
+        "housing.register_others_employed_2024": percent(now.loc[~now["dva_points"], "employment_status"]
+                                                         == "Employed"),
+        "housing.homelessness_applications_2024": len(homeless),
+        "housing.homelessness_women_2024": len(women),
+        "housing.homelessness_women_main_reason_share_2024": percent(main),
+        "housing.homelessness_women_support_need_share_2024": percent(need),
+        "housing.homelessness_women_involved_share_2024": percent(main | need),
+        "housing.homelessness_women_flagged_2024": len(flagged),
+        "housing.homelessness_flagged_single_share_2024": percent(flagged["household_type"] == "Single"),
+        "housing.homelessness_flagged_children_share_2024": percent(flagged["dependent_children"] > 0),
+        "housing.homelessness_flagged_homeless_share_2024": percent(flagged["homeless_status"] == "Homeless"),
+    }
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets, housing_targets)
 
 
 @pytest.mark.slow

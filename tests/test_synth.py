@@ -88,6 +88,8 @@ EXPECTED_OUTPUTS = {
     "cssw_forms": "cssw/cssw_forms.csv",
     "early_help_forms": "early_help/early_help_forms.csv",
     "asc_safeguarding": "asc_safeguarding/asc_safeguarding_cases.csv",
+    "housing_register": "housing/housing_register_applications.csv",
+    "homelessness_applications": "housing/homelessness_applications.csv",
 }
 
 

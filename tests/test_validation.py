@@ -40,6 +40,8 @@ PLACES = {
     "cssw_": ("cssw", None),
     "early_help_": ("early_help", None),
     "asc_": ("asc_safeguarding", None),
+    "housing_register_": ("housing", None),
+    "homelessness_": ("housing", None),
 }
 # The valid file each fixture replaces, by its name's prefix.
 VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
@@ -48,7 +50,9 @@ VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": 
                "csn_risk_checklists_": "csn/csn_risk_checklists.csv", "csn_intake_forms_": "csn/csn_intake_forms.csv",
                "marac_": "marac/marac_annual.csv", "cssw_": "cssw/cssw_forms.csv",
                "early_help_": "early_help/early_help_forms.csv",
-               "asc_": "asc_safeguarding/asc_safeguarding_cases.csv"}
+               "asc_": "asc_safeguarding/asc_safeguarding_cases.csv",
+               "housing_register_": "housing/housing_register_applications.csv",
+               "homelessness_": "housing/homelessness_applications.csv"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,9 @@ REJECTED = [
     Rejected("asc_relationship_without_known_perpetrator.csv", 3, "perpetrator_relationship",
              "empty unless perpetrator_known is 'Yes'"),
     Rejected("asc_duplicate_case_id.csv", 3, "case_id", "(it repeats row 2)", "ASC-C0000001"),
+    Rejected("housing_register_impossible_age.csv", 2, "age", "an applicant's age, from 16 to 120", "4"),
+    Rejected("homelessness_negative_children.csv", 2, "dependent_children", "a number of children from 0 to 15", "-2"),
+    Rejected("homelessness_single_with_children.csv", 3, "dependent_children", "0 for a single-person household"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
 ]
 
@@ -167,6 +174,8 @@ REPAIRED = [
              ("csn_workflows", 1, "employment_status", "Don't know")),
     Repaired("csn_intake_forms_lowercase_answers.csv", "separated_from_aptr", "capitals", 2,
              ("csn_intake_forms", 0, "aptr_relationship", "Ex-partner")),
+    Repaired("housing_register_dates_ddmmyyyy.csv", "application_date", "dd/mm/yyyy", 2,
+             ("housing_register", 1, "application_date", pd.Timestamp("2024-01-22"))),
     Repaired("population_thousands_separator.csv", "population", "thousands separators", 2,
              ("population", 0, "population", 11250)),
     Repaired("population_lowercase_area_code.csv", "area_code", "upper case", 3,

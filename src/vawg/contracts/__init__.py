@@ -21,6 +21,7 @@ from vawg.contracts._spec import Context, Contract, Field, RowCheck
 from vawg.contracts.adults import ASC_SAFEGUARDING
 from vawg.contracts.children import CSSW_FORMS, EARLY_HELP_FORMS
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
+from vawg.contracts.housing import HOMELESSNESS, HOUSING_REGISTER
 from vawg.contracts.marac import MARAC
 from vawg.contracts.police import POLICE_OFFENCES, POLICE_SUSPECTS, POLICE_VICTIMS
 from vawg.contracts.population import POPULATION
@@ -44,6 +45,8 @@ CONTRACTS: tuple[Contract, ...] = (
     CSSW_FORMS,
     EARLY_HELP_FORMS,
     ASC_SAFEGUARDING,
+    HOUSING_REGISTER,
+    HOMELESSNESS,
 )
 
 

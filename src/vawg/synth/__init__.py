@@ -22,6 +22,7 @@ from vawg.errors import ParameterError
 from vawg.synth.adults import generate_adults
 from vawg.synth.children import generate_children
 from vawg.synth.csn import generate_csn
+from vawg.synth.housing import generate_housing
 from vawg.synth.marac import generate_marac
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
 from vawg.synth.police_people import generate_police_people
@@ -130,4 +131,6 @@ def generate(
                                    period_end=period_end))
     paths.update(generate_adults(out_dir, load_source_profile("adult_safeguarding"), seed=seed, scale=scale,
                                  period_end=period_end))
+    paths.update(generate_housing(out_dir, load_source_profile("housing"), seed=seed, scale=scale,
+                                  period_end=period_end))
     return paths
