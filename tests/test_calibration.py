@@ -412,8 +412,68 @@ def housing_targets(folder: Path) -> dict[str, float]:
     }
 
 
+def chapter3_section_targets(folder: Path) -> dict[str, float]:
+    """Crime in the borough and the abuse-type sections (Camden), from the staged tables with plain pandas."""
+    offences = staged(folder, "police_offences", ["recorded_date", "borough_code", "crime_group", "vawg",
+                                                  "vawg_offence_name", "dva_flag"])
+    population = staged(folder, "population")
+    mapping = pd.read_csv(project_root() / "data" / "reference" / "abuse_type_offences.csv")
+    names = {kind: set(group["vawg_offence_name"].str.strip()) for kind, group in mapping.groupby("abuse_type")}
+    offence_name = offences["vawg_offence_name"].str.strip()
+    flags = {kind: offences["vawg"] & offence_name.isin(names[kind]) for kind in
+             ("physical_sexual", "violent_threatening", "stalking_harassment", "sexual_violence", "sexual_exploitation")}
+    flags["dva"] = offences["vawg"] & offences["dva_flag"].astype(bool)
+    year = offences["recorded_date"].dt.year
+    camden = offences["borough_code"] == CAMDEN
+
+    def residents(mid_year: int, sex: str | None = None) -> pd.Series:
+        people = population[population["year"] == mid_year]
+        people = people if sex is None else people[people["sex"] == sex]
+        return people.groupby("area_code")["population"].sum()
+
+    def female_rate(kind: str, in_year: int) -> float:
+        return (flags[kind] & camden & (year == in_year)).sum() / residents(in_year - 1, "F")[CAMDEN] * 1000
+
+    in_2024 = year == 2024
+    vawg_2024 = offences["vawg"] & in_2024
+    codes = offences.loc[in_2024, "borough_code"].unique()
+    camden_2024 = offences[camden & in_2024]
+    sv_rates = ((flags["sexual_violence"] & in_2024).groupby(offences["borough_code"]).sum()
+                / residents(2023, "F").reindex(codes) * 1000)
+
+    def share_of_vawg(kind: str, area) -> float:
+        return share((flags[kind] & vawg_2024 & area).sum(), (vawg_2024 & area).sum())
+
+    def vawg_share_of_group(group: str) -> float:
+        rows = camden_2024[camden_2024["crime_group"] == group]
+        return share(rows["vawg"].sum(), len(rows))
+
+    return {
+        "crime.total_rate_2024": len(camden_2024) / residents(2023)[CAMDEN] * 1000,
+        "crime.london_total_rate_2024": in_2024.sum() / residents(2023).reindex(codes).sum() * 1000,
+        "crime.sexual_offences_vawg_share_2024": vawg_share_of_group("Sexual Offences"),
+        "crime.public_order_vawg_share_2024": vawg_share_of_group("Public Order Offences"),
+        "types.dva.share_of_vawg_2024": share_of_vawg("dva", camden),
+        "types.dva.share_of_crime_2024": share((flags["dva"] & camden & in_2024).sum(), len(camden_2024)),
+        "types.dva.london_share_of_crime_2024": share((flags["dva"] & in_2024).sum(), in_2024.sum()),
+        "types.physical_sexual.share_of_vawg_2024": share_of_vawg("physical_sexual", camden),
+        "types.violent_threatening.share_of_vawg_2024": share_of_vawg("violent_threatening", camden),
+        "types.stalking_harassment.share_of_vawg_2024": share_of_vawg("stalking_harassment", camden),
+        "types.stalking_harassment.count_2024": (flags["stalking_harassment"] & camden & in_2024).sum(),
+        "types.sexual_violence.share_of_vawg_2024": share_of_vawg("sexual_violence", camden),
+        "types.sexual_violence.share_difference_2024": (share_of_vawg("sexual_violence", camden)
+                                                        / share_of_vawg("sexual_violence", ~camden) - 1) * 100,
+        "types.sexual_violence.rank_2024": int((sv_rates > sv_rates[CAMDEN]).sum()) + 1,
+        "types.sexual_violence.rate_2019": female_rate("sexual_violence", 2019),
+        "types.sexual_violence.rate_2022": female_rate("sexual_violence", 2022),
+        "types.sexual_exploitation.count_2024": (flags["sexual_exploitation"] & camden & in_2024).sum(),
+        "types.sexual_exploitation.rate_2020": female_rate("sexual_exploitation", 2020),
+        "types.sexual_exploitation.rate_2022": female_rate("sexual_exploitation", 2022),
+    }
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets, housing_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets, housing_targets, chapter3_section_targets)
 
 
 @pytest.mark.slow

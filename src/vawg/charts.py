@@ -12,13 +12,20 @@ import textwrap
 import pandas as pd
 from plotnine import (
     aes,
+    annotate,
+    facet_wrap,
+    geom_vline,
+    scale_shape_manual,
+    scale_x_datetime,
     element_blank,
     element_line,
     element_text,
     expand_limits,
     geom_col,
+    geom_errorbar,
     geom_line,
     geom_point,
+    geom_ribbon,
     geom_text,
     ggplot,
     labs,
@@ -116,4 +123,174 @@ def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: 
         + labs(title=headline(title), subtitle=subtitle, x="", y=value_title)
         + af_theme()
         + theme(panel_grid_major_y=element_blank(), panel_grid_major_x=element_line(color=GRID_COLOUR))
+    )
+
+
+# -- control charts ----------------------------------------------------------------------------------
+
+CONTROL_LINE_COLOUR = "#3D3D3D"      # centre line and limits (marks: 10.9:1)
+SIGNAL_COLOURS = ("#801650", "#3D3D3D")  # special-cause markers, told apart by shape as well
+EVENT_SHADE_COLOUR = "#3D3D3D"       # drawn translucent behind the data; each event is also labelled
+SIGNAL_SHAPES = ("D", "^")
+
+
+def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str, lower: str, upper: str,
+                  phase: str, signal: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
+                  panel_order: list[str], signal_order: list[str]) -> ggplot:
+    """Statistical process control chart: one panel per area, each with its own centre line and limits.
+
+    ``data`` has one row per point and panel, with the plotted value (missing when suppressed),
+    the centre line and limits that apply to it, its ``phase`` (limits are drawn per phase) and
+    its ``signal`` ("" for none, else one of ``signal_order``). ``events`` (start, end, label)
+    are drawn as a labelled shaded period, or a labelled dashed line when ``end`` is missing;
+    labels go in the first panel only. Special-cause points are marked with a shape and colour
+    of their own, named in the legend; the centre line and limits are named at their right end.
+    """
+    data = data.assign(**{panel: pd.Categorical(data[panel], categories=panel_order)})
+    colours = dict(zip(panel_order, TWO_SERIES))
+    top = float(pd.concat([data[y], data[upper]]).max())
+    signals = data[data[signal].isin(signal_order) & data[y].notna()].copy()
+    signals[signal] = pd.Categorical(signals[signal], categories=signal_order)
+
+    periods = events[events["end"].notna() & (events["end"] > events["start"])].copy()
+    dates = events[~events.index.isin(periods.index)].copy()
+    first_panel = panel_order[0]
+    labels = events.assign(**{panel: pd.Categorical([first_panel] * len(events), categories=panel_order)})
+    # Stagger the labels of events close together so that they do not overlap.
+    labels["_y"] = [top * (1.32 - 0.07 * (position % 3)) for position in range(len(labels))]
+    labels["_ha"] = ["right" if pd.isna(end) or end == start else "left"
+                     for start, end in zip(labels["start"], labels["end"])]
+    labels["_x"] = labels["start"]
+
+    last = data.groupby([panel, phase], observed=True)[x].transform("max") == data[x]
+    ends = data[last & (data[phase] == data.groupby(panel, observed=True)[phase].transform("max"))]
+    end_labels = pd.concat([
+        ends.assign(_y=ends[centre], _text="Average"),
+        ends.assign(_y=ends[upper], _text="Upper limit"),
+        ends.assign(_y=ends[lower], _text="Lower limit"),
+    ])
+
+    plot = ggplot(data, aes(x=x))
+    for period in periods.itertuples():
+        plot += annotate("rect", xmin=period.start, xmax=period.end, ymin=0, ymax=top * 1.05,
+                         fill=EVENT_SHADE_COLOUR, alpha=0.12)
+    if not dates.empty:
+        plot += geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
+    for column, style in ((centre, "solid"), (upper, "dashed"), (lower, "dashed")):
+        plot += geom_line(aes(y=column, group=phase), linetype=style, color=CONTROL_LINE_COLOUR, size=0.5)
+    plot += geom_line(aes(y=y, color=panel, group=panel), size=1.0, na_rm=True)
+    plot += geom_point(signals, aes(y=y, shape=signal, fill=signal), size=3.2, color=TEXT_COLOUR, stroke=0.4)
+    plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=7.5, color=TEXT_COLOUR,
+                      va="bottom", nudge_x=0)
+    plot += geom_text(end_labels, aes(y="_y", label="_text"), ha="left", nudge_x=20, size=7.5, color=TEXT_COLOUR)
+    last_x = data[x].max()
+    return (
+        plot
+        + facet_wrap(panel, ncol=1)
+        + scale_color_manual(values=colours, guide=None)
+        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="")
+        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="")
+        + scale_x_datetime(date_labels="%b %Y", breaks=_half_years(data[x].min(), last_x),
+                           limits=(data[x].min(), last_x + pd.Timedelta(days=150)))
+        + scale_y_continuous(limits=(0, top * 1.45), expand=(0, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
+        + af_theme()
+        + theme(strip_text=element_text(weight="bold", size=11, color=TEXT_COLOUR, ha="left"),
+                axis_text_x=element_text(rotation=0, size=8, color=TEXT_COLOUR), plot_title_position="plot")
+    )
+
+
+def _half_years(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    """January and July of each year from ``first`` to ``last`` (axis breaks within the data)."""
+    return [date for date in pd.date_range(first.to_period("Y").start_time, last, freq="6MS") if date >= first]
+
+
+# -- bars with confidence intervals -----------------------------------------------------------------
+
+INTERVAL_COLOUR = "#0B0C0C"  # error bars (marks)
+
+
+def interval_bar_chart(data: pd.DataFrame, *, category: str, value: str, lower: str, upper: str, series: str,
+                       label: str, title: str, subtitle: str, value_title: str, category_order: list[str],
+                       series_order: list[str]) -> ggplot:
+    """Horizontal grouped bars with a 95% confidence interval on each, every bar labelled with its value.
+
+    A missing value (suppressed) draws no bar or interval; its label says why.
+    """
+    data = data.assign(
+        **{category: pd.Categorical(data[category], categories=list(reversed(category_order))),
+           series: pd.Categorical(data[series], categories=list(reversed(series_order)))}
+    )
+    data[lower] = data[lower].where(data[value].notna())
+    data[upper] = data[upper].where(data[value].notna())
+    colours = dict(zip(series_order, TWO_SERIES))
+    dodge = position_dodge(width=0.8)
+    reach = float(pd.concat([data[value], data[upper]]).max())
+    data["_label_at"] = data[upper].fillna(data[value]).fillna(0) + 0.015 * reach
+    return (
+        ggplot(data, aes(x=category, y=value, fill=series))
+        + geom_col(position=dodge, width=0.75, na_rm=True)
+        + geom_errorbar(aes(ymin=lower, ymax=upper), position=dodge, width=0.3, color=INTERVAL_COLOUR, size=0.5,
+                        na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=8,
+                    color=TEXT_COLOUR, show_legend=False)
+        + coord_flip()
+        + scale_fill_manual(values=colours, breaks=series_order)
+        + scale_y_continuous(expand=(0, 0, 0.18, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=value_title)
+        + af_theme()
+        + theme(panel_grid_major_y=element_blank(), panel_grid_major_x=element_line(color=GRID_COLOUR),
+                plot_title_position="plot")
+    )
+
+
+# -- forecasts ----------------------------------------------------------------------------------------
+
+AFTER_CHANGE_COLOUR = "#3D3D3D"  # recorded months after a recording change, not comparable with the forecast
+
+
+def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: str, part: str, mean: str,
+                   lower: str, upper: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
+                   part_order: list[str], forecast_label: str, interval_label: str) -> ggplot:
+    """A recorded monthly series and its forecast with a shaded prediction interval, every line named on the chart.
+
+    ``history`` has a ``part`` column naming each stretch of the recorded series (e.g. the months the model
+    was fitted on, and months after a recording change); ``forecast`` has the forecast ``mean`` and its
+    interval. The interval is shaded and its edges drawn as dashed lines, so it does not rest on the shade.
+    ``events`` without an end are drawn as labelled dashed vertical lines.
+    """
+    history = history.assign(**{part: pd.Categorical(history[part], categories=part_order)})
+    colours = dict(zip(part_order, (TWO_SERIES[0], AFTER_CHANGE_COLOUR)))
+    top = float(pd.concat([history[y], forecast[upper]]).max())
+    dates = events[events["end"].isna() | (events["end"] == events["start"])]
+    labels = pd.concat([
+        history.groupby(part, observed=True).head(1).assign(_x=lambda d: d[x], _y=top * 1.08, _text=lambda d: d[part]),
+    ])
+    ends = forecast.tail(1)
+    end_labels = pd.concat([
+        ends.assign(_y=ends[mean], _text=forecast_label),
+        ends.assign(_y=ends[upper], _text=interval_label),
+    ])
+    return (
+        ggplot(history, aes(x=x, y=y))
+        + geom_ribbon(forecast, aes(x=x, ymin=lower, ymax=upper), inherit_aes=False, fill=TWO_SERIES[1], alpha=0.18)
+        + geom_line(forecast, aes(x=x, y=upper), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + geom_line(forecast, aes(x=x, y=lower), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + geom_line(forecast, aes(x=x, y=mean), color=TWO_SERIES[1], size=1.1)
+        + geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
+        + geom_text(dates.assign(_y=top * 1.2), aes(x="start", y="_y", label="label"), ha="right", va="bottom",
+                    size=7.5, color=TEXT_COLOUR, inherit_aes=False)
+        + geom_line(aes(color=part, group=part), size=1.0, na_rm=True)
+        + geom_text(labels, aes(x="_x", y="_y", label="_text"), ha="left", va="bottom", size=7.5,
+                    color=TEXT_COLOUR, inherit_aes=False)
+        + geom_text(end_labels, aes(x=x, y="_y", label="_text"), ha="left", nudge_x=25, size=7.5,
+                    color=TEXT_COLOUR, inherit_aes=False)
+        + scale_color_manual(values=colours, guide=None)
+        + scale_x_datetime(date_labels="%Y", breaks=[d for d in pd.date_range(history[x].min(), forecast[x].max(),
+                                                                               freq="YS")],
+                           limits=(history[x].min(), forecast[x].max() + pd.Timedelta(days=640)))
+        + scale_y_continuous(limits=(0, top * 1.35), expand=(0, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
+        + af_theme()
+        + theme(plot_title_position="plot")
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.rates import test_poisson_2indep
+from statsmodels.tsa.arima.model import ARIMA
 
 ALPHA = 0.05
 
@@ -77,6 +79,200 @@ def rate_ratio_change_test(before1: int, after1: int, before2: int, after2: int,
 def rank_highest_first(values: pd.Series) -> pd.Series:
     """1 = highest; ties share the better rank."""
     return values.rank(ascending=False, method="min").astype(int)
+
+
+# -- confidence intervals ------------------------------------------------------------------------
+
+Z_95 = 1.959963984540054  # two-sided 95%: the normal quantile at 0.975
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence or prediction interval (scalars, or arrays for many rows at once)."""
+
+    lower: float
+    upper: float
+
+
+def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> Interval:
+    """95% confidence interval of a Poisson count, or of a rate, by Byar's method.
+
+    Byar's approximation to the exact Poisson limits, as used for rates in UK
+    public health (Public Health England, *Technical guide: confidence
+    intervals*)::
+
+        lower = O (1 - 1/(9 O) - z / (3 sqrt(O)))^3                       (0 when O = 0)
+        upper = (O + 1) (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3
+
+    With ``population`` the limits are returned as rates per ``per`` people.
+    ``count`` and ``population`` may be arrays.
+
+    Examples
+    --------
+    >>> interval = byar_interval(10)
+    >>> round(interval.lower, 3), round(interval.upper, 3)
+    (4.787, 18.391)
+    """
+    observed = np.asarray(count, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.where(observed > 0,
+                         observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3, 0.0)
+    upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + z / (3 * np.sqrt(observed + 1))) ** 3
+    if population is not None:
+        scale = per / np.asarray(population, dtype=float)
+        lower, upper = lower * scale, upper * scale
+    return Interval(_scalar(lower), _scalar(upper))
+
+
+def wilson_interval(count, total, alpha: float = ALPHA) -> Interval:
+    """95% Wilson score interval of a proportion ``count / total`` (as a fraction, 0 to 1).
+
+    Wraps statsmodels' ``proportion_confint(method="wilson")``; the interval
+    stays within 0 and 1 and behaves well for small counts. A zero ``total``
+    gives a missing interval.
+    """
+    count, total = np.asarray(count, dtype=float), np.asarray(total, dtype=float)
+    safe_total = np.where(total > 0, total, 1.0)
+    lower, upper = proportion_confint(count, safe_total, alpha=alpha, method="wilson")
+    lower, upper = np.where(total > 0, lower, np.nan), np.where(total > 0, upper, np.nan)
+    return Interval(_scalar(lower), _scalar(upper))
+
+
+def _scalar(values: np.ndarray):
+    return float(values) if np.ndim(values) == 0 else values
+
+
+# -- changes between two periods -----------------------------------------------------------------
+
+def rate_change_test(count_before: int, exposure_before: float, count_after: int,
+                     exposure_after: float) -> TestResult:
+    """Did one area's rate change between two periods (e.g. December last year to December this year)?
+
+    Score test of the ratio of two Poisson rates (statsmodels'
+    ``test_poisson_2indep``), each count with its population as exposure;
+    two-sided. The statistic is positive when the rate rose.
+    """
+    if count_before + count_after == 0:
+        return TestResult(0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        # A zero December makes statsmodels' reported ratio infinite; the score statistic is still defined.
+        result = test_poisson_2indep(count_after, exposure_after, count_before, exposure_before, method="score")
+    return TestResult(float(result.statistic), float(result.pvalue))
+
+
+# -- statistical process control -----------------------------------------------------------------
+
+SIGMA_LIMITS = 3
+RUN_LENGTH = 8
+MOVING_RANGE_CONSTANT = 1.128  # d2 for moving ranges of two points
+
+
+@dataclass(frozen=True)
+class ControlLimits:
+    centre: float
+    sigma: float
+    lower: float
+    upper: float
+
+
+def control_limits(values, sigmas: float = SIGMA_LIMITS) -> ControlLimits:
+    """Centre line and 3-sigma limits of an XmR (individuals) control chart.
+
+    The centre is the mean of ``values``; sigma is estimated from the mean
+    moving range (the average absolute difference between consecutive
+    points) divided by 1.128, which is robust to a shift or trend in the
+    series. The lower limit is not allowed below zero (a rate cannot be
+    negative).
+
+    Examples
+    --------
+    >>> limits = control_limits([10, 12, 11, 13, 12])
+    >>> limits.centre, round(limits.sigma, 4), round(limits.upper, 3)
+    (11.6, 1.3298, 15.589)
+    """
+    series = np.asarray(values, dtype=float)
+    series = series[~np.isnan(series)]
+    if series.size < 2:
+        raise ValueError("control limits need at least two points")
+    centre = float(series.mean())
+    sigma = float(np.abs(np.diff(series)).mean() / MOVING_RANGE_CONSTANT)
+    return ControlLimits(centre, sigma, max(centre - sigmas * sigma, 0.0), centre + sigmas * sigma)
+
+
+def special_causes(values, centre, lower, upper, *, phases=None, run_length: int = RUN_LENGTH) -> pd.DataFrame:
+    """Which points of a control chart signal special-cause variation, by two rules.
+
+    - ``outside``: the point is above the upper or below the lower limit;
+    - ``run``: the point belongs to a run of ``run_length`` (8) or more
+      consecutive points on the same side of the centre line. A point on the
+      centre line, a missing point or the start of a new phase ends a run.
+
+    ``centre``, ``lower`` and ``upper`` are scalars or one value per point
+    (charts whose limits change between phases); ``phases`` labels the phase
+    of each point. Returns a frame with boolean columns ``outside`` and
+    ``run``, one row per point.
+    """
+    series = np.asarray(values, dtype=float)
+    size = series.size
+    centre, lower, upper = (np.broadcast_to(np.asarray(x, dtype=float), (size,)) for x in (centre, lower, upper))
+    outside = ~np.isnan(series) & ((series > upper) | (series < lower))
+    side = np.sign(np.nan_to_num(series - centre, nan=0.0))
+    phase = np.asarray(phases) if phases is not None else np.zeros(size)
+    run = np.zeros(size, dtype=bool)
+    start = 0
+    for position in range(1, size + 1):
+        ended = (position == size or side[position] == 0 or side[position] != side[start]
+                 or phase[position] != phase[start])
+        if ended:
+            if side[start] != 0 and position - start >= run_length:
+                run[start:position] = True
+            start = position
+    return pd.DataFrame({"outside": outside, "run": run})
+
+
+# -- forecasting ---------------------------------------------------------------------------------
+
+@dataclass
+class Forecast:
+    """A fitted forecasting model and its forecast with a prediction interval."""
+
+    model: str
+    fitted: pd.Series
+    forecast: pd.DataFrame   # columns mean, lower, upper; indexed like the future exogenous data
+    level: float
+
+
+def forecast_monthly(series: pd.Series, exog: pd.DataFrame, future_exog: pd.DataFrame,
+                     *, level: float = 0.95) -> Forecast:
+    """Forecast a monthly series with a regression on a linear trend and ``exog``, with AR(1) errors.
+
+    A statsmodels ``ARIMA(1, 0, 0)`` model with a constant, a linear time
+    trend and the exogenous regressors given (for example seasonal terms and
+    a lockdown indicator), fitted by maximum likelihood. ``future_exog`` holds
+    the regressors of the months to forecast, which follow the series without
+    a gap. The prediction interval at ``level`` allows for the model's error
+    and the autocorrelation of the errors.
+    """
+    trend = np.arange(len(series), dtype=float)
+    future_trend = np.arange(len(series), len(series) + len(future_exog), dtype=float)
+    design = np.column_stack([trend, exog.to_numpy(dtype=float)])
+    future_design = np.column_stack([future_trend, future_exog.to_numpy(dtype=float)])
+    with warnings.catch_warnings():
+        # Short series: statsmodels warns about starting values and frequency; neither changes the fit.
+        warnings.simplefilter("ignore")
+        fit = ARIMA(series.to_numpy(dtype=float), exog=design, order=(1, 0, 0), trend="c").fit()
+        frame = fit.get_forecast(len(future_exog), exog=future_design).summary_frame(alpha=1 - level)
+    forecast = pd.DataFrame({"mean": frame["mean"].to_numpy(), "lower": frame["mean_ci_lower"].to_numpy(),
+                             "upper": frame["mean_ci_upper"].to_numpy()}, index=future_exog.index)
+    return Forecast(model="regression on a linear trend and the given regressors with AR(1) errors",
+                    fitted=pd.Series(fit.fittedvalues, index=series.index), forecast=forecast, level=level)
+
+
+def mean_absolute_percentage_error(actual, predicted) -> float:
+    """MAPE: the mean of |actual − predicted| ÷ actual, as a percentage (months with zero actual left out)."""
+    actual, predicted = np.asarray(actual, dtype=float), np.asarray(predicted, dtype=float)
+    keep = actual != 0
+    return float(np.mean(np.abs(actual[keep] - predicted[keep]) / actual[keep]) * 100)
 
 
 # -- profiles: a group's make-up against a population, and two-by-two tables ----------------------

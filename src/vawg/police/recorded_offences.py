@@ -22,12 +22,13 @@ from vawg.police.offences import counts_by, load_offences, measured_abuse_types
 from vawg.population import denominators, load_population
 from vawg.stats import (
     TestResult,
+    byar_interval,
     percent_difference,
     rank_highest_first,
     rate_ratio_change_test,
     two_proportion_ztest,
 )
-from vawg.suppression import chart_values
+from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
@@ -124,6 +125,7 @@ class RecordedOffences:
             test = two_proportion_ztest(borough_count, n_borough, rest_count, n_rest)
             borough_rate = borough_count / n_borough * 1000
             rest_rate = rest_count / n_rest * 1000
+            borough_ci, rest_ci = byar_interval(borough_count, n_borough), byar_interval(rest_count, n_rest)
             rows.append({
                 "abuse_type": abuse.abuse_type, "label": abuse.label,
                 "borough_count": borough_count, "rest_count": rest_count,
@@ -131,6 +133,8 @@ class RecordedOffences:
                 "london_rate": self.rate(abuse.abuse_type, year, area="london"),
                 "percent_difference": percent_difference(borough_rate, rest_rate),
                 "z": test.statistic, "p": test.p_value, "significant": test.significant,
+                "borough_lower": borough_ci.lower, "borough_upper": borough_ci.upper,
+                "rest_lower": rest_ci.lower, "rest_upper": rest_ci.upper,
             })
         return pd.DataFrame(rows)
 
@@ -268,6 +272,10 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
 def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
     table = analysis.abuse_type_comparison()
     table["significant_text"] = table["significant"].map({True: "Yes", False: "No"})
+    table["borough_ci"] = interval_texts(table["borough_lower"], table["borough_upper"], table["borough_count"],
+                                         analysis.threshold, 2)
+    table["rest_ci"] = interval_texts(table["rest_lower"], table["rest_upper"], table["rest_count"],
+                                      analysis.threshold, 2)
     return Table(
         id="tbl-abuse-type-rates",
         caption=(f"VAWG offence rates by abuse type, {analysis.borough} against the rest of London, "
@@ -283,16 +291,27 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("z-score", "z", "number", 2, basis="borough_count"),
             Column("p-value", "p", "pvalue", 3, basis="borough_count"),
             Column("Significant (p < 0.05)", "significant_text", "text"),
+            Column(f"{analysis.borough} rate 95% CI", "borough_ci", "text"),
+            Column("Rest of London rate 95% CI", "rest_ci", "text"),
         ],
         source=SOURCE,
         notes=(
             "Rates are offences per 1,000 female residents (mid-year population of the previous year). "
             "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
             "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided.",
+            "95% CI: 95% confidence interval of the rate, by Byar's method.",
             f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
         ),
         emphasis="significant",
     )
+
+
+def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
+                   suffix: str = "") -> list[str]:
+    """Confidence intervals as published text ("28.09 to 30.05"), ``[c]`` where the count is small."""
+    return [CONFIDENTIAL if is_small(count, threshold) else
+            "–" if pd.isna(low) or pd.isna(high) else f"{low:,.{decimals}f}{suffix} to {high:,.{decimals}f}{suffix}"
+            for low, high, count in zip(lower, upper, basis)]
 
 
 def _significance(test: TestResult | float) -> str:

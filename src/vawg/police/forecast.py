@@ -1,0 +1,332 @@
+"""Chapter 3, "Future demand": a forecast of the monthly VAWG rate of every borough (seed Figure 33).
+
+Artifact ids and the functions that make them:
+
+- ``fig-vawg-forecast``        :func:`figure_vawg_forecast`        (seed Figure 33: the borough's forecast)
+- ``tbl-forecast-boroughs``    :func:`table_forecast_boroughs`     (every borough's forecast and accuracy)
+- values ``forecast.*``        :func:`prose_values`
+
+The model (:func:`vawg.stats.forecast_monthly`) is fitted on the months before the
+police recording change of ``data/reference/events.csv``, so the forecast says what
+the rate would be on the old recording basis. It regresses the monthly rate per
+1,000 female residents on a linear trend, seasonal terms and the share of each
+month spent in a dated context period (the COVID-19 lockdowns), with AR(1)
+errors. Its accuracy is the mean absolute percentage error (MAPE) on the last
+:data:`HOLDOUT_MONTHS` of those months, forecast by a model fitted without them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vawg import charts, reference
+from vawg.artifacts import Column, Figure, Table
+from vawg.police.monthly import MonthlyRates, chart_events, recording_changes
+from vawg.police.recorded_offences import SOURCE, _direction
+from vawg.stats import Forecast, forecast_monthly, mean_absolute_percentage_error, percent_difference
+
+HOLDOUT_MONTHS = 12
+HORIZON_YEARS = 4    # the forecast runs to December, this many years after the report year
+FOURIER_PAIRS = 2    # annual sine and cosine waves in the seasonal terms
+LEVEL = 0.95
+MEASURE = "all_vawg"
+
+
+@dataclass
+class BoroughForecast:
+    code: str
+    name: str
+    history: pd.DataFrame    # month, rate (every month of the chart window)
+    training: pd.DataFrame   # the months the model is fitted on
+    forecast: Forecast
+    holdout: pd.DataFrame    # month, actual, mean, lower, upper (the last HOLDOUT_MONTHS of the training months)
+    mape: float
+
+    @property
+    def last_fitted(self) -> pd.Series:
+        """The last month the model was fitted on."""
+        return self.training.iloc[-1]
+
+    @property
+    def start(self) -> pd.Series:
+        """The latest fitted month in the same calendar month as the forecast's end (e.g. the December before
+        the recording change), so that the change compares like with like (no seasonal or day-count effect)."""
+        month = self.end["month"].month
+        same = self.training[self.training["month"].dt.month == month]
+        return same.iloc[-1] if not same.empty else self.last_fitted
+
+    @property
+    def end(self) -> pd.Series:
+        return self.forecast.forecast.iloc[-1]
+
+    @property
+    def change(self) -> float:
+        return percent_difference(self.end["mean"], self.start["rate"])
+
+    @property
+    def holdout_coverage(self) -> float:
+        inside = (self.holdout["actual"] >= self.holdout["lower"]) & (self.holdout["actual"] <= self.holdout["upper"])
+        return float(inside.mean() * 100)
+
+
+def regressors(months: pd.PeriodIndex) -> pd.DataFrame:
+    """Seasonal terms and the share of each month's days inside a dated context period (e.g. a lockdown)."""
+    frame = pd.DataFrame(index=months)
+    for k in range(1, FOURIER_PAIRS + 1):
+        angle = 2 * np.pi * k * months.month.to_numpy() / 12
+        frame[f"sin{k}"], frame[f"cos{k}"] = np.sin(angle), np.cos(angle)
+    events = reference.events()
+    periods = events[(events["kind"] == "context") & events["end"].notna()]
+    share = np.zeros(len(months))
+    for period in periods.itertuples():
+        for position, month in enumerate(months):
+            first, last = max(month.start_time, period.start), min(month.end_time.normalize(), period.end)
+            if last >= first:
+                share[position] += ((last - first).days + 1) / month.days_in_month
+    frame["context_period"] = np.minimum(share, 1.0)
+    return frame
+
+
+def training_end(months: pd.PeriodIndex) -> pd.Period:
+    """The last month before the first recording change after the series starts (else the last month)."""
+    changes = sorted(d.to_period("M") for d in recording_changes()["start"] if d.to_period("M") > months[0])
+    inside = [change for change in changes if change <= months[-1]]
+    return inside[0] - 1 if inside else months[-1]
+
+
+def forecast_borough(rates: pd.Series, *, code: str, name: str, horizon_end: pd.Period) -> BoroughForecast:
+    """Fit, hold-out check and forecast for one monthly series of rates (indexed by month)."""
+    months = rates.index
+    end = training_end(months)
+    training = rates[rates.index <= end]
+    exog = regressors(training.index)
+    fit_part, held = training.iloc[:-HOLDOUT_MONTHS], training.iloc[-HOLDOUT_MONTHS:]
+    check = forecast_monthly(fit_part, exog.loc[fit_part.index], exog.loc[held.index], level=LEVEL)
+    holdout = check.forecast.assign(actual=held.to_numpy(), month=held.index)
+    future = pd.period_range(end + 1, horizon_end, freq="M")
+    final = forecast_monthly(training, exog, regressors(future), level=LEVEL)
+    final.forecast["month"] = future
+    return BoroughForecast(
+        code=code, name=name,
+        history=pd.DataFrame({"month": months, "rate": rates.to_numpy()}),
+        training=pd.DataFrame({"month": training.index, "rate": training.to_numpy()}),
+        forecast=final, holdout=holdout.reset_index(drop=True),
+        mape=mean_absolute_percentage_error(holdout["actual"], holdout["mean"]),
+    )
+
+
+@dataclass
+class FutureDemand:
+    borough: str
+    borough_code: str
+    year: int
+    forecasts: dict[str, BoroughForecast]   # borough code → forecast
+    london: BoroughForecast                 # London as a whole (all boroughs' offences over all their women)
+    threshold: int
+
+    @classmethod
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int,
+                boroughs: list[str] | None = None) -> "FutureDemand":
+        """Forecast every borough (or only ``boroughs``, codes, for a quick look; the borough is always included)."""
+        monthly = MonthlyRates.compute(staged_dir, borough=borough, period_end=period_end, threshold=threshold)
+        names = reference.boroughs().set_index("borough_code")["borough_name"]
+        counts = monthly.counts[MEASURE].unstack("month", fill_value=0).reindex(columns=monthly.months, fill_value=0)
+        population = pd.DataFrame({month: monthly.female[month.year] for month in monthly.months})
+        rates = counts / population.reindex(counts.index) * 1000
+        codes = list(rates.index) if boroughs is None else sorted(set(boroughs) | {monthly.borough_code})
+        horizon_end = pd.Period(f"{monthly.year + HORIZON_YEARS}-12", "M")
+        forecasts = {code: forecast_borough(rates.loc[code], code=code, name=names[code], horizon_end=horizon_end)
+                     for code in codes}
+        london_rates = counts.sum() / population.reindex(counts.index).sum() * 1000
+        london = forecast_borough(london_rates, code="london", name="London", horizon_end=horizon_end)
+        return cls(borough=borough, borough_code=monthly.borough_code, year=monthly.year, forecasts=forecasts,
+                   london=london, threshold=threshold)
+
+    @property
+    def own(self) -> BoroughForecast:
+        return self.forecasts[self.borough_code]
+
+    def summary(self) -> pd.DataFrame:
+        rows = []
+        for code, result in self.forecasts.items():
+            rows.append({
+                "borough_code": code, "borough": result.name, "is_borough": code == self.borough_code,
+                "start_month": f"{result.start['month']:%b %Y}", "start_rate": result.start["rate"],
+                "end_rate": result.end["mean"], "end_lower": result.end["lower"], "end_upper": result.end["upper"],
+                "change": result.change,
+                "change_lower": percent_difference(result.end["lower"], result.start["rate"]),
+                "change_upper": percent_difference(result.end["upper"], result.start["rate"]),
+                "mape": result.mape, "coverage": result.holdout_coverage,
+            })
+        return pd.DataFrame(rows).sort_values("borough").reset_index(drop=True)
+
+
+# -- artifacts -----------------------------------------------------------------------
+
+def _part_names(result: BoroughForecast) -> tuple[str, str]:
+    return (f"Recorded, {result.training['month'].iloc[0]:%b %Y} to {result.last_fitted['month']:%b %Y} (model fitted)",
+            "Recorded after the recording change")
+
+
+def figure_vawg_forecast(demand: FutureDemand) -> Figure:
+    result = demand.own
+    fitted_name, after_name = _part_names(result)
+    history = result.history.copy()
+    history["part"] = np.where(history["month"] <= result.last_fitted["month"], fitted_name, after_name)
+    history["date"] = history["month"].dt.start_time
+    forecast = result.forecast.forecast.copy()
+    forecast["date"] = forecast["month"].dt.start_time
+    months = pd.period_range(history["month"].min(), forecast["month"].max(), freq="M")
+    events = chart_events(months)
+    events = events[events["kind"] == "recording_change"]
+    direction = _direction(result.change, "rise", "fall")
+    end_month = f"{result.end['month']:%B %Y}"
+    if result.end["lower"] <= result.start["rate"] <= result.end["upper"]:
+        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to change little "
+                 f"by {end_month}")
+    else:
+        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to {direction} "
+                 f"by {end_month}")
+    parts = [fitted_name] + ([after_name] if (history["part"] == after_name).any() else [])
+    plot = charts.forecast_chart(
+        history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower", upper="upper",
+        events=events, title=title,
+        subtitle=(f"VAWG offences per 1,000 female residents a month, recorded and forecast to {end_month}, "
+                  f"with a {LEVEL:.0%} prediction interval"),
+        y_title="Offences per 1,000 female residents", part_order=parts, forecast_label="Forecast",
+        interval_label=f"{LEVEL:.0%} prediction interval")
+    alt = (f"Line chart of {demand.borough}'s monthly VAWG offences per 1,000 female residents: recorded from "
+           f"{result.history['month'].iloc[0]:%B %Y} to {result.history['month'].iloc[-1]:%B %Y}, and forecast from "
+           f"{forecast['month'].iloc[0]:%B %Y} to {end_month} by a model fitted on the months to "
+           f"{result.last_fitted['month']:%B %Y}, before the police recording change. The rate was {result.start['rate']:.2f} "
+           f"in {result.start['month']:%B %Y}; the forecast for {end_month} is {result.end['mean']:.2f} "
+           f"({LEVEL:.0%} prediction interval {result.end['lower']:.2f} to {result.end['upper']:.2f}), a "
+           f"{abs(result.change):.1f}% {direction}."
+           + (" Recorded months after the change fall below the forecast, as the new system counts fewer offences."
+              if _after_below(result) else ""))
+    data = pd.concat([
+        history.assign(series=history["part"], lower=np.nan, upper=np.nan)[["month", "series", "rate", "lower", "upper"]],
+        forecast.assign(series="Forecast", rate=forecast["mean"])[["month", "series", "rate", "lower", "upper"]],
+    ], ignore_index=True)
+    data["month_text"] = data["month"].dt.strftime("%b %Y")
+    return Figure(
+        id="fig-vawg-forecast", plot=plot, height=5.0,
+        caption=f"Monthly VAWG offences per 1,000 female residents in {demand.borough}: recorded and forecast",
+        alt=alt, source=SOURCE, data=data,
+        columns=[Column("Month", "month_text", "text"), Column("Series", "series", "text"),
+                 Column("Rate per 1,000 female residents", "rate", "number", 3),
+                 Column(f"{LEVEL:.0%} interval, lower", "lower", "number", 3),
+                 Column(f"{LEVEL:.0%} interval, upper", "upper", "number", 3)],
+    )
+
+
+def _after_below(result: BoroughForecast) -> bool:
+    after = result.history[result.history["month"] > result.last_fitted["month"]].set_index("month")["rate"]
+    forecast = result.forecast.forecast.set_index("month")["mean"]
+    common = after.index.intersection(forecast.index)
+    return bool(len(common) and (after[common] < forecast[common]).mean() > 0.5)
+
+
+def table_forecast_boroughs(demand: FutureDemand) -> Table:
+    """The borough's forecast beside London's, and the spread of the forecasts of every borough (not named, so
+    that the chapter of one borough does not report on the others)."""
+    summary = demand.summary()
+    end = f"{demand.own.end['month']:%b %Y}"
+    size = len(summary)
+
+    def row(name: str, result: BoroughForecast, emphasis: bool) -> dict:
+        return {"area": name, "start_rate": result.start["rate"], "end_rate": result.end["mean"],
+                "interval": f"{result.end['lower']:.2f} to {result.end['upper']:.2f}", "change": result.change,
+                "mape": result.mape, "emphasis": emphasis}
+
+    rows = [row(demand.borough, demand.own, True), row("London", demand.london, False)]
+    for label, pick in (("lowest", "min"), ("median", "median"), ("highest", "max")):
+        rows.append({"area": f"Boroughs: {label} of {size}", "start_rate": float("nan"), "end_rate": float("nan"),
+                     "interval": "–", "change": getattr(summary["change"], pick)(),
+                     "mape": getattr(summary["mape"], pick)(), "emphasis": False})
+    table = pd.DataFrame(rows)
+    return Table(
+        id="tbl-forecast-boroughs",
+        caption=f"Forecast monthly VAWG rate per 1,000 female residents for {end}: {demand.borough}, London and "
+                f"the spread across the {size} boroughs",
+        data=table,
+        columns=[
+            Column("Area", "area", "text"),
+            Column(f"Rate, {demand.own.start['month']:%b %Y}", "start_rate", "number", 2),
+            Column(f"Forecast, {end}", "end_rate", "number", 2),
+            Column(f"{LEVEL:.0%} prediction interval", "interval", "text"),
+            Column("Change (%)", "change", "change", 1),
+            Column("Hold-out error (MAPE, %)", "mape", "number", 1),
+        ],
+        source=SOURCE,
+        notes=(
+            "Model: regression on a linear trend, seasonal terms and the COVID-19 lockdowns with AR(1) errors, fitted "
+            "on each area's months before the police recording change. The lowest, median and highest rows give "
+            "each column's own value across the boroughs (they need not be the same borough).",
+            f"MAPE: mean absolute percentage error of a forecast of the last {HOLDOUT_MONTHS} of those months from "
+            "a model fitted without them.",
+        ),
+        emphasis="emphasis",
+    )
+
+
+def prose_values(demand: FutureDemand) -> dict[str, tuple]:
+    """Every number and data-driven word the section's prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
+    result, summary = demand.own, demand.summary()
+    median_mape = float(summary["mape"].median())
+    events = reference.events()
+    context = events[(events["kind"] == "context") & events["end"].notna()]
+    return {
+        "forecast.training_first_month": (f"{result.training['month'].iloc[0]:%B %Y}", "text", 0),
+        "forecast.training_last_month": (f"{result.last_fitted['month']:%B %Y}", "text", 0),
+        "forecast.start_month": (f"{result.start['month']:%B %Y}", "text", 0),
+        "forecast.training_months": (len(result.training), "number", 0),
+        "forecast.holdout_months": (HOLDOUT_MONTHS, "number", 0),
+        "forecast.holdout_first_month": (f"{result.holdout['month'].iloc[0]:%B %Y}", "text", 0),
+        "forecast.mape": (result.mape, "percent", 1),
+        "forecast.median_mape": (median_mape, "percent", 1),
+        "forecast.min_mape": (float(summary["mape"].min()), "percent", 1),
+        "forecast.max_mape": (float(summary["mape"].max()), "percent", 1),
+        "forecast.accuracy_comparison": (
+            "more accurate than" if result.mape < median_mape else "less accurate than" if result.mape > median_mape
+            else "as accurate as", "text", 0),
+        "forecast.coverage": (result.holdout_coverage, "percent", 0),
+        "forecast.boroughs": (len(summary), "number", 0),
+        "forecast.level": (LEVEL * 100, "percent", 0),
+        "forecast.context_periods": (
+            f"{len(context)} COVID-19 lockdowns" if context["event_id"].str.startswith("covid_lockdown").all()
+            else f"{len(context)} dated disruptions", "text", 0),
+        "forecast.start_rate": (result.start["rate"], "number", 2),
+        "forecast.end_month": (f"{result.end['month']:%B %Y}", "text", 0),
+        "forecast.end_rate": (result.end["mean"], "number", 2),
+        "forecast.end_lower": (result.end["lower"], "number", 2),
+        "forecast.end_upper": (result.end["upper"], "number", 2),
+        "forecast.change": (abs(result.change), "percent", 1),
+        "forecast.direction": (_direction(result.change, "rise", "fall"), "text", 0),
+        "forecast.change_lower": (_signed_change(percent_difference(result.end["lower"], result.start["rate"])), "text", 0),
+        "forecast.change_upper": (_signed_change(percent_difference(result.end["upper"], result.start["rate"])), "text", 0),
+        "forecast.interval_verdict": (
+            "so the rate could also stay level or fall" if result.end["lower"] <= result.start["rate"] <= result.end["upper"]
+            and result.change > 0 else
+            "so the rate could also stay level or rise" if result.end["lower"] <= result.start["rate"] <= result.end["upper"]
+            else "so even the low end of the interval is a rise" if result.change > 0
+            else "so even the high end of the interval is a fall", "text", 0),
+        "forecast.boroughs_rising": (int((summary["change"] > 0).sum()), "number", 0),
+        "forecast.change_rank": (int((summary["change"] > result.change).sum()) + 1, "rank", 0),
+        "forecast.london_change": (abs(demand.london.change), "percent", 1),
+        "forecast.london_direction": (_direction(demand.london.change, "rise", "fall"), "text", 0),
+        "forecast.london_end_rate": (demand.london.end["mean"], "number", 2),
+        "forecast.london_mape": (demand.london.mape, "percent", 1),
+        "forecast.after_change_sentence": (
+            "Since the change, the recorded rate has run below the forecast, as expected of a system that counts "
+            "fewer domestic abuse offences." if _after_below(result) else
+            "Since the change, the recorded rate has not run consistently below the forecast.", "text", 0),
+    }
+
+
+def _signed_change(value: float) -> str:
+    return f"a {abs(value):.1f}% {'rise' if value > 0 else 'fall'}"

@@ -1,0 +1,188 @@
+"""Confidence intervals, control charts, rate-change tests and the forecast against hand-checkable cases.
+
+Each expected value is worked out here from the published formula (or an exact
+distribution), not by calling the code under test.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2, norm
+
+from vawg.stats import (
+    byar_interval,
+    control_limits,
+    forecast_monthly,
+    mean_absolute_percentage_error,
+    rate_change_test,
+    special_causes,
+    wilson_interval,
+)
+
+Z = norm.ppf(0.975)
+
+
+# -- Byar ------------------------------------------------------------------------------------------
+
+def byar_by_hand(observed: int) -> tuple[float, float]:
+    lower = observed * (1 - 1 / (9 * observed) - Z / (3 * math.sqrt(observed))) ** 3 if observed else 0.0
+    upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + Z / (3 * math.sqrt(observed + 1))) ** 3
+    return lower, upper
+
+
+@pytest.mark.parametrize("observed", [1, 10, 41, 3466])
+def test_byar_interval_of_a_count_is_the_published_formula(observed):
+    lower, upper = byar_by_hand(observed)
+    interval = byar_interval(observed)
+    assert interval.lower == pytest.approx(lower, rel=1e-12)
+    assert interval.upper == pytest.approx(upper, rel=1e-12)
+
+
+def test_byar_interval_of_ten_is_close_to_the_exact_poisson_limits():
+    # Exact (Garwood) limits for 10 events: 4.795 to 18.390. Byar is within 0.2%.
+    exact_lower, exact_upper = chi2.ppf(0.025, 20) / 2, chi2.ppf(0.975, 22) / 2
+    interval = byar_interval(10)
+    assert (round(exact_lower, 3), round(exact_upper, 3)) == (4.795, 18.390)
+    assert interval.lower == pytest.approx(exact_lower, rel=2e-3)
+    assert interval.upper == pytest.approx(exact_upper, rel=2e-3)
+
+
+def test_byar_interval_of_a_rate_scales_the_count_limits():
+    # 3,466 offences among 119,312 women: 29.05 per 1,000.
+    lower, upper = byar_by_hand(3466)
+    interval = byar_interval(3466, 119_312)
+    assert interval.lower == pytest.approx(lower / 119_312 * 1000)
+    assert interval.upper == pytest.approx(upper / 119_312 * 1000)
+    assert interval.lower < 3466 / 119_312 * 1000 < interval.upper
+
+
+def test_byar_interval_of_zero_starts_at_zero_and_arrays_work():
+    interval = byar_interval(np.array([0, 10]), np.array([1000, 1000]))
+    assert interval.lower[0] == 0
+    assert interval.upper[0] == pytest.approx(byar_by_hand(0)[1])
+    assert interval.upper[1] == pytest.approx(byar_by_hand(10)[1])
+
+
+# -- Wilson ----------------------------------------------------------------------------------------
+
+def wilson_by_hand(count: int, total: int) -> tuple[float, float]:
+    p = count / total
+    centre = p + Z**2 / (2 * total)
+    spread = Z * math.sqrt(p * (1 - p) / total + Z**2 / (4 * total**2))
+    denominator = 1 + Z**2 / total
+    return (centre - spread) / denominator, (centre + spread) / denominator
+
+
+@pytest.mark.parametrize("count,total", [(5, 20), (0, 10), (10, 10), (1249, 3466)])
+def test_wilson_interval_is_the_score_formula(count, total):
+    lower, upper = wilson_by_hand(count, total)
+    interval = wilson_interval(count, total)
+    assert interval.lower == pytest.approx(lower, abs=1e-12)
+    assert interval.upper == pytest.approx(upper, abs=1e-12)
+    assert 0 <= interval.lower <= count / total <= interval.upper <= 1
+
+
+def test_wilson_interval_of_nothing_is_missing():
+    interval = wilson_interval(np.array([3, 0]), np.array([12, 0]))
+    assert interval.lower[0] == pytest.approx(wilson_by_hand(3, 12)[0])
+    assert np.isnan(interval.lower[1]) and np.isnan(interval.upper[1])
+
+
+# -- control limits and special causes ---------------------------------------------------------------
+
+def test_control_limits_use_the_mean_moving_range():
+    # Moving ranges 2, 1, 2, 1: mean 1.5; sigma = 1.5 / 1.128; limits 11.6 ± 3 sigma.
+    limits = control_limits([10, 12, 11, 13, 12])
+    sigma = 1.5 / 1.128
+    assert limits.centre == pytest.approx(11.6)
+    assert limits.sigma == pytest.approx(sigma)
+    assert limits.upper == pytest.approx(11.6 + 3 * sigma)
+    assert limits.lower == pytest.approx(11.6 - 3 * sigma)
+
+
+def test_the_lower_control_limit_stops_at_zero():
+    limits = control_limits([1, 5, 1, 5])
+    assert limits.centre == 3 and limits.sigma == pytest.approx(4 / 1.128)
+    assert limits.lower == 0.0
+
+
+def test_control_limits_need_two_points():
+    with pytest.raises(ValueError, match="two points"):
+        control_limits([5.0])
+
+
+def test_a_point_outside_the_limits_is_a_special_cause():
+    values = [10, 11, 10, 11, 30, 10, 11, 0]
+    flags = special_causes(values, centre=10.5, lower=5, upper=16)
+    assert flags["outside"].tolist() == [False, False, False, False, True, False, False, True]
+    assert not flags["run"].any()
+
+
+def test_a_run_of_eight_on_one_side_is_a_special_cause_and_seven_is_not():
+    seven = [9] * 7 + [11]
+    eight = [11] + [9] * 8 + [11]
+    assert not special_causes(seven, 10, 0, 20)["run"].any()
+    assert special_causes(eight, 10, 0, 20)["run"].tolist() == [False] + [True] * 8 + [False]
+
+
+def test_a_point_on_the_centre_line_or_a_new_phase_ends_a_run():
+    on_the_line = [9] * 4 + [10] + [9] * 4
+    assert not special_causes(on_the_line, 10, 0, 20)["run"].any()
+    split = [9] * 8
+    phases = [0] * 4 + [1] * 4
+    assert not special_causes(split, 10, 0, 20, phases=phases)["run"].any()
+    assert special_causes(split, 10, 0, 20)["run"].all()
+
+
+def test_limits_can_change_from_point_to_point():
+    values = [5, 5, 20, 20]
+    flags = special_causes(values, centre=[5, 5, 20, 20], lower=[0, 0, 15, 15], upper=[10, 10, 25, 25])
+    assert not flags["outside"].any()
+
+
+# -- rate change test ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("before,after,n_before,n_after", [(100, 130, 1000, 1000), (25, 14, 118_000, 119_312),
+                                                           (1118, 830, 4_400_000, 4_430_000)])
+def test_rate_change_test_is_the_score_test_of_two_poisson_rates(before, after, n_before, n_after):
+    pooled = (before + after) / (n_before + n_after)
+    z = (after / n_after - before / n_before) / math.sqrt(pooled * (1 / n_after + 1 / n_before))
+    result = rate_change_test(before, n_before, after, n_after)
+    assert result.statistic == pytest.approx(z, rel=1e-9)
+    assert result.p_value == pytest.approx(2 * norm.sf(abs(z)), rel=1e-9)
+
+
+def test_no_events_in_either_period_is_no_change():
+    result = rate_change_test(0, 1000, 0, 1000)
+    assert (result.statistic, result.p_value, result.significant) == (0.0, 1.0, False)
+
+
+# -- forecast -------------------------------------------------------------------------------------------
+
+def test_mape_by_hand():
+    assert mean_absolute_percentage_error([100, 200, 0], [110, 180, 5]) == pytest.approx((10 + 10) / 2)
+
+
+def _seasonal(months: pd.PeriodIndex) -> pd.DataFrame:
+    angle = 2 * np.pi * months.month.to_numpy() / 12
+    return pd.DataFrame({"sin": np.sin(angle), "cos": np.cos(angle)}, index=months)
+
+
+def test_forecast_recovers_a_known_series_and_its_interval_holds_the_hold_out():
+    rng = np.random.default_rng(7)
+    months = pd.period_range("2020-01", "2024-12", freq="M")
+    truth = 3.0 + 0.01 * np.arange(len(months)) + 0.2 * np.sin(2 * np.pi * months.month.to_numpy() / 12)
+    series = pd.Series(truth + rng.normal(0, 0.05, len(months)), index=months)
+    train, held = series.iloc[:-12], series.iloc[-12:]
+    exog = _seasonal(months)
+    result = forecast_monthly(train, exog.loc[train.index], exog.loc[held.index])
+    forecast = result.forecast
+    assert list(forecast.index) == list(held.index)
+    inside = ((held.to_numpy() >= forecast["lower"]) & (held.to_numpy() <= forecast["upper"])).mean()
+    assert inside >= 10 / 12
+    assert mean_absolute_percentage_error(held, forecast["mean"]) < 3
+    assert (forecast["lower"] < forecast["mean"]).all() and (forecast["mean"] < forecast["upper"]).all()
+    # The trend carries on: the forecast's mean over the hold-out is close to the truth's.
+    assert forecast["mean"].mean() == pytest.approx(truth[-12:].mean(), rel=0.02)
