@@ -680,8 +680,8 @@ def _top_tenth_sentence(a: WardGeography) -> str:
         return (f"None of the borough's {wards} wards was among the tenth of London wards with the highest VAWG "
                 f"rates (the top {cutoff}).")
     verb = "was" if n == 1 else "were"
-    return (f"{n} of the borough's {wards} wards {verb} among the tenth of London wards with the highest VAWG rates "
-            f"(the top {cutoff} of {a.london_wards:,}).")
+    return (f"Of the borough's {wards} wards, {n} {verb} among the tenth of London wards with the highest VAWG "
+            f"rates (the top {cutoff} of {a.london_wards:,}).")
 
 
 def _cluster_sentence(a: WardGeography) -> str:
