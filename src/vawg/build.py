@@ -48,7 +48,8 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     scratch.root.mkdir(parents=True)
     try:
         progress("Validating and staging the extracts")
-        validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end)
+        validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end,
+                           reference_dir=params.reference_dir)
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
