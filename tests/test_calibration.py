@@ -273,7 +273,7 @@ def children_targets(folder: Path) -> dict[str, float]:
     vawg_factors = flags.groupby("form")["assessment_factor"].apply(set)
     forms = pd.concat([staged(folder, "cssw_forms"), staged(folder, "early_help_forms")], ignore_index=True)
     forms = in_year(forms, "completed_date")
-    forms = forms[~forms["eh_brief_closure"].fillna(False).astype(bool)]
+    forms = forms[~forms["eh_brief_closure"].astype("boolean").fillna(False).astype(bool)]
     forms["vawg"] = [bool(set(factors) & vawg_factors[form])
                      for factors, form in zip(forms["assessment_factors"], forms["form_type"], strict=True)]
     forms["dva"] = forms["assessment_factors"].map(lambda factors: "Domestic abuse" in set(factors))
@@ -472,8 +472,57 @@ def chapter3_section_targets(folder: Path) -> dict[str, float]:
     }
 
 
+def victim_support_targets(folder: Path) -> dict[str, float]:
+    """Victim Support, first quarter of 2024/25: Camden against the rest of London."""
+    table = staged(folder, "victim_support")
+    q1 = table[(table["quarter_start"] == "2024-04-01")]
+    referrals = q1[q1["measure"] == "referrals"]
+    camden = referrals["borough_code"] == CAMDEN
+
+    def quarter_share(dimension: str, category: str, in_camden: bool) -> float:
+        rows = referrals[camden == in_camden]
+        total = rows.loc[rows["dimension"] == "total", "count"].sum()
+        part = rows.loc[(rows["dimension"] == dimension) & (rows["category"] == category), "count"].sum()
+        return share(part, total)
+
+    values = {
+        "victim_support.q1_referrals_2024": referrals.loc[camden & (referrals["dimension"] == "total"), "count"].sum(),
+        "victim_support.q1_cases_supported_2024": q1.loc[(q1["borough_code"] == CAMDEN)
+                                                         & (q1["measure"] == "cases_supported"), "count"].sum(),
+    }
+    for key, dimension, category in (("police", "referral_source", "Police"),
+                                     ("violence_without_injury", "crime_category", "Violence without injury"),
+                                     ("other_ethnic", "ethnicity", "Other"), ("muslim", "religion", "Muslim"),
+                                     ("lesbian", "sexual_orientation", "Lesbian")):
+        values[f"victim_support.q1_{key}_share_2024"] = quarter_share(dimension, category, True)
+        values[f"victim_support.q1_rest_{key}_share_2024"] = quarter_share(dimension, category, False)
+    return values
+
+
+def nhs_fgm_targets(folder: Path) -> dict[str, float]:
+    """NHS FGM counts (2023/24) per 1,000 female residents of Camden (mid-2023, synthetic population)."""
+    fgm = staged(folder, "nhs_fgm")
+    camden = fgm[fgm["area"] == "Camden"].set_index("question")["count"]
+    population = staged(folder, "population")
+    female = population[(population["area_code"] == CAMDEN) & (population["year"] == 2023)
+                        & (population["sex"] == "F")]["population"].sum()
+    return {
+        "nhs_fgm.attendances_rate_2023_24": camden["Total Attendances"] / female * 1000,
+        "nhs_fgm.patients_rate_2023_24": camden["Total Distinct Patients"] / female * 1000,
+        "nhs_fgm.newly_recorded_rate_2023_24": camden["Total Newly Recorded"] / female * 1000,
+    }
+
+
+def safety_bus_targets(folder: Path) -> dict[str, float]:
+    """Safety Bus: men's share of the people supported since January 2023."""
+    log = staged(folder, "safety_bus_contacts")
+    people = log[log["contact_type"] == "person_supported"]
+    return {"safety_bus.men_share": percent(people["sex"] == "M")}
+
+
 # Every function computing targets from the staged tables (each independent of the package's analysis).
-STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets, housing_targets, chapter3_section_targets)
+STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, asc_targets, housing_targets,
+                  victim_support_targets, nhs_fgm_targets, safety_bus_targets, chapter3_section_targets)
 
 
 @pytest.mark.slow

@@ -90,6 +90,9 @@ EXPECTED_OUTPUTS = {
     "asc_safeguarding": "asc_safeguarding/asc_safeguarding_cases.csv",
     "housing_register": "housing/housing_register_applications.csv",
     "homelessness_applications": "housing/homelessness_applications.csv",
+    "safety_bus_contacts": "safety_bus/safety_bus_contacts.csv",
+    "victim_support": "victim_support/victim_support_quarterly.csv",
+    "nhs_fgm": "nhs_fgm/nhs_fgm_annual.csv",
 }
 
 
@@ -271,6 +274,37 @@ def test_csn_at_full_scale_reproduces_table_3_and_the_referral_counts():
     clients = set(workflows.loc[workflows["outcome"] == "DVA client", "workflow_id"])
     assert set(tables["csn_intake_forms"]["workflow_id"]) == clients
     assert workflows["risk_level"].notna().sum() == len(assessed)
+
+
+def test_victim_support_financial_year_reproduces_the_annual_figures():
+    """2024/25 ends after the default period: generate to March 2025 and check the year's figures."""
+    from vawg.synth.population import synthesise_population
+    from vawg.synth.profile import load_source_profile
+    from vawg.synth.victim_support import victim_support_table
+
+    reference = load_reference()
+    names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"], strict=True))
+    population = synthesise_population(load_profile(reference=reference)["population"], names, range(2021, 2025))
+    table = victim_support_table(load_source_profile("victim_support"), population,
+                                 reference.police_boroughs["borough_code"].tolist(), council=CAMDEN, scale=1.0,
+                                 period_end=dt.date(2025, 3, 31))
+    year = table[(table["borough_code"] == CAMDEN) & (table["measure"] == "referrals")
+                 & (table["quarter_start"] >= dt.date(2024, 4, 1))]
+    total = year.loc[year["dimension"] == "total", "count"].sum()
+    assert total == 533
+    counts = year.groupby(["dimension", "category"])["count"].sum()
+    assert counts[("crime_category", "Violence without injury")] == 186
+    for key, expected in ((("referral_source", "Police"), 82.2), (("sex", "Female"), 74.1),
+                          (("age_band", "45-64"), 23.27), (("ethnicity", "Not disclosed"), 70.5)):
+        assert counts[key] / total * 100 == pytest.approx(expected, abs=0.2), key
+    female_2023 = population[(population["area_code"] == CAMDEN) & (population["year"] == 2023)
+                             & (population["sex"] == "F")]["population"].sum()
+    assert total / female_2023 * 1000 == pytest.approx(4.5, abs=0.06)
+
+
+def test_no_nhs_fgm_publication_before_its_first_reporting_year_ends(tmp_path):
+    paths = generate(tmp_path, scale=0.01, start_year=2023, period_end=dt.date(2023, 12, 31))
+    assert "nhs_fgm" not in paths and not (tmp_path / "nhs_fgm").exists()
 
 
 # -- determinism and parameters -------------------------------------------------------

@@ -42,6 +42,8 @@ PLACES = {
     "asc_": ("asc_safeguarding", None),
     "housing_register_": ("housing", None),
     "homelessness_": ("housing", None),
+    "victim_support_": ("victim_support", None),
+    "nhs_fgm_": ("nhs_fgm", None),
 }
 # The valid file each fixture replaces, by its name's prefix.
 VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": "population/population.csv",
@@ -52,7 +54,9 @@ VALID_FILES = {"police_": "police_offences/police_offences.csv", "population_": 
                "early_help_": "early_help/early_help_forms.csv",
                "asc_": "asc_safeguarding/asc_safeguarding_cases.csv",
                "housing_register_": "housing/housing_register_applications.csv",
-               "homelessness_": "housing/homelessness_applications.csv"}
+               "homelessness_": "housing/homelessness_applications.csv",
+               "victim_support_": "victim_support/victim_support_quarterly.csv",
+               "nhs_fgm_": "nhs_fgm/nhs_fgm_annual.csv"}
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,10 @@ REJECTED = [
     Rejected("housing_register_impossible_age.csv", 2, "age", "an applicant's age, from 16 to 120", "4"),
     Rejected("homelessness_negative_children.csv", 2, "dependent_children", "a number of children from 0 to 15", "-2"),
     Rejected("homelessness_single_with_children.csv", 3, "dependent_children", "0 for a single-person household"),
+    Rejected("victim_support_categories_do_not_add_up.csv", 3, "count", "to add up to the total"),
+    Rejected("victim_support_not_a_quarter_start.csv", 2, "quarter_start", "the first day of a quarter"),
+    Rejected("nhs_fgm_count_not_rounded.csv", 3, "count", "a multiple of 5", "44"),
+    Rejected("nhs_fgm_period_end_before_start.csv", 2, "period_end", "a date after period_start"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
 ]
 
@@ -306,7 +314,9 @@ def test_valid_extract_stages_typed_tables_and_a_log(tmp_path):
     staged = tmp_path / "staged"
     written = validate_and_stage(VALID, staged, period_end=PERIOD_END)
     assert {"police_offences", "population", "wards", "safety_bus_contacts", "police_victims", "csn_workflows",
-            "csn_risk_checklists", "csn_intake_forms"} <= set(written)
+            "csn_risk_checklists", "csn_intake_forms", "marac", "cssw_forms", "early_help_forms", "asc_safeguarding",
+            "housing_register", "homelessness_applications", "victim_support", "nhs_fgm"} <= set(written)
+    assert pd.read_parquet(written["nhs_fgm"])["count"].isna().tolist() == [False, False, True]
     workflows = pd.read_parquet(written["csn_workflows"])
     assert workflows["abuse_types"].map(list).tolist() == [["DVA", "DVA - Intimate ex-partner"], [],
                                                             ["Non-DVA - Stalking and harassment"]]

@@ -23,9 +23,11 @@ from vawg.contracts.children import CSSW_FORMS, EARLY_HELP_FORMS
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
 from vawg.contracts.housing import HOMELESSNESS, HOUSING_REGISTER
 from vawg.contracts.marac import MARAC
+from vawg.contracts.nhs_fgm import NHS_FGM
 from vawg.contracts.police import POLICE_OFFENCES, POLICE_SUSPECTS, POLICE_VICTIMS
 from vawg.contracts.population import POPULATION
 from vawg.contracts.safety_bus import SAFETY_BUS
+from vawg.contracts.victim_support import VICTIM_SUPPORT
 from vawg.contracts.wards import WARDS
 
 __all__ = ["CONTRACTS", "Context", "Contract", "Field", "RowCheck", "contract"]
@@ -47,6 +49,8 @@ CONTRACTS: tuple[Contract, ...] = (
     ASC_SAFEGUARDING,
     HOUSING_REGISTER,
     HOMELESSNESS,
+    VICTIM_SUPPORT,
+    NHS_FGM,
 )
 
 

@@ -37,7 +37,9 @@ def _all_factors(context: Context) -> list[str]:
     return sorted(set(vawg_factors()) | set(OTHER_FACTORS))
 
 
-def _fields(form_types: tuple[str, ...]) -> tuple[Field, ...]:
+def _fields(form_types: tuple[str, ...], *, early_help: bool = False) -> tuple[Field, ...]:
+    brief_closure = (Field("eh_brief_closure", "bool", "Early Help brief closure (left out of the analysis)",
+                           nullable=True, required=False),) if early_help else ()
     return (
         Field("form_id", "text", "Reference of the form", unique=True),
         Field("form_type", "category", "mash_contact, cssw_assessment or eh_assessment", allowed=form_types),
@@ -46,8 +48,7 @@ def _fields(form_types: tuple[str, ...]) -> tuple[Field, ...]:
         Field("completed_date", "date", "Date the form was completed", minimum=EARLIEST, maximum="today"),
         Field("assessment_factors", "multi", "Factors identified (multi-select)", nullable=True,
               allowed=_all_factors),
-        Field("eh_brief_closure", "bool", "Early Help brief closure (left out of the analysis)", nullable=True,
-              required=False),
+        *brief_closure,
         Field("sex", "category", "Female, Male or Unknown", allowed=("Female", "Male", "Unknown")),
         Field("age", "int", "Age in years when the form was completed", minimum=0, maximum=25,
               expected="an age from 0 to 25"),
@@ -91,6 +92,6 @@ EARLY_HELP_FORMS = Contract(
     council=True,
     period_field="completed_date",
     description="One row per child per Early Help family assessment (brief closures flagged).",
-    fields=_fields(("eh_assessment",)),
+    fields=_fields(("eh_assessment",), early_help=True),
     row_checks=(PERSON_KEEPS_SEX,),
 )

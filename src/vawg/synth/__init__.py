@@ -23,11 +23,14 @@ from vawg.synth.adults import generate_adults
 from vawg.synth.children import generate_children
 from vawg.synth.csn import generate_csn
 from vawg.synth.housing import generate_housing
+from vawg.synth.nhs_fgm import generate_nhs_fgm
 from vawg.synth.marac import generate_marac
 from vawg.synth.police import OFFENCE_SCHEMA, generate_police_offences
 from vawg.synth.police_people import generate_police_people
 from vawg.synth.population import synthesise_population
 from vawg.synth.profile import load_profile, load_reference, load_source_profile
+from vawg.synth.safety_bus import generate_safety_bus
+from vawg.synth.victim_support import generate_victim_support
 from vawg.synth.wards import load_wards
 
 __all__ = ["COUNCIL_AREA_CODE", "OFFENCE_SCHEMA", "generate"]
@@ -132,5 +135,13 @@ def generate(
     paths.update(generate_adults(out_dir, load_source_profile("adult_safeguarding"), seed=seed, scale=scale,
                                  period_end=period_end))
     paths.update(generate_housing(out_dir, load_source_profile("housing"), seed=seed, scale=scale,
+                                  period_end=period_end))
+    paths["safety_bus_contacts"] = generate_safety_bus(out_dir, seed=seed, scale=scale, period_end=period_end,
+                                                       profile=load_source_profile("safety_bus"))
+    # Published or London-wide aggregates.
+    police_codes = reference.police_boroughs["borough_code"].tolist()
+    paths.update(generate_victim_support(out_dir, load_source_profile("victim_support"), population, police_codes,
+                                         council=COUNCIL_AREA_CODE, scale=scale, period_end=period_end))
+    paths.update(generate_nhs_fgm(out_dir, load_source_profile("nhs_fgm"), population, scale=scale,
                                   period_end=period_end))
     return paths

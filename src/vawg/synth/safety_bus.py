@@ -7,8 +7,9 @@ members of the public and to venues), from January 2023 to the period end.
 Calibration (the reference edition, Chapter 4): more than 500 people supported
 from January 2023 to June 2025, about 130 of them from 1 January to 30 June
 2025, about one third of them men; 2,700 engagement activities since January
-2023. Yearly totals below reproduce these at ``scale=1``; every count is
-multiplied by ``scale`` and the parts always add up (largest remainder).
+2023. The yearly totals in ``data/synth/safety_bus.yml`` reproduce these at
+``scale=1``; every count is multiplied by ``scale`` and the parts always add
+up (:func:`vawg.synth.apportion.apportion`).
 
 Columns of ``safety_bus/safety_bus_contacts.csv``:
 
@@ -24,45 +25,49 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from vawg.synth.apportion import apportion
+from vawg.synth.profile import load_source_profile
 
-FIRST_YEAR = 2023
 COLUMNS = ["contact_id", "contact_date", "contact_type", "sex"]
-# People supported in a full year; years after the last listed one continue at its rate.
-PEOPLE_PER_YEAR = {2023: 190, 2024: 210, 2025: 260}
-ENGAGEMENTS_PER_YEAR = {2023: 1080, 2024: 1080, 2025: 1080}
-MEN_SHARE = 1 / 3
 
 
-def _per_month(per_year: dict[int, int], year: int, scale: float) -> np.ndarray:
+def _profile(profile: Mapping | None) -> Mapping:
+    return load_source_profile("safety_bus") if profile is None else profile
+
+
+def _per_month(per_year: Mapping[int, int], year: int, scale: float) -> np.ndarray:
     total = round(per_year.get(year, per_year[max(per_year)]) * scale)
     return apportion(total, np.ones(12))
 
 
-def _nights(year: int, month: int, last: dt.date) -> list[dt.date]:
+def _nights(year: int, month: int, last: dt.date, weekdays: tuple[int, ...]) -> list[dt.date]:
     days = calendar.monthrange(year, month)[1]
     nights = [dt.date(year, month, day) for day in range(1, days + 1)]
-    return [night for night in nights if night.weekday() in (4, 5) and night <= last]
+    return [night for night in nights if night.weekday() in weekdays and night <= last]
 
 
-def safety_bus_contacts(*, seed: int, scale: float, period_end: dt.date) -> pd.DataFrame:
-    """The synthetic log as a frame (``contact_date`` as text), January 2023 to ``period_end``."""
+def safety_bus_contacts(*, seed: int, scale: float, period_end: dt.date,
+                        profile: Mapping | None = None) -> pd.DataFrame:
+    """The synthetic log as a frame (``contact_date`` as text), from the profile's first year to ``period_end``."""
+    profile = _profile(profile)
     rng = np.random.default_rng([seed, 35])
     rows: list[tuple[str, str, str]] = []
-    for year in range(FIRST_YEAR, period_end.year + 1):
-        people = _per_month(PEOPLE_PER_YEAR, year, scale)
-        engagements = _per_month(ENGAGEMENTS_PER_YEAR, year, scale)
+    weekdays = tuple(int(day) for day in profile["nights"])
+    for year in range(int(profile["first_year"]), period_end.year + 1):
+        people = _per_month(profile["people_per_year"], year, scale)
+        engagements = _per_month(profile["engagements_per_year"], year, scale)
         for month in range(1, 13):
-            nights = _nights(year, month, period_end)
+            nights = _nights(year, month, period_end, weekdays)
             if not nights:
                 continue
             n_people, n_engagements = int(people[month - 1]), int(engagements[month - 1])
-            men = round(n_people * MEN_SHARE)
+            men = round(n_people * float(profile["men_share"]))
             sexes = np.array(["M"] * men + ["F"] * (n_people - men))
             rng.shuffle(sexes)
             for night, sex in zip(rng.choice(nights, size=n_people), sexes):
@@ -75,7 +80,8 @@ def safety_bus_contacts(*, seed: int, scale: float, period_end: dt.date) -> pd.D
     return frame[COLUMNS]
 
 
-def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: dt.date) -> Path:
+def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: dt.date,
+                        profile: Mapping | None = None) -> Path:
     """Write ``out_dir/safety_bus/safety_bus_contacts.csv`` and return its path.
 
     Parameters
@@ -88,6 +94,8 @@ def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: d
         Multiplies every count (1.0 = the reference edition's numbers).
     period_end : datetime.date
         Last night in the log.
+    profile : Mapping, optional
+        ``data/synth/safety_bus.yml`` (read if not given).
 
     Examples
     --------
@@ -100,5 +108,5 @@ def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: d
     folder = Path(out_dir) / "safety_bus"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "safety_bus_contacts.csv"
-    safety_bus_contacts(seed=seed, scale=scale, period_end=period_end).to_csv(path, index=False)
+    safety_bus_contacts(seed=seed, scale=scale, period_end=period_end, profile=profile).to_csv(path, index=False)
     return path
