@@ -401,16 +401,15 @@ def _multi(series, item, path, log, failed, context):
     """Multi-select cells: values separated by ``;`` (or ``|``), trimmed and in canonical case."""
     text = _text(series, item, path, log, failed, context)
     allowed = item.allowed_values(context) or []
-    mapping_all: dict[str, str] = {}
-    out = []
-    changed_rows = []
-    for position, cell in enumerate(text.tolist()):
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+    cells = text.tolist()
+    split = [None if not isinstance(cell, str) else [p.strip() for p in re.split(r"[;|]", cell) if p.strip()]
+             for cell in cells]
+    mapping = _canonical_case({part for parts in split if parts for part in parts}, allowed)
+    out, changed_rows = [], []
+    for position, parts in enumerate(split):
+        if parts is None:
             out.append(None)
             continue
-        parts = [p.strip() for p in re.split(r"[;|]", cell) if p.strip()]
-        mapping = _canonical_case(parts, allowed)
-        mapping_all.update(mapping)
         fixed = [mapping.get(p, p) for p in parts]
         if fixed != parts:
             changed_rows.append(position)
@@ -418,7 +417,7 @@ def _multi(series, item, path, log, failed, context):
     if changed_rows:
         first = changed_rows[0]
         log.repair(path, item.name, "wrote values in the contract's capitals, spacing and punctuation",
-                   len(changed_rows), first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {out[first]!r}")
+                   len(changed_rows), first + FIRST_DATA_ROW, f"{cells[first]!r} → {out[first]!r}")
     return pd.Series(out, index=series.index, dtype="str")
 
 
