@@ -485,3 +485,18 @@ def test_validate_command_refuses_a_bad_period_end(tmp_path):
 
     with pytest.raises(ParameterError, match="period_end"):
         validate_command(VALID, None, "31/12/2024")
+
+
+def test_the_readme_documents_every_extract_and_column():
+    from vawg.contracts import CONTRACTS
+    from vawg.contracts.reference_data import REFERENCE_CONTRACTS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Using real extracts"):readme.index("## Synthetic data")]
+    for contract in CONTRACTS:
+        assert f"`{contract.folder}/`" in section or f"`{contract.files}`" in section, contract.name
+        for item in contract.fields:  # Early Help is documented "as cssw/" plus its own column
+            assert f"`{item.name}`" in section, (contract.name, item.name)
+    for contract in REFERENCE_CONTRACTS:
+        name = contract.files
+        assert name in section or name.split("_")[1] in section, name
