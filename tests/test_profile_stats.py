@@ -171,3 +171,181 @@ def test_a_table_that_is_not_two_by_two_counts_is_refused(table):
         odds_ratio(table)
     with pytest.raises(ValueError):
         fisher_exact_test(table)
+
+
+# -- victim profiles (seed Figures 16 and 18) against an independent calculation ---------------------
+
+import numpy as np  # noqa: E402
+
+from conftest import reference_dir  # noqa: E402
+from vawg.artifacts import ArtifactWriter  # noqa: E402
+from vawg.people import profiles  # noqa: E402
+from vawg.people.profiles import VictimProfiles  # noqa: E402
+
+CAMDEN = "E09000007"
+POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
+
+
+def holm(p_values: list[float]) -> list[float]:
+    ordered = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted, running = [0.0] * len(p_values), 0.0
+    for rank, i in enumerate(ordered):
+        running = max(running, min(1.0, p_values[i] * (len(p_values) - rank)))
+        adjusted[i] = running
+    return adjusted
+
+
+def _staged_victims(folder, ages: list[int | None], ethnicities: list[str], *, female_per_band: int = 500):
+    """Camden victims recorded in 2024 (plus others that must be left out) and a population for mid-2023."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = len(ages)
+    victims = pd.DataFrame({
+        "victim_id": [f"V{i:06d}" for i in range(n + 3)],
+        "recorded_date": pd.to_datetime(["2024-03-01"] * n + ["2023-06-01", "2024-05-01", "2024-05-01"]),
+        "borough_code": [CAMDEN] * (n + 1) + ["E09000012", CAMDEN],
+        "crime_group": "Violence Against The Person",
+        "victim_sex": ["F"] * (n + 2) + ["M"],
+        "victim_age": pd.array(ages + [30, 30, 30], dtype="Int64"),
+        "victim_ethnicity": ethnicities + ["White", "White", "White"],
+    })
+    victims.to_parquet(folder / "police_victims.parquet", index=False)
+    rows = [{"area_code": CAMDEN, "area_name": "Camden", "year": year, "sex": sex, "age_band": band,
+             "population": female_per_band if sex == "F" else 400}
+            for year in (2022, 2023) for sex in ("F", "M") for band in POPULATION_BANDS]
+    pd.DataFrame(rows).to_parquet(folder / "population.parquet", index=False)
+    return folder
+
+
+def _ages(counts: dict[str, int]) -> list[int]:
+    ages = []
+    for band, count in counts.items():
+        start = int(band.rstrip("+").split("-")[0])
+        ages += [start + i % 5 for i in range(count)]
+    return ages
+
+
+def test_age_profile_matches_an_independent_calculation(tmp_path):
+    counts = {"10-14": 9, "15-19": 30, "20-24": 60, "25-29": 50, "30-34": 40, "35-39": 30, "40-44": 20,
+              "45-49": 15, "50-54": 10, "55-59": 8, "60+": 12}
+    ages = _ages(counts) + [None, 5]   # one age not recorded, one under 10: both outside the profile
+    staged = _staged_victims(tmp_path / "staged", ages, ["White"] * len(ages))
+    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    assert analysis.total == len(ages)
+    assert analysis.population_year == 2023
+
+    # Female residents aged 10+: 500 in each of 0-4 … 90+, so 60+ holds the seven bands from 60-64 to 90+.
+    population = {band: 500 * (7 if band == "60+" else 1) for band in counts}
+    n, total_population = sum(counts.values()), sum(population.values())
+    expected = {band: population[band] / total_population * n for band in counts}
+    statistic = sum((counts[b] - expected[b]) ** 2 / expected[b] for b in counts)
+    from scipy.stats import chi2  # the distribution only; the statistic is worked out above
+    result = analysis.age_test()
+    assert result.statistic == pytest.approx(statistic)
+    assert result.dof == len(counts) - 1
+    assert result.p_value == pytest.approx(chi2.sf(statistic, len(counts) - 1))
+
+    profile = analysis.age_profile().set_index("group")
+    raw = [binomial_two_sided(counts[b], n, population[b] / total_population) for b in counts]
+    for band, p_value in zip(counts, holm(raw)):
+        row = profile.loc[band]
+        assert row["victims"] == counts[band]
+        assert row["share"] == pytest.approx(counts[band] / n * 100)
+        assert row["population_share"] == pytest.approx(population[band] / total_population * 100)
+        assert row["p_value"] == pytest.approx(p_value, rel=1e-6)
+    assert profile.loc["60+", "finding"] == "Under-represented"
+    assert profile.loc["20-24", "finding"] == "Over-represented"
+    assert analysis.share_aged(18, 34) == pytest.approx(
+        sum(1 for a in ages if a is not None and 18 <= a <= 34) / sum(1 for a in ages if a is not None and a >= 10)
+        * 100)
+
+
+def test_small_groups_are_hidden_with_the_next_smallest_in_the_chart_and_its_data(tmp_path):
+    counts = {"10-14": 3, "15-19": 30, "20-24": 60, "25-29": 50, "30-34": 40, "35-39": 30, "40-44": 20,
+              "45-49": 15, "50-54": 10, "55-59": 8, "60+": 12}
+    staged = _staged_victims(tmp_path / "staged", _ages(counts), ["White"] * sum(counts.values()))
+    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    figure = profiles.figure_victim_age_profile(analysis)
+    writer = ArtifactWriter(tmp_path / "artifacts", 7)
+    writer.figure(figure)
+    published = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-victim-age-profile.csv", dtype=str).set_index(
+        "Age band")
+    assert published.loc["10-14", "Victims"] == "<7"
+    assert published.loc["10-14", "% of victims"] == "[c]"
+    assert published.loc["10-14", "Finding"] == "[c]"
+    # With the total published, one hidden band could be worked out: the next smallest (55-59, 8) goes too.
+    assert published.loc["55-59", "Victims"] == "[c]"
+    assert set(published.loc["55-59", ["% of victims", "p-value (exact binomial, Holm-adjusted)", "Finding"]]) == {
+        "[c]"}
+    assert published.loc["60+", "Victims"] == "12"
+    # The hidden bars are not drawn: their plotted values are missing.
+    long = profiles._long(analysis.age_profile(), 7, "Residents")
+    victims = long[long["series"] == "Victims"].set_index("group")
+    assert np.isnan(victims.loc["10-14", "plotted"]) and np.isnan(victims.loc["55-59", "plotted"])
+    assert victims.loc["10-14", "label_text"] == "[c]"
+    # And neither the prose nor the alt text names them.
+    sentence = profiles.prose_values(analysis)["profiles.age_groups_sentence"][0]
+    assert "10-14" not in sentence and "55-59" not in sentence and "10-14" not in figure.alt.split("bands from")[1][12:]
+
+
+def test_ethnic_profile_against_the_census_read_with_plain_pandas(tmp_path):
+    folder = reference_dir()
+    if folder is None:
+        pytest.skip("no reference folder (set VAWG_REFERENCE_DIR)")
+    groups = {"White": 40, "Black": 35, "Asian": 15, "Mixed": 8, "Other": 9, "Not recorded": 20}
+    ethnicities = [group for group, count in groups.items() for _ in range(count)]
+    staged = _staged_victims(tmp_path / "staged", [30] * len(ethnicities), ethnicities)
+    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7,
+                                      reference_dir=folder)
+    census = pd.read_csv(folder / "census" / "london_ts021_ethnic_group_lad.csv")
+    census = census[census["Lower Tier Local Authorities Code"] == CAMDEN]
+    names = census["Ethnic group (20 categories)"]
+    residents = {"White": census.loc[names.str.startswith("White"), "Observation"].sum(),
+                 "Black": census.loc[names.str.startswith("Black"), "Observation"].sum(),
+                 "Asian": census.loc[names.str.startswith("Asian"), "Observation"].sum(),
+                 "Mixed": census.loc[names.str.startswith("Mixed"), "Observation"].sum(),
+                 "Other": census.loc[names.str.startswith("Other ethnic group"), "Observation"].sum()}
+    known = {g: c for g, c in groups.items() if g != "Not recorded"}
+    n, total = sum(known.values()), sum(residents.values())
+    statistic = sum((known[g] - residents[g] / total * n) ** 2 / (residents[g] / total * n) for g in known)
+    assert analysis.ethnicity_test().statistic == pytest.approx(statistic)
+    profile = analysis.ethnicity_profile().set_index("group")
+    raw = [binomial_two_sided(known[g], n, residents[g] / total) for g in known]
+    assert list(profile["p_value"]) == pytest.approx(holm(raw), rel=1e-6)
+    assert profile.loc["Black", "finding"] == "Over-represented"
+    values = profiles.prose_values(analysis)
+    assert values["profiles.white_share_of_all"][0] == pytest.approx(40 / 127 * 100)
+    assert values["profiles.ethnicity_not_recorded_share"][0] == pytest.approx(20 / 127 * 100)
+
+
+def test_without_the_census_table_the_ethnic_profile_is_shown_but_not_tested(tmp_path):
+    staged = _staged_victims(tmp_path / "staged", [30] * 60, ["White"] * 30 + ["Black"] * 30)
+    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    assert analysis.ethnicity_test() is None
+    figure = profiles.figure_victim_ethnicity_profile(analysis)
+    assert "not supplied" in figure.alt
+    assert set(figure.data["finding"]) == {"Not tested"}
+    assert "not supplied" in profiles.prose_values(analysis)["profiles.ethnicity_sentence"][0]
+
+
+def test_victim_profiles_are_in_the_build_with_every_quoted_value(built_edition):
+    import json
+    import re
+
+    from vawg.paths import project_root
+
+    manifest = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text(encoding="utf-8"))
+    ids = {figure["id"] for figure in manifest["figures"]}
+    assert {"fig-victim-age-profile", "fig-victim-ethnicity-profile"} <= ids
+    values = json.loads((built_edition.root / "artifacts" / "values.json").read_text(encoding="utf-8"))
+    prose = (project_root() / "chapters" / "_03-victim-profiles.qmd").read_text(encoding="utf-8")
+    for key in re.findall(r"\{\{< var (\S+) >\}\}", prose):
+        assert key in values, key
+    assert not re.search(r"\d", re.sub(r"\{\{<.*?>\}\}", "", prose))
+    # The staged extract, counted with plain pandas, gives the published number of victims.
+    victims = pd.read_parquet(built_edition.root / "staged" / "police_victims.parquet")
+    camden = victims[(victims["borough_code"] == CAMDEN) & (victims["victim_sex"] == "F")
+                     & (victims["recorded_date"].dt.year == 2024)]
+    assert values["profiles.victims"]["value"] == len(camden)
+    published = pd.read_csv(built_edition.root / "artifacts" / "data" / "fig-victim-age-profile.csv", dtype=str)
+    for shown in published["Victims"]:
+        assert shown in ("<7", "[c]") or int(shown.replace(",", "")) >= 7

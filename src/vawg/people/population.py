@@ -56,7 +56,7 @@ WHITE_CODES = range(13, 18)
 # Estimates come in five-year bands; age 15 is taken as one fifth of the 15-19 band.
 AGE_15_SHARE_OF_BAND = 0.2
 CHILD_BANDS = ("0-4", "5-9", "10-14")
-POPULATION_SOURCE = "ONS mid-year population estimates"
+POPULATION_SOURCE = "ONS mid-year estimates"
 
 
 @lru_cache(maxsize=None)
@@ -376,9 +376,9 @@ def describe_sources(cells: dict[str, Cell], borough: str) -> str:
     parts = []
     for (origin, source), areas in groups.items():
         if len(groups) == 1:
-            parts.append(f"Computed from {source}" if origin == "computed" else source)
+            parts.append(f"Computed: {source}" if origin == "computed" else source)
         else:
-            parts.append(f"{join_areas(areas)}: " + (f"computed from {source}" if origin == "computed" else source))
+            parts.append(f"{join_areas(areas)}: " + (f"computed, {source}" if origin == "computed" else source))
     return "; ".join(parts) if parts else "No figures available"
 
 

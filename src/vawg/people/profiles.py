@@ -1,0 +1,393 @@
+"""Chapter 3, "Who the victims are": Figures 16 and 18 and the section's prose values.
+
+Police VAWG victims of the report year are set against the borough's residents:
+their ages against female residents aged 10 and over (the police count VAWG
+victims from age 10), their ethnic groups against the Census 2021 residents.
+Each profile gets a chi-square goodness-of-fit test and, group by group, an
+exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`).
+
+Artifact ids and the functions that make them:
+
+- ``fig-victim-age-profile``         :func:`figure_victim_age_profile`         (seed Figure 16)
+- ``fig-victim-ethnicity-profile``   :func:`figure_victim_ethnicity_profile`   (seed Figure 18)
+- values ``profiles.*``              :func:`prose_values`
+
+Small numbers: a group with 1 to 6 victims shows "<7", everything built on it
+"[c]", and its bar is not drawn; when exactly one group is hidden, the next
+smallest is hidden too, since the total is published.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vawg import charts, reference
+from vawg.artifacts import Column, Figure, format_value
+from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
+from vawg.errors import DataError
+from vawg.people.population import load_reference_table
+from vawg.population import load_population
+from vawg.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
+from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
+
+SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"
+SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims; ONS Census 2021, TS021 Ethnic group"
+YOUNGEST = 10  # the police count victims of VAWG offences from age 10
+YOUNG_ADULTS = (18, 34)  # the reference edition: "aged between 18 and 34 ... around half of all recorded victims"
+AGE_BANDS = ("10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
+ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
+ETHNIC_LABELS = {"White": "White", "Black": "Black, Black British, Caribbean or African",
+                 "Asian": "Asian or Asian British", "Mixed": "Mixed or multiple ethnic groups",
+                 "Other": "Other ethnic group"}
+# Census 2021 TS021 (20 categories) codes of each broad group; -8 ("does not apply") holds no one.
+CENSUS_GROUPS = {"Asian": range(1, 6), "Black": range(6, 9), "Mixed": range(9, 13), "White": range(13, 18),
+                 "Other": range(18, 20)}
+SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-inch width
+ADJUST = "holm"
+SERIES = ("Victims", "Residents")
+
+
+def age_band(age: float) -> str | None:
+    """The profile band of an age (10-14 … 55-59, 60+); None under 10 or when unknown."""
+    if pd.isna(age) or age < YOUNGEST:
+        return None
+    return "60+" if age >= 60 else f"{int(age) // 5 * 5}-{int(age) // 5 * 5 + 4}"
+
+
+def population_band(band: str) -> str:
+    """The profile band a population band (0-4 … 90+) falls in."""
+    start = int(band.rstrip("+").split("-")[0])
+    return "60+" if start >= 60 else band
+
+
+@dataclass
+class VictimProfiles:
+    """Female police VAWG victims of the report year in the borough, and the populations they are set against."""
+
+    borough: str
+    borough_code: str
+    year: int
+    population_year: int
+    threshold: int
+    victims: pd.DataFrame                    # victim_age, victim_ethnicity (female victims, borough, year)
+    female_by_band: pd.Series                # female residents by profile band (aged 10+)
+    residents_by_group: pd.Series | None     # Census 2021 residents by broad ethnic group
+
+    @classmethod
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int,
+                reference_dir: Path | str | None = None) -> "VictimProfiles":
+        boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
+        code = boroughs[borough]
+        end = pd.Timestamp(period_end)
+        year = end.year if end.month == 12 else end.year - 1
+        path = Path(staged_dir) / "police_victims.parquet"
+        if not path.is_file():
+            raise DataError(f"{path} is missing: the police victims extract (police_victims/) was not delivered")
+        victims = pd.read_parquet(path, columns=["recorded_date", "borough_code", "victim_sex", "victim_age",
+                                                 "victim_ethnicity"])
+        victims = victims[(victims["borough_code"] == code) & (victims["victim_sex"] == "F")
+                          & (victims["recorded_date"].dt.year == year)]
+        # As for rates: the mid-year estimate of the year before, or the latest earlier one.
+        population = load_population(staged_dir)
+        years = [int(y) for y in population["year"].unique() if int(y) <= year - 1]
+        if not years:
+            raise DataError(f"no population estimate for mid-{year - 1} or earlier")
+        population_year = max(years)
+        female = population[(population["area_code"] == code) & (population["sex"] == "F")
+                            & (population["year"] == population_year)]
+        female = female[female["age_band"].map(lambda band: int(band.rstrip("+").split("-")[0]) >= YOUNGEST)]
+        by_band = female.groupby(female["age_band"].map(population_band))["population"].sum()
+        census = load_reference_table(staged_dir, reference_dir, ETHNIC_GROUP_LAD)
+        groups = None
+        if census is not None:
+            census = census[census["area_code"] == code]
+            groups = pd.Series({group: census.loc[census["ethnic_group_code"].isin(codes), "residents"].sum()
+                                for group, codes in CENSUS_GROUPS.items()}).reindex(ETHNIC_GROUPS)
+        return cls(borough=borough, borough_code=code, year=year, population_year=population_year,
+                   threshold=threshold, victims=victims[["victim_age", "victim_ethnicity"]].reset_index(drop=True),
+                   female_by_band=by_band.reindex(AGE_BANDS, fill_value=0), residents_by_group=groups)
+
+    # -- building blocks -------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.victims)
+
+    def age_counts(self) -> pd.Series:
+        bands = self.victims["victim_age"].map(age_band)
+        return bands.value_counts().reindex(AGE_BANDS, fill_value=0)
+
+    def ethnicity_counts(self) -> pd.Series:
+        return self.victims["victim_ethnicity"].value_counts().reindex(ETHNIC_GROUPS, fill_value=0)
+
+    def age_recorded(self) -> int:
+        return int(self.age_counts().sum())
+
+    def ethnicity_recorded(self) -> int:
+        return int(self.ethnicity_counts().sum())
+
+    def share_aged(self, low: int, high: int) -> float:
+        """Percentage of victims with a recorded age who were aged ``low`` to ``high``."""
+        ages = self.victims["victim_age"].dropna()
+        ages = ages[ages >= YOUNGEST]
+        return float(ages.between(low, high).mean() * 100) if len(ages) else float("nan")
+
+    def _profile(self, counts: pd.Series, population: pd.Series | None, labels: dict[str, str]) -> pd.DataFrame:
+        """One row per group: victims, their share, the population's share and the per-group test."""
+        hidden = secondary_suppression(counts, self.threshold)
+        frame = pd.DataFrame({"group": counts.index, "label": [labels.get(g, g) for g in counts.index],
+                              "victims": counts.to_numpy(), "hidden": hidden.to_numpy()})
+        total = counts.sum()
+        frame["share"] = counts.to_numpy() / total * 100 if total else np.nan
+        # What a derived value rests on: the count, or 1 (hidden) when the group is suppressed secondarily.
+        frame["basis"] = np.where(frame["hidden"] & ~frame["victims"].map(lambda n: is_small(n, self.threshold)),
+                                  1, frame["victims"])
+        frame["victims_text"] = [CONFIDENTIAL if h and not is_small(n, self.threshold) else
+                                 format_value(n, "count", threshold=self.threshold)
+                                 for n, h in zip(frame["victims"], frame["hidden"])]
+        if population is None or total == 0:
+            for column in ("population", "population_share", "ratio", "p_value", "lower", "upper"):
+                frame[column] = np.nan
+            frame["significant"], frame["direction"] = False, "not tested"
+        else:
+            tests = group_proportion_tests(counts, population, adjust=ADJUST).reindex(counts.index)
+            frame["population"] = population.reindex(counts.index).to_numpy()
+            frame["population_share"] = tests["expected_share"].to_numpy()
+            for column in ("ratio", "p_value", "lower", "upper", "significant", "direction"):
+                frame[column] = tests[column].to_numpy()
+        frame["finding"] = [_finding(row, self.threshold) for row in frame.itertuples()]
+        return frame
+
+    # -- seed Figure 16 -------------------------------------------------------------
+    def age_profile(self) -> pd.DataFrame:
+        return self._profile(self.age_counts(), self.female_by_band, {})
+
+    def age_test(self) -> GoodnessOfFit | None:
+        counts = self.age_counts()
+        return chi_square_goodness_of_fit(counts, self.female_by_band) if counts.sum() else None
+
+    # -- seed Figure 18 -------------------------------------------------------------
+    def ethnicity_profile(self) -> pd.DataFrame:
+        return self._profile(self.ethnicity_counts(), self.residents_by_group, ETHNIC_LABELS)
+
+    def ethnicity_test(self) -> GoodnessOfFit | None:
+        counts = self.ethnicity_counts()
+        if self.residents_by_group is None or not counts.sum():
+            return None
+        return chi_square_goodness_of_fit(counts, self.residents_by_group)
+
+
+def _finding(row, threshold: int) -> str:
+    if row.hidden:
+        return CONFIDENTIAL
+    return {"over": "Over-represented", "under": "Under-represented", "as expected": "No significant difference",
+            "not tested": "Not tested"}[row.direction]
+
+
+# -- artifacts -----------------------------------------------------------------------
+
+def _long(profile: pd.DataFrame, threshold: int, population_name: str) -> pd.DataFrame:
+    """The profile as two series for the chart: victims' shares (hidden when small) and the population's."""
+    victims = profile.assign(series=SERIES[0], value=profile["share"], count=profile["basis"])
+    residents = profile.assign(series=SERIES[1], value=profile["population_share"], count=np.nan)
+    long = pd.concat([victims, residents], ignore_index=True)
+    long["plotted"], long["label_text"] = chart_values(long["value"], long["count"], threshold, "{:.1f}%")
+    starred = (long["series"] == SERIES[0]) & long["significant"].astype(bool) & ~long["hidden"]
+    long.loc[starred, "label_text"] = long.loc[starred, "label_text"] + "*"
+    long.loc[long["value"].isna(), "label_text"] = ""
+    long["series"] = long["series"].map({SERIES[0]: SERIES[0], SERIES[1]: population_name})
+    long["category"] = long["group"]  # short names on the chart; the data table has the full ones
+    return long
+
+
+def _columns(group_header: str, population_header: str) -> list[Column]:
+    return [
+        Column(group_header, "label", "text"),
+        Column("Victims", "victims_text", "text"),
+        Column("% of victims", "share", "percent", 1, basis="basis"),
+        Column(population_header, "population", "count"),
+        Column(f"% of {population_header.lower()}", "population_share", "percent", 1),
+        Column("Victims' share ÷ population share", "ratio", "number", 2, basis="basis"),
+        Column("p-value (exact binomial, Holm-adjusted)", "p_value", "pvalue", 3, basis="basis"),
+        Column("Finding", "finding", "text"),
+    ]
+
+
+def _listing(profile: pd.DataFrame, direction: str) -> list[str]:
+    rows = profile[(profile["direction"] == direction) & ~profile["hidden"]]
+    return rows["label"].tolist()
+
+
+def _verdict(test: GoodnessOfFit | None) -> str:
+    if test is None:
+        return "was not tested"
+    p = "p < 0.001" if test.p_value < 0.001 else f"p = {test.p_value:.3f}"
+    word = "differs significantly from" if test.significant else "does not differ significantly from"
+    return f"{word} the population's (chi-square = {test.statistic:,.1f}, {test.dof} degrees of freedom, {p})"
+
+
+def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
+    profile = analysis.age_profile()
+    test = analysis.age_test()
+    population_name = "Female residents aged 10+"
+    long = _long(profile, analysis.threshold, population_name)
+    over, under = _listing(profile, "over"), _listing(profile, "under")
+    peak = profile[~profile["hidden"]].sort_values("share").iloc[-1] if (~profile["hidden"]).any() else None
+    title = (f"Victims of VAWG are younger than {analysis.borough}'s female residents"
+             if analysis.share_aged(YOUNGEST, 34) > _population_share(profile, AGE_BANDS[:5]) else
+             f"The ages of VAWG victims in {analysis.borough} compared with its female residents")
+    plot = charts.grouped_bar_chart(
+        long, category="category", value="plotted", series="series", label="label_text", title=title,
+        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) and of female residents aged 10 "
+                       f"and over (mid-{analysis.population_year}) in each age band; * significantly different"),
+        value_title="% of victims with a recorded age, or of female residents aged 10+",
+        category_order=list(AGE_BANDS), series_order=[SERIES[0], population_name])
+    alt = (f"Bar chart comparing the ages of female victims of VAWG offences recorded in {analysis.borough} in "
+           f"{analysis.year} with the ages of female residents aged 10 and over, in bands from 10-14 to 60 and over. "
+           + (f"The largest share of victims, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None
+              else "")
+           + (f"Over-represented among victims: {_join(over)}. " if over else "")
+           + (f"Under-represented: {_join(under)}." if under else ""))
+    return Figure(
+        id="fig-victim-age-profile", plot=plot, height=6.0,
+        caption=f"Ages of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the borough's "
+                f"female residents aged 10 and over",
+        alt=alt.strip(), source=SOURCE_AGE, data=profile,
+        description=(f"The victims' age profile {_verdict(test)}. Bands with fewer than {analysis.threshold} "
+                     f"victims are not shown."),
+        columns=_columns("Age band", "Female residents"),
+    )
+
+
+def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
+    profile = analysis.ethnicity_profile()
+    test = analysis.ethnicity_test()
+    population_name = "Residents (Census 2021)"
+    long = _long(profile, analysis.threshold, population_name)
+    over, under = _listing(profile, "over"), _listing(profile, "under")
+    compared = analysis.residents_by_group is not None
+    over_groups = profile.loc[(profile["direction"] == "over") & ~profile["hidden"], "group"].tolist()
+    if compared and over_groups:
+        title = f"{_join(over_groups)} women and girls are over-represented among VAWG victims in {analysis.borough}"
+    elif compared:
+        title = f"No ethnic group is over-represented among VAWG victims in {analysis.borough}"
+    else:
+        title = f"Ethnic groups of VAWG victims in {analysis.borough}"
+    plot = charts.grouped_bar_chart(
+        long, category="category", value="plotted", series="series", label="label_text", title=title,
+        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) in each ethnic group"
+                       + (", and of all residents at the 2021 Census; * significantly different" if compared
+                          else "")),
+        value_title="% of victims with a recorded ethnic group" + (", or of residents" if compared else ""),
+        category_order=list(ETHNIC_GROUPS), series_order=[SERIES[0], population_name])
+    white = profile.set_index("group").loc["White"]
+    alt = (f"Bar chart of the ethnic groups of female victims of VAWG offences recorded in {analysis.borough} in "
+           f"{analysis.year}" + (" beside the ethnic groups of all residents at the 2021 Census. " if compared
+                                 else ". ")
+           + (f"White victims made up {white['share']:.1f}% of victims with a recorded ethnic group"
+              + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
+              if not white["hidden"] else "")
+           + (f"Over-represented among victims: {_join(over)}. " if over else "")
+           + (f"Under-represented: {_join(under)}." if under else "")
+           + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
+    description = (f"The victims' ethnic profile {_verdict(test)}. " if compared else "") + (
+        "The open Census table counts all residents, not women and girls alone. "
+        if compared else "") + f"Groups with fewer than {analysis.threshold} victims are not shown."
+    return Figure(
+        id="fig-victim-ethnicity-profile", plot=plot, height=5.0,
+        caption=f"Ethnic groups of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the "
+                f"borough's residents",
+        alt=alt.strip(), source=SOURCE_ETHNICITY, data=profile, description=description,
+        columns=_columns("Ethnic group", "Residents"),
+    )
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, SUBTITLE_WIDTH)
+
+
+def _population_share(profile: pd.DataFrame, groups) -> float:
+    return float(profile.loc[profile["group"].isin(groups), "population_share"].sum())
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _text(analysis: VictimProfiles, value: float, kind: str = "percent", decimals: int = 1,
+          basis: float | None = None) -> str:
+    return format_value(value, kind, decimals=decimals, threshold=analysis.threshold, basis=basis)
+
+
+def prose_values(analysis: VictimProfiles) -> dict[str, tuple]:
+    """Every number and data-driven sentence the section quotes: ``{key: (value, kind, decimals[, basis])}``."""
+    a = analysis
+    age, ethnicity = a.age_profile(), a.ethnicity_profile()
+    age_test, ethnicity_test = a.age_test(), a.ethnicity_test()
+    recorded = a.age_recorded()
+    values: dict[str, tuple] = {
+        "profiles.year": (str(a.year), "text", 0),
+        "profiles.population_year": (str(a.population_year), "text", 0),
+        "profiles.victims": (a.total, "count", 0),
+        "profiles.age_recorded": (recorded, "count", 0),
+        "profiles.age_18_34_share": (a.share_aged(*YOUNG_ADULTS), "percent", 1, recorded),
+        "profiles.young_adult_ages": (f"aged {YOUNG_ADULTS[0]} to {YOUNG_ADULTS[1]}", "text", 0),
+        "profiles.youngest_age": (f"age {YOUNGEST}", "text", 0),
+        "profiles.age_verdict": (_verdict(age_test), "text", 0),
+        "profiles.age_groups_sentence": (_age_sentence(age), "text", 0),
+        "profiles.ethnicity_recorded": (a.ethnicity_recorded(), "count", 0),
+        "profiles.ethnicity_not_recorded_share": (
+            (a.total - a.ethnicity_recorded()) / a.total * 100 if a.total else float("nan"), "percent", 1,
+            a.total - a.ethnicity_recorded()),
+        "profiles.ethnicity_sentence": (_ethnicity_sentence(a, ethnicity, ethnicity_test), "text", 0),
+    }
+    white = ethnicity.set_index("group").loc["White"]
+    values["profiles.white_share"] = (white["share"], "percent", 1, white["basis"])
+    values["profiles.white_share_of_all"] = (white["victims"] / a.total * 100 if a.total else float("nan"),
+                                             "percent", 1, white["basis"])
+    return values
+
+
+def _age_sentence(profile: pd.DataFrame) -> str:
+    """Which age bands are over- and under-represented among victims, against female residents."""
+    if profile["direction"].eq("not tested").all():
+        return ""
+    over, under = _listing(profile, "over"), _listing(profile, "under")
+    if not over and not under:
+        return "No age band's share of victims differed significantly from its share of female residents."
+    parts = []
+    if over:
+        parts.append(f"victims aged {_join(over)} were over-represented")
+    if under:
+        parts.append(f"those aged {_join(under)} were under-represented")
+    return "Compared with female residents, " + " and ".join(parts) + "."
+
+
+def _ethnicity_sentence(a: VictimProfiles, profile: pd.DataFrame, test: GoodnessOfFit | None) -> str:
+    white = profile.set_index("group").loc["White"]
+    of_all = white["victims"] / a.total * 100 if a.total else float("nan")
+    shown = "" if white["hidden"] else (
+        f"White women and girls made up {_text(a, of_all, basis=white['basis'])} of female victims, and "
+        f"{_text(a, white['share'], basis=white['basis'])} of those whose ethnic group was recorded")
+    if a.residents_by_group is None:
+        return (f"{shown}. " if shown else "") + ("The Census 2021 ethnic group table was not supplied with this "
+                                                  "edition, so the victims' ethnic groups are not compared with "
+                                                  "the borough's residents.")
+    residents = f", against {_text(a, white['population_share'])} of the borough's residents" if shown else ""
+    over, under = _listing(profile, "over"), _listing(profile, "under")
+    findings = []
+    if over:
+        findings.append(f"{_join(over)} women and girls were over-represented among victims")
+    if under:
+        findings.append(f"{_join(under)} women and girls were under-represented")
+    finding = ("; ".join(findings) + ".") if findings else "No group differed significantly from its share of residents."
+    caveat = (" The Census table counts all residents, not women and girls alone, and the police record the ethnic "
+              "group victims give, so small differences should be read with care.")
+    return (f"{shown}{residents}. " if shown else "") + f"The victims' ethnic profile {_verdict(test)}. " + finding \
+        + caveat
