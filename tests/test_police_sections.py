@@ -175,9 +175,9 @@ def test_yearly_range_never_shows_a_count_below_the_threshold():
 def test_table_2_has_byar_intervals_around_its_rates(built_edition):
     table = pd.read_csv(built_edition.root / "artifacts" / "data" / "tbl-abuse-type-rates.csv", dtype=str)
     overall = table.iloc[0]
-    low, high = (float(x.replace(",", "")) for x in overall["Camden rate 95% CI"].split(" to "))
+    low, high = (float(x.replace(",", "")) for x in overall["Camden 95% CI"].split("–"))
     assert low < float(overall.iloc[1]) < high
-    assert "Rest of London rate 95% CI" in table.columns
+    assert "Rest of London 95% CI" in table.columns
 
 
 # -- forecast -------------------------------------------------------------------------------------------------
@@ -276,3 +276,32 @@ def test_every_value_the_section_prose_quotes_is_written(built_edition):
         text = (project_root() / "chapters" / name).read_text(encoding="utf-8")
         for key in re.findall(r"\{\{< var ([\w.]+) >\}\}", text):
             assert key in values, (name, key)
+
+
+def _monthly(last: str, level_after: float = 50) -> monthly.MonthlyRates:
+    """Two boroughs, 100 offences a month until the recording change and ``level_after`` after it."""
+    months = pd.period_range("2020-01", last, freq="M")
+    change = pd.Period("2024-03", "M")
+    rows = []
+    for code in ("A", "B"):
+        for month in months:
+            count = (100 if month < change else level_after) + (month.month % 3)
+            rows.append({"borough_code": code, "month": month, "dva": count, "all_vawg": count})
+    counts = pd.DataFrame(rows).set_index(["borough_code", "month"])
+    female = pd.DataFrame({year: [100_000, 100_000] for year in sorted({m.year for m in months})}, index=["A", "B"])
+    return monthly.MonthlyRates(borough="A borough", borough_code="A", year=2024, months=months, counts=counts,
+                                female=female, threshold=7)
+
+
+def test_months_after_a_change_get_limits_of_their_own_once_there_are_twelve():
+    short = _monthly("2024-12").control_chart("dva")
+    assert short["phase"].nunique() == 1
+    assert short.loc[short["month"] >= pd.Period("2024-03", "M"), "outside"].all()  # 50 a month: far below
+    long = _monthly("2025-06").control_chart("dva")
+    assert sorted(long["phase"].unique()) == [0, 1]
+    after = long[long["phase"] == 1]
+    assert after["centre"].iloc[0] == pytest.approx(after["rate"].mean())
+    assert not after["outside"].any()
+    text = monthly.limits_description(long, "March 2024")
+    assert text == ("January 2020 to February 2024, the months before the police changed their recording system in "
+                    "March 2024, and separately from March 2024 to June 2025, the months since")

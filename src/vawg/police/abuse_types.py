@@ -22,13 +22,14 @@ import pandas as pd
 
 from vawg import reference
 from vawg.artifacts import Column, Table
-from vawg.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, signal_summary
+from vawg.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
 from vawg.police.offences import abuse_type_flags, counts_by, load_offences, measured_abuse_types
 from vawg.police.recorded_offences import (
     SOURCE,
     RecordedOffences,
     _direction,
     _significance,
+    TABLE_RANGE,
     interval_texts,
     join_words,
 )
@@ -208,8 +209,10 @@ def _group_counts(offences: pd.DataFrame, year: int) -> pd.DataFrame:
 def table_abuse_type_profile(sections: AbuseTypeSections) -> Table:
     table = sections.profile()
     threshold = sections.threshold
-    table["rate_ci"] = interval_texts(table["rate_lower"], table["rate_upper"], table["count"], threshold, 2)
-    table["share_ci"] = interval_texts(table["share_lower"], table["share_upper"], table["count"], threshold, 1, "%")
+    table["rate_ci"] = interval_texts(table["rate_lower"], table["rate_upper"], table["count"], threshold, 2,
+                                      separator=TABLE_RANGE)
+    table["share_ci"] = interval_texts(table["share_lower"], table["share_upper"], table["count"], threshold, 1, "%",
+                                       separator=TABLE_RANGE)
     return Table(
         id="tbl-abuse-type-profile",
         caption=(f"VAWG offences by abuse type in {sections.borough}, {sections.year}: rate, rank among the London "
@@ -242,7 +245,8 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
     return Table(
         id="tbl-december-changes",
         caption=(f"VAWG offences in December {y - 1} and December {y} by abuse type, {sections.borough} and the "
-                 "rest of London, with tests of the change"),
+                 f"rest of London, with tests of the change. Rows where {sections.borough}'s change is statistically "
+                 "significant are in bold."),
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
@@ -321,7 +325,8 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         "types.recording_change": (recorded.recording_change(), "text", 0),
         "types.chart_first_month": (f"{s.monthly.months[0]:%B %Y}", "text", 0),
         "types.chart_last_month": (f"{s.monthly.months[-1]:%B %Y}", "text", 0),
-        "types.limits_period": (s.monthly.control_chart("all_vawg")["limits_from"].iloc[0], "text", 0),
+        "types.limits_description": (limits_description(s.monthly.control_chart("all_vawg"),
+                                                         recorded.recording_change()), "text", 0),
     }
     for abuse_type, row in profile.iterrows():
         key, count = f"types.{abuse_type}", row["count"]

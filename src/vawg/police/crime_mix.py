@@ -23,7 +23,14 @@ import pandas as pd
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table
 from vawg.police.offences import crime_group_counts, load_offences
-from vawg.police.recorded_offences import SOURCE, _direction, _significance, interval_texts, join_words
+from vawg.police.recorded_offences import (
+    SOURCE,
+    TABLE_RANGE,
+    _direction,
+    _significance,
+    interval_texts,
+    join_words,
+)
 from vawg.population import denominators, load_population
 from vawg.stats import byar_interval, percent_difference, rank_highest_first, two_proportion_ztest, wilson_interval
 from vawg.suppression import chart_values
@@ -226,8 +233,10 @@ def _groups(rows: pd.DataFrame) -> str:
 def table_crime_groups(crime: CrimeInBorough) -> Table:
     table = crime.group_table()
     threshold = crime.threshold
-    table["rate_ci"] = interval_texts(table["rate_lower"], table["rate_upper"], table["count"], threshold, 1)
-    table["vawg_ci"] = interval_texts(table["vawg_lower"], table["vawg_upper"], table["vawg"], threshold, 1, "%")
+    table["rate_ci"] = interval_texts(table["rate_lower"], table["rate_upper"], table["count"], threshold, 1,
+                                      separator=TABLE_RANGE)
+    table["vawg_ci"] = interval_texts(table["vawg_lower"], table["vawg_upper"], table["vawg"], threshold, 1, "%",
+                                      separator=TABLE_RANGE)
     return Table(
         id="tbl-crime-groups",
         caption=f"Recorded crime by crime group, {crime.borough} and London, {crime.year}",
@@ -236,11 +245,11 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
             Column("Crime group", "crime_group", "text"),
             Column("Offences", "count", "count"),
             Column("Rate per 1,000 residents", "rate", "number", 1, basis="count"),
-            Column("95% CI", "rate_ci", "text"),
+            Column("Rate 95% CI", "rate_ci", "text"),
             Column("London rate", "london_rate", "number", 1),
             Column(f"% of {crime.borough}'s crime", "share", "number", 1, basis="count"),
             Column("% that is VAWG", "vawg_share", "number", 1, basis="vawg"),
-            Column("95% CI ", "vawg_ci", "text"),
+            Column("% VAWG 95% CI", "vawg_ci", "text"),
             Column("% VAWG, rest of London", "rest_vawg_share", "number", 1, basis="rest_vawg"),
         ],
         source=SOURCE,

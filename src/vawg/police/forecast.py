@@ -240,7 +240,7 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
 
     def row(name: str, result: BoroughForecast, emphasis: bool) -> dict:
         return {"area": name, "start_rate": result.start["rate"], "end_rate": result.end["mean"],
-                "interval": f"{result.end['lower']:.2f} to {result.end['upper']:.2f}", "change": result.change,
+                "interval": f"{result.end['lower']:.2f}–{result.end['upper']:.2f}", "change": result.change,
                 "mape": result.mape, "emphasis": emphasis}
 
     rows = [row(demand.borough, demand.own, True), row("London", demand.london, False)]

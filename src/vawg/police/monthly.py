@@ -182,6 +182,16 @@ class MonthlyRates:
                                        r.loc[before, "population"], r.loc[after, "population"]))
 
 
+def limits_description(chart: pd.DataFrame, change: str) -> str:
+    """Where a control chart's limits come from, in words, e.g. "January 2020 to February 2024, the months before
+    the police changed their recording system in March 2024"."""
+    periods = list(dict.fromkeys(chart["limits_from"]))
+    text = f"{periods[0]}, the months before the police changed their recording system" + (f" in {change}" if change else "")
+    if len(periods) > 1:
+        text += f", and separately from {join_words(periods[1:])}, the months since"
+    return text
+
+
 def recording_changes() -> pd.DataFrame:
     return reference.events().query("kind == 'recording_change'")
 
@@ -239,19 +249,20 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
     data["month_text"] = data["month"].dt.strftime("%b %Y")
     first, last = monthly.months[0], monthly.months[-1]
     events = chart_events(monthly.months)
-    limits_from = borough_chart["limits_from"].iloc[0]
+    limits_from = join_words(list(dict.fromkeys(borough_chart["limits_from"])))
 
     latest = borough_chart.iloc[-1]
-    recent = borough_chart[borough_chart["month"].dt.year == monthly.year]
+    recent = borough_chart.tail(12)
+    period = str(monthly.year) if last.month == 12 else f"the 12 months to {last:%B %Y}"
     if recent["outside"].any() and not recent.loc[recent["outside"], "above"].any():
-        finding = f"fell below its usual range in {monthly.year}"
+        finding = f"fell below its usual range in {period}"
     elif recent["outside"].any() and recent.loc[recent["outside"], "above"].all():
-        finding = f"rose above its usual range in {monthly.year}"
+        finding = f"rose above its usual range in {period}"
     elif recent["run"].any():
         side = "below" if not recent.loc[recent["run"], "above"].any() else "above"
-        finding = f"stayed {side} its average through much of {monthly.year}"
+        finding = f"stayed {side} its average through much of {period}"
     else:
-        finding = f"stayed within its usual range in {monthly.year}"
+        finding = f"stayed within its usual range in {period}"
     relation = "above" if borough_chart["rate"].tail(12).mean() > london_chart["rate"].tail(12).mean() else "below"
     title = f"{monthly.borough}'s monthly {name} rate {finding}, and ran {relation} London's"
     plot = charts.control_chart(

@@ -32,6 +32,7 @@ from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
+TABLE_RANGE = "–"  # en dash between the limits of an interval in a table cell
 
 
 @dataclass
@@ -273,9 +274,9 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
     table = analysis.abuse_type_comparison()
     table["significant_text"] = table["significant"].map({True: "Yes", False: "No"})
     table["borough_ci"] = interval_texts(table["borough_lower"], table["borough_upper"], table["borough_count"],
-                                         analysis.threshold, 2)
+                                         analysis.threshold, 2, separator=TABLE_RANGE)
     table["rest_ci"] = interval_texts(table["rest_lower"], table["rest_upper"], table["rest_count"],
-                                      analysis.threshold, 2)
+                                      analysis.threshold, 2, separator=TABLE_RANGE)
     return Table(
         id="tbl-abuse-type-rates",
         caption=(f"VAWG offence rates by abuse type, {analysis.borough} against the rest of London, "
@@ -291,15 +292,15 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("z-score", "z", "number", 2, basis="borough_count"),
             Column("p-value", "p", "pvalue", 3, basis="borough_count"),
             Column("Significant (p < 0.05)", "significant_text", "text"),
-            Column(f"{analysis.borough} rate 95% CI", "borough_ci", "text"),
-            Column("Rest of London rate 95% CI", "rest_ci", "text"),
+            Column(f"{analysis.borough} 95% CI", "borough_ci", "text"),
+            Column("Rest of London 95% CI", "rest_ci", "text"),
         ],
         source=SOURCE,
         notes=(
             "Rates are offences per 1,000 female residents (mid-year population of the previous year). "
             "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
             "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided.",
-            "95% CI: 95% confidence interval of the rate, by Byar's method.",
+            "95% CI: 95% confidence interval of the rate per 1,000, by Byar's method.",
             f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
         ),
         emphasis="significant",
@@ -307,11 +308,14 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
 
 
 def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
-                   suffix: str = "") -> list[str]:
-    """Confidence intervals as published text ("28.09 to 30.05"), ``[c]`` where the count is small."""
+                   suffix: str = "", separator: str = " to ") -> list[str]:
+    """Confidence intervals as published text ("28.09 to 30.05"; tables use "28.09–30.05"), ``[c]`` where the
+    count is small."""
     return [CONFIDENTIAL if is_small(count, threshold) else
-            "–" if pd.isna(low) or pd.isna(high) else f"{low:,.{decimals}f}{suffix} to {high:,.{decimals}f}{suffix}"
+            "–" if pd.isna(low) or pd.isna(high) else
+            f"{low:,.{decimals}f}{suffix}{separator}{high:,.{decimals}f}{suffix}"
             for low, high, count in zip(lower, upper, basis)]
+
 
 
 def _significance(test: TestResult | float) -> str:
