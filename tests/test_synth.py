@@ -303,7 +303,7 @@ def test_victim_support_financial_year_reproduces_the_annual_figures():
 
 
 def test_no_nhs_fgm_publication_before_its_first_reporting_year_ends(tmp_path):
-    paths = generate(tmp_path, scale=0.01, start_year=2023, period_end=dt.date(2023, 12, 31))
+    paths = generate(tmp_path, scale=0.01, start_year=2023, period_end=dt.date(2023, 12, 31), only=("nhs_fgm",))
     assert "nhs_fgm" not in paths and not (tmp_path / "nhs_fgm").exists()
 
 
@@ -317,7 +317,7 @@ def test_same_seed_gives_byte_identical_files(small, tmp_path):
 
 
 def test_another_seed_moves_records_but_not_the_calibrated_counts(small_offences, tmp_path):
-    other = read_offences(generate(tmp_path, scale=SMALL_SCALE, seed=7))
+    other = read_offences(generate(tmp_path, scale=SMALL_SCALE, seed=7, only=()))
     assert not other["ward_code"].equals(small_offences["ward_code"])
 
     def counts(offences):
@@ -329,8 +329,8 @@ def test_another_seed_moves_records_but_not_the_calibrated_counts(small_offences
 
 def test_scale_multiplies_the_counts(tmp_path):
     one_year = dict(start_year=2024, period_end=dt.date(2024, 12, 31))
-    single = read_offences(generate(tmp_path / "single", scale=0.01, **one_year), ["borough_code"])
-    double = read_offences(generate(tmp_path / "double", scale=0.02, **one_year), ["borough_code"])
+    single = read_offences(generate(tmp_path / "single", scale=0.01, only=(), **one_year), ["borough_code"])
+    double = read_offences(generate(tmp_path / "double", scale=0.02, only=(), **one_year), ["borough_code"])
     assert len(double) / len(single) == pytest.approx(2, rel=0.01)
     # At full scale London records about 0.9 million offences a year.
     assert len(single) == pytest.approx(9_000, rel=0.1)
@@ -346,7 +346,7 @@ def test_period_can_end_mid_year_and_run_past_the_profiled_years(tmp_path):
 
 @pytest.mark.parametrize(
     "arguments",
-    [dict(scale=0), dict(scale=-1), dict(start_year=2025, period_end=dt.date(2024, 12, 31))],
+    [dict(scale=0), dict(scale=-1), dict(start_year=2025, period_end=dt.date(2024, 12, 31)), dict(only=("csv",))],
 )
 def test_rejects_impossible_parameters(arguments, tmp_path):
     with pytest.raises(ParameterError):
@@ -394,7 +394,7 @@ def test_population_totals_are_plausible_and_hit_camden(small):
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="open geography data (../shared/data) not available")
 def test_real_2022_wards_are_used_when_a_reference_folder_is_given(tmp_path):
-    paths = generate(tmp_path, scale=0.005, start_year=2024, reference_dir=shared_data_dir())
+    paths = generate(tmp_path, scale=0.005, start_year=2024, reference_dir=shared_data_dir(), only=())
     lookup = pd.read_csv(shared_data_dir() / "geo" / "london_wards_2022_lookup.csv")
     wards = pd.read_csv(paths["wards"])
     assert set(wards["ward_code"]) <= set(lookup["WD22CD"])

@@ -231,6 +231,21 @@ def test_there_are_at_least_thirty_purpose_named_fixtures_and_each_has_a_test():
     assert set(fixtures) == tested
 
 
+def contracts_of(fixture: str) -> list[str]:
+    """The contracts a fixture's folder and files belong to (to validate only those)."""
+    from vawg.contracts import CONTRACTS
+
+    if fixture in REFERENCE_PLACES:
+        from vawg.contracts.reference_data import REFERENCE_CONTRACTS
+
+        name = Path(REFERENCE_PLACES[fixture]).name
+        return [c.name for c in REFERENCE_CONTRACTS if c.files == name]
+    prefix = next(prefix for prefix in PLACES if fixture.startswith(prefix))
+    folder, name = PLACES[prefix]
+    target = VALID_FILES[prefix]
+    return [c.name for c in CONTRACTS if c.folder == folder and Path(target).match(c.files)]
+
+
 def extract_with(fixture: str, tmp_path: Path) -> Path:
     """A copy of the valid extract with ``fixture`` in place of its source's valid file."""
     data = tmp_path / "raw"
@@ -257,7 +272,7 @@ def test_malformed_fixture_is_rejected_naming_file_row_and_column(case, tmp_path
         shutil.copy(FIXTURES / case.fixture, target)
     else:
         data, reference = extract_with(case.fixture, tmp_path), None
-    report, tables = validate(data, period_end=PERIOD_END, reference_dir=reference)
+    report, tables = validate(data, period_end=PERIOD_END, reference_dir=reference, sources=contracts_of(case.fixture))
     assert not report.ok and tables == {}
     named = case.file or (case.fixture if "." in case.fixture else None)
     matches = [p for p in report.problems if p.row == case.row and p.column == case.column and case.says in p.expected
@@ -277,34 +292,40 @@ def test_malformed_fixture_is_rejected_naming_file_row_and_column(case, tmp_path
 @pytest.mark.parametrize("case", REPAIRED, ids=lambda case: case.fixture)
 def test_delivery_fault_is_repaired_and_logged(case, tmp_path):
     data = extract_with(case.fixture, tmp_path)
-    staged = tmp_path / "staged"
-    validate_and_stage(data, staged, period_end=PERIOD_END)
-    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
-    repairs = [r for r in log["repairs"] if Path(r["file"]).name == case.fixture and case.says in r["action"]
-               and r["column"] == case.column]
-    assert repairs, log["repairs"]
-    assert repairs[0]["first_row"] == case.first_row
+    report, tables = validate(data, period_end=PERIOD_END, sources=contracts_of(case.fixture))
+    assert report.ok, [str(p) for p in report.problems]
+    repairs = [r for r in report.repairs if r.file.name == case.fixture and case.says in r.action
+               and r.column == case.column]
+    assert repairs, [str(r) for r in report.repairs]
+    assert repairs[0].first_row == case.first_row
     table, row, column, value = case.staged
-    assert pd.read_parquet(staged / f"{table}.parquet").loc[row, column] == value
+    assert tables[table].loc[row, column] == value
+
+
+def test_repairs_are_listed_in_the_staging_log(tmp_path):
+    staged = tmp_path / "staged"
+    validate_and_stage(extract_with("police_dates_ddmmyyyy.csv", tmp_path), staged, period_end=PERIOD_END)
+    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
+    assert [r for r in log["repairs"] if r["column"] == "recorded_date" and "dd/mm/yyyy" in r["action"]
+            and r["count"] == 6 and r["first_row"] == 2 and r["example"] == "'02/12/2024' → 2024-12-02"]
 
 
 @pytest.mark.parametrize("case", WARNED, ids=lambda case: case.fixture)
 def test_unexpected_or_missing_optional_column_is_a_warning(case, tmp_path):
     data = extract_with(case.fixture, tmp_path)
-    staged = tmp_path / "staged"
-    validate_and_stage(data, staged, period_end=PERIOD_END)
-    log = json.loads((staged / STAGING_LOG).read_text(encoding="utf-8"))
-    assert [n for n in log["notices"] if n["column"] == case.column and case.says in n["message"]]
-    offences = pd.read_parquet(staged / "police_offences.parquet")
+    report, tables = validate(data, period_end=PERIOD_END, sources=contracts_of(case.fixture))
+    assert report.ok
+    assert [n for n in report.notices if n.column == case.column and case.says in n.message]
+    offences = tables["police_offences"]
     assert "officer_notes" not in offences
     assert "outcome_category" in offences
 
 
 @pytest.mark.parametrize("fixture,staged", ACCEPTED, ids=[fixture for fixture, _ in ACCEPTED])
 def test_common_ways_of_writing_a_value_are_accepted(fixture, staged, tmp_path):
-    written = validate_and_stage(extract_with(fixture, tmp_path), tmp_path / "staged", period_end=PERIOD_END)
+    report, tables = validate(extract_with(fixture, tmp_path), period_end=PERIOD_END, sources=contracts_of(fixture))
     table, row, column, value = staged
-    assert pd.read_parquet(written[table]).loc[row, column] == value
+    assert tables[table].loc[row, column] == value
 
 
 # -- the valid extract ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -156,8 +157,15 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
 
 
 def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None = None,
-             today: dt.date | None = None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
+             today: dt.date | None = None,
+             sources: Collection[str] | None = None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
     """Check every delivered extract (and reference file) against its contract; stage nothing.
+
+    Parameters
+    ----------
+    sources : collection of str, optional
+        Check only these contracts (by name), with the ward lists and the
+        extracts they refer to; by default every contract.
 
     Returns
     -------
@@ -179,6 +187,13 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
         if not reference_dir.is_dir():
             raise DataError(f"reference folder {reference_dir} does not exist")
         plan = [(c, reference_dir) for c in reference_data.REFERENCE_CONTRACTS] + plan
+    if sources is not None:
+        wanted = {"wards", reference_data.WARD_LOOKUP.name, *sources}
+        wanted |= {other for contract, _ in plan if contract.name in wanted for _, other, _ in contract.references}
+        unknown = set(sources) - {contract.name for contract, _ in plan}
+        if unknown:
+            raise DataError(f"no contract called {', '.join(sorted(unknown))}")
+        plan = [(contract, root) for contract, root in plan if contract.name in wanted]
     elif not (data_dir / "wards.csv").is_file():
         log.notice(data_dir, None, "no ward list (wards.csv) and no reference folder: ward codes are not checked")
 

@@ -1,21 +1,25 @@
 """Seeded, calibrated synthetic data standing in for the confidential extracts.
 
-The default output reproduces the police figures the reference edition
-(Camden's 2025 VAWG needs assessment) quotes; the parameters live in
-``data/synth/police_profile.yml``.
+The default output reproduces the figures the reference edition (Camden's
+2025 VAWG needs assessment) quotes, for every source it draws on; the
+calibration targets are in ``data/calibration/targets.csv``. The parameters
+live in ``data/synth/``: ``police_profile.yml`` for the offences and
+population, and one ``<source>.yml`` for each other source. Every extract
+meets its contract in :mod:`vawg.contracts` without repairs.
 
 Examples
 --------
 >>> from pathlib import Path
 >>> from vawg.synth import generate
 >>> paths = generate(Path("data/raw"), scale=0.02)  # doctest: +SKIP
->>> sorted(paths)  # doctest: +SKIP
-['police_offences', 'population', 'wards']
+>>> sorted(paths)[:4]  # doctest: +SKIP
+['asc_safeguarding', 'csn_intake_forms', 'csn_risk_checklists', 'csn_workflows']
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 from vawg.errors import ParameterError
@@ -33,11 +37,16 @@ from vawg.synth.safety_bus import generate_safety_bus
 from vawg.synth.victim_support import generate_victim_support
 from vawg.synth.wards import load_wards
 
-__all__ = ["COUNCIL_AREA_CODE", "OFFENCE_SCHEMA", "generate"]
+__all__ = ["COUNCIL_AREA_CODE", "OFFENCE_SCHEMA", "SOURCES", "generate"]
 
 # The borough whose council services' data the synthetic set includes: the one the
 # reference edition describes (Camden). Other boroughs have police data only.
 COUNCIL_AREA_CODE = "E09000007"
+
+
+# The sources after the police offences, population and wards, in the order they are made.
+SOURCES = ("police_people", "csn", "marac", "children", "adult_safeguarding", "housing", "safety_bus",
+           "victim_support", "nhs_fgm")
 
 
 def generate(
@@ -49,49 +58,68 @@ def generate(
     period_end: dt.date = dt.date(2024, 12, 31),
     reference_dir: Path | None = None,
     profile_path: Path | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Path]:
-    """Write a synthetic police extract, population estimates and ward list.
+    """Write every synthetic extract: police, population and wards, council services, published aggregates.
 
     Parameters
     ----------
     out_dir : pathlib.Path
-        Folder to write into (created if needed).
+        Folder to write into (created if needed), laid out as ``vawg build``
+        reads a data folder (one sub-folder per source).
     seed : int, default 2025
         Seed of the record-level detail (days, wards, order). The same seed
-        and arguments give byte-identical files.
+        and arguments give byte-identical files; calibrated counts do not
+        depend on it.
     scale : float, default 1.0
-        Multiplies every offence count; 1.0 is about 0.9 million offences a
-        year London-wide, 0.02 makes a small extract for tests.
+        Multiplies every count; 1.0 is about 0.9 million offences a year
+        London-wide and the reference edition's service volumes, 0.02 makes a
+        small extract for tests.
     start_year : int, default 2019
-        First year of recording (from 1 January).
+        First year of police recording (from 1 January).
     period_end : datetime.date, default 2024-12-31
-        Last date of recording.
+        Last date of every extract.
     reference_dir : pathlib.Path, optional
         Folder of open geography data (``geo/london_wards_2022_lookup.csv``);
         when given, offences are placed in the real 2022 wards, otherwise in
         synthetic ones.
     profile_path : pathlib.Path, optional
-        Synthetic profile to use instead of ``data/synth/police_profile.yml``.
+        Synthetic profile to use instead of ``data/synth/police_profile.yml``
+        (the other sources' profiles are always ``data/synth/<source>.yml``).
+    only : collection of str, optional
+        Make only these of :data:`SOURCES` after the police offences,
+        population and wards (default: all).
 
     Returns
     -------
     dict[str, pathlib.Path]
-        ``police_offences`` (``police_offences/police_offences.parquet``),
-        ``population`` (``population/population.csv``) and ``wards``
-        (``wards.csv``).
+        Each extract's name (as its contract in :mod:`vawg.contracts`) and
+        file: ``police_offences`` (``police_offences/police_offences.parquet``),
+        ``population`` (``population/population.csv``), ``wards``
+        (``wards.csv``), ``police_victims``, ``police_suspects``, the council's
+        ``csn_*``, ``marac``, ``cssw_forms``, ``early_help_forms``,
+        ``asc_safeguarding``, ``housing_register``,
+        ``homelessness_applications`` and ``safety_bus_contacts`` (for
+        Camden only, the borough the reference edition describes), and
+        ``victim_support`` (every borough) and ``nhs_fgm`` (once a reporting
+        year has ended).
 
     Raises
     ------
     vawg.errors.ParameterError
-        If ``scale`` is not positive or the period is empty.
+        If ``scale`` is not positive, the period is empty or ``only`` names an
+        unknown source.
     vawg.errors.DataError
-        If the profile, a reference lookup or the ward lookup is missing or
+        If a profile, a reference lookup or the ward lookup is missing or
         inconsistent.
     """
     if not scale > 0:
         raise ParameterError(f"scale must be positive, got {scale}")
     if period_end < dt.date(start_year, 1, 1):
         raise ParameterError(f"period_end {period_end} is before the start year {start_year}")
+    wanted = set(SOURCES if only is None else only)
+    if wanted - set(SOURCES):
+        raise ParameterError(f"unknown synthetic sources {sorted(wanted - set(SOURCES))}; choose from {SOURCES}")
 
     out_dir = Path(out_dir)
     reference = load_reference()
@@ -105,8 +133,6 @@ def generate(
         "police_offences": out_dir / "police_offences" / "police_offences.parquet",
         "population": out_dir / "population" / "population.csv",
         "wards": out_dir / "wards.csv",
-        "police_victims": out_dir / "police_victims" / "police_victims.parquet",
-        "police_suspects": out_dir / "police_suspects" / "police_suspects.parquet",
     }
     for path in paths.values():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,24 +150,35 @@ def generate(
         period_end=period_end,
         outcomes=load_source_profile("police_outcomes"),
     )
-    generate_police_people(paths["police_offences"], paths["police_victims"], paths["police_suspects"],
-                           profile=load_source_profile("police_people"), seed=seed)
-    # Council services' own data: only the borough the reference edition describes has it.
-    paths.update(generate_csn(out_dir, load_source_profile("csn"), seed=seed, scale=scale, period_end=period_end))
-    paths.update(generate_marac(out_dir, load_source_profile("marac"), population, area_code=COUNCIL_AREA_CODE,
-                                scale=scale, period_end=period_end))
-    paths.update(generate_children(out_dir, load_source_profile("children"), seed=seed, scale=scale,
-                                   period_end=period_end))
-    paths.update(generate_adults(out_dir, load_source_profile("adult_safeguarding"), seed=seed, scale=scale,
-                                 period_end=period_end))
-    paths.update(generate_housing(out_dir, load_source_profile("housing"), seed=seed, scale=scale,
-                                  period_end=period_end))
-    paths["safety_bus_contacts"] = generate_safety_bus(out_dir, seed=seed, scale=scale, period_end=period_end,
-                                                       profile=load_source_profile("safety_bus"))
-    # Published or London-wide aggregates.
+    common = {"scale": scale, "period_end": period_end}
     police_codes = reference.police_boroughs["borough_code"].tolist()
-    paths.update(generate_victim_support(out_dir, load_source_profile("victim_support"), population, police_codes,
-                                         council=COUNCIL_AREA_CODE, scale=scale, period_end=period_end))
-    paths.update(generate_nhs_fgm(out_dir, load_source_profile("nhs_fgm"), population, scale=scale,
-                                  period_end=period_end))
+    steps = {
+        "police_people": lambda: _police_people(out_dir, paths["police_offences"], seed),
+        # Council services' own data: only the borough the reference edition describes has it.
+        "csn": lambda: generate_csn(out_dir, load_source_profile("csn"), seed=seed, **common),
+        "marac": lambda: generate_marac(out_dir, load_source_profile("marac"), population,
+                                        area_code=COUNCIL_AREA_CODE, **common),
+        "children": lambda: generate_children(out_dir, load_source_profile("children"), seed=seed, **common),
+        "adult_safeguarding": lambda: generate_adults(out_dir, load_source_profile("adult_safeguarding"), seed=seed,
+                                                      **common),
+        "housing": lambda: generate_housing(out_dir, load_source_profile("housing"), seed=seed, **common),
+        "safety_bus": lambda: {"safety_bus_contacts": generate_safety_bus(
+            out_dir, seed=seed, profile=load_source_profile("safety_bus"), **common)},
+        # Published or London-wide aggregates.
+        "victim_support": lambda: generate_victim_support(out_dir, load_source_profile("victim_support"), population,
+                                                          police_codes, council=COUNCIL_AREA_CODE, **common),
+        "nhs_fgm": lambda: generate_nhs_fgm(out_dir, load_source_profile("nhs_fgm"), population, **common),
+    }
+    for name in SOURCES:
+        if name in wanted:
+            paths.update(steps[name]())
     return paths
+
+
+def _police_people(out_dir: Path, offences: Path, seed: int) -> dict[str, Path]:
+    victims = out_dir / "police_victims" / "police_victims.parquet"
+    suspects = out_dir / "police_suspects" / "police_suspects.parquet"
+    for path in (victims, suspects):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    generate_police_people(offences, victims, suspects, profile=load_source_profile("police_people"), seed=seed)
+    return {"police_victims": victims, "police_suspects": suspects}
