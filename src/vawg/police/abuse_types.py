@@ -337,6 +337,9 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         change_test = rate_change_test(int(series.loc[base, "count"]), series.loc[base, "population"],
                                        int(series.loc[end, "count"]), series.loc[end, "population"])
         change = percent_difference(series.loc[end, "rate"], series.loc[base, "rate"])
+        yoy_test = rate_change_test(int(series.loc[y - 1, "count"]), series.loc[y - 1, "population"],
+                                    int(series.loc[y, "count"]), series.loc[y, "population"])
+        yoy = percent_difference(series.loc[y, "rate"], series.loc[y - 1, "rate"])
         first = s.annual_years[0]
         values.update({
             f"{key}.count": (count, "count", 0),
@@ -383,6 +386,10 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.change_to_end": (abs(change), "percent", 1, min(series.loc[base, "count"], series.loc[end, "count"])),
             f"{key}.change_to_end_direction": (_direction(change, "rose", "fell"), "text", 0),
             f"{key}.change_to_end_significance": (_significance(change_test), "text", 0),
+            f"{key}.previous_year_rate": (series.loc[y - 1, "rate"], "number", 2, series.loc[y - 1, "count"]),
+            f"{key}.yoy_change": (abs(yoy), "percent", 1, min(series.loc[y - 1, "count"], count)),
+            f"{key}.yoy_direction": (_direction(yoy, "rose", "fell"), "text", 0),
+            f"{key}.yoy_significance": (_significance(yoy_test), "text", 0),
         })
         groups = s.group_shares(abuse_type)
         top = groups[groups["count"] > 0].head(2)
