@@ -324,6 +324,8 @@ def test_without_the_census_table_the_ethnic_profile_is_shown_but_not_tested(tmp
     figure = profiles.figure_victim_ethnicity_profile(analysis)
     assert "not supplied" in figure.alt
     assert set(figure.data["finding"]) == {"Not tested"}
+    # Nothing claims a comparison that was not made.
+    assert "residents" not in figure.caption and "Census" not in figure.source
     assert "not supplied" in profiles.prose_values(analysis)["profiles.ethnicity_sentence"][0]
 
 

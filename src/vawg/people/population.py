@@ -477,8 +477,8 @@ def _ethnicity_sentence(a: Population) -> str:
     borough, london = a.ethnic_shares("borough"), a.ethnic_shares("london")
     national = a.published("white_share", "national")
     if borough is None or london is None:
-        return ("The Census 2021 ethnic group table was not supplied with this edition (no reference folder), "
-                "so the borough's ethnic make-up is not shown.")
+        return ("The Census 2021 ethnic group table was not supplied with this edition, so the borough's ethnic "
+                "make-up is not shown.")
     national_text = f" and {national.text(a.threshold)} across England and Wales" if national.value else ""
     return (f"At the 2021 Census, {_text(a, borough['white'], basis=borough['white_count'])} of "
             f"{a.borough}'s residents belonged to a White ethnic group, against "

@@ -267,9 +267,11 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
     profile = analysis.ethnicity_profile()
     test = analysis.ethnicity_test()
     population_name = "Residents (Census 2021)"
-    long = _long(profile, analysis.threshold, population_name)
-    over, under = _listing(profile, "over"), _listing(profile, "under")
     compared = analysis.residents_by_group is not None
+    long = _long(profile, analysis.threshold, population_name)
+    if not compared:
+        long = long[long["series"] == SERIES[0]]
+    over, under = _listing(profile, "over"), _listing(profile, "under")
     over_groups = profile.loc[(profile["direction"] == "over") & ~profile["hidden"], "group"].tolist()
     if compared and over_groups:
         title = f"{_join(over_groups)} women and girls are over-represented among VAWG victims in {analysis.borough}"
@@ -283,7 +285,8 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
                        + (", and of all residents at the 2021 Census; * significantly different" if compared
                           else "")),
         value_title="% of victims with a recorded ethnic group" + (", or of residents" if compared else ""),
-        category_order=list(ETHNIC_GROUPS), series_order=[SERIES[0], population_name])
+        category_order=list(ETHNIC_GROUPS),
+        series_order=[SERIES[0], population_name] if compared else [SERIES[0]])
     white = profile.set_index("group").loc["White"]
     alt = (f"Bar chart of the ethnic groups of female victims of VAWG offences recorded in {analysis.borough} in "
            f"{analysis.year}" + (" beside the ethnic groups of all residents at the 2021 Census. " if compared
@@ -299,9 +302,10 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
         if compared else "") + f"Groups with fewer than {analysis.threshold} victims are not shown."
     return Figure(
         id="fig-victim-ethnicity-profile", plot=plot, height=5.0,
-        caption=f"Ethnic groups of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the "
-                f"borough's residents",
-        alt=alt.strip(), source=SOURCE_ETHNICITY, data=profile, description=description,
+        caption=f"Ethnic groups of female victims of VAWG offences, {analysis.borough} {analysis.year}"
+                + (", against the borough's residents" if compared else ""),
+        alt=alt.strip(), source=SOURCE_ETHNICITY if compared else SOURCE_ETHNICITY.split(";")[0], data=profile,
+        description=description,
         columns=_columns("Ethnic group", "Residents"),
     )
 
