@@ -128,7 +128,12 @@ def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | 
     """A pandoc pipe table (read by Quarto and pandoc alike) with an optional caption and id."""
     headers = [markdown_escape(str(h)) for h in frame.columns]
     numeric = numeric or [False] + [True] * (len(headers) - 1)
-    align = ["---:" if is_number else ":---" for is_number in numeric]
+    # Pandoc sizes the columns of a long pipe table by the dashes under each header: give each
+    # column dashes in proportion to its longest cell (capped, so one long text cannot take the page).
+    widths = [min(40, max(4, len(str(header)) // 2, *(len(str(cell)) for cell in frame.iloc[:, i])))
+              for i, header in enumerate(frame.columns)]
+    align = ["-" * (width - 1) + ":" if is_number else ":" + "-" * (width - 1)
+             for width, is_number in zip(widths, numeric)]
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
     for position, row in enumerate(frame.itertuples(index=False)):
         cells = [markdown_escape(str(cell)) for cell in row]
