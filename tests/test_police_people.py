@@ -95,8 +95,10 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     counts = relationship_counts([
         (CAMDEN, "Violence Against The Person", 300, 200, 150),
         (CAMDEN, "Sexual Offences", 60, 40, 37),          # 3 strangers: the share and the known count are hidden
+        (CAMDEN, "Public Order Offences", 50, 30, 20),    # hidden too, or the total would give the 3 away
         ("E09000012", "Violence Against The Person", 900, 600, 400),
         ("E09000012", "Sexual Offences", 300, 200, 100),
+        ("E09000012", "Public Order Offences", 100, 80, 30),
     ])
     analysis = relationships.Relationships("Camden", CAMDEN, YEAR, counts, threshold=7)
     writer = ArtifactWriter(tmp_path, 7)
@@ -107,10 +109,14 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     assert (sexual["Suspect known to the victim"], sexual["% known"], sexual["95% CI"], sexual["p-value"]) == \
         ("[c]", "[c]", "[c]", "[c]")
     assert sexual["Significant (p < 0.05)"] == "[c]"
+    public_order = published.loc["Public order offences"]
+    assert (public_order["Suspect known to the victim"], public_order["% known"]) == ("[c]", "[c]")
     assert published.loc["Violence against the person", "% known"] == "75.0"
+    assert published.loc["All VAWG offences", "% known"] == f"{207 / 270 * 100:.1f}"
     values = relationships.prose_values(analysis)
     writer.values(values)
-    assert "37" not in values["relationship.stranger_sentence"][0]
+    assert "sexual" not in values["relationship.stranger_sentence"][0]
+    assert "public order" not in values["relationship.stranger_sentence"][0]
 
 
 # -- suspects ------------------------------------------------------------------------------------------------

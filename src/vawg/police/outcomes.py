@@ -51,7 +51,7 @@ from vawg.stats import (
     rank_highest_first,
     two_proportion_ztest,
 )
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = "Metropolitan Police Service recorded crime (outcomes)"
 POSITIVE = [name for name in OUTCOME_CATEGORIES if name in POSITIVE_OUTCOMES]
@@ -198,12 +198,15 @@ class Outcomes:
         frame = frame[frame[abuse_type] & ~frame["positive"]]
         counts = frame["outcome_category"].value_counts().reindex(NEGATIVE, fill_value=0)
         total = int(counts.sum())
+        # Reasons add up to the published total: when one is small, the next smallest is hidden as well.
+        hidden = secondary_suppression(counts, self.threshold)
         rows = []
         for reason, count in counts.items():
             share = share_row(int(count), total)
+            basis = 1 if hidden[reason] and not is_small(count, self.threshold) else int(count)
             rows.append({"reason": reason, "label": REASON_LABELS.get(reason, reason), "count": int(count),
                          "total": total, "share": share["share"], "lower": share["lower"], "upper": share["upper"],
-                         "basis": disclosure_basis(int(count), total)})
+                         "basis": basis})
         return pd.DataFrame(rows)
 
     def reasons_by_type(self) -> pd.DataFrame:

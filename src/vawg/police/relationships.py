@@ -33,7 +33,13 @@ from vawg.police.recorded_offences import (
     join_words,
 )
 from vawg.stats import two_proportion_ztest, wilson_interval
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.suppression import (
+    CONFIDENTIAL,
+    chart_values,
+    is_small,
+    secondary_suppression,
+    suppressed_count_text,
+)
 
 SOURCE = "Metropolitan Police Service recorded crime"
 KNOWN = "Known to victim"
@@ -70,6 +76,12 @@ def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, .
     frame = pd.read_parquet(path, columns=columns,
                             filters=[("vawg", "==", True), ("recorded_date", ">=", start), ("recorded_date", "<", end)])
     return frame.reset_index(drop=True)
+
+
+def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
+    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
+    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
+            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
 
 
 def sentence_case(name: str) -> str:
@@ -141,7 +153,26 @@ class Relationships:
         for group in groups:
             rows.append(self._row(sentence_case(group), slug(group), borough.loc[group], rest.loc[group],
                                   london.loc[group], total_london))
-        return pd.DataFrame(rows)
+        return self._suppression(pd.DataFrame(rows))
+
+    def _suppression(self, table: pd.DataFrame) -> pd.DataFrame:
+        """What the borough's columns may show, with secondary suppression across the crime groups.
+
+        ``basis`` is the count a group's share of known suspects rests on (the smaller of the known
+        and the strangers); ``total_hidden`` marks offence counts hidden so that the total cannot reveal
+        a small one. Groups add up to the first row, so when exactly one group is hidden the next
+        smallest is hidden too, and the hidden values can only be recovered as a sum.
+        """
+        table["basis"] = [disclosure_basis(known, total) for known, total in zip(table["known"], table["with_suspect"])]
+        groups = table.index[1:]
+        split = secondary_suppression(table.loc[groups, "basis"], self.threshold)
+        table.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
+                                      for basis, hidden in zip(table.loc[groups, "basis"], split)]
+        totals = secondary_suppression(table.loc[groups, "with_suspect"], self.threshold)
+        table["total_hidden"] = False
+        table.loc[groups, "total_hidden"] = [hidden and not is_small(count, self.threshold)
+                                             for count, hidden in zip(table.loc[groups, "with_suspect"], totals)]
+        return table
 
     def _row(self, name: str, key: str, borough: pd.Series, rest: pd.Series, london: pd.Series,
              total_london: int) -> dict:
@@ -193,19 +224,20 @@ def _published(value: float, count: int, threshold: int) -> str:
 def figure_suspect_relationship(analysis: Relationships) -> Figure:
     table = analysis.charted()
     a = analysis
+    london_basis = [disclosure_basis(n, total) for n, total in zip(table["london_known"], table["london_with_suspect"])]
     long = pd.concat([
         table.assign(area=a.borough, value=table["known_share"], lower=table["known_lower"],
-                     upper=table["known_upper"], n=table["known"], total=table["with_suspect"]),
+                     upper=table["known_upper"], n=table["known"], total=table["with_suspect"],
+                     total_text=total_texts(table, a.threshold)),
         table.assign(area="London", value=table["london_known_share"], lower=table["london_known_lower"],
-                     upper=table["london_known_upper"], n=table["london_known"], total=table["london_with_suspect"]),
-    ])[["crime_group", "area", "n", "total", "value", "lower", "upper"]].reset_index(drop=True)
-    # A share rests on both counts: hide it when either the known or the stranger count is small.
-    long["basis"] = [disclosure_basis(n, total) for n, total in zip(long["n"], long["total"])]
+                     upper=table["london_known_upper"], n=table["london_known"], total=table["london_with_suspect"],
+                     basis=london_basis, total_text=[f"{n:,}" for n in table["london_with_suspect"]]),
+    ])[["crime_group", "area", "n", "total", "total_text", "basis", "value", "lower", "upper"]].reset_index(drop=True)
+    # A share rests on both counts: it is hidden when either the known or the stranger count is small.
     long["plotted"], long["label"] = chart_values(long["value"], long["basis"], a.threshold, "{:.1f}%")
     overall = table.iloc[0]
     groups = table.iloc[1:]
-    shown = groups[[not is_small(disclosure_basis(known, total), a.threshold)
-                    for known, total in zip(groups["known"], groups["with_suspect"])]]
+    shown = groups[[not is_small(basis, a.threshold) for basis in groups["basis"]]]
     strangers = shown.sort_values("not_known_share", ascending=False)
     majority = "most" if overall["known_share"] > 50 else "fewer than half of"
     title = f"The victim knew the suspect in {majority} VAWG offences in {a.borough}"
@@ -231,7 +263,7 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("Offences with a suspect known to the victim", "n", "number", 0, basis="basis"),
-                 Column("Offences with an identified suspect", "total", "count"),
+                 Column("Offences with an identified suspect", "total_text", "text"),
                  Column("% known to the victim", "value", "number", 1, basis="basis"),
                  Column("95% CI lower", "lower", "number", 1, basis="basis"),
                  Column("95% CI upper", "upper", "number", 1, basis="basis")],
@@ -243,7 +275,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     table = table[table["london_with_suspect"] > 0].copy()
     threshold = analysis.threshold
     # A share of known suspects also reveals the strangers: it rests on the smaller of the two counts.
-    table["basis"] = [disclosure_basis(known, total) for known, total in zip(table["known"], table["with_suspect"])]
+    table["total_text"] = total_texts(table, threshold)
     table["known_ci"] = interval_texts(table["known_lower"], table["known_upper"], table["basis"], threshold, 1, "%")
     table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], threshold)
     table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
@@ -254,7 +286,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
-            Column("Offences with a suspect", "with_suspect", "count"),
+            Column("Offences with a suspect", "total_text", "text"),
             Column("Suspect known to the victim", "known", "number", 0, basis="basis"),
             Column("% known", "known_share", "number", 1, basis="basis"),
             Column("95% CI", "known_ci", "text"),
@@ -281,9 +313,10 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
     a = analysis
     table = a.group_table()
     overall = table.iloc[0]
-    overall_basis = disclosure_basis(overall["known"], overall["with_suspect"])
+    overall_basis = overall["basis"]
     groups = table.iloc[1:]
-    publishable = groups[(groups["known"] >= a.threshold) & (groups["not_known"] >= a.threshold)]
+    publishable = groups[(groups["known"] >= a.threshold) & (groups["not_known"] >= a.threshold)
+                         & (groups["basis"] >= a.threshold) & ~groups["total_hidden"]]
     higher_strangers = publishable[publishable["not_known_share"] > overall["not_known_share"]] \
         .sort_values("not_known_share", ascending=False)
     most_known = publishable.sort_values("known_share", ascending=False)
@@ -329,9 +362,10 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
         if not significant.empty
         else "No crime group's share differed significantly from the rest of London's.", "text", 0)
     for row in groups.itertuples():
-        basis = disclosure_basis(row.known, row.with_suspect)
+        basis = row.basis
         key = f"relationship.groups.{row.key}"
-        values[f"{key}.with_suspect"] = (row.with_suspect, "count", 0)
+        values[f"{key}.with_suspect"] = (row.with_suspect, "number", 0, 1) if row.total_hidden else \
+            (row.with_suspect, "count", 0)
         values[f"{key}.known_share"] = (row.known_share, "percent", 1, basis)
         values[f"{key}.not_known_share"] = (row.not_known_share, "percent", 1, basis)
         values[f"{key}.london_known_share"] = (row.london_known_share, "percent", 1)

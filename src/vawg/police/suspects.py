@@ -420,7 +420,8 @@ def _group_values(p: SuspectProfile) -> dict[str, tuple]:
         values["suspects.groups_sentence"] = ("No suspects were recorded.", "text", 0)
         values["suspects.other_groups_sentence"] = ("", "text", 0)
         return values
-    large = groups[(groups["share_of_suspects"] >= MIN_GROUP_SHARE) & (groups["suspects"] >= p.threshold)]
+    large = groups[(groups["share_of_suspects"] >= MIN_GROUP_SHARE) & (groups["suspects"] >= p.threshold)
+                   & ~groups["hidden"]]
     other = groups.drop(large.index)
     parts = []
     for row in large.itertuples():
