@@ -105,12 +105,12 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     writer.table(relationships.table_suspect_relationship(analysis))
     published = pd.read_csv(tmp_path / "data" / "tbl-suspect-relationship.csv", dtype=str).set_index("Crime group")
     sexual = published.loc["Sexual offences"]
-    assert sexual["Offences with a suspect"] == "40"
-    assert (sexual["Suspect known to the victim"], sexual["% known"], sexual["95% CI"], sexual["p-value"]) == \
+    assert sexual["With a suspect"] == "40"
+    assert (sexual["Known to the victim"], sexual["% known"], sexual["95% CI"], sexual["p-value"]) == \
         ("[c]", "[c]", "[c]", "[c]")
-    assert sexual["Significant (p < 0.05)"] == "[c]"
+    assert sexual["p < 0.05"] == "[c]"
     public_order = published.loc["Public order offences"]
-    assert (public_order["Suspect known to the victim"], public_order["% known"]) == ("[c]", "[c]")
+    assert (public_order["Known to the victim"], public_order["% known"]) == ("[c]", "[c]")
     assert published.loc["Violence against the person", "% known"] == "75.0"
     assert published.loc["All VAWG offences", "% known"] == f"{207 / 270 * 100:.1f}"
     values = relationships.prose_values(analysis)

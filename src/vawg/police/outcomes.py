@@ -86,6 +86,13 @@ POSITIVE_WORDS = {
     "Community resolution": "community resolution",
     "Penalty notice": "penalty notice",
 }
+REASON_COLUMNS = {  # short table headers, explained in the table's notes
+    "Victim withdrew support - named suspect identified": "withdrew",
+    "Investigation complete - no suspect identified": "no suspect",
+    "Evidential difficulties - victim supports action": "evidential",
+    "Prosecution prevented or not in the public interest": "prevented",
+    "Other negative outcome": "other",
+}
 WITHDREW = "Victim withdrew support - named suspect identified"
 NO_SUSPECT = "Investigation complete - no suspect identified"
 EVIDENTIAL = "Evidential difficulties - victim supports action"
@@ -328,15 +335,14 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
-            Column("Offences with a known outcome", "known", "count"),
-            Column("Positive outcomes", "positive", "number", 0, basis="basis"),
-            Column(f"{a.borough} rate (%)", "rate", "number", 1, basis="basis"),
+            Column("Known outcomes", "known", "count"),
+            Column("Positive", "positive", "number", 0, basis="basis"),
+            Column("Rate (%)", "rate", "number", 1, basis="basis"),
             Column("95% CI", "ci", "text"),
-            Column("Rest of London rate (%)", "rest_rate", "number", 1, basis="rest_positive"),
-            Column("London rate (%)", "london_rate", "number", 1, basis="london_positive"),
-            Column("London 95% CI", "london_ci", "text"),
+            Column("Rest of London (%)", "rest_rate", "number", 1, basis="rest_positive"),
+            Column("London (%)", "london_rate", "number", 1, basis="london_positive"),
             Column("p-value", "p", "pvalue", 3, basis="basis"),
-            Column("Significant (p < 0.05)", "significant_text", "text"),
+            Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
         notes=(
@@ -344,8 +350,9 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
             "resolution or penalty notice. Rates are of the VAWG offences recorded in the year that have a final "
             "outcome; offences still under investigation are left out."),
             "An offence can carry several abuse-type flags.",
-            ("p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided. "
-            "95% CI: Wilson score interval."),
+            ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
+             "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
+             "of London, two-sided; p < 0.05: whether the difference is significant. 95% CI: Wilson score interval."),
             f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
         ),
         emphasis="bold",
@@ -383,20 +390,21 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
-            Column("Offences with a known outcome", "flagged", "count"),
-            Column(f"Odds ratio, {a.borough}", "odds_ratio", "number", 2, basis="basis"),
+            Column("Known outcomes", "flagged", "count"),
+            Column("Odds ratio", "odds_ratio", "number", 2, basis="basis"),
             Column("95% CI", "ci", "text"),
-            Column("Fisher's exact p-value", "p", "pvalue", 3, basis="basis"),
-            Column("Significant (p < 0.05)", "significant_text", "text"),
-            Column("Odds ratio, London", "odds_ratio_london", "number", 2, basis="basis_london"),
+            Column("p-value", "p", "pvalue", 3, basis="basis"),
+            Column("p < 0.05", "significant_text", "text"),
+            Column("London odds ratio", "odds_ratio_london", "number", 2, basis="basis_london"),
             Column("London 95% CI", "london_ci", "text"),
-            Column("London p-value", "p_london", "pvalue", 3, basis="basis_london"),
         ],
         source=SOURCE,
         notes=(
             ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
-            "95% CI: Woolf's (logit) interval. p-value: Fisher's exact test of the two-by-two table, two-sided.",
+            ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
+             "interval. p-value: Fisher's exact test of the two-by-two table, two-sided; p < 0.05: whether the odds "
+             "differ significantly."),
             f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
         ),
         emphasis="bold",
@@ -440,22 +448,22 @@ def figure_no_positive_outcome_reasons(analysis: Outcomes) -> Figure:
 def table_no_positive_outcome_reasons(analysis: Outcomes) -> Table:
     a = analysis
     table = a.reasons_by_type()
-    table["top_text"] = [CONFIDENTIAL if is_small(count, a.threshold) or is_small(total - count, a.threshold)
-                         else REASON_LABELS.get(reason, reason) if reason else "–"
-                         for reason, count, total in zip(table["top_reason"], table["top_count"], table["no_positive"])]
     columns = [Column("Abuse type", "label", "text"),
-               Column("Offences with no positive outcome", "no_positive", "count")]
+               Column("No positive outcome", "no_positive", "count")]
     for reason in NEGATIVE:
-        columns.append(Column(f"% {REASON_LABELS[reason].lower()}", f"share_{_key(reason)}", "number", 1,
+        columns.append(Column(f"% {REASON_COLUMNS[reason]}", f"share_{_key(reason)}", "number", 1,
                               basis=f"basis_{_key(reason)}"))
-    columns.append(Column("Most common", "top_text", "text"))
     return Table(
         id="tbl-no-positive-outcome-reasons",
         caption=f"Outcomes of VAWG offences with no positive outcome by abuse type, {a.borough}, {a.year}",
         data=table, columns=columns, source=SOURCE,
         notes=(
             ("Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive; "
-            "an offence can carry several abuse-type flags."),
+             "an offence can carry several abuse-type flags."),
+            ("Withdrew: the victim withdrew support although a suspect was named. No suspect: the investigation "
+             "closed with no suspect identified. Evidential: evidential difficulties although the victim supported "
+             "action. Prevented: prosecution prevented or not in the public interest. Other: another outcome with "
+             "no further action."),
             f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
         ),
     )

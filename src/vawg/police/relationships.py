@@ -1,4 +1,4 @@
-"""Chapter 3, "Crime in the borough": whether the suspect of a VAWG offence was known to the victim.
+"""Chapter 3, "Recorded VAWG offences": whether the suspect of a VAWG offence was known to the victim.
 
 Artifact ids and the functions that make them:
 
@@ -286,21 +286,21 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
-            Column("Offences with a suspect", "total_text", "text"),
-            Column("Suspect known to the victim", "known", "number", 0, basis="basis"),
+            Column("With a suspect", "total_text", "text"),
+            Column("Known to the victim", "known", "number", 0, basis="basis"),
             Column("% known", "known_share", "number", 1, basis="basis"),
             Column("95% CI", "known_ci", "text"),
-            Column("% known, rest of London", "rest_known_share", "number", 1, basis="rest_known"),
-            Column("% known, London", "london_known_share", "number", 1, basis="london_known"),
+            Column("Rest of London % known", "rest_known_share", "number", 1, basis="rest_known"),
             Column("p-value", "p", "pvalue", 3, basis="basis"),
-            Column("Significant (p < 0.05)", "significant_text", "text"),
+            Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
         notes=(
             ("Offences recorded in the year that the police mark as VAWG and for which a suspect was identified; "
             "offences with no identified suspect are not counted."),
-            ("p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided. "
-            "95% CI: Wilson score interval."),
+            ("With a suspect: VAWG offences with an identified suspect. p-value: pooled two-proportion z-test of "
+             "the borough against the rest of London, two-sided; p < 0.05: whether the difference is significant. "
+             "95% CI: Wilson score interval."),
             (f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
             f"{threshold}."),
         ),
