@@ -206,7 +206,8 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
            f"in {result.start['month']:%B %Y}; the forecast for {end_month} is {result.end['mean']:.2f} "
            f"({LEVEL:.0%} prediction interval {result.end['lower']:.2f} to {result.end['upper']:.2f}), a "
            f"{abs(result.change):.1f}% {direction}."
-           + (" Recorded months after the change fall below the forecast, as the new system counts fewer offences."
+           + (" Recorded months after the change fall below the forecast, consistent with the new system counting fewer "
+              "offences."
               if _after_below(result) else ""))
     data = pd.concat([
         history.assign(series=history["part"], lower=np.nan, upper=np.nan)[["month", "series", "rate", "lower", "upper"]],
@@ -322,7 +323,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.london_end_rate": (demand.london.end["mean"], "number", 2),
         "forecast.london_mape": (demand.london.mape, "percent", 1),
         "forecast.after_change_sentence": (
-            "Since the change, the recorded rate has run below the forecast, as expected of a system that counts "
+            "Since the change, the recorded rate has run below the forecast, consistent with a system that counts "
             "fewer domestic abuse offences." if _after_below(result) else
             "Since the change, the recorded rate has not run consistently below the forecast.", "text", 0),
     }
