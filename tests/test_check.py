@@ -146,7 +146,9 @@ def test_browser_section_fails_when_chromium_is_missing(monkeypatch, tmp_path):
 
 def test_structure_catches_missing_landmarks_headings_and_figure_data(output_copy):
     site = output_copy / "site"
-    page = next(p for p in site.rglob("*.html") if "<figure" in p.read_text(encoding="utf-8"))
+    # A page with a chart and a numbered table, so every fault below can be planted on it.
+    page = next(p for p in sorted(site.rglob("*.html"))
+                if "<figure" in (text := p.read_text(encoding="utf-8")) and 'id="tbl-' in text)
     html = page.read_text(encoding="utf-8")
     html = html.replace('<a class="skip-link" href="#main">Skip to main content</a>', "")
     html = re.sub(r"<details class=\"figure-data\">.*?</details>", "", html, flags=re.S)
