@@ -171,20 +171,26 @@ class ArtifactWriter:
     def value(self, key: str, value: Any, kind: ValueKind = "number", *, decimals: int = 0,
               basis: float | None = None, signed: bool = False) -> str:
         """Record one value the prose quotes; returns its published text."""
-        if not VALUE_KEY.match(key):
-            raise ValueError(f"value key {key!r} must be dotted lower-case words, e.g. 'offences.rate'")
-        text = format_value(value, kind, decimals=decimals, threshold=self.threshold, basis=basis,
-                            signed=signed)
-        hidden = text in (sup.CONFIDENTIAL, sup.suppressed_count_text(self.threshold))
-        number = None if hidden or kind == "text" else _plain(value)
-        self._update_json("values.json", key, {"text": text, "value": number, "kind": kind})
-        return text
+        entry = self._value_entry(key, value, kind, decimals=decimals, basis=basis, signed=signed)
+        self._update_json("values.json", {key: entry})
+        return entry["text"]
 
     def values(self, entries: Mapping[str, tuple]) -> None:
-        """Record many values: ``{key: (value, kind, decimals[, basis])}``."""
+        """Record many values at once: ``{key: (value, kind, decimals[, basis])}``."""
+        batch = {}
         for key, spec in entries.items():
             value, kind, decimals, *rest = spec
-            self.value(key, value, kind, decimals=decimals, basis=rest[0] if rest else None)
+            batch[key] = self._value_entry(key, value, kind, decimals=decimals, basis=rest[0] if rest else None)
+        self._update_json("values.json", batch)
+
+    def _value_entry(self, key: str, value: Any, kind: ValueKind, *, decimals: int, basis: float | None,
+                     signed: bool = False) -> dict:
+        if not VALUE_KEY.match(key):
+            raise ValueError(f"value key {key!r} must be dotted lower-case words, e.g. 'offences.rate'")
+        text = format_value(value, kind, decimals=decimals, threshold=self.threshold, basis=basis, signed=signed)
+        hidden = text in (sup.CONFIDENTIAL, sup.suppressed_count_text(self.threshold))
+        number = None if hidden or kind == "text" else _plain(value)
+        return {"text": text, "value": number, "kind": kind}
 
     # -- figures and tables ---------------------------------------------------
     def figure(self, figure: Figure) -> Path:
@@ -256,10 +262,10 @@ class ArtifactWriter:
         manifest[kind] = [item for item in manifest[kind] if item["id"] != entry["id"]] + [entry]
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
-    def _update_json(self, name: str, key: str, entry: dict) -> None:
+    def _update_json(self, name: str, entries: Mapping[str, dict]) -> None:
         path = self.root / name
         content = json.loads(path.read_text()) if path.exists() else {}
-        content[key] = entry
+        content.update(entries)
         path.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
