@@ -130,7 +130,8 @@ def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | 
     numeric = numeric or [False] + [True] * (len(headers) - 1)
     # Pandoc sizes the columns of a long pipe table by the dashes under each header: give each
     # column dashes in proportion to its longest cell (capped, so one long text cannot take the page).
-    widths = [min(40, max(4, len(str(header)) // 2, *(len(str(cell)) for cell in frame.iloc[:, i])))
+    widths = [min(40, max(4, len(str(header)) // 2, *(len(word) for word in str(header).split()),
+                          *(len(str(cell)) for cell in frame.iloc[:, i])))
               for i, header in enumerate(frame.columns)]
     align = ["-" * (width - 1) + ":" if is_number else ":" + "-" * (width - 1)
              for width, is_number in zip(widths, numeric)]
