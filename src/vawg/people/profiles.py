@@ -28,6 +28,7 @@ import pandas as pd
 
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, format_value
+from vawg.wording import join_words
 from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
 from vawg.errors import DataError
 from vawg.people.population import load_reference_table
@@ -250,8 +251,8 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
            f"{analysis.year} with the ages of female residents aged 10 and over, in bands from 10-14 to 60 and over. "
            + (f"The largest share of victims, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None
               else "")
-           + (f"Over-represented among victims: {_join(over)}. " if over else "")
-           + (f"Under-represented: {_join(under)}." if under else ""))
+           + (f"Over-represented among victims: {join_words(over)}. " if over else "")
+           + (f"Under-represented: {join_words(under)}." if under else ""))
     return Figure(
         id="fig-victim-age-profile", plot=plot, height=6.0,
         caption=f"Ages of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the borough's "
@@ -274,7 +275,7 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
     over, under = _listing(profile, "over"), _listing(profile, "under")
     over_groups = profile.loc[(profile["direction"] == "over") & ~profile["hidden"], "group"].tolist()
     if compared and over_groups:
-        title = f"{_join(over_groups)} women and girls are over-represented among VAWG victims in {analysis.borough}"
+        title = f"{join_words(over_groups)} women and girls are over-represented among VAWG victims in {analysis.borough}"
     elif compared:
         title = f"No ethnic group is over-represented among VAWG victims in {analysis.borough}"
     else:
@@ -294,8 +295,8 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
            + (f"White victims made up {white['share']:.1f}% of victims with a recorded ethnic group"
               + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
               if not white["hidden"] else "")
-           + (f"Over-represented among victims: {_join(over)}. " if over else "")
-           + (f"Under-represented: {_join(under)}." if under else "")
+           + (f"Over-represented among victims: {join_words(over)}. " if over else "")
+           + (f"Under-represented: {join_words(under)}." if under else "")
            + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
     description = (f"The victims' ethnic profile {_verdict(test)}. " if compared else "") + (
         "The open Census table counts all residents, not women and girls alone. "
@@ -316,12 +317,6 @@ def _wrap(text: str) -> str:
 
 def _population_share(profile: pd.DataFrame, groups) -> float:
     return float(profile.loc[profile["group"].isin(groups), "population_share"].sum())
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _text(analysis: VictimProfiles, value: float, kind: str = "percent", decimals: int = 1,
@@ -367,9 +362,9 @@ def _age_sentence(profile: pd.DataFrame) -> str:
         return "No age band's share of victims differed significantly from its share of female residents."
     parts = []
     if over:
-        parts.append(f"victims aged {_join(over)} were over-represented")
+        parts.append(f"victims aged {join_words(over)} were over-represented")
     if under:
-        parts.append(f"those aged {_join(under)} were under-represented")
+        parts.append(f"those aged {join_words(under)} were under-represented")
     return "Compared with female residents, " + " and ".join(parts) + "."
 
 
@@ -387,9 +382,9 @@ def _ethnicity_sentence(a: VictimProfiles, profile: pd.DataFrame, test: Goodness
     over, under = _listing(profile, "over"), _listing(profile, "under")
     findings = []
     if over:
-        findings.append(f"{_join(over)} women and girls were over-represented among victims")
+        findings.append(f"{join_words(over)} women and girls were over-represented among victims")
     if under:
-        findings.append(f"{_join(under)} women and girls were under-represented")
+        findings.append(f"{join_words(under)} women and girls were under-represented")
     finding = ("; ".join(findings) + ".") if findings else "No group differed significantly from its share of residents."
     caveat = (" The Census table counts all residents, not women and girls alone, and the police record the ethnic "
               "group victims give, so small differences should be read with care.")

@@ -47,6 +47,7 @@ from plotnine import (
 
 from vawg import charts, maps, reference
 from vawg.artifacts import Column, Figure, format_value, ordinal
+from vawg.wording import join_words, significance
 from vawg.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.spatial import (
     NOT_SIGNIFICANT,
@@ -309,8 +310,6 @@ def _source(analysis: WardGeography) -> str:
 
 
 def _listing(rows: pd.DataFrame, decimals: int = 1) -> str:
-    from vawg.police.recorded_offences import join_words
-
     return join_words([f"{row.ward_name} ({row.rate:.{decimals}f})" for row in rows.itertuples()])
 
 
@@ -534,8 +533,6 @@ def _capital(text: str) -> str:
 
 
 def _names(rows: pd.DataFrame) -> str:
-    from vawg.police.recorded_offences import join_words
-
     return join_words(rows["ward_name"].tolist())
 
 
@@ -567,8 +564,6 @@ def _sign(r: float) -> str:
 
 
 def _significance(test: TestResult) -> str:
-    from vawg.police.recorded_offences import _significance as significance
-
     return significance(test)
 
 
@@ -666,8 +661,6 @@ def _mix_sentence(a: WardGeography) -> str:
              for row in mix.itertuples() if row.count > 0]
     if not parts:
         return ""
-    from vawg.police.recorded_offences import join_words
-
     return (f"Of the VAWG offences recorded in {ward['ward_name']}, the commonest types were "
             f"{join_words(parts)}; an offence can be of more than one type.")
 
@@ -685,8 +678,6 @@ def _top_tenth_sentence(a: WardGeography) -> str:
 
 
 def _cluster_sentence(a: WardGeography) -> str:
-    from vawg.police.recorded_offences import join_words
-
     table = a.clusters()
     shown = table["cluster_shown"]
     clusters = []

@@ -29,6 +29,10 @@ from vawg.stats import (
     two_proportion_ztest,
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
+# Re-exported under the names the other section modules import from here.
+from vawg.wording import direction as _direction  # noqa: F401
+from vawg.wording import join_words  # noqa: F401
+from vawg.wording import significance as _significance  # noqa: F401
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
@@ -318,21 +322,6 @@ def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, thresho
 
 
 
-def _significance(test: TestResult | float) -> str:
-    p = test.p_value if isinstance(test, TestResult) else test
-    if p < 0.001:
-        return "statistically significant (p < 0.001)"
-    if p < 0.01:
-        return "statistically significant (p < 0.01)"
-    if p < 0.05:
-        return f"statistically significant (p = {p:.3f})"
-    return f"not statistically significant (p = {p:.2f})"
-
-
-def _direction(value: float, up: str = "higher", down: str = "lower") -> str:
-    return up if value > 0 else down
-
-
 def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     """Every number and data-driven word the section's prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
     a, y = analysis, analysis.year
@@ -468,11 +457,3 @@ def _change_sentence(changes: pd.DataFrame) -> str:
 
 def _listing(rows: pd.DataFrame) -> str:
     return join_words([label.lower() for label in rows["label"]])
-
-
-def join_words(words: list[str]) -> str:
-    """"a, b and c"; with a serial comma when an item has its own "and" ("x, y and z, and w")."""
-    if len(words) <= 1:
-        return "".join(words)
-    serial = "," if len(words) > 2 and any(" and " in word for word in words) else ""
-    return ", ".join(words[:-1]) + f"{serial} and " + words[-1]

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vawg.artifacts import ArtifactWriter
+from vawg.wording import join_words
 from vawg.services.loading import CardError, _display, read_yaml, services_dir
 from vawg.services.render import (
     CARD_THRESHOLD,
@@ -170,7 +171,7 @@ def status_values(cards: Sequence[Card], status: dict, *, threshold: int = CARD_
         "services.stale_count": (len(stale_names), "number", 0),
         "services.stale_months": (status["stale_after_months"], "number", 0),
         "services.card_threshold": (threshold, "number", 0),
-        "services.stale_names": (_join(stale_names) if stale_names else "none", "text", 0),
+        "services.stale_names": (join_words(stale_names) if stale_names else "none", "text", 0),
         "services.stale_sentence": (_stale_sentence(stale_names), "text", 0),
         "services.edition_date": (long_date(dt.date.fromisoformat(status["edition_date"])), "text", 0),
     }
@@ -185,8 +186,4 @@ def _stale_sentence(names: Sequence[str]) -> str:
         return "In this edition no card carries such a notice."
     if len(names) == 1:
         return f"In this edition one card carries such a notice: {names[0]}."
-    return f"In this edition {len(names)} cards carry such a notice: {_join(names)}."
-
-
-def _join(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"In this edition {len(names)} cards carry such a notice: {join_words(names)}."
