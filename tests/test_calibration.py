@@ -5,7 +5,6 @@ The police rates come from the analysis package; every other target is
 computed here, independently, with plain pandas from the staged tables.
 """
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +12,6 @@ import pytest
 
 from vawg.paths import project_root
 from vawg.police.recorded_offences import RecordedOffences
-from vawg.staging import validate_and_stage
 
 TARGETS = pd.read_csv(project_root() / "data" / "calibration" / "targets.csv").set_index("target")
 
@@ -27,20 +25,8 @@ POSITIVE = {"Charged/summonsed", "Charged/summonsed - alternative offence", "Cau
 
 
 @pytest.fixture(scope="module")
-def default_staged(tmp_path_factory) -> Path:
-    """The default synthetic data (full scale), validated and staged as the build stages them."""
-    from vawg.synth import generate
-
-    raw = tmp_path_factory.mktemp("raw-full")
-    generate(raw)
-    staged = tmp_path_factory.mktemp("staged-full")
-    validate_and_stage(raw, staged, period_end=dt.date(2024, 12, 31))
-    return staged
-
-
-@pytest.fixture(scope="module")
-def default_analysis(default_staged):
-    return RecordedOffences.compute(default_staged, borough="Camden", period_end="2024-12-31", threshold=7)
+def default_analysis(full_scale_staged):
+    return RecordedOffences.compute(full_scale_staged, borough="Camden", period_end="2024-12-31", threshold=7)
 
 
 def staged(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -526,10 +512,10 @@ STAGED_TARGETS = (police_targets, csn_targets, marac_targets, children_targets, 
 
 
 @pytest.mark.slow
-def test_default_build_reproduces_every_calibration_target(default_analysis, default_staged):
+def test_default_build_reproduces_every_calibration_target(default_analysis, full_scale_staged):
     computed = computed_targets(default_analysis)
     for targets in STAGED_TARGETS:
-        computed.update(targets(default_staged))
+        computed.update(targets(full_scale_staged))
     missing = sorted(set(TARGETS.index) - set(computed))
     assert not missing, f"targets with no computation: {missing}"
     misses = []

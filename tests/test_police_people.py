@@ -276,20 +276,6 @@ def test_every_value_the_sections_quote_is_computed(staged):
 
 # -- calibration: the default data reproduce the seed's figures through the analysis itself --------------------
 
-@pytest.fixture(scope="module")
-def default_staged(tmp_path_factory):
-    """The default synthetic data (full scale), validated and staged as the build stages them."""
-    import datetime as dt
-
-    from vawg.staging import validate_and_stage
-    from vawg.synth import generate
-
-    raw, folder = tmp_path_factory.mktemp("raw-full"), tmp_path_factory.mktemp("staged-full")
-    generate(raw)
-    validate_and_stage(raw, folder, period_end=dt.date(2024, 12, 31))
-    return folder
-
-
 def analysed_targets(folder) -> dict[str, float]:
     """The calibration targets of these sections, as the build's analysis computes them (Camden 2024)."""
     relationship = compute(relationships.Relationships, folder).group_table().set_index("key")
@@ -327,10 +313,10 @@ def analysed_targets(folder) -> dict[str, float]:
 
 
 @pytest.mark.slow
-def test_the_analysis_reproduces_the_seed_figures_from_the_default_data(default_staged):
+def test_the_analysis_reproduces_the_seed_figures_from_the_default_data(full_scale_staged):
     targets = pd.read_csv(project_root() / "data" / "calibration" / "targets.csv").set_index("target")
     misses = []
-    for target, value in analysed_targets(default_staged).items():
+    for target, value in analysed_targets(full_scale_staged).items():
         row = targets.loc[target]
         if abs(value - row["value"]) > row["tolerance"] + 1e-9:
             misses.append(f"{target}: {value:.3f}, seed {row['value']} ± {row['tolerance']}")
