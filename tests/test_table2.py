@@ -8,7 +8,6 @@ with the analysis.
 import math
 
 import pandas as pd
-import pytest
 from scipy.stats import norm
 
 from vawg.paths import project_root

@@ -118,6 +118,11 @@ def format_frame(data: pd.DataFrame, columns: Sequence[Column], threshold: int) 
     return pd.DataFrame(shown, index=data.index)
 
 
+def count_headers(columns: Sequence[Column]) -> list[str]:
+    """Headers of the columns that publish counts of people or events (checked for small numbers)."""
+    return [column.header for column in columns if column.kind == "count"]
+
+
 def markdown_escape(text: str) -> str:
     """Escape characters pandoc markdown would read as markup inside a table cell."""
     return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)
@@ -212,7 +217,7 @@ class ArtifactWriter:
             *(["", figure.description, ""] if figure.description else []),
             '::: {.content-visible when-format="html"}',
             '<details class="figure-data">',
-            f"<summary>Show the data for this chart</summary>",
+            "<summary>Show the data for this chart</summary>",
             "",
             pipe_table(shown, caption=f"Data for the chart: {figure.caption}"),
             "",
@@ -226,7 +231,7 @@ class ArtifactWriter:
         self._register("figures", {
             "id": figure.id, "caption": figure.caption, "alt": figure.alt, "source": figure.source,
             "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
-            "csv": f"artifacts/data/{figure.id}.csv",
+            "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
         })
         return svg
 
@@ -249,7 +254,7 @@ class ArtifactWriter:
         ])
         (self.root / "partials" / f"{table.id}.qmd").write_text(partial, encoding="utf-8")
         self._register("tables", {"id": table.id, "caption": table.caption, "source": table.source,
-                                  "csv": f"artifacts/data/{table.id}.csv"})
+                                  "csv": f"artifacts/data/{table.id}.csv", "count_columns": count_headers(table.columns)})
         return self.root / "partials" / f"{table.id}.qmd"
 
     # -- bookkeeping ----------------------------------------------------------

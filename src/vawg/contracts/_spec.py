@@ -357,7 +357,7 @@ def ward_in_borough(ward: str = "ward_code", borough: str = "borough_code") -> R
             return pd.Series(True, index=frame.index)
         return frame[ward].map(lookup) == frame[borough]
 
-    return RowCheck("ward_in_borough", ward, f"a ward code of the row's borough (in the ward list)", test,
+    return RowCheck("ward_in_borough", ward, "a ward code of the row's borough (in the ward list)", test,
                     needs=(ward, borough))
 
 

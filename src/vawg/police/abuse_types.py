@@ -23,7 +23,7 @@ import pandas as pd
 from vawg import reference
 from vawg.artifacts import Column, Table
 from vawg.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
-from vawg.police.offences import abuse_type_flags, counts_by, load_offences, measured_abuse_types
+from vawg.police.offences import abuse_type_flags, load_offences, measured_abuse_types
 from vawg.police.recorded_offences import (
     SOURCE,
     RecordedOffences,

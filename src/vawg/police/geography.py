@@ -454,7 +454,6 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure:
                 f"least one dimension (Census 2021); {a.borough}: r = {borough_r.statistic:.2f}, "
                 f"{_p_text(borough_r.p_value)}; London: r = {london_r.statistic:.2f}, {_p_text(london_r.p_value)}")
     colours = {"Other London wards": LONDON_POINT, borough_name: BOROUGH_POINT}
-    line_colours = {"All London wards": LONDON_LINE, borough_name: BOROUGH_POINT}
     points = table[table["plotted"].notna()]
     plot = (
         ggplot(points, aes(x="deprived_share", y="plotted"))
@@ -570,8 +569,6 @@ def _significance(test: TestResult) -> str:
 def prose_values(analysis: WardGeography) -> dict[str, tuple]:
     """Every number and data-driven word the sections' prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
     a = analysis
-    t = a.threshold
-    borough = a.borough
     values: dict[str, tuple] = {
         "geography.period": (a.period, "text", 0),
         "geography.population_year": (str(a.population_year), "text", 0),

@@ -21,7 +21,6 @@ from vawg.artifacts import Column, Figure, Table, ordinal
 from vawg.police.offences import counts_by, load_offences, measured_abuse_types
 from vawg.population import denominators, load_population
 from vawg.stats import (
-    TestResult,
     byar_interval,
     percent_difference,
     rank_highest_first,
