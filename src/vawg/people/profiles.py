@@ -4,7 +4,9 @@ Police VAWG victims of the report year are set against the borough's residents:
 their ages against female residents aged 10 and over (the police count VAWG
 victims from age 10), their ethnic groups against the Census 2021 residents.
 Each profile gets a chi-square goodness-of-fit test and, group by group, an
-exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`).
+exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`). The
+profile machinery is shared with the council's services' profiles
+(:mod:`vawg.people.group_profile`, used by :mod:`vawg.people.service_profiles`).
 
 Artifact ids and the functions that make them:
 
