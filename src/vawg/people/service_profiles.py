@@ -316,6 +316,7 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.csn_age_verdict": (verdict(age.test()), "text", 0),
         "profiles.csn_age_groups_sentence": (
             _age_sentence(age_table, "referrals", "referrals"), "text", 0),
+        "profiles.csn_older_age": (f"{OLDER} and over", "text", 0),
         "profiles.csn_aged_60_plus_share": (older["share"], "percent", 1, older["basis"]),
         "profiles.csn_residents_60_plus_share": (older["population_share"], "percent", 1),
         "profiles.csn_ethnicity_recorded": _recorded(ethnicity.total, total, a.threshold),
