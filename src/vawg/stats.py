@@ -412,6 +412,20 @@ def group_proportion_tests(observed, expected, *, method: str = "binomial", adju
     }, index=observed.index)
 
 
+def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.ndarray:
+    """p-values adjusted for making several comparisons at once (statsmodels ``multipletests``; Holm by default).
+
+    Examples
+    --------
+    >>> adjust_p_values([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p_values = np.asarray(p_values, dtype=float)
+    if not len(p_values):
+        return p_values
+    return multipletests(p_values, alpha=alpha, method=method)[1]
+
+
 def _two_by_two(table) -> np.ndarray:
     cells = np.asarray(table)
     if cells.shape != (2, 2):

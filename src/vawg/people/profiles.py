@@ -4,7 +4,9 @@ Police VAWG victims of the report year are set against the borough's residents:
 their ages against female residents aged 10 and over (the police count VAWG
 victims from age 10), their ethnic groups against the Census 2021 residents.
 Each profile gets a chi-square goodness-of-fit test and, group by group, an
-exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`).
+exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`). The
+profile machinery is shared with the council's services' profiles
+(:mod:`vawg.people.group_profile`, used by :mod:`vawg.people.service_profiles`).
 
 Artifact ids and the functions that make them:
 
@@ -23,33 +25,36 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, format_value
-from vawg.wording import join_words
 from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
 from vawg.errors import DataError
+from vawg.people.group_profile import (
+    ETHNIC_GROUPS,
+    ETHNIC_LABELS,
+    GroupProfile,
+    census_residents_by_group,
+    chart_series,
+    listing,
+    population_year_for,
+    profile_columns,
+    report_year,
+)
+from vawg.people.group_profile import population_share as _population_share
+from vawg.people.group_profile import verdict as _verdict
 from vawg.people.population import load_reference_table
 from vawg.population import load_population
-from vawg.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
+from vawg.stats import GoodnessOfFit
+from vawg.wording import join_words
 
 SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"
 SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims; ONS Census 2021, TS021 Ethnic group"
 YOUNGEST = 10  # the police count victims of VAWG offences from age 10
 YOUNG_ADULTS = (18, 34)  # the reference edition: "aged between 18 and 34 ... around half of all recorded victims"
 AGE_BANDS = ("10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
-ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
-ETHNIC_LABELS = {"White": "White", "Black": "Black, Black British, Caribbean or African",
-                 "Asian": "Asian or Asian British", "Mixed": "Mixed or multiple ethnic groups",
-                 "Other": "Other ethnic group"}
-# Census 2021 TS021 (20 categories) codes of each broad group; -8 ("does not apply") holds no one.
-CENSUS_GROUPS = {"Asian": range(1, 6), "Black": range(6, 9), "Mixed": range(9, 13), "White": range(13, 18),
-                 "Other": range(18, 20)}
 SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-inch width
-ADJUST = "holm"
 SERIES = ("Victims", "Residents")
 
 
@@ -84,8 +89,7 @@ class VictimProfiles:
                 reference_dir: Path | str | None = None) -> "VictimProfiles":
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         code = boroughs[borough]
-        end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(period_end)
         path = Path(staged_dir) / "police_victims.parquet"
         if not path.is_file():
             raise DataError(f"{path} is missing: the police victims extract (police_victims/) was not delivered")
@@ -93,22 +97,13 @@ class VictimProfiles:
                                                  "victim_ethnicity"])
         victims = victims[(victims["borough_code"] == code) & (victims["victim_sex"] == "F")
                           & (victims["recorded_date"].dt.year == year)]
-        # As for rates: the mid-year estimate of the year before, or the latest earlier one.
         population = load_population(staged_dir)
-        years = [int(y) for y in population["year"].unique() if int(y) <= year - 1]
-        if not years:
-            raise DataError(f"no population estimate for mid-{year - 1} or earlier")
-        population_year = max(years)
+        population_year = population_year_for(population, year)
         female = population[(population["area_code"] == code) & (population["sex"] == "F")
                             & (population["year"] == population_year)]
         female = female[female["age_band"].map(lambda band: int(band.rstrip("+").split("-")[0]) >= YOUNGEST)]
         by_band = female.groupby(female["age_band"].map(population_band))["population"].sum()
-        census = load_reference_table(staged_dir, reference_dir, ETHNIC_GROUP_LAD)
-        groups = None
-        if census is not None:
-            census = census[census["area_code"] == code]
-            groups = pd.Series({group: census.loc[census["ethnic_group_code"].isin(codes), "residents"].sum()
-                                for group, codes in CENSUS_GROUPS.items()}).reindex(ETHNIC_GROUPS)
+        groups = census_residents_by_group(load_reference_table(staged_dir, reference_dir, ETHNIC_GROUP_LAD), code)
         return cls(borough=borough, borough_code=code, year=year, population_year=population_year,
                    threshold=threshold, victims=victims[["victim_age", "victim_ethnicity"]].reset_index(drop=True),
                    female_by_band=by_band.reindex(AGE_BANDS, fill_value=0), residents_by_group=groups)
@@ -139,96 +134,36 @@ class VictimProfiles:
 
     def _profile(self, counts: pd.Series, population: pd.Series | None, labels: dict[str, str]) -> pd.DataFrame:
         """One row per group: victims, their share, the population's share and the per-group test."""
-        hidden = secondary_suppression(counts, self.threshold)
-        frame = pd.DataFrame({"group": counts.index, "label": [labels.get(g, g) for g in counts.index],
-                              "victims": counts.to_numpy(), "hidden": hidden.to_numpy()})
-        total = counts.sum()
-        frame["share"] = counts.to_numpy() / total * 100 if total else np.nan
-        # What a derived value rests on: the count, or 1 (hidden) when the group is suppressed secondarily.
-        frame["basis"] = np.where(frame["hidden"] & ~frame["victims"].map(lambda n: is_small(n, self.threshold)),
-                                  1, frame["victims"])
-        frame["victims_text"] = [CONFIDENTIAL if h and not is_small(n, self.threshold) else
-                                 format_value(n, "count", threshold=self.threshold)
-                                 for n, h in zip(frame["victims"], frame["hidden"])]
-        if population is None or total == 0:
-            for column in ("population", "population_share", "ratio", "p_value", "lower", "upper"):
-                frame[column] = np.nan
-            frame["significant"], frame["direction"] = False, "not tested"
-        else:
-            tests = group_proportion_tests(counts, population, adjust=ADJUST).reindex(counts.index)
-            frame["population"] = population.reindex(counts.index).to_numpy()
-            frame["population_share"] = tests["expected_share"].to_numpy()
-            for column in ("ratio", "p_value", "lower", "upper", "significant", "direction"):
-                frame[column] = tests[column].to_numpy()
-        frame["finding"] = [_finding(row, self.threshold) for row in frame.itertuples()]
-        return frame
+        table = GroupProfile(counts, population, self.threshold, labels).table()
+        return table.assign(victims=table["people"], victims_text=table["people_text"])
 
-    # -- seed Figure 16 -------------------------------------------------------------
+# -- seed Figure 16 -------------------------------------------------------------
     def age_profile(self) -> pd.DataFrame:
         return self._profile(self.age_counts(), self.female_by_band, {})
 
     def age_test(self) -> GoodnessOfFit | None:
-        counts = self.age_counts()
-        return chi_square_goodness_of_fit(counts, self.female_by_band) if counts.sum() else None
+        return GroupProfile(self.age_counts(), self.female_by_band, self.threshold).test()
 
     # -- seed Figure 18 -------------------------------------------------------------
     def ethnicity_profile(self) -> pd.DataFrame:
         return self._profile(self.ethnicity_counts(), self.residents_by_group, ETHNIC_LABELS)
 
     def ethnicity_test(self) -> GoodnessOfFit | None:
-        counts = self.ethnicity_counts()
-        if self.residents_by_group is None or not counts.sum():
-            return None
-        return chi_square_goodness_of_fit(counts, self.residents_by_group)
-
-
-def _finding(row, threshold: int) -> str:
-    if row.hidden:
-        return CONFIDENTIAL
-    return {"over": "Over-represented", "under": "Under-represented", "as expected": "No significant difference",
-            "not tested": "Not tested"}[row.direction]
+        return GroupProfile(self.ethnicity_counts(), self.residents_by_group, self.threshold).test()
 
 
 # -- artifacts -----------------------------------------------------------------------
 
 def _long(profile: pd.DataFrame, threshold: int, population_name: str) -> pd.DataFrame:
     """The profile as two series for the chart: victims' shares (hidden when small) and the population's."""
-    victims = profile.assign(series=SERIES[0], value=profile["share"], count=profile["basis"])
-    residents = profile.assign(series=SERIES[1], value=profile["population_share"], count=np.nan)
-    long = pd.concat([victims, residents], ignore_index=True)
-    long["plotted"], long["label_text"] = chart_values(long["value"], long["count"], threshold, "{:.1f}%")
-    starred = (long["series"] == SERIES[0]) & long["significant"].astype(bool) & ~long["hidden"]
-    long.loc[starred, "label_text"] = long.loc[starred, "label_text"] + "*"
-    long.loc[long["value"].isna(), "label_text"] = ""
-    long["series"] = long["series"].map({SERIES[0]: SERIES[0], SERIES[1]: population_name})
-    long["category"] = long["group"]  # short names on the chart; the data table has the full ones
-    return long
+    return chart_series(profile, threshold, population_name, SERIES[0])
 
 
 def _columns(group_header: str, population_header: str) -> list[Column]:
-    return [
-        Column(group_header, "label", "text"),
-        Column("Victims", "victims_text", "text"),
-        Column("% of victims", "share", "percent", 1, basis="basis"),
-        Column(population_header, "population", "count"),
-        Column(f"% of {population_header.lower()}", "population_share", "percent", 1),
-        Column("Victims' share ÷ population share", "ratio", "number", 2, basis="basis"),
-        Column("p-value (exact binomial, Holm-adjusted)", "p_value", "pvalue", 3, basis="basis"),
-        Column("Finding", "finding", "text"),
-    ]
+    return profile_columns(group_header, "Victims", population_header, "Victims' share ÷ population share")
 
 
-def _listing(profile: pd.DataFrame, direction: str) -> list[str]:
-    rows = profile[(profile["direction"] == direction) & ~profile["hidden"]]
-    return rows["label"].tolist()
-
-
-def _verdict(test: GoodnessOfFit | None) -> str:
-    if test is None:
-        return "was not tested"
-    p = "p < 0.001" if test.p_value < 0.001 else f"p = {test.p_value:.3f}"
-    word = "differs significantly from" if test.significant else "does not differ significantly from"
-    return f"{word} the population's (chi-square = {test.statistic:,.1f}, {test.dof} degrees of freedom, {p})"
+_listing = listing
 
 
 def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
@@ -313,10 +248,6 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
 
 def _wrap(text: str) -> str:
     return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
-def _population_share(profile: pd.DataFrame, groups) -> float:
-    return float(profile.loc[profile["group"].isin(groups), "population_share"].sum())
 
 
 def _text(analysis: VictimProfiles, value: float, kind: str = "percent", decimals: int = 1,

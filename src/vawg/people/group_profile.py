@@ -1,0 +1,198 @@
+"""The profile of a group of people against a population: shared by every "who the victims are" figure.
+
+A group of people (police victims, a service's referrals or safeguarding
+cases) is split into categories (age bands, ethnic groups) and set against the
+same categories of a population (female residents, Census 2021 residents).
+The whole profile gets a chi-square goodness-of-fit test; each category an
+exact binomial test of its share, with Holm-adjusted p-values
+(:mod:`vawg.stats`).
+
+- :class:`GroupProfile`            counts against a population: the table, the test, the chart series
+- :func:`female_residents_by_band` female residents in any age bands, from five-year population bands
+- :func:`census_residents_by_group` Census 2021 residents in the five broad ethnic groups
+- :func:`profile_columns`          the published columns of a profile's data
+- :func:`verdict`                  the chi-square result in words
+
+Small numbers: a category with 1 to 6 people shows "<7", everything built on
+it "[c]", and its bar is not drawn; when exactly one category is hidden, the
+next smallest is hidden too, since the total is published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from vawg.artifacts import Column, format_value
+from vawg.errors import DataError
+from vawg.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
+from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
+
+ADJUST = "holm"
+ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
+ETHNIC_LABELS = {"White": "White", "Black": "Black, Black British, Caribbean or African",
+                 "Asian": "Asian or Asian British", "Mixed": "Mixed or multiple ethnic groups",
+                 "Other": "Other ethnic group"}
+# Census 2021 TS021 (20 categories) codes of each broad group; -8 ("does not apply") holds no one.
+CENSUS_GROUPS = {"Asian": range(1, 6), "Black": range(6, 9), "Mixed": range(9, 13), "White": range(13, 18),
+                 "Other": range(18, 20)}
+OLDEST = 100  # single years of age a five-year population band is spread over; "90+" is taken as 90 to 99
+POPULATION_SERIES = "population"
+
+
+def report_year(period_end: str) -> int:
+    """The calendar year a profile covers: the period's year when it ends in December, else the year before."""
+    end = pd.Timestamp(period_end)
+    return end.year if end.month == 12 else end.year - 1
+
+
+def band_of(age: float, bands: dict[str, tuple[int, int | None]]) -> str | None:
+    """The band (``{name: (first age, last age or None for open)}``) an age falls in; None outside them."""
+    if pd.isna(age):
+        return None
+    for name, (low, high) in bands.items():
+        if age >= low and (high is None or age <= high):
+            return name
+    return None
+
+
+def population_year_for(population: pd.DataFrame, year: int) -> int:
+    """As for rates: the mid-year estimate of the year before, or the latest earlier one."""
+    years = [int(y) for y in population["year"].unique() if int(y) <= year - 1]
+    if not years:
+        raise DataError(f"no population estimate for mid-{year - 1} or earlier")
+    return max(years)
+
+
+def female_residents_by_band(population: pd.DataFrame, area_code: str, year: int,
+                             bands: dict[str, tuple[int, int | None]]) -> pd.Series:
+    """Female residents of ``area_code`` at mid-``year`` in each band.
+
+    The estimates come in five-year bands (0-4 … 85-89, 90+). A band that
+    starts or ends inside one (16-17, 18-24) takes its share of it, spreading
+    each five-year band evenly over its single years of age: an estimate,
+    close when the ages within a band are near even.
+    """
+    female = population[(population["area_code"] == area_code) & (population["sex"] == "F")
+                        & (population["year"] == year)]
+    by_age = pd.Series(0.0, index=range(OLDEST))
+    for band, residents in female.groupby("age_band")["population"].sum().items():
+        low = int(str(band).rstrip("+").split("-")[0])
+        high = OLDEST - 1 if str(band).endswith("+") else int(str(band).split("-")[1])
+        by_age.loc[low:high] += residents / (high - low + 1)
+    return pd.Series({name: by_age.loc[low:(OLDEST - 1 if high is None else high)].sum()
+                      for name, (low, high) in bands.items()})
+
+
+def census_residents_by_group(census: pd.DataFrame | None, area_code: str) -> pd.Series | None:
+    """Census 2021 residents of ``area_code`` in the five broad ethnic groups (None without the table)."""
+    if census is None:
+        return None
+    census = census[census["area_code"] == area_code]
+    return pd.Series({group: census.loc[census["ethnic_group_code"].isin(codes), "residents"].sum()
+                      for group, codes in CENSUS_GROUPS.items()}).reindex(ETHNIC_GROUPS)
+
+
+@dataclass
+class GroupProfile:
+    """People in each category, against the population of the same categories (None: not compared)."""
+
+    counts: pd.Series
+    population: pd.Series | None
+    threshold: int
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def test(self) -> GoodnessOfFit | None:
+        """Chi-square goodness of fit of the whole profile; None when there is nothing to compare."""
+        if self.population is None or not self.total:
+            return None
+        return chi_square_goodness_of_fit(self.counts, self.population)
+
+    def table(self) -> pd.DataFrame:
+        """One row per category: people, their share, the population's share and the per-category test."""
+        counts, threshold = self.counts, self.threshold
+        hidden = secondary_suppression(counts, threshold)
+        frame = pd.DataFrame({"group": counts.index, "label": [self.labels.get(g, g) for g in counts.index],
+                              "people": counts.to_numpy(), "hidden": hidden.to_numpy()})
+        total = counts.sum()
+        frame["share"] = counts.to_numpy() / total * 100 if total else np.nan
+        # What a derived value rests on: the count, or 1 (hidden) when the category is suppressed secondarily.
+        frame["basis"] = np.where(frame["hidden"] & ~frame["people"].map(lambda n: is_small(n, threshold)),
+                                  1, frame["people"])
+        frame["people_text"] = [CONFIDENTIAL if h and not is_small(n, threshold) else
+                                format_value(n, "count", threshold=threshold)
+                                for n, h in zip(frame["people"], frame["hidden"])]
+        if self.population is None or total == 0:
+            for column in ("population", "population_share", "ratio", "p_value", "lower", "upper"):
+                frame[column] = np.nan
+            frame["significant"], frame["direction"] = False, "not tested"
+        else:
+            tests = group_proportion_tests(counts, self.population, adjust=ADJUST).reindex(counts.index)
+            frame["population"] = self.population.reindex(counts.index).to_numpy()
+            frame["population_share"] = tests["expected_share"].to_numpy()
+            for column in ("ratio", "p_value", "lower", "upper", "significant", "direction"):
+                frame[column] = tests[column].to_numpy()
+        frame["finding"] = [finding(row) for row in frame.itertuples()]
+        return frame
+
+
+def finding(row) -> str:
+    if row.hidden:
+        return CONFIDENTIAL
+    return {"over": "Over-represented", "under": "Under-represented", "as expected": "No significant difference",
+            "not tested": "Not tested"}[row.direction]
+
+
+def listing(profile: pd.DataFrame, direction: str) -> list[str]:
+    """Labels of the published categories found over- or under-represented."""
+    rows = profile[(profile["direction"] == direction) & ~profile["hidden"]]
+    return rows["label"].tolist()
+
+
+def chart_series(profile: pd.DataFrame, threshold: int, population_name: str,
+                 people_name: str = "Victims") -> pd.DataFrame:
+    """The profile as two series for a grouped bar chart: the people's shares (hidden when small) and the population's."""
+    people = profile.assign(series=people_name, value=profile["share"], count=profile["basis"])
+    residents = profile.assign(series=POPULATION_SERIES, value=profile["population_share"], count=np.nan)
+    long = pd.concat([people, residents], ignore_index=True)
+    long["plotted"], long["label_text"] = chart_values(long["value"], long["count"], threshold, "{:.1f}%")
+    starred = (long["series"] == people_name) & long["significant"].astype(bool) & ~long["hidden"]
+    long.loc[starred, "label_text"] = long.loc[starred, "label_text"] + "*"
+    long.loc[long["value"].isna(), "label_text"] = ""
+    long["series"] = long["series"].replace({POPULATION_SERIES: population_name})
+    long["category"] = long["group"]  # short names on the chart; the data table has the full ones
+    return long
+
+
+def profile_columns(group_header: str, people_header: str, population_header: str,
+                    ratio_header: str) -> list[Column]:
+    """Published columns of a profile's data: people and population side by side, the test and the finding."""
+    return [
+        Column(group_header, "label", "text"),
+        Column(people_header, "people_text", "text"),
+        Column(f"% of {people_header.lower()}", "share", "percent", 1, basis="basis"),
+        Column(population_header, "population", "count"),
+        Column(f"% of {population_header.lower()}", "population_share", "percent", 1),
+        Column(ratio_header, "ratio", "number", 2, basis="basis"),
+        Column("p-value (exact binomial, Holm-adjusted)", "p_value", "pvalue", 3, basis="basis"),
+        Column("Finding", "finding", "text"),
+    ]
+
+
+def verdict(test: GoodnessOfFit | None) -> str:
+    """"differs significantly from the population's (chi-square = …, k degrees of freedom, p …)"."""
+    if test is None:
+        return "was not tested"
+    p = "p < 0.001" if test.p_value < 0.001 else f"p = {test.p_value:.3f}"
+    word = "differs significantly from" if test.significant else "does not differ significantly from"
+    return f"{word} the population's (chi-square = {test.statistic:,.1f}, {test.dof} degrees of freedom, {p})"
+
+
+def population_share(profile: pd.DataFrame, groups) -> float:
+    return float(profile.loc[profile["group"].isin(groups), "population_share"].sum())
