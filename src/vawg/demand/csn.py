@@ -65,7 +65,7 @@ ABUSE_ROWS = (
     ("dva", "DVA", "top"),
     ("dva_ex_partner", "DVA: intimate ex-partner", "dva"),
     ("dva_partner", "DVA: intimate partner", "dva"),
-    ("dva_family", "DVA: family (including child to parent and siblings)", "dva"),
+    ("dva_family", "DVA: family (incl. child to parent, siblings)", "dva"),
     ("dva_honour", "DVA: honour-based violence", "dva"),
     ("dva_forced_marriage", "DVA: forced marriage", "dva"),
     ("non_dva", "Non-DVA", "top"),
@@ -420,7 +420,9 @@ def table_csn_abuse_types(analysis: SafetyNet) -> Table:
 
 def figure_csn_abuse_types(analysis: SafetyNet) -> Figure:
     frame = analysis.abuse_types()
-    drawn = frame.sort_values("share", ascending=False, kind="stable")
+    # Largest first; hidden rows last in table order, since their place in a sorted list would rank them.
+    drawn = pd.concat([frame[~frame["hidden"]].sort_values("share", ascending=False, kind="stable"),
+                       frame[frame["hidden"]]])
     drawn = drawn.assign(value=drawn["share"].where(~drawn["hidden"]), series="Referrals",
                          label_text=[CONFIDENTIAL if hidden else f"{share:.1f}%"
                                      for share, hidden in zip(drawn["share"], drawn["hidden"])])
@@ -432,7 +434,7 @@ def figure_csn_abuse_types(analysis: SafetyNet) -> Figure:
         subtitle=f"% of referrals to the council's DVA service in {analysis.year} recording each abuse type; "
                  f"a referral\ncan record several", value_title="% of referrals",
         category_order=drawn["label"].tolist(), series_order=["Referrals"],
-    ) + theme(legend_position="none")
+    ) + theme(legend_position="none", plot_title_position="plot")
     shown = drawn[~drawn["hidden"]]
     alt = (f"Horizontal bar chart of the abuse types recorded on {analysis.total:,} referrals to the council's DVA "
            f"service in {analysis.year}, largest first. "
@@ -482,14 +484,15 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
         + annotate("text", x=right + width / 2, y=nodes["top"].max() * 1.04, label="Outcome", size=9,
                    fontweight="bold", color=charts.TEXT_COLOUR)
         + scale_fill_manual(values=colours, breaks=outcomes)
-        + scale_x_continuous(limits=(-0.75, 1.75))
+        + scale_x_continuous(limits=(-0.62, 1.62))
         + scale_y_continuous(limits=(0, nodes["top"].max() * 1.07))
         + labs(title=charts.headline(_pathway_title(analysis, flows)),
                subtitle=f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
                         f"outcome\nLight grey: flows of fewer than {analysis.threshold} referrals, not drawn "
                         f"separately", x="", y="")
         + charts.af_theme()
-        + theme(axis_text=element_blank(), panel_grid_major_y=element_blank(), legend_position="none")
+        + theme(axis_text=element_blank(), panel_grid_major_y=element_blank(), legend_position="none",
+                plot_title_position="plot")
     )
     largest = flows[~flows["hidden"]].sort_values("referrals", ascending=False).head(1)
     sources = nodes[nodes["side"] == "source"]
