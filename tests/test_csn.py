@@ -84,7 +84,7 @@ def tiny_service(tmp_path):
     workflows = pd.concat([this_year, earlier], ignore_index=True)
     workflows["workflow_id"] = [f"W{n}" for n in range(len(workflows))]
     workflows.to_parquet(tmp_path / "csn_workflows.parquet")
-    yes_no = lambda yes, n: ["Yes"] * yes + ["No"] * (n - yes)  # noqa: E731
+    yes_no = lambda yes, n: ["Yes"] * yes + ["No"] * (n - yes)
     checklists = pd.DataFrame({"form_id": [f"R{n}" for n in range(10)], "workflow_id": "W0",
                                "completed_date": pd.Timestamp("2024-05-01"), "risk_level": "High", "dash_score": 10,
                                **{field: yes_no(7, 10) for field in csn.RISK_QUESTIONS}})
@@ -268,3 +268,14 @@ def test_the_analysis_reproduces_the_seed_figures_from_the_default_data(full_sca
         if abs(float(value) - row["value"]) > row["tolerance"] + 1e-9:
             misses.append(f"{target}: {float(value):.3f}, seed {row['value']} ± {row['tolerance']}")
     assert not misses, "\n".join(misses)
+
+
+def test_shares_published_beside_their_total_hide_what_subtraction_would_reveal():
+    shares = pd.Series({"new": 30, "repeat": 20})
+    # 7 referrals left unrecorded can be worked out and may be published: nothing hidden.
+    assert not csn.hidden_against_total(shares, 57, 7).any()
+    # 3 left over would be revealed by subtraction, so the smaller share is hidden too (3 + 20 hidden).
+    assert csn.hidden_against_total(shares, 53, 7).to_dict() == {"new": False, "repeat": True}
+    # A complete breakdown with one small group: the next smallest is hidden (usual secondary suppression).
+    assert csn.hidden_against_total(pd.Series({"a": 40, "b": 9, "c": 2}), 51, 7).to_dict() == {
+        "a": False, "b": True, "c": True}

@@ -47,7 +47,12 @@ from vawg.errors import DataError
 from vawg.people.population import published_comparators
 from vawg.population import denominators, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
-from vawg.suppression import CONFIDENTIAL, is_small, secondary_suppression, suppressed_count_text
+from vawg.suppression import (
+    CONFIDENTIAL,
+    is_small,
+    secondary_suppression,
+    suppressed_count_text,
+)
 from vawg.wording import join_words
 
 SOURCE = "Council DVA service case records (referrals, contact forms, risk checklists and intake forms)"
@@ -120,7 +125,7 @@ class SafetyNet:
     census_disabled_female: float | None  # % of female residents disabled at the 2021 Census (published), if known
 
     @classmethod
-    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "SafetyNet":
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> SafetyNet:
         staged = Path(staged_dir)
         end = pd.Timestamp(period_end)
         year = end.year if end.month == 12 else end.year - 1
@@ -281,6 +286,33 @@ def _order(counts: pd.Series, known: tuple[str, ...], last: str | None = None) -
     return ordered + ([last] if last is not None and last in counts.index else [])
 
 
+def hidden_against_total(counts: pd.Series, total: int, threshold: int) -> pd.Series:
+    """Which of ``counts`` to hide when they are published beside ``total`` and the rest is not.
+
+    Whatever is not shown (hidden counts plus the unpublished rest, ``total - counts.sum()``) can be worked
+    out by subtraction, so it must come to 0 or at least ``threshold``: small counts are hidden, then the
+    smallest shown ones until it does (for a complete breakdown the rest is 0 and this is the usual
+    secondary suppression).
+    """
+    counts = pd.Series(counts, dtype=int)
+    hidden = counts.map(lambda n: is_small(n, threshold))
+    rest = int(total - counts.sum())
+    while is_small(int(counts[hidden].sum()) + rest, threshold):
+        candidates = counts[~hidden & (counts > 0)]
+        if candidates.empty:
+            break
+        hidden[candidates.idxmin()] = True
+    return hidden
+
+
+def _percents(a: SafetyNet, counts: dict[str, int], base: int) -> dict[str, tuple]:
+    """Prose values for shares of ``base``, hidden ([c]) when they or what they leave out would reveal a small count."""
+    series = pd.Series(counts, dtype=int)
+    hidden = hidden_against_total(series, base, a.threshold)
+    return {key: (n / base * 100 if base else float("nan"), "percent", 1, 1 if hidden[key] else n)
+            for key, n in series.items()}
+
+
 def _mark_hidden(frame: pd.DataFrame, count: str, threshold: int) -> None:
     """Add the published count text and the basis derived values rest on (1 = hidden secondarily)."""
     small = frame[count].map(lambda n: is_small(n, threshold))
@@ -409,12 +441,12 @@ def table_csn_abuse_types(analysis: SafetyNet) -> Table:
         columns=[Column("Abuse type", "label", "text"), Column("Referrals", "count_text", "text"),
                  Column("% of referrals", "share", "percent", 1, basis="basis")],
         source=SOURCE,
-        notes=[f"Percentages are of all {format_value(analysis.total, 'count', threshold=analysis.threshold)} "
+        notes=[(f"Percentages are of all {format_value(analysis.total, 'count', threshold=analysis.threshold)} "
                f"referrals in {analysis.year}. A contact form can record several abuse types, so the sub-types "
-               f"overlap and do not add up to their group, and the rows do not add up to the total.",
-               f"Counts from 1 to {analysis.threshold - 1} are shown as {suppressed_count_text(analysis.threshold)}; "
+               f"overlap and do not add up to their group, and the rows do not add up to the total."),
+               (f"Counts from 1 to {analysis.threshold - 1} are shown as {suppressed_count_text(analysis.threshold)}; "
                f"where only one type in a group would be hidden, the next smallest is shown as {CONFIDENTIAL} so "
-               f"it cannot be worked out."],
+               f"it cannot be worked out.")],
     )
 
 
@@ -505,10 +537,11 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
            + (f" The largest single flow was from {largest.iloc[0]['source']} to {largest.iloc[0]['outcome']} "
               f"({largest.iloc[0]['referrals']:,})." if len(largest) else "")
            + " The data table lists every flow.")
-    folded = [f"{join_words(analysis.folded(column, other))} are combined as \"{other}\""
+    folded = [f"{join_words(analysis.folded(column, other))} are combined as \"{other}\". "
               for column, other in (("referral_source", OTHER_SOURCES), ("outcome", OTHER_OUTCOMES))
               if analysis.folded(column, other)]
-    description = ((". ".join(folded) + ", as each had too few referrals to show. ") if folded else "") + (
+    description = ("".join(folded) + f"Categories are combined so that no node holds fewer than "
+                   f"{analysis.threshold} referrals. " if folded else "") + (
         f"Flows of fewer than {analysis.threshold} referrals are not drawn (shown as "
         f"{suppressed_count_text(analysis.threshold)} in the data), nor are any further flows that would let "
         f"them be worked out from a node's total ({CONFIDENTIAL}); together they are the light grey part of each "
@@ -547,13 +580,23 @@ def _text(analysis: SafetyNet, value: float, kind: str = "percent", decimals: in
     return format_value(value, kind, decimals=decimals, threshold=analysis.threshold, basis=basis)
 
 
-def _counted(analysis: SafetyNet, counts: pd.Series, names: dict[str, str], base: int, limit: int) -> list[str]:
-    """The ``limit`` largest categories as 'name (count, share)' phrases, small counts suppressed."""
-    phrases = []
-    for name, n in counts[counts > 0].head(limit).items():
-        phrases.append(f"{names.get(name, _lower(name))} ({_text(analysis, n, 'count')}, "
-                       f"{_text(analysis, n / base * 100 if base else float('nan'), basis=n)})")
-    return phrases
+def _counted(analysis: SafetyNet, counts: pd.Series, names: dict[str, str], base: int, limit: int,
+             exclusive: bool = True) -> list[str]:
+    """The ``limit`` largest categories as 'name (count, share)' phrases, small counts suppressed.
+
+    For ``exclusive`` categories (each referral in one) the referrals not listed can be worked out from
+    ``base``, so the list is suppressed against it (:func:`hidden_against_total`).
+    """
+    shown = counts[counts > 0].head(limit)
+    hidden = (hidden_against_total(shown, base, analysis.threshold) if exclusive
+              else shown.map(lambda n: is_small(n, analysis.threshold)))
+    return [f"{names.get(name, _lower(name))} ({_count_text(analysis, n, hidden[name])}, "
+            f"{_text(analysis, n / base * 100 if base else float('nan'), basis=1 if hidden[name] else n)})"
+            for name, n in shown.items()]
+
+
+def _count_text(analysis: SafetyNet, n: int, hidden: bool) -> str:
+    return CONFIDENTIAL if hidden and not is_small(n, analysis.threshold) else _text(analysis, n, "count")
 
 
 def _lower(name: str) -> str:
@@ -569,8 +612,6 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "csn.year": (str(a.year), "text", 0),
         "csn.referrals": (total, "count", 0),
-        "csn.referrals_women": (a.count(r["gender"] == "Woman"), "count", 0),
-        "csn.women_share": (a.share(r["gender"] == "Woman"), "percent", 1, a.count(r["gender"] == "Woman")),
         "csn.people": (a.people(), "count", 0),
         "csn.rate_per_1000": (a.rate_per_1000(), "rate", 2, a.people()),
         "csn.population_year": (str(a.population_year or ""), "text", 0),
@@ -582,25 +623,26 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
             "The service has linked the fall to data-protection rules that ended the daily sharing of police cases "
             "with its advisers, and to more cases going to other services; it reports working at capacity "
             "nonetheless." if a.change_since_baseline() < 0 else "", "text", 0),
-        "csn.new_or_repeat_not_recorded_share": (a.share(r["new_or_repeat"] == "Not recorded"), "percent", 1,
-                                                 a.count(r["new_or_repeat"] == "Not recorded")),
-        "csn.new_share": (a.share(r["new_or_repeat"] == "New"), "percent", 1, a.count(r["new_or_repeat"] == "New")),
-        "csn.repeat_share": (a.share(r["new_or_repeat"] == "Repeat"), "percent", 1,
-                             a.count(r["new_or_repeat"] == "Repeat")),
-        "csn.council_tenant_share": (a.share(r["council_tenant"] == "Yes"), "percent", 1,
-                                     a.count(r["council_tenant"] == "Yes")),
-        "csn.children_involved_share": (a.share(r["children_involved"] == "Yes"), "percent", 1,
-                                        a.count(r["children_involved"] == "Yes")),
     }
+    women = _percents(a, {"csn.women_share": a.count(r["gender"] == "Woman")}, total)
+    values.update(women)
+    values["csn.referrals_women"] = ((a.count(r["gender"] == "Woman"), "count", 0) if women["csn.women_share"][3] != 1
+                                     else (CONFIDENTIAL, "text", 0))
+    values.update(_percents(a, {"csn.new_share": a.count(r["new_or_repeat"] == "New"),
+                                "csn.repeat_share": a.count(r["new_or_repeat"] == "Repeat"),
+                                "csn.new_or_repeat_not_recorded_share": a.count(r["new_or_repeat"] == "Not recorded")},
+                            total))
+    for key, column in (("council_tenant", "council_tenant"), ("children_involved", "children_involved")):
+        values.update(_percents(a, {f"csn.{key}_share": a.count(r[column] == "Yes")}, total))
     sources = a.source_counts()
     housing = int(sources.get("Housing", 0))
-    values["csn.source_housing_share"] = (housing / total * 100 if total else float("nan"), "percent", 1, housing)
+    values.update(_percents(a, {"csn.source_housing_share": housing}, total))
     values["csn.tenant_sentence"] = (_tenant_sentence(a, housing), "text", 0)
     values["csn.top_sources_sentence"] = (
         f"The largest referrers were {join_words(_counted(a, sources, {}, total, 3))}" if total else "", "text", 0)
     ticked = a.ticked()
     partner_any = ticked.map(lambda s: PARTNER in s or EX_PARTNER in s)
-    values["csn.partner_share"] = (a.share(partner_any), "percent", 1, a.count(partner_any))
+    values.update(_percents(a, {"csn.partner_share": a.count(partner_any)}, total))
     abuse = a.abuse_types().set_index("key")
     for key in ("dva", "non_dva", "none_selected"):
         values[f"csn.{key}_share"] = (abuse.at[key, "share"], "percent", 1, abuse.at[key, "basis"])
@@ -610,14 +652,14 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     client = r["outcome"] == CLIENT
     values.update({
         "csn.dva_clients": (a.count(client), "count", 0),
-        "csn.conversion_share": (a.share(client), "percent", 1, a.count(client)),
         "csn.risk_assessed": (a.count(assessed), "count", 0),
-        "csn.risk_assessed_share": (a.share(assessed), "percent", 1, a.count(assessed)),
-        "csn.assessed_conversion_share": (a.share(client, of=assessed), "percent", 1, a.count(client & assessed)),
         "csn.assessed_dva_clients": (a.count(client & assessed), "count", 0),
-        "csn.high_risk_share_of_assessed": (a.share(r["risk_level"] == "High", of=assessed), "percent", 1,
-                                            a.count(r["risk_level"] == "High")),
     })
+    values.update(_percents(a, {"csn.conversion_share": a.count(client)}, total))
+    values.update(_percents(a, {"csn.risk_assessed_share": a.count(assessed)}, total))
+    values.update(_percents(a, {"csn.assessed_conversion_share": a.count(client & assessed)}, a.count(assessed)))
+    values.update(_percents(a, {"csn.high_risk_share_of_assessed": a.count(r["risk_level"] == "High")},
+                            a.count(assessed)))
     values["csn.outcomes_sentence"] = (_outcomes_sentence(a, a.outcome_counts(), total, "Of all referrals"),
                                        "text", 0)
     values["csn.assessed_outcomes_sentence"] = (
@@ -627,7 +669,7 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     clients = a.count(client)
     values["csn.interventions_sentence"] = (
         (f"The interventions recorded most often for the {_text(a, clients, 'count')} DVA clients were "
-         f"{join_words(_counted(a, interventions, INTERVENTION_NAMES, clients, 3))}; a client can have several, "
+         f"{join_words(_counted(a, interventions, INTERVENTION_NAMES, clients, 3, exclusive=False))}; a client can have several, "
          f"and the shares are of DVA clients." if clients and interventions.sum() else
          "No case-work interventions were recorded."), "text", 0)
     values.update(_risk_values(a))
@@ -659,8 +701,10 @@ def _count_value(row: pd.Series, threshold: int) -> tuple:
 def _outcomes_sentence(a: SafetyNet, counts: pd.Series, base: int, opening: str) -> str:
     if not base:
         return ""
-    phrases = [f"{_text(a, n, 'count')} ({_text(a, n / base * 100, basis=n)}) {OUTCOME_NAMES.get(name, _lower(name))}"
-               for name, n in counts[counts > 0].head(4).items()]
+    shown = counts[counts > 0].head(4)
+    hidden = hidden_against_total(shown, base, a.threshold)
+    phrases = [f"{_count_text(a, n, hidden[name])} ({_text(a, n / base * 100, basis=1 if hidden[name] else n)}) "
+               f"{OUTCOME_NAMES.get(name, _lower(name))}" for name, n in shown.items()]
     return f"{opening} ({_text(a, base, 'count')}), {join_words(phrases)}."
 
 
@@ -670,54 +714,51 @@ def _risk_values(a: SafetyNet) -> dict[str, tuple]:
                                 "csn.intake_forms": (len(intakes), "count", 0)}
     for field in RISK_QUESTIONS:
         yes = int((checklists[field] == "Yes").sum()) if len(checklists) else 0
-        values[f"csn.risk_{field}_share"] = (yes / len(checklists) * 100 if len(checklists) else float("nan"),
-                                             "percent", 1, yes)
+        values.update(_percents(a, {f"csn.risk_{field}_share": yes}, len(checklists)))
     for field in INTAKE_QUESTIONS:
         yes = int((intakes[field] == "Yes").sum()) if len(intakes) else 0
-        values[f"csn.intake_{field}_share"] = (yes / len(intakes) * 100 if len(intakes) else float("nan"),
-                                               "percent", 1, yes)
+        values.update(_percents(a, {f"csn.intake_{field}_share": yes}, len(intakes)))
     unemployed = int((intakes["employment_status"] == "Unemployed").sum()) if len(intakes) else 0
-    values["csn.intake_unemployed_share"] = (unemployed / len(intakes) * 100 if len(intakes) else float("nan"),
-                                             "percent", 1, unemployed)
+    values.update(_percents(a, {"csn.intake_unemployed_share": unemployed}, len(intakes)))
     return values
 
 
 def _people_values(a: SafetyNet) -> dict[str, tuple]:
     r = a.referrals
 
-    def share(column: str, value: str, of: pd.Series | None = None) -> tuple:
-        mask = r[column] == value
-        base = mask if of is None else mask[of]
-        return (a.share(mask, of), "percent", 1, int(base.sum()))
+    def counts(column: str, **keys: str) -> dict[str, int]:
+        return {f"csn.{key}": a.count(r[column] == value) for key, value in keys.items()}
 
     answered_gender = r["gender_same_as_birth"] != "Not recorded"
     employment = r["employment_status"] != "Not recorded"
     substance = (r["drug_use"] == "Yes") | (r["alcohol_use"] == "Yes")
-    values: dict[str, tuple] = {
-        "csn.non_binary_share": share("gender", "Non-binary"),
-        "csn.same_gender_as_birth_share": share("gender_same_as_birth", "Yes", answered_gender),
-        "csn.same_gender_as_birth_share_of_all": share("gender_same_as_birth", "Yes"),
-        "csn.gender_identity_answered": (a.count(answered_gender), "count", 0),
-        "csn.pregnant_share": share("pregnant", "Yes"),
-        "csn.married_share": share("marital_status", "Married or civil partnership"),
-        "csn.marital_not_recorded_share": share("marital_status", "Not recorded"),
-        "csn.religion_not_recorded_share": share("religion", "Not recorded"),
-        "csn.heterosexual_share": share("sexual_orientation", "Heterosexual"),
-        "csn.lgbtq_share": share("sexual_orientation", "Lesbian, gay, bisexual or other"),
-        "csn.orientation_not_recorded_share": share("sexual_orientation", "Not recorded"),
-        "csn.orientation_prefer_not_share": share("sexual_orientation", "Prefer not to say"),
-        "csn.employment_answered": (a.count(employment), "count", 0),
-        "csn.unemployed_share_of_answers": share("employment_status", "Unemployed", employment),
-        "csn.employment_unknown_share_of_answers": share("employment_status", "Don't know", employment),
-        "csn.full_time_share_of_answers": share("employment_status", "Full-time", employment),
-        "csn.mental_health_diagnosed_share": share("mental_health", "Diagnosed"),
-        "csn.mental_health_undiagnosed_share": share("mental_health", "Undiagnosed"),
-        "csn.mental_health_unknown_share": share("mental_health", "Unknown"),
-        "csn.substance_use_share": (a.share(substance), "percent", 1, a.count(substance)),
-        "csn.substance_not_recorded_share": share("drug_use", "Not recorded"),
-        "csn.disabled_share": share("disability", "Yes"),
-        "csn.disability_not_recorded_share": share("disability", "Not recorded"),
-    }
+    total = a.total
+    values: dict[str, tuple] = {"csn.gender_identity_answered": (a.count(answered_gender), "count", 0),
+                                "csn.employment_answered": (a.count(employment), "count", 0)}
+    # Each group of shares is published beside its base, so it is suppressed as a group (hidden_against_total).
+    groups = [
+        (counts("gender", non_binary_share="Non-binary"), total),
+        ({"csn.same_gender_as_birth_share": a.count(answered_gender & (r["gender_same_as_birth"] == "Yes"))},
+         a.count(answered_gender)),
+        (counts("gender_same_as_birth", same_gender_as_birth_share_of_all="Yes"), total),
+        (counts("pregnant", pregnant_share="Yes"), total),
+        (counts("marital_status", married_share="Married or civil partnership",
+                marital_not_recorded_share="Not recorded"), total),
+        (counts("religion", religion_not_recorded_share="Not recorded"), total),
+        (counts("sexual_orientation", heterosexual_share="Heterosexual", lgbtq_share="Lesbian, gay, bisexual or other",
+                orientation_not_recorded_share="Not recorded", orientation_prefer_not_share="Prefer not to say"),
+         total),
+        ({f"csn.{key}": a.count(employment & (r["employment_status"] == value)) for key, value in
+          (("unemployed_share_of_answers", "Unemployed"), ("employment_unknown_share_of_answers", "Don't know"),
+           ("full_time_share_of_answers", "Full-time"))}, a.count(employment)),
+        (counts("mental_health", mental_health_diagnosed_share="Diagnosed",
+                mental_health_undiagnosed_share="Undiagnosed", mental_health_unknown_share="Unknown"), total),
+        ({"csn.substance_use_share": a.count(substance)}, total),
+        (counts("drug_use", substance_not_recorded_share="Not recorded"), total),
+        (counts("disability", disabled_share="Yes", disability_not_recorded_share="Not recorded"), total),
+    ]
+    for group, base in groups:
+        values.update(_percents(a, group, base))
     values["csn.disability_sentence"] = (_disability_sentence(a), "text", 0)
     return values
 
