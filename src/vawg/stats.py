@@ -450,7 +450,9 @@ def two_sample_group_tests(first, second, *, adjust: str | None = "holm", alpha:
     total1, total2 = int(round(first.sum())), int(round(second.sum()))
     if total1 == 0 or total2 == 0:
         raise ValueError("both profiles need someone in them")
-    tests = [two_proportion_ztest(int(round(a)), total1, int(round(b)), total2) for a, b in zip(first, second)]
+    # Everyone (or no one) in the group in both profiles: the shares are equal, not undefined.
+    tests = [TestResult(0.0, 1.0) if a + b in (0, total1 + total2) else
+             two_proportion_ztest(int(round(a)), total1, int(round(b)), total2) for a, b in zip(first, second)]
     p_values = np.array([test.p_value for test in tests], dtype=float)
     if adjust and len(p_values) > 1:
         p_values = multipletests(p_values, alpha=alpha, method=adjust)[1]

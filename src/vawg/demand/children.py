@@ -537,6 +537,7 @@ def prose_values(analysis: ChildrenSafeguarding) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "children.year": (str(a.year), "text", 0),
         "children.brief_closures": (a.brief_closures, "count", 0),
+        "children.older_band": ("15 to 19", "text", 0),  # the oldest band of the age profile
     }
     for girls, prefix in ((False, "children"), (True, "children.girls")):
         for unit in UNITS:
