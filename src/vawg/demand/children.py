@@ -343,7 +343,7 @@ def _stage_table(analysis: ChildrenSafeguarding, unit: str, girls: bool, table_i
     header = UNIT_HEADERS[unit] if not girls else {"persons": "Girls and young women"}.get(unit, UNIT_HEADERS[unit])
     return Table(
         id=table_id,
-        caption=(f"{UNIT_HEADERS[unit]} at each assessment stage and those with a VAWG flag, {who}, {a.borough} "
+        caption=(f"{header} at each assessment stage and those with a VAWG flag, {who}, {a.borough} "
                  f"{a.year}. Counting unit: {UNIT_CAPTIONS[unit]}"
                  + (" with a form recorded for a girl or young woman" if girls and unit != "persons" else "")),
         data=counts,
@@ -491,7 +491,7 @@ def _abuse_type_figure(analysis: ChildrenSafeguarding, stage: str, figure_id: st
                        f"record several, so the shares add up to more than 100%"),
         value_title="% of VAWG workflows at this stage", category_order=types["label"].tolist(),
         series_order=["VAWG workflows"]) + theme(plot_title_position="plot", legend_position="none")
-    listed = [f"{row.label} ({row.share:.1f}%)" for row in shown.head(3).itertuples()]
+    listed = [f"{_lower(row.label)} ({row.share:.1f}%)" for row in shown.head(3).itertuples()]
     alt = (f"Bar chart of the abuse types recorded in the {format_value(vawg_total, 'count', threshold=a.threshold)} "
            f"{name} with a VAWG flag in {a.borough} in {a.year}, as a share of those workflows. "
            + (f"The most common were {join_words(listed)}. " if listed else "")
