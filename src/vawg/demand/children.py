@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from plotnine import facet_wrap, theme
+from plotnine import expand_limits, facet_wrap, theme
 
 from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
@@ -491,6 +491,8 @@ def _abuse_type_figure(analysis: ChildrenSafeguarding, stage: str, figure_id: st
                        f"record several, so the shares add up to more than 100%"),
         value_title="% of VAWG workflows at this stage", category_order=types["label"].tolist(),
         series_order=["VAWG workflows"]) + theme(plot_title_position="plot", legend_position="none")
+    if not (types["plotted"] > 0).any():  # nothing drawn: keep the axis at 0% and up, not centred on zero
+        plot = plot + expand_limits(y=[0, 10])
     listed = [f"{_lower(row.label)} ({row.share:.1f}%)" for row in shown.head(3).itertuples()]
     alt = (f"Bar chart of the abuse types recorded in the {format_value(vawg_total, 'count', threshold=a.threshold)} "
            f"{name} with a VAWG flag in {a.borough} in {a.year}, as a share of those workflows. "
