@@ -111,7 +111,9 @@ def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: 
     colours = dict(zip(series_order, TWO_SERIES))
     dodge = position_dodge(width=0.8)
     # plotnine ignores nudges under dodging, so labels get their own position just past the bar.
-    data["_label_at"] = data[value].fillna(0) + 0.01 * data[value].max()
+    # When every bar is suppressed there is no longest bar: offset the "[c]" labels by a unit so they still show.
+    reach = data[value].max() if data[value].notna().any() else 1.0
+    data["_label_at"] = data[value].fillna(0) + 0.01 * reach
     return (
         ggplot(data, aes(x=category, y=value, fill=series))
         + geom_col(position=dodge, width=0.75, na_rm=True)

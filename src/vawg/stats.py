@@ -426,6 +426,61 @@ def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.
     return multipletests(p_values, alpha=alpha, method=method)[1]
 
 
+def two_sample_group_tests(first, second, *, adjust: str | None = "holm", alpha: float = ALPHA) -> pd.DataFrame:
+    """Group by group, does a group's share of one profile differ from its share of another?
+
+    Both profiles are samples (e.g. children with a VAWG flag and children
+    without), so each group's two shares are compared with the pooled
+    two-proportion z-test (:func:`two_proportion_ztest`); ``adjust`` (Holm by
+    default) corrects the p-values for testing many groups (statsmodels
+    ``multipletests``). Unlike :func:`group_proportion_tests`, neither profile
+    is taken as a fixed population.
+
+    Parameters
+    ----------
+    first, second : pandas.Series
+        Counts by group (same groups; aligned by index, a missing group counts 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``first``, ``second`` (counts), ``first_share``,
+        ``second_share`` (% of each profile's total), ``difference``
+        (percentage points), ``z``, ``p_value``, ``significant`` and
+        ``direction`` ("over" when the group's share of ``first`` is
+        significantly larger, "under", or "as expected").
+
+    Examples
+    --------
+    >>> result = two_sample_group_tests(pd.Series({"a": 60, "b": 40}), pd.Series({"a": 40, "b": 60}))
+    >>> str(result.loc["a", "direction"]), float(round(result.loc["a", "difference"], 1))
+    ('over', 20.0)
+    """
+    groups = first.index.union(second.index, sort=False)
+    first = first.reindex(groups, fill_value=0).astype(float)
+    second = second.reindex(groups, fill_value=0).astype(float)
+    if (first < 0).any() or (second < 0).any():
+        raise ValueError("counts cannot be negative")
+    total1, total2 = int(round(first.sum())), int(round(second.sum()))
+    if total1 == 0 or total2 == 0:
+        raise ValueError("both profiles need someone in them")
+    # Everyone (or no one) in the group in both profiles: the shares are equal, not undefined.
+    tests = [TestResult(0.0, 1.0) if a + b in (0, total1 + total2) else
+             two_proportion_ztest(int(round(a)), total1, int(round(b)), total2) for a, b in zip(first, second)]
+    p_values = np.array([test.p_value for test in tests], dtype=float)
+    if adjust and len(p_values) > 1:
+        p_values = adjust_p_values(p_values, adjust, alpha)
+    first_share, second_share = first / total1 * 100, second / total2 * 100
+    significant = p_values < alpha
+    direction = np.where(~significant, "as expected", np.where(first_share > second_share, "over", "under"))
+    return pd.DataFrame({
+        "first": first.to_numpy(), "second": second.to_numpy(), "first_share": first_share.to_numpy(),
+        "second_share": second_share.to_numpy(), "difference": (first_share - second_share).to_numpy(),
+        "z": [test.statistic for test in tests], "p_value": p_values, "significant": significant,
+        "direction": direction,
+    }, index=groups)
+
+
 def _two_by_two(table) -> np.ndarray:
     cells = np.asarray(table)
     if cells.shape != (2, 2):
