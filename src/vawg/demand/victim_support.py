@@ -174,6 +174,7 @@ def prose_values(analysis: VictimSupport) -> dict[str, tuple]:
     q1 = [a.first_quarter]
     compared = a.comparison().set_index("key")
     values: dict[str, tuple] = {
+        "victim_support.year": (str(a.year), "text", 0),
         "victim_support.quarter": (_quarter_name(a.first_quarter), "text", 0),
         "victim_support.financial_year": (a.financial_year, "text", 0),
         "victim_support.q1_referrals": (a.total(q1), "count", 0),
@@ -199,15 +200,19 @@ def _comparison_sentence(a: VictimSupport, compared: pd.DataFrame) -> str:
     higher = [words[k] for k, r in shown.iterrows() if r["significant"] and r["share"] > r["rest_share"]]
     lower = [words[k] for k, r in shown.iterrows() if r["significant"] and r["share"] < r["rest_share"]]
     same = [words[k] for k, r in shown.iterrows() if not r["significant"]]
+    def shares(items: list[str]) -> str:
+        return f"the share{'s' if len(items) > 1 else ''} of {join_words(items)}"
+
+    def verb(items: list[str]) -> str:
+        return "were" if len(items) > 1 else "was"
+
     parts = []
     if higher:
-        parts.append(f"the shares of {join_words(higher)} were significantly higher in {a.borough} than in the "
-                     f"rest of London")
+        parts.append(f"{shares(higher)} {verb(higher)} significantly higher in {a.borough} than in the rest of London")
     if lower:
-        parts.append(f"the shares of {join_words(lower)} were significantly lower")
+        parts.append(f"{shares(lower)} {verb(lower)} significantly lower")
     if same:
-        parts.append(f"{'the share' if len(same) == 1 else 'the shares'} of {join_words(same)} did not differ "
-                     f"significantly")
+        parts.append(f"{shares(same)} did not differ significantly")
     sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests, p < 0.05)." if parts else "")
     if len(hidden):
         sentence += (f" {join_words([words[k] for k in hidden.index]).capitalize()}: too few referrals in "
