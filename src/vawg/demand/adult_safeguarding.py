@@ -214,9 +214,11 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
     long["plotted"], long["label_text"] = chart_values(long["share"], long["basis"], a.threshold, "{:.1f}")
     labels = [reference.abuse_type_label(flag) for flag in charted]
     first, last = shares[shares["year"] == a.first_year], shares[shares["year"] == a.year]
-    rising = [row.label for row in last.itertuples() if row.flag in charted
-              and not is_small(row.basis, a.threshold)
-              and row.share > first.set_index("flag").loc[row.flag, "share"]]
+    start = first.set_index("flag")
+    # Only shares that are published are compared: a direction would hint at a hidden value.
+    rising = [row.label.lower() for row in last.itertuples() if row.flag in charted
+              and not is_small(row.basis, a.threshold) and not is_small(start.loc[row.flag, "basis"], a.threshold)
+              and row.share > start.loc[row.flag, "share"]]
     top = labels[0] if labels else "no abuse type"
     title = (f"{top} was the most common VAWG abuse type in women's safeguarding cases in {a.year}"
              if labels else f"VAWG abuse types in women's safeguarding cases, {a.first_year} to {a.year}")
@@ -226,10 +228,9 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
                  f"\nthe {len(charted)} types most common in {a.year}",
         y_title="% of women's safeguarding cases", panel_order=labels)
     alt = (f"Line charts, one per abuse type, of the percentage of women's adult social care safeguarding cases "
-           f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words(labels)}. "
+           f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words([l.lower() for l in labels])}. "
            + (f"{top} was the most common in {a.year}. " if labels else "")
-           + (f"Higher in {a.year} than in {a.first_year}: {join_words(rising)}." if rising else
-              f"No type was more common in {a.year} than in {a.first_year}."))
+           + (f"Higher in {a.year} than in {a.first_year}: {join_words(rising)}." if rising else "")).strip()
     data = long.assign(cases_text=[_count_text(n, b, a.threshold) for n, b in zip(long["n"], long["basis"])])
     return Figure(
         id="fig-asc-abuse-types", plot=plot, height=5.6, caption=(

@@ -213,7 +213,7 @@ def _comparison_sentence(a: VictimSupport, compared: pd.DataFrame) -> str:
         parts.append(f"{shares(lower)} {verb(lower)} significantly lower")
     if same:
         parts.append(f"{shares(same)} did not differ significantly")
-    sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests, p < 0.05)." if parts else "")
+    sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests at the 5% level)." if parts else "")
     if len(hidden):
         sentence += (f" {join_words([words[k] for k in hidden.index]).capitalize()}: too few referrals in "
                      f"{a.borough} or the rest of London to publish the comparison.")
@@ -233,7 +233,11 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
     source = a.breakdown(quarters, "referral_source")
     values["victim_support.year_police_share"] = _share(a, int(source.get("Police", 0)), total)
     crimes = a.breakdown(quarters, "crime_category")
-    values["victim_support.year_crime_sentence"] = (_top_sentence(a, crimes, total), "text", 0)
+    shown = _top_sentence(a, crimes, total)
+    several = shown.count("(") > 1
+    values["victim_support.year_crime_sentence"] = (
+        f"The most common crime type{'s were' if several else ' was'} {shown}." if "(" in shown else
+        "Too few referrals were made for any one crime type to publish.", "text", 0)
     sex = a.breakdown(quarters, "sex")
     values["victim_support.year_female_share"] = _share(a, int(sex.get("Female", 0)), total)
     disability = a.breakdown(quarters, "disability")
