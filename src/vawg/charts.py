@@ -296,3 +296,32 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: 
         + af_theme()
         + theme(plot_title_position="plot")
     )
+
+
+def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, label: str, title: str,
+                              subtitle: str, y_title: str, panel_order: list[str], ncol: int = 3) -> ggplot:
+    """One small line chart per panel (e.g. per abuse type) on a shared scale, every point labelled.
+
+    Easier to read than one chart with many crossing lines. A missing value
+    (suppressed) draws no point; its label (e.g. "[c]") sits on the axis.
+    """
+    # Panel titles wrap so that long names do not run into the next panel.
+    wrapped = {name: textwrap.fill(name, 26) for name in panel_order}
+    data = data.assign(**{panel: pd.Categorical(data[panel].map(wrapped), categories=list(wrapped.values()))})
+    years = sorted(data[x].unique())
+    top = data[y].max() if data[y].notna().any() else 1.0
+    data["_label_at"] = data[y].fillna(0) + 0.08 * top
+    return (
+        ggplot(data, aes(x=x, y=y, group=panel))
+        + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
+        + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), size=7, color=TEXT_COLOUR, show_legend=False)
+        + facet_wrap(panel, ncol=ncol)
+        + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
+                             limits=(min(years) - 0.4, max(years) + 0.4))
+        + scale_y_continuous(expand=(0, 0, 0.15, 0))
+        + expand_limits(y=0)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
+        + af_theme()
+        + theme(strip_text=element_text(color=TEXT_COLOUR, size=9.5, weight="bold"))
+    )
