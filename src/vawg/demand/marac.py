@@ -388,8 +388,9 @@ def _rate_sentence(a: Marac) -> str:
         other = a.row(area)
         rate = other["cases_heard"] / other["adult_female_population"] * PER
         clauses.append(_versus(a.rate_test(area), f"the rate in {AREA_PHRASES.get(area, area)} ({rate:.0f})"))
-    return (f"In {a.year} the borough's MARAC heard {own:.0f} cases per 10,000 female residents aged 16 and over"
-            + ("; that is " + "; ".join(clauses) if clauses else "") + ".")
+    if not clauses:
+        return f"In {a.year} the borough's MARAC heard {own:.0f} cases per 10,000 female residents aged 16 and over."
+    return f"In {a.year} the borough's rate of {own:.0f} was " + "; ".join(clauses) + "."
 
 
 def change_sentence(a: Marac, part: str, noun: str) -> str:
@@ -427,7 +428,11 @@ def prose_values(analysis: Marac) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "marac.year": (str(a.year), "text", 0),
         "marac.first_year": (str(a.first_year), "text", 0),
-        "marac.comparators": (join_words(a.comparators), "text", 0),
+        "marac.comparators": (join_words([AREA_PHRASES.get(area, area) for area in a.comparators]), "text", 0),
+        # Definitions the prose states; kept here so that no number is typed into the chapter.
+        "marac.rate_unit": ("per 10,000 female residents aged 16 and over", "text", 0),
+        "marac.young_ages": ("16 or 17", "text", 0),
+        "marac.repeat_window": ("12 months", "text", 0),
         "marac.cases": (int(own["cases_heard"]), "count", 0),
         "marac.cases_first": (int(first["cases_heard"]), "count", 0),
         "marac.rate": (rates[(a.borough, a.year)], "rate", 0),
