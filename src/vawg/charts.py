@@ -299,6 +299,7 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: 
 # -- several areas or measures over years --------------------------------------------------------------
 
 SERIES_SHAPES = ("o", "s", "^", "D", "v", "P")
+LEGEND_WIDTH = 95  # characters of legend that fit across an 8-inch chart
 
 
 def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, title: str,
@@ -328,4 +329,7 @@ def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: 
         + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
         + af_theme()
         + theme(legend_position="top", plot_title_position="plot")
+        # Long names go one to a line so that the legend never runs off the chart.
+        + (theme(legend_direction="vertical") if sum(len(name) + 6 for name in series_order) > LEGEND_WIDTH
+           else theme())
     )

@@ -56,9 +56,9 @@ NOT_RECORDED = "Not recorded"
 MEASURES = {
     "main_reason": ("Main reason for losing the last settled home (older measure)",
                     "gave domestic abuse as the main reason for losing their last settled home"),
-    "support_need": ("Domestic abuse a support need (victim or at risk)",
+    "support_need": ("A support need: victim or at risk (newer flag)",
                      "had domestic abuse recorded as a support need, as a victim or at risk"),
-    "assessment": ("Domestic abuse identified through the assessment",
+    "assessment": ("Identified through the assessment (newer flag)",
                    "had domestic abuse identified through the assessment"),
     "any_flag": ("Any of the three (combined flag)", "had any of the three domestic abuse flags"),
 }
@@ -391,11 +391,18 @@ def register_change_sentence(h: Housing) -> str:
     if is_small(first["basis"], h.threshold) or is_small(last["basis"], h.threshold):
         return (f"The share of applications with DVA points rests on too few applications to publish for "
                 f"{h.first_year} or {h.year}, so the change is not reported.")
-    test = h.register_change()
-    verb = "rose" if last["share"] > first["share"] else "fell" if last["share"] < first["share"] else "stayed"
+    return "The share of applications with DVA points " + _movement(h, first["share"], last["share"],
+                                                                     h.register_change()) + "."
+
+
+def _movement(h: Housing, first: float, last: float, test: TestResult) -> str:
+    """"rose from 11.4% in 2019 to 26.7% in 2024, a change that is …" (as published, so equal shares read as equal)."""
+    if _pct(h, first) == _pct(h, last):
+        return f"was {_pct(h, last)} in both {h.first_year} and {h.year}"
+    verb = "rose" if last > first else "fell"
     caveat = "" if test.significant else ", so it may be chance"
-    return (f"The share of applications with DVA points {verb} from {_pct(h, first['share'])} in {h.first_year} to "
-            f"{_pct(h, last['share'])} in {h.year}, a change that is {significance(test)}{caveat}.")
+    return (f"{verb} from {_pct(h, first)} in {h.first_year} to {_pct(h, last)} in {h.year}, a change that is "
+            f"{significance(test)}{caveat}")
 
 
 def register_age_sentence(h: Housing) -> str:
@@ -414,7 +421,9 @@ def _profile_listing(h: Housing, profile: pd.DataFrame, field: str, top: int = 3
     rows = profile[(profile["field"] == field) & (profile["category"] != NOT_RECORDED)
                    & ~profile["women_basis"].map(lambda b: is_small(b, h.threshold)) & (profile["women"] > 0)]
     rows = rows.sort_values("women_share", ascending=False).head(top)
-    return join_words([f"{row.category} ({_pct(h, row.women_share)})" for row in rows.itertuples()])
+    # Ethnic groups keep their capitals (names); employment categories read as ordinary words.
+    name = (lambda c: c) if field == "ethnicity" else str.lower
+    return join_words([f"{name(row.category)} ({_pct(h, row.women_share)})" for row in rows.itertuples()])
 
 
 def register_women_sentence(h: Housing) -> str:
@@ -432,14 +441,14 @@ def register_women_sentence(h: Housing) -> str:
                         if len(unrecorded) else "") + ".")
     work = _profile_listing(h, profile, "employment_status")
     if work:
-        parts.append(f"By employment, the commonest were {work.replace('Long-term', 'long-term')}.")
+        parts.append(f"By employment, the commonest were {work}.")
     employed = profile[(profile["field"] == "employment_status") & (profile["category"] == "Employed")]
     if len(employed):
         row = employed.iloc[0]
         if is_small(row["test_basis"], h.threshold):
             parts.append("The share in work rests on too few applicants to compare.")
         else:
-            parts.append(f"{_pct(h, row['women_share']).capitalize()} of them were employed, against "
+            parts.append(f"Of these women, {_pct(h, row['women_share'])} were employed, against "
                          f"{_pct(h, row['others_share'])} of applicants without DVA points, a difference that is "
                          f"{significance(row['p_value'])}.")
     return " ".join(parts)
@@ -454,10 +463,7 @@ def homelessness_change_sentence(h: Housing) -> str:
         if is_small(first_basis, h.threshold) or is_small(last_basis, h.threshold):
             clauses.append(f"by {name} the shares rest on too few applications to compare")
             continue
-        test = h.homelessness_change(measure)
-        verb = "rose" if last > first else "fell" if last < first else "stayed"
-        clauses.append(f"by {name} the share {verb} from {_pct(h, first)} in {h.first_year} to {_pct(h, last)} in "
-                       f"{h.year}, a change that is {significance(test)}")
+        clauses.append(f"by {name} the share {_movement(h, first, last, h.homelessness_change(measure))}")
     return "Among women's homelessness applications, " + "; ".join(clauses) + "."
 
 

@@ -402,8 +402,10 @@ def change_sentence(a: Marac, part: str, noun: str) -> str:
         return (f"The share of {noun} in {join_words(hidden)} rests on too few cases to publish, so the change since "
                 f"{a.first_year} is not reported.")
     test = a.change_test(part)
-    verb = direction(last - first, "rose", "fell") if last != first else "stayed"
     caveat = "" if test.significant else ", so it may be chance"
+    if _pct(a, first) == _pct(a, last):
+        return (f"The share of {noun} was {_pct(a, last)} in both {a.first_year} and {a.year}.")
+    verb = direction(last - first, "rose", "fell")
     return (f"The share of {noun} {verb} from {_pct(a, first)} in {a.first_year} to {_pct(a, last)} in {a.year}, "
             f"a change that is {significance(test)}{caveat}.")
 
