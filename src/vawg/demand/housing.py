@@ -300,7 +300,9 @@ def figure_housing_register_dva(analysis: Housing) -> Figure:
     return Figure(
         id="fig-housing-register-dva", plot=plot, height=4.8,
         caption=f"Housing register applications awarded domestic violence and abuse points, {h.first_year} to {h.year}",
-        alt=alt, source=SOURCE_REGISTER, data=trend, description=register_change_sentence(h),
+        alt=alt, source=SOURCE_REGISTER, data=trend,
+        description=(f"The change between {h.first_year} and {h.year} is tested with a pooled two-proportion "
+                     f"z-test. A share resting on fewer than {h.threshold} applications is not shown."),
         columns=[Column("Year", "year_text", "text"), Column("Applications", "applications", "count"),
                  Column("With DVA points", "dva_text", "text"),
                  Column("% with DVA points", "share", "percent", 1, basis="basis"), *_interval_columns()])
@@ -335,7 +337,9 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     return Figure(
         id="fig-homelessness-dva", plot=plot, height=5.4,
         caption=f"Women's homelessness applications with domestic abuse recorded, by measure, {h.first_year} to {h.year}",
-        alt=alt, source=SOURCE_HOMELESSNESS, data=trend, description=homelessness_change_sentence(h),
+        alt=alt, source=SOURCE_HOMELESSNESS, data=trend,
+        description=("An application can carry more than one flag, so the combined flag is not the sum of the "
+                     "other three. Applications from men are left out."),
         columns=[Column("Year", "year_text", "text"), Column("Measure", "label", "text"),
                  Column("Women's applications", "applications", "count"),
                  Column("With domestic abuse recorded", "flagged_text", "text"),
@@ -388,9 +392,10 @@ def table_housing_register_dva_women(analysis: Housing) -> Table:
 def register_change_sentence(h: Housing) -> str:
     trend = h.register_trend().set_index("year")
     first, last = trend.loc[h.first_year], trend.loc[h.year]
-    if is_small(first["basis"], h.threshold) or is_small(last["basis"], h.threshold):
-        return (f"The share of applications with DVA points rests on too few applications to publish for "
-                f"{h.first_year} or {h.year}, so the change is not reported.")
+    hidden = [str(year) for year, row in ((h.first_year, first), (h.year, last)) if is_small(row["basis"], h.threshold)]
+    if hidden:
+        return (f"The share of applications with DVA points in {join_words(hidden)} rests on too few applications "
+                f"to publish, so the change since {h.first_year} is not reported.")
     return "The share of applications with DVA points " + _movement(h, first["share"], last["share"],
                                                                      h.register_change()) + "."
 

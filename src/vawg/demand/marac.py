@@ -244,7 +244,8 @@ def figure_marac_case_rate(analysis: Marac) -> Figure:
         caption=f"MARAC cases per 10,000 female residents aged 16 and over, {a.borough} and comparison areas, "
                 f"{a.first_year} to {a.year}",
         alt=alt, source=SOURCE + "; ONS mid-year population estimates", data=rates,
-        description=_rate_sentence(a),
+        description=("The 95% confidence intervals in the data use Byar's method. A case is counted each time it "
+                     "is heard, so a victim heard twice in a year counts twice."),
         columns=[Column("Year", "year_text", "text"), Column("Area", "area", "text"),
                  Column("Cases heard", "cases_heard", "count"),
                  Column("Female residents aged 16+", "adult_female_population", "count"),
@@ -286,7 +287,10 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
         id=figure_id, plot=plot, height=5.0,
         caption=f"Share of MARAC cases with {PARTS[part][1]}, {a.borough} and comparison areas, "
                 f"{a.first_year} to {a.year}",
-        alt=alt, source=SOURCE, data=data, description=comparison_sentence(a, part), columns=_share_columns())
+        alt=alt, source=SOURCE, data=data,
+        description=(f"The 95% confidence intervals in the data are Wilson score intervals. A share resting on fewer "
+                     f"than {a.threshold} cases, with or without the characteristic, is withheld."),
+        columns=_share_columns())
 
 
 def figure_marac_minoritised(analysis: Marac) -> Figure:
