@@ -72,6 +72,21 @@ AREA_PHRASES = {POLICE_AREA: "the Metropolitan Police area", SIMILAR: "the most 
 
 
 
+def own_area(annual: pd.DataFrame, borough: str) -> str:
+    """The extract's name for the council's own MARAC: the borough's name, or else the one area that is no comparator.
+
+    The extract is the council's own delivery, so its one non-comparator area is its MARAC whatever it is called.
+    """
+    areas = sorted(annual["area"].unique())
+    if borough in areas:
+        return borough
+    own = [area for area in areas if area not in COMPARATORS]
+    if len(own) != 1:
+        raise DataError(f"the MARAC extract has no rows for {borough} and no single area of its own to read as "
+                        f"the borough's MARAC (areas: {', '.join(areas)})")
+    return own[0]
+
+
 @dataclass
 class Marac:
     """The borough's MARAC and its comparison areas, one row per year and area, up to the report year."""
@@ -91,9 +106,8 @@ class Marac:
         annual["area"] = annual["area"].astype(str)
         annual["year"] = annual["year"].astype(int)
         year = report_year(period_end)
+        annual["area"] = annual["area"].replace({own_area(annual, borough): borough})
         own = annual[annual["area"] == borough]
-        if own.empty:
-            raise DataError(f"the MARAC extract has no rows for {borough} (areas: {', '.join(sorted(annual['area'].unique()))})")
         if year not in set(own["year"]):
             raise DataError(f"the MARAC extract has no {year} row for {borough}: the report year must be delivered")
         first = int(own["year"].min())
