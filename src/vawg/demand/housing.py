@@ -41,7 +41,12 @@ from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
-from vawg.stats import TestResult, percent_difference, two_proportion_ztest, wilson_interval
+from vawg.stats import (
+    TestResult,
+    percent_difference,
+    two_proportion_ztest,
+    wilson_interval,
+)
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 from vawg.wording import join_words, significance
 
@@ -87,7 +92,7 @@ class Housing:
     homelessness: pd.DataFrame   # year, applicant_sex, household_type, dependent_children, homeless_status + flags
 
     @classmethod
-    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "Housing":
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> Housing:
         frames = {}
         for name in ("housing_register", "homelessness_applications"):
             path = Path(staged_dir) / f"{name}.parquet"
@@ -319,8 +324,8 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     main, main_basis = h.women_share("main_reason")
     any_flag, any_basis = h.women_share("any_flag")
     if not (is_small(main_basis, h.threshold) or is_small(any_basis, h.threshold)) and any_flag > main:
-        title = (f"Domestic abuse is recorded in more women's homelessness applications once the newer flags "
-                 f"are counted")
+        title = ("Domestic abuse is recorded in more women's homelessness applications once the newer flags "
+                 "are counted")
     else:
         title = f"Domestic abuse in women's homelessness applications, {h.first_year} to {h.year}"
     order = [MEASURES[m][0] for m in MEASURES]
@@ -359,8 +364,8 @@ def table_housing_register_dva_age(analysis: Housing) -> Table:
         columns=[Column("Age band", "band", "text"), Column("Applications", "applications_text", "text"),
                  Column("With DVA points", "dva_text", "text"),
                  Column("% with DVA points", "share", "percent", 1, basis="basis"), *_interval_columns()],
-        notes=[f"Counts of 1 to {h.threshold - 1} are shown as <{h.threshold}; [c] marks a value withheld so that "
-               f"a small count cannot be worked out. Applicants whose age was not recorded are left out."])
+        notes=[(f"Counts of 1 to {h.threshold - 1} are shown as <{h.threshold}; [c] marks a value withheld so that "
+               f"a small count cannot be worked out. Applicants whose age was not recorded are left out.")])
 
 
 def table_housing_register_dva_women(analysis: Housing) -> Table:
@@ -382,8 +387,8 @@ def table_housing_register_dva_women(analysis: Housing) -> Table:
                  Column("% of applicants without DVA points", "others_share", "percent", 1, basis="others_basis"),
                  Column("p-value (two-proportion z-test)", "p_value", "pvalue", 3, basis="test_basis"),
                  Column("Significant difference", "difference", "text")],
-        notes=[f"Counts of 1 to {h.threshold - 1} are shown as <{h.threshold}; [c] marks a value withheld so that "
-               f"a small count cannot be worked out. Applicants without DVA points include men.",
+        notes=[(f"Counts of 1 to {h.threshold - 1} are shown as <{h.threshold}; [c] marks a value withheld so that "
+               f"a small count cannot be worked out. Applicants without DVA points include men."),
                "Each row's test compares the two shares alone; with many rows, one may be significant by chance."])
 
 

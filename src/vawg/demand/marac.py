@@ -38,7 +38,13 @@ from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
-from vawg.stats import TestResult, byar_interval, percent_difference, two_proportion_ztest, wilson_interval
+from vawg.stats import (
+    TestResult,
+    byar_interval,
+    percent_difference,
+    two_proportion_ztest,
+    wilson_interval,
+)
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.wording import direction, join_words, significance
 
@@ -98,7 +104,7 @@ class Marac:
     annual: pd.DataFrame
 
     @classmethod
-    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "Marac":
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> Marac:
         path = Path(staged_dir) / "marac.parquet"
         if not path.is_file():
             raise DataError(f"{path} is missing: the MARAC extract (marac/) was not delivered")
@@ -374,8 +380,8 @@ def table_marac_comparators(analysis: Marac) -> Table:
         id="tbl-marac-comparators",
         caption=f"MARAC cases heard in {a.year} and their make-up: {a.borough} against the comparison areas",
         data=frame, columns=columns, source=SOURCE + "; ONS mid-year population estimates",
-        notes=[f"Shares resting on fewer than {a.threshold} cases are shown as [c]. IDVA: independent domestic "
-               f"violence adviser."])
+        notes=[(f"Shares resting on fewer than {a.threshold} cases are shown as [c]. IDVA: independent domestic "
+               f"violence adviser.")])
 
 
 # -- prose ---------------------------------------------------------------------------
