@@ -325,3 +325,42 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         + af_theme()
         + theme(strip_text=element_text(color=TEXT_COLOUR, size=9.5, weight="bold"))
     )
+
+
+# -- several areas or measures over years --------------------------------------------------------------
+
+SERIES_SHAPES = ("o", "s", "^", "D", "v", "P")
+LEGEND_WIDTH = 95  # characters of legend that fit across an 8-inch chart
+
+
+def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, title: str,
+                     subtitle: str, y_title: str, series_order: list[str]) -> ggplot:
+    """Lines over years for up to six series told apart by colour and by point shape, named in a legend.
+
+    For charts whose series names are too long, or whose lines too close, to be named at the line ends.
+    Points are labelled with ``label`` (give "" to leave a series' points unlabelled); a missing value
+    (suppressed) draws no point and breaks the line.
+    """
+    data = data.assign(**{series: pd.Categorical(data[series], categories=series_order)})
+    colours = dict(zip(series_order, TWO_SERIES if len(series_order) <= 2 else CATEGORICAL))
+    shapes = dict(zip(series_order, SERIES_SHAPES))
+    years = sorted(data[x].unique())
+    top = data[y].max()
+    nudge = 0.04 * top if pd.notna(top) and top > 0 else 0.5
+    return (
+        ggplot(data, aes(x=x, y=y, color=series, shape=series, group=series))
+        + geom_line(size=1.1, na_rm=True)
+        + geom_point(size=2.8, na_rm=True)
+        + geom_text(aes(label=label), nudge_y=nudge, size=8, color=TEXT_COLOUR, show_legend=False, na_rm=True)
+        + scale_color_manual(values=colours, breaks=series_order)
+        + scale_shape_manual(values=shapes, breaks=series_order)
+        + scale_x_continuous(breaks=years, limits=(min(years) - 0.3, max(years) + 0.3))
+        + scale_y_continuous(expand=(0, 0, 0.12, 0))
+        + expand_limits(y=0)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
+        + af_theme()
+        + theme(legend_position="top", plot_title_position="plot")
+        # Long names go one to a line so that the legend never runs off the chart.
+        + (theme(legend_direction="vertical") if sum(len(name) + 6 for name in series_order) > LEGEND_WIDTH
+           else theme())
+    )
