@@ -104,7 +104,8 @@ OUTCOME_NAMES = {"DVA client": "were taken on as DVA clients", "Declined service
                  "Unable to make safe contact": "could not be contacted safely",
                  "Referred to another service": "were referred to another service",
                  "Not converted": "were closed without becoming a case"}
-LIGHT_GREY = "#BFBFBF"
+# Mid grey: light enough to read as "hidden", dark enough for 3:1 against white (WCAG 1.4.11).
+HIDDEN_FLOW_GREY = "#949494"
 NODE_COLOUR = "#3D3D3D"
 
 
@@ -506,7 +507,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
         ggplot()
         + geom_polygon(polygons, aes(x="x", y="y", group="flow", fill="outcome"), alpha=0.55)
         + geom_rect(nodes, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=NODE_COLOUR)
-        + geom_rect(remainders, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=LIGHT_GREY)
+        + geom_rect(remainders, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=HIDDEN_FLOW_GREY)
         + geom_text(nodes[nodes["side"] == "source"], aes(x="label_x", y="middle", label="label"), ha="right",
                     size=8, color=charts.TEXT_COLOUR)
         + geom_text(nodes[nodes["side"] == "outcome"], aes(x="label_x", y="middle", label="label"), ha="left",
@@ -544,7 +545,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
                    f"{analysis.threshold} referrals. " if folded else "") + (
         f"Flows of fewer than {analysis.threshold} referrals are not drawn (shown as "
         f"{suppressed_count_text(analysis.threshold)} in the data), nor are any further flows that would let "
-        f"them be worked out from a node's total ({CONFIDENTIAL}); together they are the light grey part of each "
+        f"them be worked out from a node's total ({CONFIDENTIAL}); together they are the grey part of each "
         f"node, so every node still shows all its referrals.")
     published = flows[flows["referrals"] > 0].reset_index(drop=True)
     return Figure(
