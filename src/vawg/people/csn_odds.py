@@ -35,7 +35,7 @@ from vawg.stats import adjust_p_values, odds_ratio
 from vawg.suppression import CONFIDENTIAL, is_small, secondary_suppression
 from vawg.wording import join_words
 
-SOURCE = "Camden Safety Net referrals (contact forms)"
+SOURCE = "Council DVA service case records (contact forms)"
 FAMILY = "DVA - Family (incl. child v parent, sibling)"
 EX_PARTNER = "DVA - Intimate ex-partner"
 PARTNER = "DVA - Intimate partner violence"
@@ -169,7 +169,7 @@ def _notes(threshold: int, group: str) -> tuple[str, ...]:
 def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
     return Table(
         id="tbl-csn-age-odds",
-        caption=f"Odds of each referral route, outcome and abuse type by age band, Safety Net referrals, "
+        caption=f"Odds of each referral route, outcome and abuse type by age band, referrals to the council's DVA service, "
                 f"{analysis.borough} {analysis.year}. Significant rows are in bold.",
         data=age_odds(analysis), columns=_columns("Age band"), source=SOURCE,
         notes=_notes(analysis.threshold, "age band"), emphasis="significant")
@@ -178,7 +178,7 @@ def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
 def table_csn_ethnicity_odds(analysis: ServiceProfiles) -> Table:
     return Table(
         id="tbl-csn-ethnicity-odds",
-        caption=f"Odds of each referral route, outcome and abuse type by ethnic group, Safety Net referrals, "
+        caption=f"Odds of each referral route, outcome and abuse type by ethnic group, referrals to the council's DVA service, "
                 f"{analysis.borough} {analysis.year}. Significant rows are in bold.",
         data=ethnicity_odds(analysis), columns=_columns("Ethnic group"), source=SOURCE,
         notes=_notes(analysis.threshold, "ethnic group"), emphasis="significant")

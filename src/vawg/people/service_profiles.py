@@ -60,8 +60,8 @@ from vawg.population import load_population
 from vawg.suppression import CONFIDENTIAL, is_small
 from vawg.wording import join_words
 
-SOURCE_CSN_AGE = "Camden Safety Net referrals (contact forms); ONS mid-year population estimates"
-SOURCE_CSN_ETHNICITY = "Camden Safety Net referrals (contact forms); ONS Census 2021, TS021 Ethnic group"
+SOURCE_CSN_AGE = "Council DVA service case records (contact forms); ONS mid-year population estimates"
+SOURCE_CSN_ETHNICITY = "Council DVA service case records (contact forms); ONS Census 2021, TS021 Ethnic group"
 SOURCE_ASC_AGE = "Adult social care safeguarding cases (VAWG abuse types, Appendix 6h); ONS mid-year population " \
                  "estimates"
 CSN_YOUNGEST = 15  # the reference edition's first band is 15-17: the service takes referrals of older teenagers
@@ -100,7 +100,7 @@ class ServiceProfiles:
         year = report_year(period_end)
         path = staged_dir / "csn_workflows.parquet"
         if not path.is_file():
-            raise DataError(f"{path} is missing: the Camden Safety Net extract (csn/) was not delivered")
+            raise DataError(f"{path} is missing: the council DVA service's extract (csn/) was not delivered")
         referrals = pd.read_parquet(path)
         referrals = referrals[referrals["referral_date"].dt.year == year].reset_index(drop=True)
         referrals["age_band"] = referrals["age"].map(lambda age: band_of(age, CSN_BANDS))
@@ -191,8 +191,8 @@ def _age_figure(analysis: ServiceProfiles, profile: GroupProfile, *, figure_id: 
 def figure_csn_age_profile(analysis: ServiceProfiles) -> Figure:
     return _age_figure(
         analysis, analysis.csn_age(), figure_id="fig-csn-age-profile", people=REFERRALS,
-        what="Safety Net referrals", youngest=CSN_YOUNGEST, bands=CSN_BANDS, source=SOURCE_CSN_AGE,
-        caption=f"Ages of Safety Net referrals, {analysis.borough} {analysis.year}, against the borough's female "
+        what="referrals to the council's DVA service", youngest=CSN_YOUNGEST, bands=CSN_BANDS, source=SOURCE_CSN_AGE,
+        caption=f"Ages of referrals to the council's DVA service, {analysis.borough} {analysis.year}, against the borough's female "
                 f"residents aged {CSN_YOUNGEST} and over")
 
 
@@ -218,21 +218,21 @@ def figure_csn_ethnicity_profile(analysis: ServiceProfiles) -> Figure:
     over, under = listing(table, "over"), listing(table, "under")
     over_groups = table.loc[(table["direction"] == "over") & ~table["hidden"], "group"].tolist()
     if compared and over_groups:
-        title = f"{join_words(over_groups)} residents are over-represented among Safety Net referrals"
+        title = f"{join_words(over_groups)} residents are over-represented among referrals to the council's DVA service"
     elif compared:
-        title = "No ethnic group is over-represented among Safety Net referrals"
+        title = "No ethnic group is over-represented among referrals to the council's DVA service"
     else:
-        title = f"Ethnic groups of Safety Net referrals in {analysis.borough}"
+        title = f"Ethnic groups of referrals to the council's DVA service in {analysis.borough}"
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of Safety Net referrals ({analysis.year}) in each ethnic group"
+        subtitle=_wrap(f"Share of referrals to the council's DVA service ({analysis.year}) in each ethnic group"
                        + (", and of all residents at the 2021 Census; * significantly different" if compared
                           else "")),
         value_title="% of referrals with a recorded ethnic group" + (", or of residents" if compared else ""),
         category_order=list(ETHNIC_GROUPS),
         series_order=[REFERRALS, population_name] if compared else [REFERRALS])
     white = table.set_index("group").loc["White"]
-    alt = (f"Bar chart of the ethnic groups of Safety Net referrals in {analysis.borough} in {analysis.year}"
+    alt = (f"Bar chart of the ethnic groups of referrals to the council's DVA service in {analysis.borough} in {analysis.year}"
            + (" beside the ethnic groups of all residents at the 2021 Census. " if compared else ". ")
            + (f"White clients made up {white['share']:.1f}% of referrals with a recorded ethnic group"
               + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
@@ -245,7 +245,7 @@ def figure_csn_ethnicity_profile(analysis: ServiceProfiles) -> Figure:
         + f"Groups with fewer than {analysis.threshold} referrals are not shown."
     return Figure(
         id="fig-csn-ethnicity-profile", plot=plot, height=5.0,
-        caption=f"Ethnic groups of Safety Net referrals, {analysis.borough} {analysis.year}"
+        caption=f"Ethnic groups of referrals to the council's DVA service, {analysis.borough} {analysis.year}"
                 + (", against the borough's residents" if compared else ""),
         alt=alt.strip(), source=SOURCE_CSN_ETHNICITY if compared else SOURCE_CSN_ETHNICITY.split(";")[0],
         data=table, description=description,
