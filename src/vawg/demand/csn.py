@@ -521,7 +521,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
         + scale_y_continuous(limits=(0, nodes["top"].max() * 1.07))
         + labs(title=charts.headline(_pathway_title(analysis, flows)),
                subtitle=f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
-                        f"outcome\nLight grey: flows of fewer than {analysis.threshold} referrals, not drawn "
+                        f"outcome\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn "
                         f"separately", x="", y="")
         + charts.af_theme()
         + theme(axis_text=element_blank(), panel_grid_major_y=element_blank(), legend_position="none",
