@@ -12,6 +12,7 @@ exact binomial test of its share, with Holm-adjusted p-values
 - :func:`census_residents_by_group` Census 2021 residents in the five broad ethnic groups
 - :func:`profile_columns`          the published columns of a profile's data
 - :func:`verdict`                  the chi-square result in words
+- :func:`ethnicity_figure`         the ethnic-group chart of any profile against Census residents
 
 Small numbers: a category with 1 to 6 people shows "<7", everything built on
 it "[c]", and its bar is not drawn; when exactly one category is hidden, the
@@ -20,15 +21,18 @@ next smallest is hidden too, since the total is published.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from vawg.artifacts import Column, format_value
+from vawg import charts
+from vawg.artifacts import Column, Figure, format_value
 from vawg.errors import DataError
 from vawg.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
+from vawg.wording import join_words
 
 ADJUST = "holm"
 ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
@@ -196,3 +200,60 @@ def verdict(test: GoodnessOfFit | None) -> str:
 
 def population_share(profile: pd.DataFrame, groups) -> float:
     return float(profile.loc[profile["group"].isin(groups), "population_share"].sum())
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a profile counts, in the words its chart uses."""
+
+    series: str   # legend and table header, e.g. "Victims"
+    people: str   # e.g. "female victims of VAWG offences"
+    short: str    # plural noun for "% of …", e.g. "victims"
+    members: str  # who is over-represented, e.g. "women and girls"
+
+
+CENSUS_RESIDENTS = "Residents (Census 2021)"
+SUBTITLE_WIDTH = 80  # characters per subtitle line at the default 8-inch width
+
+
+def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, test: GoodnessOfFit | None,
+                     compared: bool, borough: str, year: int, threshold: int, source: str,
+                     columns: list[Column]) -> Figure:
+    """A profile's ethnic groups beside Census 2021 residents' (or alone when the Census table is missing)."""
+    long = chart_series(table, threshold, CENSUS_RESIDENTS, subject.series)
+    if not compared:
+        long = long[long["series"] == subject.series]
+    over, under = listing(table, "over"), listing(table, "under")
+    over_groups = table.loc[(table["direction"] == "over") & ~table["hidden"], "group"].tolist()
+    if compared and over_groups:
+        title = f"{join_words(over_groups)} {subject.members} are over-represented among {subject.people} in {borough}"
+    elif compared:
+        title = f"No ethnic group is over-represented among {subject.people} in {borough}"
+    else:
+        title = f"Ethnic groups of {subject.people} in {borough}"
+    census = ", and of all residents at the 2021 Census; * significantly different" if compared else ""
+    plot = charts.grouped_bar_chart(
+        long, category="category", value="plotted", series="series", label="label_text", title=title,
+        subtitle=textwrap.fill(f"Share of {subject.people} ({year}) in each ethnic group{census}", SUBTITLE_WIDTH),
+        value_title=f"% of {subject.short} with a recorded ethnic group" + (", or of residents" if compared else ""),
+        category_order=list(ETHNIC_GROUPS),
+        series_order=[subject.series, CENSUS_RESIDENTS] if compared else [subject.series])
+    white = table.set_index("group").loc["White"]
+    alt = (f"Bar chart of the ethnic groups of {subject.people} in {borough} in {year}"
+           + (" beside the ethnic groups of all residents at the 2021 Census. " if compared else ". ")
+           + (f"The White group made up {white['share']:.1f}% of {subject.short} with a recorded ethnic group"
+              + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
+              if not white["hidden"] else "")
+           + (f"Over-represented: {join_words(over)}. " if over else "")
+           + (f"Under-represented: {join_words(under)}." if under else "")
+           + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
+    description = ((f"The {subject.short}' ethnic profile {verdict(test)}. "
+                    "The open Census table counts all residents, not women and girls alone. ") if compared else "") \
+        + f"Groups with fewer than {threshold} {subject.short} are not shown."
+    return Figure(
+        id=figure_id, plot=plot, height=5.0,
+        caption=f"Ethnic groups of {subject.people}, {borough} {year}"
+                + (", against the borough's residents" if compared else ""),
+        alt=alt.strip(), source=source if compared else source.split(";")[0], data=table,
+        description=description, columns=columns,
+    )

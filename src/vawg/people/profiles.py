@@ -35,8 +35,10 @@ from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
     GroupProfile,
+    Subject,
     census_residents_by_group,
     chart_series,
+    ethnicity_figure,
     listing,
     population_year_for,
     profile_columns,
@@ -199,51 +201,16 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
     )
 
 
+VICTIMS = Subject(series=SERIES[0], people="female victims of VAWG offences", short="victims",
+                  members="women and girls")
+
+
 def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
-    profile = analysis.ethnicity_profile()
-    test = analysis.ethnicity_test()
-    population_name = "Residents (Census 2021)"
-    compared = analysis.residents_by_group is not None
-    long = _long(profile, analysis.threshold, population_name)
-    if not compared:
-        long = long[long["series"] == SERIES[0]]
-    over, under = _listing(profile, "over"), _listing(profile, "under")
-    over_groups = profile.loc[(profile["direction"] == "over") & ~profile["hidden"], "group"].tolist()
-    if compared and over_groups:
-        title = f"{join_words(over_groups)} women and girls are over-represented among VAWG victims in {analysis.borough}"
-    elif compared:
-        title = f"No ethnic group is over-represented among VAWG victims in {analysis.borough}"
-    else:
-        title = f"Ethnic groups of VAWG victims in {analysis.borough}"
-    plot = charts.grouped_bar_chart(
-        long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) in each ethnic group"
-                       + (", and of all residents at the 2021 Census; * significantly different" if compared
-                          else "")),
-        value_title="% of victims with a recorded ethnic group" + (", or of residents" if compared else ""),
-        category_order=list(ETHNIC_GROUPS),
-        series_order=[SERIES[0], population_name] if compared else [SERIES[0]])
-    white = profile.set_index("group").loc["White"]
-    alt = (f"Bar chart of the ethnic groups of female victims of VAWG offences recorded in {analysis.borough} in "
-           f"{analysis.year}" + (" beside the ethnic groups of all residents at the 2021 Census. " if compared
-                                 else ". ")
-           + (f"White victims made up {white['share']:.1f}% of victims with a recorded ethnic group"
-              + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
-              if not white["hidden"] else "")
-           + (f"Over-represented among victims: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}." if under else "")
-           + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
-    description = (f"The victims' ethnic profile {_verdict(test)}. " if compared else "") + (
-        "The open Census table counts all residents, not women and girls alone. "
-        if compared else "") + f"Groups with fewer than {analysis.threshold} victims are not shown."
-    return Figure(
-        id="fig-victim-ethnicity-profile", plot=plot, height=5.0,
-        caption=f"Ethnic groups of female victims of VAWG offences, {analysis.borough} {analysis.year}"
-                + (", against the borough's residents" if compared else ""),
-        alt=alt.strip(), source=SOURCE_ETHNICITY if compared else SOURCE_ETHNICITY.split(";")[0], data=profile,
-        description=description,
-        columns=_columns("Ethnic group", "Residents"),
-    )
+    return ethnicity_figure(
+        figure_id="fig-victim-ethnicity-profile", subject=VICTIMS, table=analysis.ethnicity_profile(),
+        test=analysis.ethnicity_test(), compared=analysis.residents_by_group is not None, borough=analysis.borough,
+        year=analysis.year, threshold=analysis.threshold, source=SOURCE_ETHNICITY,
+        columns=_columns("Ethnic group", "Residents"))
 
 
 def _wrap(text: str) -> str:

@@ -45,9 +45,11 @@ from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
     GroupProfile,
+    Subject,
     band_of,
     census_residents_by_group,
     chart_series,
+    ethnicity_figure,
     female_residents_by_band,
     listing,
     population_year_for,
@@ -207,50 +209,17 @@ def figure_asc_age_profile(analysis: ServiceProfiles) -> Figure:
                 f"{analysis.year}, against the borough's female residents aged {ASC_YOUNGEST} and over")
 
 
+CSN_REFERRALS = Subject(series=REFERRALS, people="referrals to the council's DVA service", short="referrals",
+                        members="people")
+
+
 def figure_csn_ethnicity_profile(analysis: ServiceProfiles) -> Figure:
     profile = analysis.csn_ethnicity()
-    table = profile.table()
-    compared = analysis.residents_by_group is not None
-    population_name = "Residents (Census 2021)"
-    long = chart_series(table, analysis.threshold, population_name, REFERRALS)
-    if not compared:
-        long = long[long["series"] == REFERRALS]
-    over, under = listing(table, "over"), listing(table, "under")
-    over_groups = table.loc[(table["direction"] == "over") & ~table["hidden"], "group"].tolist()
-    if compared and over_groups:
-        title = f"{join_words(over_groups)} residents are over-represented among referrals to the council's DVA service"
-    elif compared:
-        title = "No ethnic group is over-represented among referrals to the council's DVA service"
-    else:
-        title = f"Ethnic groups of referrals to the council's DVA service in {analysis.borough}"
-    plot = charts.grouped_bar_chart(
-        long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of referrals to the council's DVA service ({analysis.year}) in each ethnic group"
-                       + (", and of all residents at the 2021 Census; * significantly different" if compared
-                          else "")),
-        value_title="% of referrals with a recorded ethnic group" + (", or of residents" if compared else ""),
-        category_order=list(ETHNIC_GROUPS),
-        series_order=[REFERRALS, population_name] if compared else [REFERRALS])
-    white = table.set_index("group").loc["White"]
-    alt = (f"Bar chart of the ethnic groups of referrals to the council's DVA service in {analysis.borough} in {analysis.year}"
-           + (" beside the ethnic groups of all residents at the 2021 Census. " if compared else ". ")
-           + (f"White clients made up {white['share']:.1f}% of referrals with a recorded ethnic group"
-              + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
-              if not white["hidden"] else "")
-           + (f"Over-represented: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}." if under else "")
-           + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
-    description = (f"The referrals' ethnic profile {verdict(profile.test())}. "
-                   "The open Census table counts all residents, not women and girls alone. " if compared else "") \
-        + f"Groups with fewer than {analysis.threshold} referrals are not shown."
-    return Figure(
-        id="fig-csn-ethnicity-profile", plot=plot, height=5.0,
-        caption=f"Ethnic groups of referrals to the council's DVA service, {analysis.borough} {analysis.year}"
-                + (", against the borough's residents" if compared else ""),
-        alt=alt.strip(), source=SOURCE_CSN_ETHNICITY if compared else SOURCE_CSN_ETHNICITY.split(";")[0],
-        data=table, description=description,
-        columns=profile_columns("Ethnic group", REFERRALS, "Residents", "Referrals' share ÷ population share"),
-    )
+    return ethnicity_figure(
+        figure_id="fig-csn-ethnicity-profile", subject=CSN_REFERRALS, table=profile.table(), test=profile.test(),
+        compared=analysis.residents_by_group is not None, borough=analysis.borough, year=analysis.year,
+        threshold=analysis.threshold, source=SOURCE_CSN_ETHNICITY,
+        columns=profile_columns("Ethnic group", REFERRALS, "Residents", "Referrals' share ÷ population share"))
 
 
 # -- prose values -------------------------------------------------------------------------
