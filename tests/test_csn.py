@@ -307,6 +307,7 @@ def characteristics_rows() -> pd.DataFrame:
     )
 
 
+SHARE_HEADER = "% of referrals (escalation: % of the group)"
 CENSUS_ORIENTATION = {"straight_heterosexual": 9_000, "gay_lesbian": 400, "bisexual": 400,
                       "other_sexual_orientation": 200, "not_answered": 1_000}  # 10% of those answering are LGB+
 
@@ -348,7 +349,7 @@ def test_an_escalation_resting_on_a_small_cell_is_withheld(characteristics_servi
     # 16 of the 20 pregnant referrals became clients: the 4 who did not could be worked out from the share.
     assert row["finding"] == "[c]" and row["count_text"] == "[c]" and row["basis"] == 1
     sentence = csn.prose_values(analysis)["csn.pregnant_escalation_sentence"][0]
-    assert "Too few referrals" in sentence and "becoming a DVA client" in sentence
+    assert "The comparison of becoming a DVA client is not published" in sentence
     assert f"{woolf(16, 4, 2, 28)[0]:.2f}" not in sentence
 
 
@@ -399,3 +400,7 @@ def test_characteristic_shares_match_a_hand_count_and_hide_small_groups(characte
     assert identity.loc["Not recorded", "Referrals"] == "[c]"
     written = json.loads((out / "values.json").read_text())
     assert written["csn.different_gender_from_birth_share"]["text"] == "[c]"
+    # The prose hides exactly the shares the table hides, so one cannot fill in the other.
+    for key, group in (("heterosexual_share", "Heterosexual"), ("orientation_prefer_not_share", "Prefer not to say"),
+                       ("orientation_not_recorded_share", "Not recorded")):
+        assert (written[f"csn.{key}"]["text"] == "[c]") == (orientation.loc[group, SHARE_HEADER] == "[c]"), key

@@ -331,7 +331,8 @@ class SafetyNet:
         census = self.orientation_against_census()
         for characteristic, column, labels in PROFILE_GROUPS:
             counts = self.referrals[column].value_counts().reindex(list(labels), fill_value=0)
-            hidden = secondary_suppression(counts, self.threshold)
+            # Hidden groups must add up to 0 or at least the threshold, as in the prose (the same shares).
+            hidden = hidden_against_total(counts, self.total, self.threshold)
             for value, label in labels.items():
                 profile_hidden[(column, value)] = bool(hidden[value])
                 n = int(counts[value])
@@ -857,7 +858,9 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
                                 "csn.new_or_repeat_not_recorded_share": a.count(r["new_or_repeat"] == "Not recorded")},
                             total))
     values.update(_percents(a, {"csn.council_tenant_share": a.count(r["council_tenant"] == "Yes")}, total))
+    # Every group of a characteristic, as in tbl-csn-characteristics, so that prose and table hide the same shares.
     values.update(_percents(a, {"csn.children_involved_share": a.count(r["children_involved"] == "Yes"),
+                                "csn.no_children_share": a.count(r["children_involved"] == "No"),
                                 "csn.children_not_recorded_share": a.count(r["children_involved"] == "Not recorded")},
                             total))
     sources = a.source_counts()
@@ -969,7 +972,8 @@ def _people_values(a: SafetyNet) -> dict[str, tuple]:
         (counts("gender_same_as_birth", same_gender_as_birth_share_of_all="Yes", different_gender_from_birth_share="No",
                 gender_identity_prefer_not_share="Prefer not to say", gender_identity_not_recorded_share="Not recorded"),
          total),
-        (counts("pregnant", pregnant_share="Yes", pregnancy_not_recorded_share="Not recorded"), total),
+        (counts("pregnant", pregnant_share="Yes", not_pregnant_share="No", pregnancy_not_recorded_share="Not recorded"),
+         total),
         (counts("marital_status", married_share="Married or civil partnership", single_share="Single",
                 cohabiting_share="Cohabiting", separated_share="Separated or divorced", widowed_share="Widowed",
                 marital_not_recorded_share="Not recorded"), total),
@@ -1044,8 +1048,8 @@ def _escalation_sentence(a: SafetyNet, column: str, group: str, other: str) -> s
     if found:
         parts.append(f"Compared with referrals {other}, referrals {group} had {join_words(found)}.")
     if withheld:
-        parts.append(f"Too few referrals fall in at least one of the groups to publish the comparison of "
-                     f"{join_words(withheld)}.")
+        parts.append(f"The comparison of {join_words(withheld)} is not published: one of its counts for referrals "
+                     f"{group} or {other} is too small.")
     return " ".join(parts) or (f"Escalation could not be compared for referrals {group}: at each step, all the "
                                f"referrals compared or none of them reached it.")
 
