@@ -7,9 +7,11 @@ Expected numbers on the small fixtures are worked out by hand in the comments, n
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pytest
+from scipy.stats import fisher_exact, norm
 
 from vawg.artifacts import ArtifactWriter
 from vawg.demand import children
@@ -241,3 +243,56 @@ def test_the_analysis_reproduces_the_seed_figures_from_the_default_data(full_sca
               for target, row in targets.iterrows()
               if abs(analysed[target] - row["value"]) > row["tolerance"] + 1e-9]
     assert not misses, "\n".join(misses)
+
+
+# -- child-in-need visits, strategy discussions and plans: VAWG workflows against the rest ---------------------
+
+@pytest.fixture
+def seventy_workflows(tmp_path):
+    """30 VAWG workflows (V0-V29) and 40 others (O0-O39), one child each, every count planted:
+
+    child-in-need visit: VAWG 20 of 30, others 10 of 40; strategy discussion: VAWG 3 of 30 (too few to publish),
+    others 9 of 40; child-in-need plan: VAWG 12 of 30, others 8 of 40. V0 also has a MASH form with no visit
+    recorded: a workflow has a visit if any of its forms records one.
+    """
+    rows = []
+    for n in range(30):
+        row = form("cssw_assessment", f"V{n}", f"PV{n}", "Female", [DA])
+        rows.append({**row, "cin_visit": n < 20, "strategy_discussion": n < 3, "cin_plan": n < 12})
+    rows.append(form("mash_contact", "V0", "PV0", "Female", [DA]))
+    for n in range(40):
+        row = form("cssw_assessment", f"O{n}", f"PO{n}", "Male", ["Gangs"])
+        rows.append({**row, "cin_visit": n < 10, "strategy_discussion": n < 9, "cin_plan": n < 8})
+    return stage_forms(tmp_path, rows)
+
+
+def test_social_work_odds_ratios_match_woolf_and_scipy_fisher(seventy_workflows):
+    analysis = analyse(seventy_workflows, threshold=7)
+    for name, (a, b, c, d) in (("cin_visit", (20, 10, 10, 30)), ("cin_plan", (12, 18, 8, 32))):
+        frame, ratio = analysis.social_work(name)
+        assert (frame.loc["vawg", "yes"], frame.loc["vawg", "total"]) == (a, a + b)
+        assert (frame.loc["other", "yes"], frame.loc["other", "total"]) == (c, c + d)
+        half = norm.ppf(0.975) * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        assert ratio.estimate == pytest.approx(a * d / (b * c))
+        assert ratio.lower == pytest.approx(a * d / (b * c) / math.exp(half))
+        assert ratio.upper == pytest.approx(a * d / (b * c) * math.exp(half))
+        assert ratio.p_value == pytest.approx(fisher_exact([[a, b], [c, d]])[1])
+    values = children.prose_values(analysis)
+    assert values["children.cin_visit_vawg"][0] == pytest.approx(20 / 30 * 100)
+    assert values["children.cin_visit_other"][0] == pytest.approx(10 / 40 * 100)
+    p = fisher_exact([[20, 10], [10, 30]])[1]
+    sentence = values["children.cin_visit_odds_sentence"][0]
+    assert "significantly higher odds of a child-in-need visit" in sentence and f"{20 * 30 / 100:.2f}" in sentence
+    assert ("p < 0.001" if p < 0.001 else f"p = {p:.3f}") in sentence
+
+
+def test_a_social_work_comparison_resting_on_a_small_count_is_withheld(seventy_workflows, tmp_path):
+    analysis = analyse(seventy_workflows, threshold=7)
+    writer = ArtifactWriter(tmp_path / "artifacts", 7)
+    writer.values(children.prose_values(analysis))
+    values = json.loads((tmp_path / "artifacts" / "values.json").read_text())
+    # 3 VAWG workflows had a strategy discussion: the share and the odds ratio are not published.
+    assert values["children.strategy_discussion_vawg"]["text"] == "[c]"
+    assert values["children.strategy_discussion_other"]["text"] == "22.5%"
+    sentence = values["children.strategy_discussion_odds_sentence"]["text"]
+    assert sentence.startswith("Too few workflows") and "odds ratio" not in sentence

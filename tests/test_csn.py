@@ -279,3 +279,128 @@ def test_shares_published_beside_their_total_hide_what_subtraction_would_reveal(
     # A complete breakdown with one small group: the next smallest is hidden (usual secondary suppression).
     assert csn.hidden_against_total(pd.Series({"a": 40, "b": 9, "c": 2}), 51, 7).to_dict() == {
         "a": False, "b": True, "c": True}
+
+
+# -- protected characteristics and the odds of escalation (tbl-csn-characteristics) ----------------------------
+
+def characteristics_rows() -> pd.DataFrame:
+    """The 57 referrals with planted characteristics, each count chosen so the expected figures are hand-built.
+
+    Pregnant: rows 0-19 (20), not pregnant: 20-49 (30), not recorded: 50-56 (7).
+    Risk assessed: rows 0-11 and 20-29, so pregnant 12 of 20 and not pregnant 10 of 30.
+    DVA clients (as in ``referral_rows``): rows 0-7 and 12-21, so pregnant 16 of 20 (4 not: too few to publish).
+    Safety plan: rows 0-9 and 20-27, so pregnant 10 of 20, not pregnant 8 of 30; children involved (rows 0-20)
+    11 of 21, no children (21-56) 7 of 36.
+    Orientation: heterosexual 0-39 (40), lesbian, gay, bisexual or other 40-49 (10), prefer not to say 50-52 (3),
+    not recorded 53-56 (4).
+    """
+    rows = referral_rows()
+    i = np.arange(N)
+    assessed = (i < 12) | ((i >= 20) & (i < 30))
+    return rows.assign(
+        pregnant=np.select([i < 20, i < 50], ["Yes", "No"], "Not recorded"),
+        risk_assessment_completed=assessed, risk_level=np.where(assessed, "High", None),
+        interventions=[["Safety plan"] if (n < 10 or 20 <= n < 28) else [] for n in i],
+        sexual_orientation=np.select([i < 40, i < 50, i < 53],
+                                     ["Heterosexual", "Lesbian, gay, bisexual or other", "Prefer not to say"],
+                                     "Not recorded"),
+    )
+
+
+SHARE_HEADER = "% of referrals (escalation: % of the group)"
+CENSUS_ORIENTATION = {"straight_heterosexual": 9_000, "gay_lesbian": 400, "bisexual": 400,
+                      "other_sexual_orientation": 200, "not_answered": 1_000}  # 10% of those answering are LGB+
+
+
+@pytest.fixture
+def characteristics_service(tmp_path):
+    characteristics_rows().to_parquet(tmp_path / "csn_workflows.parquet")
+    return tmp_path
+
+
+def with_census(folder):
+    pd.DataFrame([{"area_code": CAMDEN, "area_name": "Camden", "usual_residents_16plus": 11_000,
+                   **CENSUS_ORIENTATION}]).to_parquet(folder / "reference_census_sexual_orientation_lad.parquet")
+    return folder
+
+
+def test_escalation_odds_ratios_match_woolf_and_scipy_fisher_on_the_planted_tables(characteristics_service):
+    analysis = analyse(characteristics_service)
+    table = analysis.characteristics().set_index("group")
+    for step, cells in (("a completed risk assessment", (12, 8, 10, 20)), ("a safety plan", (10, 10, 8, 22))):
+        estimate, lower, upper = woolf(*cells)
+        p = fisher_exact([cells[:2], cells[2:]])[1]
+        finding = table.loc[f"Referrals of pregnant people: {step}", "finding"]
+        assert f"Odds ratio {estimate:.2f} (95% CI {lower:.2f} to {upper:.2f})" in finding
+        assert (f"p = {p:.3f}" if p >= 0.001 else "p < 0.001") in finding
+    row = table.loc["Referrals of pregnant people: a completed risk assessment"]
+    assert row["count"] == 12 and row["share"] == pytest.approx(60.0)
+    assert row["compared"] == "33.3% of referrals of people not pregnant"
+    # Children involved and a safety plan: 11 of 21 against 7 of 36.
+    estimate, lower, upper = woolf(11, 10, 7, 29)
+    assert f"Odds ratio {estimate:.2f}" in table.loc["Referrals with children involved: a safety plan", "finding"]
+    sentence = csn.prose_values(analysis)["csn.pregnant_escalation_sentence"][0]
+    assert f"odds ratio {woolf(12, 8, 10, 20)[0]:.2f}" in sentence and "a completed risk assessment" in sentence
+
+
+def test_an_escalation_resting_on_a_small_cell_is_withheld(characteristics_service):
+    analysis = analyse(characteristics_service)
+    row = analysis.characteristics().set_index("group").loc["Referrals of pregnant people: becoming a DVA client"]
+    # 16 of the 20 pregnant referrals became clients: the 4 who did not could be worked out from the share.
+    assert row["finding"] == "[c]" and row["count_text"] == "[c]" and row["basis"] == 1
+    sentence = csn.prose_values(analysis)["csn.pregnant_escalation_sentence"][0]
+    assert "The comparison of becoming a DVA client is not published" in sentence
+    assert f"{woolf(16, 4, 2, 28)[0]:.2f}" not in sentence
+
+
+def test_orientation_is_compared_with_the_census_residents_who_answered(characteristics_service):
+    from scipy.stats import binomtest
+
+    analysis = analyse(with_census(characteristics_service))
+    census = analysis.orientation_against_census()
+    # 10 of the 50 referrals with a recorded orientation (20%) against 1,000 of 10,000 residents answering (10%).
+    lgb = census.loc["Lesbian, gay, bisexual or other"]
+    assert (lgb["observed"], lgb["total"]) == (10, 50)
+    assert lgb["share"] == pytest.approx(20.0) and lgb["expected_share"] == pytest.approx(10.0)
+    assert lgb["p_value"] == pytest.approx(binomtest(10, 50, 0.1).pvalue)
+    sentence = csn.prose_values(analysis)["csn.orientation_census_sentence"][0]
+    assert "20.0%" in sentence and "10.0%" in sentence and f"p = {binomtest(10, 50, 0.1).pvalue:.3f}" in sentence
+    table = analysis.characteristics().set_index("group")
+    assert table.loc["Heterosexual", "compared"].startswith("90.0% of residents aged 16+")
+
+
+def test_without_the_census_tables_the_comparisons_say_they_could_not_be_made(characteristics_service):
+    values = csn.prose_values(analyse(characteristics_service))
+    assert "could not be made" in values["csn.orientation_census_sentence"][0]
+    assert "could not be compared" in values["csn.religion_census_sentence"][0]
+    table = analyse(characteristics_service).characteristics()
+    assert (table.loc[table["characteristic"] == "Sexual orientation", "compared"] == "").all()
+
+
+def test_characteristic_shares_match_a_hand_count_and_hide_small_groups(characteristics_service, tmp_path):
+    analysis = analyse(with_census(characteristics_service))
+    values = csn.prose_values(analysis)
+    assert values["csn.christian_share"][0] == pytest.approx(37 / 57 * 100)          # rows 20-56
+    assert values["csn.religion_not_recorded_share"][0] == pytest.approx(20 / 57 * 100)
+    assert values["csn.pregnant_share"][0] == pytest.approx(20 / 57 * 100)
+    assert values["csn.pregnancy_not_recorded_share"][0] == pytest.approx(7 / 57 * 100)
+    assert values["csn.single_share"][0] == pytest.approx(100.0)
+    out = tmp_path / "artifacts"
+    writer = ArtifactWriter(out, 7)
+    writer.table(csn.table_csn_characteristics(analysis))
+    writer.values(values)
+    data = pd.read_csv(out / "data" / "tbl-csn-characteristics.csv", dtype=str, keep_default_na=False)
+    assert data["Referrals"].map(lambda text: text in ("<7", "[c]", "0") or int(text.replace(",", "")) >= 7).all()
+    orientation = data[data["Characteristic"] == "Sexual orientation"].set_index("Group")
+    assert orientation.loc["Prefer not to say", "Referrals"] == "<7"                  # planted: 3
+    assert orientation.loc["Not recorded", "Referrals"] == "<7"                       # planted: 4
+    identity = data[data["Characteristic"] == "Gender the same as assigned at birth"].set_index("Group")
+    # Different from birth (5) is small, so the next smallest (not recorded, 12) is hidden too.
+    assert identity.loc["Different from birth", "Referrals"] == "<7"
+    assert identity.loc["Not recorded", "Referrals"] == "[c]"
+    written = json.loads((out / "values.json").read_text())
+    assert written["csn.different_gender_from_birth_share"]["text"] == "[c]"
+    # The prose hides exactly the shares the table hides, so one cannot fill in the other.
+    for key, group in (("heterosexual_share", "Heterosexual"), ("orientation_prefer_not_share", "Prefer not to say"),
+                       ("orientation_not_recorded_share", "Not recorded")):
+        assert (written[f"csn.{key}"]["text"] == "[c]") == (orientation.loc[group, SHARE_HEADER] == "[c]"), key

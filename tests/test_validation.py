@@ -160,6 +160,8 @@ REJECTED = [
     Rejected("nhs_fgm_count_not_rounded.csv", 3, "count", "a multiple of 5", "44"),
     Rejected("nhs_fgm_period_end_before_start.csv", 2, "period_end", "a date after period_start"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
+    Rejected("marac_unknown_area.csv", 2, "area", "one of 'Barking and Dagenham'", "Camdn"),
+    Rejected("marac_two_boroughs.csv", 4, "area", "the same borough as the file's other MARAC rows", "Islington"),
 ]
 
 REPAIRED = [
@@ -193,6 +195,8 @@ REPAIRED = [
 # Accepted as delivered: common ways of writing a value that need no repair.
 ACCEPTED = [
     ("police_flags_yes_no.csv", ("police_offences", 0, "dva_flag", True)),
+    # Any London council can deliver its own MARAC under its borough's name.
+    ("marac_hackney_own_marac.csv", ("marac", 0, "area", "Hackney")),
 ]
 
 # Open reference data: where each stand-in goes in a reference folder, and what is said about it.
@@ -324,6 +328,7 @@ def test_unexpected_or_missing_optional_column_is_a_warning(case, tmp_path):
 @pytest.mark.parametrize("fixture,staged", ACCEPTED, ids=[fixture for fixture, _ in ACCEPTED])
 def test_common_ways_of_writing_a_value_are_accepted(fixture, staged, tmp_path):
     report, tables = validate(extract_with(fixture, tmp_path), period_end=PERIOD_END, sources=contracts_of(fixture))
+    assert report.ok, [str(p) for p in report.problems]
     table, row, column, value = staged
     assert tables[table].loc[row, column] == value
 

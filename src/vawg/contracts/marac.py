@@ -4,18 +4,43 @@ SafeLives-style annual data: cases heard and their make-up, for the borough's
 MARAC and for the comparison areas (England and Wales, the Metropolitan Police
 area and the most similar force group). Counts, so that shares and rates per
 10,000 adult (16+) female residents are computed, not copied.
+
+Any London borough's council can deliver its own MARAC: its rows carry the
+borough's name (one of the 32 boroughs in ``data/reference/boroughs.csv``), and
+a file holds one borough's MARAC only.
 """
 
 from __future__ import annotations
 
-from vawg.contracts._spec import Contract, Field, RowCheck, at_most, this_year
+import pandas as pd
 
-AREAS = ("Camden", "Metropolitan Police area", "Most similar force group", "England and Wales")
+from vawg import reference
+from vawg.contracts._spec import Context, Contract, Field, RowCheck, at_most, this_year
+
+COMPARATOR_AREAS = ("Metropolitan Police area", "Most similar force group", "England and Wales")
 PARTS = ("repeat_cases", "police_referrals", "idva_involved", "cases_with_children", "bame_victims",
          "lgbtq_victims", "disabled_victims", "male_victims", "victims_16_17")
 REFERRAL_SOURCES = ("police_referrals", "probation_referrals", "voluntary_sector_referrals",
                     "secondary_care_referrals", "primary_care_referrals", "children_services_referrals",
                     "other_referrals")
+
+
+def london_borough_names() -> list[str]:
+    """The 32 London boroughs (the City of London has its own police force and is not one)."""
+    boroughs = reference.boroughs()
+    return sorted(boroughs.loc[boroughs["police_force"] == "Metropolitan Police Service", "borough_name"])
+
+
+def _areas(context: Context) -> list[str]:
+    return [*london_borough_names(), *COMPARATOR_AREAS]
+
+
+def _one_own_marac(frame: pd.DataFrame, context: Context) -> pd.Series:
+    """Rows of the council's own MARAC (not a comparator) must all name the same borough as the first of them."""
+    own = frame["area"][~frame["area"].isin(COMPARATOR_AREAS)]
+    if own.empty:
+        return pd.Series(True, index=frame.index)
+    return frame["area"].isin(COMPARATOR_AREAS) | (frame["area"] == own.iloc[0])
 
 
 def _count(name: str, description: str) -> Field:
@@ -32,7 +57,8 @@ MARAC = Contract(
     fields=(
         Field("year", "int", "Calendar year", minimum=2010, maximum=this_year,
               expected="a year from 2010 to this year"),
-        Field("area", "category", "The MARAC (the borough) or a comparison area", allowed=AREAS),
+        Field("area", "category", "The borough whose MARAC it is (any London borough's name) or a comparison area",
+              allowed=_areas),
         _count("cases_heard", "Cases heard"),
         _count("adult_female_population", "Female residents aged 16 and over (the rate's denominator)"),
         _count("repeat_cases", "Repeat cases (heard within 12 months of a previous case)"),
@@ -53,6 +79,8 @@ MARAC = Contract(
         _count("victims_16_17", "Victims aged 16 or 17"),
     ),
     row_checks=(
+        RowCheck("one_own_marac", "area", "the same borough as the file's other MARAC rows (one borough's MARAC "
+                 "a file)", _one_own_marac, needs=("area",)),
         *(at_most(part, "cases_heard") for part in PARTS),
         RowCheck("referrals_add_up", "cases_heard", "the sum of the referral sources (police, probation, …)",
                  lambda frame, context: frame[list(REFERRAL_SOURCES)].sum(axis=1) == frame["cases_heard"],

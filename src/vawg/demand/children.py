@@ -30,7 +30,9 @@ Artifact ids and the functions that make them:
 - ``fig-children-abuse-types-mash``      :func:`figure_children_abuse_types_mash`     (seed Figure 28)
 - ``fig-children-abuse-types-cssw``      :func:`figure_children_abuse_types_cssw`     (seed Figure 29)
 - ``fig-children-abuse-types-early-help`` :func:`figure_children_abuse_types_early_help` (seed Figure 30)
-- values ``children.*``                  :func:`prose_values`
+- values ``children.*``                  :func:`prose_values` (including the child-in-need visits, strategy
+  discussions and child-in-need plans of workflows with and without a VAWG flag: odds ratios and Fisher's exact
+  tests, :meth:`ChildrenSafeguarding.social_work`)
 
 Small numbers: a count from 1 to 6 shows "<7" and its share "[c]". Where a
 table publishes a total and a VAWG count, the VAWG count is also hidden
@@ -54,8 +56,14 @@ from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.contracts.children import vawg_factors
 from vawg.errors import DataError
-from vawg.stats import fisher_exact_test, two_sample_group_tests
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression, suppressed_count_text
+from vawg.stats import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
+from vawg.suppression import (
+    CONFIDENTIAL,
+    chart_values,
+    is_small,
+    secondary_suppression,
+    suppressed_count_text,
+)
 from vawg.wording import join_words, significance
 
 SOURCE = "Council children's safeguarding and social work and Early Help case records"
@@ -94,6 +102,9 @@ FACTOR_LABELS = {  # short chart labels; the data table keeps the recorded name 
     "Violence Against the Person": "Violence against the person",
 }
 SUBTITLE_WIDTH = 80
+# Social work a workflow can lead to (contract field: how the prose names it), compared for VAWG and other workflows.
+SOCIAL_WORK = {"cin_visit": "a child-in-need visit", "strategy_discussion": "a strategy discussion",
+               "cin_plan": "a child-in-need plan"}
 
 
 def factor_label(factor: str) -> str:
@@ -136,7 +147,7 @@ class ChildrenSafeguarding:
     _cache: dict = field(default_factory=dict, repr=False)  # people and workflows, derived once
 
     @classmethod
-    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "ChildrenSafeguarding":
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> ChildrenSafeguarding:
         end = pd.Timestamp(period_end)
         year = end.year if end.month == 12 else end.year - 1
         parts = []
@@ -284,6 +295,27 @@ class ChildrenSafeguarding:
         """MASH workflows referred again within 12 months: VAWG against other workflows."""
         workflows = self.workflows("mash_contact")
         return _two_groups(workflows["vawg"], workflows["re_referral"])
+
+    def all_workflows(self) -> pd.DataFrame:
+        """One row per workflow across CSSW and Early Help: VAWG, and each kind of social work, on any of its forms."""
+        if "all_workflows" not in self._cache:
+            grouped = self.forms.groupby("workflow_id")
+            self._cache["all_workflows"] = grouped.agg(vawg=("vawg", "any"),
+                                                       **{name: (name, "any") for name in SOCIAL_WORK})
+        return self._cache["all_workflows"]
+
+    def social_work(self, name: str) -> tuple[pd.DataFrame, OddsRatio | None]:
+        """Workflows with ``name`` (a :data:`SOCIAL_WORK` field): VAWG against all other workflows.
+
+        Returns the two groups' counts, shares and Fisher's p (as :meth:`re_referrals`) and the odds ratio of
+        the table ``[[VAWG with, VAWG without], [other with, other without]]`` (None if a group is empty).
+        """
+        workflows = self.all_workflows()
+        frame = _two_groups(workflows["vawg"], workflows[name])
+        if not (frame["total"] > 0).all():
+            return frame, None
+        table = [[int(row.yes), int(row.total - row.yes)] for row in frame.itertuples()]
+        return frame, odds_ratio(table)
 
     def looked_after(self) -> pd.DataFrame:
         """Girls and young women looked after by the council: VAWG against other girls."""
@@ -584,7 +616,33 @@ def _comparison_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
         values[f"children.{key}_vawg"] = (frame.loc["vawg", "share"], "percent", 1, frame.loc["vawg", "basis"])
         values[f"children.{key}_other"] = (frame.loc["other", "share"], "percent", 1, frame.loc["other", "basis"])
         values[f"children.{key}_verdict"] = (_verdict(frame, a.threshold, unit), "text", 0)
+    workflows = a.all_workflows()
+    values["children.all_workflows"] = (len(workflows), "count", 0)
+    values["children.all_workflows_vawg"] = (int(workflows["vawg"].sum()), "count", 0,
+                                             remainder_basis(int(workflows["vawg"].sum()), len(workflows)))
+    for name, what in SOCIAL_WORK.items():
+        frame, ratio = a.social_work(name)
+        values[f"children.{name}_vawg"] = (frame.loc["vawg", "share"], "percent", 1, frame.loc["vawg", "basis"])
+        values[f"children.{name}_other"] = (frame.loc["other", "share"], "percent", 1, frame.loc["other", "basis"])
+        values[f"children.{name}_odds_sentence"] = (_social_work_sentence(frame, ratio, what, a.threshold), "text", 0)
     return values
+
+
+def _social_work_sentence(frame: pd.DataFrame, ratio: OddsRatio | None, what: str, threshold: int) -> str:
+    """The odds of ``what`` for VAWG workflows against the rest, read right whatever is suppressed."""
+    if ratio is None:
+        return f"There were not enough workflows in both groups to compare the odds of {what}."
+    cells = [int(n) for row in frame.itertuples() for n in (row.yes, row.total - row.yes)]
+    if any(is_small(n, threshold) for n in cells):
+        return f"Too few workflows fall in at least one of the groups to publish the comparison of {what}."
+    if ratio.significant:
+        finding = f"had significantly {'higher' if ratio.estimate > 1 else 'lower'} odds of {what} than"
+    else:
+        finding = f"did not have significantly different odds of {what} from"
+    p = "p < 0.001" if ratio.p_value < 0.001 else f"p = {ratio.p_value:.3f}"
+    return (f"Workflows with a VAWG flag {finding} other workflows (odds ratio "
+            f"{ratio.estimate:.2f}, 95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; Fisher's exact "
+            f"test {p}).")
 
 
 def _verdict(frame: pd.DataFrame, threshold: int, unit: str) -> str:

@@ -10,12 +10,20 @@ Artifact ids and the functions that make them:
 - ``fig-csn-abuse-types``         :func:`figure_csn_abuse_types`        (seed Figure 25; a pie in the seed,
   a sorted bar chart here)
 - ``fig-csn-referral-pathways``   :func:`figure_csn_referral_pathways`  (seed Figure 26, a Sankey diagram)
+- ``tbl-csn-characteristics``     :func:`table_csn_characteristics`     (protected characteristics: the seed's
+  text beside Figures 17 and 21; no seed table)
 - values ``csn.*``                :func:`prose_values`
 
 Small numbers: a count from 1 to 6 shows "<7" and anything built on it "[c]". Abuse types are suppressed
 secondarily within their group (a group's count is published). The pathway diagram folds small referral
 sources and outcomes into "other" nodes and hides flows under 7, with enough further flows hidden that no
-hidden flow can be worked out from a node's total (:func:`suppress_flows`).
+hidden flow can be worked out from a node's total (:func:`suppress_flows`). In the characteristics table each
+characteristic's groups add up to all referrals, so they are suppressed secondarily together; an odds ratio is
+published only when every cell of its two-by-two table is 0 or at least the threshold.
+
+Comparisons with residents use the Census 2021 tables of the reference folder: sexual orientation (TS077,
+residents aged 16 and over, all sexes: the open table has no split by sex). The reference folder has no Census
+religion table, so religion is described but not compared.
 """
 
 from __future__ import annotations
@@ -42,9 +50,17 @@ from plotnine import (
 
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
-from vawg.contracts.csn import ABUSE_TYPES, OUTCOMES, REFERRAL_SOURCES
+from vawg.contracts.csn import (
+    ABUSE_TYPES,
+    MARITAL_STATUSES,
+    OUTCOMES,
+    REFERRAL_SOURCES,
+    RELIGIONS,
+    SEXUAL_ORIENTATIONS,
+)
+from vawg.contracts.reference_data import SEXUAL_ORIENTATION_LAD
 from vawg.errors import DataError
-from vawg.people.population import published_comparators
+from vawg.people.population import load_reference_table, published_comparators
 from vawg.population import denominators, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
 from vawg.suppression import (
@@ -104,6 +120,32 @@ OUTCOME_NAMES = {"DVA client": "were taken on as DVA clients", "Declined service
                  "Unable to make safe contact": "could not be contacted safely",
                  "Referred to another service": "were referred to another service",
                  "Not converted": "were closed without becoming a case"}
+NO_RELIGION_CENSUS = ("The reference data for this edition hold no Census 2021 table of religion, so the religions "
+                      "of the people referred could not be compared with the borough's residents.")
+HETEROSEXUAL = "Heterosexual"
+LGB_PLUS = "Lesbian, gay, bisexual or other"
+# Census 2021 TS077 columns making up each of the service's two recorded orientations ("not answered" left out).
+CENSUS_ORIENTATIONS = {HETEROSEXUAL: ("straight_heterosexual",),
+                       LGB_PLUS: ("gay_lesbian", "bisexual", "other_sexual_orientation")}
+# Steps a referral can escalate to, each: (key, how the prose names it).
+ESCALATIONS = (("risk_assessed", "a completed risk assessment"), ("client", "becoming a DVA client"),
+               ("safety_plan", "a safety plan"))
+SAFETY_PLAN = "Safety plan"
+# Table rows on who is referred: (characteristic, contract field, {recorded value: label}); each adds up to all.
+PROFILE_GROUPS = (
+    ("Gender the same as assigned at birth", "gender_same_as_birth",
+     {"Yes": "Same as at birth", "No": "Different from birth", "Prefer not to say": "Prefer not to say",
+      "Not recorded": "Not recorded"}),
+    ("Marriage and civil partnership", "marital_status", {status: status for status in MARITAL_STATUSES}),
+    ("Pregnancy", "pregnant", {"Yes": "Pregnant", "No": "Not pregnant", "Not recorded": "Not recorded"}),
+    ("Children involved", "children_involved", {"Yes": "Children involved", "No": "No children involved",
+                                                "Not recorded": "Not recorded"}),
+    ("Religion or belief", "religion", {religion: religion for religion in RELIGIONS}),
+    ("Sexual orientation", "sexual_orientation", {orientation: orientation for orientation in SEXUAL_ORIENTATIONS}),
+)
+# The two-group comparisons of escalation: contract field, the group's name and the others' name.
+ESCALATION_GROUPS = (("pregnant", "of pregnant people", "of people not pregnant"),
+                     ("children_involved", "with children involved", "without children involved"))
 # Mid grey: light enough to read as "hidden", dark enough for 3:1 against white (WCAG 1.4.11).
 HIDDEN_FLOW_GREY = "#949494"
 NODE_COLOUR = "#3D3D3D"
@@ -124,9 +166,12 @@ class SafetyNet:
     female_population: float | None  # female residents (the mid-year estimate rates use)
     population_year: int | None
     census_disabled_female: float | None  # % of female residents disabled at the 2021 Census (published), if known
+    # Census 2021 residents aged 16+ by the service's two recorded orientations (None: no reference table)
+    census_orientation: pd.Series | None = None
 
     @classmethod
-    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> SafetyNet:
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int,
+                reference_dir: Path | str | None = None) -> SafetyNet:
         staged = Path(staged_dir)
         end = pd.Timestamp(period_end)
         year = end.year if end.month == 12 else end.year - 1
@@ -150,7 +195,9 @@ class SafetyNet:
         return cls(borough=borough, year=year, baseline_year=baseline, baseline_referrals=baseline_referrals,
                    threshold=threshold, referrals=referrals, checklists=forms("csn_risk_checklists"),
                    intakes=forms("csn_intake_forms"), female_population=female, population_year=population_year,
-                   census_disabled_female=_census_disabled_female(borough))
+                   census_disabled_female=_census_disabled_female(borough),
+                   census_orientation=_census_orientation(
+                       load_reference_table(staged, reference_dir, SEXUAL_ORIENTATION_LAD), borough))
 
     # -- demand ----------------------------------------------------------------------
     @property
@@ -243,6 +290,102 @@ class SafetyNet:
             return None, 0
         return odds_ratio(table), min([n for row in table for n in row if n > 0], default=0)
 
+    def two_groups(self, column: str, outcome: pd.Series) -> TwoGroups:
+        """Referrals recorded "Yes" in ``column`` against those recorded "No": ``outcome`` in each, and its odds ratio.
+
+        Referrals where ``column`` was not recorded are left out.
+        """
+        field = self.referrals[column]
+        outcome = outcome.astype(bool)
+        yes, no = field.eq("Yes"), field.eq("No")
+        return TwoGroups(group_total=self.count(yes), group_with=self.count(yes & outcome),
+                         other_total=self.count(no), other_with=self.count(no & outcome))
+
+    def escalation(self, key: str) -> pd.Series:
+        """Whether each referral reached an escalation step (:data:`ESCALATIONS`)."""
+        r = self.referrals
+        if key == "risk_assessed":
+            return r["risk_assessment_completed"].astype(bool)
+        if key == "client":
+            return r["outcome"] == CLIENT
+        if key == "safety_plan":
+            return r["interventions"].map(lambda items: items is not None and SAFETY_PLAN in set(items))
+        raise ValueError(f"unknown escalation {key!r}")
+
+    def orientation_against_census(self) -> pd.DataFrame | None:
+        """The recorded orientations of referrals (heterosexual; lesbian, gay, bisexual or other) tested group by
+        group against the borough's residents aged 16+ who answered the Census question (exact binomial tests).
+
+        None when the Census table is missing or no referral recorded an orientation.
+        """
+        if self.census_orientation is None:
+            return None
+        recorded = self.referrals["sexual_orientation"].value_counts().reindex(list(CENSUS_ORIENTATIONS),
+                                                                               fill_value=0)
+        if recorded.sum() == 0:
+            return None
+        return group_proportion_tests(recorded, self.census_orientation)
+
+    def characteristics(self) -> pd.DataFrame:
+        """Rows of ``tbl-csn-characteristics``: each characteristic's groups, then the escalation comparisons."""
+        rows, profile_hidden = [], {}
+        census = self.orientation_against_census()
+        for characteristic, column, labels in PROFILE_GROUPS:
+            counts = self.referrals[column].value_counts().reindex(list(labels), fill_value=0)
+            # Hidden groups must add up to 0 or at least the threshold, as in the prose (the same shares).
+            hidden = hidden_against_total(counts, self.total, self.threshold)
+            for value, label in labels.items():
+                profile_hidden[(column, value)] = bool(hidden[value])
+                n = int(counts[value])
+                row = {"characteristic": characteristic, "group": label, "count": n,
+                       "share": n / self.total * 100 if self.total else np.nan, "hidden": bool(hidden[value]),
+                       "compared": "", "finding": ""}
+                if column == "sexual_orientation" and value in CENSUS_ORIENTATIONS and census is not None:
+                    row.update(self._census_cells(census, value))
+                rows.append(row)
+        for column, group, other in ESCALATION_GROUPS:
+            for key, step in ESCALATIONS:
+                rows.append(self._escalation_row(column, group, other, key, step, profile_hidden[(column, "Yes")],
+                                                 profile_hidden[(column, "No")]))
+        frame = pd.DataFrame(rows)
+        _mark_hidden(frame, "count", self.threshold)
+        return frame
+
+    def _census_cells(self, census: pd.DataFrame, value: str) -> dict:
+        test = census.loc[value]
+        smallest = int(census["observed"].min())  # the two groups add up to the recorded total
+        compared = f"{test['expected_share']:.1f}% of residents aged 16+ who answered (Census 2021)"
+        if is_small(smallest, self.threshold):
+            return {"compared": compared, "finding": CONFIDENTIAL}
+        verdict = {"over": "significantly higher", "under": "significantly lower"}.get(test["direction"],
+                                                                                       "no significant difference")
+        return {"compared": compared,
+                "finding": f"{test['share']:.1f}% of referrals with an answer: {verdict} ({_p_text(test['p_value'])})"}
+
+    def _escalation_row(self, column: str, group: str, other: str, key: str, step: str, group_hidden: bool,
+                        other_hidden: bool) -> dict:
+        """One escalation comparison; ``group_hidden``/``other_hidden``: the groups' sizes are not published, so
+        nothing that would give them away is either."""
+        groups = self.two_groups(column, self.escalation(key))
+        ratio = groups.odds_ratio()
+        share_other = groups.other_with / groups.other_total * 100 if groups.other_total else np.nan
+        if ratio is None:
+            finding = "Not compared: no referrals in one of the groups"
+        elif groups.nobody_differs():
+            finding = "Not compared: the step was reached by all or none of the referrals"
+        elif is_small(groups.smallest_cell(), self.threshold) or group_hidden or other_hidden:
+            finding = CONFIDENTIAL
+        else:
+            finding = (f"Odds ratio {ratio.estimate:.2f} (95% CI {ratio.lower:.2f} to {ratio.upper:.2f}); Fisher's "
+                       f"exact test {_p_text(ratio.p_value)}")
+        return {"characteristic": "Escalation", "group": f"Referrals {group}: {step}", "count": groups.group_with,
+                "share": groups.group_with / groups.group_total * 100 if groups.group_total else np.nan,
+                # A share of a published group total reveals the group's other referrals too.
+                "hidden": group_hidden or is_small(groups.group_total - groups.group_with, self.threshold),
+                "compared": f"{_text(self, share_other, basis=1 if other_hidden else groups.other_basis())} of "
+                            f"referrals {other}",
+                "finding": finding}
+
     def disability_against_census(self) -> pd.DataFrame | None:
         """The disabled share of referrals whose disability was recorded, tested against the Census female share."""
         if self.census_disabled_female is None:
@@ -252,6 +395,55 @@ class SafetyNet:
             return None
         census = pd.Series({"Yes": self.census_disabled_female, "No": 100 - self.census_disabled_female})
         return group_proportion_tests(recorded, census)
+
+
+@dataclass(frozen=True)
+class TwoGroups:
+    """A two-by-two table: referrals in a group and the rest of the comparison, with and without an outcome."""
+
+    group_total: int
+    group_with: int
+    other_total: int
+    other_with: int
+
+    def table(self) -> list[list[int]]:
+        return [[self.group_with, self.group_total - self.group_with],
+                [self.other_with, self.other_total - self.other_with]]
+
+    def odds_ratio(self) -> OddsRatio | None:
+        """Odds of the outcome in the group against the others (Woolf CI, Fisher's p); None if a group is empty."""
+        if not self.group_total or not self.other_total:
+            return None
+        return odds_ratio(self.table())
+
+    def nobody_differs(self) -> bool:
+        """Every referral compared reached the outcome, or none did: there is nothing to compare."""
+        reached = self.group_with + self.other_with
+        return reached == 0 or reached == self.group_total + self.other_total
+
+    def smallest_cell(self) -> int:
+        """The smallest non-zero cell: below the threshold, the comparison cannot be published."""
+        return min([n for row in self.table() for n in row if n > 0], default=0)
+
+    def other_basis(self) -> int:
+        """What the others' share rests on: it reveals both their count with the outcome and without."""
+        return min([n for n in self.table()[1] if n > 0], default=0)
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _census_orientation(table: pd.DataFrame | None, borough: str) -> pd.Series | None:
+    """The borough's residents aged 16+ in the service's two recorded orientations (Census 2021 TS077)."""
+    if table is None:
+        return None
+    code = reference.boroughs().set_index("borough_name")["borough_code"].get(borough)
+    rows = table[table["area_code"] == code]
+    if rows.empty:
+        return None
+    return pd.Series({name: float(rows[list(columns)].to_numpy().sum())
+                      for name, columns in CENSUS_ORIENTATIONS.items()})
 
 
 def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | None, int | None]:
@@ -559,6 +751,39 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
     )
 
 
+def table_csn_characteristics(analysis: SafetyNet) -> Table:
+    a = analysis
+    census_note = (
+        "Sexual orientation is compared with the borough's residents aged 16 and over who answered the Census 2021 "
+        "question (table TS077, which covers all sexes), by an exact binomial test of each recorded group's share "
+        "of the referrals that recorded one." if a.census_orientation is not None else
+        "The Census 2021 sexual orientation table was not in the reference data, so orientation is not compared "
+        "with residents.")
+    return Table(
+        id="tbl-csn-characteristics",
+        caption=f"Protected characteristics recorded on referrals to the council's DVA service, and the odds of "
+                f"escalation for referrals of pregnant people and with children involved, {a.borough} {a.year}",
+        data=a.characteristics(),
+        columns=[Column("Characteristic", "characteristic", "text"), Column("Group", "group", "text"),
+                 Column("Referrals", "count_text", "text"),
+                 Column("% of referrals (escalation: % of the group)", "share", "percent", 1, basis="basis"),
+                 Column("Compared with", "compared", "text"), Column("Finding", "finding", "text")],
+        source=f"{SOURCE}; ONS Census 2021",
+        notes=[(f"Each characteristic's groups add up to all {format_value(a.total, 'count', threshold=a.threshold)} "
+                f"referrals in {a.year}; \"Not recorded\" shows how often the field was left blank. {census_note} "
+                f"The reference data hold no Census table of religion, so religion is not compared."),
+               ("Escalation rows: the referrals of the group reaching each step (a completed risk assessment, "
+                "becoming a DVA client, a safety plan), as a share of the group's referrals, against the same share "
+                "for the other referrals; referrals where the characteristic was not recorded are left out. The "
+                "odds ratio (with its 95% confidence interval, Woolf's method) compares the odds of reaching the "
+                "step; Fisher's exact test gives the p-value, and p below 0.05 is taken as significant."),
+               (f"Counts from 1 to {a.threshold - 1} are shown as {suppressed_count_text(a.threshold)}; where one "
+                f"group of a characteristic would be hidden, the next smallest is shown as {CONFIDENTIAL}, and an "
+                f"odds ratio is shown only when every cell of its two-by-two table is 0 or at least "
+                f"{a.threshold}.")],
+    )
+
+
 def _pathway_title(analysis: SafetyNet, flows: pd.DataFrame) -> str:
     sources = flows.groupby("source", sort=False)["referrals"].sum()
     top = sources.drop(OTHER_SOURCES, errors="ignore")
@@ -633,8 +858,12 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
                                 "csn.repeat_share": a.count(r["new_or_repeat"] == "Repeat"),
                                 "csn.new_or_repeat_not_recorded_share": a.count(r["new_or_repeat"] == "Not recorded")},
                             total))
-    for key, column in (("council_tenant", "council_tenant"), ("children_involved", "children_involved")):
-        values.update(_percents(a, {f"csn.{key}_share": a.count(r[column] == "Yes")}, total))
+    values.update(_percents(a, {"csn.council_tenant_share": a.count(r["council_tenant"] == "Yes")}, total))
+    # Every group of a characteristic, as in tbl-csn-characteristics, so that prose and table hide the same shares.
+    values.update(_percents(a, {"csn.children_involved_share": a.count(r["children_involved"] == "Yes"),
+                                "csn.no_children_share": a.count(r["children_involved"] == "No"),
+                                "csn.children_not_recorded_share": a.count(r["children_involved"] == "Not recorded")},
+                            total))
     sources = a.source_counts()
     housing = int(sources.get("Housing", 0))
     values.update(_percents(a, {"csn.source_housing_share": housing}, total))
@@ -741,11 +970,17 @@ def _people_values(a: SafetyNet) -> dict[str, tuple]:
         (counts("gender", non_binary_share="Non-binary"), total),
         ({"csn.same_gender_as_birth_share": a.count(answered_gender & (r["gender_same_as_birth"] == "Yes"))},
          a.count(answered_gender)),
-        (counts("gender_same_as_birth", same_gender_as_birth_share_of_all="Yes"), total),
-        (counts("pregnant", pregnant_share="Yes"), total),
-        (counts("marital_status", married_share="Married or civil partnership",
+        (counts("gender_same_as_birth", same_gender_as_birth_share_of_all="Yes", different_gender_from_birth_share="No",
+                gender_identity_prefer_not_share="Prefer not to say", gender_identity_not_recorded_share="Not recorded"),
+         total),
+        (counts("pregnant", pregnant_share="Yes", not_pregnant_share="No", pregnancy_not_recorded_share="Not recorded"),
+         total),
+        (counts("marital_status", married_share="Married or civil partnership", single_share="Single",
+                cohabiting_share="Cohabiting", separated_share="Separated or divorced", widowed_share="Widowed",
                 marital_not_recorded_share="Not recorded"), total),
-        (counts("religion", religion_not_recorded_share="Not recorded"), total),
+        (counts("religion", religion_not_recorded_share="Not recorded", christian_share="Christian",
+                muslim_share="Muslim", jewish_share="Jewish", no_religion_share="No religion",
+                other_religion_share="Other religion", religion_prefer_not_share="Prefer not to say"), total),
         (counts("sexual_orientation", heterosexual_share="Heterosexual", lgbtq_share="Lesbian, gay, bisexual or other",
                 orientation_not_recorded_share="Not recorded", orientation_prefer_not_share="Prefer not to say"),
          total),
@@ -761,7 +996,63 @@ def _people_values(a: SafetyNet) -> dict[str, tuple]:
     for group, base in groups:
         values.update(_percents(a, group, base))
     values["csn.disability_sentence"] = (_disability_sentence(a), "text", 0)
+    values["csn.orientation_census_sentence"] = (_orientation_sentence(a), "text", 0)
+    values["csn.religion_census_sentence"] = (NO_RELIGION_CENSUS, "text", 0)
+    for column, group, other in ESCALATION_GROUPS:
+        values[f"csn.{column}_escalation_sentence"] = (_escalation_sentence(a, column, group, other), "text", 0)
     return values
+
+
+def _orientation_sentence(a: SafetyNet) -> str:
+    """Recorded orientations against the borough's residents aged 16+ (Census 2021), or why they are not compared."""
+    if a.census_orientation is None:
+        return ("The Census 2021 sexual orientation table was not in this edition's reference data, so the "
+                "comparison with the borough's residents could not be made.")
+    census = a.orientation_against_census()
+    if census is None or is_small(int(census["observed"].min()), a.threshold):
+        return ("Too few referrals recorded a sexual orientation to compare them with the borough's residents "
+                "without revealing small numbers.")
+    het, lgb = census.loc[HETEROSEXUAL], census.loc[LGB_PLUS]
+    verdict = {"over": "a significantly larger share than", "under": "a significantly smaller share than"}.get(
+        lgb["direction"], "not significantly different from")
+    return (f"Of the {_text(a, int(het['total']), 'count')} referrals that recorded heterosexual or lesbian, gay, "
+            f"bisexual or another orientation, {_text(a, lgb['share'], basis=lgb['observed'])} recorded lesbian, "
+            f"gay, bisexual or another orientation: {verdict} the {lgb['expected_share']:.1f}% of the borough's "
+            f"residents aged 16 and over who answered the 2021 Census question ({_p_text(lgb['p_value'])}, exact "
+            f"binomial test). The Census figure covers men as well as women, and referrals with no recorded "
+            f"orientation are left out, so the comparison is a rough guide.")
+
+
+def _escalation_sentence(a: SafetyNet, column: str, group: str, other: str) -> str:
+    """The odds of each escalation step for referrals in ``group`` against ``other`` referrals (odds ratios)."""
+    frame = a.characteristics()
+    rows = frame[frame["group"].str.startswith(f"Referrals {group}: ")]
+    found, withheld = [], []
+    for (key, step), row in zip(ESCALATIONS, rows.itertuples()):
+        groups = a.two_groups(column, a.escalation(key))
+        ratio = groups.odds_ratio()
+        if ratio is None:
+            return f"The records hold no referrals {group}, or none {other}, so escalation could not be compared."
+        if groups.nobody_differs():
+            continue
+        if row.finding == CONFIDENTIAL:
+            withheld.append(step)
+            continue
+        if ratio.significant:
+            how = "higher" if ratio.estimate > 1 else "lower"
+            found.append(f"significantly {how} odds of {step} (odds ratio {ratio.estimate:.2f}, 95% confidence "
+                         f"interval {ratio.lower:.2f} to {ratio.upper:.2f}; Fisher's exact test {_p_text(ratio.p_value)})")
+        else:
+            found.append(f"no significant difference in the odds of {step} (odds ratio {ratio.estimate:.2f}; "
+                         f"{_p_text(ratio.p_value)})")
+    parts = []
+    if found:
+        parts.append(f"Compared with referrals {other}, referrals {group} had {join_words(found)}.")
+    if withheld:
+        parts.append(f"The comparison of {join_words(withheld)} is not published: one of its counts for referrals "
+                     f"{group} or {other} is too small.")
+    return " ".join(parts) or (f"Escalation could not be compared for referrals {group}: at each step, all the "
+                               f"referrals compared or none of them reached it.")
 
 
 def _odds_phrase(a: SafetyNet, ratio: OddsRatio | None, basis: int, what: str) -> str:
