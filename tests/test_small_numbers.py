@@ -176,6 +176,13 @@ def plant_intimate_partner_referrals(raw: Path) -> None:
               ["DVA - Intimate partner violence"], 3)
 
 
+def plant_asian_referrals(raw: Path) -> None:
+    """The council DVA service's referrals of the report year: exactly 6 of Asian people (seed Figure 19 and the
+    odds by ethnic group)."""
+    plant_category(raw / "csn" / "csn_workflows.csv", in_year("referral_date"), "ethnicity", "Asian", 6,
+                   elsewhere="White")
+
+
 def plant_early_help_children(raw: Path) -> None:
     """Early Help family assessments of the report year (brief closures aside): exactly 5 children with a VAWG
     factor (seed Table 4's Early Help row)."""
@@ -211,7 +218,13 @@ def plant_marac_victims_aged_16_17(raw: Path) -> None:
     def camden(f: pd.DataFrame) -> pd.Series:
         return (f["year"] == str(REPORT_YEAR)) & (f["area"] == "Camden")
 
-    set_count(path, camden, "cases_heard", MARAC_CASES)
+    frame = read_extract(path)
+    row = frame.index[camden(frame)][0]
+    added = MARAC_CASES - int(frame.loc[row, "cases_heard"])
+    # The referral sources must add up to the cases heard: the extra cases came from "other" referrers.
+    frame.loc[row, "other_referrals"] = str(int(frame.loc[row, "other_referrals"]) + added)
+    frame.loc[row, "cases_heard"] = str(MARAC_CASES)
+    write_extract(frame, path)
     set_count(path, camden, "victims_16_17", 3)
 
 
@@ -236,6 +249,8 @@ PLANTS = (
           plant_middle_eastern_suspects, ALL_FORMATS, "tbl-suspect-profile"),
     Plant("DVA service referrals recording intimate partner violence", "DVA: intimate partner", 3,
           plant_intimate_partner_referrals, ALL_FORMATS, "tbl-csn-abuse-types"),
+    Plant("DVA service referrals of Asian people", "Asian or Asian British", 6,
+          plant_asian_referrals, ("HTML", "CSV"), "fig-csn-ethnicity-profile"),
     Plant("children with a VAWG factor at an Early Help assessment", "Early Help family assessment (EH)", 5,
           plant_early_help_children, ALL_FORMATS, "tbl-children-persons"),
     Plant("women's adult safeguarding cases of economic abuse", "Economic abuse", 2,
