@@ -3,7 +3,9 @@
 Two checks on whole builds:
 
 - planted: the extract is changed so that known categories hold exactly a small number of people
-  (say, 4 female victims of mixed ethnicity); the label of each is then looked for in every
+  (say, 4 female victims of mixed ethnicity, or 3 referrals to the council's DVA service for
+  intimate partner violence), at least one in every source (police and each Chapter 3 service),
+  all in one planted build; the label of each is then looked for in every
   output (HTML text and alt text, PDF text, Word paragraphs and tables, the CSV downloads) and
   the small number must not stand next to it;
 - structural: on the 5% extract, where small categories arise by themselves, no cell of a count
