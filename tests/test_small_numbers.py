@@ -3,7 +3,9 @@
 Two checks on whole builds:
 
 - planted: the extract is changed so that known categories hold exactly a small number of people
-  (say, 4 female victims of mixed ethnicity); the label of each is then looked for in every
+  (say, 4 female victims of mixed ethnicity, or 3 referrals to the council's DVA service for
+  intimate partner violence), at least one in every source (police and each Chapter 3 service),
+  all in one planted build; the label of each is then looked for in every
   output (HTML text and alt text, PDF text, Word paragraphs and tables, the CSV downloads) and
   the small number must not stand next to it;
 - structural: on the 5% extract, where small categories arise by themselves, no cell of a count
@@ -17,9 +19,9 @@ import csv
 import json
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pandas as pd
 import pytest
@@ -46,22 +48,115 @@ class Plant:
     artifact: str  # the figure or table whose data hold the category
 
 
+MULTI_SEPARATOR = "; "  # between the values of a multi-select field in a delivered file
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+
+def read_extract(path: Path) -> pd.DataFrame:
+    """A delivered file as it stands: a CSV is read as text, so that writing it back changes nothing else."""
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def write_extract(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+def replace(frame: pd.DataFrame, rows: pd.Index, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """Apply ``change`` to ``rows`` of ``frame`` in place, writing back only the columns it changed."""
+    before = frame.loc[rows]
+    after = change(before.copy())
+    for column in after.columns:
+        if not after[column].equals(before[column]):
+            frame.loc[rows, column] = after[column]
+
+
+def plant_rows(path: Path, scope: Callable[[pd.DataFrame], pd.Series], holds: Callable[[pd.DataFrame], pd.Series],
+               people: int, *, give: Callable[[pd.DataFrame], pd.DataFrame],
+               take: Callable[[pd.DataFrame], pd.DataFrame], unit: str | None = None) -> None:
+    """Make exactly ``people`` units in ``scope`` hold a category (``holds``): later holders lose it (``take``);
+    when too few hold it, others are given it (``give``).
+
+    A unit is a row, or with ``unit`` every row in scope sharing that column's value (a child with several forms).
+    """
+    frame = read_extract(path)
+    in_scope = scope(frame).astype(bool)
+    units = frame[unit] if unit else pd.Series(frame.index, index=frame.index)
+    holders = list(dict.fromkeys(units[in_scope & holds(frame).astype(bool)]))
+    kept = holders[:people]
+    losing = frame.index[in_scope & units.isin(holders[people:])]
+    replace(frame, losing, take)
+    short = people - len(kept)
+    donors = list(dict.fromkeys(units[in_scope & ~units.isin(holders)]))[:short]
+    assert len(donors) == short, f"too few units in {path.name} to plant {people}"
+    gaining = frame.index[in_scope & units.isin(donors)]
+    replace(frame, gaining, give)
+    write_extract(frame, path)
+
+
 def plant_category(path: Path, scope: Callable[[pd.DataFrame], pd.Series], column: str, category: str,
                    people: int, elsewhere: str) -> None:
     """Rewrite ``column`` so that exactly ``people`` rows in ``scope`` hold ``category``; the rest move to ``elsewhere``."""
-    frame = pd.read_parquet(path)
-    in_scope = scope(frame)
-    holding = frame.index[in_scope & (frame[column] == category)]
-    frame.loc[holding[people:], column] = elsewhere
-    short = people - min(people, len(holding))
-    donors = frame.index[in_scope & (frame[column] == elsewhere)]
-    assert len(donors) >= short, f"too few rows in {path.name} to plant {people} x {category!r}"
-    frame.loc[donors[:short], column] = category
-    frame.to_parquet(path, index=False)
+    plant_rows(path, scope, lambda f: f[column] == category, people,
+               give=lambda rows: rows.assign(**{column: category}),
+               take=lambda rows: rows.assign(**{column: elsewhere}))
+
+
+def plant_tag(path: Path, scope: Callable[[pd.DataFrame], pd.Series], column: str, tags: list[str], people: int,
+              *, unit: str | None = None, emptied: str = "") -> None:
+    """Make exactly ``people`` units in ``scope`` carry any of ``tags`` in the multi-select ``column``.
+
+    The others lose every one of the tags (a list left empty becomes ``emptied``); units given the category
+    get the first tag.
+    """
+    def values(cell) -> list[str]:
+        return [value for value in str(cell or "").split(MULTI_SEPARATOR) if value]
+
+    def taken(cell) -> str:
+        return MULTI_SEPARATOR.join(value for value in values(cell) if value not in tags) or emptied
+
+    plant_rows(path, scope, lambda f: f[column].map(lambda cell: bool(set(values(cell)) & set(tags))), people,
+               unit=unit, give=lambda rows: rows.assign(**{column: rows[column].map(
+                   lambda cell: MULTI_SEPARATOR.join([*values(cell), tags[0]]))}),
+               take=lambda rows: rows.assign(**{column: rows[column].map(taken)}))
+
+
+def set_count(path: Path, where: Callable[[pd.DataFrame], pd.Series], column: str, count: int,
+              *, balance: Callable[[pd.DataFrame], pd.Series] | None = None) -> None:
+    """In an aggregate extract, set ``column`` of the one row ``where`` selects to ``count``; the difference is
+    moved to the one row ``balance`` selects, so that the breakdown still adds up to its total."""
+    frame = read_extract(path)
+    row = frame.index[where(frame)]
+    assert len(row) == 1, f"{path.name}: {len(row)} rows to plant in, not 1"
+    numbers = pd.to_numeric(frame[column])
+    difference = count - int(numbers[row[0]])
+    numbers[row[0]] = count
+    if balance is not None:
+        other = frame.index[balance(frame)]
+        assert len(other) == 1 and numbers[other[0]] >= difference, f"{path.name}: cannot balance the plant"
+        numbers[other[0]] -= difference
+    frame[column] = numbers.astype(int) if path.suffix == ".parquet" else numbers.astype(int).astype(str)
+    write_extract(frame, path)
+
+
+def in_year(column: str, year: int = REPORT_YEAR) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: pd.to_datetime(frame[column]).dt.year == year
 
 
 def camden_in_report_year(frame: pd.DataFrame) -> pd.Series:
-    return (frame["borough_code"] == CAMDEN) & (pd.to_datetime(frame["recorded_date"]).dt.year == REPORT_YEAR)
+    return (frame["borough_code"] == CAMDEN) & in_year("recorded_date")(frame)
+
+
+def reference_values(file: str, column: str, **where: str) -> list[str]:
+    """The raw values Appendix 6 maps to a flag (read from the reference file, not from the analysis)."""
+    table = pd.read_csv(REFERENCE / file, dtype=str)
+    for key, value in where.items():
+        table = table[table[key] == value]
+    return table[column].tolist()
 
 
 def plant_victims_of_mixed_ethnicity(raw: Path) -> None:
@@ -77,13 +172,97 @@ def plant_middle_eastern_suspects(raw: Path) -> None:
                    "suspect_ethnic_appearance", "Middle Eastern", 5, elsewhere="White North European")
 
 
+def plant_intimate_partner_referrals(raw: Path) -> None:
+    """The council DVA service's referrals of the report year: exactly 3 record intimate partner violence (Table 3)."""
+    plant_tag(raw / "csn" / "csn_workflows.csv", in_year("referral_date"), "abuse_types",
+              ["DVA - Intimate partner violence"], 3)
+
+
+def plant_asian_referrals(raw: Path) -> None:
+    """The council DVA service's referrals of the report year: exactly 6 of Asian people (seed Figure 19 and the
+    odds by ethnic group)."""
+    plant_category(raw / "csn" / "csn_workflows.csv", in_year("referral_date"), "ethnicity", "Asian", 6,
+                   elsewhere="White")
+
+
+def plant_early_help_children(raw: Path) -> None:
+    """Early Help family assessments of the report year (brief closures aside): exactly 5 children with a VAWG
+    factor (seed Table 4's Early Help row)."""
+    plant_tag(raw / "early_help" / "early_help_forms.csv",
+              lambda f: in_year("completed_date")(f) & (f["eh_brief_closure"] != "True"), "assessment_factors",
+              reference_values("children_safeguarding_flags.csv", "assessment_factor", form="eh_assessment"), 5,
+              unit="person_id")
+
+
+def plant_economic_abuse_cases(raw: Path) -> None:
+    """Women's adult safeguarding cases of the report year: exactly 2 with an economic abuse type."""
+    plant_tag(raw / "asc_safeguarding" / "asc_safeguarding_cases.csv",
+              lambda f: in_year("concern_date")(f) & (f["sex"] == "Female"), "abuse_types",
+              reference_values("adult_safeguarding_flags.csv", "asc_abuse_type", vawg_flag="economic"), 2,
+              emptied="Neglect And Acts Of Omission")
+
+
+def plant_young_applicants_with_dva_points(raw: Path) -> None:
+    """Housing register applications of the report year awarded DVA points: exactly 4 by applicants aged 16-24."""
+    plant_rows(raw / "housing" / "housing_register_applications.csv",
+               lambda f: in_year("application_date")(f) & (f["dva_points"] == "True"),
+               lambda f: pd.to_numeric(f["age"], errors="coerce").between(16, 24), 4,
+               give=lambda rows: rows.assign(age="20"), take=lambda rows: rows.assign(age="30"))
+
+
+MARAC_CASES = 97  # Camden's cases heard in the report year, planted too so that the row's label is known
+
+
+def plant_marac_victims_aged_16_17(raw: Path) -> None:
+    """Camden's MARAC in the report year: 97 cases heard, exactly 3 with a victim aged 16 or 17 (seed Figure 24)."""
+    path = raw / "marac" / "marac_annual.csv"
+
+    def camden(f: pd.DataFrame) -> pd.Series:
+        return (f["year"] == str(REPORT_YEAR)) & (f["area"] == "Camden")
+
+    frame = read_extract(path)
+    row = frame.index[camden(frame)][0]
+    added = MARAC_CASES - int(frame.loc[row, "cases_heard"])
+    # The referral sources must add up to the cases heard: the extra cases came from "other" referrers.
+    frame.loc[row, "other_referrals"] = str(int(frame.loc[row, "other_referrals"]) + added)
+    frame.loc[row, "cases_heard"] = str(MARAC_CASES)
+    write_extract(frame, path)
+    set_count(path, camden, "victims_16_17", 3)
+
+
+def plant_muslim_victim_support_referrals(raw: Path) -> None:
+    """Victim Support's referrals in Camden, April to June of the report year: exactly 4 of Muslim people."""
+    def camden_religion(category: str) -> Callable[[pd.DataFrame], pd.Series]:
+        return lambda f: ((f["borough_code"] == CAMDEN) & (f["quarter_start"] == f"{REPORT_YEAR}-04-01")
+                          & (f["measure"] == "referrals") & (f["dimension"] == "religion")
+                          & (f["category"] == category))
+
+    set_count(raw / "victim_support" / "victim_support_quarterly.csv", camden_religion("Muslim"), "count", 4,
+              balance=camden_religion("Not disclosed"))
+
+
 # Each plant's label must show in the formats listed: a chart's data table is in the HTML and the CSV
-# download only; a table is in every format.
+# download only; a table is in every format. A label may join cells with " | " (a row of a table or CSV).
+ALL_FORMATS = ("HTML", "PDF", "Word", "CSV")
 PLANTS = (
     Plant("police victims of mixed ethnicity", "Mixed or multiple ethnic groups", 4,
           plant_victims_of_mixed_ethnicity, ("HTML", "CSV"), "fig-victim-ethnicity-profile"),
     Plant("suspects of Middle Eastern appearance", "Middle Eastern", 5,
-          plant_middle_eastern_suspects, ("HTML", "PDF", "Word", "CSV"), "tbl-suspect-profile"),
+          plant_middle_eastern_suspects, ALL_FORMATS, "tbl-suspect-profile"),
+    Plant("DVA service referrals recording intimate partner violence", "DVA: intimate partner", 3,
+          plant_intimate_partner_referrals, ALL_FORMATS, "tbl-csn-abuse-types"),
+    Plant("DVA service referrals of Asian people", "Asian or Asian British", 6,
+          plant_asian_referrals, ("HTML", "CSV"), "fig-csn-ethnicity-profile"),
+    Plant("children with a VAWG factor at an Early Help assessment", "Early Help family assessment (EH)", 5,
+          plant_early_help_children, ALL_FORMATS, "tbl-children-persons"),
+    Plant("women's adult safeguarding cases of economic abuse", "Economic abuse", 2,
+          plant_economic_abuse_cases, ALL_FORMATS, "tbl-asc-abuse-types"),
+    Plant("housing register applicants aged 16-24 awarded DVA points", "16-24", 4,
+          plant_young_applicants_with_dva_points, ALL_FORMATS, "tbl-housing-register-dva-age"),
+    Plant("MARAC cases with a victim aged 16 or 17", f"{REPORT_YEAR} | Camden | {MARAC_CASES}", 3,
+          plant_marac_victims_aged_16_17, ("HTML", "CSV"), "fig-marac-aged-16-17"),
+    Plant("Victim Support referrals of Muslim people", "Religion: Muslim", 4,
+          plant_muslim_victim_support_referrals, ALL_FORMATS, "tbl-victim-support-comparison"),
 )
 
 
@@ -171,7 +350,7 @@ def test_the_planted_category_shows_the_suppression_marker_in_the_published_data
     data = planted_edition.outputs["html"].parent / "artifacts" / "data"
     for plant in PLANTS:
         frame = pd.read_csv(data / f"{plant.artifact}.csv", dtype=str, keep_default_na=False)
-        rows = frame[frame.apply(lambda row: plant.label in " ".join(row), axis=1)]
+        rows = frame[frame.apply(lambda row, label=plant.label: label in " | ".join(row), axis=1)]
         assert len(rows) == 1, f"{plant.artifact}.csv should have one row for {plant.label!r}"
         assert "<7" in rows.iloc[0].tolist(), rows.iloc[0].tolist()
 
