@@ -13,8 +13,14 @@ import math
 
 import pandas as pd
 import pytest
+from by_hand import holm
 
-from vawg.stats import chi_square_goodness_of_fit, fisher_exact_test, group_proportion_tests, odds_ratio
+from vawg.stats import (
+    chi_square_goodness_of_fit,
+    fisher_exact_test,
+    group_proportion_tests,
+    odds_ratio,
+)
 
 Z = 1.959963984540054  # normal quantile at 0.975
 
@@ -176,23 +182,14 @@ def test_a_table_that_is_not_two_by_two_counts_is_refused(table):
 # -- victim profiles (seed Figures 16 and 18) against an independent calculation ---------------------
 
 import numpy as np  # noqa: E402
-
 from conftest import reference_dir  # noqa: E402
+
 from vawg.artifacts import ArtifactWriter  # noqa: E402
 from vawg.people import profiles  # noqa: E402
 from vawg.people.profiles import VictimProfiles  # noqa: E402
 
 CAMDEN = "E09000007"
 POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
-
-
-def holm(p_values: list[float]) -> list[float]:
-    ordered = sorted(range(len(p_values)), key=lambda i: p_values[i])
-    adjusted, running = [0.0] * len(p_values), 0.0
-    for rank, i in enumerate(ordered):
-        running = max(running, min(1.0, p_values[i] * (len(p_values) - rank)))
-        adjusted[i] = running
-    return adjusted
 
 
 def _staged_victims(folder, ages: list[int | None], ethnicities: list[str], *, female_per_band: int = 500):
@@ -238,7 +235,9 @@ def test_age_profile_matches_an_independent_calculation(tmp_path):
     n, total_population = sum(counts.values()), sum(population.values())
     expected = {band: population[band] / total_population * n for band in counts}
     statistic = sum((counts[b] - expected[b]) ** 2 / expected[b] for b in counts)
-    from scipy.stats import chi2  # the distribution only; the statistic is worked out above
+    from scipy.stats import (
+        chi2,  # the distribution only; the statistic is worked out above
+    )
     result = analysis.age_test()
     assert result.statistic == pytest.approx(statistic)
     assert result.dof == len(counts) - 1

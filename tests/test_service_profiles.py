@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from by_hand import holm
 from scipy.stats import binomtest, chi2, fisher_exact, norm
 
 from vawg.artifacts import ArtifactWriter
@@ -28,15 +29,6 @@ ASC_ORDER = ["18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+
 FEMALE_ASC = {"18-29": 1200, "90+": 500, **{band: 1000 for band in ASC_ORDER[1:7]}}
 # Census residents by broad group (codes of TS021's 20 categories: Asian 1-5, Black 6-8, Mixed 9-12, White 13-17, Other 18-19).
 CENSUS = {"Asian": (1, 2000), "Black": (6, 1000), "Mixed": (9, 500), "White": (13, 6000), "Other": (18, 500)}
-
-
-def holm(p_values: list[float]) -> list[float]:
-    ordered = sorted(range(len(p_values)), key=lambda i: p_values[i])
-    adjusted, running = [0.0] * len(p_values), 0.0
-    for rank, i in enumerate(ordered):
-        running = max(running, min(1.0, p_values[i] * (len(p_values) - rank)))
-        adjusted[i] = running
-    return adjusted
 
 
 def _ages(counts: dict[str, int]) -> list[int | None]:
