@@ -27,7 +27,13 @@ from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table
 from vawg.police.monthly import MonthlyRates, chart_events, recording_changes
 from vawg.police.recorded_offences import SOURCE, _direction
-from vawg.stats import Forecast, forecast_monthly, mean_absolute_percentage_error, percent_difference
+from vawg.stats import (
+    Forecast,
+    forecast_monthly,
+    mean_absolute_percentage_error,
+    percent_difference,
+)
+from vawg.wording import with_article
 
 HOLDOUT_MONTHS = 12
 HORIZON_YEARS = 4    # the forecast runs to December, this many years after the report year
@@ -308,6 +314,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.end_upper": (result.end["upper"], "number", 2),
         "forecast.change": (abs(result.change), "percent", 1),
         "forecast.direction": (_direction(result.change, "rise", "fall"), "text", 0),
+        "forecast.change_words": (_signed_change(result.change), "text", 0),
         "forecast.change_lower": (_signed_change(percent_difference(result.end["lower"], result.start["rate"])), "text", 0),
         "forecast.change_upper": (_signed_change(percent_difference(result.end["upper"], result.start["rate"])), "text", 0),
         "forecast.interval_verdict": (
@@ -330,4 +337,4 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
 
 
 def _signed_change(value: float) -> str:
-    return f"a {abs(value):.1f}% {'rise' if value > 0 else 'fall'}"
+    return with_article(f"{abs(value):.1f}% {'rise' if value > 0 else 'fall'}")
