@@ -257,3 +257,18 @@ def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, t
         alt=alt.strip(), source=source if compared else source.split(";")[0], data=table,
         description=description, columns=columns,
     )
+
+
+def age_groups_sentence(table: pd.DataFrame, subject: str, people: str) -> str:
+    """Which age bands are over- and under-represented against female residents ("" when not tested)."""
+    if table["direction"].eq("not tested").all():
+        return ""
+    over, under = listing(table, "over"), listing(table, "under")
+    if not over and not under:
+        return f"No age band's share of {people} differed significantly from its share of female residents."
+    parts = []
+    if over:
+        parts.append(f"{subject} aged {join_words(over)} were over-represented")
+    if under:
+        parts.append(f"{'those' if over else subject} aged {join_words(under)} were under-represented")
+    return "Compared with female residents, " + " and ".join(parts) + "."

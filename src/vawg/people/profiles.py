@@ -36,6 +36,7 @@ from vawg.people.group_profile import (
     ETHNIC_LABELS,
     GroupProfile,
     Subject,
+    age_groups_sentence,
     census_residents_by_group,
     chart_series,
     ethnicity_figure,
@@ -237,7 +238,7 @@ def prose_values(analysis: VictimProfiles) -> dict[str, tuple]:
         "profiles.young_adult_ages": (f"aged {YOUNG_ADULTS[0]} to {YOUNG_ADULTS[1]}", "text", 0),
         "profiles.youngest_age": (f"age {YOUNGEST}", "text", 0),
         "profiles.age_verdict": (_verdict(age_test), "text", 0),
-        "profiles.age_groups_sentence": (_age_sentence(age), "text", 0),
+        "profiles.age_groups_sentence": (age_groups_sentence(age, "victims", "victims"), "text", 0),
         "profiles.ethnicity_recorded": (a.ethnicity_recorded(), "count", 0),
         "profiles.ethnicity_not_recorded_share": (
             (a.total - a.ethnicity_recorded()) / a.total * 100 if a.total else float("nan"), "percent", 1,
@@ -249,21 +250,6 @@ def prose_values(analysis: VictimProfiles) -> dict[str, tuple]:
     values["profiles.white_share_of_all"] = (white["victims"] / a.total * 100 if a.total else float("nan"),
                                              "percent", 1, white["basis"])
     return values
-
-
-def _age_sentence(profile: pd.DataFrame) -> str:
-    """Which age bands are over- and under-represented among victims, against female residents."""
-    if profile["direction"].eq("not tested").all():
-        return ""
-    over, under = _listing(profile, "over"), _listing(profile, "under")
-    if not over and not under:
-        return "No age band's share of victims differed significantly from its share of female residents."
-    parts = []
-    if over:
-        parts.append(f"victims aged {join_words(over)} were over-represented")
-    if under:
-        parts.append(f"those aged {join_words(under)} were under-represented")
-    return "Compared with female residents, " + " and ".join(parts) + "."
 
 
 def _ethnicity_sentence(a: VictimProfiles, profile: pd.DataFrame, test: GoodnessOfFit | None) -> str:

@@ -46,6 +46,7 @@ from vawg.people.group_profile import (
     ETHNIC_LABELS,
     GroupProfile,
     Subject,
+    age_groups_sentence,
     band_of,
     census_residents_by_group,
     chart_series,
@@ -228,21 +229,6 @@ def _percent(part: float, whole: float) -> float:
     return part / whole * 100 if whole else float("nan")
 
 
-def _age_sentence(table: pd.DataFrame, subject: str, people: str) -> str:
-    """Which age bands are over- and under-represented against female residents ("" when not tested)."""
-    if table["direction"].eq("not tested").all():
-        return ""
-    over, under = listing(table, "over"), listing(table, "under")
-    if not over and not under:
-        return f"No age band's share of {people} differed significantly from its share of female residents."
-    parts = []
-    if over:
-        parts.append(f"{subject} aged {join_words(over)} were over-represented")
-    if under:
-        parts.append(f"{'those' if over else subject} aged {join_words(under)} were under-represented")
-    return "Compared with female residents, " + " and ".join(parts) + "."
-
-
 def _ethnicity_sentence(analysis: ServiceProfiles, profile: GroupProfile) -> str:
     if analysis.residents_by_group is None:
         return ("The Census 2021 ethnic group table was not supplied with this edition, so the referrals' ethnic "
@@ -284,7 +270,7 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.csn_age_recorded": _recorded(age.total, total, a.threshold),
         "profiles.csn_age_verdict": (verdict(age.test()), "text", 0),
         "profiles.csn_age_groups_sentence": (
-            _age_sentence(age_table, "referrals", "referrals"), "text", 0),
+            age_groups_sentence(age_table, "referrals", "referrals"), "text", 0),
         "profiles.csn_older_age": (f"{OLDER} and over", "text", 0),
         "profiles.csn_aged_60_plus_share": (older["share"], "percent", 1, older["basis"]),
         "profiles.csn_residents_60_plus_share": (older["population_share"], "percent", 1),
@@ -318,7 +304,7 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.asc_residents_60_plus_share": (_percent(older_residents, residents.sum()), "percent", 1),
         "profiles.asc_age_verdict": (verdict(asc.test()), "text", 0),
         "profiles.asc_age_groups_sentence": (
-            _age_sentence(asc_table, "women", "cases"), "text", 0),
+            age_groups_sentence(asc_table, "women", "cases"), "text", 0),
         "profiles.asc_sentence": ("", "text", 0),
     })
     return values
