@@ -73,6 +73,9 @@ def nhs_fgm() -> pd.DataFrame:
     table = _read("nhs_fgm.csv", ["period_start", "period_end", "area", "question", "response",
                                   "rate_per_1000_female"])
     table["rate_per_1000_female"] = pd.to_numeric(table["rate_per_1000_female"], errors="raise")
+    # Rates NHS England could only have computed from a count it shows as "*" (1 to 7) stay hidden.
+    flags = table["suppressed_at_source"] if "suppressed_at_source" in table.columns else pd.Series("no", table.index)
+    table["suppressed_at_source"] = flags.str.lower().isin(("yes", "true", "*"))
     return table
 
 
@@ -200,16 +203,23 @@ def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "Engla
     fgm = nhs_fgm()
     start, end = dt.date.fromisoformat(fgm["period_start"].min()), dt.date.fromisoformat(fgm["period_end"].max())
     areas = [area for area in (borough, *comparators) if area in set(fgm["area"])]
-    wide = (fgm[fgm["area"].isin(areas)]
-            .pivot_table(index=["question", "response"], columns="area", values="rate_per_1000_female",
-                         aggfunc="first", sort=True)
+    shown = fgm[fgm["area"].isin(areas)]
+    wide = (shown.pivot_table(index=["question", "response"], columns="area", values="rate_per_1000_female",
+                              aggfunc="first", sort=True)
             .reindex(columns=areas).reset_index())
+    flags = (shown.pivot_table(index=["question", "response"], columns="area", values="suppressed_at_source",
+                               aggfunc="any", sort=True).reindex(columns=areas).fillna(False).reset_index())
+    for area in areas:
+        wide[f"{area} suppressed"] = flags[area].astype(bool).to_numpy()
     notes = [("Rates per 1,000 female residents, as published by NHS England; each woman or girl can be "
               "counted under several questions.")]
     if borough not in areas:
         notes.append(f"The reference file (nhs_fgm.csv) has no figures for {borough}.")
     columns = [Column("Question", "question", "text"), Column("Response", "response", "text")]
-    columns += [Column(area, area, "number", 2) for area in areas]
+    columns += [Column(area, area, "number", 2, hidden=f"{area} suppressed") for area in areas]
+    if wide[[f"{area} suppressed" for area in areas]].to_numpy().any():
+        notes.append("[c]: a rate resting on a count NHS England suppressed (1 to 7 women and girls, shown "
+                     "as * in its publication).")
     return Table(
         id="tbl-nhs-fgm",
         caption=f"Female genital mutilation recorded by the NHS, {start:%B %Y} to {end:%B %Y}: "

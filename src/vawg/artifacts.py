@@ -29,6 +29,7 @@ import pandas as pd
 from vawg import suppression as sup
 
 ValueKind = Literal["count", "rate", "percent", "change", "number", "rank", "pvalue", "text"]
+DISCLOSURE_LEDGER = "disclosure.json"
 ARTIFACT_ID = re.compile(r"^(fig|tbl)-[a-z0-9]+(-[a-z0-9]+)*$")
 VALUE_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
@@ -37,16 +38,20 @@ VALUE_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 class Column:
     """How one column of a published table or figure data file is shown.
 
-    ``basis`` names the field holding the count a derived value is built on;
-    when that count is small the derived value is shown as ``[c]``.
+    ``basis`` names the field (or fields) holding the counts a derived value is
+    built on; when any of them is small, or is a count column of the same table
+    hidden secondarily, the derived value is shown as ``[c]``. ``hidden`` names a
+    boolean field marking cells hidden secondarily (:func:`vawg.suppression.protect`):
+    a count there shows ``[c]``.
     """
 
     header: str
     field: str
     kind: ValueKind = "number"
     decimals: int = 0
-    basis: str | None = None
+    basis: str | tuple[str, ...] | None = None
     signed: bool = False
+    hidden: str | None = None
 
 
 @dataclass
@@ -79,15 +84,24 @@ class Table:
 
 
 def format_value(value: Any, kind: ValueKind, *, decimals: int = 0, threshold: int,
-                 basis: float | None = None, signed: bool = False) -> str:
-    """Format one number for publication, suppressing it if it is or rests on a small count."""
+                 basis: Any = None, signed: bool = False) -> str:
+    """Format one number for publication, suppressing it if it is or rests on a small or hidden count.
+
+    ``basis`` is the count (or counts) the value is built on, or :data:`vawg.suppression.HIDDEN`; a text
+    given a basis (a p-value written out, a verdict) is hidden like a number.
+    """
+    if kind == "count":
+        if value is not None and sup.is_small(value, threshold):
+            return sup.suppressed_count_text(threshold)
+        if basis is not None and sup.hidden_basis(basis, threshold):
+            return sup.CONFIDENTIAL
     if kind == "text":
-        return str(value)
+        return sup.CONFIDENTIAL if basis is not None and sup.hidden_basis(basis, threshold) else str(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind == "count":
-        return sup.suppressed_count_text(threshold) if sup.is_small(value, threshold) else sup.format_count(value)
-    if basis is not None and sup.is_small(basis, threshold):
+        return sup.format_count(value)
+    if basis is not None and sup.hidden_basis(basis, threshold):
         return sup.CONFIDENTIAL
     if kind in ("percent", "change"):
         return sup.format_percent(value, decimals, signed=signed or kind == "change")
@@ -105,17 +119,54 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def format_frame(data: pd.DataFrame, columns: Sequence[Column], threshold: int) -> pd.DataFrame:
-    """The published (string) form of ``data``: one column per :class:`Column`."""
-    shown = {}
-    for column in columns:
-        bases = data[column.basis] if column.basis else [None] * len(data)
-        shown[column.header] = [
-            format_value(value, column.kind, decimals=column.decimals, threshold=threshold,
-                         basis=basis, signed=column.signed)
-            for value, basis in zip(data[column.field], bases)
-        ]
-    return pd.DataFrame(shown, index=data.index)
+def _bases(data: pd.DataFrame, column: Column, hidden_counts: Mapping[str, pd.Series]) -> list:
+    """Per row, what the column's cells rest on: the basis fields' counts, HIDDEN where one is hidden."""
+    fields = [column.basis] if isinstance(column.basis, str) else list(column.basis or ())
+    if column.hidden:
+        fields.append(column.hidden)
+    if not fields:
+        return [None] * len(data)
+    rows = []
+    for position in range(len(data)):
+        basis = []
+        for name in fields:
+            if name == column.hidden or data[name].dtype == bool:
+                basis.append(sup.HIDDEN if bool(data[name].iloc[position]) else 0)
+            else:
+                hidden = name in hidden_counts and bool(hidden_counts[name].iloc[position])
+                basis.append(sup.HIDDEN if hidden else data[name].iloc[position])
+        rows.append(basis)
+    return rows
+
+
+def format_frame(data: pd.DataFrame, columns: Sequence[Column], threshold: int,
+                 tally: dict[str, int] | None = None) -> pd.DataFrame:
+    """The published (string) form of ``data``: one column per :class:`Column`.
+
+    A cell derived from a count column hidden in the same row (small, or by its ``hidden`` field) is hidden
+    too. ``tally`` counts the cells hidden: ``primary`` (small counts), ``secondary`` (counts hidden so that
+    none can be worked out) and ``derived`` (values resting on a hidden count).
+    """
+    shown, hidden_counts = {}, {}
+    for column in sorted(columns, key=lambda c: c.kind != "count"):  # counts first: derived cells look them up
+        cells = [format_value(value, column.kind, decimals=column.decimals, threshold=threshold,
+                              basis=basis, signed=column.signed)
+                 for value, basis in zip(data[column.field], _bases(data, column, hidden_counts))]
+        shown[column.header] = cells
+        if column.kind == "count":
+            hidden_counts[column.field] = pd.Series([cell in hidden_texts(threshold) for cell in cells])
+        if tally is not None:
+            for cell in cells:
+                if cell == sup.suppressed_count_text(threshold):
+                    tally["primary"] = tally.get("primary", 0) + 1
+                elif cell == sup.CONFIDENTIAL:
+                    key = "secondary" if column.kind == "count" else "derived"
+                    tally[key] = tally.get(key, 0) + 1
+    return pd.DataFrame({column.header: shown[column.header] for column in columns}, index=data.index)
+
+
+def hidden_texts(threshold: int) -> tuple[str, str]:
+    return (sup.CONFIDENTIAL, sup.suppressed_count_text(threshold))
 
 
 def count_headers(columns: Sequence[Column]) -> list[str]:
@@ -175,27 +226,33 @@ class ArtifactWriter:
 
     # -- values ---------------------------------------------------------------
     def value(self, key: str, value: Any, kind: ValueKind = "number", *, decimals: int = 0,
-              basis: float | None = None, signed: bool = False) -> str:
+              basis: Any = None, signed: bool = False) -> str:
         """Record one value the prose quotes; returns its published text."""
         entry = self._value_entry(key, value, kind, decimals=decimals, basis=basis, signed=signed)
         self._update_json("values.json", {key: entry})
         return entry["text"]
 
     def values(self, entries: Mapping[str, tuple]) -> None:
-        """Record many values at once: ``{key: (value, kind, decimals[, basis])}``."""
+        """Record many values at once: ``{key: (value, kind, decimals[, basis])}``.
+
+        ``basis``: the count or counts the value rests on, or :data:`vawg.suppression.HIDDEN`.
+        """
         batch = {}
         for key, spec in entries.items():
             value, kind, decimals, *rest = spec
             batch[key] = self._value_entry(key, value, kind, decimals=decimals, basis=rest[0] if rest else None)
         self._update_json("values.json", batch)
 
-    def _value_entry(self, key: str, value: Any, kind: ValueKind, *, decimals: int, basis: float | None,
+    def _value_entry(self, key: str, value: Any, kind: ValueKind, *, decimals: int, basis: Any,
                      signed: bool = False) -> dict:
         if not VALUE_KEY.match(key):
             raise ValueError(f"value key {key!r} must be dotted lower-case words, e.g. 'offences.rate'")
         text = format_value(value, kind, decimals=decimals, threshold=self.threshold, basis=basis, signed=signed)
         hidden = text in (sup.CONFIDENTIAL, sup.suppressed_count_text(self.threshold))
         number = None if hidden or kind == "text" else _plain(value)
+        if hidden:
+            self._tally_value(key, "primary" if text == sup.suppressed_count_text(self.threshold)
+                              else "secondary" if kind == "count" else "derived")
         return {"text": text, "value": number, "kind": kind}
 
     # -- figures and tables ---------------------------------------------------
@@ -206,7 +263,7 @@ class ArtifactWriter:
         png = self.root / "figures" / f"{figure.id}.png"
         figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False)
         figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False)
-        shown = format_frame(figure.data, figure.columns, self.threshold)
+        shown = self._shown(figure.id, figure.data, figure.columns)
         shown.to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
@@ -238,7 +295,7 @@ class ArtifactWriter:
     def table(self, table: Table) -> Path:
         """Save the table's partial (a captioned pipe table) and its CSV."""
         self._check_id(table.id, "tbl")
-        shown = format_frame(table.data, table.columns, self.threshold)
+        shown = self._shown(table.id, table.data, table.columns)
         shown.to_csv(self.root / "data" / f"{table.id}.csv", index=False)
         bold = table.data[table.emphasis].tolist() if table.emphasis else None
         numeric = [column.kind != "text" for column in table.columns]
@@ -258,6 +315,19 @@ class ArtifactWriter:
         return self.root / "partials" / f"{table.id}.qmd"
 
     # -- bookkeeping ----------------------------------------------------------
+    def _shown(self, artifact_id: str, data: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
+        tally: dict[str, int] = {}
+        shown = format_frame(data, columns, self.threshold, tally)
+        self._update_ledger({f"artifacts.{artifact_id}": tally})
+        return shown
+
+    def _tally_value(self, key: str, how: str) -> None:
+        self._update_ledger({f"values.{key}": {how: 1}})
+
+    def _update_ledger(self, entries: Mapping[str, dict]) -> None:
+        """``disclosure.json``: the cells each artifact and value hid, for the audit report (never published)."""
+        self._update_json(DISCLOSURE_LEDGER, entries)
+
     def _check_id(self, artifact_id: str, prefix: str) -> None:
         if not ARTIFACT_ID.match(artifact_id) or not artifact_id.startswith(prefix + "-"):
             raise ValueError(f"artifact id {artifact_id!r} must look like '{prefix}-words-with-dashes'")
@@ -280,6 +350,17 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def suppression_tally(artifacts_dir: Path) -> dict[str, int]:
+    """Cells hidden across the edition: primary (small counts), secondary (complementary) and derived."""
+    path = Path(artifacts_dir) / DISCLOSURE_LEDGER
+    ledger = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    totals = {"primary": 0, "secondary": 0, "derived": 0}
+    for tally in ledger.values():
+        for how, number in tally.items():
+            totals[how] = totals.get(how, 0) + number
+    return totals
 
 
 def read_values(artifacts_dir: Path) -> dict[str, dict]:

@@ -65,7 +65,9 @@ from vawg.population import denominators, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
 from vawg.suppression import (
     CONFIDENTIAL,
+    Relation,
     is_small,
+    protect,
     secondary_suppression,
     suppressed_count_text,
 )
@@ -536,28 +538,24 @@ def fold_small(counts: pd.Series, threshold: int, other: str) -> dict[str, str]:
 def suppress_flows(matrix: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Long table of flows (source, outcome, referrals) with the flows that must not be shown marked hidden.
 
-    Flows of 1 to ``threshold - 1`` are hidden. Node totals are published, so in every row (source) and
-    column (outcome) the hidden flows must add up to 0 or at least ``threshold``; while a line's hidden
-    flows add up to a small number, its smallest shown non-zero flow is hidden too.
+    Flows of 1 to ``threshold - 1`` are hidden. Node totals are published (the diagram's labels, and the
+    outcomes in the prose), so every row (source) and column (outcome) is a published total of its flows:
+    :func:`vawg.suppression.protect` hides further flows until no hidden flow can be worked out from them.
     """
     values = matrix.to_numpy(dtype=int)
-    hidden = (values > 0) & (values < threshold)
-    changed = True
-    while changed:
-        changed = False
-        for lines, axis in ((range(values.shape[0]), 0), (range(values.shape[1]), 1)):
-            for i in lines:
-                line_values = values[i, :] if axis == 0 else values[:, i]
-                line_hidden = hidden[i, :] if axis == 0 else hidden[:, i]
-                if is_small(line_values[line_hidden].sum(), threshold):
-                    candidates = np.where(~line_hidden & (line_values > 0))[0]
-                    if len(candidates):
-                        j = candidates[np.argmin(line_values[candidates])]
-                        if axis == 0:
-                            hidden[i, j] = True
-                        else:
-                            hidden[j, i] = True
-                        changed = True
+    cells = {(i, j): int(values[i, j]) for i in range(values.shape[0]) for j in range(values.shape[1])}
+    relations = []
+    for i in range(values.shape[0]):
+        cells[("source", i)] = int(values[i, :].sum())
+        relations.append(Relation(("source", i), tuple((i, j) for j in range(values.shape[1]))))
+    for j in range(values.shape[1]):
+        cells[("outcome", j)] = int(values[:, j].sum())
+        relations.append(Relation(("outcome", j), tuple((i, j) for i in range(values.shape[0]))))
+    totals = [cell for cell in cells if isinstance(cell[0], str)]
+    chosen = protect(cells, relations, threshold, keep=totals)
+    hidden = np.zeros(values.shape, dtype=bool)
+    for cell in chosen:
+        hidden[cell] = True
     rows = []
     for i, source in enumerate(matrix.index):
         for j, outcome in enumerate(matrix.columns):
@@ -739,7 +737,8 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
         f"{suppressed_count_text(analysis.threshold)} in the data), nor are any further flows that would let "
         f"them be worked out from a node's total ({CONFIDENTIAL}); together they are the grey part of each "
         f"node, so every node still shows all its referrals.")
-    published = flows[flows["referrals"] > 0].reset_index(drop=True)
+    # A flow left out of the data is read as none, so a hidden flow stays listed whatever its size.
+    published = flows[(flows["referrals"] > 0) | flows["hidden"]].reset_index(drop=True)
     return Figure(
         id="fig-csn-referral-pathways", plot=plot, height=6.5, width=9.0,
         caption=f"Referral pathways through the council's DVA service: who referred and what happened, "

@@ -34,6 +34,7 @@ from vawg.police.recorded_offences import (
     join_words,
 )
 from vawg.population import denominators, load_population
+from vawg.suppression import HIDDEN, Relation, protect
 from vawg.stats import (
     byar_interval,
     percent_difference,
@@ -252,11 +253,13 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
             Column("Abuse type", "label", "text"),
             Column(f"{sections.borough}, Dec {y - 1}", "before", "count"),
             Column(f"{sections.borough}, Dec {y}", "after", "count"),
-            Column(f"{sections.borough} change in rate", "change", "change", 1, basis="smaller"),
-            Column("p-value", "p", "pvalue", 3, basis="smaller"),
-            Column("Rest of London change in rate", "rest_change", "change", 1, basis="rest_smaller"),
-            Column("p-value (rest of London)", "rest_p", "pvalue", 3, basis="rest_smaller"),
-            Column("Changes differ (p < 0.05)", "difference_text", "text"),
+            # A change or p-value rests on both months' counts: with one of them shown, the test inverts.
+            Column(f"{sections.borough} change in rate", "change", "change", 1, basis=("before", "after")),
+            Column("p-value", "p", "pvalue", 3, basis=("before", "after")),
+            Column("Rest of London change in rate", "rest_change", "change", 1, basis=("rest_before", "rest_after")),
+            Column("p-value (rest of London)", "rest_p", "pvalue", 3, basis=("rest_before", "rest_after")),
+            Column("Changes differ (p < 0.05)", "difference_text", "text",
+                   basis=("before", "after", "rest_before", "rest_after")),
         ],
         source=SOURCE,
         notes=(
@@ -330,6 +333,11 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
     }
     for abuse_type, row in profile.iterrows():
         key, count = f"types.{abuse_type}", row["count"]
+        london_count = s.recorded.count(abuse_type, y, area="london")
+        # London = borough + rest of London; both parts are published (here and in Figure 5's data), so
+        # London's count is what gives way when either part is hidden.
+        areas = protect({"borough": count, "rest": london_count - count, "london": london_count},
+                        [Relation("london", ("borough", "rest"))], s.threshold, keep=("borough", "rest"))
         series, london = s.annual_series(abuse_type), s.annual_series(abuse_type, "london")
         comparable = series.loc[[year for year in series.index if base <= year <= end]]
         peak = comparable["rate"].idxmax()
@@ -343,7 +351,7 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         first = s.annual_years[0]
         values.update({
             f"{key}.count": (count, "count", 0),
-            f"{key}.london_count": (s.recorded.count(abuse_type, y, area="london"), "count", 0),
+            f"{key}.london_count": (london_count, "count", 0, HIDDEN if "london" in areas else None),
             f"{key}.rate": (row["rate"], "number", 2, count),
             f"{key}.rate_ci": (interval_texts([row["rate_lower"]], [row["rate_upper"]], [count], s.threshold, 2)[0],
                                "text", 0),
@@ -351,10 +359,11 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.london_rate": (row["london_rate"], "number", 2),
             f"{key}.difference": (abs(row["percent_difference"]), "percent", 1, count),
             f"{key}.direction": (_direction(row["percent_difference"]), "text", 0),
-            f"{key}.significance": (_significance(row["p"]), "text", 0),
-            f"{key}.significant_text": (_significant_text(row["p"]), "text", 0),
-            f"{key}.p": (_p_text(row["p"]), "text", 0),
-            f"{key}.verdict": (_verdict(row["significant"], row["percent_difference"]), "text", 0),
+            # A test of one hidden count against the rest of London can be inverted: hidden with the count.
+            f"{key}.significance": (_significance(row["p"]), "text", 0, count),
+            f"{key}.significant_text": (_significant_text(row["p"]), "text", 0, count),
+            f"{key}.p": (_p_text(row["p"]), "text", 0, count),
+            f"{key}.verdict": (_verdict(row["significant"], row["percent_difference"]), "text", 0, count),
             f"{key}.rank": (row["rank"], "rank", 0, count),
             f"{key}.share_of_vawg": (row["share_of_vawg"], "percent", 1, count),
             f"{key}.share_ci": (interval_texts([row["share_lower"]], [row["share_upper"]], [count], s.threshold, 1,
@@ -364,8 +373,8 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.share_difference": (abs(percent_difference(row["share_of_vawg"], row["rest_share_of_vawg"])),
                                         "percent", 1, count),
             f"{key}.share_direction": (_direction(row["share_of_vawg"] - row["rest_share_of_vawg"]), "text", 0),
-            f"{key}.share_significance": (_significance(row["share_p"]), "text", 0),
-            f"{key}.share_p": (_p_text(row["share_p"]), "text", 0),
+            f"{key}.share_significance": (_significance(row["share_p"]), "text", 0, count),
+            f"{key}.share_p": (_p_text(row["share_p"]), "text", 0, count),
             f"{key}.share_of_crime": (row["share_of_crime"], "percent", 2 if row["share_of_crime"] < 0.1 else 1, count),
             f"{key}.london_share_of_crime": (row["london_share_of_crime"], "percent", 1),
             f"{key}.first_year_rate": (series.loc[first, "rate"], "number", 2, series.loc[first, "count"]),
@@ -385,11 +394,12 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.pooled_london_count": (int(london.loc[base:, "count"].sum()), "count", 0),
             f"{key}.change_to_end": (abs(change), "percent", 1, min(series.loc[base, "count"], series.loc[end, "count"])),
             f"{key}.change_to_end_direction": (_direction(change, "rose", "fell"), "text", 0),
-            f"{key}.change_to_end_significance": (_significance(change_test), "text", 0),
+            f"{key}.change_to_end_significance": (_significance(change_test), "text", 0,
+                                                  (series.loc[base, "count"], series.loc[end, "count"])),
             f"{key}.previous_year_rate": (series.loc[y - 1, "rate"], "number", 2, series.loc[y - 1, "count"]),
             f"{key}.yoy_change": (abs(yoy), "percent", 1, min(series.loc[y - 1, "count"], count)),
             f"{key}.yoy_direction": (_direction(yoy, "rose", "fell"), "text", 0),
-            f"{key}.yoy_significance": (_significance(yoy_test), "text", 0),
+            f"{key}.yoy_significance": (_significance(yoy_test), "text", 0, (series.loc[y - 1, "count"], count)),
         })
         groups = s.group_shares(abuse_type)
         top = groups[groups["count"] > 0].head(2)
@@ -405,22 +415,23 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             values[f"{group_key}.first_year_share"] = (earlier["share_of_group"], "percent", 1, earlier["count"])
         if abuse_type in CONTROL_CHART_TYPES and abuse_type in december.index:
             d = december.loc[abuse_type]
+            months, rest_months = (d["before"], d["after"]), (d["rest_before"], d["rest_after"])
             values.update({
                 f"{key}.dec.rate_before": (d["rate_before"], "number", 2, d["before"]),
                 f"{key}.dec.rate_after": (d["rate_after"], "number", 2, d["after"]),
-                f"{key}.dec.change": (abs(d["change"]), "percent", 1, d["smaller"]),
+                f"{key}.dec.change": (abs(d["change"]), "percent", 1, months),
                 f"{key}.dec.direction": (_direction(d["change"], "rise", "fall"), "text", 0),
-                f"{key}.dec.significant_text": (_significant_text(d["p"]), "text", 0),
-                f"{key}.dec.p": (_p_text(d["p"]), "text", 0),
-                f"{key}.dec.rest_change": (abs(d["rest_change"]), "percent", 1, d["rest_smaller"]),
+                f"{key}.dec.significant_text": (_significant_text(d["p"]), "text", 0, months),
+                f"{key}.dec.p": (_p_text(d["p"]), "text", 0, months),
+                f"{key}.dec.rest_change": (abs(d["rest_change"]), "percent", 1, rest_months),
                 f"{key}.dec.rest_direction": (_direction(d["rest_change"], "rise", "fall"), "text", 0),
-                f"{key}.dec.rest_significant_text": (_significant_text(d["rest_p"]), "text", 0),
-                f"{key}.dec.rest_p": (_p_text(d["rest_p"]), "text", 0),
+                f"{key}.dec.rest_significant_text": (_significant_text(d["rest_p"]), "text", 0, rest_months),
+                f"{key}.dec.rest_p": (_p_text(d["rest_p"]), "text", 0, rest_months),
                 f"{key}.dec.difference_verdict": (
                     "could not be compared with" if pd.isna(d["difference_p"]) else
                     "differed significantly from" if d["difference_significant"] else "did not differ significantly from",
-                    "text", 0),
-                f"{key}.dec.difference_p": (_p_text(d["difference_p"]), "text", 0),
+                    "text", 0, months + rest_months),
+                f"{key}.dec.difference_p": (_p_text(d["difference_p"]), "text", 0, months + rest_months),
             })
             values[f"{key}.spc_borough"] = (signal_summary(s.monthly.control_chart(abuse_type), s.borough), "text", 0)
             values[f"{key}.spc_london"] = (signal_summary(s.monthly.control_chart(abuse_type, "london"), "London"),

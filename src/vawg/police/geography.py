@@ -58,7 +58,7 @@ from vawg.spatial import (
     tile_neighbours,
 )
 from vawg.stats import TestResult, rank_highest_first
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates; ONS Census 2021 (TS011, "
           "households); ONS ward boundaries (May 2022)")
@@ -158,6 +158,14 @@ class WardGeography:
     def small(self, counts: pd.Series) -> pd.Series:
         return counts.apply(lambda n: is_small(n, self.threshold))
 
+    def hidden_wards(self, wards: pd.DataFrame, measure: str) -> pd.Series:
+        """Wards whose count is not shown: small, or hidden so that the borough's total (published) cannot
+        reveal a small one by subtraction."""
+        hidden = pd.Series(False, index=wards.index)
+        for _, rows in wards.groupby("borough_code"):
+            hidden[rows.index] = secondary_suppression(rows[measure], self.threshold).to_numpy()
+        return hidden
+
     def ward_table(self, measure: str) -> pd.DataFrame:
         """The borough's wards with count, population, rate and London rank of one measure."""
         wards = self.borough_wards()
@@ -165,29 +173,30 @@ class WardGeography:
             "ward_code": wards["ward_code"], "ward_name": wards["ward_name"], "count": wards[measure],
             "female_population": wards["female_population"], "rate": wards[f"{measure}_rate"],
             "rank": wards[f"{measure}_rank"], "london_wards": self.london_wards,
+            "hidden": self.hidden_wards(wards, measure),
         })
 
     def highest(self, measure: str, n: int = 1) -> pd.DataFrame:
         """The ``n`` borough wards with the highest rate among those whose rate may be published."""
         table = self.ward_table(measure)
-        return table[~self.small(table["count"])].sort_values("rate", ascending=False).head(n)
+        return table[~table["hidden"]].sort_values("rate", ascending=False).head(n)
 
     def lowest(self, measure: str) -> pd.Series | None:
         table = self.ward_table(measure)
-        shown = table[~self.small(table["count"])]
+        shown = table[~table["hidden"]]
         return None if shown.empty else shown.sort_values("rate").iloc[0]
 
     def among_top_tenth(self, measure: str) -> int:
         cutoff = math.ceil(self.london_wards / TOP_SHARE)
         table = self.ward_table(measure)
-        return int(((table["rank"] <= cutoff) & ~self.small(table["count"])).sum())
+        return int(((table["rank"] <= cutoff) & ~table["hidden"]).sum())
 
     def clusters(self) -> pd.DataFrame:
         """Local Moran's I of the borough's ward VAWG rates, with the cluster hidden where the rate is."""
         table = self.ward_table("all_vawg").set_index("ward_code")
         result = local_morans_i(table["rate"], self.neighbours)
         table = table.join(result)
-        hidden = self.small(table["count"])
+        hidden = table["hidden"]
         table["cluster_shown"] = table["cluster"].where(~hidden, None)
         return table.reset_index()
 
@@ -203,8 +212,9 @@ class WardGeography:
                                  how="inner")
         wards["area"] = np.where(wards["borough_code"] == self.borough_code, f"{self.borough} wards",
                                  "Other London wards")
+        wards["hidden"] = self.hidden_wards(wards, "all_vawg")
         return wards[["ward_code", "ward_name", "borough_name", "area", "all_vawg", "female_population",
-                      "all_vawg_rate", "deprived_share"]].rename(columns={"all_vawg": "count",
+                      "all_vawg_rate", "deprived_share", "hidden"]].rename(columns={"all_vawg": "count",
                                                                           "all_vawg_rate": "rate"})
 
     def correlation(self, scope: str) -> TestResult:
@@ -316,12 +326,13 @@ def _listing(rows: pd.DataFrame, decimals: int = 1) -> str:
 def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
     a = analysis
     table = a.ward_table(measure)
-    table["plotted"], table["label_value"] = chart_values(table["rate"], table["count"], a.threshold, "{:.1f}")
+    table["plotted"], table["label_value"] = chart_values(table["rate"], table["count"].mask(table["hidden"], 1), a.threshold,
+                                                               "{:.1f}")
     table["map_label"] = [f"{maps.wrap_name(name)}\n{value}" for name, value in
                           zip(table["ward_name"], table["label_value"])]
     phrase = PHRASES[measure]
     top = a.highest(measure, 3)
-    hidden = int(a.small(table["count"]).sum())
+    hidden = int(table["hidden"].sum())
     if top.empty:
         title = f"Too few {phrase} offences in {a.borough}'s wards to show their rates"
     else:
@@ -349,7 +360,7 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
         id=figure_id, plot=plot, width=8.0, height=7.0,
         caption=f"{label} offences per 1,000 female residents by ward, {a.borough}, {a.period}",
         alt=alt, source=_source(a), data=table,
-        columns=[Column("Ward", "ward_name", "text"), Column("Offences", "count", "count"),
+        columns=[Column("Ward", "ward_name", "text"), Column("Offences", "count", "count", hidden="hidden"),
                  Column("Female residents (estimated)", "female_population", "number", 0),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
                  Column("Rank of London wards (1 = highest)", "rank", "rank", basis="count"),
@@ -417,7 +428,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
         id="fig-ward-vawg-clusters", plot=plot, width=8.0, height=7.0,
         caption=f"Clusters of ward VAWG rates (Local Moran's I), {a.borough}, {a.period}",
         alt=alt, source=_source(a), data=table,
-        columns=[Column("Ward", "ward_name", "text"), Column("VAWG offences", "count", "count"),
+        columns=[Column("Ward", "ward_name", "text"), Column("VAWG offences", "count", "count", hidden="hidden"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
                  Column("Local Moran's I", "statistic", "number", 2, basis="count"),
                  Column("Pseudo p-value", "p_value", "pvalue", 3, basis="count"),
@@ -431,7 +442,8 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure:
     if table is None:
         return _deprivation_unavailable(a)
     borough_name = f"{a.borough} wards"
-    table["plotted"], table["label_value"] = chart_values(table["rate"], table["count"], a.threshold, "{:.1f}")
+    table["plotted"], table["label_value"] = chart_values(table["rate"], table["count"].mask(table["hidden"], 1), a.threshold,
+                                                               "{:.1f}")
     table["in_borough"] = table["area"] == borough_name
     table = table.sort_values(["in_borough", "ward_name"]).reset_index(drop=True)
     borough_r, london_r = a.correlation("borough"), a.correlation("london")
@@ -478,7 +490,7 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure:
         + charts.af_theme()
         + theme(panel_grid_major_x=element_blank())
     )
-    hidden = int(a.small(table["count"]).sum())
+    hidden = int(table["hidden"].sum())
     alt = (f"Scatter plot of the VAWG rate per 1,000 female residents in {a.period} against the percentage of "
            f"households deprived in at least one dimension, for {len(table)} London wards, with {a.borough}'s "
            f"{int(table['in_borough'].sum())} wards highlighted and a fitted straight line for each group. "
@@ -499,7 +511,7 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure:
         alt=alt, source=DEPRIVATION_SOURCE, data=table.sort_values(["in_borough", "borough_name", "ward_name"],
                                                                      ascending=[False, True, True]),
         columns=[Column("Ward", "ward_name", "text"), Column("Borough", "borough_name", "text"),
-                 Column("VAWG offences", "count", "count"),
+                 Column("VAWG offences", "count", "count", hidden="hidden"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
                  Column("Households deprived in at least one dimension (%)", "deprived_share", "number", 1)],
         description=(f"The correlations and fitted lines use every ward; wards with fewer than {a.threshold} "

@@ -51,7 +51,7 @@ from vawg.stats import (
     rank_highest_first,
     two_proportion_ztest,
 )
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
+from vawg.suppression import CONFIDENTIAL, chart_values, degenerate, is_small, secondary_suppression
 
 SOURCE = "Metropolitan Police Service recorded crime (outcomes)"
 POSITIVE = [name for name in OUTCOME_CATEGORIES if name in POSITIVE_OUTCOMES]
@@ -227,10 +227,13 @@ class Outcomes:
             total = int(reasons["total"].iloc[0])
             row = {"abuse_type": abuse.abuse_type, "label": abuse.label, "no_positive": total,
                    "london_no_positive": int(london["total"].iloc[0])}
+            # A hidden total hides its shares (0% of "<7" still says where all of them went), and so does a
+            # distribution with every offence in one reason.
+            whole = is_small(total, self.threshold) or degenerate(reasons["count"])
             for reason in NEGATIVE:
                 row[f"count_{_key(reason)}"] = int(reasons.loc[reason, "count"])
                 row[f"share_{_key(reason)}"] = reasons.loc[reason, "share"]
-                row[f"basis_{_key(reason)}"] = int(reasons.loc[reason, "basis"])
+                row[f"basis_{_key(reason)}"] = 1 if whole else int(reasons.loc[reason, "basis"])
                 row[f"london_share_{_key(reason)}"] = london.loc[reason, "share"]
             top = reasons["count"].idxmax() if total else ""
             row["top_reason"] = top
