@@ -220,9 +220,10 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
         alt=alt.strip(), source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("VAWG offences", "n", "count"), Column("All offences in the group", "total", "count"),
-                 Column("% VAWG", "value", "number", 1, basis="n"),
-                 Column("95% CI lower", "lower", "number", 1, basis="n"),
-                 Column("95% CI upper", "upper", "number", 1, basis="n")],
+                 # An interval of 0 out of a hidden total inverts to the total: it rests on both counts.
+                 Column("% VAWG", "value", "number", 1, basis=("n", "total")),
+                 Column("95% CI lower", "lower", "number", 1, basis=("n", "total")),
+                 Column("95% CI upper", "upper", "number", 1, basis=("n", "total"))],
     )
 
 
@@ -248,8 +249,8 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
             Column("Rate 95% CI", "rate_ci", "text"),
             Column("London rate", "london_rate", "number", 1),
             Column(f"% of {crime.borough}'s crime", "share", "number", 1, basis="count"),
-            Column("% that is VAWG", "vawg_share", "number", 1, basis="vawg"),
-            Column("% VAWG 95% CI", "vawg_ci", "text"),
+            Column("% that is VAWG", "vawg_share", "number", 1, basis=("vawg", "count")),
+            Column("% VAWG 95% CI", "vawg_ci", "text", basis=("vawg", "count")),
             Column("% VAWG, rest of London", "rest_vawg_share", "number", 1, basis="rest_vawg"),
         ],
         source=SOURCE,
