@@ -1,8 +1,9 @@
-"""One edition of the report: validate → stage → notebooks → artifacts → assemble → publish.
+"""One edition of the report: validate → stage → notebooks → artifacts → assemble → audit → publish.
 
 The edition is built in a scratch folder and only replaces
-``build/<edition>/`` when every step succeeded, so a failed build leaves the
-last good edition exactly as it was.
+``build/<edition>/`` when every step succeeded, the disclosure audit
+(:mod:`vawg.audit`) included, so a failed build leaves the last good edition
+exactly as it was. The audit's report is kept as ``build/<edition>/audit.json``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from vawg.artifacts import ArtifactWriter, nest_values, read_values
+from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression_tally
+from vawg.audit import audit_edition, write_report
+from vawg.errors import DisclosureError
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
@@ -35,6 +38,7 @@ class BuildResult:
     root: Path
     outputs: dict[str, Path]
     stale_cards: list[dict] = field(default_factory=list)
+    audit: dict = field(default_factory=dict)
 
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
@@ -58,10 +62,20 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
         run_notebooks(notebooks if notebooks is not None else report_notebooks(), scratch.notebooks, parameters,
                       on_start=lambda nb: progress(f"Running notebook {nb.name}"))
 
+        _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
         stage_project(scratch, params)
         progress(f"Rendering {', '.join(params.formats)}")
         rendered = render_book(scratch.project, scratch.output, formats=params.formats)
+        progress("Auditing the published files for disclosure")
+        report = audit_edition(scratch.root, staged=scratch.staged, threshold=params.suppression_threshold)
+        write_report(report, scratch.root)
+        if not report.clean:
+            kept = build_dir / f".{params.edition}.audit-failed.json"
+            shutil.copy2(scratch.root / "audit.json", kept)
+            more = f" (and {len(report.findings) - 1} more)" if len(report.findings) > 1 else ""
+            raise DisclosureError(f"disclosure audit: {report.findings[0].line()}{more}; the last edition is "
+                                  f"unchanged; report: {kept}")
     except BaseException:
         shutil.rmtree(scratch.root, ignore_errors=True)
         raise
@@ -72,10 +86,11 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
         final.rename(previous)
     scratch.root.rename(final)
     shutil.rmtree(previous, ignore_errors=True)
+    (build_dir / f".{params.edition}.audit-failed.json").unlink(missing_ok=True)
     outputs = {fmt: final / path.relative_to(scratch.root) for fmt, path in rendered.items()}
     status = final / "artifacts" / "services_status.json"
     stale = json.loads(status.read_text(encoding="utf-8")).get("stale", []) if status.exists() else []
-    return BuildResult(params.edition, final, outputs, stale)
+    return BuildResult(params.edition, final, outputs, stale, report.to_json())
 
 
 def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
@@ -88,6 +103,12 @@ def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
         "edition.built_on": (f"{dt.date.today().day} {dt.date.today():%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
     })
+
+
+def _disclosure_values(artifacts: ArtifactWriter) -> None:
+    """How many cells the edition hides, for the methods appendix (the audit report has them too)."""
+    tally = suppression_tally(artifacts.root)
+    artifacts.values({f"disclosure.{how}": (number, "number", 0) for how, number in tally.items()})
 
 
 def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:

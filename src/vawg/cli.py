@@ -114,6 +114,29 @@ def synth(
         console.print(f"  {name:18} {path}")
 
 
+@app.command()
+def audit(
+    edition: Annotated[str, typer.Argument(help="The edition to audit, e.g. camden-2024-12-31, or the path of its folder.")],
+    build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
+) -> None:
+    """Attack an edition's published files for hidden counts, record-level identifiers and private files."""
+    from vawg.audit import audit_edition, write_report
+    from vawg.errors import DisclosureError
+
+    root = Path(edition)
+    if not (root / "output").is_dir():
+        root = (build_dir or project_root() / "build") / edition
+    if not (root / "output").is_dir():
+        raise VawgError(f"{root}: no built edition there (no output/ folder)")
+    report = audit_edition(root)
+    path = write_report(report, root)
+    print(report.summary())
+    for finding in report.findings:
+        print(f"  {finding.line()}")
+    if not report.clean:
+        raise DisclosureError(f"disclosure audit: {len(report.findings)} finding(s) in {root}; report: {path}")
+
+
 app.command(name="check")(check_command)
 app.add_typer(cards_app, name="cards")
 

@@ -23,3 +23,7 @@ class NotebookError(VawgError):
 
 class RenderError(VawgError):
     """Assembling HTML, PDF or Word failed."""
+
+
+class DisclosureError(VawgError):
+    """The disclosure audit recovered a hidden cell (or found record-level data) in the published files."""
