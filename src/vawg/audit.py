@@ -168,7 +168,8 @@ def area_of(text: str, borough: str) -> str:
     lower = text.lower()
     if "rest of london" in lower or "other london" in lower:
         return "rest"
-    if re.search(r"england|wales|similar|national|metropolitan police area|\bother\b|without|\bnon-", lower):
+    if re.search(r"england|wales|similar|national|metropolitan police area|\bother (cases|referrals|people|offences|applicants|"
+                 r"victims|women|children)\b|without|\bnon-", lower):
         return "other"
     if "london" in lower:
         return "london"
@@ -331,9 +332,10 @@ class Auditor:
             return None, ""
         shown = sum(c.value for c in cells if c.value is not None)
         primary = sum(1 for c in cells if c.status == "primary")
+        hidden = any(c.value is None and c.status in ("primary", "secondary") for c in cells)
         for total, phrase, where in self.prose_totals():
             found = sum(1 for w in words if w[:6] in phrase)
-            if found * 2 >= len(words) + 1 and total - shown >= primary and (primary or total == shown):
+            if found * 2 >= len(words) + 1 and total - shown >= primary and (hidden or total == shown):
                 return total, where
         return None, ""
 
@@ -358,9 +360,8 @@ class Auditor:
         ranges = sup.feasible_ranges(known, bounds, relations)
         for cell, (low, high) in ranges.items():
             if names[cell].status == "primary" and sup.pinned(low, high):
-                sources = [total.source for total, parts in equations if cell in [p.source for p in parts]
-                           or total.source == cell]
-                self.find("total difference", cell, round(low), where, *sources)
+                self.find("total difference", cell, round(low), where,
+                          *_combined(cell, relations, set(bounds)))
 
     # borough = London - rest of London, across prose values and tables
     def area_facts(self) -> dict[str, dict[str, list[tuple[float | None, str, str]]]]:
@@ -517,6 +518,22 @@ def _total_from_shares(pairs: list[tuple[Cell | None, Cell | None]]) -> float | 
         return None
     whole = [n for n in range(math.ceil(low), math.floor(high) + 1)]
     return float(whole[0]) if len(whole) == 1 else None
+
+
+def _combined(cell: str, relations: list, unknown: set[str]) -> list[str]:
+    """The published totals that, linked through hidden cells, pin ``cell``."""
+    reached, frontier, totals = {cell}, [cell], []
+    while frontier:
+        current = frontier.pop()
+        for relation in relations:
+            if current in relation.members:
+                if relation.total not in unknown and relation.total not in totals:
+                    totals.append(relation.total)
+                for member in relation.members:
+                    if member in unknown and member not in reached:
+                        reached.add(member)
+                        frontier.append(member)
+    return totals
 
 
 def _may_combine(*origins: str) -> bool:
