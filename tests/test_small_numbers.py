@@ -421,3 +421,51 @@ def test_no_count_the_prose_quotes_is_1_to_6(built_edition):
     assert not leaks, "\n".join(leaks)
     assert all(entry["text"] == "<7" for entry in counts.values() if entry["value"] is None
                and entry["text"] not in ("–",)), "a hidden count shows something other than <7"
+
+
+# -- disclosure: statistics never beside a hidden count; the audit of the planted build is clean --------------
+
+STATISTIC_HEADER = re.compile(r"p-value|95% CI|CI lower|CI upper|Rank|z-score|Odds ratio", re.I)
+
+
+def _area(header: str) -> str:
+    lower = header.lower()
+    return "rest" if "rest of london" in lower else "other" if re.search(r"london|england|other|without", lower) \
+        else "borough"
+
+
+def test_no_p_value_interval_or_rank_is_published_beside_a_hidden_count(planted_edition):
+    site = planted_edition.outputs["html"].parent
+    columns = count_columns(planted_edition.root / "artifacts")
+    leaks, checked = [], 0
+    for artifact, headers in columns.items():
+        frame = pd.read_csv(site / "artifacts" / "data" / f"{artifact}.csv", dtype=str, keep_default_na=False)
+        statistics = [h for h in frame.columns if STATISTIC_HEADER.search(h)]
+        for number, row in frame.iterrows():
+            for count in headers:
+                if row[count] not in ("<7", "[c]"):
+                    continue
+                for header in statistics:
+                    if _area(header) == _area(count) and re.search(r"\d", row[header]):
+                        leaks.append(f"{artifact}.csv row {number + 2}: {header} = {row[header]} beside {count} = "
+                                     f"{row[count]}")
+                    checked += 1
+    values = json.loads((planted_edition.root / "artifacts" / "values.json").read_text(encoding="utf-8"))
+    for key, entry in values.items():
+        if key.endswith(".count") and entry["text"] in ("<7", "[c]"):
+            prefix = key[: -len(".count")]
+            for last in ("p", "share_p", "rank", "rate_ci", "share_ci"):
+                quoted = values.get(f"{prefix}.{last}")
+                checked += quoted is not None
+                if quoted and re.search(r"\d", quoted["text"]):
+                    leaks.append(f"values {prefix}.{last} = {quoted['text']} beside {key} = {entry['text']}")
+    assert checked > 20, "too few statistics beside hidden counts were looked at to prove anything"
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_disclosure_audit_of_the_planted_build_is_clean_and_kept_with_the_edition(planted_edition):
+    report = json.loads((planted_edition.root / "audit.json").read_text(encoding="utf-8"))
+    assert report["clean"], "\n".join(str(f) for f in report["findings"])
+    assert report["hidden"]["primary"] > 0 and report["checked"]["CSV files"] > 20
+    assert not list((planted_edition.root / "output").rglob("audit.json"))
+    assert planted_edition.audit["clean"]

@@ -570,9 +570,13 @@ def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def audit_edition(root: Path | str, *, staged: Path | None = None, threshold: int | None = None) -> AuditReport:
+def audit_edition(root: Path | str, *, staged: Path | None = None, threshold: int | None = None,
+                  edition: str | None = None) -> AuditReport:
     """Attack the edition at ``root`` (``build/<edition>``, with ``output/`` and ``artifacts/values.json``)."""
-    return Auditor(Path(root), threshold).run(staged)
+    auditor = Auditor(Path(root), threshold)
+    if edition:
+        auditor.report.edition = edition
+    return auditor.run(staged)
 
 
 def write_report(report: AuditReport, root: Path | str) -> Path:

@@ -68,7 +68,8 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
         progress(f"Rendering {', '.join(params.formats)}")
         rendered = render_book(scratch.project, scratch.output, formats=params.formats)
         progress("Auditing the published files for disclosure")
-        report = audit_edition(scratch.root, staged=scratch.staged, threshold=params.suppression_threshold)
+        report = audit_edition(scratch.root, staged=scratch.staged, threshold=params.suppression_threshold,
+                              edition=params.edition)
         write_report(report, scratch.root)
         if not report.clean:
             kept = build_dir / f".{params.edition}.audit-failed.json"
