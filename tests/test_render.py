@@ -305,7 +305,7 @@ def test_unknown_variable_in_a_partial_names_the_partial(broken_book: Path, tmp_
 
 def test_include_must_stand_on_its_own_line(broken_book: Path, tmp_path: Path) -> None:
     append(broken_book / "index.qmd", "\nText {{< include chapters/01-context.qmd >}}\n")
-    with pytest.raises(RenderError, match=r"^index\.qmd: .*on a line of its own"):
+    with pytest.raises(RenderError, match=r"^index\.qmd:10: .*on a line of its own"):
         render_book(broken_book, tmp_path / "out", formats=("html",), use_quarto=False)
 
 
