@@ -384,8 +384,28 @@ def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.Mo
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "quarto"
-    fake.write_text(f"#!{sys.executable}\nimport sys\nprint('ERROR: chapters/x.qmd: bad', file=sys.stderr)\nsys.exit(1)\n")
+    # What Quarto 1.10 writes: a coloured ERROR line, then a stack trace whose last line is a frame.
+    stderr = ("\x1b[31mERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)\x1b[39m\n\nStack trace:\n"
+              "    at breakQuartoMd (file:///opt/quarto/bin/quarto.js:1:1)\n"
+              "    at async render (file:///opt/quarto/bin/quarto.js:2:2)\n")
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    with pytest.raises(RenderError, match=r"quarto render --to html failed .*chapters/x\.qmd: bad"):
+    with pytest.raises(RenderError) as raised:
         render_book(FIXTURE, tmp_path / "out", formats=("html",), use_quarto=True)
+    assert str(raised.value).startswith("quarto render --to html failed in ")
+    assert str(raised.value).endswith(": ERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)")
+
+
+def test_quarto_failure_names_the_file_typst_points_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    stderr = ("[typst]: Compiling report.typ to report.pdf...\n"
+              "ERROR: error: PDF/UA-1 error: invalid document structure, this element's PDF tag would be split up\n"
+              "    \u250c\u2500 report.typ:120:3\n\nERROR: Error\n    at file:///opt/quarto/bin/quarto.js:3:3\n")
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(RenderError, match=r"--to typst failed .*: ERROR: error: PDF/UA-1 error: .*split up \(in report\.typ:120:3\)$"):
+        render_book(FIXTURE, tmp_path / "out", formats=("pdf",), use_quarto=True)
