@@ -64,6 +64,18 @@ def test_a_shortcode_in_the_book_date_is_refused() -> None:
     assert [str(p)[:16] for p in problems] == ["_quarto.yml:5: a"]
 
 
+def test_a_book_chapter_quarto_would_number_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  type: book\nbook:\n  chapters:\n    - index.qmd\n    - part: Results\n      chapters:\n"
+        "        - b.qmd\n  appendices:\n    - c.qmd\n", encoding="utf-8")
+    (tmp_path / "index.qmd").write_text("# About {.unnumbered}\n", encoding="utf-8")
+    (tmp_path / "b.qmd").write_text("---\ntitle: Results\n---\n\nText.\n", encoding="utf-8")
+    (tmp_path / "c.qmd").write_text("```\n# not a heading\n```\n\n# Appendix 1: tables {#sec-a1}\n", encoding="utf-8")
+    problems = check_project(tmp_path)
+    assert [(p.path, p.line) for p in problems] == [("b.qmd", 2), ("c.qmd", 5)]
+    assert "Appendix A" in problems[1].message and ".unnumbered" in problems[1].message
+
+
 def test_what_quarto_accepts_passes() -> None:
     # Single shortcodes a line, an escaped shortcode, code blocks, typst and html names.
     assert problems_in("valid.qmd") == []
@@ -88,3 +100,20 @@ def test_render_book_refuses_before_rendering(tmp_path: Path) -> None:
     for use_quarto in (False, True):  # both paths, before Quarto is even looked for
         with pytest.raises(RenderError, match=rf"chapters/02-offences\.qmd:{line}: Quarto reads this whole line"):
             render_book(project, tmp_path / "out", formats=("html",), use_quarto=use_quarto)
+
+
+def test_the_staged_book_date_is_written_as_quarto_parses_it(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from vawg.build import stage_date
+    from vawg.render.sources import load_book
+
+    project = Path(shutil.copytree(REPOSITORY, tmp_path / "p", ignore=shutil.ignore_patterns(
+        "build", "data", "tests", "notebooks", "benchmarks", "src", "scripts", ".*")))
+    stage_date(project / "_quarto.yml", dt.date(2025, 3, 4))
+    text = (project / "_quarto.yml").read_text(encoding="utf-8")
+    assert '  date: "2025-03-04"\n' in text and "{{< var edition.built_on" not in text
+    assert "# Quarto parses the date" in text  # comments and order kept
+    assert check_config(text) == []
+    (project / "_variables.yml").write_text("edition: {borough: Camden, period_end_long: 31 December 2024}\n")
+    assert load_book(project).date == "4 March 2025"  # date-format "D MMMM YYYY", as Quarto prints it

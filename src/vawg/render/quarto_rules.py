@@ -13,6 +13,11 @@ source (repository quarto-dev/quarto-cli), cited where it is used:
   on a line of its own (``src/core/handlers/include.ts`` handles directive cells);
 - a ``date`` is parsed before shortcodes run (``src/core/date.ts``,
   ``parsePandocDate``), so a shortcode there comes out as "Invalid Date";
+- Quarto numbers every book chapter and labels every appendix "Appendix A —"
+  unless the chapter's title carries ``.unnumbered``
+  (``src/project/types/book/book-shared.ts``, ``isNumberedChapter``, and
+  ``book-chapters.ts``, ``formatChapterTitle``); this book's titles carry their own
+  labels ("Appendix 6"), so every chapter and appendix must be ``.unnumbered``;
 - ``when-format`` / ``unless-format`` take one format name, matched by
   ``isFormat`` in ``src/resources/pandoc/datadir/_format.lua``: ``pdf`` and
   ``latex`` mean LaTeX output, never typst, and ``word`` matches nothing.
@@ -205,6 +210,66 @@ def check_config(text: str, path: str = "_quarto.yml") -> list[Problem]:
     return problems
 
 
+TITLE_HEADING = re.compile(r"^#\s+(?P<text>.*?)\s*$")
+
+
+def _unnumbered_problem(text: str, path: str) -> Problem | None:
+    """A book file whose title Quarto would number (no ``.unnumbered``), or None."""
+    front = re.match(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", text, re.DOTALL | re.MULTILINE)
+    title_line, title = 1, None
+    if front:
+        try:
+            meta = yaml.safe_load(front.group(1)) or {}
+        except yaml.YAMLError:
+            meta = {}
+        if isinstance(meta, dict) and isinstance(meta.get("title"), str):
+            title = meta["title"]
+            title_line = next((i for i, l in enumerate(text.splitlines(), 1) if l.startswith("title:")), 1)
+    if title is None:
+        fence = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if _CODE_FENCE.match(line):
+                fence = None if fence else line
+                continue
+            heading = TITLE_HEADING.match(line)
+            if heading and not fence:
+                title, title_line = heading.group("text"), number
+                break
+    if title is None:
+        return None
+    attributes = re.search(r"\{([^{}]*)\}\s*$", title)
+    if attributes and re.search(r"(^|\s)\.unnumbered(\s|$)", attributes.group(1)):
+        return None
+    return Problem(path, title_line, (
+        "Quarto numbers this chapter ('1  Title', or 'Appendix A — Title' in the appendices) because its "
+        "title is not {.unnumbered}; the book labels its own chapters, so add .unnumbered to the title's attributes"))
+
+
+def book_files(config_text: str) -> list[str]:
+    """Files listed under ``book: chapters:`` and ``book: appendices:`` (parts included)."""
+    try:
+        config = yaml.safe_load(config_text) or {}
+    except yaml.YAMLError:
+        return []
+    book = config.get("book") or {}
+    found: list[str] = []
+
+    def walk(entries: Any) -> None:
+        for entry in entries or []:
+            if isinstance(entry, str):
+                found.append(entry)
+            elif isinstance(entry, dict):
+                if str(entry.get("part", "")).endswith((".qmd", ".md")):
+                    found.append(str(entry["part"]))
+                if "href" in entry:
+                    found.append(str(entry["href"]))
+                walk(entry.get("chapters"))
+
+    walk(book.get("chapters"))
+    walk(book.get("appendices"))
+    return found
+
+
 def check_project(project_dir: Path) -> list[Problem]:
     """Every problem in a Quarto project: ``_quarto.yml`` and each ``.qmd`` under it.
 
@@ -214,7 +279,13 @@ def check_project(project_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
     config = project_dir / "_quarto.yml"
     if config.is_file():
-        problems += check_config(config.read_text(encoding="utf-8"))
+        config_text = config.read_text(encoding="utf-8")
+        problems += check_config(config_text)
+        for listed in book_files(config_text):
+            if (project_dir / listed).is_file():
+                problem = _unnumbered_problem((project_dir / listed).read_text(encoding="utf-8"), listed)
+                if problem:
+                    problems.append(problem)
     for source in sorted(project_dir.rglob("*.qmd")):
         relative = source.relative_to(project_dir)
         if any(part.startswith((".", "_book", "_site")) for part in relative.parts[:-1]):
