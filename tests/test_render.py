@@ -409,3 +409,88 @@ def test_quarto_failure_names_the_file_typst_points_at(tmp_path: Path, monkeypat
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(RenderError, match=r"--to typst failed .*: ERROR: error: PDF/UA-1 error: .*split up \(in report\.typ:120:3\)$"):
         render_book(FIXTURE, tmp_path / "out", formats=("pdf",), use_quarto=True)
+
+
+def test_quarto_html_pages_number_figures_through_the_book_as_the_built_in_renderer(
+    site: Path, tmp_path: Path
+) -> None:
+    import re
+
+    import yaml
+
+    from vawg.render.quarto import stage_html_numbering
+
+    project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
+    stage_html_numbering(project)
+    text = (project / "chapters/02-offences.qmd").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    # The page's one figure is the book's second; its one table the first (so it needs no list).
+    assert front["format"]["html"]["crossref"] == {"fig-labels": ["2"]}
+    assert front["title"] == "Offences {.unnumbered}"
+    built_in = page(site, "chapters/02-offences.html").get_text(" ")
+    assert re.search(r"Figure 2\s*:", built_in) and re.search(r"Table 1\s*:", built_in)
+    assert "format:" not in (project / "chapters/01-context.qmd").read_text(encoding="utf-8")
+    render_book(project, tmp_path / "out", formats=("html",), use_quarto=False)  # still the same sources to us
+
+
+QUARTO_TYPST_BODY = """
+# About this report {.unnumbered}
+
+Text.
+
+```{=typst}
+#part[The local picture]
+```
+
+# The local picture {#sec-local-picture .unnumbered}
+
+## Population
+
+| Area | Offences |
+|------|---------:|
+| North | 10 |
+
+```{=typst}
+#show: appendices.with("Appendices", hide-parent: true)
+#heading(level: 1, numbering: none)[Appendices]
+```
+
+# Appendix 2: related services {#sec-appendix-2 .unnumbered}
+
+## 2a: Services
+
+Text.
+
+# Appendix 6: quantitative methods {#sec-appendix-6 .unnumbered}
+
+## 6c: Abuse types
+
+Text.
+"""
+
+
+def test_quarto_typst_book_with_appendices_compiles_under_pdf_ua_1(tmp_path: Path) -> None:
+    # Quarto's typst template is `$typst-template.typ()$ ... $typst-show.typ()$ ... $body$`
+    # (src/resources/formats/typst/pandoc/quarto/template.typ); our partials replace those two, and
+    # the body carries the raw typst Quarto's orange-book filter writes for parts and appendices.
+    import typst
+
+    templates = Path(__file__).parents[1] / "templates" / "typst"
+    for name in ("typst-template.typ", "typst-show.typ"):
+        shutil.copy(templates / name, tmp_path / name)
+    (tmp_path / "template.typ").write_text("$typst-template.typ()$\n\n$typst-show.typ()$\n\n$body$\n")
+    metadata = tmp_path / "meta.yml"
+    metadata.write_text(
+        "title: Test book\nsubtitle: Testham\nby-author:\n  - name: {literal: Testham Public Health}\n"
+        "date: 1 May 2025\nlang: en-GB\ntoc: true\ntoc-depth: 2\npapersize: a4\n", encoding="utf-8")
+    source = pypandoc.convert_text(QUARTO_TYPST_BODY, "typst", format="markdown", extra_args=[
+        f"--template={tmp_path / 'template.typ'}", f"--metadata-file={metadata}"])
+    pdf = tmp_path / "book.pdf"
+    typst.compile(source.encode("utf-8"), output=str(pdf), pdf_standards=["ua-1"])
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == "en-GB"
+        assert "/StructTreeRoot" in document.Root
+        assert str(document.open_metadata().get("dc:title")) == "Test book"
+    text = pdf_text(pdf)
+    assert "Contents" in text and "Appendices" in text and "Appendix 6: quantitative methods" in text
+    assert "Appendix A" not in text and "Testham Public Health" in text

@@ -22,6 +22,7 @@ from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
 from vawg.render import render_book
+from vawg.render.quarto import stage_html_numbering
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
@@ -104,6 +105,7 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
             shutil.copy2(source, project / name)
     stage_date(project / "_quarto.yml", dt.date.today())
     shutil.copytree(paths.artifacts, project / "artifacts")
+    stage_html_numbering(project)  # Quarto's HTML pages count figures through the book
     variables = nest_values(read_values(paths.artifacts))
     (project / "_variables.yml").write_text(yaml.safe_dump(variables, allow_unicode=True, sort_keys=True),
                                             encoding="utf-8")

@@ -117,3 +117,73 @@ def render_with_quarto(project_dir: Path, output_dir: Path, formats: tuple[str, 
             shutil.move(str(made), output_dir / name)
             outputs[fmt] = output_dir / name
     return outputs
+
+
+# A labelled figure or table, as Quarto's crossref counts them: `{#fig-x ...}` / `{#tbl-x ...}`.
+FLOAT_LABEL = re.compile(r"\{#(?P<kind>fig|tbl)-[\w-]+")
+
+
+def stage_html_numbering(project_dir: Path) -> dict[str, dict[str, int]]:
+    """Make Quarto's HTML pages number figures and tables through the book, as the other outputs do.
+
+    Quarto renders each HTML page on its own, so its crossref filter restarts at
+    "Figure 1" on every page (src/resources/filters/crossref/index.lua keeps one
+    counter per document), while the single-file PDF and Word, and the built-in
+    renderer, count through the whole book. ``crossref: fig-labels:`` given as a
+    list names the number to print for each one on the page
+    (``numberOption`` in src/resources/filters/crossref/format.lua), so each book
+    file gets, for HTML only, the list of its book-wide numbers.
+
+    Returns each book file's first figure and table number (1-based), for tests.
+    """
+    from vawg.render.quarto_rules import book_files
+    from vawg.render.sources import split_front_matter
+
+    config_text = (project_dir / "_quarto.yml").read_text(encoding="utf-8")
+    seen = {"fig": 0, "tbl": 0}
+    starts: dict[str, dict[str, int]] = {}
+    for listed in book_files(config_text):
+        path = project_dir / listed
+        if not path.is_file():
+            continue
+        counts = _count_floats(path, project_dir, set())
+        starts[listed] = {kind: seen[kind] + 1 for kind in seen}
+        labels = {}
+        if any(counts.values()):
+            labels = {f"{kind}-labels": [str(seen[kind] + i) for i in range(1, counts[kind] + 1)]
+                      for kind in ("fig", "tbl") if counts[kind] and seen[kind]}  # a page from 1 needs none
+        if labels:
+            text = path.read_text(encoding="utf-8")
+            front, body = split_front_matter(text, listed)
+            formats = front.get("format") or {}
+            html = formats.get("html") or {}
+            html["crossref"] = {**(html.get("crossref") or {}), **labels}
+            front["format"] = {**formats, "html": html}
+            path.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body,
+                            encoding="utf-8")
+        for kind in seen:
+            seen[kind] += counts[kind]
+    return starts
+
+
+def _count_floats(path: Path, project_dir: Path, stack: set[Path]) -> dict[str, int]:
+    counts = {"fig": 0, "tbl": 0}
+    in_code = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        include = re.match(r"^\s*\{\{< include (?P<target>\S+) >\}\}\s*$", line)
+        if include:
+            target = include.group("target").strip("\"'")
+            included = (project_dir / target.lstrip("/")) if target.startswith("/") else path.parent / target
+            included = included.resolve()
+            if included.is_file() and included not in stack:
+                for kind, count in _count_floats(included, project_dir, stack | {included}).items():
+                    counts[kind] += count
+            continue
+        for match in FLOAT_LABEL.finditer(line):
+            counts[match.group("kind")] += 1
+    return counts
