@@ -347,10 +347,29 @@ if target == "html":
 elif target == "typst":
     shutil.copyfile({pdf!r}, book / "report.pdf")
 elif target == "docx":
-    # Quarto-like Word output whose image lacks a description and whose table lacks a repeating header.
-    markdown = "# Context\\n\\n![](artifacts/figures/fig-trend.png)\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n"
+    # Word as Quarto writes it: fig-alt dropped (descr empty), each figure in a one-cell layout
+    # table, a callout as Quarto's docx.lua draws it (a table: icon and title, then the body),
+    # and a data table without a repeating header.
+    from PIL import Image
+    Image.new("RGB", (16, 16), (18, 67, 109)).save("callout-note.png")
+    tbl = '<w:tbl><w:tblPr><w:tblStyle w:val="Table"/><w:tblW w:type="pct" w:w="5000"/></w:tblPr>'
+    row = '<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc>'
+    end_cell = '</w:tc></w:tr>'
+    markdown = "\\n\\n".join([
+        "# Context",
+        "```{{=openxml}}\\n" + tbl + row + "\\n```",
+        "![](artifacts/figures/fig-trend.png)",
+        "Figure 1: Offences rose each year",
+        "```{{=openxml}}\\n" + end_cell + "</w:tbl>\\n```",
+        "```{{=openxml}}\\n" + tbl + row + "\\n```",
+        "![](callout-note.png){{width=0.14in height=0.14in}}  Note",
+        "```{{=openxml}}\\n" + end_cell + row + "\\n```",
+        "Counts under 7 are not shown.",
+        "```{{=openxml}}\\n" + end_cell + "</w:tbl>\\n```",
+        "| A | B |\\n|---|---|\\n| 1 | 2 |",
+    ])
     subprocess.run([{pandoc!r}, "-f", "markdown-implicit_figures", "-o", str(book / "report.docx")],
-                   input=markdown, text=True, check=True)
+                   input=markdown + "\\n", text=True, check=True)
 """
 
 
@@ -373,11 +392,25 @@ def test_quarto_outputs_are_collected_and_word_is_fixed(
     assert all(path.is_file() for path in result.values())
     document = docx.Document(str(result["docx"]))
     assert document.core_properties.title == BOOK_TITLE
-    descriptions = [e.get("descr") for e in document.element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
-    assert descriptions == [TREND_ALT]  # recognised by its bytes in the manifest
+    doc_prs = list(document.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"))
+    # Alt text restored where Quarto left it empty (recognised by the figure's bytes) ...
+    assert doc_prs[0].get("descr") == TREND_ALT
+    # ... and the callout icon marked decorative, not refused for lacking alt text.
+    assert doc_prs[1].get("descr") == ""
+    assert doc_prs[1].find(".//{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative").get("val") == "1"
+    # The layout tables are gone; only the data table is left, with a repeating header row.
+    assert len(document.tables) == 1 and document.tables[0].cell(0, 0).text == "A"
     assert document.tables[0].rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "Figure 1: Offences rose each year" in texts and "Counts under 7 are not shown." in texts
+    # What vawg check reads in Word finds nothing to report for images and tables.
+    from vawg.check.docx import check_docx
+    from vawg.check.results import Section
+    section = Section("Word", "report.docx")
+    check_docx(result["docx"], "report.docx", section)
+    assert [f for f in section.findings if f.rule in ("docx-image-alt", "docx-table-header")] == []
 
 
 def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -494,3 +527,16 @@ def test_quarto_typst_book_with_appendices_compiles_under_pdf_ua_1(tmp_path: Pat
     text = pdf_text(pdf)
     assert "Contents" in text and "Appendices" in text and "Appendix 6: quantitative methods" in text
     assert "Appendix A" not in text and "Testham Public Health" in text
+
+
+def test_word_alt_text_comes_from_the_sources_fig_alt_without_a_manifest(tmp_path: Path) -> None:
+    import hashlib
+
+    from vawg.render.docx import image_alts
+
+    project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
+    (project / "artifacts/manifest.json").unlink()
+    alts = image_alts(project, {})
+    for name, alt in (("fig-trend", TREND_ALT), ("fig-map", MAP_ALT)):  # one in a chapter, one in a partial
+        for ext in ("png", "svg"):
+            assert alts[hashlib.sha1((project / f"artifacts/figures/{name}.{ext}").read_bytes()).hexdigest()] == alt

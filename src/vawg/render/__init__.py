@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vawg.errors import RenderError
-from vawg.render.docx import finish_docx, manifest_image_alts, render_docx
+from vawg.render.docx import finish_docx, image_alts, render_docx
 from vawg.render.html import render_html
 from vawg.render.pdf import finish_pdf, render_pdf
 from vawg.render.quarto import quarto_available, render_with_quarto
@@ -100,7 +100,7 @@ def render_book(
         if "docx" in outputs:
             finish_docx(
                 outputs["docx"], title=book.title, lang=book.lang,
-                image_alts=manifest_image_alts(project_dir, book.manifest),
+                image_alts=image_alts(project_dir, book.manifest),
             )
         if "pdf" in outputs:
             finish_pdf(outputs["pdf"])
