@@ -305,7 +305,7 @@ def test_unknown_variable_in_a_partial_names_the_partial(broken_book: Path, tmp_
 
 def test_include_must_stand_on_its_own_line(broken_book: Path, tmp_path: Path) -> None:
     append(broken_book / "index.qmd", "\nText {{< include chapters/01-context.qmd >}}\n")
-    with pytest.raises(RenderError, match=r"^index\.qmd: .*on a line of its own"):
+    with pytest.raises(RenderError, match=r"^index\.qmd:10: .*on a line of its own"):
         render_book(broken_book, tmp_path / "out", formats=("html",), use_quarto=False)
 
 
@@ -347,10 +347,29 @@ if target == "html":
 elif target == "typst":
     shutil.copyfile({pdf!r}, book / "report.pdf")
 elif target == "docx":
-    # Quarto-like Word output whose image lacks a description and whose table lacks a repeating header.
-    markdown = "# Context\\n\\n![](artifacts/figures/fig-trend.png)\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |\\n"
+    # Word as Quarto writes it: fig-alt dropped (descr empty), each figure in a one-cell layout
+    # table, a callout as Quarto's docx.lua draws it (a table: icon and title, then the body),
+    # and a data table without a repeating header.
+    from PIL import Image
+    Image.new("RGB", (16, 16), (18, 67, 109)).save("callout-note.png")
+    tbl = '<w:tbl><w:tblPr><w:tblStyle w:val="Table"/><w:tblW w:type="pct" w:w="5000"/></w:tblPr>'
+    row = '<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc>'
+    end_cell = '</w:tc></w:tr>'
+    markdown = "\\n\\n".join([
+        "# Context",
+        "```{{=openxml}}\\n" + tbl + row + "\\n```",
+        "![](artifacts/figures/fig-trend.png)",
+        "Figure 1: Offences rose each year",
+        "```{{=openxml}}\\n" + end_cell + "</w:tbl>\\n```",
+        "```{{=openxml}}\\n" + tbl + row + "\\n```",
+        "![](callout-note.png){{width=0.14in height=0.14in}}  Note",
+        "```{{=openxml}}\\n" + end_cell + row + "\\n```",
+        "Counts under 7 are not shown.",
+        "```{{=openxml}}\\n" + end_cell + "</w:tbl>\\n```",
+        "| A | B |\\n|---|---|\\n| 1 | 2 |",
+    ])
     subprocess.run([{pandoc!r}, "-f", "markdown-implicit_figures", "-o", str(book / "report.docx")],
-                   input=markdown, text=True, check=True)
+                   input=markdown + "\\n", text=True, check=True)
 """
 
 
@@ -373,19 +392,151 @@ def test_quarto_outputs_are_collected_and_word_is_fixed(
     assert all(path.is_file() for path in result.values())
     document = docx.Document(str(result["docx"]))
     assert document.core_properties.title == BOOK_TITLE
-    descriptions = [e.get("descr") for e in document.element.body.iter(
-        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
-    assert descriptions == [TREND_ALT]  # recognised by its bytes in the manifest
+    doc_prs = list(document.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"))
+    # Alt text restored where Quarto left it empty (recognised by the figure's bytes) ...
+    assert doc_prs[0].get("descr") == TREND_ALT
+    # ... and the callout icon marked decorative, not refused for lacking alt text.
+    assert doc_prs[1].get("descr") == ""
+    assert doc_prs[1].find(".//{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative").get("val") == "1"
+    # The layout tables are gone; only the data table is left, with a repeating header row.
+    assert len(document.tables) == 1 and document.tables[0].cell(0, 0).text == "A"
     assert document.tables[0].rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "Figure 1: Offences rose each year" in texts and "Counts under 7 are not shown." in texts
+    # What vawg check reads in Word finds nothing to report for images and tables.
+    from vawg.check.docx import check_docx
+    from vawg.check.results import Section
+    section = Section("Word", "report.docx")
+    check_docx(result["docx"], "report.docx", section)
+    assert [f for f in section.findings if f.rule in ("docx-image-alt", "docx-table-header")] == []
 
 
 def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "quarto"
-    fake.write_text(f"#!{sys.executable}\nimport sys\nprint('ERROR: chapters/x.qmd: bad', file=sys.stderr)\nsys.exit(1)\n")
+    # What Quarto 1.10 writes: a coloured ERROR line, then a stack trace whose last line is a frame.
+    stderr = ("\x1b[31mERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)\x1b[39m\n\nStack trace:\n"
+              "    at breakQuartoMd (file:///opt/quarto/bin/quarto.js:1:1)\n"
+              "    at async render (file:///opt/quarto/bin/quarto.js:2:2)\n")
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    with pytest.raises(RenderError, match=r"quarto render --to html failed .*chapters/x\.qmd: bad"):
+    with pytest.raises(RenderError) as raised:
         render_book(FIXTURE, tmp_path / "out", formats=("html",), use_quarto=True)
+    assert str(raised.value).startswith("quarto render --to html failed in ")
+    assert str(raised.value).endswith(": ERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)")
+
+
+def test_quarto_failure_names_the_file_typst_points_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    stderr = ("[typst]: Compiling report.typ to report.pdf...\n"
+              "ERROR: error: PDF/UA-1 error: invalid document structure, this element's PDF tag would be split up\n"
+              "    \u250c\u2500 report.typ:120:3\n\nERROR: Error\n    at file:///opt/quarto/bin/quarto.js:3:3\n")
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(RenderError, match=r"--to typst failed .*: ERROR: error: PDF/UA-1 error: .*split up \(in report\.typ:120:3\)$"):
+        render_book(FIXTURE, tmp_path / "out", formats=("pdf",), use_quarto=True)
+
+
+def test_quarto_html_pages_number_figures_through_the_book_as_the_built_in_renderer(
+    site: Path, tmp_path: Path
+) -> None:
+    import re
+
+    import yaml
+
+    from vawg.render.quarto import stage_html_numbering
+
+    project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
+    stage_html_numbering(project)
+    text = (project / "chapters/02-offences.qmd").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    # The page's one figure is the book's second; its one table the first (so it needs no list).
+    assert front["format"]["html"]["crossref"] == {"fig-labels": ["2"]}
+    assert front["title"] == "Offences {.unnumbered}"
+    built_in = page(site, "chapters/02-offences.html").get_text(" ")
+    assert re.search(r"Figure 2\s*:", built_in) and re.search(r"Table 1\s*:", built_in)
+    assert "format:" not in (project / "chapters/01-context.qmd").read_text(encoding="utf-8")
+    render_book(project, tmp_path / "out", formats=("html",), use_quarto=False)  # still the same sources to us
+
+
+QUARTO_TYPST_BODY = """
+# About this report {.unnumbered}
+
+Text.
+
+```{=typst}
+#part[The local picture]
+```
+
+# The local picture {#sec-local-picture .unnumbered}
+
+## Population
+
+| Area | Offences |
+|------|---------:|
+| North | 10 |
+
+```{=typst}
+#show: appendices.with("Appendices", hide-parent: true)
+#heading(level: 1, numbering: none)[Appendices]
+```
+
+# Appendix 2: related services {#sec-appendix-2 .unnumbered}
+
+## 2a: Services
+
+Text.
+
+# Appendix 6: quantitative methods {#sec-appendix-6 .unnumbered}
+
+## 6c: Abuse types
+
+Text.
+"""
+
+
+def test_quarto_typst_book_with_appendices_compiles_under_pdf_ua_1(tmp_path: Path) -> None:
+    # Quarto's typst template is `$typst-template.typ()$ ... $typst-show.typ()$ ... $body$`
+    # (src/resources/formats/typst/pandoc/quarto/template.typ); our partials replace those two, and
+    # the body carries the raw typst Quarto's orange-book filter writes for parts and appendices.
+    import typst
+
+    templates = Path(__file__).parents[1] / "templates" / "typst"
+    for name in ("typst-template.typ", "typst-show.typ"):
+        shutil.copy(templates / name, tmp_path / name)
+    (tmp_path / "template.typ").write_text("$typst-template.typ()$\n\n$typst-show.typ()$\n\n$body$\n")
+    metadata = tmp_path / "meta.yml"
+    metadata.write_text(
+        "title: Test book\nsubtitle: Testham\nby-author:\n  - name: {literal: Testham Public Health}\n"
+        "date: 1 May 2025\nlang: en-GB\ntoc: true\ntoc-depth: 2\npapersize: a4\n", encoding="utf-8")
+    source = pypandoc.convert_text(QUARTO_TYPST_BODY, "typst", format="markdown", extra_args=[
+        f"--template={tmp_path / 'template.typ'}", f"--metadata-file={metadata}"])
+    pdf = tmp_path / "book.pdf"
+    typst.compile(source.encode("utf-8"), output=str(pdf), pdf_standards=["ua-1"])
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == "en-GB"
+        assert "/StructTreeRoot" in document.Root
+        assert str(document.open_metadata().get("dc:title")) == "Test book"
+    text = pdf_text(pdf)
+    assert "Contents" in text and "Appendices" in text and "Appendix 6: quantitative methods" in text
+    assert "Appendix A" not in text and "Testham Public Health" in text
+
+
+def test_word_alt_text_comes_from_the_sources_fig_alt_without_a_manifest(tmp_path: Path) -> None:
+    import hashlib
+
+    from vawg.render.docx import image_alts
+
+    project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
+    (project / "artifacts/manifest.json").unlink()
+    alts = image_alts(project, {})
+    for name, alt in (("fig-trend", TREND_ALT), ("fig-map", MAP_ALT)):  # one in a chapter, one in a partial
+        for ext in ("png", "svg"):
+            assert alts[hashlib.sha1((project / f"artifacts/figures/{name}.{ext}").read_bytes()).hexdigest()] == alt

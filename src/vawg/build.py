@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
 from vawg.render import render_book
+from vawg.render.quarto import stage_html_numbering
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
@@ -123,8 +125,32 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
             shutil.copytree(source, project / name)
         elif source.exists():
             shutil.copy2(source, project / name)
+    stage_date(project / "_quarto.yml", dt.date.today())
     shutil.copytree(paths.artifacts, project / "artifacts")
+    stage_html_numbering(project)  # Quarto's HTML pages count figures through the book
     variables = nest_values(read_values(paths.artifacts))
     (project / "_variables.yml").write_text(yaml.safe_dump(variables, allow_unicode=True, sort_keys=True),
                                             encoding="utf-8")
     return project
+
+
+def stage_date(config: Path, day: dt.date) -> None:
+    """Write the edition's date into the staged ``_quarto.yml``'s ``book: date:``.
+
+    Quarto parses ``date`` before it runs shortcodes (src/core/date.ts in
+    quarto-dev/quarto-cli), so the date must be there as text, ``YYYY-MM-DD``;
+    ``date-format`` says how both renderers print it. Only that line changes, so
+    the file keeps its comments and order.
+    """
+    text = config.read_text(encoding="utf-8")
+    book = re.search(r"(?m)^book:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text)
+    line = f'date: "{day.isoformat()}"'
+    if book is None:
+        return
+    body = book.group(1)
+    if re.search(r"(?m)^([ \t]+)date:.*$", body):
+        body = re.sub(r"(?m)^([ \t]+)date:.*$", lambda m: m.group(1) + line, body, count=1)
+    else:
+        indent = re.match(r"[ \t]+", body).group(0) if body.strip() else "  "
+        body = f"{indent}{line}\n{body}"
+    config.write_text(text[:book.start(1)] + body + text[book.end(1):], encoding="utf-8")

@@ -17,10 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from vawg.errors import RenderError
-from vawg.render.docx import finish_docx, manifest_image_alts, render_docx
+from vawg.render.docx import finish_docx, image_alts, render_docx
 from vawg.render.html import render_html
 from vawg.render.pdf import finish_pdf, render_pdf
 from vawg.render.quarto import quarto_available, render_with_quarto
+from vawg.render.quarto_rules import require_quarto_rules
 from vawg.render.sources import combined_markdown, load_book
 
 __all__ = ["render_book", "quarto_available", "finish_docx", "RenderError"]
@@ -89,6 +90,7 @@ def render_book(
     if unknown:
         raise RenderError(f"unknown output format(s) {sorted(unknown)}; choose from {list(FORMATS)}")
     book = load_book(project_dir)  # validates _quarto.yml and _variables.yml for both renderers
+    require_quarto_rules(project_dir)  # what `quarto render` would refuse, refused on both paths
     output_dir.mkdir(parents=True, exist_ok=True)
 
     if use_quarto is None:
@@ -98,7 +100,7 @@ def render_book(
         if "docx" in outputs:
             finish_docx(
                 outputs["docx"], title=book.title, lang=book.lang,
-                image_alts=manifest_image_alts(project_dir, book.manifest),
+                image_alts=image_alts(project_dir, book.manifest),
             )
         if "pdf" in outputs:
             finish_pdf(outputs["pdf"])

@@ -7,16 +7,18 @@ the Word file meets the same checks whichever made it.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 import docx
+import yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from vawg.errors import RenderError
 from vawg.render.pandoc import book_to
-from vawg.render.sources import Book
+from vawg.render.sources import Book, resolve_variables
 
 DRAWING_NS = {
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
@@ -43,8 +45,58 @@ def render_docx(book: Book, markdown: str, output: Path, reference_doc: Path) ->
     if book.format_option("docx", "toc", True):
         args += ["--toc", f"--toc-depth={book.format_option('docx', 'toc-depth', 2)}"]
     book_to(book, markdown, "docx", what=f"Word ({output.name})", extra_args=args, output=output.resolve())
-    finish_docx(output, title=book.title, lang=book.lang, image_alts=manifest_image_alts(book.project_dir, book.manifest))
+    finish_docx(output, title=book.title, lang=book.lang, image_alts=image_alts(book.project_dir, book.manifest))
     return output
+
+
+def image_alts(project_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
+    """Every image's alt text by the SHA-1 of its bytes: the manifest's, then the sources' ``fig-alt``.
+
+    Quarto's Word writer leaves ``wp:docPr descr`` empty (it drops ``fig-alt``), so
+    :func:`finish_docx` restores it from here on both render paths.
+    """
+    return {**source_image_alts(project_dir), **manifest_image_alts(project_dir, manifest)}
+
+
+# `![caption](path){#fig-x ... fig-alt="..."}` in a .qmd source (Quarto's figure syntax).
+SOURCE_FIGURE = re.compile(r"!\[[^\]]*\]\((?P<path>[^)\s]+)[^)]*\)\{(?P<attrs>(?:[^{}]|\{\{<.*?>\}\})*)\}")
+FIG_ALT = re.compile(r'fig-alt="(?P<alt>(?:[^"\\]|\\.)*)"')
+
+
+def source_image_alts(project_dir: Path) -> dict[str, str]:
+    """SHA-1 of each figure file a source's ``fig-alt`` describes -> that alt text.
+
+    A partial's image path is relative to the chapter that includes it, so the file
+    is looked up relative to the source, to each of its parent folders and to the
+    project, with and without the extension (``default-image-extension``).
+    """
+    alts: dict[str, str] = {}
+    project_dir = Path(project_dir)
+    variables_file = project_dir / "_variables.yml"
+    variables = (yaml.safe_load(variables_file.read_text(encoding="utf-8")) or {}) if variables_file.is_file() else {}
+    for source in project_dir.rglob("*.qmd"):
+        if any(part.startswith((".", "_book", "_site")) for part in source.relative_to(project_dir).parts[:-1]):
+            continue
+        for match in SOURCE_FIGURE.finditer(source.read_text(encoding="utf-8")):
+            alt = FIG_ALT.search(match.group("attrs"))
+            if not alt:
+                continue
+            text = alt.group("alt").replace('\\"', '"')
+            if "{{<" in text:  # fig-alt may quote values, as Quarto resolves them
+                try:
+                    text = resolve_variables(text, variables, where=str(source), escape=False)
+                except RenderError:
+                    continue
+            target = match.group("path")
+            for base in (source.parent, *source.parent.parents):
+                candidate = (base / target).resolve()
+                found = [c for c in (candidate, *(candidate.with_name(candidate.name + ext) for ext in (".png", ".svg")))
+                         if c.is_file()]
+                for path in found:
+                    alts[hashlib.sha1(path.read_bytes()).hexdigest()] = text
+                if found or base == project_dir:
+                    break
+    return alts
 
 
 def manifest_image_alts(project_dir: Path, manifest: dict[str, Any]) -> dict[str, str]:
@@ -90,6 +142,9 @@ def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict
     document.core_properties.title = title
     document.core_properties.language = lang
     _set_language(document, lang)
+    # Quarto's Word output (both paths run these; the built-in one has nothing for them to do):
+    _mark_decorative_icons(document, image_alts or {})
+    _unwrap_layout_tables(document)
     _repeat_header_rows(document)
     _describe_images(document, image_alts or {}, path)
     _ensure_title(document, title)
@@ -151,7 +206,7 @@ def _describe_images(document: Any, image_alts: dict[str, str], path: Path) -> N
     body = document.element.body
     for drawing in body.iter(qn("w:drawing")):
         doc_pr = drawing.find(".//wp:docPr", DRAWING_NS)
-        if doc_pr is None:
+        if doc_pr is None or _is_decorative(doc_pr):
             continue
         description = doc_pr.get("descr") or ""
         blip = drawing.find(".//a:blip", DRAWING_NS)
@@ -182,3 +237,95 @@ def _ensure_title(document: Any, title: str) -> None:
     first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
     heading = first.insert_paragraph_before(title)
     heading.style = document.styles["Title"]
+
+
+
+# ----------------------------------------------------------------- Quarto's Word output
+
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Word's "Mark as decorative"
+ICON_MAX_EMU = 457200  # half an inch: Quarto's callout icons are about 0.14 in
+
+
+def _is_decorative(doc_pr: Any) -> bool:
+    return doc_pr.find(f".//{{{DECORATIVE_NS}}}decorative") is not None
+
+
+def _mark_decorative_icons(document: Any, image_alts: dict[str, str]) -> None:
+    """Mark the callout icons Quarto embeds (small, no description, in a table cell) as decorative.
+
+    Quarto's docx callouts (src/resources/filters/quarto-post/docx.lua in
+    quarto-dev/quarto-cli, calloutDocxDefault/calloutDocxSimple) put an icon image
+    before the callout's title; it repeats the title's meaning, so Word's
+    ``adec:decorative`` is right for it, not alt text.
+    """
+    for drawing in document.element.body.iter(qn("w:drawing")):
+        doc_pr = drawing.find(".//wp:docPr", DRAWING_NS)
+        extent = drawing.find(".//wp:extent", DRAWING_NS)
+        if doc_pr is None or extent is None or (doc_pr.get("descr") or "").strip():
+            continue
+        if not _inside(drawing, qn("w:tc")) or _manifest_alt(document, drawing, image_alts):
+            continue
+        if max(int(extent.get("cx", "0")), int(extent.get("cy", "0"))) > ICON_MAX_EMU:
+            continue
+        doc_pr.set("descr", "")
+        ext_list = doc_pr.find(qn("a:extLst"))
+        if ext_list is None:
+            ext_list = parse_xml(f'<a:extLst {nsdecls("a")}/>')
+            doc_pr.append(ext_list)
+        ext_list.append(parse_xml(
+            f'<a:ext {nsdecls("a")} uri="{DECORATIVE_EXT}">'
+            f'<adec:decorative xmlns:adec="{DECORATIVE_NS}" val="1"/></a:ext>'))
+
+
+def _manifest_alt(document: Any, drawing: Any, image_alts: dict[str, str]) -> str | None:
+    blip = drawing.find(".//a:blip", DRAWING_NS)
+    part = document.part.related_parts.get(blip.get(qn("r:embed"))) if blip is not None else None
+    return image_alts.get(hashlib.sha1(part.blob).hexdigest()) if part is not None else None
+
+
+def _inside(element: Any, tag: str) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _unwrap_layout_tables(document: Any) -> None:
+    """Replace the one-column tables Quarto draws around callouts and figures by their content.
+
+    A table read as data needs a header row; these hold no data, so a screen
+    reader would announce a table that is not one. A table is taken for layout
+    when no row is marked as a header and every row has one cell (Quarto's
+    default callout), or when it is one row whose first cell holds only an icon
+    (Quarto's simple callout). Data tables (pandoc marks their header rows) stay.
+    """
+    body = document.element.body
+    for table in list(body.iter(qn("w:tbl"))):
+        if table.getparent() is None or table.find(".//" + qn("w:tbl")) is not None:
+            continue  # nested tables: leave them alone
+        rows = table.findall(qn("w:tr"))
+        if not rows or any(row.find("./w:trPr/w:tblHeader", {"w": _W}) is not None for row in rows):
+            continue
+        cells = [row.findall(qn("w:tc")) for row in rows]
+        one_column = all(len(row_cells) == 1 for row_cells in cells)
+        icon_then_text = len(rows) == 1 and len(cells[0]) == 2 and _only_decorative(cells[0][0])
+        if not (one_column or icon_then_text):
+            continue
+        content = [child for row_cells in cells for cell in row_cells for child in cell
+                   if child.tag != qn("w:tcPr") and not (icon_then_text and cell is cells[0][0])]
+        for child in content:
+            table.addprevious(child)
+        table.getparent().remove(table)
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _only_decorative(cell: Any) -> bool:
+    drawings = list(cell.iter(qn("w:drawing")))
+    text = "".join(node.text or "" for node in cell.iter(qn("w:t"))).strip()
+    return bool(drawings) and not text and all(
+        (doc_pr := d.find(".//wp:docPr", DRAWING_NS)) is not None and _is_decorative(doc_pr) for d in drawings)

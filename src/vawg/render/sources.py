@@ -154,18 +154,44 @@ def load_book(project_dir: Path) -> Book:
     manifest_path = project_dir / "artifacts" / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
 
+    date = metadata("date")
+    date_format = book_config.get("date-format") or config.get("date-format")
     return Book(
         project_dir=project_dir,
         title=metadata("title") or "Untitled",
         subtitle=metadata("subtitle"),
         author=metadata("author"),
-        date=metadata("date"),
+        date=format_date(date, str(date_format)) if date and date_format else date,
         lang=str(config.get("lang") or "en-GB"),
         files=files,
         formats=config.get("format") or {},
         variables=variables,
         manifest=manifest,
     )
+
+
+# dayjs tokens that `date-format` uses (Quarto formats dates with dayjs: src/core/date.ts).
+DAYJS_TOKENS = re.compile(r"YYYY|MMMM|MMM|MM|M|DD|D|dddd")
+
+
+def format_date(value: str, date_format: str) -> str:
+    """Format an ISO date (or ``today``) as Quarto's ``date-format`` would, e.g. ``"D MMMM YYYY"``.
+
+    Only dates written ``YYYY-MM-DD`` are formatted (what the build stages, see
+    :func:`vawg.build.stage_project`); anything else is returned as it is.
+    """
+    import datetime as dt
+
+    if value == "today":
+        day = dt.date.today()
+    else:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    tokens = {"YYYY": f"{day:%Y}", "MMMM": f"{day:%B}", "MMM": f"{day:%b}", "MM": f"{day:%m}",
+              "M": str(day.month), "DD": f"{day:%d}", "D": str(day.day), "dddd": f"{day:%A}"}
+    return DAYJS_TOKENS.sub(lambda match: tokens[match.group(0)], date_format)
 
 
 def _read_yaml(path: Path, required: bool) -> Any:

@@ -300,7 +300,7 @@ def render_card(card: Card, *, edition_date: dt.date, stale_after_months: int = 
     computed = computed or {}
     figures = figures or {}
     # In the PDF a rule above the name separates one card from the last (HTML draws a box with CSS).
-    blocks = ["::: {.section .service-card}", '::: {.content-visible when-format="pdf"}', "* * *", ":::", "",
+    blocks = ["::: {.section .service-card}", '::: {.content-visible when-format="typst"}', "* * *", ":::", "",
               _heading(level, markdown_escape(card.name), card.heading_id), ""]
     if is_stale(card, edition_date, stale_after_months):
         blocks += [stale_notice(card, edition_date, stale_after_months), ""]

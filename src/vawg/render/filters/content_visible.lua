@@ -2,15 +2,18 @@
 Quarto's conditional content: `.content-visible` / `.content-hidden` divs and spans
 with `when-format=` / `unless-format=`. Quarto does this itself; pandoc has no
 equivalent, so this filter keeps or drops the element for the target format
-(metadata `vawg-target`: html, docx or typst; "pdf" also matches typst).
+(metadata `vawg-target`: html, docx or typst). Names match as Quarto's isFormat
+does (src/resources/pandoc/datadir/_format.lua in quarto-dev/quarto-cli): "pdf"
+and "latex" mean LaTeX, so they match none of this book's formats; a PDF-only
+block says when-format="typst". vawg.render.quarto_rules refuses such names first.
 ]]
 
 local target = FORMAT
 
 local aliases = {
   html = { html = true, html4 = true, html5 = true, ["html:js"] = true },
-  typst = { typst = true, pdf = true },
-  docx = { docx = true, word = true },
+  typst = { typst = true },
+  docx = { docx = true },
 }
 
 local function matches(format_name)
@@ -21,14 +24,10 @@ end
 local function visible(el)
   local when = el.attributes["when-format"]
   local unless = el.attributes["unless-format"]
-  local condition_met
-  if when then
-    condition_met = matches(when)
-  elseif unless then
-    condition_met = not matches(unless)
-  else
-    condition_met = true -- no condition: applies always
-  end
+  -- Both conditions must hold, as in Quarto's propertiesMatch (content-hidden.lua).
+  local condition_met = true
+  if when then condition_met = condition_met and matches(when) end
+  if unless then condition_met = condition_met and not matches(unless) end
   if el.classes:includes("content-visible") then
     return condition_met
   end
