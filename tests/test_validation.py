@@ -526,3 +526,200 @@ def test_the_readme_documents_every_extract_and_column():
     for contract in REFERENCE_CONTRACTS:
         name = contract.files
         assert name in section or name.split("_")[1] in section, name
+
+
+# -- faults made from the valid extract, met through the command line -------------------------------------------
+#
+# Each fault is one file of the valid extract changed by a few characters (so no fixture file is needed). The
+# test runs `vawg build` on it into a build folder holding a last good edition, as a user would, and checks the
+# exit code, the one message (file, row as a spreadsheet shows it, column, value), that no traceback is printed
+# and that the last good edition is byte for byte as it was.
+
+
+def _replace(relative: str, old: str, new: str, count: int = 1):
+    def change(data: Path) -> Path:
+        path = data / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        return path
+    return change
+
+
+def _rewrite(relative: str, transform, encoding: str = "utf-8", name: str | None = None):
+    def change(data: Path) -> Path:
+        path = data / relative
+        text = path.read_text(encoding="utf-8")
+        target = path.with_name(name) if name else path
+        if name:
+            path.unlink()
+        target.write_bytes(transform(text).encode(encoding) if isinstance(transform(text), str) else transform(text))
+        return target
+    return change
+
+
+def _as_parquet(relative: str, **columns):
+    """The CSV file saved as Parquet, with some columns given other types (``column=callable(series)``)."""
+    def change(data: Path) -> Path:
+        path = data / relative
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column, convert in columns.items():
+            frame[column] = convert(frame[column])
+        path.unlink()
+        target = path.with_suffix(".parquet")
+        frame.to_parquet(target, index=False)
+        return target
+    return change
+
+
+def _as_workbook(relative: str, sheets_before: dict | None = None, extra_data_sheet: bool = False):
+    def change(data: Path) -> Path:
+        path = data / relative
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        path.unlink()
+        target = path.with_suffix(".xlsx")
+        with pd.ExcelWriter(target) as writer:
+            for name, notes in (sheets_before or {}).items():
+                pd.DataFrame({"About this extract": notes}).to_excel(writer, sheet_name=name, index=False)
+            frame.to_excel(writer, sheet_name="Data", index=False)
+            if extra_data_sheet:
+                frame.to_excel(writer, sheet_name="Data 2", index=False)
+        return target
+    return change
+
+
+POLICE = "police_offences/police_offences.csv"
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    change: object  # change(data folder) -> the faulty file
+    row: int | None
+    column: str | None
+    says: str
+    value: str | None = None
+
+
+FAULTS = [
+    # Structure, before any contract
+    Fault("row_with_fewer_values_than_the_header", _replace(POLICE, ",Camden,E05013653,Bloomsbury,", ",Camden,"),
+          3, None, "17 comma-separated values, as in the header", "15 values"),
+    Fault("file_cut_off_at_a_comma", _rewrite(POLICE, lambda t: t[: t.rindex(",Public Order Offences")]),
+          7, None, "the file to end where a row ends (its last row stops after 6 of 17 values", "6 values"),
+    Fault("quote_never_closed", _replace(POLICE, ",Bloomsbury,", ',"Bloomsbury,'), 3, None,
+          "a closing quote for the quoted value that opens in this row"),
+    Fault("semicolon_separated", _rewrite(POLICE, lambda t: t.replace(",", ";")), 1, None,
+          "values separated by commas (this file separates them with semicolons", "offence_id;recorded_date"),
+    Fault("tab_separated", _rewrite(POLICE, lambda t: t.replace(",", "\t")), 1, None,
+          "values separated by commas (this file separates them with tabs"),
+    Fault("utf16_without_byte_order_mark", _rewrite(POLICE, lambda t: t.encode("utf-16-le")), 1, None,
+          "the file looks like UTF-16, little-endian, without a byte-order mark", "byte 0x00"),
+    # Types of Parquet columns, and numbers that must be whole
+    Fault("parquet_ages_as_floats", _as_parquet("police_victims/police_victims.csv",
+                                                victim_age=lambda s: s.astype(float) + [0, 0, 0.5]),
+          4, "victim_age", "a whole number", "34.5"),
+    Fault("parquet_flags_as_floats", _as_parquet(POLICE, dva_flag=lambda s: (s == "true").astype(float)),
+          None, "dva_flag", "true/false (bool) or text, the type of this column in the contract", "double"),
+    Fault("parquet_dates_as_numbers", _as_parquet(POLICE, recorded_date=lambda s: s.str.replace("-", "").astype(int)),
+          None, "recorded_date", "(the Parquet column is stored as int64)", "int64"),
+    Fault("parquet_codes_as_numbers", _as_parquet("population/population.csv",
+                                                  area_code=lambda s: s.str[1:].astype(int)),
+          None, "area_code", "text (string), the type of this column", "int64"),
+    # Workbooks: every sheet accounted for
+    Fault("workbook_with_two_data_sheets", _as_workbook(POLICE, extra_data_sheet=True), None, None,
+          "one sheet whose header holds the columns of", "'Data', 'Data 2'"),
+    # Cross-row and cross-file faults keep their spreadsheet row
+    Fault("text_for_a_count", _replace("population/population.csv", "9604", "\"9,6O4\""), 4, "population",
+          "a whole number", "9,6O4"),
+    Fault("date_with_a_time_that_is_not_a_date", _replace(POLICE, "2024-12-09", "2024-12-09 25:61"), 4,
+          "recorded_date", "a date written as YYYY-MM-DD", "2024-12-09 25:61"),
+]
+
+
+@pytest.fixture
+def last_good_edition(tmp_path) -> Path:
+    """A build folder holding a finished edition (its files stand in for a real one: nothing may touch them)."""
+    edition = tmp_path / "build" / "camden-2024-12-31"
+    (edition / "html").mkdir(parents=True)
+    (edition / "html" / "index.html").write_text("<p>the last good edition</p>", encoding="utf-8")
+    (edition / "artifacts").mkdir()
+    (edition / "artifacts" / "values.json").write_text('{"a": 1}', encoding="utf-8")
+    return edition
+
+
+def run_vawg(args: list[str], capsys) -> tuple[int, str]:
+    """``vawg`` run in this process as from a shell: its exit status and everything it printed."""
+    from vawg.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    captured = capsys.readouterr()
+    code = exit_.value.code
+    return (0 if code is None else code), captured.out + captured.err
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda fault: fault.name)
+def test_a_delivery_fault_is_refused_by_the_build_naming_its_place(fault, tmp_path, last_good_edition, capsys):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    faulty = fault.change(data)
+    before = tree_digest(last_good_edition)
+    code, output = run_vawg(["build", "--data-dir", str(data), "--build-dir", str(last_good_edition.parent),
+                             "--formats", "html"], capsys)
+    assert code == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if faulty.name in line and fault.says in line]
+    assert lines, output
+    line = lines[0]
+    if fault.row is not None:
+        assert f", row {fault.row}" in line
+    if fault.column is not None:
+        assert f"column {fault.column!r}" in line
+    if fault.value is not None:
+        assert f"value {fault.value!r}" in line or fault.value in line
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]
+
+
+def test_a_workbook_saved_from_a_valid_csv_stages_the_same_table_as_the_csv(tmp_path):
+    """Text such as "None" or "N/A" is text in a workbook as in a CSV; a notes sheet before the data is noted."""
+    workflows = "csn/csn_workflows.csv"
+    _, from_csv = validate(VALID, period_end=PERIOD_END, sources=["csn_workflows"])
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    frame = pd.read_csv(data / workflows, dtype=str, keep_default_na=False)
+    frame.loc[1, "mental_health"] = "N/A"  # a value no contract allows must still be read as written
+    _as_workbook(workflows, sheets_before={"Notes": ["Extracted on 2 January", "N/A means not asked"]})(data)
+    report, from_excel = validate(data, period_end=PERIOD_END, sources=["csn_workflows"])
+    problems = [str(p) for p in report.problems]
+    assert problems == [] or all("'N/A'" in p for p in problems), problems
+    (data / workflows).write_text(pd.read_csv(VALID / workflows, dtype=str, keep_default_na=False)
+                                  .to_csv(index=False), encoding="utf-8")
+    (data / workflows).with_suffix(".xlsx").unlink()
+    _as_workbook(workflows, sheets_before={"Notes": ["Extracted on 2 January"]})(data)
+    report, from_excel = validate(data, period_end=PERIOD_END, sources=["csn_workflows"])
+    assert report.ok, [str(p) for p in report.problems]
+    pd.testing.assert_frame_equal(from_excel["csn_workflows"], from_csv["csn_workflows"])
+    assert from_excel["csn_workflows"].loc[0, "mental_health"] == "None"
+    assert [n for n in report.notices if "sheet 'Notes' has none of the contract's columns" in n.message
+            and "sheet 'Data'" in n.message]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_dates_with_a_time_of_day_are_read_as_dates_so_the_last_day_is_whole(suffix, tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _replace(POLICE, "2024-12-28", "2024-12-31 23:15:00")(data)
+    _replace(POLICE, "2024-12-02", "2024-12-02T08:30:00")(data)
+    if suffix == ".parquet":
+        _as_parquet(POLICE, recorded_date=lambda s: pd.to_datetime(s, format="ISO8601"))(data)
+    report, tables = validate(data, period_end=PERIOD_END, sources=["police_offences"])
+    assert report.ok, [str(p) for p in report.problems]
+    offences = tables["police_offences"]
+    assert len(offences) == 6, "no offence of the period's last day is left out"
+    assert offences["recorded_date"].tolist()[0] == pd.Timestamp("2024-12-02")
+    assert offences["recorded_date"].max() == pd.Timestamp("2024-12-31")
+    repairs = [r for r in report.repairs if r.column == "recorded_date" and "time of day" in r.action]
+    assert repairs and repairs[0].count == 2 and repairs[0].first_row == 2
+    assert not [n for n in report.notices if "after the period end" in n.message]

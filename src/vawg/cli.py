@@ -118,9 +118,10 @@ app.command(name="check")(check_command)
 app.add_typer(cards_app, name="cards")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (``argv`` defaults to the process's arguments); exits with its status."""
     try:
-        app(standalone_mode=True)
+        app(args=argv, standalone_mode=True)
     except VawgError as error:
         console.print(f"[bold red]vawg: error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -275,7 +275,7 @@ def _validate_contract(contract: Contract, root: Path, context: Context, log: Lo
 
 
 def _validate_file(path: Path, contract: Contract, context: Context, log: Log) -> pd.DataFrame | None:
-    raw = read_delivery(path, log)
+    raw = read_delivery(path, log, contract)
     if raw is None:
         return None
     if raw.empty:
