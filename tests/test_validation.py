@@ -723,3 +723,71 @@ def test_dates_with_a_time_of_day_are_read_as_dates_so_the_last_day_is_whole(suf
     repairs = [r for r in report.repairs if r.column == "recorded_date" and "time of day" in r.action]
     assert repairs and repairs[0].count == 2 and repairs[0].first_row == 2
     assert not [n for n in report.notices if "after the period end" in n.message]
+
+
+def _population_without(year: int):
+    def change(data: Path) -> Path:
+        path = data / "population" / "population.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.concat([frame.assign(year=str(y)) for y in (2021, 2022, 2023) if y != year], ignore_index=True)
+        frame.to_csv(path, index=False)
+        return path.parent
+    return change
+
+
+def _police_from(months: list[str]):
+    """The police extract with its Camden offences moved to these months (one offence a month)."""
+    def change(data: Path) -> Path:
+        path = data / POLICE
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rows, camden = [], frame[frame["borough_code"] == "E09000007"]
+        for number, month in enumerate(months):
+            row = camden.iloc[number % len(camden)].copy()
+            row["offence_id"], row["recorded_date"] = f"MPS9{number:09d}", f"{month}-15"
+            rows.append(row)
+        pd.concat([frame, pd.DataFrame(rows)], ignore_index=True).to_csv(path, index=False)
+        return path.parent
+    return change
+
+
+def _zero_population(data: Path) -> Path:
+    path = data / "population" / "population.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["area_code"] == "E09000007", "population"] = "0"
+    frame.to_csv(path, index=False)
+    return path.parent
+
+
+CAMDEN_2024 = [f"2024-{m:02d}" for m in range(1, 13)]
+DELIVERY_FAULTS = [
+    # Denominators: a gap in the estimates, and a population of zero, name the year and the area
+    Fault("population_year_missing", lambda data: (_police_from(["2022-06", *CAMDEN_2024])(data),
+                                                   _population_without(2022)(data))[1],
+          None, "year", "a mid-2022 estimate for Camden (E09000007): offences of 2023 are rated against it", "2022"),
+    Fault("population_of_zero", lambda data: (_police_from(CAMDEN_2024)(data), _zero_population(data))[1],
+          None, "population", "residents for Camden (E09000007), mid-2023, sex F: a rate cannot be computed", "0"),
+    # Police extracts too thin to cover the period for the borough
+    Fault("police_extract_of_one_row",
+          lambda data: _rewrite(POLICE, lambda t: "\n".join(t.splitlines()[:2]) + "\n")(data).parent,
+          None, "recorded_date", "offences in Camden (E09000007) in every month from 2024-01 to 2024-12", "2024-01"),
+    Fault("police_month_without_offences", _police_from([m for m in CAMDEN_2024 if m != "2024-07"]),
+          None, "recorded_date", "there are none in 2024-07", "2024-07"),
+]
+
+
+@pytest.mark.parametrize("fault", DELIVERY_FAULTS, ids=lambda fault: fault.name)
+def test_a_delivery_too_thin_for_its_rates_is_refused_naming_year_and_area(fault, tmp_path, last_good_edition,
+                                                                           capsys):
+    test_a_delivery_fault_is_refused_by_the_build_naming_its_place(fault, tmp_path, last_good_edition, capsys)
+
+
+def test_a_year_past_the_latest_estimate_uses_the_latest_and_says_so(tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _police_from(CAMDEN_2024)(data)
+    path = data / "population" / "population.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.assign(year="2022").to_csv(path, index=False)
+    report, _ = validate(data, period_end=PERIOD_END, borough="Camden", sources=["police_offences", "population"])
+    assert report.ok, [str(p) for p in report.problems]
+    assert [n for n in report.notices if "offences of 2024 are rated against the mid-2022 estimate" in n.message]

@@ -49,7 +49,7 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     try:
         progress("Validating and staging the extracts")
         validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end,
-                           reference_dir=params.reference_dir)
+                           reference_dir=params.reference_dir, borough=params.borough)
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
