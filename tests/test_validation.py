@@ -791,3 +791,61 @@ def test_a_year_past_the_latest_estimate_uses_the_latest_and_says_so(tmp_path):
     report, _ = validate(data, period_end=PERIOD_END, borough="Camden", sources=["police_offences", "population"])
     assert report.ok, [str(p) for p in report.problems]
     assert [n for n in report.notices if "offences of 2024 are rated against the mid-2022 estimate" in n.message]
+
+
+# -- the build folder: one build at a time, disk faults in one line ------------------------------------------
+
+
+def _one_line_error(output: str) -> str:
+    errors = [line for line in output.splitlines() if line.startswith("vawg: error:")]
+    assert len(errors) == 1, output
+    assert "Traceback" not in output
+    return errors[0]
+
+
+def test_a_build_folder_that_is_a_file_is_refused_in_one_line(tmp_path, capsys):
+    afile = tmp_path / "build"
+    afile.write_text("not a folder", encoding="utf-8")
+    code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(afile), "--formats", "html"],
+                            capsys)
+    assert code == 1
+    assert f"build_dir: {afile} is a file, not a folder" in _one_line_error(output)
+    assert afile.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_second_build_into_a_busy_build_folder_is_refused_with_one_line(tmp_path, last_good_edition, capsys):
+    from vawg.buildlock import build_lock
+
+    before = tree_digest(last_good_edition)
+    with build_lock(last_good_edition.parent, "camden-2024-12-31"):
+        code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(last_good_edition.parent),
+                                 "--formats", "html"], capsys)
+    assert code == 1
+    line = _one_line_error(output)
+    assert f"build folder {last_good_edition.parent} is busy: camden-2024-12-31 is being built by process" in line
+    assert "Validating" not in output, "the second build started nothing"
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name], "the lock is gone"
+
+
+def test_a_full_disk_is_reported_in_one_line_and_the_last_edition_is_untouched(tmp_path, last_good_edition,
+                                                                               capsys, monkeypatch):
+    import errno
+
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _police_from(CAMDEN_2024)(data)
+
+    def full(self, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    before = tree_digest(last_good_edition)
+    code, output = run_vawg(["build", "--data-dir", str(data), "--build-dir", str(last_good_edition.parent),
+                             "--formats", "html"], capsys)
+    assert code == 1
+    line = _one_line_error(output)
+    assert "No space left on device" in line and "staged/wards.parquet" in line
+    assert "the last edition is untouched" in line
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]

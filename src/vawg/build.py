@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from vawg.artifacts import ArtifactWriter, nest_values, read_values
+from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
@@ -39,8 +40,23 @@ class BuildResult:
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
           progress: Progress = lambda step: None) -> BuildResult:
-    """Build one edition; returns where its outputs are."""
-    build_dir = build_dir or project_root() / "build"
+    """Build one edition; returns where its outputs are.
+
+    One build at a time holds the build folder (:mod:`vawg.buildlock`); a disk
+    fault is told in one line and leaves the last edition as it was.
+    """
+    build_dir = Path(build_dir or project_root() / "build")
+    with build_lock(build_dir, params.edition):
+        try:
+            return _build(params, build_dir, notebooks, progress)
+        except OSError as error:
+            if error.errno in DISK_ERRNOS:
+                raise disk_error(error, build_dir) from None
+            raise
+
+
+def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | None,
+           progress: Progress) -> BuildResult:
     final = build_dir / params.edition
     scratch = EditionPaths(build_dir / f".{params.edition}.partial")
     if scratch.root.exists():
@@ -70,7 +86,13 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     if final.exists():
         shutil.rmtree(previous, ignore_errors=True)
         final.rename(previous)
-    scratch.root.rename(final)
+    try:
+        scratch.root.rename(final)
+    except OSError:
+        if previous.exists() and not final.exists():
+            previous.rename(final)  # the last edition back in its place
+        shutil.rmtree(scratch.root, ignore_errors=True)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     outputs = {fmt: final / path.relative_to(scratch.root) for fmt, path in rendered.items()}
     status = final / "artifacts" / "services_status.json"
