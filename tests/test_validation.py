@@ -849,3 +849,18 @@ def test_a_full_disk_is_reported_in_one_line_and_the_last_edition_is_untouched(t
     assert "the last edition is untouched" in line
     assert tree_digest(last_good_edition) == before
     assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]
+
+
+def test_an_earlier_period_end_is_built_from_a_later_extract(tmp_path):
+    """Forms are checked against every referral delivered, not only those before the period end."""
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _replace("csn/csn_workflows.csv", "CSN-W000003,CSN-P000001,2024-09-30", "CSN-W000003,CSN-P000001,2024-10-02")(data)
+    forms = pd.read_csv(data / "csn/csn_risk_checklists.csv", dtype=str, keep_default_na=False)
+    forms.loc[1, ["workflow_id", "completed_date"]] = ["CSN-W000003", "2024-10-05"]
+    forms.to_csv(data / "csn/csn_risk_checklists.csv", index=False)
+    report, tables = validate(data, period_end=dt.date(2024, 9, 30),
+                              sources=["csn_workflows", "csn_risk_checklists", "csn_intake_forms"])
+    assert report.ok, [str(p) for p in report.problems]
+    assert "CSN-W000003" not in set(tables["csn_workflows"]["workflow_id"])
+    assert not [name for name in tables if name.endswith(".uncut")]

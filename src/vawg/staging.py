@@ -209,6 +209,7 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
         if contract.name == "wards" or (contract.name == reference_data.WARD_LOOKUP.name and context.wards is None):
             context = replace(context, wards=frame[["ward_code", "borough_code"]])
 
+    tables = {name: table for name, table in tables.items() if not name.endswith(".uncut")}
     if not log.problems:
         _check_delivery(tables, data_dir, context, log, borough)
     report.problems = _condense(log.problems)
@@ -238,6 +239,11 @@ def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = N
     if frame is None:
         raise DataError(f"{contract.location(Path(root)) / contract.files} is missing ({contract.title})")
     return frame
+
+
+# Extracts other extracts refer to: their ids are kept before the period cut, so a form may name a
+# referral dated after the period end (an earlier edition built from a later extract).
+REFERENCED = frozenset(other for c in CONTRACTS for _, other, _ in c.references)
 
 
 def _validate_contract(contract: Contract, root: Path, context: Context, log: Log,
@@ -271,6 +277,8 @@ def _validate_contract(contract: Contract, root: Path, context: Context, log: Lo
         summary.status = "failed"
         return None
     table = pd.concat([frame for _, frame in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
+    if tables is not None and contract.name in REFERENCED:
+        tables[f"{contract.name}.uncut"] = table
     table = _cut_to_period(table, contract, context, files[0].parent, log)
     if table is None:
         summary.status = "failed"
@@ -379,9 +387,10 @@ def _check_references(frame: pd.DataFrame, contract: Contract, tables: dict[str,
                       log: Log) -> None:
     """Each value of a referencing column must exist in the extract it refers to (when that one is staged)."""
     for column, other, other_column in contract.references:
-        if column not in frame or other not in tables:
+        referred = tables.get(f"{other}.uncut", tables.get(other))
+        if column not in frame or referred is None or other not in tables:
             continue
-        known = frame[column].isin(set(tables[other][other_column].dropna())) | frame[column].isna()
+        known = frame[column].isin(set(referred[other_column].dropna())) | frame[column].isna()
         for position in np.flatnonzero(~known.to_numpy()):
             log.problem(path, int(position) + FIRST_DATA_ROW, column, _plain(frame[column].iloc[position]),
                         f"a {other_column} of the {other} extract (it has no such value)")
