@@ -864,3 +864,17 @@ def test_an_earlier_period_end_is_built_from_a_later_extract(tmp_path):
     assert report.ok, [str(p) for p in report.problems]
     assert "CSN-W000003" not in set(tables["csn_workflows"]["workflow_id"])
     assert not [name for name in tables if name.endswith(".uncut")]
+
+
+def test_plain_vawg_prints_the_help_and_succeeds(capsys):
+    code, output = run_vawg([], capsys)
+    assert code == 0
+    assert "Usage:" in output and "build" in output and "validate" in output
+
+
+def test_progress_lines_carry_no_source_location(tmp_path, capsys):
+    code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(tmp_path / "b"),
+                             "--formats", "html"], capsys)
+    assert code == 1
+    progress = [line for line in output.splitlines() if "Validating and staging" in line]
+    assert progress and "s so far" in progress[0] and "cli.py" not in output

@@ -71,8 +71,9 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _edition_values(artifacts, params)
         parameters = params.notebook_parameters(staged_dir=scratch.staged.resolve(),
                                                 artifacts_dir=scratch.artifacts.resolve())
-        run_notebooks(notebooks if notebooks is not None else report_notebooks(), scratch.notebooks, parameters,
-                      on_start=lambda nb: progress(f"Running notebook {nb.name}"))
+        order = notebooks if notebooks is not None else report_notebooks()
+        run_notebooks(order, scratch.notebooks, parameters,
+                      on_start=lambda nb: progress(f"Notebook {order.index(nb) + 1} of {len(order)}: {nb.name}"))
 
         progress("Assembling the Quarto project")
         stage_project(scratch, params)
