@@ -103,3 +103,22 @@ def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(buil
             for number, row in enumerate(csv.reader(handle), start=1):
                 bad = [cell for cell in row if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
                 assert not bad, (path.name, number, bad)
+
+
+def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
+    """No date in the SVG and deterministic SVG ids: the same inputs give byte-identical figures."""
+    from plotnine import aes, geom_col, ggplot
+
+    from vawg.artifacts import Figure
+
+    data = pd.DataFrame({"year": ["2023", "2024"], "count": [120, 140]})
+    outputs = []
+    for run in ("a", "b"):
+        writer = ArtifactWriter(tmp_path / run, threshold=7)
+        writer.figure(Figure(id="fig-twice", caption="Twice", alt="Two bars", source="Test", data=data,
+                             columns=[Column("Year", "year", "text"), Column("Count", "count", "count")],
+                             plot=ggplot(data, aes("year", "count")) + geom_col()))
+        outputs.append({name: (tmp_path / run / "figures" / f"fig-twice.{name}").read_bytes()
+                        for name in ("svg", "png")})
+    assert outputs[0] == outputs[1]
+    assert b"<dc:date>" not in outputs[0]["svg"]

@@ -232,8 +232,14 @@ class ArtifactWriter:
         self._check_id(figure.id, "fig")
         svg = self.root / "figures" / f"{figure.id}.svg"
         png = self.root / "figures" / f"{figure.id}.png"
-        figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False)
-        figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False)
+        import matplotlib
+
+        # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
+        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
+            figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
+                             metadata={"Date": None})
+            figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
+                             metadata={"Software": None})
         shown = format_frame(figure.data, figure.columns, self.threshold)
         spreadsheet_safe(shown).to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
         partial = "\n".join([
