@@ -122,3 +122,14 @@ def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
                         for name in ("svg", "png")})
     assert outputs[0] == outputs[1]
     assert b"<dc:date>" not in outputs[0]["svg"]
+
+
+def test_the_build_date_honours_source_date_epoch(monkeypatch):
+    import datetime as dt
+
+    from vawg.build import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")  # 2024-12-31 00:00 UTC
+    assert build_date() == dt.date(2024, 12, 31)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_date() == dt.datetime.now(dt.timezone.utc).date()

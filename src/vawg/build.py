@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,14 +102,23 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
     return BuildResult(params.edition, final, outputs, stale)
 
 
+def build_date() -> dt.date:
+    """The one date of a build: ``SOURCE_DATE_EPOCH`` (reproducible builds) when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
 def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
+    built = build_date()
     artifacts.values({
         "edition.borough": (params.borough, "text", 0),
         "edition.comparator": (params.comparator, "text", 0),
         "edition.period_end": (params.period_end.isoformat(), "text", 0),
         "edition.period_end_long": (f"{params.period_end.day} {params.period_end:%B %Y}", "text", 0),
         "edition.report_year": (str(params.report_year), "text", 0),
-        "edition.built_on": (f"{dt.date.today().day} {dt.date.today():%B %Y}", "text", 0),
+        "edition.built_on": (f"{built.day} {built:%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
     })
 
