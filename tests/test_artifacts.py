@@ -70,3 +70,66 @@ def test_chart_values_hide_both_the_mark_and_the_label_of_a_small_count():
     plotted, labels = chart_values(pd.Series([29.05, 0.03, 0.0]), pd.Series([3466, 3, 0]), 7, "{:.2f}")
     assert plotted.isna().tolist() == [False, True, False]
     assert labels.tolist() == ["29.05", "[c]", "0.00"]
+
+
+FORMULAS = ["=HYPERLINK(\"http://example.com\",\"click\")", "+9.8%", "-1+2", "@SUM(A1:A2)", "\tnote", "\rnote"]
+
+
+def test_planted_formula_cells_are_published_as_text_not_formulas(writer, tmp_path):
+    """CSV injection (OWASP): a cell that would start a formula gets a leading apostrophe in the download."""
+    import csv
+
+    data = pd.DataFrame({"ward": FORMULAS + ["Camden Town"], "change": [9.8, -2.0, 0.0, 0.1, 0.2, 0.3, 0.4]})
+    writer.table(Table(id="tbl-planted", caption="Planted", data=data, source="Test",
+                       columns=[Column("=Ward", "ward", "text"), Column("Change", "change", "change", 1)]))
+    with (tmp_path / "data" / "tbl-planted.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert rows[0][0] == "'=Ward"
+    assert [row[0] for row in rows[1:]] == ["'" + text.replace("\r", "\n") for text in FORMULAS] + ["Camden Town"]
+    assert rows[1][1] == "'+9.8%"  # a signed value is not read as a formula either
+    partial = (tmp_path / "partials" / "tbl-planted.qmd").read_text()
+    assert "'=HYPERLINK" not in partial  # the page itself shows the text as delivered
+
+
+def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(built_edition):
+    import csv
+
+    files = sorted((built_edition.root / "artifacts" / "data").glob("*.csv"))
+    assert files
+    for path in files:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for number, row in enumerate(csv.reader(handle), start=1):
+                bad = [cell for cell in row if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+                assert not bad, (path.name, number, bad)
+
+
+def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
+    """No date in the SVG and deterministic SVG ids: the same inputs give byte-identical figures."""
+    from plotnine import aes, geom_col, ggplot
+
+    from vawg.artifacts import Figure
+
+    data = pd.DataFrame({"year": ["2023", "2024"], "count": [120, 140]})
+    outputs = []
+    for run in ("a", "b"):
+        writer = ArtifactWriter(tmp_path / run, threshold=7)
+        writer.figure(Figure(id="fig-twice", caption="Twice", alt="Two bars", source="Test", data=data,
+                             columns=[Column("Year", "year", "text"), Column("Count", "count", "count")],
+                             plot=ggplot(data, aes("year", "count")) + geom_col()))
+        outputs.append({name: (tmp_path / run / "figures" / f"fig-twice.{name}").read_bytes()
+                        for name in ("svg", "png")})
+    assert outputs[0] == outputs[1]
+    assert b"<dc:date>" not in outputs[0]["svg"]
+
+
+def test_the_build_date_honours_source_date_epoch(monkeypatch):
+    import datetime as dt
+
+    from vawg.build import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")  # 2024-12-31 00:00 UTC
+    assert build_date() == dt.date(2024, 12, 31)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_date() == dt.datetime.now(dt.timezone.utc).date()

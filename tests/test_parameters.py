@@ -31,6 +31,9 @@ def test_borough_names_match_without_regard_to_case():
     ({"formats": "html,epub"}, "formats"),
     ({"formats": ""}, "choose at least one"),
     ({"suppression_threshold": 0}, "suppression_threshold"),
+    ({"suppression_threshold": 1}, "suppression_threshold: 1 would publish counts from 1 up"),
+    ({"suppression_threshold": 4}, "the smallest threshold that keeps the report's safeguards is 5"),
+    ({"borough": "City of London"}, "is policed by its own force, not the Metropolitan Police"),
     ({"comparator": "England"}, "comparator"),
 ])
 def test_bad_parameters_are_rejected_with_a_message_naming_them(values, fragment):
@@ -45,3 +48,21 @@ def test_notebook_parameters_are_plain_json_values():
     injected = params.notebook_parameters(staged_dir="s", artifacts_dir="a")
     assert json.loads(json.dumps(injected)) == injected
     assert injected["borough"] == "Hackney"
+
+
+def test_the_suppression_floor_is_accepted_and_documented():
+    from pathlib import Path
+
+    from vawg.parameters import SUPPRESSION_FLOOR
+
+    assert parse_parameters(suppression_threshold=SUPPRESSION_FLOOR).suppression_threshold == 5
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"`--suppression-threshold` may be raised but not set below {SUPPRESSION_FLOOR}" in readme
+
+
+@pytest.mark.parametrize("option", ["data_dir", "reference_dir"])
+def test_a_file_given_as_a_folder_is_refused_in_one_line(option, tmp_path):
+    afile = tmp_path / "extract.csv"
+    afile.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=f"{option}: {afile} is a file, not a folder"):
+        parse_parameters(**{option: afile})

@@ -526,3 +526,355 @@ def test_the_readme_documents_every_extract_and_column():
     for contract in REFERENCE_CONTRACTS:
         name = contract.files
         assert name in section or name.split("_")[1] in section, name
+
+
+# -- faults made from the valid extract, met through the command line -------------------------------------------
+#
+# Each fault is one file of the valid extract changed by a few characters (so no fixture file is needed). The
+# test runs `vawg build` on it into a build folder holding a last good edition, as a user would, and checks the
+# exit code, the one message (file, row as a spreadsheet shows it, column, value), that no traceback is printed
+# and that the last good edition is byte for byte as it was.
+
+
+def _replace(relative: str, old: str, new: str, count: int = 1):
+    def change(data: Path) -> Path:
+        path = data / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        return path
+    return change
+
+
+def _rewrite(relative: str, transform, encoding: str = "utf-8", name: str | None = None):
+    def change(data: Path) -> Path:
+        path = data / relative
+        text = path.read_text(encoding="utf-8")
+        target = path.with_name(name) if name else path
+        if name:
+            path.unlink()
+        target.write_bytes(transform(text).encode(encoding) if isinstance(transform(text), str) else transform(text))
+        return target
+    return change
+
+
+def _as_parquet(relative: str, **columns):
+    """The CSV file saved as Parquet, with some columns given other types (``column=callable(series)``)."""
+    def change(data: Path) -> Path:
+        path = data / relative
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column, convert in columns.items():
+            frame[column] = convert(frame[column])
+        path.unlink()
+        target = path.with_suffix(".parquet")
+        frame.to_parquet(target, index=False)
+        return target
+    return change
+
+
+def _as_workbook(relative: str, sheets_before: dict | None = None, extra_data_sheet: bool = False):
+    def change(data: Path) -> Path:
+        path = data / relative
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        path.unlink()
+        target = path.with_suffix(".xlsx")
+        with pd.ExcelWriter(target) as writer:
+            for name, notes in (sheets_before or {}).items():
+                pd.DataFrame({"About this extract": notes}).to_excel(writer, sheet_name=name, index=False)
+            frame.to_excel(writer, sheet_name="Data", index=False)
+            if extra_data_sheet:
+                frame.to_excel(writer, sheet_name="Data 2", index=False)
+        return target
+    return change
+
+
+POLICE = "police_offences/police_offences.csv"
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    change: object  # change(data folder) -> the faulty file
+    row: int | None
+    column: str | None
+    says: str
+    value: str | None = None
+
+
+FAULTS = [
+    # Structure, before any contract
+    Fault("row_with_fewer_values_than_the_header", _replace(POLICE, ",Camden,E05013653,Bloomsbury,", ",Camden,"),
+          3, None, "17 comma-separated values, as in the header", "15 values"),
+    Fault("file_cut_off_at_a_comma", _rewrite(POLICE, lambda t: t[: t.rindex(",Public Order Offences")]),
+          7, None, "the file to end where a row ends (its last row stops after 6 of 17 values", "6 values"),
+    Fault("quote_never_closed", _replace(POLICE, ",Bloomsbury,", ',"Bloomsbury,'), 3, None,
+          "a closing quote for the quoted value that opens in this row"),
+    Fault("semicolon_separated", _rewrite(POLICE, lambda t: t.replace(",", ";")), 1, None,
+          "values separated by commas (this file separates them with semicolons", "offence_id;recorded_date"),
+    Fault("tab_separated", _rewrite(POLICE, lambda t: t.replace(",", "\t")), 1, None,
+          "values separated by commas (this file separates them with tabs"),
+    Fault("utf16_without_byte_order_mark", _rewrite(POLICE, lambda t: t.encode("utf-16-le")), 1, None,
+          "the file looks like UTF-16, little-endian, without a byte-order mark", "byte 0x00"),
+    # Types of Parquet columns, and numbers that must be whole
+    Fault("parquet_ages_as_floats", _as_parquet("police_victims/police_victims.csv",
+                                                victim_age=lambda s: s.astype(float) + [0, 0, 0.5]),
+          4, "victim_age", "a whole number", "34.5"),
+    Fault("parquet_flags_as_floats", _as_parquet(POLICE, dva_flag=lambda s: (s == "true").astype(float)),
+          None, "dva_flag", "true/false (bool) or text, the type of this column in the contract", "double"),
+    Fault("parquet_dates_as_numbers", _as_parquet(POLICE, recorded_date=lambda s: s.str.replace("-", "").astype(int)),
+          None, "recorded_date", "(the Parquet column is stored as int64)", "int64"),
+    Fault("parquet_codes_as_numbers", _as_parquet("population/population.csv",
+                                                  area_code=lambda s: s.str[1:].astype(int)),
+          None, "area_code", "text (string), the type of this column", "int64"),
+    # Workbooks: every sheet accounted for
+    Fault("workbook_with_two_data_sheets", _as_workbook(POLICE, extra_data_sheet=True), None, None,
+          "one sheet whose header holds the columns of", "'Data', 'Data 2'"),
+    # Cross-row and cross-file faults keep their spreadsheet row
+    Fault("text_for_a_count", _replace("population/population.csv", "9604", "\"9,6O4\""), 4, "population",
+          "a whole number", "9,6O4"),
+    Fault("date_with_a_time_that_is_not_a_date", _replace(POLICE, "2024-12-09", "2024-12-09 25:61"), 4,
+          "recorded_date", "a date written as YYYY-MM-DD", "2024-12-09 25:61"),
+]
+
+
+@pytest.fixture
+def last_good_edition(tmp_path) -> Path:
+    """A build folder holding a finished edition (its files stand in for a real one: nothing may touch them)."""
+    edition = tmp_path / "build" / "camden-2024-12-31"
+    (edition / "html").mkdir(parents=True)
+    (edition / "html" / "index.html").write_text("<p>the last good edition</p>", encoding="utf-8")
+    (edition / "artifacts").mkdir()
+    (edition / "artifacts" / "values.json").write_text('{"a": 1}', encoding="utf-8")
+    return edition
+
+
+def run_vawg(args: list[str], capsys) -> tuple[int, str]:
+    """``vawg`` run in this process as from a shell: its exit status and everything it printed."""
+    from vawg.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    captured = capsys.readouterr()
+    code = exit_.value.code
+    return (0 if code is None else code), captured.out + captured.err
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda fault: fault.name)
+def test_a_delivery_fault_is_refused_by_the_build_naming_its_place(fault, tmp_path, last_good_edition, capsys):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    faulty = fault.change(data)
+    before = tree_digest(last_good_edition)
+    code, output = run_vawg(["build", "--data-dir", str(data), "--build-dir", str(last_good_edition.parent),
+                             "--formats", "html"], capsys)
+    assert code == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if faulty.name in line and fault.says in line]
+    assert lines, output
+    line = lines[0]
+    if fault.row is not None:
+        assert f", row {fault.row}" in line
+    if fault.column is not None:
+        assert f"column {fault.column!r}" in line
+    if fault.value is not None:
+        assert f"value {fault.value!r}" in line or fault.value in line
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]
+
+
+def test_a_workbook_saved_from_a_valid_csv_stages_the_same_table_as_the_csv(tmp_path):
+    """Text such as "None" or "N/A" is text in a workbook as in a CSV; a notes sheet before the data is noted."""
+    workflows = "csn/csn_workflows.csv"
+    _, from_csv = validate(VALID, period_end=PERIOD_END, sources=["csn_workflows"])
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    frame = pd.read_csv(data / workflows, dtype=str, keep_default_na=False)
+    frame.loc[1, "mental_health"] = "N/A"  # a value no contract allows must still be read as written
+    _as_workbook(workflows, sheets_before={"Notes": ["Extracted on 2 January", "N/A means not asked"]})(data)
+    report, from_excel = validate(data, period_end=PERIOD_END, sources=["csn_workflows"])
+    problems = [str(p) for p in report.problems]
+    assert problems == [] or all("'N/A'" in p for p in problems), problems
+    (data / workflows).write_text(pd.read_csv(VALID / workflows, dtype=str, keep_default_na=False)
+                                  .to_csv(index=False), encoding="utf-8")
+    (data / workflows).with_suffix(".xlsx").unlink()
+    _as_workbook(workflows, sheets_before={"Notes": ["Extracted on 2 January"]})(data)
+    report, from_excel = validate(data, period_end=PERIOD_END, sources=["csn_workflows"])
+    assert report.ok, [str(p) for p in report.problems]
+    pd.testing.assert_frame_equal(from_excel["csn_workflows"], from_csv["csn_workflows"])
+    assert from_excel["csn_workflows"].loc[0, "mental_health"] == "None"
+    assert [n for n in report.notices if "sheet 'Notes' has none of the contract's columns" in n.message
+            and "sheet 'Data'" in n.message]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_dates_with_a_time_of_day_are_read_as_dates_so_the_last_day_is_whole(suffix, tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _replace(POLICE, "2024-12-28", "2024-12-31 23:15:00")(data)
+    _replace(POLICE, "2024-12-02", "2024-12-02T08:30:00")(data)
+    if suffix == ".parquet":
+        _as_parquet(POLICE, recorded_date=lambda s: pd.to_datetime(s, format="ISO8601"))(data)
+    report, tables = validate(data, period_end=PERIOD_END, sources=["police_offences"])
+    assert report.ok, [str(p) for p in report.problems]
+    offences = tables["police_offences"]
+    assert len(offences) == 6, "no offence of the period's last day is left out"
+    assert offences["recorded_date"].tolist()[0] == pd.Timestamp("2024-12-02")
+    assert offences["recorded_date"].max() == pd.Timestamp("2024-12-31")
+    repairs = [r for r in report.repairs if r.column == "recorded_date" and "time of day" in r.action]
+    assert repairs and repairs[0].count == 2 and repairs[0].first_row == 2
+    assert not [n for n in report.notices if "after the period end" in n.message]
+
+
+def _population_without(year: int):
+    def change(data: Path) -> Path:
+        path = data / "population" / "population.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.concat([frame.assign(year=str(y)) for y in (2021, 2022, 2023) if y != year], ignore_index=True)
+        frame.to_csv(path, index=False)
+        return path.parent
+    return change
+
+
+def _police_from(months: list[str]):
+    """The police extract with its Camden offences moved to these months (one offence a month)."""
+    def change(data: Path) -> Path:
+        path = data / POLICE
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rows, camden = [], frame[frame["borough_code"] == "E09000007"]
+        for number, month in enumerate(months):
+            row = camden.iloc[number % len(camden)].copy()
+            row["offence_id"], row["recorded_date"] = f"MPS9{number:09d}", f"{month}-15"
+            rows.append(row)
+        pd.concat([frame, pd.DataFrame(rows)], ignore_index=True).to_csv(path, index=False)
+        return path.parent
+    return change
+
+
+def _zero_population(data: Path) -> Path:
+    path = data / "population" / "population.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["area_code"] == "E09000007", "population"] = "0"
+    frame.to_csv(path, index=False)
+    return path.parent
+
+
+CAMDEN_2024 = [f"2024-{m:02d}" for m in range(1, 13)]
+DELIVERY_FAULTS = [
+    # Denominators: a gap in the estimates, and a population of zero, name the year and the area
+    Fault("population_year_missing", lambda data: (_police_from(["2022-06", *CAMDEN_2024])(data),
+                                                   _population_without(2022)(data))[1],
+          None, "year", "a mid-2022 estimate for Camden (E09000007): offences of 2023 are rated against it", "2022"),
+    Fault("population_of_zero", lambda data: (_police_from(CAMDEN_2024)(data), _zero_population(data))[1],
+          None, "population", "residents for Camden (E09000007), mid-2023, sex F: a rate cannot be computed", "0"),
+    # Police extracts too thin to cover the period for the borough
+    Fault("police_extract_of_one_row",
+          lambda data: _rewrite(POLICE, lambda t: "\n".join(t.splitlines()[:2]) + "\n")(data).parent,
+          None, "recorded_date", "offences in Camden (E09000007) in every month from 2024-01 to 2024-12", "2024-01"),
+    Fault("police_month_without_offences", _police_from([m for m in CAMDEN_2024 if m != "2024-07"]),
+          None, "recorded_date", "there are none in 2024-07", "2024-07"),
+]
+
+
+@pytest.mark.parametrize("fault", DELIVERY_FAULTS, ids=lambda fault: fault.name)
+def test_a_delivery_too_thin_for_its_rates_is_refused_naming_year_and_area(fault, tmp_path, last_good_edition,
+                                                                           capsys):
+    test_a_delivery_fault_is_refused_by_the_build_naming_its_place(fault, tmp_path, last_good_edition, capsys)
+
+
+def test_a_year_past_the_latest_estimate_uses_the_latest_and_says_so(tmp_path):
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _police_from(CAMDEN_2024)(data)
+    path = data / "population" / "population.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.assign(year="2022").to_csv(path, index=False)
+    report, _ = validate(data, period_end=PERIOD_END, borough="Camden", sources=["police_offences", "population"])
+    assert report.ok, [str(p) for p in report.problems]
+    assert [n for n in report.notices if "offences of 2024 are rated against the mid-2022 estimate" in n.message]
+
+
+# -- the build folder: one build at a time, disk faults in one line ------------------------------------------
+
+
+def _one_line_error(output: str) -> str:
+    errors = [line for line in output.splitlines() if line.startswith("vawg: error:")]
+    assert len(errors) == 1, output
+    assert "Traceback" not in output
+    return errors[0]
+
+
+def test_a_build_folder_that_is_a_file_is_refused_in_one_line(tmp_path, capsys):
+    afile = tmp_path / "build"
+    afile.write_text("not a folder", encoding="utf-8")
+    code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(afile), "--formats", "html"],
+                            capsys)
+    assert code == 1
+    assert f"build_dir: {afile} is a file, not a folder" in _one_line_error(output)
+    assert afile.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_second_build_into_a_busy_build_folder_is_refused_with_one_line(tmp_path, last_good_edition, capsys):
+    from vawg.buildlock import build_lock
+
+    before = tree_digest(last_good_edition)
+    with build_lock(last_good_edition.parent, "camden-2024-12-31"):
+        code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(last_good_edition.parent),
+                                 "--formats", "html"], capsys)
+    assert code == 1
+    line = _one_line_error(output)
+    assert f"build folder {last_good_edition.parent} is busy: camden-2024-12-31 is being built by process" in line
+    assert "Validating" not in output, "the second build started nothing"
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name], "the lock is gone"
+
+
+def test_a_full_disk_is_reported_in_one_line_and_the_last_edition_is_untouched(tmp_path, last_good_edition,
+                                                                               capsys, monkeypatch):
+    import errno
+
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _police_from(CAMDEN_2024)(data)
+
+    def full(self, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    before = tree_digest(last_good_edition)
+    code, output = run_vawg(["build", "--data-dir", str(data), "--build-dir", str(last_good_edition.parent),
+                             "--formats", "html"], capsys)
+    assert code == 1
+    line = _one_line_error(output)
+    assert "No space left on device" in line and "staged/wards.parquet" in line
+    assert "the last edition is untouched" in line
+    assert tree_digest(last_good_edition) == before
+    assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]
+
+
+def test_an_earlier_period_end_is_built_from_a_later_extract(tmp_path):
+    """Forms are checked against every referral delivered, not only those before the period end."""
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _replace("csn/csn_workflows.csv", "CSN-W000003,CSN-P000001,2024-09-30", "CSN-W000003,CSN-P000001,2024-10-02")(data)
+    forms = pd.read_csv(data / "csn/csn_risk_checklists.csv", dtype=str, keep_default_na=False)
+    forms.loc[1, ["workflow_id", "completed_date"]] = ["CSN-W000003", "2024-10-05"]
+    forms.to_csv(data / "csn/csn_risk_checklists.csv", index=False)
+    report, tables = validate(data, period_end=dt.date(2024, 9, 30),
+                              sources=["csn_workflows", "csn_risk_checklists", "csn_intake_forms"])
+    assert report.ok, [str(p) for p in report.problems]
+    assert "CSN-W000003" not in set(tables["csn_workflows"]["workflow_id"])
+    assert not [name for name in tables if name.endswith(".uncut")]
+
+
+def test_plain_vawg_prints_the_help_and_succeeds(capsys):
+    code, output = run_vawg([], capsys)
+    assert code == 0
+    assert "Usage:" in output and "build" in output and "validate" in output
+
+
+def test_progress_lines_carry_no_source_location(tmp_path, capsys):
+    code, output = run_vawg(["build", "--data-dir", str(VALID), "--build-dir", str(tmp_path / "b"),
+                             "--formats", "html"], capsys)
+    assert code == 1
+    progress = [line for line in output.splitlines() if "Validating and staging" in line]
+    assert progress and "s so far" in progress[0] and "cli.py" not in output

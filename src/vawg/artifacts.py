@@ -169,6 +169,34 @@ def hidden_texts(threshold: int) -> tuple[str, str]:
     return (sup.CONFIDENTIAL, sup.suppressed_count_text(threshold))
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): =, +, -, @, tab or carriage return first.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe_cell(value: Any) -> Any:
+    """A text cell with a leading apostrophe if it would start a formula; other values as they are.
+
+    A carriage return inside a cell becomes a line feed: pandas does not quote it, and a
+    spreadsheet would break the row there.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell (and header) neutralised for spreadsheets, for a CSV download."""
+    safe = frame.copy()
+    safe.columns = [spreadsheet_safe_cell(str(name)) for name in frame.columns]
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            safe.isetitem(position, column.map(spreadsheet_safe_cell))
+    return safe
+
+
 def count_headers(columns: Sequence[Column]) -> list[str]:
     """Headers of the columns that publish counts of people or events (checked for small numbers)."""
     return [column.header for column in columns if column.kind == "count"]
@@ -261,10 +289,16 @@ class ArtifactWriter:
         self._check_id(figure.id, "fig")
         svg = self.root / "figures" / f"{figure.id}.svg"
         png = self.root / "figures" / f"{figure.id}.png"
-        figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False)
-        figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False)
+        import matplotlib
+
+        # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
+        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
+            figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
+                             metadata={"Date": None})
+            figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
+                             metadata={"Software": None})
         shown = self._shown(figure.id, figure.data, figure.columns)
-        shown.to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
+        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
             f'{{#{figure.id} fig-alt="{attribute_escape(figure.alt)}"}}',
@@ -296,7 +330,7 @@ class ArtifactWriter:
         """Save the table's partial (a captioned pipe table) and its CSV."""
         self._check_id(table.id, "tbl")
         shown = self._shown(table.id, table.data, table.columns)
-        shown.to_csv(self.root / "data" / f"{table.id}.csv", index=False)
+        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{table.id}.csv", index=False)
         bold = table.data[table.emphasis].tolist() if table.emphasis else None
         numeric = [column.kind != "text" for column in table.columns]
         notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in table.notes]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import yaml
 from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import audit_edition, write_report
 from vawg.errors import DisclosureError
+from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
@@ -45,8 +47,23 @@ class BuildResult:
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
           progress: Progress = lambda step: None) -> BuildResult:
-    """Build one edition; returns where its outputs are."""
-    build_dir = build_dir or project_root() / "build"
+    """Build one edition; returns where its outputs are.
+
+    One build at a time holds the build folder (:mod:`vawg.buildlock`); a disk
+    fault is told in one line and leaves the last edition as it was.
+    """
+    build_dir = Path(build_dir or project_root() / "build")
+    with build_lock(build_dir, params.edition):
+        try:
+            return _build(params, build_dir, notebooks, progress)
+        except OSError as error:
+            if error.errno in DISK_ERRNOS:
+                raise disk_error(error, build_dir) from None
+            raise
+
+
+def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | None,
+           progress: Progress) -> BuildResult:
     final = build_dir / params.edition
     scratch = EditionPaths(build_dir / f".{params.edition}.partial")
     if scratch.root.exists():
@@ -55,14 +72,15 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     try:
         progress("Validating and staging the extracts")
         validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end,
-                           reference_dir=params.reference_dir)
+                           reference_dir=params.reference_dir, borough=params.borough)
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
         parameters = params.notebook_parameters(staged_dir=scratch.staged.resolve(),
                                                 artifacts_dir=scratch.artifacts.resolve())
-        run_notebooks(notebooks if notebooks is not None else report_notebooks(), scratch.notebooks, parameters,
-                      on_start=lambda nb: progress(f"Running notebook {nb.name}"))
+        order = notebooks if notebooks is not None else report_notebooks()
+        run_notebooks(order, scratch.notebooks, parameters,
+                      on_start=lambda nb: progress(f"Notebook {order.index(nb) + 1} of {len(order)}: {nb.name}"))
 
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
@@ -87,7 +105,13 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     if final.exists():
         shutil.rmtree(previous, ignore_errors=True)
         final.rename(previous)
-    scratch.root.rename(final)
+    try:
+        scratch.root.rename(final)
+    except OSError:
+        if previous.exists() and not final.exists():
+            previous.rename(final)  # the last edition back in its place
+        shutil.rmtree(scratch.root, ignore_errors=True)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     (build_dir / f".{params.edition}.audit-failed.json").unlink(missing_ok=True)
     outputs = {fmt: final / path.relative_to(scratch.root) for fmt, path in rendered.items()}
@@ -96,14 +120,23 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     return BuildResult(params.edition, final, outputs, stale, report.to_json())
 
 
+def build_date() -> dt.date:
+    """The one date of a build: ``SOURCE_DATE_EPOCH`` (reproducible builds) when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
 def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
+    built = build_date()
     artifacts.values({
         "edition.borough": (params.borough, "text", 0),
         "edition.comparator": (params.comparator, "text", 0),
         "edition.period_end": (params.period_end.isoformat(), "text", 0),
         "edition.period_end_long": (f"{params.period_end.day} {params.period_end:%B %Y}", "text", 0),
         "edition.report_year": (str(params.report_year), "text", 0),
-        "edition.built_on": (f"{dt.date.today().day} {dt.date.today():%B %Y}", "text", 0),
+        "edition.built_on": (f"{built.day} {built:%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
     })
 

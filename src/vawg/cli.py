@@ -22,11 +22,20 @@ from vawg.services.cli import cards_app
 
 app = typer.Typer(
     help="Rebuild the Violence Against Women and Girls needs assessment from data.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+# log_path=False: progress lines without the "cli.py:64" of the line that logged them.
+console = Console(stderr=True, log_path=False)
+
+
+@app.callback()
+def _help_without_a_command(context: typer.Context) -> None:
+    """Plain ``vawg`` prints the help and succeeds (click's no_args_is_help would exit 2)."""
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(0)
 
 REFERENCE_ENV = "VAWG_REFERENCE_DIR"
 
@@ -61,7 +70,7 @@ def build(
     started = time.monotonic()
     with console.status("Starting") as status:
         def progress(step: str) -> None:
-            console.log(step)
+            console.log(f"{step} [dim]({time.monotonic() - started:.0f} s so far)[/]")
             status.update(step)
 
         result = build_edition(params, build_dir=build_dir, progress=progress)
@@ -141,9 +150,10 @@ app.command(name="check")(check_command)
 app.add_typer(cards_app, name="cards")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (``argv`` defaults to the process's arguments); exits with its status."""
     try:
-        app(standalone_mode=True)
+        app(args=argv, standalone_mode=True)
     except VawgError as error:
         console.print(f"[bold red]vawg: error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -17,6 +17,9 @@ from vawg.errors import ParameterError
 from vawg.reference import borough_names
 
 OutputFormat = Literal["html", "pdf", "docx"]
+# Below it a published count could be one, two or three people: with the report's breakdowns by ward, month,
+# age and ethnicity that can point at one person. README ("Parameters") says why 5.
+SUPPRESSION_FLOOR = 5
 ALL_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "docx")
 
 
@@ -40,8 +43,25 @@ class BuildParameters(BaseModel):
         description="Folder of open ONS/GLA geography, population and Census files (optional).",
     )
     suppression_threshold: int = Field(
-        7, ge=1, le=100, description="Counts from 1 to this number minus one are suppressed."
+        7, le=100, description="Counts from 1 to this number minus one are suppressed."
     )
+
+    @field_validator("suppression_threshold")
+    @classmethod
+    def _safe_threshold(cls, value: int) -> int:
+        if value < SUPPRESSION_FLOOR:
+            raise ValueError(
+                f"{value} would publish counts from 1 up; the smallest threshold that keeps the report's "
+                f"safeguards is {SUPPRESSION_FLOOR} (counts 1–{SUPPRESSION_FLOOR - 1} never published; see README)"
+            )
+        return value
+
+    @field_validator("data_dir", "reference_dir")
+    @classmethod
+    def _a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
+        return value
 
     @field_validator("borough")
     @classmethod
@@ -49,6 +69,13 @@ class BuildParameters(BaseModel):
         names = borough_names(police_only=True)
         match = {name.casefold(): name for name in names}.get(value.strip().casefold())
         if match is None:
+            others = {name.casefold(): name for name in borough_names()}.get(value.strip().casefold())
+            if others is not None:
+                raise ValueError(
+                    f"unknown borough {value!r}: {others} is policed by its own force, not the Metropolitan "
+                    "Police, so the police extract does not cover it; expected one of the 32 Metropolitan "
+                    f"Police boroughs, e.g. {', '.join(names[:4])}"
+                )
             raise ValueError(
                 f"unknown borough {value!r}; expected one of the 32 Metropolitan Police "
                 f"boroughs, e.g. {', '.join(names[:4])}"

@@ -36,6 +36,7 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
 from vawg.contracts import CONTRACTS, Context, Contract
+from vawg.contracts import contract as contract_named
 from vawg.contracts import reference_data
 from vawg.contracts._spec import MULTI_SEPARATOR
 from vawg.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem, Repair, coerce, match_columns, \
@@ -115,7 +116,7 @@ class ValidationFailed(DataError):
 
 
 def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
-                       reference_dir: Path | None = None) -> dict[str, Path]:
+                       reference_dir: Path | None = None, borough: str | None = None) -> dict[str, Path]:
     """Check every extract in ``data_dir``; if all pass, write typed Parquet and the staging log to ``staged_dir``.
 
     Parameters
@@ -130,6 +131,9 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
     reference_dir : pathlib.Path, optional
         Folder of open ONS/GLA reference data; its files are validated and
         staged as ``reference_*.parquet``.
+    borough : str, optional
+        The borough of the edition: its police offences must cover every month
+        of the period.
 
     Returns
     -------
@@ -141,7 +145,7 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
     DataError
         If the data folder is missing, or :class:`ValidationFailed` listing every problem found.
     """
-    report, tables = validate(data_dir, period_end=period_end, reference_dir=reference_dir)
+    report, tables = validate(data_dir, period_end=period_end, reference_dir=reference_dir, borough=borough)
     if not report.ok:
         raise ValidationFailed(report.problems, report)
     staged_dir = Path(staged_dir)
@@ -157,8 +161,8 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
 
 
 def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None = None,
-             today: dt.date | None = None,
-             sources: Collection[str] | None = None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
+             today: dt.date | None = None, sources: Collection[str] | None = None,
+             borough: str | None = None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
     """Check every delivered extract (and reference file) against its contract; stage nothing.
 
     Parameters
@@ -205,6 +209,9 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
         if contract.name == "wards" or (contract.name == reference_data.WARD_LOOKUP.name and context.wards is None):
             context = replace(context, wards=frame[["ward_code", "borough_code"]])
 
+    tables = {name: table for name, table in tables.items() if not name.endswith(".uncut")}
+    if not log.problems:
+        _check_delivery(tables, data_dir, context, log, borough)
     report.problems = _condense(log.problems)
     report.repairs = log.repairs
     report.notices = log.notices
@@ -232,6 +239,11 @@ def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = N
     if frame is None:
         raise DataError(f"{contract.location(Path(root)) / contract.files} is missing ({contract.title})")
     return frame
+
+
+# Extracts other extracts refer to: their ids are kept before the period cut, so a form may name a
+# referral dated after the period end (an earlier edition built from a later extract).
+REFERENCED = frozenset(other for c in CONTRACTS for _, other, _ in c.references)
 
 
 def _validate_contract(contract: Contract, root: Path, context: Context, log: Log,
@@ -265,6 +277,8 @@ def _validate_contract(contract: Contract, root: Path, context: Context, log: Lo
         summary.status = "failed"
         return None
     table = pd.concat([frame for _, frame in frames], ignore_index=True) if len(frames) > 1 else frames[0][1]
+    if tables is not None and contract.name in REFERENCED:
+        tables[f"{contract.name}.uncut"] = table
     table = _cut_to_period(table, contract, context, files[0].parent, log)
     if table is None:
         summary.status = "failed"
@@ -275,7 +289,7 @@ def _validate_contract(contract: Contract, root: Path, context: Context, log: Lo
 
 
 def _validate_file(path: Path, contract: Contract, context: Context, log: Log) -> pd.DataFrame | None:
-    raw = read_delivery(path, log)
+    raw = read_delivery(path, log, contract)
     if raw is None:
         return None
     if raw.empty:
@@ -373,9 +387,10 @@ def _check_references(frame: pd.DataFrame, contract: Contract, tables: dict[str,
                       log: Log) -> None:
     """Each value of a referencing column must exist in the extract it refers to (when that one is staged)."""
     for column, other, other_column in contract.references:
-        if column not in frame or other not in tables:
+        referred = tables.get(f"{other}.uncut", tables.get(other))
+        if column not in frame or referred is None or other not in tables:
             continue
-        known = frame[column].isin(set(tables[other][other_column].dropna())) | frame[column].isna()
+        known = frame[column].isin(set(referred[other_column].dropna())) | frame[column].isna()
         for position in np.flatnonzero(~known.to_numpy()):
             log.problem(path, int(position) + FIRST_DATA_ROW, column, _plain(frame[column].iloc[position]),
                         f"a {other_column} of the {other} extract (it has no such value)")
@@ -444,3 +459,64 @@ def _condense(problems: list[Problem]) -> list[Problem]:
             kept.append(Problem(file, None, column, None,
                                 f"{expected} — {extra:,} more row(s) with this problem are not listed"))
     return kept
+
+
+# -- sanity rules on the whole delivery ------------------------------------------------------------------------
+
+
+def _check_delivery(tables: dict[str, pd.DataFrame], data_dir: Path, context: Context, log: Log,
+                    borough: str | None) -> None:
+    """Rules no single file can break: denominators for every year and area, offences in every month."""
+    offences, population = tables.get("police_offences"), tables.get("population")
+    if offences is None or population is None or offences.empty:
+        return
+    folder = contract_named("population").location(data_dir)
+    first_year = int(offences["recorded_date"].dt.year.min())
+    last_year = context.period_end.year
+    codes = sorted(set(offences["borough_code"].dropna()))
+    names = dict(zip(population["area_code"], population["area_name"]))
+    estimates = population.groupby(["area_code", "year"])["population"].sum()
+    by_sex = population.groupby(["area_code", "year", "sex"])["population"].sum()
+    for code in codes:
+        name = names.get(code, code)
+        if code not in estimates.index.get_level_values("area_code"):
+            log.problem(folder, None, "area_code", code,
+                        f"estimates for {code}, which the police extract has offences in (the population has none)")
+            continue
+        years = sorted(int(y) for y in estimates.loc[code].index)
+        latest = years[-1]
+        # Offences of year Y use the mid-(Y-1) estimate; a year past the latest estimate uses the latest
+        # (not yet published): a gap before it would silently give a year another year's denominator.
+        needed = [y for y in range(first_year - 1, min(last_year - 1, latest) + 1) if y not in years]
+        for year in needed:
+            log.problem(folder, None, "year", year,
+                        f"a mid-{year} estimate for {name} ({code}): offences of {year + 1} are rated against it "
+                        f"(the extract has {', '.join(map(str, years))})")
+        if latest < last_year - 1:
+            log.notice(folder, "year", f"{name}: offences of {latest + 2}–{last_year} are rated against the "
+                                       f"mid-{latest} estimate, the latest delivered" if latest + 2 < last_year else
+                       f"{name}: offences of {last_year} are rated against the mid-{latest} estimate, "
+                       "the latest delivered")
+        for (year, sex), total in by_sex.loc[code].items():
+            if total <= 0:
+                log.problem(folder, None, "population", int(total),
+                            f"residents for {name} ({code}), mid-{int(year)}, sex {sex}: a rate cannot be "
+                            "computed on a population of 0")
+    if borough is None:
+        return
+    from vawg import reference
+
+    code = dict(zip(reference.boroughs()["borough_name"], reference.boroughs()["borough_code"])).get(borough)
+    if code is None:
+        return
+    end = pd.Period(context.period_end, "M")
+    report_year = context.period_end.year if context.period_end.month == 12 else context.period_end.year - 1
+    start = min(pd.Period(offences["recorded_date"].min(), "M"), pd.Period(f"{report_year}-01", "M"))
+    ours = offences.loc[offences["borough_code"] == code, "recorded_date"].dt.to_period("M")
+    missing = [str(month) for month in pd.period_range(start, end, freq="M") if month not in set(ours.unique())]
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" … ({len(missing)} months in all)" if len(missing) > 6 else "")
+        log.problem(contract_named("police_offences").location(data_dir), None, "recorded_date", missing[0],
+                    f"offences in {borough} ({code}) in every month from {start} to {end}: there are none in "
+                    f"{shown} (is the extract complete?)")
+

@@ -124,9 +124,12 @@ def _show(value: object) -> str:
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def read_delivery(path: Path, log: Log) -> pd.DataFrame | None:
+def read_delivery(path: Path, log: Log, contract: Contract | None = None) -> pd.DataFrame | None:
     """Read one delivered file as delivered: headers as written, cells as text (Parquet keeps its types).
 
+    With a ``contract``, Parquet column types are checked against it and a
+    workbook's sheets are matched to it (the sheet whose header holds its
+    columns is read; every other sheet is noted).
     Returns ``None`` (after logging a problem) when the file cannot be read at all.
     """
     suffix = path.suffix.lower()
@@ -135,9 +138,9 @@ def read_delivery(path: Path, log: Log) -> pd.DataFrame | None:
         return None
     try:
         if suffix == ".parquet":
-            return pd.read_parquet(path)
+            return _read_parquet(path, log, contract)
         if suffix in (".xlsx", ".xlsm"):
-            return _read_excel(path)
+            return _read_excel(path, log, contract)
         if suffix in (".geojson", ".json"):
             return _read_geojson(path, log)
         return _read_csv(path, log)
@@ -164,6 +167,14 @@ def _decode(path: Path, log: Log) -> str:
                 break
             log.repair(path, None, f"read as {name} text (byte-order mark) and staged as UTF-8")
             return raw.decode(encoding)
+    head = raw[:4096]
+    if head.count(0) * 4 >= len(head):
+        # Every other byte zero: UTF-16 saved without its byte-order mark, which cannot be told apart safely.
+        order = "little" if head[1::2].count(0) > head[0::2].count(0) else "big"
+        log.problem(path, 1, None, "byte 0x00",
+                    f"text encoded as UTF-8 (the file looks like UTF-16, {order}-endian, without a byte-order "
+                    "mark: save it as UTF-8, or as UTF-16 with a byte-order mark)")
+        raise _Unreadable
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -182,6 +193,9 @@ def _decode(path: Path, log: Log) -> str:
 
 
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_IN_QUOTES = re.compile(r"EOF inside string starting at row (\d+)")
+# Separators a spreadsheet may use instead of commas, and what to call them in a message.
+_OTHER_SEPARATORS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
 
 
 def _read_csv(path: Path, log: Log) -> pd.DataFrame:
@@ -189,24 +203,146 @@ def _read_csv(path: Path, log: Log) -> pd.DataFrame:
     if not text.strip():
         log.problem(path, None, None, None, "a header row and data rows (the file is empty)")
         raise _Unreadable
+    header_line = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    if "," not in header_line:
+        for separator, name in _OTHER_SEPARATORS.items():
+            if separator in header_line:
+                log.problem(path, 1, None, header_line[:60] + ("…" if len(header_line) > 60 else ""),
+                            f"values separated by commas (this file separates them with {name}: "
+                            "save it as comma-separated CSV)")
+                raise _Unreadable
     try:
         table = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=True)
     except pd.errors.ParserError as error:
-        match = _RAGGED.search(str(error))
+        match, quote = _RAGGED.search(str(error)), _EOF_IN_QUOTES.search(str(error))
         if match:
             expected, line, saw = match.groups()
             log.problem(path, int(line), None, f"{saw} values", f"{expected} comma-separated values, as in the header")
+        elif quote:
+            log.problem(path, int(quote.group(1)) + 1, None, None,
+                        "a closing quote for the quoted value that opens in this row (the file ends inside it)")
         else:
             log.problem(path, None, None, None, f"comma-separated values ({error})")
         raise _Unreadable from None
+    _check_row_lengths(text, path, log, len(table.columns))
     return _header_from_first_row(table)
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
-    table = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
-    table = table.map(_excel_cell)
-    return _header_from_first_row(table)
+def _check_row_lengths(text: str, path: Path, log: Log, width: int) -> None:
+    """Every row as many values as the header, and the file ends where a row ends.
+
+    pandas pads a short row with empty cells, so a row with values missing (or a
+    file cut off at a comma) would pass unseen; Arrow's reader reports each one.
+    """
+    import pyarrow as arrow
+    import pyarrow.csv as arrow_csv
+
+    def read(threads: bool, short: list) -> None:
+        def handler(row) -> str:
+            short.append(row)
+            return "skip"
+        arrow_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True, use_threads=threads),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
+            convert_options=arrow_csv.ConvertOptions(column_types={f"f{i}": arrow.string() for i in range(width)}))
+
+    short: list = []
+    read(True, short)
+    if not short:
+        return
+    short = []
+    read(False, short)  # row numbers are known only when one thread reads
+    for row in short:
+        ends_file = row is short[-1] and text.rstrip().endswith(row.text.rstrip())
+        if row.text.count('"') % 2:
+            log.problem(path, row.number, None, _clip(row.text),
+                        "a closing quote for the quoted value that opens in this row")
+        elif ends_file:
+            log.problem(path, row.number, None, f"{row.actual_columns} values",
+                        f"the file to end where a row ends (its last row stops after {row.actual_columns} of "
+                        f"{width} values: was the file cut off?)")
+        else:
+            log.problem(path, row.number, None, f"{row.actual_columns} values",
+                        f"{width} comma-separated values, as in the header")
+    raise _Unreadable
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _read_excel(path: Path, log: Log, contract: Contract | None = None) -> pd.DataFrame:
+    # Cells as written: "None", "N/A" or "NA" are text in a workbook as in a CSV, never missing values.
+    sheets = pd.read_excel(path, header=None, dtype=object, sheet_name=None, keep_default_na=False, na_values=[])
+    tables = {name: _header_from_first_row(sheet.map(_excel_cell)) for name, sheet in sheets.items()}
+    tables = {name: table for name, table in tables.items() if len(table.columns) or len(table)}
+    if len(tables) <= 1 or contract is None:
+        return next(iter(tables.values())) if tables else pd.DataFrame()
+    keys = {header_key(item.name) for item in contract.fields}
+    data = [name for name, table in tables.items() if keys & {header_key(c) for c in table.columns}]
+    if len(data) != 1:
+        found = "none has" if not data else f"{len(data)} sheets have"
+        log.problem(path, None, None, ", ".join(repr(name) for name in (data or tables)),
+                    f"one sheet whose header holds the columns of {contract.title} ({found} them: keep the data "
+                    "on one sheet, or save each sheet as its own file)")
+        raise _Unreadable
+    for name in tables:
+        if name != data[0]:
+            log.notice(path, None, f"sheet {name!r} has none of the contract's columns: not read "
+                                   f"(the data were read from sheet {data[0]!r})")
+    return tables[data[0]]
+
+
+# Arrow types a contract column may be stored as in a Parquet file, by the field's kind.
+def _parquet_type_fits(kind: str, arrow_type) -> bool:
+    import pyarrow as arrow
+
+    types = arrow.types
+    if types.is_null(arrow_type):
+        return True
+    if types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    text = types.is_string(arrow_type) or types.is_large_string(arrow_type)
+    if kind in ("text", "code", "category", "multi"):
+        return text
+    if kind == "date":
+        return text or types.is_date(arrow_type) or types.is_timestamp(arrow_type)
+    if kind == "bool":
+        return text or types.is_boolean(arrow_type) or types.is_integer(arrow_type)
+    if kind == "int":  # floats are read when every value is whole (a column with gaps is stored as float)
+        return text or types.is_integer(arrow_type) or types.is_floating(arrow_type)
+    return text or types.is_integer(arrow_type) or types.is_floating(arrow_type) or types.is_decimal(arrow_type)
+
+
+_KIND_NAMES = {"text": "text (string)", "code": "text (string)", "category": "text (string)",
+               "multi": "text (string)", "date": "dates (date32 or timestamp) or text",
+               "bool": "true/false (bool) or text", "int": "whole numbers (int) or text",
+               "float": "numbers (int, float or decimal) or text"}
+
+
+def _read_parquet(path: Path, log: Log, contract: Contract | None) -> pd.DataFrame:
+    import pyarrow.parquet as parquet
+
+    if contract is not None:
+        schema = parquet.read_schema(path)
+        by_key = {header_key(name): name for name in schema.names}
+        wrong = False
+        for item in contract.fields:
+            name = item.name if item.name in schema.names else by_key.get(header_key(item.name))
+            if name is None:
+                continue
+            found = schema.field(name).type
+            if not _parquet_type_fits(item.kind, found):
+                log.problem(path, None, item.name, str(found),
+                            f"{_KIND_NAMES[item.kind]}, the type of this column in the contract "
+                            f"(the Parquet column is stored as {found})")
+                wrong = True
+        if wrong:
+            raise _Unreadable
+    return pd.read_parquet(path)
 
 
 def _excel_cell(value: object) -> object:
@@ -423,35 +559,51 @@ def _multi(series, item, path, log, failed, context):
 
 def _date(series, item, path, log, failed, context):
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.tz_localize(None).astype("datetime64[ns]") if series.dt.tz else series.astype(
-            "datetime64[ns]")
+        stamps = series.dt.tz_localize(None) if series.dt.tz else series
+        return _drop_time_of_day(stamps.astype("datetime64[ns]"), None, item, path, log)
     if series.dtype == object:
         sample = series.dropna().head(1).tolist()
         if sample and hasattr(sample[0], "isoformat") and not isinstance(sample[0], str):
-            return pd.to_datetime(series).astype("datetime64[ns]")  # Parquet dates arrive as date objects
+            # Parquet dates arrive as date objects
+            return _drop_time_of_day(pd.to_datetime(series).astype("datetime64[ns]"), None, item, path, log)
     text = _text(series, item, path, log, failed, context)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     left = parsed.isna() & text.notna()
     if left.any():
-        # Excel's date cells (and some exports) carry a midnight time: the date is the same.
-        stamped = pd.to_datetime(text[left], format="%Y-%m-%d %H:%M:%S", errors="coerce")
-        stamped = stamped[stamped.notna() & (stamped == stamped.dt.normalize())]
-        parsed.loc[stamped.index] = stamped
-        left = parsed.isna() & text.notna()
+        # Excel's date cells and many exports carry a time of day: the record's date is the day it names.
+        for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"):
+            stamped = pd.to_datetime(text[left], format=pattern, errors="coerce").dropna()
+            parsed.loc[stamped.index] = stamped
+            left = parsed.isna() & text.notna()
+            if not left.any():
+                break
     if left.any():
-        uk = pd.to_datetime(text[left], format="%d/%m/%Y", errors="coerce").dropna()
-        if len(uk):
-            parsed.loc[uk.index] = uk
-            first = int(text.index.get_indexer([uk.index[0]])[0])
-            log.repair(path, item.name, "read dates written as dd/mm/yyyy (staged as YYYY-MM-DD)", len(uk),
-                       first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {uk.iloc[0].date().isoformat()}")
-        left = parsed.isna() & text.notna()
+        for pattern in ("%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+            uk = pd.to_datetime(text[left], format=pattern, errors="coerce").dropna()
+            if len(uk):
+                parsed.loc[uk.index] = uk
+                first = int(text.index.get_indexer([uk.index[0]])[0])
+                log.repair(path, item.name, "read dates written as dd/mm/yyyy (staged as YYYY-MM-DD)", len(uk),
+                           first + FIRST_DATA_ROW, f"{text.iloc[first]!r} → {uk.iloc[0].date().isoformat()}")
+            left = parsed.isna() & text.notna()
     for position in np.flatnonzero(left.to_numpy()):
         index = text.index[position]
         log.problem(path, int(position) + FIRST_DATA_ROW, item.name, text.iloc[position],
                     "a date written as YYYY-MM-DD (or dd/mm/yyyy)")
         failed.add((index, item.name))
-    return parsed.astype("datetime64[ns]")
+    return _drop_time_of_day(parsed.astype("datetime64[ns]"), text, item, path, log)
+
+
+def _drop_time_of_day(stamps: pd.Series, text: pd.Series | None, item, path, log) -> pd.Series:
+    """Dates only: a time of day would put a record of the period's last day after its midnight end."""
+    timed = (stamps.notna() & (stamps != stamps.dt.normalize())).to_numpy()
+    if not timed.any():
+        return stamps
+    first = int(np.flatnonzero(timed)[0])
+    shown = text.iloc[first] if text is not None else stamps.iloc[first].isoformat(sep=" ")
+    log.repair(path, item.name, "dropped the time of day from dates (the date is kept)", int(timed.sum()),
+               first + FIRST_DATA_ROW, f"{shown!r} → {stamps.iloc[first].date().isoformat()}")
+    return stamps.dt.normalize()
 
 
 def _bool(series, item, path, log, failed, context):
@@ -481,6 +633,13 @@ def _number(series, item, path, log, failed, context, whole: bool):
         series = series.astype("int64")
     if not _is_text(series):
         numbers = series.astype("float64")
+        if whole:  # a float column (Parquet, Excel) may hold whole numbers only for an int field
+            bad = numbers.notna() & (numbers % 1 != 0)
+            for position in np.flatnonzero(bad.to_numpy()):
+                log.problem(path, int(position) + FIRST_DATA_ROW, item.name, numbers.iloc[position],
+                            "a whole number")
+                failed.add((series.index[position], item.name))
+            numbers = numbers.mask(bad)
     else:
         text = _text(series, item, path, log, failed, context)
         if item.suppressed:
