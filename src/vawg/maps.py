@@ -262,3 +262,8 @@ def category_map(shapes, data: pd.DataFrame, *, category: str, label: str, colou
 
 def _wrap_subtitle(text: str, width: int = 90) -> str:
     return textwrap.fill(text, width)
+
+
+def wrap_caption(text: str, width: int = 110) -> str:
+    """A note under a map (e.g. the open data attribution) broken into lines that fit the figure."""
+    return textwrap.fill(text, width)
