@@ -241,7 +241,11 @@ def test_ward_rates_share_the_female_population_by_the_mid_2020_ward_estimates(r
     totals = real_analysis.wards.groupby("borough_code")["female_population"].sum()
     np.testing.assert_allclose(totals, borough.loc[totals.index], rtol=1e-12)
     note = geography.prose_values(real_analysis)["geography.population_method"][0]
-    assert "Camden's 20 wards: 0 from the ward estimate, 20 from households" in note
+    assert "All 20 of Camden's wards changed in 2022, so each takes its share by households." in note
+    hackney = geography.WardGeography.compute(real_staged, borough="Hackney", period_end="2024-12-31", threshold=7,
+                                              reference_dir=REFERENCE)
+    assert ("Hackney's 21 wards are unchanged since 2020, so each takes the ONS ward estimate."
+            in geography.prose_values(hackney)["geography.population_method"][0])
 
 
 def test_a_quarter_end_edition_covers_the_twelve_months_to_its_end(synthetic_staged):

@@ -683,14 +683,22 @@ def _population_method(a: WardGeography) -> str:
     borough = a.borough_wards()
     own = int((borough["population_method"] == WARD_ESTIMATE).sum())
     return (f"Ward female populations start from the ONS mid-2020 small area estimates, which are for the wards "
-            f"of 2020. Of the {len(wards):,} London wards mapped, {direct:,} are the same wards as in 2020 (the same "
+            f"of 2020. Of the {len(wards):,} London wards ranked, {direct:,} are the same wards as in 2020 (the same "
             f"code, or a borough whose ward names are all unchanged) and take the ONS estimate directly; in each "
             f"borough whose wards changed, the female residents not given to an unchanged ward are shared among "
             f"its other wards in proportion to their households at the 2021 Census, summed over the LSOAs that "
-            f"best fit each ward (TS011). {a.borough}'s {len(borough)} wards: {own} from the ward estimate, "
-            f"{len(borough) - own} from households. The resulting mid-2020 shares then divide the borough's female "
-            f"population at mid-{a.population_year}, so a borough's wards add up to the same population as its "
-            f"borough rate uses.")
+            f"best fit each ward (TS011). {_borough_method(a.borough, len(borough), own)} The resulting mid-2020 "
+            f"shares then divide the borough's female population at mid-{a.population_year}, so a borough's wards "
+            f"add up to the same population as its borough rate uses.")
+
+
+def _borough_method(borough: str, wards: int, direct: int) -> str:
+    if direct == 0:
+        return f"All {wards} of {borough}'s wards changed in 2022, so each takes its share by households."
+    if direct == wards:
+        return f"{borough}'s {wards} wards are unchanged since 2020, so each takes the ONS ward estimate."
+    return (f"Of {borough}'s {wards} wards, {direct} take the ONS ward estimate and {wards - direct} a share by "
+            f"households.")
 
 
 def _map_note(a: WardGeography) -> str:
