@@ -13,20 +13,20 @@ from vawg.parameters import parse_parameters
 SMALL_SCALE = 0.05
 # What a build reads from the repository: a copy of these is a project a test may change.
 PROJECT_PARTS = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "notebooks",
-                 "data/reference", "data/services")
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+                 "data/reference", "data/services", "data/open")
 
 
-def reference_dir() -> Path | None:
+def reference_dir() -> Path:
+    """The open reference folder the tests use: ``VAWG_REFERENCE_DIR`` if set, else the shipped ``data/open/``."""
+    from vawg.reference import open_data_dir
+
     configured = os.environ.get("VAWG_REFERENCE_DIR")
-    if configured:
-        return Path(configured)
-    return SHARED_DATA if SHARED_DATA.is_dir() else None
+    return Path(configured) if configured else open_data_dir()
 
 
 @pytest.fixture(scope="session")
 def small_extract(tmp_path_factory) -> Path:
-    """Synthetic extracts at 5% of London's scale: every source, every borough, 2019–2024."""
+    """Synthetic extracts at 5% of London's scale on the real 2022 wards: every source, every borough, 2019–2024."""
     from vawg.synth import generate
 
     folder = tmp_path_factory.mktemp("raw")
@@ -61,7 +61,7 @@ def extract_copy(small_extract, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_edition(small_extract, tmp_path_factory):
-    """The default edition (Camden, 2024) built in all three formats from the small extract."""
+    """The default edition (Camden, 2024) built in all three formats from the small extract and the shipped open data."""
     from vawg.build import build
 
     params = parse_parameters(data_dir=small_extract)

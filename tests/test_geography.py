@@ -28,7 +28,7 @@ from vawg.spatial import NOT_SIGNIFICANT, global_morans_i, local_morans_i, pears
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 REFERENCE = reference_dir()
-needs_reference = pytest.mark.skipif(REFERENCE is None, reason="no reference folder (set VAWG_REFERENCE_DIR)")
+needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="no reference folder")
 FIGURES = (geography.figure_ward_vawg_rate, geography.figure_ward_vawg_clusters, geography.figure_ward_dva_rate,
            geography.figure_ward_sexual_violence_rate, geography.figure_ward_stalking_harassment_rate,
            geography.figure_ward_deprivation)
@@ -126,7 +126,7 @@ def real_wards(borough_code: str) -> pd.DataFrame:
     return pd.DataFrame({"ward_code": rows["WD22CD"], "ward_name": rows["WD22NM"], "borough_code": borough_code})
 
 
-SHARED_LOOKUP = (REFERENCE or Path("/nonexistent")) / "geo" / "london_wards_2022_lookup.csv"
+SHARED_LOOKUP = REFERENCE / "geo" / "london_wards_2022_lookup.csv"
 
 
 def synthetic_wards() -> pd.DataFrame:
@@ -193,8 +193,6 @@ def tile_analysis(synthetic_staged) -> geography.WardGeography:
 
 @pytest.fixture(scope="module")
 def real_staged(tmp_path_factory) -> Path:
-    if REFERENCE is None:
-        pytest.skip("no reference folder (set VAWG_REFERENCE_DIR)")
     return stage(tmp_path_factory.mktemp("geo-real"), pd.concat([real_wards(CAMDEN), real_wards(HACKNEY)]))
 
 
@@ -218,15 +216,36 @@ def test_ward_rates_without_reference_data_match_a_plain_calculation(tile_analys
 
 
 @needs_reference
-def test_ward_rates_share_the_female_population_by_census_households(real_analysis, real_staged):
+def test_ward_rates_share_the_female_population_by_the_mid_2020_ward_estimates(real_analysis, real_staged):
     census = pd.read_csv(REFERENCE / "census" / "london_ts011_household_deprivation_ward22_bestfit.csv")
     households = census.set_index("ward22_code")["total_households"]
-    expected = plain_rates(real_staged, households)
-    wards = real_analysis.wards.set_index("ward_code").loc[expected.index]
-    assert real_analysis.apportionment == "households"
-    np.testing.assert_allclose(wards["female_population"], expected["female_population"], rtol=1e-12)
-    np.testing.assert_allclose(wards["all_vawg_rate"], expected["rate"], rtol=1e-12)
-    assert (wards["all_vawg_rank"] == expected["rank"]).all()
+    sape = pd.read_csv(REFERENCE / "population" / "london_sape_mid2020_wards2020_sex_sya.csv",
+                       usecols=["ward20_name", "lad21_code", "sex", "all_ages"])
+    female = sape[sape["sex"] == "F"]
+    # Hackney's wards are unchanged since 2020 (same names): the ONS estimate of each ward is its weight.
+    hackney = female[female["lad21_code"] == HACKNEY].set_index("ward20_name")["all_ages"]
+    wards = pd.read_parquet(real_staged / "wards.parquet").set_index("ward_code")
+    weight = households.reindex(wards.index).astype(float)
+    in_hackney = wards["borough_code"] == HACKNEY
+    weight[in_hackney] = wards.loc[in_hackney, "ward_name"].map(hackney).to_numpy()
+    assert weight.notna().all()
+    expected = plain_rates(real_staged, weight)
+    analysed = real_analysis.wards.set_index("ward_code").loc[expected.index]
+    assert real_analysis.apportionment == "estimates"
+    np.testing.assert_allclose(analysed["female_population"], expected["female_population"], rtol=1e-12)
+    np.testing.assert_allclose(analysed["all_vawg_rate"], expected["rate"], rtol=1e-12)
+    assert (analysed["all_vawg_rank"] == expected["rank"]).all()
+    # Each borough's wards add up to the borough's female population the borough rates use.
+    population = pd.read_parquet(real_staged / "population.parquet")
+    borough = population[(population["sex"] == "F") & (population["year"] == 2023)].groupby("area_code")["population"].sum()
+    totals = real_analysis.wards.groupby("borough_code")["female_population"].sum()
+    np.testing.assert_allclose(totals, borough.loc[totals.index], rtol=1e-12)
+    note = geography.prose_values(real_analysis)["geography.population_method"][0]
+    assert "All 20 of Camden's wards changed in 2022, so each takes its share by households." in note
+    hackney = geography.WardGeography.compute(real_staged, borough="Hackney", period_end="2024-12-31", threshold=7,
+                                              reference_dir=REFERENCE)
+    assert ("Hackney's 21 wards are unchanged since 2020, so each takes the ONS ward estimate."
+            in geography.prose_values(hackney)["geography.population_method"][0])
 
 
 def test_a_quarter_end_edition_covers_the_twelve_months_to_its_end(synthetic_staged):
@@ -268,6 +287,7 @@ def test_without_reference_data_the_maps_are_labelled_tile_maps(tile_analysis, t
             continue
         assert figure.alt.startswith("Tile map (every ward an equal square; positions are not geographic)")
         assert "Tile map" in figure.plot.labels.subtitle
+        assert "(tile map: no ward boundaries match this extract's wards" in figure.caption
     note = geography.prose_values(tile_analysis)["geography.map_note"][0]
     assert "tile maps" in note and "not follow the wards' real positions" in note
 
@@ -287,7 +307,11 @@ def test_with_reference_data_the_maps_use_the_real_ward_boundaries(real_analysis
     assert not section.errors, [f"{f.where}: {f.message}" for f in section.errors]
     rate_map = figures["fig-ward-vawg-rate"]
     assert rate_map.alt.startswith("Map of Camden's 20 wards")
-    assert "Tile map" not in rate_map.plot.labels.subtitle
+    assert "Tile map" not in rate_map.plot.labels.subtitle and "tile map" not in rate_map.caption
+    for figure_id, figure in figures.items():  # the licence's attribution: in the source note and on the map
+        assert "Open Government Licence v3.0" in figure.source, figure_id
+        if figure_id != "fig-ward-deprivation":
+            assert "Open Government Licence v3.0" in figure.plot.labels.caption.replace("\n", " "), figure_id
     scatter = figures["fig-ward-deprivation"]
     assert scatter.alt.startswith("Scatter plot")
     table = real_analysis.deprivation_table()
@@ -349,7 +373,7 @@ def test_every_value_the_chapter_quotes_exists_with_and_without_reference_data(t
     qmd = (project_root() / "chapters" / "_03-geography.qmd").read_text(encoding="utf-8")
     quoted = set(re.findall(r"\{\{< var ((?:geography|deprivation)\.[a-z0-9_.]+) >\}\}", qmd))
     analyses = [tile_analysis]
-    if REFERENCE is not None:
+    if REFERENCE.is_dir():
         analyses.append(request.getfixturevalue("real_analysis"))
     for analysis in analyses:
         missing = quoted - set(geography.prose_values(analysis))

@@ -8,7 +8,6 @@ figures with plain pandas, independently of the analysis package.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +27,7 @@ SMALL_SCALE = 0.02
 CAMDEN = "E09000007"
 CITY_OF_LONDON = "E09000001"
 REFERENCE = project_root() / "data" / "reference"
-SHARED_DATA = project_root().parent / "shared" / "data"
-
-
-def shared_data_dir() -> Path | None:
-    """The open geography folder: ``VAWG_REFERENCE_DIR``, else ``../shared/data`` if present."""
-    configured = os.environ.get("VAWG_REFERENCE_DIR")
-    if configured:
-        return Path(configured)
-    return SHARED_DATA if SHARED_DATA.is_dir() else None
+OPEN_LOOKUP = project_root() / "data" / "open" / "geo" / "london_wards_2022_lookup.csv"
 
 
 def read_offences(paths: dict[str, Path], columns: list[str] | None = None) -> pd.DataFrame:
@@ -162,13 +153,13 @@ def test_flags_follow_the_police_rules(small_offences):
 def test_wards_belong_to_their_borough_and_are_uneven(small, small_offences):
     wards = pd.read_csv(small["wards"])
     assert list(wards.columns) == ["ward_code", "ward_name", "borough_code"]
-    assert wards["ward_code"].str.fullmatch(r"SYNW\d{5}").all()
+    assert set(wards["ward_code"]) <= set(pd.read_csv(OPEN_LOOKUP)["WD22CD"]), "the shipped ONS 2022 wards"
     assert set(wards["borough_code"]) == set(small_offences["borough_code"])
-    assert wards.groupby("borough_code").size().between(15, 25).all()
+    assert wards.groupby("borough_code").size().between(15, 30).all()
     borough_of_ward = dict(zip(wards["ward_code"], wards["borough_code"], strict=True))
     assert (small_offences["ward_code"].map(borough_of_ward) == small_offences["borough_code"]).all()
     camden = small_offences[small_offences["borough_code"] == CAMDEN]["ward_name"].value_counts()
-    assert camden.index.str.startswith("Camden ward ").all()
+    assert {"Bloomsbury", "Kentish Town North", "West Hampstead"} <= set(camden.index)
     assert camden.max() > 2 * camden.median(), "some wards are hotspots"
 
 
@@ -392,18 +383,37 @@ def test_population_totals_are_plausible_and_hit_camden(small):
 # -- real wards ------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shared_data_dir() is None, reason="open geography data (../shared/data) not available")
-def test_real_2022_wards_are_used_when_a_reference_folder_is_given(tmp_path):
-    paths = generate(tmp_path, scale=0.005, start_year=2024, reference_dir=shared_data_dir(), only=())
-    lookup = pd.read_csv(shared_data_dir() / "geo" / "london_wards_2022_lookup.csv")
+def test_the_real_2022_wards_are_the_default(tmp_path):
+    paths = generate(tmp_path, scale=0.005, start_year=2024, only=())
+    lookup = pd.read_csv(OPEN_LOOKUP)
     wards = pd.read_csv(paths["wards"])
     assert set(wards["ward_code"]) <= set(lookup["WD22CD"])
     assert CITY_OF_LONDON not in set(wards["borough_code"])
-    assert (wards["borough_code"] == CAMDEN).sum() == 20
+    camden = lookup[lookup["LAD22CD"] == CAMDEN]
+    assert sorted(wards.loc[wards["borough_code"] == CAMDEN, "ward_name"]) == sorted(camden["WD22NM"])
     offences = read_offences(paths, ["ward_code", "ward_name", "borough_code"])
     ward_borough = dict(zip(lookup["WD22CD"], lookup["LAD22CD"], strict=True))
     assert (offences["ward_code"].map(ward_borough) == offences["borough_code"]).all()
+    ward_name = dict(zip(lookup["WD22CD"], lookup["WD22NM"], strict=True))
+    assert (offences["ward_code"].map(ward_name) == offences["ward_name"]).all()
     assert not list(tmp_path.rglob("london_wards*")), "the open lookup is read, never copied"
+
+
+def test_another_reference_folder_overrides_the_shipped_wards(tmp_path):
+    folder = tmp_path / "reference"
+    (folder / "geo").mkdir(parents=True)
+    lookup = pd.read_csv(OPEN_LOOKUP)
+    lookup["WD22NM"] = lookup["WD22NM"] + " (renamed)"
+    lookup.to_csv(folder / "geo" / "london_wards_2022_lookup.csv", index=False)
+    paths = generate(tmp_path / "raw", scale=0.005, start_year=2024, reference_dir=folder, only=())
+    assert pd.read_csv(paths["wards"])["ward_name"].str.endswith(" (renamed)").all()
+
+
+def test_synthetic_wards_on_request_are_clearly_not_real(tmp_path):
+    paths = generate(tmp_path, scale=0.005, start_year=2024, synthetic_wards=True, only=())
+    wards = pd.read_csv(paths["wards"])
+    assert wards["ward_code"].str.fullmatch(r"SYNW\d{5}").all()
+    assert wards.loc[wards["borough_code"] == CAMDEN, "ward_name"].str.startswith("Camden ward ").all()
 
 
 # -- building blocks ------------------------------------------------------------------

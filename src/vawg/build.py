@@ -26,6 +26,7 @@ from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
+from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
 from vawg.staging import validate_and_stage
@@ -138,6 +139,7 @@ def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
         "edition.report_year": (str(params.report_year), "text", 0),
         "edition.built_on": (f"{built.day} {built:%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
+        "edition.open_data_attribution": (OPEN_DATA_ATTRIBUTION, "text", 0),
     })
 
 

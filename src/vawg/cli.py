@@ -54,7 +54,7 @@ def build(
     comparator: Annotated[str, typer.Option(help="The area the borough is compared with.")] = "London",
     formats: Annotated[str, typer.Option(help="Outputs to produce, comma-separated: html, pdf, docx.")] = "html,pdf,docx",
     data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts, one sub-folder per source. [default: data/raw]")] = None,
-    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA geography, population and Census files (or set {REFERENCE_ENV}). Optional.")] = None,
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA geography, population and Census files (or set {REFERENCE_ENV}). [default: the shipped data/open]")] = None,
     suppression_threshold: Annotated[int, typer.Option(help="Counts from 1 up to this number minus one are suppressed in every output.")] = 7,
     build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
 ) -> None:
@@ -85,12 +85,13 @@ def build(
 def validate(
     period_end: Annotated[str, typer.Option(help="Last day of the edition's period (YYYY-MM-DD).")] = "2024-12-31",
     data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts. [default: data/raw]")] = None,
-    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA reference data to validate too (or set {REFERENCE_ENV}).")] = None,
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA reference data to validate too (or set {REFERENCE_ENV}). [default: the shipped data/open]")] = None,
 ) -> None:
     """Check every extract against its contract and list every problem and repair; builds nothing."""
+    from vawg.reference import open_data_dir
     from vawg.validate_cli import validate_command
 
-    validate_command(data_dir, _reference_dir(reference_dir), period_end)
+    validate_command(data_dir, _reference_dir(reference_dir) or open_data_dir(), period_end)
 
 
 @app.command()
@@ -99,7 +100,8 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives identical files.")] = 2025,
     scale: Annotated[float, typer.Option(help="Multiplies every count (1.0 = realistic London scale).")] = 1.0,
     period_end: Annotated[str, typer.Option(help="Last day of the synthetic extract (YYYY-MM-DD).")] = "2024-12-31",
-    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Use the real 2022 wards from this folder (or set {REFERENCE_ENV}).")] = None,
+    reference_dir: Annotated[Optional[Path], typer.Option(help=f"Take the real 2022 wards from this folder (or set {REFERENCE_ENV}). [default: the shipped data/open]")] = None,
+    synthetic_wards: Annotated[bool, typer.Option("--synthetic-wards", help="Invent wards (\"Camden ward 01\" …) instead of the real 2022 wards: the build then falls back to tile maps.")] = False,
 ) -> None:
     """Write seeded, deterministic synthetic extracts calibrated to the reference edition."""
     import datetime as dt
@@ -117,7 +119,7 @@ def synth(
     with console.status("Generating synthetic extracts"):
         started = time.monotonic()
         written = generate(target, seed=seed, scale=scale, period_end=end,
-                           reference_dir=_reference_dir(reference_dir))
+                           reference_dir=_reference_dir(reference_dir), synthetic_wards=synthetic_wards)
     console.print(f"[bold green]Synthetic extracts written[/] in {time.monotonic() - started:.0f} s:")
     for name, path in written.items():
         console.print(f"  {name:18} {path}")

@@ -1,9 +1,11 @@
 """Ward maps in the Government Analysis Function style: real boundaries or an honest tile map.
 
-With the reference folder configured, wards are drawn from the ONS ward
-boundaries (May 2022, super generalised; ``geo/london_wards_2022_ons_bsc.geojson``,
-read through its contract, projected to the British National Grid). Without
-it, or when the extract's wards are not ONS wards, each ward is drawn as an
+Wards are drawn from the ONS ward boundaries of the reference folder (by
+default the shipped ``data/open/``; May 2022, super generalised;
+``geo/london_wards_2022_ons_bsc.geojson``, read through its contract, projected
+to the British National Grid), with the Open Government Licence attribution
+under the map. Only when no boundaries are available, or the extract's wards
+are not ONS wards, each ward is drawn as an
 equal square on a grid: a tile map, which says so in its subtitle, because a
 tile's position and size say nothing about the place.
 
@@ -261,4 +263,9 @@ def category_map(shapes, data: pd.DataFrame, *, category: str, label: str, colou
 
 
 def _wrap_subtitle(text: str, width: int = 90) -> str:
+    return textwrap.fill(text, width)
+
+
+def wrap_caption(text: str, width: int = 110) -> str:
+    """A note under a map (e.g. the open data attribution) broken into lines that fit the figure."""
     return textwrap.fill(text, width)

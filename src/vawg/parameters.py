@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vawg.errors import ParameterError
-from vawg.reference import borough_names
+from vawg.reference import borough_names, open_data_dir
 
 OutputFormat = Literal["html", "pdf", "docx"]
 # Below it a published count could be one, two or three people: with the report's breakdowns by ward, month,
@@ -39,8 +39,9 @@ class BuildParameters(BaseModel):
     formats: tuple[OutputFormat, ...] = Field(ALL_FORMATS, description="Outputs to produce.")
     data_dir: Path = Field(Path("data/raw"), description="Folder holding the quarter's extracts.")
     reference_dir: Path | None = Field(
-        None,
-        description="Folder of open ONS/GLA geography, population and Census files (optional).",
+        default_factory=open_data_dir,
+        description="Folder of open ONS/GLA geography, population and Census files (default: the shipped "
+                    "data/open/).",
     )
     suppression_threshold: int = Field(
         7, le=100, description="Counts from 1 to this number minus one are suppressed."

@@ -15,8 +15,23 @@ import pandas as pd
 from vawg.paths import project_root
 
 
+# The Open Government Licence v3.0 asks re-users to acknowledge the source; data/open/SOURCES.md gives this wording.
+OPEN_DATA_ATTRIBUTION = (
+    "Office for National Statistics and Greater London Authority, licensed under the Open Government "
+    "Licence v3.0. Contains National Statistics data © Crown copyright and database right 2021–2024. "
+    "Contains OS data © Crown copyright and database right 2015–2024.")
+# The same, short enough to print on a map.
+MAP_ATTRIBUTION = ("ONS and GLA open data (Open Government Licence v3.0). Contains National Statistics and OS data "
+                   "© Crown copyright and database right 2015–2024.")
+
+
 def reference_path(name: str) -> Path:
     return project_root() / "data" / "reference" / name
+
+
+def open_data_dir() -> Path:
+    """The open ONS/GLA reference data shipped with the project (``data/open/``): the default reference folder."""
+    return project_root() / "data" / "open"
 
 
 @lru_cache(maxsize=None)

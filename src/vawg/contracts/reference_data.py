@@ -1,7 +1,8 @@
 """Open reference data (DS-05, DS-06, DS-20): ONS/GLA boundaries, population and Census 2021 tables.
 
-These files are read from the configured reference folder (``--reference-dir``
-or ``VAWG_REFERENCE_DIR``), never copied into the project, and staged as
+These files are read from the reference folder: the London copy shipped in
+``data/open/`` (Open Government Licence; provenance in its SOURCES.md) unless
+``--reference-dir`` or ``VAWG_REFERENCE_DIR`` names a newer download. They are staged as
 ``reference_*.parquet`` for the chapters that map, rank or compare areas
 (maps, deprivation, Table 1). Column names are the publishers'; the staged
 names are the project's (``area_code``, ``ward_code`` …). Each file is

@@ -11,12 +11,14 @@ Artifact ids and the functions that make them:
 - values ``geography.*`` and ``deprivation.*``  :func:`prose_values`
 
 Ward rates cover the last 12 months of the edition and count offences where
-they were recorded as happening. No published estimate gives the female
-population of the 2022 wards, so the borough's female population (the latest
-mid-year estimate before the period) is shared among its wards: in proportion
-to each ward's households at the 2021 Census (TS011, best-fit wards) when the
-reference folder is configured, otherwise equally (then a ward's rate only
-restates its count). :attr:`WardGeography.apportionment` says which.
+they were recorded as happening. The borough's female population (the latest
+mid-year estimate before the period) is shared among its wards in proportion
+to their female residents at mid-2020 (:func:`vawg.population.ward_female_estimates`:
+the ONS ward estimate where the ward is unchanged since 2020, else the Census
+2021 households of its best-fit LSOAs). Without the ONS ward estimates the
+shares follow the households alone, and without either they are equal (then a
+ward's rate only restates its count). :attr:`WardGeography.apportionment`
+says which.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from plotnine import (
 )
 
 from vawg import charts, maps, reference
+from vawg.population import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
 from vawg.artifacts import Column, Figure, format_value, ordinal
 from vawg.wording import join_words, significance
 from vawg.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
@@ -60,11 +63,13 @@ from vawg.spatial import (
 from vawg.stats import TestResult, rank_highest_first
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
-SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates; ONS Census 2021 (TS011, "
-          "households); ONS ward boundaries (May 2022)")
+SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates (borough) and mid-2020 "
+          "small area estimates (wards); ONS Census 2021 (TS011, households); ONS ward boundaries (May 2022). "
+          "Open data: " + reference.OPEN_DATA_ATTRIBUTION)
 TILE_SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 DEPRIVATION_SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates; "
-                      "ONS Census 2021, TS011 households by deprivation dimensions (best-fit 2022 wards)")
+                      "ONS Census 2021, TS011 households by deprivation dimensions (best-fit 2022 wards). "
+                      "Open data: " + reference.OPEN_DATA_ATTRIBUTION)
 MAPPED = ("all_vawg", "dva", "sexual_violence", "stalking_harassment")
 # Words for each mapped measure inside a sentence ("the ___ rate", "___ offences").
 PHRASES = {"all_vawg": "VAWG", "dva": "domestic abuse", "sexual_violence": "sexual violence",
@@ -86,7 +91,7 @@ class WardGeography:
     end: pd.Timestamp
     population_year: int
     wards: pd.DataFrame          # every London (police) ward: names, households, female_population, counts, rates, ranks
-    apportionment: str           # "households" or "equal"
+    apportionment: str           # "estimates", "households" or "equal"
     shapes: object               # GeoDataFrame of the borough's wards (real shapes or tiles), ward_code + geometry
     tile: bool
     neighbours: object           # libpysal W over the borough's ward codes
@@ -118,8 +123,9 @@ class WardGeography:
         wards[measured] = wards[measured].fillna(0).astype("int64")
 
         deprivation = read_ward_deprivation(staged_dir, reference_dir)
+        estimates = read_ward_estimates(staged_dir, reference_dir, ward_list, deprivation)
         population, population_year = _female_population(staged_dir, start)
-        wards, apportionment = apportion_female_population(wards, population, deprivation)
+        wards, apportionment = apportion_female_population(wards, population, deprivation, estimates)
         for measure in MAPPED:
             wards[f"{measure}_rate"] = wards[measure] / wards["female_population"] * 1000
             wards[f"{measure}_rank"] = rank_highest_first(wards[f"{measure}_rate"])
@@ -297,17 +303,40 @@ def _female_population(staged_dir: Path, start: pd.Timestamp) -> tuple[pd.Series
     return female[female["year"] == year].groupby("area_code")["population"].sum(), year
 
 
-def apportion_female_population(wards: pd.DataFrame, population: pd.Series,
-               deprivation: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
-    """Share each borough's female population among its wards, by Census households or equally."""
+def read_ward_estimates(staged_dir: Path, reference_dir: Path | None, wards: pd.DataFrame,
+                        deprivation: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Female residents of the given 2022 wards at mid-2020 (ONS ward estimates, else households); None without them."""
+    from vawg.contracts.reference_data import POPULATION_WARD_2020
+    from vawg.people.population import load_reference_table
+
+    if deprivation is None or not wards["ward_code"].isin(deprivation.index).all():
+        return None  # not the Census wards (e.g. synthetic wards)
+    table = load_reference_table(staged_dir, reference_dir, POPULATION_WARD_2020)
+    if table is None:
+        return None
+    return ward_female_estimates(wards, table, deprivation["households"])
+
+
+def apportion_female_population(wards: pd.DataFrame, population: pd.Series, deprivation: pd.DataFrame | None,
+                                estimates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """Share each borough's female population among its wards: by mid-2020 ward estimates, households or equally."""
     wards = wards.copy()
     households = deprivation["households"] if deprivation is not None else None
     if households is not None and wards["ward_code"].isin(households.index).all():
         wards["households"] = wards["ward_code"].map(households).astype("int64")
-        weight, method = wards["households"], "households"
     else:
+        households = None
         wards["households"] = pd.NA
+    if estimates is not None and wards["ward_code"].isin(estimates["ward_code"]).all():
+        indexed = estimates.set_index("ward_code")
+        weight, method = wards["ward_code"].map(indexed["female_2020"]), "estimates"
+        wards["population_method"] = wards["ward_code"].map(indexed["method"])
+    elif households is not None:
+        weight, method = wards["households"].astype("float64"), "households"
+        wards["population_method"] = HOUSEHOLD_SHARE
+    else:
         weight, method = pd.Series(1.0, index=wards.index), "equal"
+        wards["population_method"] = "equal"
     share = weight / weight.groupby(wards["borough_code"]).transform("sum")
     wards["female_population"] = wards["borough_code"].map(population) * share
     return wards, method
@@ -317,6 +346,18 @@ def apportion_female_population(wards: pd.DataFrame, population: pd.Series,
 
 def _source(analysis: WardGeography) -> str:
     return TILE_SOURCE if analysis.tile and analysis.apportionment == "equal" else SOURCE
+
+
+def _with_attribution(analysis: WardGeography, caption: str) -> str:
+    """A map drawn on ONS boundaries carries the licence's attribution in the image itself."""
+    if analysis.tile:
+        return caption
+    return "\n".join(part for part in (caption, maps.wrap_caption(reference.MAP_ATTRIBUTION)) if part)
+
+
+def _tile_caption(analysis: WardGeography) -> str:
+    return (" (tile map: no ward boundaries match this extract's wards, so each ward is an equal square)"
+            if analysis.tile else "")
 
 
 def _listing(rows: pd.DataFrame, decimals: int = 1) -> str:
@@ -342,6 +383,7 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
         subtitle += f". {maps.TILE_NOTE}"
     caption = (f"White wards marked {CONFIDENTIAL}: fewer than {a.threshold} offences, rate not shown."
                if hidden else "")
+    caption = _with_attribution(a, caption)
     plot = maps.value_map(a.shapes, table, value="plotted", label="map_label", title=title, subtitle=subtitle,
                           legend_title="Per 1,000\nfemale\nresidents", tile=a.tile, caption=caption)
     kind = ("Tile map (every ward an equal square; positions are not geographic)" if a.tile else "Map")
@@ -358,7 +400,7 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
     label = reference.abuse_type_label(measure) if measure != "all_vawg" else "VAWG"
     return Figure(
         id=figure_id, plot=plot, width=8.0, height=7.0,
-        caption=f"{label} offences per 1,000 female residents by ward, {a.borough}, {a.period}",
+        caption=f"{label} offences per 1,000 female residents by ward, {a.borough}, {a.period}{_tile_caption(a)}",
         alt=alt, source=_source(a), data=table,
         columns=[Column("Ward", "ward_name", "text"), Column("Offences", "count", "count", hidden="hidden"),
                  Column("Female residents (estimated)", "female_population", "number", 0),
@@ -413,6 +455,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
         subtitle += f". {maps.TILE_NOTE}, so clusters are not geographic"
     hidden = int(table["cluster_shown"].isna().sum())
     caption = (f"Wards marked {CONFIDENTIAL}: fewer than {a.threshold} offences, not shown." if hidden else "")
+    caption = _with_attribution(a, caption)
     plot = maps.category_map(a.shapes, table, category="cluster_shown", label="map_label",
                              colours=CLUSTER_COLOURS, title=title, subtitle=subtitle, legend_title="Cluster",
                              tile=a.tile, caption=caption)
@@ -426,7 +469,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
            f"{a.period}. {found} Other wards are white (not significant).")
     return Figure(
         id="fig-ward-vawg-clusters", plot=plot, width=8.0, height=7.0,
-        caption=f"Clusters of ward VAWG rates (Local Moran's I), {a.borough}, {a.period}",
+        caption=f"Clusters of ward VAWG rates (Local Moran's I), {a.borough}, {a.period}{_tile_caption(a)}",
         alt=alt, source=_source(a), data=table,
         columns=[Column("Ward", "ward_name", "text"), Column("VAWG offences", "count", "count", hidden="hidden"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
@@ -590,6 +633,7 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
         "geography.denominator_note": (_denominator_note(a), "text", 0),
         "geography.map_note": (_map_note(a), "text", 0),
         "geography.neighbour_note": (_neighbour_note(a), "text", 0),
+        "geography.population_method": (_population_method(a), "text", 0),
     }
     for measure in MAPPED:
         key = f"geography.{measure}"
@@ -622,8 +666,19 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
 
 
 def _denominator_note(a: WardGeography) -> str:
+    if a.apportionment == "estimates":
+        wards = a.borough_wards()
+        direct = int((wards["population_method"] == WARD_ESTIMATE).sum())
+        how = ("the ONS estimate for the same ward at mid-2020" if direct == len(wards) else
+               "its share of the borough's female residents at mid-2020: the ONS ward estimate where the ward is "
+               "unchanged since 2020, otherwise the share of the borough's households at the 2021 Census"
+               if direct else
+               "its share of the borough's households at the 2021 Census, because the borough's wards changed in "
+               "2022 and the ONS ward estimates are for the earlier wards")
+        return (f"Each ward's female population is the borough's female population at mid-{a.population_year} "
+                f"shared among its wards by {how} (Appendix 6d).")
     if a.apportionment == "households":
-        return (f"No population estimate is published for the 2022 wards, so each ward's female population is "
+        return (f"No population estimate was available for the 2022 wards, so each ward's female population is "
                 f"estimated by sharing the borough's female population at mid-{a.population_year} among its wards "
                 f"in proportion to their households at the 2021 Census.")
     return (f"No ward population was available to this edition, so the borough's female population at "
@@ -631,12 +686,40 @@ def _denominator_note(a: WardGeography) -> str:
             f"number of offences does.")
 
 
+def _population_method(a: WardGeography) -> str:
+    """Appendix 6d: how this edition's ward populations were made, with the number of wards of each kind."""
+    if a.apportionment != "estimates":
+        return _denominator_note(a)
+    wards = a.wards
+    direct = int((wards["population_method"] == WARD_ESTIMATE).sum())
+    borough = a.borough_wards()
+    own = int((borough["population_method"] == WARD_ESTIMATE).sum())
+    return (f"Ward female populations start from the ONS mid-2020 small area estimates, which are for the wards "
+            f"of 2020. Of the {len(wards):,} London wards ranked, {direct:,} are the same wards as in 2020 (the same "
+            f"code, or a borough whose ward names are all unchanged) and take the ONS estimate directly; in each "
+            f"borough whose wards changed, the female residents not given to an unchanged ward are shared among "
+            f"its other wards in proportion to their households at the 2021 Census, summed over the LSOAs that "
+            f"best fit each ward (TS011). {_borough_method(a.borough, len(borough), own)} The resulting mid-2020 "
+            f"shares then divide the borough's female population at mid-{a.population_year}, so a borough's wards "
+            f"add up to the same population as its borough rate uses.")
+
+
+def _borough_method(borough: str, wards: int, direct: int) -> str:
+    if direct == 0:
+        return f"All {wards} of {borough}'s wards changed in 2022, so each takes its share by households."
+    if direct == wards:
+        return f"{borough}'s {wards} wards are unchanged since 2020, so each takes the ONS ward estimate."
+    return (f"Of {borough}'s {wards} wards, {direct} take the ONS ward estimate and {wards - direct} a share by "
+            f"households.")
+
+
 def _map_note(a: WardGeography) -> str:
     if a.tile:
         return ("The maps are tile maps: each ward is drawn as a square of the same size, and the squares' "
                 "positions do not follow the wards' real positions, because this edition was built without "
                 "ward boundaries that match the extract's wards.")
-    return "The maps show the ward boundaries in force since May 2022 (ONS, generalised)."
+    return ("The maps show the ward boundaries in force since May 2022 (ONS, generalised), "
+            "open data under the Open Government Licence.")
 
 
 def _neighbour_note(a: WardGeography) -> str:

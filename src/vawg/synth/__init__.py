@@ -23,6 +23,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from vawg.errors import ParameterError
+from vawg.reference import open_data_dir
 from vawg.synth.adults import generate_adults
 from vawg.synth.children import generate_children
 from vawg.synth.csn import generate_csn
@@ -57,6 +58,7 @@ def generate(
     start_year: int = 2019,
     period_end: dt.date = dt.date(2024, 12, 31),
     reference_dir: Path | None = None,
+    synthetic_wards: bool = False,
     profile_path: Path | None = None,
     only: Collection[str] | None = None,
 ) -> dict[str, Path]:
@@ -80,9 +82,12 @@ def generate(
     period_end : datetime.date, default 2024-12-31
         Last date of every extract.
     reference_dir : pathlib.Path, optional
-        Folder of open geography data (``geo/london_wards_2022_lookup.csv``);
-        when given, offences are placed in the real 2022 wards, otherwise in
-        synthetic ones.
+        Folder of open geography data whose ``geo/london_wards_2022_lookup.csv``
+        gives the real 2022 wards the offences are placed in (default: the
+        shipped ``data/open/``).
+    synthetic_wards : bool, default False
+        Invent wards instead (codes ``SYNW…``, names such as "Camden ward
+        01"), which match no ONS ward: the build then draws tile maps.
     profile_path : pathlib.Path, optional
         Synthetic profile to use instead of ``data/synth/police_profile.yml``
         (the other sources' profiles are always ``data/synth/<source>.yml``).
@@ -127,7 +132,8 @@ def generate(
     area_names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"], strict=True))
     # Offences recorded in year Y are rated against the mid-year Y-1 estimate.
     population = synthesise_population(profile["population"], area_names, range(start_year - 1, period_end.year))
-    wards = load_wards(reference.police_boroughs, reference_dir, int(profile["wards"]["synthetic_per_borough"]))
+    ward_source = None if synthetic_wards else Path(reference_dir) if reference_dir else open_data_dir()
+    wards = load_wards(reference.police_boroughs, ward_source, int(profile["wards"]["synthetic_per_borough"]))
 
     paths = {
         "police_offences": out_dir / "police_offences" / "police_offences.parquet",

@@ -1,9 +1,10 @@
 """Wards for the synthetic police extract, and how offences spread over them.
 
-With a reference folder the real May 2022 London wards are used (read from
+By default the real May 2022 London wards are used (read from
 ``<reference_dir>/geo/london_wards_2022_lookup.csv`` through its contract,
-:data:`vawg.contracts.reference_data.WARD_LOOKUP`, never copied into the
-project); without one, each borough gets clearly synthetic wards.
+:data:`vawg.contracts.reference_data.WARD_LOOKUP`; the reference folder is the
+shipped ``data/open/`` unless another is given); on request
+(``vawg synth --synthetic-wards``) each borough gets clearly synthetic wards.
 """
 
 from __future__ import annotations
