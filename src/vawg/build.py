@@ -24,7 +24,8 @@ from vawg.render import render_book
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
-PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates")
+PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "references.qmd",
+                   "references.json")
 
 Progress = Callable[[str], None]
 

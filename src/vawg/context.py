@@ -480,3 +480,63 @@ def write_context(writer: ArtifactWriter, borough: str) -> dict[str, Path]:
     writer.values({"context.register_count": (len(register), "number", 0),
                    "context.why_count": (len(why), "number", 0)})
     return written
+
+
+# ----------------------------------------------------------------------------- citations across the sources
+
+
+# Where the report's prose lives: the book's sources and the data files whose text it prints.
+CITING_SOURCES = ("index.qmd", "references.qmd", "chapters", "appendices", "data/reference", "data/boroughs",
+                  "data/services")
+CROSSREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-")
+BRACKETED = re.compile(r"\[[^\[\]]*?@[^\[\]]*?\]")
+KEY_IN_TEXT = re.compile(r"(?<![\w@])-?@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
+CITE_FIELD = re.compile(r"^\s*-?\s*cite:\s*([\w.:-]+)\s*$", re.MULTILINE)
+
+
+def source_citations(root: Path | None = None) -> dict[str, list[str]]:
+    """Every bibliography key the sources cite, with the files citing it.
+
+    Reads ``[@key]`` citations (not ``@fig-``/``@tbl-``/``@sec-`` cross-references) in the
+    chapters, appendices and data prose, ``cite:`` fields of the YAML registers and the
+    ``cite`` column of ``why_vawg_matters.csv`` (keys separated by ``;``).
+    """
+    root = root or project_root()
+    found: dict[str, list[str]] = {}
+
+    def add(key: str, where: str) -> None:
+        if not key.startswith(CROSSREF_PREFIXES):
+            found.setdefault(key, [])
+            if where not in found[key]:
+                found[key].append(where)
+
+    for name in CITING_SOURCES:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.suffix in (".qmd", ".yaml", ".yml", ".csv", ".md"))
+        for path in files:
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            where = str(path.relative_to(root))
+            for bracket in BRACKETED.findall(text):
+                for key in KEY_IN_TEXT.findall(bracket):
+                    add(key, where)
+            if path.suffix in (".yaml", ".yml"):
+                for key in CITE_FIELD.findall(text):
+                    add(key, where)
+            if path.suffix == ".csv" and path.name == "why_vawg_matters.csv":
+                for cell in pd.read_csv(path, dtype=str, keep_default_na=False).get("cite", []):
+                    for key in filter(None, (part.strip() for part in cell.split(";"))):
+                        add(key, where)
+    return found
+
+
+def citation_problems(root: Path | None = None) -> list[str]:
+    """Cited keys with no entry, and entries never cited, one message each (empty when all is well)."""
+    root = root or project_root()
+    keys = bibliography_keys(root / "references.json")
+    cited = source_citations(root)
+    problems = [f"{', '.join(places)}: @{key} is cited but has no entry in references.json"
+                for key, places in sorted(cited.items()) if key not in keys]
+    problems += [f"references.json: entry {key!r} is never cited" for key in sorted(keys - set(cited))]
+    return problems
