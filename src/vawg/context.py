@@ -22,9 +22,9 @@ partial says so in a plain sentence and names the file to add.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -389,12 +389,14 @@ def load_why_vawg_matters(borough: str, *, path: Path | None = None, keys: set[s
 
 def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
     """``fig-why-vawg-matters``: the percentage figures as labelled horizontal bars (seed Figure 1)."""
-    from plotnine import aes, coord_flip, element_blank, geom_col, geom_text, ggplot, labs, scale_y_continuous, theme
+    from plotnine import aes, coord_flip, element_blank, element_text, geom_col, geom_text, ggplot, labs, scale_y_continuous, theme
 
     from vawg.charts import CATEGORICAL, af_theme, headline
 
     charted = table[table["chart_label"] != ""].copy()
-    charted["label"] = charted["chart_label"] + " (" + charted["period"] + ")"
+    # Two-line labels leave the bars room at the 8-inch width.
+    charted["label"] = (charted["chart_label"] + " (" + charted["period"] + ")").map(
+        lambda text: textwrap.fill(text, 38))
     order = charted.sort_values("value")["label"].tolist()
     charted["label"] = pd.Categorical(charted["label"], categories=order, ordered=True)
     charted["text"] = charted["value"].map(lambda v: f"{v:g}%")
@@ -406,7 +408,8 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
             + labs(x="", y="Per cent", title=headline("Violence against women and girls is common and mostly "
                                                        "affects women"),
                    subtitle="Published national and London figures, latest year each source gives")
-            + af_theme() + theme(panel_grid_major_y=element_blank()))
+            + af_theme() + theme(panel_grid_major_y=element_blank(), plot_title_position="plot",
+                                 axis_text_y=element_text(size=8.5, ha="right")))
     highest = charted.sort_values("value").iloc[-1]
     alt = (f"Horizontal bar chart of {len(charted)} published percentages about violence against women and girls. "
            f"The largest is {highest['chart_label'].lower()}, {highest['value']:g}%; "
@@ -422,7 +425,7 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
         data=charted[["chart_label", "value", "period", "area", "url"]],
         columns=[Column("Figure", "chart_label", "text"), Column("Per cent", "value", "number", 1),
                  Column("Period", "period", "text"), Column("Area", "area", "text"), Column("Source", "url", "text")],
-        width=8.0, height=4.6,
+        width=8.0, height=6.4,
     )
 
 
