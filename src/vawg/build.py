@@ -32,7 +32,8 @@ from vawg.render.quarto import stage_html_numbering
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
-PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates")
+PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "references.qmd",
+                   "references.json")
 
 Progress = Callable[[str], None]
 

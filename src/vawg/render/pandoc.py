@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,8 @@ TARGET_FILTERS = {
 }
 # Prefix our filters put on errors meant for the user (see filters/*.lua `fail`).
 FILTER_ERROR_PREFIX = "vawg: "
+# pandoc's citeproc only warns about a key it cannot find; the build treats it as an error.
+MISSING_CITATION = re.compile(r"Citeproc: citation (\S+) not found")
 
 
 def filter_path(name: str) -> str:
@@ -62,9 +65,28 @@ def run_pandoc(args: list[str], *, cwd: Path, what: str, input_text: str | None 
                 raise RenderError(line.split(FILTER_ERROR_PREFIX, 1)[1].strip())
         first_line = next((line for line in stderr.splitlines() if line.strip()), "no message")
         raise RenderError(f"pandoc failed building {what}: {first_line}")
+    missing = sorted(set(MISSING_CITATION.findall(stderr)))
+    if missing:
+        raise RenderError(f"{what}: citation(s) with no entry in the bibliography: "
+                          + ", ".join(f"@{key}" for key in missing))
     for line in stderr.splitlines():
         log.warning("pandoc (%s): %s", what, line)
     return completed.stdout
+
+
+def citation_args(book: Book) -> list[str]:
+    """``--citeproc`` with the book's bibliography, as Quarto's ``bibliography:`` does.
+
+    It comes after the Lua filters: crossref.lua must first turn ``@fig-``/``@tbl-``/``@sec-``
+    references into links, or citeproc would read them as citation keys.
+    """
+    if not book.bibliography:
+        return []
+    args = ["--citeproc", "--metadata=link-citations:true"]
+    args += [f"--bibliography={book.project_dir / item}" for item in book.bibliography]
+    if book.csl:
+        args.append(f"--csl={book.project_dir / book.csl}")
+    return args
 
 
 def book_to(
@@ -92,6 +114,7 @@ def book_to(
     ]
     for name in (*COMMON_FILTERS, *TARGET_FILTERS[target]):
         args.append(f"--lua-filter={filter_path(name)}")
+    args += citation_args(book)
     args += extra_args or []
     if output is not None:
         args.append(f"--output={output}")

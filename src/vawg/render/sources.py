@@ -86,6 +86,8 @@ class Book:
     formats: dict[str, dict[str, Any]]
     variables: dict[str, Any]
     manifest: dict[str, Any] = field(default_factory=dict)
+    bibliography: list[str] = field(default_factory=list)  # project-relative, from ``bibliography:``
+    csl: str | None = None
 
     def format_option(self, fmt: str, key: str, default: Any = None) -> Any:
         """Return ``format: <fmt>: <key>`` from ``_quarto.yml``, or ``default``."""
@@ -151,6 +153,12 @@ def load_book(project_dir: Path) -> Book:
         if not (project_dir / book_file.path).is_file():
             raise RenderError(f"_quarto.yml: chapter {book_file.path} not found in {project_dir}")
 
+    bibliography = config.get("bibliography") or []
+    bibliography = [bibliography] if isinstance(bibliography, str) else [str(item) for item in bibliography]
+    for item in bibliography:
+        if not (project_dir / item).is_file():
+            raise RenderError(f"_quarto.yml: bibliography {item} not found in {project_dir}")
+
     manifest_path = project_dir / "artifacts" / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
 
@@ -167,6 +175,8 @@ def load_book(project_dir: Path) -> Book:
         formats=config.get("format") or {},
         variables=variables,
         manifest=manifest,
+        bibliography=bibliography,
+        csl=str(config["csl"]) if config.get("csl") else None,
     )
 
 
