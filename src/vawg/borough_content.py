@@ -68,8 +68,8 @@ def not_supplied(borough: str, what: str, files: str | list[str]) -> str:
     """The plain sentence a section shows when the borough has not supplied its content."""
     files = [files] if isinstance(files, str) else files
     where = " and ".join(f"`data/boroughs/{borough_slug(borough)}/{name}`" for name in files)
-    return (f"{borough} has not supplied {what} for this report yet. To add it, create {where} "
-            f"(the folder `data/boroughs/camden/` shows the format) and build the report again.")
+    return (f"{borough} has not supplied {what} for this report yet. To add this content, create {where} "
+            f"(`data/boroughs/README.md` describes the files) and build the report again.")
 
 
 def _when(value: str) -> str:
@@ -219,6 +219,14 @@ class Insights(_Strict):
 class Action(_Strict):
     text: str
     sources: list[str] = Field(default_factory=list, description="engagement sources, or 'quantitative'")
+
+    @property
+    def sources_text(self) -> str:
+        """" (Sources: CSN, this report's data.)", or "" when none was recorded."""
+        named = ["this report's data" if s == QUANTITATIVE else s for s in self.sources]
+        if not named:
+            return ""
+        return f" ({'Sources' if len(named) > 1 else 'Source'}: {', '.join(named)}.)"
 
 
 class EvidenceValue(_Strict):

@@ -99,7 +99,8 @@ def abuse_type_finding(values: Values, borough: str) -> str | None:
         base = f"abuse.{abuse_type}"
         if not _significant(values, f"{base}.p") or not _has(values, f"{base}.label", f"{base}.direction"):
             continue
-        phrase = f"{_text(values, f'{base}.label').lower()} ({var(f'{base}.difference')} {_text(values, f'{base}.direction')})"
+        # Named, not quantified: Chapter 3's prose names these types too, and its table gives the numbers.
+        phrase = _text(values, f"{base}.label").lower()
         (higher if _text(values, f"{base}.direction") == "higher" else lower).append(phrase)
     if not higher and not lower:
         return (f"No abuse type was significantly more or less common in {borough} than in the rest of London; "

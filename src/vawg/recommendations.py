@@ -87,11 +87,6 @@ def check_evidence(recommendations: Recommendations, evidence: EditionEvidence) 
         raise EvidenceError(f"{len(problems)} recommendation evidence problem(s) in recommendations.yaml:\n{shown}")
 
 
-def _sources(sources: list[str]) -> str:
-    named = ["this report's data" if s == "quantitative" else s for s in sources]
-    return f" (Sources: {', '.join(named)}.)" if named else ""
-
-
 def recommendations_partial(content: BoroughContent | None, borough: str) -> str:
     """Chapter 6's areas: headline, goal, example actions, then the evidence as links and quotes."""
     if content is None or content.recommendations is None:
@@ -100,19 +95,16 @@ def recommendations_partial(content: BoroughContent | None, borough: str) -> str
     for number, area in enumerate(content.recommendations.areas, start=1):
         lines += [f"### {number}. {area.area} {{#sec-rec-{area.id}}}", "", f"**{area.title}.**", "",
                   area.goal, "", "For example:", ""]
-        lines += [f"- {action.text}{_sources(action.sources)}" for action in area.actions] + [""]
+        lines += [f"- {action.text}{action.sources_text}" for action in area.actions] + [""]
         evidence = area.evidence
-        found = [f"{item.label}: {{{{< var {item.key} >}}}}" for item in evidence.values]
+        cited = [f"- {item.label}: {{{{< var {item.key} >}}}}." for item in evidence.values]
         links = [f"@{ident}" for ident in [*evidence.figures, *evidence.tables, *evidence.sections]]
-        parts = []
-        if found:
-            parts.append("the data show " + "; ".join(found))
         if links:
-            parts.append("see " + ", ".join(links))
+            cited.append(f"- In this report: {', '.join(links)}.")
         if evidence.themes:
-            parts.append("what people told us: " + ", ".join(f"@sec-theme-{t}" for t in evidence.themes))
-        if parts:
-            lines += [f"*Evidence:* {'. '.join(p[0].upper() + p[1:] for p in parts)}.", ""]
+            cited.append(f"- What people told us: {', '.join(f'@sec-theme-{t}' for t in evidence.themes)}.")
+        if cited:
+            lines += ["The evidence:", "", *cited, ""]
     if content.recommendations.closing:
         lines += ["### Community safety and public spaces", "", content.recommendations.closing, ""]
     return "\n".join(lines)

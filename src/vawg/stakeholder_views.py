@@ -120,8 +120,7 @@ def appendix_3_partial(content: BoroughContent | None, borough: str) -> str:
     for number, theme in enumerate(recs.themes, start=1):
         lines += [f"## {number}. {theme.title} {{#sec-a3-{theme.id}}}", "", theme.aim, ""]
         for index, item in enumerate(theme.recommendations, start=1):
-            source = f" (Sources: {', '.join(item.sources)}.)" if item.sources else " (Source not recorded.)"
-            lines.append(f"{index}. {item.text}{source}")
+            lines.append(f"{index}. {item.text}{item.sources_text or ' (Source not recorded.)'}")
         lines.append("")
     return "\n".join(lines)
 
@@ -133,7 +132,7 @@ def summary_views_partial(content: BoroughContent | None, borough: str) -> str:
     titles = [f"[{theme.title[0].lower() + theme.title[1:]}](#sec-theme-{theme.id})" for theme in content.themes.themes]
     sessions = (sum(a.kind in ("survivors", "professionals") for a in content.engagement.activities)
                 if content.engagement else None)
-    heard = (f"In {sessions} sessions held for this assessment, and in earlier reports, "
+    heard = (f"In the {sessions} sessions held for this assessment and in earlier reports, "
              if sessions else "In the engagement for this assessment, ")
-    return (f"{heard}victim/survivors, community groups and professionals raised {len(titles)} themes again and "
-            f"again: {', '.join(titles[:-1])} and {titles[-1]} ([Chapter 5](#sec-stakeholder-views)).\n")
+    return (f"{heard}victim/survivors, community groups and professionals raised {len(titles)} recurring "
+            f"themes: {', '.join(titles[:-1])} and {titles[-1]} ([Chapter 5](#sec-stakeholder-views)).\n")
