@@ -118,3 +118,11 @@ def test_a_hidden_rate_is_not_compared(key):
     values = edition()
     values[key] = {"text": "[c]", "value": None, "kind": "number"}
     assert "too few offences were recorded to compare" in summary.rate_finding(values, "Camden")
+
+
+def test_rates_equal_as_published_read_the_same():
+    values = edition(marac_rate=35.04)
+    values["marac.rate"]["text"] = "35.0"
+    assert "the same as the England and Wales rate" in text_of(values)
+    values = edition(borough_rate=1.3201, london_rate=1.3199)
+    assert "the same as London's rate" in summary.rate_finding(values, "Camden")

@@ -311,6 +311,17 @@ class BoroughContent:
     def source_names(self) -> set[str]:
         return {a.source for a in self.engagement.activities} if self.engagement else set()
 
+    def sources_key(self, actions: list[Action]) -> str:
+        """A list saying what each source cited by ``actions`` stands for ("" without a register)."""
+        if self.engagement is None:
+            return ""
+        cited = {source for action in actions for source in action.sources}
+        named = [f"- **{a.source}**: {a.activity}" for a in self.engagement.activities
+                 if a.source in cited and a.source != a.activity]
+        if not named:
+            return ""
+        return "\n".join(["The sources named are sessions listed in @tbl-engagement-register:", "", *named])
+
 
 def _display(path: Path) -> str:
     try:

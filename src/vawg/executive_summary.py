@@ -52,13 +52,13 @@ def rate_finding(values: Values, borough: str) -> str | None:
                f"for every 1,000 female residents of {borough}")
     if rate is None or london is None:
         return opening + "; too few offences were recorded to compare the rate with London's."
-    if rate == london:
+    if rate == london or _text(values, "offences.borough_rate") == _text(values, "offences.london_rate"):
         comparison = f"the same as London's rate of {var('offences.london_rate')}"
     else:
         comparison = (f"{var('offences.difference_vs_london')} {'higher' if rate > london else 'lower'} than "
                       f"London's rate of {var('offences.london_rate')}")
     significant = _significant(values, "offences.p_value")
-    verdict = ("" if significant is None or rate == london else
+    verdict = ("" if significant is None or "the same as" in comparison else
                " The difference from the rest of London is statistically significant." if significant else
                " The difference from the rest of London is not statistically significant, so it may be chance.")
     return (f"{opening}: {comparison}. That was the {var('offences.rank')} highest rate of the "
@@ -124,7 +124,10 @@ def service_findings(values: Values) -> list[str]:
                      f"{var('csn.baseline_year')} (@sec-csn).")
     if _has(values, "marac.cases", "marac.year", "marac.rate", "marac.rate_unit", "marac.national_rate"):
         rate, national = _number(values, "marac.rate"), _number(values, "marac.national_rate")
-        comparison = ("" if rate is None or national is None or rate == national else
+        # Equal as published reads "the same as", whatever the unrounded numbers say.
+        same = rate == national or _text(values, "marac.rate") == _text(values, "marac.national_rate")
+        comparison = ("" if rate is None or national is None else
+                      f", the same as the England and Wales rate" if same else
                       f", {'above' if rate > national else 'below'} the England and Wales rate of "
                       f"{var('marac.national_rate')}")
         found.append(f"The MARAC heard {var('marac.cases')} high-risk domestic abuse cases in {var('marac.year')}: "

@@ -91,7 +91,8 @@ def recommendations_partial(content: BoroughContent | None, borough: str) -> str
     """Chapter 6's areas: headline, goal, example actions, then the evidence as links and quotes."""
     if content is None or content.recommendations is None:
         return not_supplied(borough, "its recommendations", "recommendations.yaml")
-    lines = []
+    key = content.sources_key([action for area in content.recommendations.areas for action in area.actions])
+    lines = [key, ""] if key else []
     for number, area in enumerate(content.recommendations.areas, start=1):
         lines += [f"### {number}. {area.area} {{#sec-rec-{area.id}}}", "", f"**{area.title}.**", "",
                   area.goal, "", "For example:", ""]

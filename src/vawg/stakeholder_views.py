@@ -110,13 +110,10 @@ def appendix_3_partial(content: BoroughContent | None, borough: str) -> str:
         return not_supplied(borough, "the recommendations people made during its engagement",
                             "stakeholder_recommendations.yaml")
     recs = content.stakeholder_recommendations
+    key = content.sources_key([item for theme in recs.themes for item in theme.recommendations])
     lines = [f"These are the {recs.count} recommendations made in the insight sessions, in "
              f"{len(recs.themes)} themes. The report's own recommendations are in "
-             f"[Chapter 6](#sec-recommendations). The sources are the sessions in @tbl-engagement-register."
-             if content.engagement else
-             f"These are the {recs.count} recommendations made in the insight sessions, in "
-             f"{len(recs.themes)} themes. The report's own recommendations are in [Chapter 6](#sec-recommendations).",
-             ""]
+             f"[Chapter 6](#sec-recommendations).", "", *([key, ""] if key else [])]
     for number, theme in enumerate(recs.themes, start=1):
         lines += [f"## {number}. {theme.title} {{#sec-a3-{theme.id}}}", "", theme.aim, ""]
         for index, item in enumerate(theme.recommendations, start=1):
