@@ -348,6 +348,14 @@ class ArtifactWriter:
                                   "csv": f"artifacts/data/{table.id}.csv", "count_columns": count_headers(table.columns)})
         return self.root / "partials" / f"{table.id}.qmd"
 
+    def partial(self, name: str, text: str) -> Path:
+        """Save Markdown a chapter includes as ``partials/<name>.qmd`` (text already suppressed)."""
+        if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", name):
+            raise ValueError(f"partial name {name!r} must be lower-case words joined by '-'")
+        path = self.root / "partials" / f"{name}.qmd"
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        return path
+
     # -- bookkeeping ----------------------------------------------------------
     def _shown(self, artifact_id: str, data: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
         tally: dict[str, int] = {}

@@ -374,6 +374,9 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.comparison": (_direction(rate - london), "text", 0),
         "offences.mean_comparison": (_direction(rate - mean_rate, "above", "below"), "text", 0),
         "offences.significance": (_significance(overall), "text", 0),
+        # p-values let the executive summary choose its words without re-testing anything.
+        "offences.p_value": (overall.p_value, "pvalue", 3),
+        "offences.change_difference_p": (change_test.p_value, "pvalue", 3),
         "offences.rank": (rank, "rank", 0),
         "offences.boroughs": (size, "number", 0),
         "offences.rank_first_year": (ranks[a.years[0]], "rank", 0),
@@ -411,6 +414,8 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1, row["borough_count"])
         values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
         values[f"{key}.significance"] = (_significance(row["p"]), "text", 0)
+        values[f"{key}.p"] = (row["p"], "pvalue", 3)
+        values[f"{key}.label"] = (row["label"], "text", 0)
         values[f"{key}.share_of_vawg"] = (row["borough_count"] / vawg_count * 100, "percent", 1, row["borough_count"])
         values[f"{key}.london_share_of_vawg"] = (
             a.count(abuse_type, y, area="london") / london_vawg_year * 100, "percent", 1)
