@@ -179,24 +179,4 @@ def test_recommendation_evidence_is_linked_by_cross_reference_and_quoted_by_key(
     assert not [line for line in text.splitlines() if line.strip().startswith("{{<") and line.strip().endswith(">}}")]
 
 
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'").replace("'", "")).split()
-
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not on this machine")
-def test_no_run_of_thirteen_words_is_copied_from_the_seeds():
-    """Facts carry over from the reference edition; its sentences (over twelve words) do not."""
-    seed = " " + " ".join(_words(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))) + " "
-    # Source lists are names (facts), not prose: leave them out of the comparison.
-    ours = [re.sub(r"sources: \[[^\]]*\]", "", path.read_text(encoding="utf-8")) for path in CAMDEN.glob("*.yaml")]
-    ours += [(project_root() / name).read_text(encoding="utf-8") for name in (
-        "chapters/00-executive-summary.qmd", "chapters/05-stakeholder-views.qmd", "chapters/06-recommendations.qmd",
-        "appendices/a3-stakeholder-recommendations.qmd")]
-    copied = set()
-    for text in ours:
-        words = _words(text)
-        for start in range(len(words) - 12):
-            run = " ".join(words[start:start + 13])
-            if f" {run} " in seed:
-                copied.add(run)
-    assert not copied, sorted(copied)[:20]
+# The copied-sentence rule for these files is tests/test_no_copied_sentences.py (it covers data/boroughs).

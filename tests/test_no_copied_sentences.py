@@ -27,6 +27,8 @@ SUFFIXES = (".qmd", ".md", ".yaml", ".yml")
 PROSE_CSVS = ("data/reference/why_vawg_matters.csv",)
 # A document's own title or name is a fact, not our sentence.
 TITLE_LINE = re.compile(r"^\s*-?\s*(title|name):.*$", re.MULTILINE)
+# Attribution lists (`sources: [CVAA, Solace, ...]`) are codes, not prose: the seed lists the same codes.
+SOURCE_LIST = re.compile(r"sources:\s*\[[^\]]*\]")
 
 
 def words(text: str) -> list[str]:
@@ -93,7 +95,7 @@ def test_no_sentence_of_more_than_twelve_words_is_copied_from_the_seeds(seed_shi
     for path in report_sources():
         text = path.read_text(encoding="utf-8")
         if path.suffix in (".yaml", ".yml"):
-            text = TITLE_LINE.sub("", text)
+            text = SOURCE_LIST.sub("", TITLE_LINE.sub("", text))
         runs = copied_runs(text, seed_shingles)
         if runs:
             problems.append(f"{path.relative_to(project_root())}: {len(runs)} copied 13-word run(s): "
