@@ -45,8 +45,10 @@ _PARAM = re.compile(
     f"(?:(?:{_V1})|(?:{_V2})|(?:{_V3})|"
     f"(?:{_PNAME}\\s*=\\s*{_V1})|(?:{_PNAME}\\s*=\\s*{_V2})|(?:{_PNAME}\\s*=\\s*{_V3}))"
 )
-# break-quarto-md.ts: what is not plain text (code fences, math blocks, YAML blocks).
-_CODE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+# break-quarto-md.ts: what is not plain text (math blocks, YAML blocks, and code blocks that open with
+# backticks at the start of the line and close with as many: tildes and indented fences are plain text there).
+_CODE_FENCE = re.compile(r"^(`{3,})")
+_CODE_END = re.compile(r"^\s*(`{3,})\s*$")
 _MATH_FENCE = re.compile(r"^\$\$")
 _ONE_LINE_MATH = re.compile(r"^\s*\$\$.+\$\$\s*$")
 _YAML_FENCE = re.compile(r"^---\s*$")
@@ -102,8 +104,8 @@ def check_markdown(text: str, path: str) -> list[Problem]:
     yaml_start = 0
     for number, line in enumerate(lines, start=1):
         if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence[0] * len(fence)) and set(stripped) <= {fence[0]}:
+            closing = _CODE_END.match(line)
+            if closing and len(closing.group(1)) == len(fence):
                 fence = None
             continue
         if _YAML_FENCE.match(line) and not in_math:
