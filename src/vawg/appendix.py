@@ -35,13 +35,7 @@ STATUSES = ("in_use", "planned", "not_used")
 
 def _read(name: str, required: list[str]) -> pd.DataFrame:
     path = reference.reference_path(name)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: reference file not found") from None
-    missing = [column for column in required if column not in table.columns]
-    if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+    table = reference.read_text_table(path, required)
     table = table.apply(lambda column: column.str.strip())
     if "status" in table.columns:
         bad = table.loc[~table["status"].isin(STATUSES), "status"]

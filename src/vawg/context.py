@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
 from vawg.errors import DataError
 from vawg.paths import project_root
+from vawg.reference import read_text_table
 
 CITATION = re.compile(r"@([A-Za-z0-9][\w:.#$%&\-+?<>~/]*)")
 CITE_KEY_IN_BRACKETS = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
@@ -358,13 +359,7 @@ def load_why_vawg_matters(borough: str, *, path: Path | None = None, keys: set[s
     """
     keys = bibliography_keys() if keys is None else keys
     path = path or project_root() / "data" / "reference" / "why_vawg_matters.csv"
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{_display(path)}: file not found") from None
-    missing = [column for column in WHY_COLUMNS if column not in table.columns]
-    if missing:
-        raise DataError(f"{_display(path)}: missing column(s) {', '.join(missing)}")
+    table = read_text_table(path, WHY_COLUMNS, shown=_display(path))
     for row_number, row in enumerate(table.itertuples(index=False), start=2):
         try:
             float(row.value)

@@ -29,6 +29,24 @@ def reference_path(name: str) -> Path:
     return project_root() / "data" / "reference" / name
 
 
+def read_text_table(path: Path, required: list[str] | tuple[str, ...], shown: str | None = None) -> pd.DataFrame:
+    """A CSV of text cells (nothing read as missing) that must hold ``required`` columns.
+
+    Raises ``DataError`` naming the file (as ``shown``, else its path) when it is absent or lacks a column.
+    """
+    from vawg.errors import DataError
+
+    name = shown or str(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError(f"{name}: file not found") from None
+    missing = [column for column in required if column not in table.columns]
+    if missing:
+        raise DataError(f"{name}: missing column(s) {', '.join(missing)}")
+    return table
+
+
 def open_data_dir() -> Path:
     """The open ONS/GLA reference data shipped with the project (``data/open/``): the default reference folder."""
     return project_root() / "data" / "open"
