@@ -413,17 +413,22 @@ def test_quarto_outputs_are_collected_and_word_is_fixed(
     assert [f for f in section.findings if f.rule in ("docx-image-alt", "docx-table-header")] == []
 
 
-def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def failing_quarto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stderr: str) -> None:
+    """A stand-in ``quarto`` on PATH that writes ``stderr`` and exits 1."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "quarto"
-    # What Quarto 1.10 writes: a coloured ERROR line, then a stack trace whose last line is a frame.
-    stderr = ("\x1b[31mERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)\x1b[39m\n\nStack trace:\n"
-              "    at breakQuartoMd (file:///opt/quarto/bin/quarto.js:1:1)\n"
-              "    at async render (file:///opt/quarto/bin/quarto.js:2:2)\n")
     fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What Quarto 1.10 writes: a coloured ERROR line, then a stack trace whose last line is a frame.
+    failing_quarto(tmp_path, monkeypatch,
+                   "\x1b[31mERROR: Invalid Shortcode: In file chapters/x.qmd (17:1)\x1b[39m\n\nStack trace:\n"
+                   "    at breakQuartoMd (file:///opt/quarto/bin/quarto.js:1:1)\n"
+                   "    at async render (file:///opt/quarto/bin/quarto.js:2:2)\n")
     with pytest.raises(RenderError) as raised:
         render_book(FIXTURE, tmp_path / "out", formats=("html",), use_quarto=True)
     assert str(raised.value).startswith("quarto render --to html failed in ")
@@ -431,15 +436,10 @@ def test_quarto_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_quarto_failure_names_the_file_typst_points_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "quarto"
-    stderr = ("[typst]: Compiling report.typ to report.pdf...\n"
-              "ERROR: error: PDF/UA-1 error: invalid document structure, this element's PDF tag would be split up\n"
-              "    \u250c\u2500 report.typ:120:3\n\nERROR: Error\n    at file:///opt/quarto/bin/quarto.js:3:3\n")
-    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write({stderr!r})\nsys.exit(1)\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    failing_quarto(tmp_path, monkeypatch,
+                   "[typst]: Compiling report.typ to report.pdf...\n"
+                   "ERROR: error: PDF/UA-1 error: invalid document structure, this element's PDF tag would be split up\n"
+                   "    \u250c\u2500 report.typ:120:3\n\nERROR: Error\n    at file:///opt/quarto/bin/quarto.js:3:3\n")
     with pytest.raises(RenderError, match=r"--to typst failed .*: ERROR: error: PDF/UA-1 error: .*split up \(in report\.typ:120:3\)$"):
         render_book(FIXTURE, tmp_path / "out", formats=("pdf",), use_quarto=True)
 

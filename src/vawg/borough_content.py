@@ -87,6 +87,13 @@ def _when(value: str) -> str:
     return f"{date.day} {date:%B %Y}" if day else f"{date:%B %Y}"
 
 
+def _refuse_repeats(items: list[str], what: str) -> None:
+    """A ValueError naming every ``what`` that appears more than once (ids must be unique to be cited)."""
+    twice = sorted({item for item in items if items.count(item) > 1})
+    if twice:
+        raise ValueError(f"{what} used more than once: {', '.join(twice)}")
+
+
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
         raise ValueError(f"{value!r} must be lower-case words joined by '-'")
@@ -139,10 +146,7 @@ class Engagement(_Strict):
     @model_validator(mode="after")
     def _unique(self) -> Engagement:
         for field in ("id", "source"):
-            seen = [getattr(a, field) for a in self.activities]
-            twice = sorted({item for item in seen if seen.count(item) > 1})
-            if twice:
-                raise ValueError(f"activity {field} used more than once: {', '.join(twice)}")
+            _refuse_repeats([getattr(a, field) for a in self.activities], f"activity {field}")
         return self
 
 
@@ -160,10 +164,7 @@ class Themes(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Themes:
-        ids = [t.id for t in self.themes + self.enablers]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            raise ValueError(f"theme id used more than once: {', '.join(twice)}")
+        _refuse_repeats([t.id for t in self.themes + self.enablers], "theme id")
         return self
 
 
@@ -193,10 +194,7 @@ class SurveyValues(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> SurveyValues:
-        keys = [v.key for v in self.values]
-        twice = sorted({k for k in keys if keys.count(k) > 1})
-        if twice:
-            raise ValueError(f"survey key used more than once: {', '.join(twice)}")
+        _refuse_repeats([v.key for v in self.values], "survey key")
         return self
 
     def value_key(self, value: SurveyValue) -> str:
