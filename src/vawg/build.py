@@ -140,6 +140,8 @@ def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
         "edition.report_year": (str(params.report_year), "text", 0),
         "edition.built_on": (f"{built.day} {built:%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
+        # The largest count hidden, so the prose reads "1 to 6" rather than "1 to 7 minus one".
+        "edition.largest_suppressed": (params.suppression_threshold - 1, "number", 0),
         "edition.open_data_attribution": (OPEN_DATA_ATTRIBUTION, "text", 0),
     })
 
