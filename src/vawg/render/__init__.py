@@ -98,7 +98,7 @@ def render_book(
         if "docx" in outputs:
             finish_docx(
                 outputs["docx"], title=book.title, lang=book.lang,
-                image_alts=manifest_image_alts(project_dir, book.manifest),
+                image_alts=manifest_image_alts(project_dir, book.manifest), author=book.author,
             )
         if "pdf" in outputs:
             finish_pdf(outputs["pdf"])
