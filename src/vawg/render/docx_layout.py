@@ -304,6 +304,7 @@ def _apply_widths(table: Any, widths: list[int], size: float) -> None:
     for column, twips in zip(grid.findall(qn("w:gridCol")), widths):
         column.set(qn("w:w"), str(twips))
     for row in table.findall(qn("w:tr")):
+        _keep_row_on_one_page(row)
         for cell, twips in zip(row.findall(qn("w:tc")), widths):
             cell_properties = cell.find(qn("w:tcPr"))
             if cell_properties is None:
@@ -315,6 +316,19 @@ def _apply_widths(table: Any, widths: list[int], size: float) -> None:
             if size != BODY_SIZE:
                 for run in cell.iter(qn("w:r")):
                     _set_run_size(run, size)
+
+
+def _keep_row_on_one_page(row: Any) -> None:
+    properties = row.find(qn("w:trPr"))
+    if properties is None:
+        properties = parse_xml(f"<w:trPr {nsdecls('w')}/>")
+        previous = row.find(qn("w:tblPrEx"))
+        (previous.addnext if previous is not None else lambda el: row.insert(0, el))(properties)
+    if properties.find(qn("w:cantSplit")) is None:
+        # w:cantSplit comes before w:tblHeader in a w:trPr (schema order).
+        header = properties.find(qn("w:tblHeader"))
+        element = parse_xml(f"<w:cantSplit {nsdecls('w')}/>")
+        (header.addprevious if header is not None else properties.append)(element)
 
 
 def _set_run_size(run: Any, size: float) -> None:
