@@ -87,6 +87,7 @@ def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
         "edition.report_year": (str(params.report_year), "text", 0),
         "edition.built_on": (f"{dt.date.today().day} {dt.date.today():%B %Y}", "text", 0),
         "edition.suppression_threshold": (params.suppression_threshold, "number", 0),
+        "edition.largest_suppressed": (params.suppression_threshold - 1, "number", 0),
     })
 
 
