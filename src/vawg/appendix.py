@@ -25,8 +25,9 @@ import pandas as pd
 from vawg import reference
 from vawg.artifacts import Column, Table
 from vawg.errors import DataError
+from vawg.wording import keep_acronyms
 
-SOURCE = "vawg reference data (data/reference/), as used by this edition's analysis"
+SOURCE = "The assessment's reference data, as this edition's analysis uses it"
 STATUSES = ("in_use", "planned", "not_used")
 
 
@@ -57,7 +58,7 @@ def metric_definitions() -> pd.DataFrame:
 
 
 def statistical_tests() -> pd.DataFrame:
-    """Statistical tests (Appendix 6e), with the ``vawg.stats`` function that implements each."""
+    """Statistical tests (Appendix 6e), with the ``vawg.stats`` function that implements each (not printed)."""
     return _read("statistical_tests.csv", ["test_id", "test", "what_it_does", "used_for", "implemented_by",
                                            "status"])
 
@@ -98,6 +99,8 @@ def table_crime_categorisation() -> Table:
             .groupby(["crime_group", "crime_subgroup"], sort=True)["name"]
             .apply(lambda names: "; ".join(sorted(names, key=lambda n: (n.startswith("("), n))))
             .reset_index())
+    for column in ("crime_group", "crime_subgroup"):
+        rows[column] = rows[column].map(keep_acronyms)
     return Table(
         id="tbl-crime-categorisation",
         caption="Police crime groups and subgroups, with the VAWG offence names in each",
@@ -146,7 +149,7 @@ def table_data_sources() -> Table:
         columns=[Column("Source", "source", "text"), Column("Type", "type", "text"),
                  Column("What it provides", "provides", "text"), Column("Used for", "used_for", "text"),
                  Column("Used in this edition", "in_use", "text")],
-        source=SOURCE + " (data_sources.csv)",
+        source=SOURCE,
         notes=["'Not yet': a source the later chapters of the assessment will use once their analysis is added."],
     )
 
@@ -163,7 +166,7 @@ def table_metric_definitions() -> Table:
         data=used,
         columns=[Column("Metric", "metric", "text"), Column("Definition", "definition", "text"),
                  Column("Formula", "formula", "text")],
-        source=SOURCE + " (metric_definitions.csv)",
+        source=SOURCE,
         notes=notes,
     )
 
@@ -172,7 +175,6 @@ def table_statistical_tests() -> Table:
     """``tbl-statistical-tests`` (Appendix 6e): the tests this edition actually uses, what each does, where."""
     tests = statistical_tests()
     used = tests[tests["status"] == "in_use"].reset_index(drop=True)
-    used["function"] = used["implemented_by"].str.removeprefix("vawg.stats.")
     planned = tests.loc[tests["status"] == "planned", "test"].tolist()
     notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05."]
     if planned:
@@ -182,8 +184,8 @@ def table_statistical_tests() -> Table:
         caption="Statistical tests used in this edition and what each does",
         data=used,
         columns=[Column("Test", "test", "text"), Column("What it does", "what_it_does", "text"),
-                 Column("Used for", "used_for", "text"), Column("Function in vawg.stats", "function", "text")],
-        source=SOURCE + " (statistical_tests.csv)",
+                 Column("Used for", "used_for", "text")],  # the code behind each is for developers, not readers
+        source=SOURCE,
         notes=notes,
     )
 
@@ -220,7 +222,7 @@ def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "Engla
                 "rates per 1,000 female residents",
         data=wide,
         columns=columns,
-        source="NHS England, Female Genital Mutilation Enhanced Dataset (data/reference/nhs_fgm.csv)",
+        source="NHS England, Female Genital Mutilation Enhanced Dataset",
         notes=notes,
     )
 
@@ -237,7 +239,7 @@ def table_children_safeguarding_flags() -> Table:
         data=rows,
         columns=[Column("Form", "form_label", "text"),
                  Column("Factors counted as VAWG", "assessment_factor", "text")],
-        source=SOURCE + " (children_safeguarding_flags.csv)",
+        source=SOURCE,
     )
 
 
@@ -256,6 +258,6 @@ def table_adult_safeguarding_flags() -> Table:
         data=rows,
         columns=[Column("VAWG flag", "label", "text"),
                  Column("Adult Social Care abuse types", "asc_abuse_type", "text")],
-        source=SOURCE + " (adult_safeguarding_flags.csv)",
+        source=SOURCE,
         notes=["An abuse type can set more than one flag."],
     )

@@ -71,6 +71,18 @@ class Figure:
 
 
 @dataclass
+class MissingFigure:
+    """A chart this edition cannot draw: the report says why in a sentence instead of printing it.
+
+    Never a placeholder image: a reader (or a screen reader) should not meet a "figure" that holds
+    no data. The partial a chapter includes holds only the sentence.
+    """
+
+    id: str
+    reason: str
+
+
+@dataclass
 class Table:
     """A table of the report, shown the same way in HTML, PDF and Word."""
 
@@ -284,9 +296,20 @@ class ArtifactWriter:
         return {"text": text, "value": number, "kind": kind}
 
     # -- figures and tables ---------------------------------------------------
-    def figure(self, figure: Figure) -> Path:
-        """Save the chart (SVG and PNG), its data (CSV) and the partial a chapter includes."""
+    def figure(self, figure: Figure | MissingFigure) -> Path:
+        """Save the chart (SVG and PNG), its data (CSV) and the partial a chapter includes.
+
+        A :class:`MissingFigure` writes only its sentence to the partial, and no chart.
+        """
         self._check_id(figure.id, "fig")
+        if isinstance(figure, MissingFigure):
+            partial = self.root / "partials" / f"{figure.id}.qmd"
+            partial.write_text(f"{figure.reason}\n", encoding="utf-8")
+            for stale in (self.root / "figures" / f"{figure.id}.svg", self.root / "figures" / f"{figure.id}.png",
+                          self.root / "data" / f"{figure.id}.csv"):
+                stale.unlink(missing_ok=True)
+            self._unregister("figures", figure.id)
+            return partial
         svg = self.root / "figures" / f"{figure.id}.svg"
         png = self.root / "figures" / f"{figure.id}.png"
         import matplotlib
@@ -379,6 +402,13 @@ class ArtifactWriter:
         manifest = json.loads(path.read_text()) if path.exists() else {"figures": [], "tables": []}
         manifest[kind] = [item for item in manifest[kind] if item["id"] != entry["id"]] + [entry]
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def _unregister(self, kind: str, artifact_id: str) -> None:
+        path = self.root / "manifest.json"
+        if path.exists():
+            manifest = json.loads(path.read_text())
+            manifest[kind] = [item for item in manifest[kind] if item["id"] != artifact_id]
+            path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
     def _update_json(self, name: str, entries: Mapping[str, dict]) -> None:
         path = self.root / name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from vawg.stats import TestResult
@@ -26,6 +27,21 @@ def significance(test: TestResult | float) -> str:
     if p < 0.05:
         return f"statistically significant (p = {p:.3f})"
     return f"not statistically significant (p = {p:.2f})"
+
+
+# Initialisms the police write in title case ("Nfib Fraud"), printed in capitals.
+ACRONYMS = ("NFIB",)
+
+
+def keep_acronyms(text: str) -> str:
+    """"Nfib fraud" → "NFIB fraud": initialisms in capitals whatever case the rest of ``text`` is in.
+
+    >>> keep_acronyms("nfib fraud"), keep_acronyms("Nfib Fraud")
+    ('NFIB fraud', 'NFIB Fraud')
+    """
+    for acronym in ACRONYMS:
+        text = re.sub(rf"\b{acronym}\b", acronym, text, flags=re.IGNORECASE)
+    return text
 
 
 def direction(value: float, up: str = "higher", down: str = "lower") -> str:

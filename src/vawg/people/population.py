@@ -390,14 +390,13 @@ def join_areas(areas: list[str]) -> str:
 
 def table_at_risk_populations(analysis: Population) -> Table:
     data = analysis.at_risk_rows()
-    data["characteristic_shown"] = data["characteristic"].where(
-        data["characteristic"] != data["characteristic"].shift(), "")
     return Table(
         id="tbl-at-risk-populations",
         caption=f"Groups at higher risk of VAWG: {analysis.borough} against London and England and Wales",
         data=data,
         columns=[
-            Column("Characteristic", "characteristic_shown", "text"),
+            # Every row names its characteristic: a blank cell reads as nothing to a screen reader.
+            Column("Characteristic", "characteristic", "text"),
             Column("At-risk group", "group", "text"),
             Column(analysis.borough, "borough_text", "text"),
             Column("London", "london_text", "text"),
@@ -405,7 +404,7 @@ def table_at_risk_populations(analysis: Population) -> Table:
             Column("Source", "source", "text"),
         ],
         source=(f"{POPULATION_SOURCE} (population extract, mid-{analysis.year}); ONS Census 2021; "
-                "DfE; MHCLG; DHSC. Published figures: data/reference/published_comparators.csv"),
+                "DfE; MHCLG; DHSC; each published figure's source and year are in the Source column"),
         notes=(
             "Computed: calculated for this edition from the population estimates and, when they are supplied, the "
             "open Census 2021 tables. Every other figure is published by the source named, with the year it was "
@@ -477,8 +476,10 @@ def _ethnicity_sentence(a: Population) -> str:
     borough, london = a.ethnic_shares("borough"), a.ethnic_shares("london")
     national = a.published("white_share", "national")
     if borough is None or london is None:
-        return ("The Census 2021 ethnic group table was not supplied with this edition, so the borough's ethnic "
-                "make-up is not shown.")
+        # The table may still hold published shares for women and girls: say so, or the two disagree.
+        return ("The open Census 2021 ethnic group table was not supplied with this edition, so the ethnic make-up "
+                "of all residents is not computed; the table gives the shares for women and girls that the ONS "
+                "has published, where it has.")
     national_text = f" and {national.text(a.threshold)} across England and Wales" if national.value else ""
     return (f"At the 2021 Census, {_text(a, borough['white'], basis=borough['white_count'])} of "
             f"{a.borough}'s residents belonged to a White ethnic group, against "
@@ -490,8 +491,9 @@ def _ethnicity_sentence(a: Population) -> str:
 def _orientation_sentence(a: Population) -> str:
     borough, london = a.orientation_shares("borough"), a.orientation_shares("london")
     if borough is None or london is None:
-        return ("The Census 2021 sexual orientation table was not supplied with this edition, so the share of "
-                "residents who are lesbian, gay, bisexual or of another minority orientation is not shown.")
+        return ("The open Census 2021 sexual orientation table was not supplied with this edition, so the share of "
+                "residents who are lesbian, gay, bisexual or of another minority orientation is not computed; "
+                "the table gives the published shares, where there are any.")
     comparison = "higher than" if borough["lgb_plus"] > london["lgb_plus"] else "lower than"
     return (f"Of residents aged 16 and over, {_text(a, borough['gay_lesbian'], basis=borough['gay_lesbian_count'])} "
             f"described themselves as gay or lesbian, {_text(a, borough['bisexual'], basis=borough['bisexual_count'])} "

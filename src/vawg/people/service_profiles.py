@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from vawg import charts, reference
-from vawg.artifacts import Figure
+from vawg.artifacts import Figure, format_value
 from vawg.contracts.adults import vawg_abuse_types
 from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
 from vawg.errors import DataError
@@ -280,6 +280,10 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.csn_white_share_of_all": (_percent(white["people"], total), "percent", 1, white["basis"]),
         "profiles.csn_white_share": (white["share"], "percent", 1, white["basis"]),
         "profiles.csn_residents_white_share": (white["population_share"], "percent", 1),
+        # The comparison clause the prose ends on, empty without the Census table (never "against – of").
+        "profiles.csn_residents_white_comparison": (_residents_clause(white["population_share"], ""), "text", 0),
+        "profiles.csn_residents_white_comparison_census": (
+            _residents_clause(white["population_share"], " at the 2021 Census"), "text", 0),
         "profiles.csn_ethnicity_sentence": (_ethnicity_sentence(a, ethnicity), "text", 0),
         "profiles.asc_youngest": (f"age {ASC_YOUNGEST}", "text", 0),
         "profiles.asc_older_age": (f"{OLDER} and over", "text", 0),
@@ -309,3 +313,9 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
     })
     return values
 
+
+def _residents_clause(share: float, when: str) -> str:
+    """", against 39.2% of residents" (``when`` appended), or nothing when the residents' share is unknown."""
+    if share is None or pd.isna(share):
+        return ""
+    return f", against {format_value(share, 'percent', decimals=1, threshold=1)} of residents{when}"

@@ -34,6 +34,7 @@ from vawg.police.recorded_offences import (
 from vawg.population import denominators, load_population
 from vawg.stats import byar_interval, percent_difference, rank_highest_first, two_proportion_ztest, wilson_interval
 from vawg.suppression import chart_values
+from vawg.wording import keep_acronyms
 
 MIN_VAWG_SHARE_CHARTED = 1.0  # crime groups where VAWG is under 1% of London's offences are left off the chart
 
@@ -154,7 +155,7 @@ def figure_crime_group_mix(crime: CrimeInBorough) -> Figure:
     alt = (f"Grouped bar chart of the percentage of all recorded offences in each crime group, {crime.borough} against "
            f"London, {crime.year}. {top['crime_group']} is the largest group in {crime.borough} at {top['share']:.1f}% "
            f"(London {top['london_share']:.1f}%), followed by "
-           + join_words([f"{row.crime_group.lower()} ({row.share:.1f}%, London {row.london_share:.1f}%)"
+           + join_words([f"{_lower(row.crime_group)} ({row.share:.1f}%, London {row.london_share:.1f}%)"
                          for row in others.itertuples()]) + ".")
     return Figure(
         id="fig-crime-group-mix", plot=plot, height=6.0,
@@ -168,9 +169,15 @@ def figure_crime_group_mix(crime: CrimeInBorough) -> Figure:
     )
 
 
+def _lower(name: str) -> str:
+    """A group's name inside a sentence: "Nfib Fraud" → "NFIB fraud"."""
+    return keep_acronyms(name.lower())
+
+
 def _sentence_case(name: str) -> str:
     """"Violence Against The Person" → "Violence against the person" (the police write groups in title case)."""
-    return name[:1].upper() + name[1:].lower()
+    text = _lower(name)
+    return text[:1].upper() + text[1:]
 
 
 def _share_words(share: float) -> str:
@@ -210,7 +217,7 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
            f"violence against women and girls, {crime.borough} against the rest of London, {crime.year}, for the "
            f"{len(charted)} groups where VAWG is at least {MIN_VAWG_SHARE_CHARTED:.0f}% of London's offences. "
            f"In {crime.borough} the share is highest for "
-           + join_words([f"{row.crime_group.lower()}: {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%)"
+           + join_words([f"{_lower(row.crime_group)}: {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%)"
                          for row in shown.head(3).itertuples()]) + ". "
            + (f"The share is significantly higher in {crime.borough} for {_groups(higher)}. " if not higher.empty else "")
            + (f"It is significantly lower for {_groups(lower)}." if not lower.empty else ""))
@@ -228,7 +235,7 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
 
 
 def _groups(rows: pd.DataFrame) -> str:
-    return join_words([name.lower() for name in rows["crime_group"]])
+    return join_words([_lower(name) for name in rows["crime_group"]])
 
 
 def table_crime_groups(crime: CrimeInBorough) -> Table:
@@ -309,11 +316,11 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
         "crime.significance": (_significance(overall), "text", 0),
         "crime.rank": (rank, "rank", 0),
         "crime.boroughs": (size, "number", 0),
-        "crime.top_group": (top.name.lower(), "text", 0),
+        "crime.top_group": (_lower(top.name), "text", 0),
         "crime.top_group_share": (top["share"], "percent", 1, top["count"]),
         "crime.top_group_share_words": (_share_words(top["share"]), "text", 0),
         "crime.top_group_london_share": (top["london_share"], "percent", 1),
-        "crime.second_group": (by_share.index[1].lower(), "text", 0),
+        "crime.second_group": (_lower(by_share.index[1]), "text", 0),
         "crime.second_group_share": (by_share.iloc[1]["share"], "percent", 1, by_share.iloc[1]["count"]),
         "crime.higher_rate_groups": (_groups(significant_higher.reset_index()) or "none", "text", 0),
         "crime.lower_rate_groups": (_groups(significant_lower.reset_index()) or "none", "text", 0),
@@ -335,13 +342,13 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
     else:
         first = vawg_groups.iloc[0]
         values.update({
-            "crime.vawg_top_group": (first.name.lower(), "text", 0),
+            "crime.vawg_top_group": (_lower(first.name), "text", 0),
             "crime.vawg_top_share": (first["vawg_share"], "percent", 1, first["vawg"]),
             "crime.vawg_top_ci": (interval_texts([first["vawg_lower"]], [first["vawg_upper"]], [first["vawg"]],
                                                  c.threshold, 1, "%")[0], "text", 0),
             "crime.vawg_top_rest_share": (first["rest_vawg_share"], "percent", 1),
             "crime.vawg_groups_sentence": (
-                "none other" if len(vawg_groups) == 1 else "; ".join(f"{name.lower()}, {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%, "
+                "none other" if len(vawg_groups) == 1 else "; ".join(f"{_lower(name)}, {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%, "
                           f"{'a significant' if row.vawg_significant else 'not a significant'} difference)"
                           for name, row in vawg_groups.iloc[1:].iterrows()), "text", 0),
         })

@@ -31,9 +31,7 @@ import numpy as np
 import pandas as pd
 from plotnine import (
     aes,
-    annotate,
     element_blank,
-    element_text,
     geom_line,
     geom_point,
     geom_text,
@@ -44,12 +42,11 @@ from plotnine import (
     scale_size_manual,
     scale_x_continuous,
     theme,
-    theme_void,
 )
 
 from vawg import charts, maps, reference
 from vawg.population import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
-from vawg.artifacts import Column, Figure, format_value, ordinal
+from vawg.artifacts import Column, Figure, MissingFigure, format_value, ordinal
 from vawg.wording import join_words, significance
 from vawg.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.spatial import (
@@ -479,7 +476,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
     )
 
 
-def figure_ward_deprivation(analysis: WardGeography) -> Figure:
+def figure_ward_deprivation(analysis: WardGeography) -> Figure | MissingFigure:
     a = analysis
     table = a.deprivation_table()
     if table is None:
@@ -562,21 +559,12 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure:
     )
 
 
-def _deprivation_unavailable(a: WardGeography) -> Figure:
-    message = ("Not available for this edition: the Census 2021 table of household deprivation by ward (TS011) "
-               "is read from the reference folder, which was not configured, or its wards do not match the "
-               "extract's wards.")
-    plot = (ggplot() + annotate("text", x=0, y=0, label=maps._wrap_subtitle(message, 60), size=11,
-                                color=charts.TEXT_COLOUR)
-            + labs(title="Ward deprivation data not configured") + theme_void()
-            + theme(plot_title=element_text(weight="bold", size=13, color=charts.TEXT_COLOUR, ha="left")))
-    data = pd.DataFrame({"note": [message]})
-    return Figure(
-        id="fig-ward-deprivation", plot=plot, width=8.0, height=2.5,
-        caption=f"Ward VAWG rate against household deprivation, {a.borough}: not available for this edition",
-        alt=("No chart: the scatter plot of ward VAWG rates against household deprivation needs the Census 2021 "
-             "ward table of household deprivation, which this edition was built without."),
-        source=TILE_SOURCE, data=data, columns=[Column("Note", "note", "text")],
+def _deprivation_unavailable(a: WardGeography) -> MissingFigure:
+    return MissingFigure(
+        id="fig-ward-deprivation",
+        reason=("This edition has no chart of ward VAWG rates against household deprivation: it needs the "
+                "Census 2021 table of household deprivation by ward (TS011), which was not supplied with this "
+                "edition or does not cover the extract's wards."),
     )
 
 

@@ -292,7 +292,7 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
         id=chart_id(abuse_type), plot=plot, height=7.0,
         caption=(f"Monthly {name} offences per 1,000 female residents, {monthly.borough} and London, "
                  f"{first:%B %Y} to {last:%B %Y}, with 3-sigma control limits and dated events"),
-        alt=alt, source=SOURCE + "; events: data/reference/events.csv", data=data,
+        alt=alt, source=SOURCE + "; lockdown dates: UK Government; CONNECT date: Metropolitan Police Service", data=data,
         columns=[Column("Month", "month_text", "text"), Column("Area", "area", "text"),
                  Column("Offences", "count", "count"),
                  Column("Rate per 1,000 female residents", "rate", "number", 3, basis="count"),

@@ -100,7 +100,7 @@ def render_book(
         if "docx" in outputs:
             finish_docx(
                 outputs["docx"], title=book.title, lang=book.lang,
-                image_alts=image_alts(project_dir, book.manifest),
+                image_alts=image_alts(project_dir, book.manifest), author=book.author,
             )
         if "pdf" in outputs:
             finish_pdf(outputs["pdf"])

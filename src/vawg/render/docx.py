@@ -17,6 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from vawg.errors import RenderError
+from vawg.render.docx_layout import lay_out_docx
 from vawg.render.pandoc import book_to
 from vawg.render.sources import Book, resolve_variables
 
@@ -45,7 +46,8 @@ def render_docx(book: Book, markdown: str, output: Path, reference_doc: Path) ->
     if book.format_option("docx", "toc", True):
         args += ["--toc", f"--toc-depth={book.format_option('docx', 'toc-depth', 2)}"]
     book_to(book, markdown, "docx", what=f"Word ({output.name})", extra_args=args, output=output.resolve())
-    finish_docx(output, title=book.title, lang=book.lang, image_alts=image_alts(book.project_dir, book.manifest))
+    finish_docx(output, title=book.title, lang=book.lang, image_alts=image_alts(book.project_dir, book.manifest),
+                author=book.author)
     return output
 
 
@@ -113,7 +115,8 @@ def manifest_image_alts(project_dir: Path, manifest: dict[str, Any]) -> dict[str
     return alts
 
 
-def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict[str, str] | None = None) -> None:
+def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict[str, str] | None = None,
+                author: str | None = None) -> None:
     """Make a pandoc- or Quarto-made Word file accessible, in place.
 
     Sets the core properties (title, language), the language of the document
@@ -132,6 +135,11 @@ def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict
         BCP 47 language tag.
     image_alts : dict, optional
         SHA-1 of image bytes -> alt text, from :func:`manifest_image_alts`.
+    author : str, optional
+        The book's author, for the document properties.
+
+    The page layout (A4, page-number footer, filled contents list, table widths and
+    properties) is :func:`vawg.render.docx_layout.lay_out_docx`.
 
     Raises
     ------
@@ -148,6 +156,7 @@ def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict
     _repeat_header_rows(document)
     _describe_images(document, image_alts or {}, path)
     _ensure_title(document, title)
+    lay_out_docx(document, title=title, author=author)
     document.save(str(path))
 
 

@@ -10,6 +10,7 @@ referenced file copied into the site.
 
 from __future__ import annotations
 
+import copy
 import json
 import posixpath
 import shutil
@@ -216,22 +217,64 @@ def _mark_header_cells(soup: BeautifulSoup) -> None:
                 for cell in head.find_all("th"):
                     cell["scope"] = "col"
         for body in table.find_all("tbody"):
+            for row in body.find_all("tr", recursive=False):
+                first = row.find(["td", "th"], recursive=False)
+                if first is not None and first.name == "td" and table.find("thead") is not None:
+                    first.name = "th"  # the row's label: read out with every cell of the row
             for cell in body.find_all("th"):
                 cell.attrs.setdefault("scope", "row")
 
 
+# Only a table wider than its box needs to be a focusable scroll region: the script takes the
+# role and tab stop off the others (and puts them back when a narrower window makes them scroll).
+# Without scripts every table keeps them, so a wide one can still be scrolled by keyboard.
+SCROLL_SCRIPT = """(function () {
+  function mark() {
+    document.querySelectorAll('.table-scroll').forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute('role', 'region'); box.setAttribute('tabindex', '0');
+        box.setAttribute('aria-labelledby', box.dataset.labelledby);
+      } else {
+        box.removeAttribute('role'); box.removeAttribute('tabindex'); box.removeAttribute('aria-labelledby');
+      }
+    });
+  }
+  window.addEventListener('load', mark);
+  window.addEventListener('resize', mark);
+})();"""
+
+
 def _make_tables_scrollable(soup: BeautifulSoup) -> None:
-    """Wrap tables in a focusable, labelled region so wide ones scroll at 400% zoom."""
-    for number, table in enumerate(soup.find_all("table"), start=1):
+    """Wrap tables in a labelled region that scrolls sideways, with the caption shown above it.
+
+    The caption stays in the table for screen readers (visually hidden) and is shown once
+    more, hidden from them, above the scroll box, so it wraps at any width (WCAG 1.4.10).
+    """
+    tables = soup.find_all("table")
+    for number, table in enumerate(tables, start=1):
         region = soup.new_tag("div", attrs={"class": "table-scroll", "role": "region", "tabindex": "0"})
         caption = table.find("caption")
+        label_id = f"{table.get('id') or f'table-{number}'}-caption"
         if caption is not None:
-            caption_id = caption.get("id") or f"{table.get('id') or f'table-{number}'}-caption"
-            caption["id"] = caption_id
-            region["aria-labelledby"] = caption_id
+            label_id = caption.get("id") or label_id
+            caption["id"] = label_id
+            shown = soup.new_tag("p", attrs={"class": "table-caption", "aria-hidden": "true"})
+            for child in list(caption.children):
+                shown.append(copy.copy(child))
+            caption["class"] = caption.get("class", []) + ["visually-hidden"]
         else:
-            region["aria-label"] = "Table"
+            label = soup.new_tag("span", attrs={"id": label_id, "class": "visually-hidden"})
+            label.string = "Table"
+            table.insert_before(label)
+            shown = None
+        region["aria-labelledby"] = region["data-labelledby"] = label_id
         table.wrap(region)
+        if shown is not None:
+            region.insert_before(shown)
+    if tables and soup.body is not None and soup.find("script", id="vawg-table-scroll") is None:
+        script = soup.new_tag("script", attrs={"id": "vawg-table-scroll"})
+        script.string = SCROLL_SCRIPT
+        soup.body.append(script)
 
 
 def _resolve_links(
