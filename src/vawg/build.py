@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from vawg.artifacts import ArtifactWriter, nest_values, read_values
+from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
@@ -24,7 +25,7 @@ from vawg.render import render_book
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
-PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates")
+PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates")
 
 Progress = Callable[[str], None]
 
@@ -53,6 +54,8 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
+        # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
+        write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
         parameters = params.notebook_parameters(staged_dir=scratch.staged.resolve(),
                                                 artifacts_dir=scratch.artifacts.resolve())
         run_notebooks(notebooks if notebooks is not None else report_notebooks(), scratch.notebooks, parameters,
