@@ -142,7 +142,9 @@ def _missing(borough: str, what: str, file: str) -> str:
 def _words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    # A serial comma when a part holds "and" itself ("children and learning, and adults and health").
+    last = ", and " if any(" and " in item for item in items) else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 # ----------------------------------------------------------------------------- partials
@@ -192,8 +194,8 @@ def acknowledgements_text(borough: str, acknowledgements: Acknowledgements | Non
     a = acknowledgements
     parts = [f"The needs assessment was led by {markdown_escape(a.led_by)}."]
     if a.contributing_teams:
-        parts.append(f"It was a shared piece of work: teams for {markdown_escape(_words(a.contributing_teams))} "
-                     "wrote or reviewed sections of it.")
+        parts.append(f"It was a shared piece of work: the {markdown_escape(_words(a.contributing_teams))} "
+                     "teams wrote or reviewed sections of it.")
     blocks = [" ".join(parts), ""]
     if a.partners:
         blocks += ["Partner organisations made it possible to hear from women who might not have spoken to the "
@@ -240,9 +242,9 @@ def notices_html(synthetic: bool) -> str:
     """
     banner = ""
     if synthetic:
+        detail = html.escape(_sentence_case(SYNTHETIC_NOTICE.split(": ", 1)[1]))
         banner = ('<div class="synthetic-banner" role="note" aria-label="Synthetic data">\n'
-                  f'<p><strong>Synthetic data.</strong> {html.escape(SYNTHETIC_NOTICE.split(": ", 1)[1])}</p>\n'
-                  "</div>\n")
+                  f"<p><strong>Synthetic data.</strong> {detail}</p>\n</div>\n")
     return f"""<!-- vawg notices: quick exit{' and synthetic-data banner' if synthetic else ''} -->
 <div class="quick-exit" data-module="quick-exit">
 <a class="quick-exit-button" href="{QUICK_EXIT_URL}" rel="nofollow noreferrer" data-quick-exit>Exit this page</a>
@@ -316,3 +318,7 @@ def data_notice(variables: Mapping[str, object]) -> str:
 def typst_markup_escape(text: str) -> str:
     """``text`` as literal typst markup (for a pandoc ``--variable`` the template prints as is)."""
     return "".join("\\" + char if char in "\\#$*_`<>@[]~=-+/" else char for char in text)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
