@@ -12,8 +12,8 @@ from vawg.parameters import parse_parameters
 
 SMALL_SCALE = 0.05
 # What a build reads from the repository: a copy of these is a project a test may change.
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "notebooks",
-                 "data/reference", "data/services", "data/open", "data/boroughs", "references.qmd",
+PROJECT_PARTS = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "notebooks",
+                 "data/reference", "data/open", "data/boroughs", "references.qmd",
                  "references.json")
 
 

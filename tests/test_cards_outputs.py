@@ -61,7 +61,7 @@ def test_every_card_is_in_all_three_outputs_and_in_the_chapter_index(built_editi
 def edition_with_small_counts(small_extract, tmp_path_factory):
     """The default edition built from a copy of the project that holds one more card, with counts of 3."""
     project = copy_project(tmp_path_factory.mktemp("project"))
-    shutil.copy2(SMALL_COUNT_CARD, project / "data" / "services" / "small-count-service.yml")
+    shutil.copy2(SMALL_COUNT_CARD, project / "data" / "boroughs" / "camden" / "services" / "small-count-service.yml")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VAWG_PROJECT", str(project))
         yield build(parse_parameters(data_dir=small_extract), build_dir=tmp_path_factory.mktemp("build"))

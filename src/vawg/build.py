@@ -23,6 +23,7 @@ from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression
 from vawg.audit import audit_edition, write_report
 from vawg.errors import DisclosureError
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
+from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import report_notebooks, run_notebooks
 from vawg.parameters import BuildParameters
 from vawg.paths import EditionPaths, project_root
@@ -32,7 +33,7 @@ from vawg.render.quarto import stage_html_numbering
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
-PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "chapters", "appendices", "templates", "references.qmd",
+PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "references.qmd",
                    "references.json")
 
 Progress = Callable[[str], None]
@@ -78,6 +79,8 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
+        # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
+        write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
         parameters = params.notebook_parameters(staged_dir=scratch.staged.resolve(),
                                                 artifacts_dir=scratch.artifacts.resolve())
         order = notebooks if notebooks is not None else report_notebooks()

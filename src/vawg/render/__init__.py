@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from vawg.errors import RenderError
-from vawg.render.docx import finish_docx, image_alts, render_docx
+from vawg.borough_notices import data_notice
+from vawg.render.docx import add_data_notice, finish_docx, image_alts, render_docx
 from vawg.render.html import render_html
 from vawg.render.pdf import finish_pdf, render_pdf
 from vawg.render.quarto import quarto_available, render_with_quarto
@@ -102,6 +103,7 @@ def render_book(
                 outputs["docx"], title=book.title, lang=book.lang,
                 image_alts=image_alts(project_dir, book.manifest), author=book.author,
             )
+            add_data_notice(outputs["docx"], data_notice(book.variables))
         if "pdf" in outputs:
             finish_pdf(outputs["pdf"])
         return outputs

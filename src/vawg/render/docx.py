@@ -16,6 +16,7 @@ import yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from vawg.borough_notices import data_notice
 from vawg.errors import RenderError
 from vawg.render.docx_layout import lay_out_docx
 from vawg.render.pandoc import book_to
@@ -48,6 +49,7 @@ def render_docx(book: Book, markdown: str, output: Path, reference_doc: Path) ->
     book_to(book, markdown, "docx", what=f"Word ({output.name})", extra_args=args, output=output.resolve())
     finish_docx(output, title=book.title, lang=book.lang, image_alts=image_alts(book.project_dir, book.manifest),
                 author=book.author)
+    add_data_notice(output, data_notice(book.variables))
     return output
 
 
@@ -338,3 +340,50 @@ def _only_decorative(cell: Any) -> bool:
     text = "".join(node.text or "" for node in cell.iter(qn("w:t"))).strip()
     return bool(drawings) and not text and all(
         (doc_pr := d.find(".//wp:docPr", DRAWING_NS)) is not None and _is_decorative(doc_pr) for d in drawings)
+
+
+def add_data_notice(path: Path, notice: str) -> None:
+    """Put the synthetic-data notice in every page header and under the title, in place (nothing if empty).
+
+    Runs after :func:`finish_docx` on both render paths. The header text is black on the
+    GOV.UK yellow (14.5:1); the paragraph under the title is bold, so it is read first.
+    """
+    if not notice:
+        return
+    document = docx.Document(str(path))
+    for section in document.sections:
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph.text = ""
+        _notice_run(paragraph, notice, size_pt=9)
+    title = next((p for p in document.paragraphs[:5] if p.style is not None and p.style.name == "Title"), None)
+    after = title if title is not None else (document.paragraphs[0] if document.paragraphs else document.add_paragraph())
+    paragraph = document.add_paragraph()
+    _notice_run(paragraph, notice, size_pt=12)
+    after._p.addnext(paragraph._p)
+    document.save(str(path))
+
+
+def _notice_run(paragraph: Any, text: str, *, size_pt: float) -> None:
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(size_pt)
+    run.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+    shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FFDD00"/>')
+    properties = paragraph._p.get_or_add_pPr()
+    # w:shd has its place in a w:pPr (schema order), before these.
+    later = next((child for child in properties if child.tag in {qn(name) for name in _AFTER_SHADING}), None)
+    if later is not None:
+        later.addprevious(shading)
+    else:
+        properties.append(shading)
+
+
+_AFTER_SHADING = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                  "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                  "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                  "w:sectPr", "w:pPrChange")

@@ -26,6 +26,7 @@ from vawg.render.pandoc import book_to, run_pandoc
 from vawg.render.sources import Book
 
 FRONT_PAGE = "index.html"
+ACCESSIBILITY_SOURCE = "accessibility.qmd"  # linked from every page's footer
 STYLESHEET = "assets/vawg.css"
 URL_ATTRIBUTES = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src", "object": "data"}
 
@@ -73,8 +74,9 @@ def render_html(book: Book, markdown: str, site_dir: Path, templates_dir: Path) 
     (site_dir / STYLESHEET).parent.mkdir(parents=True)
     _write_stylesheet(templates_dir / "html", site_dir / STYLESHEET)
 
+    before_body = include_before_body(book)
     rendered = {
-        page.href: _render_page(book, ast, pages, index, templates_dir) for index, page in enumerate(pages)
+        page.href: _render_page(book, ast, pages, index, templates_dir, before_body) for index, page in enumerate(pages)
     }
     _finish_pages(book, pages, rendered, site_dir)
     return site_dir / FRONT_PAGE
@@ -135,8 +137,26 @@ def _navigation(pages: list[Page], current: Page) -> list[dict[str, Any]]:
     return groups
 
 
-def _render_page(book: Book, ast: dict[str, Any], pages: list[Page], index: int, templates_dir: Path) -> str:
+def include_before_body(book: Book) -> list[str]:
+    """The HTML of ``format: html: include-before-body:`` files, as Quarto puts them at the top of every page.
+
+    The build writes ``artifacts/partials/notices.html`` there (quick exit, synthetic-data banner);
+    a file listed but missing is an error, as it is to Quarto.
+    """
+    listed = book.format_option("html", "include-before-body") or []
+    texts = []
+    for name in [listed] if isinstance(listed, str) else listed:
+        path = book.project_dir / str(name)
+        if not path.is_file():
+            raise RenderError(f"_quarto.yml: format.html.include-before-body: {name} not found in {book.project_dir}")
+        texts.append(path.read_text(encoding="utf-8"))
+    return texts
+
+
+def _render_page(book: Book, ast: dict[str, Any], pages: list[Page], index: int, templates_dir: Path,
+                 before_body: list[str] | None = None) -> str:
     page = pages[index]
+    statement = next((other for other in pages if other.source == ACCESSIBILITY_SOURCE), None)
 
     def link(other: Page) -> dict[str, str]:
         return {"title": other.title, "href": _relative(page.href, other.href)}
@@ -155,10 +175,15 @@ def _render_page(book: Book, ast: dict[str, Any], pages: list[Page], index: int,
         "nav-groups": _navigation(pages, page),
         "previous": link(pages[index - 1]) if index > 0 else None,
         "next": link(pages[index + 1]) if index + 1 < len(pages) else None,
+        "accessibility": link(statement) if statement is not None and statement is not page else None,
     }
+    meta = {key: _meta(value) for key, value in metadata.items() if value is not None}
+    if before_body:  # raw HTML blocks: a MetaString would be escaped
+        meta["include-before"] = {"t": "MetaList", "c": [
+            {"t": "MetaBlocks", "c": [{"t": "RawBlock", "c": ["html", text]}]} for text in before_body]}
     document = {
         "pandoc-api-version": ast["pandoc-api-version"],
-        "meta": {key: _meta(value) for key, value in metadata.items() if value is not None},
+        "meta": meta,
         "blocks": page.blocks,
     }
     args = ["--from=json", "--to=html5", "--wrap=none", f"--template={templates_dir / 'html' / 'page.html'}"]

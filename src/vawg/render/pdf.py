@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typst
 
+from vawg.borough_notices import data_notice, typst_markup_escape
 from vawg.errors import RenderError
 from vawg.render.pandoc import book_to
 from vawg.render.sources import Book
@@ -46,6 +47,8 @@ def render_pdf(book: Book, markdown: str, output: Path, template: Path) -> Path:
         args += ["--toc", f"--toc-depth={book.format_option('typst', 'toc-depth', 2)}"]
     if book.author:
         args.append(f"--variable=author-string:{typst_string(book.author)}")
+    if notice := data_notice(book.variables):  # synthetic data: title page and every page header
+        args.append(f"--variable=data-notice:{typst_markup_escape(notice)}")
     source = book_to(book, markdown, "typst", what=f"PDF ({output.name})", extra_args=args)
 
     try:

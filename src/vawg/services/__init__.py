@@ -1,4 +1,4 @@
-"""Service cards: Chapter 4's services and Appendix 2's, one structured file each in ``data/services/``.
+"""Service cards: Chapter 4's services and Appendix 2's, one structured file each in ``data/boroughs/<borough>/services/``.
 
 A service lead updates a card by editing its YAML file; ``vawg cards check``
 validates every card and lists the stale and incomplete ones; the build renders
@@ -11,23 +11,30 @@ Public API
 - :func:`load_card`, :func:`load_cards`, :class:`CardError` (reading, with errors naming file and field)
 - :func:`render_card`, :func:`render_category`, :func:`render_index` (Quarto Markdown)
 - :func:`is_stale`, :func:`stale_cards`, :func:`card_gaps` (what needs updating)
-- :func:`write_card_partials`, :func:`card_status`, :func:`load_facts` (what the Chapter 4 notebook writes)
+- :func:`write_card_partials`, :func:`write_local_response`, :func:`card_status`, :func:`load_facts` (what the
+  Chapter 4 notebook writes); :func:`services_dir`, :func:`borough_dir` (where a borough's content lives)
 - :mod:`vawg.services.safety_bus` (``fig-safety-bus-users`` and the Safety Bus card's computed figures)
 """
 
 from vawg.services.chapter import (
+    CHAPTER_PARTIAL,
     INDEX_PARTIAL,
     Facts,
     card_status,
     fact_values,
     load_facts,
+    local_response_text,
+    not_supplied_text,
     partial_name,
     status_values,
     write_card_partials,
+    write_local_response,
     write_status,
 )
 from vawg.services.loading import (
     CardError,
+    borough_dir,
+    borough_slug,
     card_files,
     load_card,
     load_cards,
@@ -57,6 +64,8 @@ from vawg.services.schema import (
 )
 
 __all__ = [
+    "CHAPTER_PARTIAL", "borough_dir", "borough_slug", "local_response_text", "not_supplied_text",
+    "write_local_response",
     "CARD_THRESHOLD", "CATEGORIES", "CHAPTER_CATEGORIES", "INDEX_PARTIAL", "STALE_AFTER_MONTHS", "Card",
     "CardError", "Contact", "Facts", "Item", "Period", "Section", "card_files", "card_gaps", "card_status",
     "category_anchor", "fact_values", "is_stale", "load_card", "load_cards", "load_facts", "partial_name",

@@ -1,8 +1,13 @@
 """What Chapter 4 and Appendix 2 include: card partials, the services index, values and the stale-card list.
 
+Chapter 4 is the borough's own: its text is ``data/boroughs/<borough>/local-response.qmd``
+(copied to the ``local-response`` partial) and its cards are that folder's ``services/``. A borough
+without them gets a chapter and an Appendix 2 that say so and how to add them, never another
+borough's services.
+
 Chapter 4's prose quotes numbers outside the cards too (pupils reached by
 school programmes, staff trained, tenants reached by a campaign). Those live
-in ``data/services/_local-response.yml`` with their dates, and reach the prose
+in ``services/_local-response.yml`` with their dates, and reach the prose
 as ``{{< var response.<key> >}}``, like every other number of the report.
 """
 
@@ -18,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vawg.artifacts import ArtifactWriter
 from vawg.wording import join_words
-from vawg.services.loading import CardError, _display, read_yaml, services_dir
+from vawg.services.loading import CardError, _display, borough_dir, borough_slug, read_yaml, services_dir
 from vawg.services.render import (
     CARD_THRESHOLD,
     STALE_AFTER_MONTHS,
@@ -29,11 +34,14 @@ from vawg.services.render import (
     render_index,
     stale_cards,
 )
+from vawg.services.render import markdown_escape
 from vawg.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Period, Section
 
 FACTS_FILE = "_local-response.yml"
 STATUS_FILE = "services_status.json"
 INDEX_PARTIAL = "services-index"
+CHAPTER_PARTIAL = "local-response"
+CHAPTER_FILE = "local-response.qmd"
 
 
 def partial_name(category: str) -> str:
@@ -79,7 +87,7 @@ class Facts(BaseModel):
 
 
 def load_facts(path: Path | None = None) -> Facts:
-    """Read ``data/services/_local-response.yml``.
+    """Read ``data/boroughs/camden/services/_local-response.yml`` (or ``path``).
 
     Raises
     ------
@@ -122,14 +130,44 @@ def write_partial(writer: ArtifactWriter, name: str, text: str) -> Path:
     return path
 
 
+def not_supplied_text(borough: str, what: str) -> str:
+    """The sentence a borough without its own content reads instead of another borough's."""
+    slug = borough_slug(borough)
+    return (f"{markdown_escape(borough)}'s {what} have not been supplied, so this edition shows none. "
+            f"To add them, put one file per service in `data/boroughs/{slug}/services/` and the chapter's "
+            f"text in `data/boroughs/{slug}/{CHAPTER_FILE}` (`data/boroughs/README.md` explains both), "
+            f"check the cards with `vawg cards check --borough \"{borough}\"` and build again.")
+
+
+def local_response_text(borough: str, folder: Path | None = None) -> str:
+    """Chapter 4's body for ``borough``: its own ``local-response.qmd``, or a notice that none was supplied.
+
+    The borough's file is included from ``artifacts/partials/``, so its includes name
+    partials there directly (``{{< include services-index.qmd >}}``).
+    """
+    path = (folder if folder is not None else borough_dir(borough)) / CHAPTER_FILE
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    return "\n".join([
+        f"## Services in {markdown_escape(borough)} {{#sec-services-index}}", "",
+        "::: {.callout-note}", "## Not supplied for this borough", "",
+        not_supplied_text(borough, "account of its local response and its service cards"), ":::", ""])
+
+
+def write_local_response(writer: ArtifactWriter, borough: str, folder: Path | None = None) -> Path:
+    """Write the ``local-response`` partial that Chapter 4 includes."""
+    return write_partial(writer, CHAPTER_PARTIAL, local_response_text(borough, folder))
+
+
 def write_card_partials(writer: ArtifactWriter, cards: Sequence[Card], *, edition_date: dt.date,
                         stale_after_months: int = STALE_AFTER_MONTHS, threshold: int = CARD_THRESHOLD,
                         computed: Mapping[str, Section] | None = None,
-                        figures: Mapping[str, str] | None = None) -> dict[str, Path]:
+                        figures: Mapping[str, str] | None = None, borough: str | None = None) -> dict[str, Path]:
     """Write the services index and one partial per category (Chapter 4's six and Appendix 2's).
 
     Returns the partials written, by name. Cards are suppressed with
-    ``threshold`` (Chapter 4's rule: 5) whatever their files say.
+    ``threshold`` (Chapter 4's rule: 5) whatever their files say. With no cards
+    and a ``borough``, each partial says that borough's cards were not supplied.
     """
     options = {"edition_date": edition_date, "stale_after_months": stale_after_months, "threshold": threshold,
                "computed": computed or {}, "figures": figures or {}}
@@ -137,7 +175,11 @@ def write_card_partials(writer: ArtifactWriter, cards: Sequence[Card], *, editio
     for category in CATEGORIES:
         level = 2 if category == "additional" else 4
         name = partial_name(category)
-        written[name] = write_partial(writer, name, render_category(cards, category, level=level, **options))
+        if not cards and borough is not None:
+            text = not_supplied_text(borough, "service cards") + "\n"
+        else:
+            text = render_category(cards, category, level=level, **options)
+        written[name] = write_partial(writer, name, text)
     return written
 
 

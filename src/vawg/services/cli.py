@@ -1,6 +1,6 @@
 """``vawg cards``: commands for the people who update the service cards.
 
-``vawg cards check`` validates every card in ``data/services/`` and lists which
+``vawg cards check`` validates every card of a borough (``data/boroughs/<borough>/services/``) and lists which
 are stale (their figures ended more than ``--months`` months before the edition
 date) and what each lacks. Invalid cards make it exit 1, naming file and field.
 """
@@ -16,12 +16,12 @@ from rich.console import Console
 from rich.table import Table
 
 from vawg.services.chapter import card_status, load_facts
-from vawg.services.loading import CardError, card_files, load_cards, services_dir
+from vawg.services.loading import DEFAULT_BOROUGH, CardError, card_files, load_cards, services_dir
 from vawg.services.render import STALE_AFTER_MONTHS, period_text
 from vawg.services.schema import CATEGORIES
 
 cards_app = typer.Typer(
-    help="Check the service cards of Chapter 4 and Appendix 2 (data/services/).",
+    help="Check the service cards of Chapter 4 and Appendix 2 (data/boroughs/<borough>/services/).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,7 +30,7 @@ cards_app = typer.Typer(
 
 @cards_app.callback()
 def _cards() -> None:
-    """Check the service cards of Chapter 4 and Appendix 2 (data/services/)."""
+    """Check the service cards of Chapter 4 and Appendix 2 (data/boroughs/<borough>/services/)."""
 
 
 @cards_app.command("check")
@@ -38,7 +38,8 @@ def check(
     edition_date: Annotated[str | None, typer.Option(
         help="Date staleness is measured from (YYYY-MM-DD), usually the next edition's period end. [default: today]")] = None,
     months: Annotated[int, typer.Option(min=1, help="A card is stale when its figures ended more than this many months before the edition date.")] = STALE_AFTER_MONTHS,
-    folder: Annotated[Path | None, typer.Option(help="Folder of card files. [default: data/services]")] = None,
+    borough: Annotated[str, typer.Option(help="Borough whose cards to check (its folder under data/boroughs/).")] = DEFAULT_BOROUGH,
+    folder: Annotated[Path | None, typer.Option(help="Folder of card files. [default: data/boroughs/<borough>/services]")] = None,
 ) -> None:
     """Validate every card; list stale cards and what each card lacks. Exits 1 if any card is invalid."""
     out = Console()
@@ -49,7 +50,7 @@ def check(
         err.print(f"[bold red]vawg: error:[/] --edition-date: {edition_date!r} is not a date written as YYYY-MM-DD",
                   highlight=False)
         raise typer.Exit(1) from None
-    folder = folder or services_dir()
+    folder = folder or services_dir(borough)
     files = card_files(folder)
     try:
         cards = load_cards(paths=files)

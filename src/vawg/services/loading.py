@@ -1,15 +1,19 @@
-"""Read service cards from ``data/services/``, with errors that name the file and the field.
+"""Read service cards from ``data/boroughs/<borough>/services/``, with errors that name the file and the field.
+
+Each borough's cards live in its own folder, so a build for one borough never
+shows another's services; a borough with no folder has no cards.
 
 Every file is read before anything fails, so a service lead who broke two cards
 sees both problems at once::
 
     2 problem(s) in the service cards:
-      - data/services/grace-house.yml: field 'category': 'housing' is not a category; use one of: ...
-      - data/services/pause.yml: field 'last_updated': '2025-02-30' is not a real date (written as YYYY-MM-DD)
+      - data/boroughs/camden/services/grace-house.yml: field 'category': 'housing' is not a category; use one of: ...
+      - data/boroughs/camden/services/pause.yml: field 'last_updated': '2025-02-30' is not a real date (written as YYYY-MM-DD)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,13 +48,26 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
-def services_dir() -> Path:
-    """``data/services/`` of the project."""
-    return project_root() / "data" / "services"
+DEFAULT_BOROUGH = "Camden"
+
+
+def borough_slug(borough: str) -> str:
+    """Folder name of a borough's content: ``"Kensington and Chelsea"`` → ``kensington-and-chelsea``."""
+    return re.sub(r"[^a-z0-9]+", "-", borough.casefold()).strip("-")
+
+
+def borough_dir(borough: str = DEFAULT_BOROUGH) -> Path:
+    """``data/boroughs/<borough>/``: the borough's own content (it may not exist: nothing supplied)."""
+    return project_root() / "data" / "boroughs" / borough_slug(borough)
+
+
+def services_dir(borough: str = DEFAULT_BOROUGH) -> Path:
+    """``data/boroughs/<borough>/services/`` of the project (it may not exist: no cards supplied)."""
+    return borough_dir(borough) / "services"
 
 
 def card_files(folder: Path | None = None) -> list[Path]:
-    """The card files of ``folder``: every ``*.yml`` except those starting with ``_``."""
+    """The card files of ``folder``: every ``*.yml`` except those starting with ``_`` (none if it is missing)."""
     folder = Path(folder) if folder is not None else services_dir()
     return sorted(path for path in folder.glob("*.yml") if not path.name.startswith("_"))
 
@@ -74,7 +91,7 @@ def _describe(error: dict) -> str:
     if kind == "missing":
         message = "is required but missing"
     elif kind == "extra_forbidden":
-        message = "is not a card field (check the spelling; see data/services/README.md)"
+        message = "is not a card field (check the spelling; see data/boroughs/camden/services/README.md)"
     elif kind in ("date_from_datetime_parsing", "date_parsing"):
         message = f"{error.get('input')!r} is not a date written as YYYY-MM-DD"
     if not location:
@@ -120,7 +137,7 @@ def load_card(path: Path | str) -> Card:
 
 
 def load_cards(folder: Path | str | None = None, *, paths: Iterable[Path] | None = None) -> list[Card]:
-    """Read every card of ``folder`` (default ``data/services/``), in report order.
+    """Read every card of ``folder`` (default Camden's ``data/boroughs/camden/services/``), in report order.
 
     Raises
     ------
@@ -129,17 +146,19 @@ def load_cards(folder: Path | str | None = None, *, paths: Iterable[Path] | None
     """
     files = list(paths) if paths is not None else card_files(Path(folder) if folder is not None else None)
     cards: list[Card] = []
+    where: dict[str, Path] = {}
     problems: list[str] = []
     for path in files:
         try:
             cards.append(load_card(path))
+            where[cards[-1].id] = path
         except CardError as error:
             problems.extend(error.problems)
     seen: dict[str, Card] = {}
     for card in cards:
         key = card.name.casefold()
         if key in seen:
-            problems.append(f"data/services/{card.id}.yml: field 'name': {card.name!r} is also the name of "
+            problems.append(f"{_display(where[card.id])}: field 'name': {card.name!r} is also the name of "
                             f"{seen[key].id}.yml; each service needs its own name")
         seen[key] = card
     if problems:

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
 
+from vawg.borough_notices import write_synthetic_marker
 from vawg.errors import ParameterError
 from vawg.reference import open_data_dir
 from vawg.synth.adults import generate_adults
@@ -178,6 +179,8 @@ def generate(
     for name in SOURCES:
         if name in wanted:
             paths.update(steps[name]())
+    # The build reads this marker and says on every page that the figures are not real.
+    write_synthetic_marker(out_dir, seed=seed, scale=scale, start_year=start_year, period_end=period_end)
     return paths
 
 
