@@ -112,9 +112,12 @@ def test_evidence_is_read_from_the_artifacts_and_the_book_sources(camden, tmp_pa
     (tmp_path / "values.json").write_text(json.dumps({"offences.rank": {"text": "11th"}}), encoding="utf-8")
     (tmp_path / "manifest.json").write_text(json.dumps({"figures": [{"id": "fig-vawg-rate-trend"}], "tables": []}),
                                             encoding="utf-8")
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "local-response.qmd").write_text("## Training {#sec-training}\n", encoding="utf-8")
     evidence = recommendations.EditionEvidence.read(tmp_path, camden)
     assert "offences.rank" in evidence.values and "fig-vawg-rate-trend" in evidence.figures
     assert {"sec-outcomes", "sec-housing", "sec-marac"} <= evidence.sections  # headings of Chapter 3's sources
+    assert "sec-training" in evidence.sections  # a heading of a generated partial (Chapter 4 from the borough)
     assert "prevention" in evidence.themes
 
 

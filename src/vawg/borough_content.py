@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.paths import borough_dir, borough_slug, project_root  # noqa: F401 (borough_slug re-exported)
 from vawg.services.loading import _describe, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -50,18 +50,9 @@ class ContentError(DataError):
         super().__init__(f"{len(problems)} problem(s) in the borough content:\n{shown}")
 
 
-def borough_slug(borough: str) -> str:
-    """The folder name of a borough: "Kensington and Chelsea" → ``kensington-and-chelsea``."""
-    return re.sub(r"[^a-z0-9]+", "-", borough.lower().replace("&", " and ")).strip("-")
-
-
-def boroughs_dir() -> Path:
-    return project_root() / "data" / "boroughs"
-
-
 def borough_folder(borough: str) -> Path:
     """Where a borough's content lives (whether or not it exists yet)."""
-    return boroughs_dir() / borough_slug(borough)
+    return borough_dir(borough)
 
 
 def not_supplied(borough: str, what: str, files: str | list[str]) -> str:

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
 from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.paths import borough_dir, borough_slug, project_root
 from vawg.reference import read_text_table
 
 CITATION = re.compile(r"@([A-Za-z0-9][\w:.#$%&\-+?<>~/]*)")
@@ -45,15 +45,6 @@ Kind = Literal["legislation", "strategy", "guidance", "framework"]
 LEVEL_TITLES = {"international": "International", "national": "National", "london": "London", "local": "Local"}
 KIND_TITLES = {"legislation": "Legislation", "strategy": "Strategies and plans", "guidance": "Guidance",
                "framework": "Frameworks"}
-
-
-def borough_slug(borough: str) -> str:
-    """Folder name of a borough's content (as ``BuildParameters.borough_slug``): ``Kensington and Chelsea`` → ``kensington-and-chelsea``."""
-    return re.sub(r"[^a-z0-9]+", "-", borough.casefold()).strip("-")
-
-
-def borough_dir(borough: str) -> Path:
-    return project_root() / "data" / "boroughs" / borough_slug(borough)
 
 
 def _display(path: Path) -> str:

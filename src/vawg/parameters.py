@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vawg.errors import ParameterError
+from vawg.paths import borough_slug
 from vawg.reference import borough_names, open_data_dir
 
 OutputFormat = Literal["html", "pdf", "docx"]
@@ -109,7 +110,7 @@ class BuildParameters(BaseModel):
 
     @property
     def borough_slug(self) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", self.borough.casefold()).strip("-")
+        return borough_slug(self.borough)
 
     @property
     def edition(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,16 @@ def project_root() -> Path:
     if configured:
         return Path(configured).resolve()
     return Path(__file__).resolve().parents[2]
+
+
+def borough_slug(borough: str) -> str:
+    """A borough's name as a folder or edition name: ``Kensington and Chelsea`` → ``kensington-and-chelsea``."""
+    return re.sub(r"[^a-z0-9]+", "-", borough.casefold()).strip("-")
+
+
+def borough_dir(borough: str) -> Path:
+    """``data/boroughs/<slug>/``: the borough's own content (services, engagement, contact); it may not exist."""
+    return project_root() / "data" / "boroughs" / borough_slug(borough)
 
 
 @dataclass(frozen=True)

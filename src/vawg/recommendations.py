@@ -39,12 +39,14 @@ class EditionEvidence:
     @classmethod
     def read(cls, artifacts_dir: Path | str, content: BoroughContent | None,
              sources: Iterable[Path] | None = None) -> EditionEvidence:
-        """From the artifacts written so far and the book's ``.qmd`` sources."""
+        """From the artifacts written so far (values, manifest, partials) and the book's ``.qmd`` sources."""
         root = Path(artifacts_dir)
         values = json.loads((root / "values.json").read_text(encoding="utf-8")) if (root / "values.json").exists() else {}
         manifest = (json.loads((root / "manifest.json").read_text(encoding="utf-8"))
                     if (root / "manifest.json").exists() else {"figures": [], "tables": []})
         files = list(sources) if sources is not None else book_sources()
+        # Generated partials hold headings too (Chapter 4's text comes from the borough's folder).
+        files += sorted((root / "partials").glob("*.qmd"))
         sections = {match for path in files for match in SECTION_ID.findall(path.read_text(encoding="utf-8"))}
         themes = ({t.id for t in content.themes.themes} if content is not None and content.themes else set())
         return cls(frozenset(values), frozenset(f["id"] for f in manifest["figures"]),

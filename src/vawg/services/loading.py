@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.paths import borough_dir, borough_slug, project_root  # noqa: F401 (borough_slug re-exported)
 from vawg.services.schema import CATEGORIES, Card
 
 MAX_SHOWN = 50
@@ -49,16 +49,6 @@ _DatesAsText.yaml_implicit_resolvers = {
 
 
 DEFAULT_BOROUGH = "Camden"
-
-
-def borough_slug(borough: str) -> str:
-    """Folder name of a borough's content: ``"Kensington and Chelsea"`` → ``kensington-and-chelsea``."""
-    return re.sub(r"[^a-z0-9]+", "-", borough.casefold()).strip("-")
-
-
-def borough_dir(borough: str = DEFAULT_BOROUGH) -> Path:
-    """``data/boroughs/<borough>/``: the borough's own content (it may not exist: nothing supplied)."""
-    return project_root() / "data" / "boroughs" / borough_slug(borough)
 
 
 def services_dir(borough: str = DEFAULT_BOROUGH) -> Path:
