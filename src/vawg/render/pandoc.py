@@ -77,7 +77,7 @@ def run_pandoc(args: list[str], *, cwd: Path, what: str, input_text: str | None 
 def citation_args(book: Book) -> list[str]:
     """``--citeproc`` with the book's bibliography, as Quarto's ``bibliography:`` does.
 
-    It comes after the Lua filters: crossref.lua must first turn ``@fig-``/``@tbl-``/``@sec-``
+    It comes after the common Lua filters: crossref.lua must first turn ``@fig-``/``@tbl-``/``@sec-``
     references into links, or citeproc would read them as citation keys.
     """
     if not book.bibliography:
@@ -112,9 +112,11 @@ def book_to(
         f"--metadata=vawg-target:{target}",
         f"--metadata=lang:{book.lang}",
     ]
-    for name in (*COMMON_FILTERS, *TARGET_FILTERS[target]):
-        args.append(f"--lua-filter={filter_path(name)}")
+    args += [f"--lua-filter={filter_path(name)}" for name in COMMON_FILTERS]
+    # Citations are resolved before the target's filters: typst.lua writes tables as raw typst,
+    # and a citation left in a cell would reach typst as a label that does not exist.
     args += citation_args(book)
+    args += [f"--lua-filter={filter_path(name)}" for name in TARGET_FILTERS[target]]
     args += extra_args or []
     if output is not None:
         args.append(f"--output={output}")
