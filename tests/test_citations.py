@@ -93,7 +93,9 @@ def _cited_book(tmp_path: Path, citation: str = "[@who2024violence]") -> Path:
     (book / "references.json").write_text(json.dumps(BIBLIOGRAPHY), encoding="utf-8")
     chapter = book / "chapters" / "02-offences.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8")
-                       + f"\n\nOne woman in three is affected {citation}. The Act defines abuse [@ukpga2021domestic].\n",
+                       + f"\n\nOne woman in three is affected {citation}. The Act defines abuse [@ukpga2021domestic].\n"
+                       # A citation in a table cell: the PDF writes tables as raw typst, after citeproc.
+                       + "\n| Figure | Source |\n|---|---|\n| 1 in 3 | [@who2024violence] |\n",
                        encoding="utf-8")
     (book / "references.qmd").write_text("# References {.unnumbered}\n\n::: {#refs}\n:::\n", encoding="utf-8")
     config = (book / "_quarto.yml").read_text(encoding="utf-8")

@@ -12,8 +12,13 @@ local function typst_string(text)
   return '"' .. text .. '"'
 end
 
+-- Citations have been resolved by citeproc before this filter (pandoc.py), so the writer
+-- must print their text: with the `citations` extension on it would write `#cite(<key>)`,
+-- a label that does not exist in the document.
+local TYPST = "typst-citations"
+
 local function typst_markup(inlines)
-  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "typst")
+  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), TYPST)
   return (written:gsub("%s+$", ""))
 end
 
@@ -54,11 +59,11 @@ local function cell_markup(cell)
   local blocks = pandoc.Blocks(cell.contents):walk({
     Str = function(str)
       if str.text:match("%d") and str.text:match("[%-–—/]") then
-        return pandoc.RawInline("typst", "#box[" .. pandoc.write(pandoc.Pandoc({ pandoc.Plain({ str }) }), "typst"):gsub("%s+$", "") .. "]")
+        return pandoc.RawInline("typst", "#box[" .. pandoc.write(pandoc.Pandoc({ pandoc.Plain({ str }) }), TYPST):gsub("%s+$", "") .. "]")
       end
     end,
   })
-  local written = pandoc.write(pandoc.Pandoc(blocks), "typst")
+  local written = pandoc.write(pandoc.Pandoc(blocks), TYPST)
   return "[" .. (written:gsub("%s+$", "")) .. "]"
 end
 
