@@ -96,6 +96,23 @@ def test_pdf_has_no_overlapping_words_and_no_text_outside_the_margins(built_edit
     assert not faults, f"{len(faults)} layout faults, e.g.\n" + "\n".join(faults[:20])
 
 
+def stranded_captions(pdf: Path) -> list[str]:
+    """Table captions that end a page, their table on the next (the last line before the page number)."""
+    from pypdf import PdfReader
+
+    stranded = []
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+        body = lines[:-1] if lines and lines[-1].isdigit() else lines
+        if body and re.match(r"Table \d+: ", body[-1]):
+            stranded.append(f"page {number}: {body[-1]}")
+    return stranded
+
+
+def test_no_table_caption_is_left_at_the_foot_of_a_page(built_edition) -> None:
+    assert stranded_captions(built_edition.outputs["pdf"]) == []
+
+
 def test_pdf_tables_never_break_a_number_across_lines(built_edition) -> None:
     numbers = numbers_in_tables(built_edition.outputs["docx"])
     broken = sorted(numbers - pdf_words(built_edition.outputs["pdf"]))
