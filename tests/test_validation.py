@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -845,7 +846,8 @@ def test_a_full_disk_is_reported_in_one_line_and_the_last_edition_is_untouched(t
                              "--formats", "html"], capsys)
     assert code == 1
     line = _one_line_error(output)
-    assert "No space left on device" in line and "staged/wards.parquet" in line
+    # The first table staged is named, whichever it is.
+    assert "No space left on device" in line and re.search(r"staged/\w+\.parquet", line)
     assert "the last edition is untouched" in line
     assert tree_digest(last_good_edition) == before
     assert [p.name for p in last_good_edition.parent.iterdir()] == [last_good_edition.name]

@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vawg.errors import DataError
-from vawg.paths import borough_dir, borough_slug, project_root  # noqa: F401 (borough_slug re-exported)
+from vawg.paths import borough_dir, borough_slug, display_path  # noqa: F401 (borough_slug re-exported)
 from vawg.services.loading import _describe, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -312,13 +312,6 @@ class BoroughContent:
         return "\n".join(["The sources named are sessions listed in @tbl-engagement-register:", "", *named])
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
-
-
 def _message(error: dict) -> str:
     if error["type"] == "extra_forbidden":
         location = ".".join(str(part) for part in error["loc"])
@@ -327,7 +320,7 @@ def _message(error: dict) -> str:
 
 
 def _load_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[str]]:
-    where = _display(path)
+    where = display_path(path)
     try:
         data = read_yaml(path)
     except yaml.YAMLError as error:
@@ -372,7 +365,7 @@ def load_borough_content(borough: str, folder: Path | None = None) -> BoroughCon
 def _cross_check(content: BoroughContent) -> list[str]:
     """What one file names must exist in the other files of the folder."""
     problems = []
-    where = _display(content.folder)
+    where = display_path(content.folder)
     sources = content.source_names() | {QUANTITATIVE}
     for name, items in (
         ("recommendations.yaml", [(a.id, x) for a in content.recommendations.areas for x in a.actions]

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
 from vawg.errors import DataError
-from vawg.paths import borough_dir, borough_slug, project_root
+from vawg.paths import borough_dir, borough_slug, display_path, project_root
 from vawg.reference import read_text_table
 
 CITATION = re.compile(r"@([A-Za-z0-9][\w:.#$%&\-+?<>~/]*)")
@@ -45,13 +45,6 @@ Kind = Literal["legislation", "strategy", "guidance", "framework"]
 LEVEL_TITLES = {"international": "International", "national": "National", "london": "London", "local": "Local"}
 KIND_TITLES = {"legislation": "Legislation", "strategy": "Strategies and plans", "guidance": "Guidance",
                "framework": "Frameworks"}
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
 
 
 def bibliography_keys(path: Path | None = None) -> set[str]:
@@ -64,14 +57,14 @@ def _read_yaml(path: Path) -> object:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{_display(path)}: file not found") from None
+        raise DataError(f"{display_path(path)}: file not found") from None
     except yaml.YAMLError as error:
-        raise DataError(f"{_display(path)}: invalid YAML ({' '.join(str(error).split())})") from None
+        raise DataError(f"{display_path(path)}: invalid YAML ({' '.join(str(error).split())})") from None
 
 
 def _validated(model: type[BaseModel], items: object, path: Path, what: str) -> list:
     if not isinstance(items, list):
-        raise DataError(f"{_display(path)}: expected a list of {what}")
+        raise DataError(f"{display_path(path)}: expected a list of {what}")
     out = []
     for number, item in enumerate(items, start=1):
         try:
@@ -81,7 +74,7 @@ def _validated(model: type[BaseModel], items: object, path: Path, what: str) -> 
             field = ".".join(str(part) for part in first["loc"]) or "(entry)"
             name = item.get("name") or item.get("term") or item.get("title") if isinstance(item, dict) else None
             label = f"entry {number}" + (f" ({name})" if name else "")
-            raise DataError(f"{_display(path)}: {label}: field '{field}': "
+            raise DataError(f"{display_path(path)}: {label}: field '{field}': "
                             f"{first['msg'].removeprefix('Value error, ')}") from None
     return out
 
@@ -130,18 +123,18 @@ def load_register(borough: str, *, path: Path | None = None, keys: set[str] | No
         local_entries = _validated(Policy, _read_yaml(local), local, "policies")
         for entry in local_entries:
             if entry.level != "local":
-                raise DataError(f"{_display(local)}: {entry.id}: field 'level': a borough's own file holds "
+                raise DataError(f"{display_path(local)}: {entry.id}: field 'level': a borough's own file holds "
                                 "local entries only")
         entries += local_entries
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            raise DataError(f"{_display(path)}: id {entry.id!r} appears twice")
+            raise DataError(f"{display_path(path)}: id {entry.id!r} appears twice")
         seen.add(entry.id)
         if entry.cite is not None and entry.cite not in keys:
-            raise DataError(f"{_display(path)}: {entry.id}: field 'cite': @{entry.cite} has no entry in "
+            raise DataError(f"{display_path(path)}: {entry.id}: field 'cite': @{entry.cite} has no entry in "
                             "references.json")
-        _check_citations(entry.summary + " " + entry.meaning, keys, f"{_display(path)}: {entry.id}")
+        _check_citations(entry.summary + " " + entry.meaning, keys, f"{display_path(path)}: {entry.id}")
     return entries
 
 
@@ -205,14 +198,14 @@ def load_glossary(path: Path | None = None) -> Glossary:
     path = path or project_root() / "data" / "reference" / "glossary.yaml"
     content = _read_yaml(path)
     if not isinstance(content, dict):
-        raise DataError(f"{_display(path)}: expected 'terms:' and 'abbreviations:'")
+        raise DataError(f"{display_path(path)}: expected 'terms:' and 'abbreviations:'")
     terms = _validated(Term, content.get("terms"), path, "terms")
     abbreviations = _validated(Term, content.get("abbreviations"), path, "abbreviations")
     for name, items in (("terms", terms), ("abbreviations", abbreviations)):
         seen: set[str] = set()
         for item in items:
             if item.term.casefold() in seen:
-                raise DataError(f"{_display(path)}: {name}: {item.term!r} appears twice")
+                raise DataError(f"{display_path(path)}: {name}: {item.term!r} appears twice")
             seen.add(item.term.casefold())
     return Glossary(terms=terms, abbreviations=abbreviations)
 
@@ -253,7 +246,7 @@ def load_documents(borough: str, *, path: Path | None = None, keys: set[str] | N
         documents = _validated(Document, _read_yaml(local), local, "documents") + documents
     for document in documents:
         if document.cite is not None and document.cite not in keys:
-            raise DataError(f"{_display(path)}: {document.title}: field 'cite': @{document.cite} has no entry "
+            raise DataError(f"{display_path(path)}: {document.title}: field 'cite': @{document.cite} has no entry "
                             "in references.json")
     return documents, supplied
 
@@ -317,9 +310,9 @@ def load_borough_context(borough: str, *, keys: set[str] | None = None) -> Borou
         context = BoroughContext.model_validate(content)
     except ValidationError as error:
         first = error.errors()[0]
-        raise DataError(f"{_display(path)}: field '{'.'.join(str(p) for p in first['loc'])}': "
+        raise DataError(f"{display_path(path)}: field '{'.'.join(str(p) for p in first['loc'])}': "
                         f"{first['msg'].removeprefix('Value error, ')}") from None
-    _check_citations(context.strategy + " " + context.rationale, keys, _display(path))
+    _check_citations(context.strategy + " " + context.rationale, keys, display_path(path))
     return context
 
 
@@ -350,21 +343,21 @@ def load_why_vawg_matters(borough: str, *, path: Path | None = None, keys: set[s
     """
     keys = bibliography_keys() if keys is None else keys
     path = path or project_root() / "data" / "reference" / "why_vawg_matters.csv"
-    table = read_text_table(path, WHY_COLUMNS, shown=_display(path))
+    table = read_text_table(path, WHY_COLUMNS, shown=display_path(path))
     for row_number, row in enumerate(table.itertuples(index=False), start=2):
         try:
             float(row.value)
         except ValueError:
-            raise DataError(f"{_display(path)}: row {row_number}, column 'value': {row.value!r} is not a number") from None
+            raise DataError(f"{display_path(path)}: row {row_number}, column 'value': {row.value!r} is not a number") from None
         if row.unit not in ("percent", "count", "pounds"):
-            raise DataError(f"{_display(path)}: row {row_number}, column 'unit': {row.unit!r} is not one of "
+            raise DataError(f"{display_path(path)}: row {row_number}, column 'unit': {row.unit!r} is not one of "
                             "percent, count, pounds")
         for key in row.cite.split(";"):
             if key.strip() not in keys:
-                raise DataError(f"{_display(path)}: row {row_number}, column 'cite': @{key.strip()} has no entry "
+                raise DataError(f"{display_path(path)}: row {row_number}, column 'cite': @{key.strip()} has no entry "
                                 "in references.json")
         if row.chart_label and row.unit != "percent":
-            raise DataError(f"{_display(path)}: row {row_number}, column 'chart_label': only percentages are charted")
+            raise DataError(f"{display_path(path)}: row {row_number}, column 'chart_label': only percentages are charted")
     national = {"Global", "UK", "England and Wales", "England, Wales and Northern Ireland", "Great Britain",
                 "London", "England"}
     keep = table["area"].isin(national) | (table["area"] == borough)

@@ -22,6 +22,14 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def display_path(path: Path) -> str:
+    """``path`` as a message names it: relative to the project when inside it, else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(project_root()))
+    except ValueError:
+        return str(path)
+
+
 def borough_slug(borough: str) -> str:
     """A borough's name as a folder or edition name: ``Kensington and Chelsea`` → ``kensington-and-chelsea``."""
     return re.sub(r"[^a-z0-9]+", "-", borough.casefold()).strip("-")

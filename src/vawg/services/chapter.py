@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vawg.artifacts import ArtifactWriter
 from vawg.wording import join_words
-from vawg.services.loading import CardError, _display, borough_dir, borough_slug, read_yaml, services_dir
+from vawg.paths import display_path
+from vawg.services.loading import CardError, borough_dir, borough_slug, read_yaml, services_dir
 from vawg.services.render import (
     CARD_THRESHOLD,
     STALE_AFTER_MONTHS,
@@ -98,12 +99,12 @@ def load_facts(path: Path | None = None) -> Facts:
     try:
         return Facts(**read_yaml(path))
     except FileNotFoundError:
-        raise CardError([f"{_display(path)}: file not found"]) from None
+        raise CardError([f"{display_path(path)}: file not found"]) from None
     except ValidationError as error:
-        raise CardError([f"{_display(path)}: field '{'.'.join(str(p) for p in e['loc'])}': "
+        raise CardError([f"{display_path(path)}: field '{'.'.join(str(p) for p in e['loc'])}': "
                          f"{e['msg'].removeprefix('Value error, ')}" for e in error.errors()]) from None
     except TypeError as error:
-        raise CardError([f"{_display(path)}: {error}"]) from None
+        raise CardError([f"{display_path(path)}: {error}"]) from None
 
 
 def fact_values(facts: Facts) -> dict[str, tuple]:

@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from vawg.errors import DataError
-from vawg.paths import borough_dir, borough_slug, project_root  # noqa: F401 (borough_slug re-exported)
+from vawg.paths import borough_dir, borough_slug, display_path  # noqa: F401 (re-exported)
 from vawg.services.schema import CATEGORIES, Card
 
 MAX_SHOWN = 50
@@ -62,13 +62,6 @@ def card_files(folder: Path | None = None) -> list[Path]:
     return sorted(path for path in folder.glob("*.yml") if not path.name.startswith("_"))
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project_root()))
-    except ValueError:
-        return str(path)
-
-
 def read_yaml(path: Path) -> object:
     """Parse one YAML file; dates stay text so the schema can check them."""
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)
@@ -91,7 +84,7 @@ def _describe(error: dict) -> str:
 
 def parse_card(data: object, path: Path) -> tuple[Card | None, list[str]]:
     """Validate one card's parsed YAML; returns the card or the problems, each naming file and field."""
-    where = _display(path)
+    where = display_path(path)
     if not isinstance(data, dict):
         return None, [f"{where}: expected the card's fields (name:, category:, ...), found {type(data).__name__}"]
     if "id" in data:
@@ -116,9 +109,9 @@ def load_card(path: Path | str) -> Card:
     try:
         data = read_yaml(path)
     except FileNotFoundError:
-        raise CardError([f"{_display(path)}: file not found"]) from None
+        raise CardError([f"{display_path(path)}: file not found"]) from None
     except yaml.YAMLError as error:
-        raise CardError([f"{_display(path)}: not valid YAML ({' '.join(str(error).split())})"]) from None
+        raise CardError([f"{display_path(path)}: not valid YAML ({' '.join(str(error).split())})"]) from None
     card, problems = parse_card(data, path)
     if problems:
         raise CardError(problems)
@@ -148,7 +141,7 @@ def load_cards(folder: Path | str | None = None, *, paths: Iterable[Path] | None
     for card in cards:
         key = card.name.casefold()
         if key in seen:
-            problems.append(f"{_display(where[card.id])}: field 'name': {card.name!r} is also the name of "
+            problems.append(f"{display_path(where[card.id])}: field 'name': {card.name!r} is also the name of "
                             f"{seen[key].id}.yml; each service needs its own name")
         seen[key] = card
     if problems:
