@@ -76,21 +76,32 @@ FORMULAS = ["=HYPERLINK(\"http://example.com\",\"click\")", "+9.8%", "-1+2", "@S
 
 
 def test_planted_formula_cells_are_published_as_text_not_formulas(writer, tmp_path):
-    """CSV injection (OWASP): a cell that would start a formula gets a leading apostrophe in the download."""
+    """CSV injection (OWASP): a text cell that would start a formula gets a leading apostrophe in the download;
+    a signed number is a plain number there ("+9.8%" is 9.8), which no spreadsheet reads as a formula."""
     import csv
 
     data = pd.DataFrame({"ward": FORMULAS + ["Camden Town"], "change": [9.8, -2.0, 0.0, 0.1, 0.2, 0.3, 0.4]})
     writer.table(Table(id="tbl-planted", caption="Planted", data=data, source="Test",
                        columns=[Column("=Ward", "ward", "text"), Column("Change", "change", "change", 1)]))
-    with (tmp_path / "data" / "tbl-planted.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "data" / "tbl-planted.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    cells = [cell for row in rows for cell in row]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
-    assert rows[0][0] == "'=Ward"
+    assert rows[0] == ["'=Ward", "Change (%)"]
     assert [row[0] for row in rows[1:]] == ["'" + text.replace("\r", "\n") for text in FORMULAS] + ["Camden Town"]
-    assert rows[1][1] == "'+9.8%"  # a signed value is not read as a formula either
+    assert [row[1] for row in rows[1:]] == ["9.8", "-2.0", "0.0", "0.1", "0.2", "0.3", "0.4"]
+    assert not [cell for row in rows for cell in row if cell[:1] in FORMULA_STARTS and not is_number(cell)]
     partial = (tmp_path / "partials" / "tbl-planted.qmd").read_text()
     assert "'=HYPERLINK" not in partial  # the page itself shows the text as delivered
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(built_edition):
@@ -101,8 +112,36 @@ def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(buil
     for path in files:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             for number, row in enumerate(csv.reader(handle), start=1):
-                bad = [cell for cell in row if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+                bad = [cell for cell in row if cell[:1] in FORMULA_STARTS and not is_number(cell)]
                 assert not bad, (path.name, number, bad)
+
+
+def test_a_csv_download_opens_in_a_spreadsheet_with_numbers_as_numbers_and_flags_beside_them(writer, tmp_path):
+    """Issue 13: UTF-8 with a byte-order mark (Excel needs it for "’" and "–"), no separators or "%" in the
+    numbers, a suppressed cell empty with its flag in a column of its own, every row naming its group."""
+    data = pd.DataFrame({"group": ["Sex", "", "Age – women’s"], "type": ["Female", "Male", "16 to 24"],
+                         "count": [22278, 3, 40], "share": [54.01, 0.4, 12.0], "low": [1.24, 0.1, 9.0],
+                         "high": [1.68, 0.9, 15.5], "rank": [1, 2, 3], "p": [0.0001, 0.5, 0.25]})
+    data["ci"] = [f"{a:.2f}–{b:.2f}" for a, b in zip(data["low"], data["high"])]
+    writer.table(Table(id="tbl-download", caption="Download", data=data, source="Test", columns=[
+        Column("Characteristic", "group", "text"), Column("Group", "type", "text"),
+        Column("Offences", "count", "count"), Column("Share", "share", "percent", 2, basis="count"),
+        Column("95% CI", "ci", "text", basis="count"), Column("Rank", "rank", "rank", basis="count"),
+        Column("p-value", "p", "pvalue")]))
+    path = tmp_path / "data" / "tbl-download.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    assert table["Characteristic"].tolist() == ["Sex", "Sex", "Age – women’s"]
+    for column in ("Offences", "Share (%)", "95% CI lower", "95% CI upper", "Rank", "p-value"):
+        assert pd.api.types.is_numeric_dtype(table[column]), column
+    assert table.loc[0, "Offences"] == 22278 and table.loc[0, "Share (%)"] == 54.01 and table.loc[2, "Rank"] == 3
+    assert table.loc[0, "95% CI lower"] == 1.24 and table.loc[0, "95% CI upper"] == 1.68
+    male = table.loc[1]
+    assert pd.isna(male["Offences"]) and male["Offences (flag)"] == "fewer than 7"
+    assert pd.isna(male["Share (%)"]) and male["Share (flag)"] == "withheld [c]"
+    assert pd.isna(male["95% CI lower"]) and male["95% CI (flag)"] == "withheld [c]"
+    assert pd.isna(table.loc[0, "p-value"]) and table.loc[0, "p-value (flag)"] == "below 0.001"
+    assert "3" not in path.read_text(encoding="utf-8-sig").splitlines()[2].split(",")
 
 
 def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):

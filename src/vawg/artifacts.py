@@ -198,15 +198,113 @@ def spreadsheet_safe_cell(value: Any) -> Any:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell (and header) neutralised for spreadsheets, for a CSV download."""
-    safe = frame.copy()
-    safe.columns = [spreadsheet_safe_cell(str(name)) for name in frame.columns]
-    for position in range(safe.shape[1]):
-        column = safe.iloc[:, position]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            safe.isetitem(position, column.map(spreadsheet_safe_cell))
-    return safe
+# -- CSV downloads -------------------------------------------------------------------------------------
+# The download holds what the page prints, laid out for a spreadsheet: numbers without thousands separators
+# or "%" so Excel reads them as numbers, and everything that is not a number (a suppression mark, "not
+# available", "below 0.001", the area a comparator covers) in a "<header> (flag)" column beside them.
+
+FLAG_SUFFIX = " (flag)"
+WITHHELD = "withheld"  # "[c]" in words: a value hidden so that no small count can be worked out
+_NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?%?"
+NUMBER_CELL = re.compile(rf"^(?P<number>{_NUMBER})(?: \((?P<note>[^()]+)\))?$")
+RANGE_CELL = re.compile(rf"^(?P<lower>{_NUMBER}) ?– ?(?P<upper>{_NUMBER})$")
+ORDINAL_CELL = re.compile(r"^(?P<number>\d+)(?:st|nd|rd|th)$")
+BELOW_CELL = re.compile(r"^<(?P<floor>0\.\d+)$")
+NO_NUMBER = {"", "–", "not available", "n/a"}
+
+
+def fewer_than(threshold: int) -> str:
+    return f"fewer than {threshold}"
+
+
+def hidden_flag(text: str, threshold: int) -> str | None:
+    """The flag a download gives a hidden cell ("fewer than 7", "withheld [c]"), or None if it is not hidden."""
+    if text == sup.suppressed_count_text(threshold):
+        return fewer_than(threshold)
+    if text == sup.CONFIDENTIAL:
+        return f"{WITHHELD} {sup.CONFIDENTIAL}"
+    return None
+
+
+def in_words(text: str, threshold: int) -> str:
+    """``text`` with its suppression marks written as words, as a screen reader should read them."""
+    text = re.sub(rf"(?<![\w<])<{threshold}\b", fewer_than(threshold), text)
+    return text.replace(sup.CONFIDENTIAL, WITHHELD)
+
+
+def _plain_number(text: str) -> str:
+    """ "−1,234.5%" -> "-1234.5": the digits as published (same decimals), no separator, sign or percent."""
+    text = text.replace("−", "-").replace(",", "").rstrip("%")
+    return text[1:] if text.startswith("+") else text
+
+
+def _numeric_cells(cells: Sequence[str], threshold: int) -> tuple[list[str], list[str], bool] | None:
+    """A column's cells as (numbers, flags, all percentages), or None when a cell is text, not a number."""
+    numbers, flags, percent, seen = [], [], True, False
+    for text in cells:
+        flag = hidden_flag(text, threshold)
+        if flag is not None or text.lower() in NO_NUMBER:
+            numbers.append("")
+            flags.append(flag or ("" if text in ("", "–") else text))
+            continue
+        number = NUMBER_CELL.match(text) or ORDINAL_CELL.match(text)
+        below = BELOW_CELL.match(text)
+        if number:
+            numbers.append(_plain_number(number.group("number")))
+            flags.append(number.groupdict().get("note") or "")
+            percent = percent and number.group("number").endswith("%")
+        elif below:
+            numbers.append("")
+            flags.append(f"below {below.group('floor')}")
+            percent = False
+        else:
+            return None
+        seen = True
+    return (numbers, flags, percent) if seen else None
+
+
+def csv_download(shown: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The CSV download of a published (text) frame: numbers as numbers, flags in their own columns.
+
+    A column of numbers loses its separators and "%" (the header says "(%)" instead); a range
+    ("1.24–1.68") becomes a lower and an upper column; a suppressed cell is left empty with
+    "fewer than 7" or "withheld [c]" in the flag column, so no mark sits among the numbers. Label
+    columns before the first number column are filled down, so every row names its group. Text
+    cells are neutralised for spreadsheets (:func:`spreadsheet_safe_cell`).
+    """
+    columns: dict[str, list[str]] = {}
+    labels = True
+    for position in range(shown.shape[1]):
+        header = str(shown.columns[position])
+        raw = ["" if pd.isna(cell) else str(cell) for cell in shown.iloc[:, position]]
+        cells = [text.strip() for text in raw]
+        numeric = _numeric_cells(cells, threshold)
+        ranges = [RANGE_CELL.match(text) for text in cells]
+        if numeric is not None:
+            numbers, flags, percent = numeric
+            columns[f"{header} (%)" if percent and "%" not in header else header] = numbers
+        elif any(ranges) and all(r or hidden_flag(t, threshold) or t in NO_NUMBER for r, t in zip(ranges, cells)):
+            columns[f"{header} lower"] = [_plain_number(r.group("lower")) if r else "" for r in ranges]
+            columns[f"{header} upper"] = [_plain_number(r.group("upper")) if r else "" for r in ranges]
+            flags = [hidden_flag(t, threshold) or ("" if r or t in ("", "–") else t) for r, t in zip(ranges, cells)]
+        else:
+            flags = [hidden_flag(text, threshold) or "" for text in cells]
+            texts = ["" if flag else text for text, flag in zip(raw, flags)]
+            if labels:  # a group label printed once for several rows is repeated on each
+                for i in range(1, len(texts)):
+                    texts[i] = texts[i] or ("" if flags[i] else texts[i - 1])
+            columns[header] = [spreadsheet_safe_cell(text) for text in texts]
+        labels = labels and numeric is None and not any(ranges)
+        if any(flags):
+            columns[header + FLAG_SUFFIX] = flags
+    frame = pd.DataFrame(columns, index=range(len(shown)), dtype=object)
+    frame.columns = [spreadsheet_safe_cell(name) for name in frame.columns]
+    return frame
+
+
+def write_csv_download(shown: pd.DataFrame, threshold: int, path: Path) -> None:
+    # UTF-8 with a byte-order mark: without it Excel reads "’" and "–" as three characters each.
+    csv_download(shown, threshold).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def count_headers(columns: Sequence[Column]) -> list[str]:
@@ -321,7 +419,7 @@ class ArtifactWriter:
             figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
                              metadata={"Software": None})
         shown = self._shown(figure.id, figure.data, figure.columns)
-        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
+        write_csv_download(shown, self.threshold, self.root / "data" / f"{figure.id}.csv")
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
             f'{{#{figure.id} fig-alt="{attribute_escape(figure.alt)}"}}',
@@ -353,7 +451,7 @@ class ArtifactWriter:
         """Save the table's partial (a captioned pipe table) and its CSV."""
         self._check_id(table.id, "tbl")
         shown = self._shown(table.id, table.data, table.columns)
-        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{table.id}.csv", index=False)
+        write_csv_download(shown, self.threshold, self.root / "data" / f"{table.id}.csv")
         bold = table.data[table.emphasis].tolist() if table.emphasis else None
         numeric = [column.kind != "text" for column in table.columns]
         notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in table.notes]

@@ -20,8 +20,10 @@ exactly as the pages print them). It then tries to recover every hidden cell ("<
 
 A finding names the figures that combine to reveal the cell. :func:`audit_edition` returns the report;
 :func:`write_report` keeps it as ``<edition>/audit.json`` (beside, never inside, the published output).
-The CSV reader takes "<7"/"[c]" text cells and also a separate suppression-flag column (a header holding
-"suppress" or "flag", naming the column it marks or the row's counts).
+The CSV reader takes "<7"/"[c]" text cells and also a separate suppression-flag column, as the downloads are
+written (:func:`vawg.artifacts.csv_download`): a header ending "(flag)" or holding "suppress", naming the
+column it marks (or the lower and upper columns of a range, or else the row's counts); its cell says
+"fewer than 7" (or "<7") for a small count and "withheld [c]" for a value hidden with one.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ COUNT_WORDS = re.compile(r"offences|referrals|count|cases|number|people|victims|
                          r"suspects|contacts|women|girls|forms|assessments|workflows|persons|heard", re.I)
 TOTAL_LABEL = re.compile(r"^(total|all\b|overall)", re.I)
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
-FLAG_HEADER = re.compile(r"suppress|flag", re.I)
+FLAG_HEADER = re.compile(r"suppress|\(flag\)$", re.I)
+FLAG_SUFFIX = re.compile(r"\s*\((?:flag|suppressed)\)$|\s+suppressed$", re.I)
 NO_VALUE = {"", "–", "-", "—", "n/a", "na", "not tested", "none"}
 VALUE_AREA = re.compile(r"^(?P<pre>.*?)(?P<area>london_|rest_)?(?P<measure>count)$")
 
@@ -115,8 +118,16 @@ def parse_cell(text: str, threshold: int) -> tuple[float | None, str]:
     return None, "text"
 
 
-def _truthy(text: str) -> bool:
-    return text.strip().lower() not in ("", "0", "false", "no", "n", "none", "shown")
+def flag_status(text: str) -> str | None:
+    """What a flag cell says of the cells it marks: "primary" (a small count), "secondary" (hidden with one), or
+    None (shown, or a note such as "not available" or "below 0.001" that hides nothing)."""
+    marker = text.strip().lower()
+    if marker.startswith(("<", "fewer than")):
+        return "primary"
+    if marker in ("1", "true", "yes", "y", "suppressed", "c") or "[c]" in marker or marker.startswith(
+            ("withheld", "confidential")):
+        return "secondary"
+    return None
 
 
 @dataclass
@@ -148,12 +159,12 @@ def read_csv_rows(path: Path, threshold: int) -> tuple[list[str], list[Row]]:
             else:
                 cells[header] = Cell(f"{path.name} row {number}, {header!r}", header, value, status, text)
         for flag in flags:
-            marker = record[headers.index(flag)]
-            if not _truthy(marker):
+            status = flag_status(record[headers.index(flag)])
+            if status is None:
                 continue
-            target = max((h for h in cells if flag.lower().startswith(h.lower())), key=len, default=None)
-            marked = [target] if target else [h for h in cells if COUNT_WORDS.search(h)]
-            status = "primary" if marker.strip().startswith("<") else "secondary"
+            base = FLAG_SUFFIX.sub("", flag).lower()
+            marked = ([h for h in cells if h.lower() == base] or [h for h in cells if h.lower().startswith(base + " ")]
+                      or [h for h in cells if COUNT_WORDS.search(h)])
             for header in marked:
                 cells[header].value, cells[header].status = None, status
         rows.append(Row(path.name, number, labels, cells))
