@@ -172,3 +172,47 @@ def test_the_build_date_honours_source_date_epoch(monkeypatch):
     assert build_date() == dt.date(2024, 12, 31)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert build_date() == dt.datetime.now(dt.timezone.utc).date()
+
+
+CONTROL_ALT = ("Control chart: two line charts, one above the other, of the monthly rate of domestic abuse offences per "
+               "1,000 female residents in Camden and in London, January 2020 to December 2024, each with its average "
+               "and 3-sigma control limits set on January 2020 to February 2024. Camden's monthly rate ranged from "
+               "0.02 to 0.09 around an average of 0.06; in December 2024 it was 0.06, against London's 0.05. "
+               "Special causes: none in Camden. Events: the police recording change in March 2024.")
+
+
+def test_a_long_alt_text_keeps_the_chart_type_and_the_finding_and_the_page_prints_the_rest(writer, tmp_path):
+    from plotnine import aes, geom_col, ggplot
+
+    from vawg.artifacts import Figure, short_alt
+
+    alt = short_alt(CONTROL_ALT, 7)
+    assert len(alt) <= 250 and alt.startswith("Control chart") and "0.02 to 0.09" in alt, alt
+    assert short_alt("Line chart of shares: [c] in 2019 and <7 cases in 2024.", 7) == \
+        "Line chart of shares: withheld in 2019 and fewer than 7 cases in 2024."
+    data = pd.DataFrame({"year": ["2023", "2024"], "count": [120, 140]})
+    writer.figure(Figure(id="fig-long-alt", caption="Long", alt=CONTROL_ALT, source="Test", data=data,
+                         columns=[Column("Year", "year", "text"), Column("Count", "count", "count")],
+                         plot=ggplot(data, aes("year", "count")) + geom_col()))
+    partial = (tmp_path / "partials" / "fig-long-alt.qmd").read_text()
+    assert f'fig-alt="{alt}"' in partial
+    assert "Events: the police recording change in March 2024." in partial  # the detail, in the text
+    entry = json.loads((tmp_path / "manifest.json").read_text())["figures"][0]
+    assert entry["alt"] == alt and entry["description"] == CONTROL_ALT
+
+
+def test_every_chart_of_a_build_has_a_short_alt_text_with_no_suppression_marks(built_edition):
+    """Issue 13: at most about 250 characters, the chart type and the main finding, "<7" and "[c]" in words."""
+    from bs4 import BeautifulSoup
+
+    figures = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text())["figures"]
+    assert figures
+    for figure in figures:
+        assert len(figure["alt"]) <= 250, (figure["id"], figure["alt"])
+        assert "[c]" not in figure["alt"] and "<7" not in figure["alt"], figure["id"]
+    site = built_edition.outputs["html"].parent
+    images = [img for page in site.rglob("*.html")
+              for img in BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select("figure img")]
+    assert len(images) >= len(figures)
+    for image in images:
+        assert 20 < len(image["alt"]) <= 250 and "[c]" not in image["alt"], image["alt"]

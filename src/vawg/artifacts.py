@@ -232,6 +232,56 @@ def in_words(text: str, threshold: int) -> str:
     return text.replace(sup.CONFIDENTIAL, WITHHELD)
 
 
+ALT_LIMIT = 250  # characters: a screen reader user hears the chart type and the main finding, no more
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _cut_points(sentence: str, lists: bool = False) -> list[int]:
+    """Where a sentence may end early: "; ", ": " or ", " before a lower-case word, never inside brackets nor
+    inside a list (names, a ", and" or what follows a colon), which would then name only some of its items."""
+    points, depth, listing = [], 0, False
+    for position, char in enumerate(sentence[:-2]):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth or sentence[position + 1] != " " or char not in ",;:":
+            continue
+        after = sentence[position + 2:]
+        if char != "," or lists or (not listing and after[:1].islower() and not after.startswith(("and ", "or "))):
+            points.append(position)
+        listing = listing or char == ":"
+    return points
+
+
+def _clip(sentence: str, room: int, lists: bool = False) -> str | None:
+    """``sentence`` ended at its last cut point that leaves it within ``room``; None if there is none."""
+    if len(sentence) <= room:
+        return sentence
+    cuts = [point for point in _cut_points(sentence, lists) if point + 1 <= room]
+    return sentence[:cuts[-1]] + "." if cuts else None
+
+
+def _truncate(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:room - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def short_alt(alt: str, threshold: int, limit: int = ALT_LIMIT) -> str:
+    """Alt text of at most ``limit`` characters: the first sentence (the chart type and what it shows) and the
+    second (the main finding), each ended early at a clause where both do not fit; suppression marks in
+    words. The whole description is printed under the chart (:meth:`ArtifactWriter.figure`)."""
+    alt = " ".join(in_words(alt, threshold).split())
+    if len(alt) <= limit:
+        return alt
+    kind, *rest = SENTENCE_END.split(alt)
+    if not rest:  # one sentence: keep its first findings (a list's first items are its largest)
+        return _clip(kind, limit, lists=True) or _truncate(kind, limit)
+    finding = rest[0]
+    if len(finding) > limit - 51:  # keep room for the chart type; a finding cut to a stub says nothing
+        clipped = _clip(finding, limit - 51)
+        finding = clipped if clipped and len(clipped) >= 60 else _truncate(finding, limit - 51)
+    room = limit - len(finding) - 1
+    kind = _clip(kind, room) or _truncate(kind, room)
+    return f"{kind} {finding}"
+
+
 def _plain_number(text: str) -> str:
     """ "−1,234.5%" -> "-1234.5": the digits as published (same decimals), no separator, sign or percent."""
     text = text.replace("−", "-").replace(",", "").rstrip("%")
@@ -419,14 +469,18 @@ class ArtifactWriter:
             figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
                              metadata={"Software": None})
         shown = self._shown(figure.id, figure.data, figure.columns)
+        alt = short_alt(figure.alt, self.threshold)
+        # What the short alt text leaves out is printed under the chart, for every reader.
+        full = " ".join(in_words(figure.alt, self.threshold).split())
+        details = [text for text in (full if full != alt else "", figure.description) if text]
         write_csv_download(shown, self.threshold, self.root / "data" / f"{figure.id}.csv")
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
-            f'{{#{figure.id} fig-alt="{attribute_escape(figure.alt)}"}}',
+            f'{{#{figure.id} fig-alt="{attribute_escape(alt)}"}}',
             "",
             f"*Source: {figure.source}*" if figure.source else "",
             "",
-            *(["", figure.description, ""] if figure.description else []),
+            *[line for text in details for line in ("", markdown_escape(text), "")],
             '::: {.content-visible when-format="html"}',
             '<details class="figure-data">',
             "<summary>Show the data for this chart</summary>",
@@ -441,7 +495,7 @@ class ArtifactWriter:
         ])
         (self.root / "partials" / f"{figure.id}.qmd").write_text(partial, encoding="utf-8")
         self._register("figures", {
-            "id": figure.id, "caption": figure.caption, "alt": figure.alt, "source": figure.source,
+            "id": figure.id, "caption": figure.caption, "alt": alt, "description": full, "source": figure.source,
             "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
             "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
         })
