@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vawg import suppression as sup
+from vawg.check.published import published_texts, text_faults
 
 PRIVATE_SUFFIXES = (".ipynb", ".parquet", ".feather", ".pickle", ".pkl")
 PRIVATE_FOLDERS = ("staged", "notebooks", "logs")
@@ -77,6 +78,8 @@ class AuditReport:
     checked: dict[str, int] = field(default_factory=dict)
     hidden: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Not disclosure, but read from the same pages: repository paths, identifiers, empty values, placeholders.
+    unfinished: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -91,6 +94,7 @@ class AuditReport:
     def to_json(self) -> dict:
         return {"edition": self.edition, "threshold": self.threshold, "clean": self.clean,
                 "checked": self.checked, "hidden": self.hidden, "findings": [asdict(f) for f in self.findings],
+                "unfinished": self.unfinished,
                 "summary": self.summary()}
 
 
@@ -242,6 +246,8 @@ class Auditor:
         texts = list(self.published_texts())
         self.checked["pages, paragraphs and lines of text"] = len(texts)
         self.identifiers(staged, texts)
+        self.report.unfinished = [fault.line() for where, text in texts if not where.endswith(".csv")
+                                  for fault in text_faults(text, where)]
         self.private_files()
         ledger = _read_json(self.root / "artifacts" / "disclosure.json")
         for tally in ledger.values():
@@ -449,26 +455,10 @@ class Auditor:
 
     # record-level identifiers and private files
     def published_texts(self) -> Iterator[tuple[str, str]]:
-        from bs4 import BeautifulSoup
-
-        for page in sorted(self.site.rglob("*.html")) if self.site.is_dir() else []:
-            yield page.name, BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text(" ")
+        yield from published_texts(self.root / "output")
         for name, (headers, rows) in self.tables.items():
             yield name, " ".join(headers) + " " + " ".join(
                 " ".join(row.labels.values()) + " " + " ".join(c.text for c in row.cells.values()) for row in rows)
-        pdf = self.root / "output" / "report.pdf"
-        if pdf.is_file():
-            from pypdf import PdfReader
-
-            for number, page in enumerate(PdfReader(pdf).pages, start=1):
-                yield f"report.pdf page {number}", page.extract_text() or ""
-        docx = self.root / "output" / "report.docx"
-        if docx.is_file():
-            from docx import Document
-
-            document = Document(docx)
-            yield "report.docx", "\n".join(p.text for p in document.paragraphs) + "\n" + "\n".join(
-                cell.text for table in document.tables for row in table.rows for cell in row.cells)
 
     def identifiers(self, staged: Path | None, texts: list[tuple[str, str]]) -> None:
         ids = record_identifiers(staged or self.root / "staged")
