@@ -463,7 +463,8 @@ class ArtifactWriter:
         import matplotlib
 
         # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
-        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
+        # SVG text stays text: selectable, found by search, a fraction of the bytes of glyph outlines.
+        with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "none"}):
             figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
                              metadata={"Date": None})
             figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
