@@ -100,7 +100,7 @@ PY
   fi
   mkdir -p "$out/widest-tables"
   for page in $pages; do
-    pdftoppm -png -r 110 -f "$page" -l "$page" "$file" "$out/widest-tables/$label-page-$page" 2>/dev/null || return 1
+    pdftoppm -png -r 110 -f "$page" -l "$page" "$file" "$out/widest-tables/$label-page" 2>/dev/null || return 1
   done
   echo "ok   $label: widest-table pages $pages saved in $out/widest-tables"
 }
