@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Do the PDF and Word outputs of a build open in other people's software?
 #   - the PDF renders to PNG pages with poppler's pdftoppm (every page, no errors);
-#   - the Word file converts to PDF with LibreOffice headless, and that PDF renders too.
+#   - the Word file converts to PDF with LibreOffice headless, and that PDF renders too;
+#   - the pages with the widest tables (most cells in a row, and every landscape page) of both are
+#     saved larger in OUT_DIR/widest-tables/ for a reviewer to look at.
 # Usage: scripts/check_renderings.sh [EDITION_DIR [OUT_DIR]]
 #   EDITION_DIR  default: the newest edition under build/
 #   OUT_DIR      where the PNG pages and the converted PDF go; default: a new temporary folder
-# Needs: poppler-utils (pdftoppm, pdfinfo) and LibreOffice writer; see .ci/install-system-packages.sh.
+# Needs: poppler-utils (pdftoppm, pdfinfo), LibreOffice writer (see .ci/install-system-packages.sh) and
+# pdfplumber (the test extra).
 # Exits 1 on any error. Nothing is written into the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +72,41 @@ else
   render_pages "$out/report.pdf" "$out/docx-pages" "Word as PDF" || failed=1
 fi
 rm -rf "$out/lo-profile"
+
+# widest_table_pages PDF LABEL: the pages whose table rows hold the most cells (words apart on one line)
+# and every landscape page, rendered larger into $out/widest-tables/ for a reviewer to look at.
+widest_table_pages() {
+  local file="$1" label="$2" pages
+  if ! pages="$(python3 - "$file" <<'PY'
+import sys
+import pdfplumber
+
+scores = []
+with pdfplumber.open(sys.argv[1]) as pdf:
+    for number, page in enumerate(pdf.pages, start=1):
+        lines = {}
+        for word in page.extract_words(x_tolerance=1.5):
+            lines.setdefault(round(word["top"]), []).append(word)
+        # cells on a line: runs of words separated by a gap wider than two spaces
+        cells = max((1 + sum(1 for a, b in zip(ws, ws[1:]) if b["x0"] - a["x1"] > 8)
+                     for ws in (sorted(ws, key=lambda w: w["x0"]) for ws in lines.values())), default=0)
+        scores.append((cells, page.width > page.height, number))
+chosen = {n for _, landscape, n in scores if landscape}
+chosen |= {n for _, _, n in sorted(scores, reverse=True)[:6]}
+print(" ".join(str(n) for n in sorted(chosen)))
+PY
+)"; then
+    echo "FAIL $label: could not measure the tables (pip install pdfplumber)" >&2; return 1
+  fi
+  mkdir -p "$out/widest-tables"
+  for page in $pages; do
+    pdftoppm -png -r 110 -f "$page" -l "$page" "$file" "$out/widest-tables/$label-page" 2>/dev/null || return 1
+  done
+  echo "ok   $label: widest-table pages $pages saved in $out/widest-tables"
+}
+
+widest_table_pages "$pdf" "pdf" || failed=1
+[ -s "$out/report.pdf" ] && { widest_table_pages "$out/report.pdf" "word" || failed=1; }
 
 if [ "$failed" -ne 0 ]; then
   echo "check_renderings: FAILED" >&2

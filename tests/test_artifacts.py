@@ -76,21 +76,32 @@ FORMULAS = ["=HYPERLINK(\"http://example.com\",\"click\")", "+9.8%", "-1+2", "@S
 
 
 def test_planted_formula_cells_are_published_as_text_not_formulas(writer, tmp_path):
-    """CSV injection (OWASP): a cell that would start a formula gets a leading apostrophe in the download."""
+    """CSV injection (OWASP): a text cell that would start a formula gets a leading apostrophe in the download;
+    a signed number is a plain number there ("+9.8%" is 9.8), which no spreadsheet reads as a formula."""
     import csv
 
     data = pd.DataFrame({"ward": FORMULAS + ["Camden Town"], "change": [9.8, -2.0, 0.0, 0.1, 0.2, 0.3, 0.4]})
     writer.table(Table(id="tbl-planted", caption="Planted", data=data, source="Test",
                        columns=[Column("=Ward", "ward", "text"), Column("Change", "change", "change", 1)]))
-    with (tmp_path / "data" / "tbl-planted.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "data" / "tbl-planted.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    cells = [cell for row in rows for cell in row]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
-    assert rows[0][0] == "'=Ward"
+    assert rows[0] == ["'=Ward", "Change (%)"]
     assert [row[0] for row in rows[1:]] == ["'" + text.replace("\r", "\n") for text in FORMULAS] + ["Camden Town"]
-    assert rows[1][1] == "'+9.8%"  # a signed value is not read as a formula either
+    assert [row[1] for row in rows[1:]] == ["9.8", "-2.0", "0.0", "0.1", "0.2", "0.3", "0.4"]
+    assert not [cell for row in rows for cell in row if cell[:1] in FORMULA_STARTS and not is_number(cell)]
     partial = (tmp_path / "partials" / "tbl-planted.qmd").read_text()
     assert "'=HYPERLINK" not in partial  # the page itself shows the text as delivered
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(built_edition):
@@ -101,8 +112,36 @@ def test_no_published_csv_of_the_built_edition_starts_a_cell_with_a_formula(buil
     for path in files:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             for number, row in enumerate(csv.reader(handle), start=1):
-                bad = [cell for cell in row if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+                bad = [cell for cell in row if cell[:1] in FORMULA_STARTS and not is_number(cell)]
                 assert not bad, (path.name, number, bad)
+
+
+def test_a_csv_download_opens_in_a_spreadsheet_with_numbers_as_numbers_and_flags_beside_them(writer, tmp_path):
+    """Issue 13: UTF-8 with a byte-order mark (Excel needs it for "’" and "–"), no separators or "%" in the
+    numbers, a suppressed cell empty with its flag in a column of its own, every row naming its group."""
+    data = pd.DataFrame({"group": ["Sex", "", "Age – women’s"], "type": ["Female", "Male", "16 to 24"],
+                         "count": [22278, 3, 40], "share": [54.01, 0.4, 12.0], "low": [1.24, 0.1, 9.0],
+                         "high": [1.68, 0.9, 15.5], "rank": [1, 2, 3], "p": [0.0001, 0.5, 0.25]})
+    data["ci"] = [f"{a:.2f}–{b:.2f}" for a, b in zip(data["low"], data["high"])]
+    writer.table(Table(id="tbl-download", caption="Download", data=data, source="Test", columns=[
+        Column("Characteristic", "group", "text"), Column("Group", "type", "text"),
+        Column("Offences", "count", "count"), Column("Share", "share", "percent", 2, basis="count"),
+        Column("95% CI", "ci", "text", basis="count"), Column("Rank", "rank", "rank", basis="count"),
+        Column("p-value", "p", "pvalue")]))
+    path = tmp_path / "data" / "tbl-download.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    assert table["Characteristic"].tolist() == ["Sex", "Sex", "Age – women’s"]
+    for column in ("Offences", "Share (%)", "95% CI lower", "95% CI upper", "Rank", "p-value"):
+        assert pd.api.types.is_numeric_dtype(table[column]), column
+    assert table.loc[0, "Offences"] == 22278 and table.loc[0, "Share (%)"] == 54.01 and table.loc[2, "Rank"] == 3
+    assert table.loc[0, "95% CI lower"] == 1.24 and table.loc[0, "95% CI upper"] == 1.68
+    male = table.loc[1]
+    assert pd.isna(male["Offences"]) and male["Offences (flag)"] == "fewer than 7"
+    assert pd.isna(male["Share (%)"]) and male["Share (flag)"] == "withheld [c]"
+    assert pd.isna(male["95% CI lower"]) and male["95% CI (flag)"] == "withheld [c]"
+    assert pd.isna(table.loc[0, "p-value"]) and table.loc[0, "p-value (flag)"] == "below 0.001"
+    assert "3" not in path.read_text(encoding="utf-8-sig").splitlines()[2].split(",")
 
 
 def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
@@ -133,3 +172,47 @@ def test_the_build_date_honours_source_date_epoch(monkeypatch):
     assert build_date() == dt.date(2024, 12, 31)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert build_date() == dt.datetime.now(dt.timezone.utc).date()
+
+
+CONTROL_ALT = ("Control chart: two line charts, one above the other, of the monthly rate of domestic abuse offences per "
+               "1,000 female residents in Camden and in London, January 2020 to December 2024, each with its average "
+               "and 3-sigma control limits set on January 2020 to February 2024. Camden's monthly rate ranged from "
+               "0.02 to 0.09 around an average of 0.06; in December 2024 it was 0.06, against London's 0.05. "
+               "Special causes: none in Camden. Events: the police recording change in March 2024.")
+
+
+def test_a_long_alt_text_keeps_the_chart_type_and_the_finding_and_the_page_prints_the_rest(writer, tmp_path):
+    from plotnine import aes, geom_col, ggplot
+
+    from vawg.artifacts import Figure, short_alt
+
+    alt = short_alt(CONTROL_ALT, 7)
+    assert len(alt) <= 250 and alt.startswith("Control chart") and "0.02 to 0.09" in alt, alt
+    assert short_alt("Line chart of shares: [c] in 2019 and <7 cases in 2024.", 7) == \
+        "Line chart of shares: withheld in 2019 and fewer than 7 cases in 2024."
+    data = pd.DataFrame({"year": ["2023", "2024"], "count": [120, 140]})
+    writer.figure(Figure(id="fig-long-alt", caption="Long", alt=CONTROL_ALT, source="Test", data=data,
+                         columns=[Column("Year", "year", "text"), Column("Count", "count", "count")],
+                         plot=ggplot(data, aes("year", "count")) + geom_col()))
+    partial = (tmp_path / "partials" / "fig-long-alt.qmd").read_text()
+    assert f'fig-alt="{alt}"' in partial
+    assert "Events: the police recording change in March 2024." in partial  # the detail, in the text
+    entry = json.loads((tmp_path / "manifest.json").read_text())["figures"][0]
+    assert entry["alt"] == alt and entry["description"] == CONTROL_ALT
+
+
+def test_every_chart_of_a_build_has_a_short_alt_text_with_no_suppression_marks(built_edition):
+    """Issue 13: at most about 250 characters, the chart type and the main finding, "<7" and "[c]" in words."""
+    from bs4 import BeautifulSoup
+
+    figures = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text())["figures"]
+    assert figures
+    for figure in figures:
+        assert len(figure["alt"]) <= 250, (figure["id"], figure["alt"])
+        assert "[c]" not in figure["alt"] and "<7" not in figure["alt"], figure["id"]
+    site = built_edition.outputs["html"].parent
+    images = [img for page in site.rglob("*.html")
+              for img in BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select("figure img")]
+    assert len(images) >= len(figures)
+    for image in images:
+        assert 20 < len(image["alt"]) <= 250 and "[c]" not in image["alt"], image["alt"]

@@ -338,3 +338,32 @@ def test_pdf_renders_with_pdftoppm_and_word_converts_with_libreoffice(edition, t
     assert result.returncode == 0, result.stdout + result.stderr
     assert list((tmp_path / "pdf-pages").glob("page-*.png"))
     assert list((tmp_path / "docx-pages").glob("page-*.png"))
+
+
+def _table_page(folder: Path, script: bool) -> Path:
+    from vawg.render.html import SCROLL_SCRIPT
+
+    box = ('<div class="table-scroll" style="overflow-x: auto" role="region" tabindex="0" aria-labelledby="{id}" '
+           'data-labelledby="{id}"><table><caption id="{id}">{id}</caption><tr><th scope="row">A</th>'
+           '<td style="min-width: {width}px">1</td></tr></table></div>')
+    body = box.format(id="wide", width=3000) + box.format(id="narrow", width=10)
+    folder.mkdir(parents=True)
+    page = folder / "index.html"
+    page.write_text(f'<!DOCTYPE html><html lang="en"><head><title>Tables</title></head><body><main>{body}</main>'
+                    + (f"<script>{SCROLL_SCRIPT}</script>" if script else "") + "</body></html>", encoding="utf-8")
+    return page
+
+
+@needs_browser
+def test_only_a_table_that_overflows_is_a_focusable_scroll_region(tmp_path):
+    """Issue 13: 72 tables that fitted were Tab stops and region landmarks; the page's script keeps the role and
+    tab stop for the boxes whose tables overflow, at desktop width and at 320 px."""
+    from vawg.check.axe import _check_scroll_regions  # noqa: F401  (the rule the browser section applies)
+
+    for script in (True, False):
+        site = tmp_path / f"script-{script}"
+        page = _table_page(site, script)
+        section = Section("browser", "site")
+        check_site_in_browser(site, tmp_path, section, pages=[page])
+        flagged = [f.element for f in section.findings if f.rule == "table-scroll"]
+        assert sorted(set(flagged)) == ([] if script else ["narrow"]), section.findings

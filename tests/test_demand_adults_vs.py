@@ -21,6 +21,7 @@ from vawg.demand import victim_support as vs
 from vawg.errors import DataError
 from vawg.paths import project_root
 from vawg.reference import reference_path
+from conftest import read_download
 
 CAMDEN, ISLINGTON, HACKNEY = "E09000007", "E09000019", "E09000012"
 THRESHOLD = 7
@@ -110,7 +111,7 @@ def test_a_planted_small_abuse_type_is_suppressed_in_table_chart_and_data(few_co
     assert shown.loc["Domestic abuse", "2024"] == f"{40 / 73 * 100:.1f}%"
     writer = ArtifactWriter(tmp_path / "artifacts", THRESHOLD)
     writer.figure(asc.figure_asc_abuse_types(analysis))
-    data = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-asc-abuse-types.csv", dtype=str)
+    data = read_download(tmp_path / "artifacts" / "data" / "fig-asc-abuse-types.csv")
     ccb = data[data["Abuse type"] == "Controlling or coercive behaviour"]
     assert ccb["Cases with this abuse type"].tolist() == ["<7"] and ccb["% of women's cases"].tolist() == ["[c]"]
     assert "3" not in set(data["Cases with this abuse type"])
@@ -186,7 +187,7 @@ def test_a_planted_small_category_is_suppressed_in_the_table_and_the_prose(victi
     writer = ArtifactWriter(tmp_path / "artifacts", THRESHOLD)
     writer.table(vs.table_victim_support_comparison(analysis))
     writer.values(vs.prose_values(analysis))
-    shown = pd.read_csv(tmp_path / "artifacts" / "data" / "tbl-victim-support-comparison.csv", dtype=str)
+    shown = read_download(tmp_path / "artifacts" / "data" / "tbl-victim-support-comparison.csv")
     lesbian = shown[shown["Referrals"] == "Sexual orientation: lesbian"].iloc[0]
     assert lesbian["Camden"] == "<7" and lesbian["% of Camden's referrals"] == "[c]"
     assert lesbian["p-value (two-proportion z-test)"] == "[c]"

@@ -381,3 +381,24 @@ def test_the_audit_reads_a_separate_suppression_flag_column(tmp_path):
     root = edition(tmp_path, {"fig-abuse-type-rates": table},
                    {"types.forced_marriage.london_count": ("80", "count")})
     assert any("= 3" in line for line in findings(root))
+
+
+def test_the_audit_finds_a_planted_small_count_in_a_download_as_the_writer_lays_it_out(tmp_path):
+    """The CSV downloads keep numbers and flags apart (issue 13): the audit still works out a small part
+    from its total and the other parts, when the writer leaves it recoverable."""
+    import shutil
+
+    from vawg.artifacts import ArtifactWriter, Table
+
+    data = pd.DataFrame({"type": ["Total", "Domestic abuse", "Stalking", "Forced marriage"],
+                         "count": [100, 50, 47, 3], "share": [100.0, 50.0, 47.0, 3.0]})
+    writer = ArtifactWriter(tmp_path / "written", T)
+    writer.table(Table(id="tbl-planted-total", caption="Planted", data=data, source="Test", columns=[
+        Column("Abuse type", "type", "text"), Column("Offences", "count", "count"),
+        Column("% of offences", "share", "percent", 1, basis="count")]))
+    root = edition(tmp_path / "edition", {}, {})
+    shutil.copy(tmp_path / "written" / "data" / "tbl-planted-total.csv", root / "output" / "site" / "artifacts" / "data")
+    assert "fewer than 7" in (root / "output" / "site" / "artifacts" / "data" / "tbl-planted-total.csv").read_text(
+        encoding="utf-8-sig")
+    found = findings(root)
+    assert any("total difference" in line and "= 3" in line and "tbl-planted-total.csv" in line for line in found), found

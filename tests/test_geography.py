@@ -25,6 +25,7 @@ from vawg.artifacts import ArtifactWriter, MissingFigure
 from vawg.paths import project_root
 from vawg.police import geography
 from vawg.spatial import NOT_SIGNIFICANT, global_morans_i, local_morans_i, pearson_correlation, tile_neighbours
+from conftest import read_download
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 REFERENCE = reference_dir()
@@ -331,13 +332,13 @@ def test_small_ward_counts_are_suppressed_and_never_drawn(tile_analysis, tile_wr
     small = tile_analysis.ward_table("all_vawg").query("count > 0 and count < 7")
     assert len(small) == 1
     name = small["ward_name"].item()
-    published = pd.read_csv(folder / "data" / "fig-ward-vawg-rate.csv", dtype=str).set_index("Ward")
+    published = read_download(folder / "data" / "fig-ward-vawg-rate.csv").set_index("Ward")
     row = published.loc[name]
     assert row["Offences"] == "<7"
     assert row["Rate per 1,000 female residents"] == "[c]" and row["Rank of London wards (1 = highest)"] == "[c]"
     data = figures["fig-ward-vawg-rate"].data.set_index("ward_name")
     assert math.isnan(data.loc[name, "plotted"]) and data.loc[name, "map_label"].endswith("[c]")
-    clusters = pd.read_csv(folder / "data" / "fig-ward-vawg-clusters.csv", dtype=str).set_index("Ward")
+    clusters = read_download(folder / "data" / "fig-ward-vawg-clusters.csv").set_index("Ward")
     assert clusters.loc[name, "Cluster (p < 0.05)"] == "[c]" and clusters.loc[name, "Local Moran's I"] == "[c]"
     # The highest ward named in the prose is one whose rate may be published.
     values = geography.prose_values(tile_analysis)

@@ -222,7 +222,7 @@ def test_every_section_artifact_is_built_with_alt_text_and_data(built_edition):
 
 def test_control_chart_alt_text_names_the_events_and_the_signals(built_edition):
     manifest = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text())
-    alt = next(f["alt"] for f in manifest["figures"] if f["id"] == "fig-dva-control-chart")
+    alt = next(f["description"] for f in manifest["figures"] if f["id"] == "fig-dva-control-chart")
     for label in reference.events()["label"]:
         assert label in alt
     assert "3-sigma control limits" in alt and "London" in alt

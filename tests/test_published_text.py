@@ -1,23 +1,40 @@
-"""What a reader sees names sources and methods, never the repository's files (issue 13, item 3).
-
-A fast check over the hand-written book sources; `{{< include >}}` lines are Quarto's, not the reader's.
+"""What a reader sees names sources and methods, never the repository's files or functions, and nothing is
+left unfinished (issue 13, item 3). One rule (:mod:`vawg.check.published`) for the book sources, the build
+(which refuses an edition that breaks it) and ``vawg check``.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
+
+import pytest
+
+from vawg.check.published import REPOSITORY_PATH, published_faults, text_faults
+from vawg.check.results import Section
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BOOK_SOURCES = ("index.qmd", "references.qmd", "chapters", "appendices")
-REPOSITORY_PATH = re.compile(
-    r"\b(?:data|src|notebooks|templates|tests|build)/[\w./<>-]+"
-    r"|\b[\w-]+\.(?:yaml|yml|json|csv|py|ipynb|parquet)\b")
+
+PLANTED = {
+    "repository path": "Events come from data/reference/events.csv each year.",
+    "Python identifier": "Each group is compared with two_proportion_ztest, as Appendix 6e says.",
+    "empty value": "Women make up 54% of residents, against – of residents in London.",
+    "placeholder": "Ward deprivation data not configured.",
+}
+CLEAN = ("Rates per 1,000 women (ONS mid-2023 estimates), e.g. 7.4 in 2024. Camden – one of 32 boroughs – "
+         "had 1,245 offences (2023 to 2024); see https://www.met.police.uk/sd/stats-and-data/met/vawg-dashboard/.")
 
 
 def repository_paths(text: str) -> list[str]:
     return [match.group(0) for line in text.splitlines() if "{{< include" not in line
             for match in REPOSITORY_PATH.finditer(line)]
+
+
+@pytest.mark.parametrize("rule", PLANTED)
+def test_each_planted_fault_is_refused_and_plain_prose_is_not(rule) -> None:
+    assert [fault.rule for fault in text_faults(PLANTED[rule])] == [rule]
+    assert text_faults(CLEAN) == []
 
 
 def test_the_check_finds_a_path_and_passes_prose() -> None:
@@ -33,3 +50,52 @@ def test_no_book_source_shows_a_repository_path() -> None:
         for path in [base] if base.is_file() else sorted(base.rglob("*.qmd")):
             found += [f"{path.relative_to(REPOSITORY)}: {hit}" for hit in repository_paths(path.read_text("utf-8"))]
     assert found == []
+
+
+def site(root: Path, body: str) -> Path:
+    output = root / "output"
+    (output / "site" / "chapters").mkdir(parents=True)
+    (output / "site" / "chapters" / "03-demand.html").write_text(
+        f"<html><body><main><p>{body}</p><script>var two_parts_here = 1;</script></main></body></html>",
+        encoding="utf-8")
+    return output
+
+
+@pytest.mark.parametrize("rule", PLANTED)
+def test_vawg_check_reports_a_planted_fault_on_a_page(tmp_path, rule) -> None:
+    section = Section("Published text", "site/")
+    from vawg.check.published import check_published_text
+
+    check_published_text(site(tmp_path, PLANTED[rule]), section)
+    assert [finding.where for finding in section.errors] == ["site/chapters/03-demand.html"], section.errors
+    assert published_faults(site(tmp_path / "clean", CLEAN)) == []  # a script's names are not the page's text
+
+
+def test_a_page_with_a_function_name_stops_the_build_and_keeps_the_last_edition(tmp_path, monkeypatch) -> None:
+    import vawg.build as build_module
+    from vawg.errors import RenderError
+    from vawg.parameters import parse_parameters
+
+    def publish(paths, params):  # what the notebooks and the renderer would leave: a page naming a function
+        site(paths.root, PLANTED["Python identifier"])
+        (paths.root / "artifacts").mkdir(exist_ok=True)
+        (paths.root / "artifacts" / "values.json").write_text(json.dumps({}), encoding="utf-8")
+
+    monkeypatch.setattr(build_module, "validate_and_stage", lambda *a, **k: None)
+    monkeypatch.setattr(build_module, "run_notebooks", lambda *a, **k: None)
+    monkeypatch.setattr(build_module, "_disclosure_values", lambda artifacts: None)
+    monkeypatch.setattr(build_module, "stage_project", publish)
+    monkeypatch.setattr(build_module, "render_book", lambda *a, **k: {"html": Path("output/site/index.html")})
+    build_dir = tmp_path / "build"
+    params = parse_parameters(data_dir=tmp_path)
+    last = build_dir / params.edition
+    (last / "output").mkdir(parents=True)
+    (last / "output" / "last.txt").write_text("the last good edition")
+    with pytest.raises(RenderError, match="Python identifier 'two_proportion_ztest'|two_proportion_ztest"):
+        build_module.build(params, build_dir=build_dir)
+    assert (last / "output" / "last.txt").read_text() == "the last good edition"
+
+
+def test_no_published_page_of_the_built_edition_shows_a_fault(built_edition) -> None:
+    faults = published_faults(built_edition.root / "output")
+    assert not faults, "\n".join(fault.line() for fault in faults[:20])

@@ -120,7 +120,7 @@ def table_vawg_flags() -> Table:
         if row.rule == "all_vawg":
             rule = "Every offence the police mark as VAWG"
         elif row.rule == "extract_flag":
-            rule = f"Flagged by the police in the extract (field {row.extract_field})"
+            rule = "Flagged by the police in the extract"  # the field name is the analysts', not the reader's
         elif row.rule == "offence_name":
             rule = names.get(row.abuse_type, "")
         else:

@@ -198,15 +198,163 @@ def spreadsheet_safe_cell(value: Any) -> Any:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell (and header) neutralised for spreadsheets, for a CSV download."""
-    safe = frame.copy()
-    safe.columns = [spreadsheet_safe_cell(str(name)) for name in frame.columns]
-    for position in range(safe.shape[1]):
-        column = safe.iloc[:, position]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            safe.isetitem(position, column.map(spreadsheet_safe_cell))
-    return safe
+# -- CSV downloads -------------------------------------------------------------------------------------
+# The download holds what the page prints, laid out for a spreadsheet: numbers without thousands separators
+# or "%" so Excel reads them as numbers, and everything that is not a number (a suppression mark, "not
+# available", "below 0.001", the area a comparator covers) in a "<header> (flag)" column beside them.
+
+FLAG_SUFFIX = " (flag)"
+WITHHELD = "withheld"  # "[c]" in words: a value hidden so that no small count can be worked out
+_NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?%?"
+NUMBER_CELL = re.compile(rf"^(?P<number>{_NUMBER})(?: \((?P<note>[^()]+)\))?$")
+RANGE_CELL = re.compile(rf"^(?P<lower>{_NUMBER}) ?– ?(?P<upper>{_NUMBER})$")
+ORDINAL_CELL = re.compile(r"^(?P<number>\d+)(?:st|nd|rd|th)$")
+BELOW_CELL = re.compile(r"^<(?P<floor>0\.\d+)$")
+NO_NUMBER = {"", "–", "not available", "n/a"}
+
+
+def fewer_than(threshold: int) -> str:
+    return f"fewer than {threshold}"
+
+
+def hidden_flag(text: str, threshold: int) -> str | None:
+    """The flag a download gives a hidden cell ("fewer than 7", "withheld [c]"), or None if it is not hidden."""
+    if text == sup.suppressed_count_text(threshold):
+        return fewer_than(threshold)
+    if text == sup.CONFIDENTIAL:
+        return f"{WITHHELD} {sup.CONFIDENTIAL}"
+    return None
+
+
+def in_words(text: str, threshold: int) -> str:
+    """``text`` with its suppression marks written as words, as a screen reader should read them."""
+    text = re.sub(rf"(?<![\w<])<{threshold}\b", fewer_than(threshold), text)
+    return text.replace(sup.CONFIDENTIAL, WITHHELD)
+
+
+ALT_LIMIT = 250  # characters: a screen reader user hears the chart type and the main finding, no more
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _cut_points(sentence: str, lists: bool = False) -> list[int]:
+    """Where a sentence may end early: "; ", ": " or ", " before a lower-case word, never inside brackets nor
+    inside a list (names, a ", and" or what follows a colon), which would then name only some of its items."""
+    points, depth, listing = [], 0, False
+    for position, char in enumerate(sentence[:-2]):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth or sentence[position + 1] != " " or char not in ",;:":
+            continue
+        after = sentence[position + 2:]
+        if char != "," or lists or (not listing and after[:1].islower() and not after.startswith(("and ", "or "))):
+            points.append(position)
+        listing = listing or char == ":"
+    return points
+
+
+def _clip(sentence: str, room: int, lists: bool = False) -> str | None:
+    """``sentence`` ended at its last cut point that leaves it within ``room``; None if there is none."""
+    if len(sentence) <= room:
+        return sentence
+    cuts = [point for point in _cut_points(sentence, lists) if point + 1 <= room]
+    return sentence[:cuts[-1]] + "." if cuts else None
+
+
+def _truncate(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:room - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def short_alt(alt: str, threshold: int, limit: int = ALT_LIMIT) -> str:
+    """Alt text of at most ``limit`` characters: the first sentence (the chart type and what it shows) and the
+    second (the main finding), each ended early at a clause where both do not fit; suppression marks in
+    words. The whole description is printed under the chart (:meth:`ArtifactWriter.figure`)."""
+    alt = " ".join(in_words(alt, threshold).split())
+    if len(alt) <= limit:
+        return alt
+    kind, *rest = SENTENCE_END.split(alt)
+    if not rest:  # one sentence: keep its first findings (a list's first items are its largest)
+        return _clip(kind, limit, lists=True) or _truncate(kind, limit)
+    finding = rest[0]
+    if len(finding) > limit - 51:  # keep room for the chart type; a finding cut to a stub says nothing
+        clipped = _clip(finding, limit - 51)
+        finding = clipped if clipped and len(clipped) >= 60 else _truncate(finding, limit - 51)
+    room = limit - len(finding) - 1
+    kind = _clip(kind, room) or _truncate(kind, room)
+    return f"{kind} {finding}"
+
+
+def _plain_number(text: str) -> str:
+    """ "−1,234.5%" -> "-1234.5": the digits as published (same decimals), no separator, sign or percent."""
+    text = text.replace("−", "-").replace(",", "").rstrip("%")
+    return text[1:] if text.startswith("+") else text
+
+
+def _numeric_cells(cells: Sequence[str], threshold: int) -> tuple[list[str], list[str], bool] | None:
+    """A column's cells as (numbers, flags, all percentages), or None when a cell is text, not a number."""
+    numbers, flags, percent, seen = [], [], True, False
+    for text in cells:
+        flag = hidden_flag(text, threshold)
+        if flag is not None or text.lower() in NO_NUMBER:
+            numbers.append("")
+            flags.append(flag or ("" if text in ("", "–") else text))
+            continue
+        number = NUMBER_CELL.match(text) or ORDINAL_CELL.match(text)
+        below = BELOW_CELL.match(text)
+        if number:
+            numbers.append(_plain_number(number.group("number")))
+            flags.append(number.groupdict().get("note") or "")
+            percent = percent and number.group("number").endswith("%")
+        elif below:
+            numbers.append("")
+            flags.append(f"below {below.group('floor')}")
+            percent = False
+        else:
+            return None
+        seen = True
+    return (numbers, flags, percent) if seen else None
+
+
+def csv_download(shown: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The CSV download of a published (text) frame: numbers as numbers, flags in their own columns.
+
+    A column of numbers loses its separators and "%" (the header says "(%)" instead); a range
+    ("1.24–1.68") becomes a lower and an upper column; a suppressed cell is left empty with
+    "fewer than 7" or "withheld [c]" in the flag column, so no mark sits among the numbers. Label
+    columns before the first number column are filled down, so every row names its group. Text
+    cells are neutralised for spreadsheets (:func:`spreadsheet_safe_cell`).
+    """
+    columns: dict[str, list[str]] = {}
+    labels = True
+    for position in range(shown.shape[1]):
+        header = str(shown.columns[position])
+        raw = ["" if pd.isna(cell) else str(cell) for cell in shown.iloc[:, position]]
+        cells = [text.strip() for text in raw]
+        numeric = _numeric_cells(cells, threshold)
+        ranges = [RANGE_CELL.match(text) for text in cells]
+        if numeric is not None:
+            numbers, flags, percent = numeric
+            columns[f"{header} (%)" if percent and "%" not in header else header] = numbers
+        elif any(ranges) and all(r or hidden_flag(t, threshold) or t in NO_NUMBER for r, t in zip(ranges, cells)):
+            columns[f"{header} lower"] = [_plain_number(r.group("lower")) if r else "" for r in ranges]
+            columns[f"{header} upper"] = [_plain_number(r.group("upper")) if r else "" for r in ranges]
+            flags = [hidden_flag(t, threshold) or ("" if r or t in ("", "–") else t) for r, t in zip(ranges, cells)]
+        else:
+            flags = [hidden_flag(text, threshold) or "" for text in cells]
+            texts = ["" if flag else text for text, flag in zip(raw, flags)]
+            if labels:  # a group label printed once for several rows is repeated on each
+                for i in range(1, len(texts)):
+                    texts[i] = texts[i] or ("" if flags[i] else texts[i - 1])
+            columns[header] = [spreadsheet_safe_cell(text) for text in texts]
+        labels = labels and numeric is None and not any(ranges)
+        if any(flags):
+            columns[header + FLAG_SUFFIX] = flags
+    frame = pd.DataFrame(columns, index=range(len(shown)), dtype=object)
+    frame.columns = [spreadsheet_safe_cell(name) for name in frame.columns]
+    return frame
+
+
+def write_csv_download(shown: pd.DataFrame, threshold: int, path: Path) -> None:
+    # UTF-8 with a byte-order mark: without it Excel reads "’" and "–" as three characters each.
+    csv_download(shown, threshold).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def count_headers(columns: Sequence[Column]) -> list[str]:
@@ -315,20 +463,25 @@ class ArtifactWriter:
         import matplotlib
 
         # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
-        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
+        # SVG text stays text: selectable, found by search, a fraction of the bytes of glyph outlines.
+        with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "none"}):
             figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
                              metadata={"Date": None})
             figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
                              metadata={"Software": None})
         shown = self._shown(figure.id, figure.data, figure.columns)
-        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{figure.id}.csv", index=False)
+        alt = short_alt(figure.alt, self.threshold)
+        # What the short alt text leaves out is printed under the chart, for every reader.
+        full = " ".join(in_words(figure.alt, self.threshold).split())
+        details = [text for text in (full if full != alt else "", figure.description) if text]
+        write_csv_download(shown, self.threshold, self.root / "data" / f"{figure.id}.csv")
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
-            f'{{#{figure.id} fig-alt="{attribute_escape(figure.alt)}"}}',
+            f'{{#{figure.id} fig-alt="{attribute_escape(alt)}"}}',
             "",
             f"*Source: {figure.source}*" if figure.source else "",
             "",
-            *(["", figure.description, ""] if figure.description else []),
+            *[line for text in details for line in ("", markdown_escape(text), "")],
             '::: {.content-visible when-format="html"}',
             '<details class="figure-data">',
             "<summary>Show the data for this chart</summary>",
@@ -343,7 +496,7 @@ class ArtifactWriter:
         ])
         (self.root / "partials" / f"{figure.id}.qmd").write_text(partial, encoding="utf-8")
         self._register("figures", {
-            "id": figure.id, "caption": figure.caption, "alt": figure.alt, "source": figure.source,
+            "id": figure.id, "caption": figure.caption, "alt": alt, "description": full, "source": figure.source,
             "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
             "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
         })
@@ -353,7 +506,7 @@ class ArtifactWriter:
         """Save the table's partial (a captioned pipe table) and its CSV."""
         self._check_id(table.id, "tbl")
         shown = self._shown(table.id, table.data, table.columns)
-        spreadsheet_safe(shown).to_csv(self.root / "data" / f"{table.id}.csv", index=False)
+        write_csv_download(shown, self.threshold, self.root / "data" / f"{table.id}.csv")
         bold = table.data[table.emphasis].tolist() if table.emphasis else None
         numeric = [column.kind != "text" for column in table.columns]
         notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in table.notes]

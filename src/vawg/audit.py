@@ -20,8 +20,10 @@ exactly as the pages print them). It then tries to recover every hidden cell ("<
 
 A finding names the figures that combine to reveal the cell. :func:`audit_edition` returns the report;
 :func:`write_report` keeps it as ``<edition>/audit.json`` (beside, never inside, the published output).
-The CSV reader takes "<7"/"[c]" text cells and also a separate suppression-flag column (a header holding
-"suppress" or "flag", naming the column it marks or the row's counts).
+The CSV reader takes "<7"/"[c]" text cells and also a separate suppression-flag column, as the downloads are
+written (:func:`vawg.artifacts.csv_download`): a header ending "(flag)" or holding "suppress", naming the
+column it marks (or the lower and upper columns of a range, or else the row's counts); its cell says
+"fewer than 7" (or "<7") for a small count and "withheld [c]" for a value hidden with one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vawg import suppression as sup
+from vawg.check.published import published_texts, text_faults
 
 PRIVATE_SUFFIXES = (".ipynb", ".parquet", ".feather", ".pickle", ".pkl")
 PRIVATE_FOLDERS = ("staged", "notebooks", "logs")
@@ -50,7 +53,8 @@ COUNT_WORDS = re.compile(r"offences|referrals|count|cases|number|people|victims|
                          r"suspects|contacts|women|girls|forms|assessments|workflows|persons|heard", re.I)
 TOTAL_LABEL = re.compile(r"^(total|all\b|overall)", re.I)
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
-FLAG_HEADER = re.compile(r"suppress|flag", re.I)
+FLAG_HEADER = re.compile(r"suppress|\(flag\)$", re.I)
+FLAG_SUFFIX = re.compile(r"\s*\((?:flag|suppressed)\)$|\s+suppressed$", re.I)
 NO_VALUE = {"", "–", "-", "—", "n/a", "na", "not tested", "none"}
 VALUE_AREA = re.compile(r"^(?P<pre>.*?)(?P<area>london_|rest_)?(?P<measure>count)$")
 
@@ -74,6 +78,8 @@ class AuditReport:
     checked: dict[str, int] = field(default_factory=dict)
     hidden: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Not disclosure, but read from the same pages: repository paths, identifiers, empty values, placeholders.
+    unfinished: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -88,6 +94,7 @@ class AuditReport:
     def to_json(self) -> dict:
         return {"edition": self.edition, "threshold": self.threshold, "clean": self.clean,
                 "checked": self.checked, "hidden": self.hidden, "findings": [asdict(f) for f in self.findings],
+                "unfinished": self.unfinished,
                 "summary": self.summary()}
 
 
@@ -115,8 +122,16 @@ def parse_cell(text: str, threshold: int) -> tuple[float | None, str]:
     return None, "text"
 
 
-def _truthy(text: str) -> bool:
-    return text.strip().lower() not in ("", "0", "false", "no", "n", "none", "shown")
+def flag_status(text: str) -> str | None:
+    """What a flag cell says of the cells it marks: "primary" (a small count), "secondary" (hidden with one), or
+    None (shown, or a note such as "not available" or "below 0.001" that hides nothing)."""
+    marker = text.strip().lower()
+    if marker.startswith(("<", "fewer than")):
+        return "primary"
+    if marker in ("1", "true", "yes", "y", "suppressed", "c") or "[c]" in marker or marker.startswith(
+            ("withheld", "confidential")):
+        return "secondary"
+    return None
 
 
 @dataclass
@@ -148,12 +163,12 @@ def read_csv_rows(path: Path, threshold: int) -> tuple[list[str], list[Row]]:
             else:
                 cells[header] = Cell(f"{path.name} row {number}, {header!r}", header, value, status, text)
         for flag in flags:
-            marker = record[headers.index(flag)]
-            if not _truthy(marker):
+            status = flag_status(record[headers.index(flag)])
+            if status is None:
                 continue
-            target = max((h for h in cells if flag.lower().startswith(h.lower())), key=len, default=None)
-            marked = [target] if target else [h for h in cells if COUNT_WORDS.search(h)]
-            status = "primary" if marker.strip().startswith("<") else "secondary"
+            base = FLAG_SUFFIX.sub("", flag).lower()
+            marked = ([h for h in cells if h.lower() == base] or [h for h in cells if h.lower().startswith(base + " ")]
+                      or [h for h in cells if COUNT_WORDS.search(h)])
             for header in marked:
                 cells[header].value, cells[header].status = None, status
         rows.append(Row(path.name, number, labels, cells))
@@ -231,6 +246,8 @@ class Auditor:
         texts = list(self.published_texts())
         self.checked["pages, paragraphs and lines of text"] = len(texts)
         self.identifiers(staged, texts)
+        self.report.unfinished = [fault.line() for where, text in texts if not where.endswith(".csv")
+                                  for fault in text_faults(text, where)]
         self.private_files()
         ledger = _read_json(self.root / "artifacts" / "disclosure.json")
         for tally in ledger.values():
@@ -438,26 +455,10 @@ class Auditor:
 
     # record-level identifiers and private files
     def published_texts(self) -> Iterator[tuple[str, str]]:
-        from bs4 import BeautifulSoup
-
-        for page in sorted(self.site.rglob("*.html")) if self.site.is_dir() else []:
-            yield page.name, BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text(" ")
+        yield from published_texts(self.root / "output")
         for name, (headers, rows) in self.tables.items():
             yield name, " ".join(headers) + " " + " ".join(
                 " ".join(row.labels.values()) + " " + " ".join(c.text for c in row.cells.values()) for row in rows)
-        pdf = self.root / "output" / "report.pdf"
-        if pdf.is_file():
-            from pypdf import PdfReader
-
-            for number, page in enumerate(PdfReader(pdf).pages, start=1):
-                yield f"report.pdf page {number}", page.extract_text() or ""
-        docx = self.root / "output" / "report.docx"
-        if docx.is_file():
-            from docx import Document
-
-            document = Document(docx)
-            yield "report.docx", "\n".join(p.text for p in document.paragraphs) + "\n" + "\n".join(
-                cell.text for table in document.tables for row in table.rows for cell in row.cells)
 
     def identifiers(self, staged: Path | None, texts: list[tuple[str, str]]) -> None:
         ids = record_identifiers(staged or self.root / "staged")

@@ -21,7 +21,7 @@ import yaml
 
 from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import audit_edition, write_report
-from vawg.errors import DisclosureError
+from vawg.errors import DisclosureError, RenderError
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import report_notebooks, run_notebooks
@@ -102,6 +102,9 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
             more = f" (and {len(report.findings) - 1} more)" if len(report.findings) > 1 else ""
             raise DisclosureError(f"disclosure audit: {report.findings[0].line()}{more}; the last edition is "
                                   f"unchanged; report: {kept}")
+        if report.unfinished:  # vawg.check.published: nothing internal or unfinished in print
+            more = f" (and {len(report.unfinished) - 1} more)" if len(report.unfinished) > 1 else ""
+            raise RenderError(f"published text: {report.unfinished[0]}{more}; the last edition is unchanged")
     except BaseException:
         shutil.rmtree(scratch.root, ignore_errors=True)
         raise

@@ -49,6 +49,18 @@ GRID_COLOUR = "#D9D9D9"
 
 TITLE_WIDTH = 60  # characters per line of a chart title at the default 8-inch width
 
+# The site's text column is 48rem (768 px, templates/html/vawg.css) and an 8-inch chart fills it at
+# 96 px an inch, so a point of chart text is 4/3 px there: 9 pt is the 12 px a reader needs.
+HTML_TEXT_WIDTH_PX = 768
+MIN_TEXT_PX = 12
+LABEL_SIZE = 9  # points: value labels, line names, event labels
+
+
+def text_px(points: float, figure_width_in: float) -> float:
+    """How many CSS pixels ``points`` of chart text are on the site, the chart shrunk to the text column."""
+    shown = min(HTML_TEXT_WIDTH_PX, figure_width_in * 96)
+    return points * shown / (figure_width_in * 72)
+
 
 def headline(text: str) -> str:
     """Wrap a chart title so a long finding never runs off the chart."""
@@ -59,15 +71,15 @@ def af_theme() -> theme:
     return theme_minimal(base_size=11) + theme(
         plot_title=element_text(weight="bold", size=13, color=TEXT_COLOUR, ha="left"),
         plot_subtitle=element_text(size=10.5, color=TEXT_COLOUR, ha="left"),
-        plot_caption=element_text(size=9, color=TEXT_COLOUR, ha="left"),
-        axis_text=element_text(color=TEXT_COLOUR),
-        axis_title=element_text(color=TEXT_COLOUR),
+        plot_caption=element_text(size=LABEL_SIZE, color=TEXT_COLOUR, ha="left"),
+        axis_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
+        axis_title=element_text(size=10, color=TEXT_COLOUR),
         panel_grid_major_x=element_blank(),
         panel_grid_minor=element_blank(),
         panel_grid_major_y=element_line(color=GRID_COLOUR),
         legend_position="top",
         legend_title=element_blank(),
-        legend_text=element_text(color=TEXT_COLOUR),
+        legend_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
     )
 
 
@@ -83,7 +95,7 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
         + geom_line(size=1.2)
         + geom_point(size=2.6)
         # Labels are text: TEXT_COLOUR (19.6:1), as the series colours only reach the 3:1 of marks.
-        + geom_text(aes(label=label), nudge_y=0.04 * data[y].max(), size=8, color=TEXT_COLOUR,
+        + geom_text(aes(label=label), nudge_y=0.04 * data[y].max(), size=LABEL_SIZE, color=TEXT_COLOUR,
                     show_legend=False)
         + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
                     color=TEXT_COLOUR, show_legend=False)
@@ -117,7 +129,7 @@ def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: 
     return (
         ggplot(data, aes(x=category, y=value, fill=series))
         + geom_col(position=dodge, width=0.75, na_rm=True)
-        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=8,
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=LABEL_SIZE,
                     color=TEXT_COLOUR, show_legend=False)
         + coord_flip()
         + scale_fill_manual(values=colours, breaks=series_order)
@@ -182,9 +194,9 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
         plot += geom_line(aes(y=column, group=phase), linetype=style, color=CONTROL_LINE_COLOUR, size=0.5)
     plot += geom_line(aes(y=y, color=panel, group=panel), size=1.0, na_rm=True)
     plot += geom_point(signals, aes(y=y, shape=signal, fill=signal), size=3.2, color=TEXT_COLOUR, stroke=0.4)
-    plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=7.5, color=TEXT_COLOUR,
+    plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=LABEL_SIZE, color=TEXT_COLOUR,
                       va="bottom", nudge_x=0)
-    plot += geom_text(end_labels, aes(y="_y", label="_text"), ha="left", nudge_x=20, size=7.5, color=TEXT_COLOUR)
+    plot += geom_text(end_labels, aes(y="_y", label="_text"), ha="left", nudge_x=20, size=LABEL_SIZE, color=TEXT_COLOUR)
     last_x = data[x].max()
     return (
         plot
@@ -198,7 +210,7 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
         + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
         + af_theme()
         + theme(strip_text=element_text(weight="bold", size=11, color=TEXT_COLOUR, ha="left"),
-                axis_text_x=element_text(rotation=0, size=8, color=TEXT_COLOUR), plot_title_position="plot")
+                axis_text_x=element_text(rotation=0, size=LABEL_SIZE, color=TEXT_COLOUR), plot_title_position="plot")
     )
 
 
@@ -234,7 +246,7 @@ def interval_bar_chart(data: pd.DataFrame, *, category: str, value: str, lower: 
         + geom_col(position=dodge, width=0.75, na_rm=True)
         + geom_errorbar(aes(ymin=lower, ymax=upper), position=dodge, width=0.3, color=INTERVAL_COLOUR, size=0.5,
                         na_rm=True)
-        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=8,
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=LABEL_SIZE,
                     color=TEXT_COLOUR, show_legend=False)
         + coord_flip()
         + scale_fill_manual(values=colours, breaks=series_order)
@@ -281,11 +293,11 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: 
         + geom_line(forecast, aes(x=x, y=mean), color=TWO_SERIES[1], size=1.1)
         + geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
         + geom_text(dates.assign(_y=top * 1.2), aes(x="start", y="_y", label="label"), ha="right", va="bottom",
-                    size=7.5, color=TEXT_COLOUR, inherit_aes=False)
+                    size=LABEL_SIZE, color=TEXT_COLOUR, inherit_aes=False)
         + geom_line(aes(color=part, group=part), size=1.0, na_rm=True)
-        + geom_text(labels, aes(x="_x", y="_y", label="_text"), ha="left", va="bottom", size=7.5,
+        + geom_text(labels, aes(x="_x", y="_y", label="_text"), ha="left", va="bottom", size=LABEL_SIZE,
                     color=TEXT_COLOUR, inherit_aes=False)
-        + geom_text(end_labels, aes(x=x, y="_y", label="_text"), ha="left", nudge_x=25, size=7.5,
+        + geom_text(end_labels, aes(x=x, y="_y", label="_text"), ha="left", nudge_x=25, size=LABEL_SIZE,
                     color=TEXT_COLOUR, inherit_aes=False)
         + scale_color_manual(values=colours, guide=None)
         + scale_x_datetime(date_labels="%Y", breaks=[d for d in pd.date_range(history[x].min(), forecast[x].max(),
@@ -315,7 +327,7 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         ggplot(data, aes(x=x, y=y, group=panel))
         + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
         + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
-        + geom_text(aes(y="_label_at", label=label), size=7, color=TEXT_COLOUR, show_legend=False)
+        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
         + facet_wrap(panel, ncol=ncol)
         + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
                              limits=(min(years) - 0.4, max(years) + 0.4))
@@ -323,7 +335,7 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         + expand_limits(y=0)
         + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
         + af_theme()
-        + theme(strip_text=element_text(color=TEXT_COLOUR, size=9.5, weight="bold"))
+        + theme(strip_text=element_text(color=TEXT_COLOUR, size=10, weight="bold"))
     )
 
 
@@ -351,7 +363,7 @@ def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: 
         ggplot(data, aes(x=x, y=y, color=series, shape=series, group=series))
         + geom_line(size=1.1, na_rm=True)
         + geom_point(size=2.8, na_rm=True)
-        + geom_text(aes(label=label), nudge_y=nudge, size=8, color=TEXT_COLOUR, show_legend=False, na_rm=True)
+        + geom_text(aes(label=label), nudge_y=nudge, size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False, na_rm=True)
         + scale_color_manual(values=colours, breaks=series_order)
         + scale_shape_manual(values=shapes, breaks=series_order)
         + scale_x_continuous(breaks=years, limits=(min(years) - 0.3, max(years) + 0.3))

@@ -2,8 +2,9 @@
 
 The site is checked with axe-core in headless Chromium and by reading its HTML; the
 PDF's structure tree with pikepdf; the Word file with python-docx; the colours of the
-stylesheet, the chart palette and the charts for contrast. Every problem names the file
-or page and the element.
+stylesheet, the chart palette and the charts for contrast; the text of every format for
+repository paths, identifiers, empty values and placeholders (:mod:`vawg.check.published`).
+Every problem names the file or page and the element.
 
 >>> from vawg.check import check_edition                      # doctest: +SKIP
 >>> report = check_edition(Path("build/camden-2024-12-31"))   # doctest: +SKIP
@@ -26,6 +27,7 @@ SITE_STRUCTURE = "Website: landmarks, headings, figures and tables"
 PDF = "PDF"
 WORD = "Word"
 COLOURS = "Colour contrast"
+PUBLISHED_TEXT = "Published text: no repository path, identifier, empty value or placeholder"
 
 
 def output_dir_of(edition_dir: Path) -> Path:
@@ -68,6 +70,7 @@ def check_edition(edition_dir: Path, *, browser: bool = True) -> CheckReport:
     from vawg.check.docx import check_docx
     from vawg.check.html import check_site
     from vawg.check.pdf import check_pdf
+    from vawg.check.published import check_published_text
 
     output = output_dir_of(edition_dir)
     report = CheckReport(Path(edition_dir))
@@ -100,4 +103,7 @@ def check_edition(edition_dir: Path, *, browser: bool = True) -> CheckReport:
     report.sections.append(word_section)
 
     report.sections.append(check_colours(output))
+    text_section = Section(PUBLISHED_TEXT, "site/, report.pdf, report.docx")
+    check_published_text(output, text_section)
+    report.sections.append(text_section)
     return report

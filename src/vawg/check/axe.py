@@ -113,9 +113,11 @@ def check_site_in_browser(site: Path, output_dir: Path, section: Section, *, pag
                     continue
                 rules_run |= _run_axe(axe, page, where, section)
                 _check_keyboard(page, where, section)
+                _check_scroll_regions(page, where, section)
                 page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
                 page.goto(url, wait_until="load")
                 _check_reflow(page, where, section)
+                _check_scroll_regions(page, where, section)
                 page.set_viewport_size(DESKTOP)
             context.close()
         finally:
@@ -123,6 +125,8 @@ def check_site_in_browser(site: Path, output_dir: Path, section: Section, *, pag
     section.checked.append(f"{len(pages)} pages with axe-core ({len(rules_run)} WCAG 2.0/2.1/2.2 A and AA rules applied)")
     section.checked.append(f"{len(pages)} pages reflow at {REFLOW_WIDTH} CSS px (400% zoom) without sideways scrolling")
     section.checked.append(f"{len(pages)} pages: skip link and a visible focus indicator on every Tab stop")
+    section.checked.append(f"{len(pages)} pages at {DESKTOP['width']} and {REFLOW_WIDTH} px: a table box is a "
+                           "focusable scroll region exactly when its table overflows it")
 
 
 def _run_axe(axe: object, page: object, where: str, section: Section) -> set[str]:
@@ -267,3 +271,22 @@ def _check_reflow(page: object, where: str, section: Section) -> None:
             section.add("reflow", where, offender,
                         f"at {REFLOW_WIDTH} CSS px (400% zoom) the page is {result['scrollWidth']} px wide: "
                         "content must reflow without sideways scrolling")
+
+
+_SCROLL_REGIONS = """() => Array.from(document.querySelectorAll('.table-scroll')).map((box) => ({
+  overflows: box.scrollWidth > box.clientWidth + 1,
+  focusable: box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region',
+  label: (box.querySelector('caption') || box).textContent.trim().replace(/\\s+/g, ' ').slice(0, 60),
+}))"""
+
+
+def _check_scroll_regions(page: object, where: str, section: Section) -> None:
+    """A table wider than its box is a labelled region one can Tab to and scroll; any other is not a
+    stop for the keyboard nor a landmark (html.SCROLL_SCRIPT sets this as the window changes size)."""
+    for box in page.evaluate(_SCROLL_REGIONS):
+        if box["overflows"] and not box["focusable"]:
+            section.add("table-scroll", where, box["label"], "the table overflows its box, which cannot be reached "
+                        "by keyboard (tabindex=0 and role=region) to scroll it")
+        elif box["focusable"] and not box["overflows"]:
+            section.add("table-scroll", where, box["label"], "a table that fits its box is still a Tab stop and a "
+                        "region landmark", WARNING)

@@ -1,0 +1,51 @@
+"""Chart text a reader can read on the site (issue 13): kept as SVG text, and at least 12 CSS pixels when the
+chart fills the 768 px text column."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from vawg import charts
+from vawg.artifacts import ArtifactWriter, Column, Figure
+
+FONT_SIZE = re.compile(r"font-size: ([\d.]+)px")
+
+
+def svg_text_sizes(svg: str) -> list[float]:
+    """Font sizes of an SVG's text elements, in its own units (points, as matplotlib writes them)."""
+    return [float(size) for element in re.findall(r"<text[^>]*>", svg) for size in FONT_SIZE.findall(element)]
+
+
+def saved_svg(tmp_path: Path, plot, width: float = 8.0) -> str:
+    data = pd.DataFrame({"x": [1]})
+    ArtifactWriter(tmp_path, 7).figure(Figure(id="fig-text", plot=plot, caption="Text", alt="Chart. Finding.",
+                                              source="Test", data=data, columns=[Column("X", "x", "number")],
+                                              width=width))
+    return (tmp_path / "figures" / "fig-text.svg").read_text(encoding="utf-8")
+
+
+def test_the_text_of_a_line_and_a_bar_chart_is_text_and_at_least_12_px_on_the_site(tmp_path) -> None:
+    years = pd.DataFrame({"year": [2022, 2023, 2024] * 2, "rate": [1.0, 2.0, 3.0, 2.0, 2.5, 2.7],
+                          "area": ["Camden"] * 3 + ["London"] * 3})
+    years["label"] = years["rate"].map("{:.1f}".format)
+    line = charts.line_chart(years, x="year", y="rate", series="area", label="label", title="Rates rose",
+                             subtitle="Offences per 1,000", y_title="Rate", series_order=["Camden", "London"])
+    bars = charts.grouped_bar_chart(years.assign(year=years["year"].astype(str)), category="year", value="rate",
+                                    series="area", label="label", title="Rates rose", subtitle="Per 1,000",
+                                    value_title="Rate", category_order=["2022", "2023", "2024"],
+                                    series_order=["Camden", "London"])
+    for name, plot in (("line", line), ("bars", bars)):
+        svg = saved_svg(tmp_path / name, plot)
+        sizes = svg_text_sizes(svg)
+        assert len(sizes) > 8, name  # labels, axes and titles are <text>, not glyph outlines
+        assert 'id="DejaVuSans' not in svg, name
+        assert min(charts.text_px(size, 8.0) for size in sizes) >= charts.MIN_TEXT_PX, (name, sorted(sizes)[:3])
+
+
+def test_text_px_follows_the_chart_into_the_text_column() -> None:
+    assert charts.text_px(9, 8.0) == 12  # 576 pt of chart drawn 768 px wide
+    assert charts.text_px(9, 6.0) == 12  # a narrower chart is not enlarged
+    assert round(charts.text_px(9, 9.0), 1) == 10.7  # a wider one is shrunk to the column
