@@ -1,0 +1,288 @@
+"""What an edition was supplied with, the one way sections read staged tables, and what they say without them.
+
+Staging records in its log (``staged/staging-log.json``) what became of every extract:
+staged, not delivered, or withheld because its rows name another borough's council
+(:data:`vawg.contracts._spec.OWNER`). Everything that asks whether a section can run asks
+here, so a missing optional extract and another borough's extract are one case:
+
+- sections read a staged table with :func:`staged_table` (which raises :class:`NotSupplied`,
+  naming the extract and why) or :func:`optional_table`;
+- a section's notebook calls :func:`skip_unless_supplied` before its analysis;
+- chapters mark the prose that quotes a section's values with a fenced div,
+  ``::: {.if-supplied section="marac"}`` … ``:::``, which :func:`apply_to_project` replaces
+  with a "not supplied this edition" note when the section cannot run;
+- recommendations treat evidence from such a section as not supplied (:func:`left_out_prefixes`).
+
+Examples
+--------
+>>> note_for(["marac"], {"marac": ExtractSupply("marac", "MARAC annual figures", "marac", NOT_DELIVERED)}, "Camden")
+'The MARAC annual figures extract (`marac/`) was not supplied for this edition, so this part of the report has no figures.'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from vawg.contracts import CONTRACTS
+from vawg.errors import DataError
+
+STAGING_LOG = "staging-log.json"
+SUPPLIED, NOT_DELIVERED, WITHHELD = "staged", "not delivered", "withheld"
+# The Navigators' figures are typed into a reference file, not delivered as an extract.
+NAVIGATORS = "da_navigators"
+
+
+@dataclass(frozen=True)
+class ExtractSupply:
+    """What became of one extract in this edition."""
+
+    name: str
+    title: str
+    folder: str
+    status: str
+    owner: str | None = None  # for a withheld extract: the borough whose council's records it holds
+
+    @property
+    def supplied(self) -> bool:
+        return self.status == SUPPLIED
+
+    @property
+    def where(self) -> str:
+        return f"`{self.folder}/`" if self.folder else f"`{self.name}`"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the report that cannot run without its extracts."""
+
+    name: str
+    extracts: tuple[str, ...]
+    outputs: tuple[str, ...]  # prefixes of its value keys and figure and table ids
+
+
+SECTIONS: dict[str, Section] = {section.name: section for section in (
+    Section("csn", ("csn_workflows",), ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
+    Section("marac", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
+    Section("children", ("cssw_forms", "early_help_forms"),
+            ("children.", "fig-children-", "tbl-children-", "tbl-girls-")),
+    Section("housing", ("housing_register", "homelessness_applications"),
+            ("housing.", "fig-housing-", "fig-homelessness-", "tbl-housing-")),
+    Section("adult_safeguarding", ("asc_safeguarding",), ("asc.", "profiles.asc_", "fig-asc-", "tbl-asc-")),
+    Section("victim_support", ("victim_support",), ("victim_support.", "tbl-victim-support-")),
+    Section("safety_bus", ("safety_bus_contacts",), ("fig-safety-bus-",)),
+    Section("navigators", (NAVIGATORS,), ("navigators.",)),
+)}
+
+
+class NotSupplied(DataError):
+    """A section asked for a staged table this edition does not have."""
+
+
+def extract_supply(staged_dir: Path | str, borough: str | None = None) -> dict[str, ExtractSupply]:
+    """Every extract's fate in this edition, from the staging log (and the Navigators' reference file)."""
+    log = Path(staged_dir) / STAGING_LOG
+    entries = json.loads(log.read_text(encoding="utf-8")).get("sources", []) if log.is_file() else []
+    folders = {contract.name: contract.folder for contract in CONTRACTS}
+    found = {entry["name"]: ExtractSupply(entry["name"], entry["title"], folders.get(entry["name"], ""),
+                                          entry["status"], entry.get("owner"))
+             for entry in entries}
+    for contract in CONTRACTS:
+        if contract.name not in found:
+            staged = (Path(staged_dir) / f"{contract.name}.parquet").is_file()
+            found[contract.name] = ExtractSupply(contract.name, contract.title, contract.folder,
+                                                 SUPPLIED if staged else NOT_DELIVERED)
+    found[NAVIGATORS] = _navigators_supply(borough)
+    return found
+
+
+def _navigators_supply(borough: str | None) -> ExtractSupply:
+    from vawg.contracts.da_navigators import FILE_NAME, figures_owner
+
+    owner = figures_owner()
+    title = "Domestic Abuse Navigators' annual report"
+    where = f"data/reference/{FILE_NAME}"
+    if owner is None:
+        return ExtractSupply(NAVIGATORS, title, where, NOT_DELIVERED)
+    if borough is not None and owner != borough:
+        return ExtractSupply(NAVIGATORS, title, where, WITHHELD, owner)
+    return ExtractSupply(NAVIGATORS, title, where, SUPPLIED, owner)
+
+
+def missing_extracts(section: str, supply: Mapping[str, ExtractSupply]) -> list[ExtractSupply]:
+    """The extracts ``section`` needs that this edition lacks."""
+    return [supply[name] for name in SECTIONS[section].extracts if not supply[name].supplied]
+
+
+def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borough: str) -> str | None:
+    """The sentence shown in place of prose that needs ``sections``; None when all can run."""
+    missing = list(dict.fromkeys(item for name in sections for item in missing_extracts(name, supply)))
+    if not missing:
+        return None
+    absent = [item for item in missing if item.status != WITHHELD]
+    withheld = [item for item in missing if item.status == WITHHELD]
+    sentences = []
+    if absent:
+        verb = "was" if len(absent) == 1 else "were"
+        sentences.append(f"The {_titles(absent)} {verb} not supplied for this edition")
+    if withheld:
+        # Named as another borough's, not by name: the report is this borough's alone.
+        sentences.append(f"The {_titles(withheld)} supplied with this edition {'is' if len(withheld) == 1 else 'are'} "
+                         f"another council's records, not {borough}'s, so {'it is' if len(withheld) == 1 else 'they are'}"
+                         " not used")
+    return "; ".join(sentences) + ", so this part of the report has no figures."
+
+
+def _titles(items: Sequence[ExtractSupply]) -> str:
+    named = [f"{item.title} {'extract' if item.name != NAVIGATORS else 'file'} ({item.where})" for item in items]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def withheld_line(staged_dir: Path | str, borough: str) -> str | None:
+    """One line for the build's output naming the extracts another borough's council supplied, or None."""
+    supply = extract_supply(staged_dir, borough)
+    withheld = [item for item in supply.values() if item.status == WITHHELD]
+    if not withheld:
+        return None
+    owners = sorted({item.owner for item in withheld if item.owner})
+    places = ", ".join(dict.fromkeys(f"{item.folder}/" if item.name != NAVIGATORS else item.folder
+                                     for item in withheld))
+    return (f"Council extracts {places} belong to {' and '.join(owners)}, not {borough}: not used, and their "
+            f"sections say not supplied this edition")
+
+
+def left_out_prefixes(staged_dir: Path | str, borough: str) -> tuple[str, ...]:
+    """Prefixes of the value keys and figure and table ids of every section that cannot run in this edition."""
+    supply = extract_supply(staged_dir, borough)
+    return tuple(prefix for section in SECTIONS.values() if missing_extracts(section.name, supply)
+                 for prefix in section.outputs)
+
+
+# -- reading staged tables -----------------------------------------------------------------------------
+
+
+def optional_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """A staged table, or None when this edition has none."""
+    path = Path(staged_dir) / f"{name}.parquet"
+    if not path.is_file():
+        return None
+    return pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+
+
+def staged_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A staged table a section cannot do without.
+
+    Raises
+    ------
+    NotSupplied
+        Naming the extract, its folder and why it is absent (not delivered, or another borough's).
+    """
+    table = optional_table(staged_dir, name, columns)
+    if table is not None:
+        return table
+    item = extract_supply(staged_dir)[name]
+    why = (f"its records are {item.owner}'s council's, so it was not staged" if item.status == WITHHELD else
+           "it was not delivered")
+    raise NotSupplied(f"the {item.title} extract ({item.folder}/) is not in this edition: {why}")
+
+
+# -- notebooks ---------------------------------------------------------------------------------------------
+
+
+def skip_unless_supplied(section: str, staged_dir: Path | str, borough: str) -> bool:
+    """In a section's notebook: True if the section can run; else say why and skip the notebook's other cells.
+
+    The chapter shows the "not supplied" note in the section's place (:func:`apply_to_project`), so the
+    notebook writes nothing.
+    """
+    note = note_for([section], extract_supply(staged_dir, borough), borough)
+    if note is None:
+        return True
+    print(f"{note} The rest of this notebook is skipped.")
+    try:
+        from IPython import get_ipython
+    except ImportError:  # outside a kernel there are no further cells to skip
+        return False
+    shell = get_ipython()
+    if shell is not None:
+        # Each later cell's source is emptied before it runs: the notebook ends cleanly here.
+        shell.input_transformers_cleanup.append(lambda lines: [])
+    return False
+
+
+# -- chapters ----------------------------------------------------------------------------------------------
+
+FENCE = re.compile(r"^(:{3,})(.*)$")
+IF_SUPPLIED = re.compile(r"\.if-supplied\b")
+SECTION_ATTRIBUTE = re.compile(r'\bsection="([^"]*)"')
+NOTE_HEADING = "Not supplied this edition"
+NoteFor = Callable[[list[str]], "str | None"]
+
+
+def filter_blocks(text: str, note: NoteFor, *, where: str = "") -> str:
+    """``text`` with each ``.if-supplied`` div unwrapped, or replaced by ``note(sections)`` when it returns one.
+
+    A block that is a list item becomes a list item; any other block becomes a callout.
+    """
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = FENCE.match(line.rstrip("\n"))
+        if not (fence and IF_SUPPLIED.search(fence.group(2))):
+            out.append(line)
+            index += 1
+            continue
+        sections = SECTION_ATTRIBUTE.search(fence.group(2))
+        if sections is None:
+            raise DataError(f"{where}: line {index + 1}: an .if-supplied block names no section=\"…\"")
+        names = sections.group(1).split()
+        unknown = [name for name in names if name not in SECTIONS]
+        if unknown:
+            raise DataError(f"{where}: line {index + 1}: unknown section {', '.join(unknown)} "
+                            f"(choose from {', '.join(SECTIONS)})")
+        end = _closing_fence(lines, index)
+        if end is None:
+            raise DataError(f"{where}: line {index + 1}: the .if-supplied block is never closed")
+        inner = "".join(lines[index + 1:end])
+        sentence = note(names)
+        if sentence is None:
+            out.append(filter_blocks(inner, note, where=where))
+        elif inner.lstrip().startswith("- "):
+            out.append(f"- {sentence}\n")
+        else:
+            out.append(f"::: {{.callout-note}}\n## {NOTE_HEADING}\n\n{sentence}\n:::\n")
+        index = end + 1
+    return "".join(out)
+
+
+def _closing_fence(lines: list[str], start: int) -> int | None:
+    depth = 0
+    for number in range(start, len(lines)):
+        fence = FENCE.match(lines[number].rstrip("\n"))
+        if fence is None:
+            continue
+        depth += 1 if fence.group(2).strip() else -1
+        if depth == 0:
+            return number
+    return None
+
+
+def apply_to_project(project_dir: Path | str, staged_dir: Path | str, borough: str) -> list[Path]:
+    """Resolve the ``.if-supplied`` blocks of a staged book project in place; returns the files changed."""
+    supply = extract_supply(staged_dir, borough)
+    changed = []
+    for path in sorted(Path(project_dir).rglob("*.qmd")):
+        text = path.read_text(encoding="utf-8")
+        if ".if-supplied" not in text:
+            continue
+        path.write_text(filter_blocks(text, lambda names: note_for(names, supply, borough),
+                                      where=str(path.relative_to(project_dir))), encoding="utf-8")
+        changed.append(path)
+    return changed
