@@ -255,7 +255,8 @@ def filter_blocks(text: str, note: NoteFor, *, where: str = "") -> str:
         if sentence is None:
             out.append(filter_blocks(inner, note, where=where))
         elif inner.lstrip().startswith("- "):
-            out.append(f"- {sentence}\n")
+            if not out or out[-1] != f"- {sentence}\n":  # one note for neighbouring items of the same section
+                out.append(f"- {sentence}\n")
         else:
             out.append(f"::: {{.callout-note}}\n## {NOTE_HEADING}\n\n{sentence}\n:::\n")
         index = end + 1
