@@ -204,3 +204,97 @@ def test_recommendations_cite_evidence_of_a_section_left_out_as_not_supplied():
                                                    recommendations.EditionEvidence(**cited, left_out=left_out))
     assert "High-risk cases heard at MARAC: not supplied this edition." in text
     assert "@fig-marac-case-rate" not in text and "@sec-marac" in text
+
+
+# -- whole builds -------------------------------------------------------------------------------------------------
+
+COUNCIL_OUTPUTS = tuple(prefix for name, section in supply.SECTIONS.items() if name != "victim_support"
+                        for prefix in section.outputs)
+NOTE = supply.NOTE_HEADING
+
+
+def page(edition, name: str):
+    from bs4 import BeautifulSoup
+
+    path = next(edition.outputs["html"].parent.rglob(name))
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def section_text(soup, ident: str) -> str:
+    """The text of the section a heading id opens, up to the next heading of the same or a higher level."""
+    heading = soup.find(id=ident)
+    if heading.name == "section":
+        return heading.get_text(" ")
+    if not heading.name.startswith("h"):
+        heading = heading.find(["h2", "h3", "h4"])
+    level, parts = heading.name, [heading.get_text(" ")]
+    for item in heading.find_all_next():
+        if item.name in ("h1", "h2", "h3")[: int(level[1])] or item.name == level:
+            break
+        if item.name in ("p", "li", "figcaption", "caption", "div") and not item.find(["p", "li"]):
+            parts.append(item.get_text(" "))
+    return " ".join(parts)
+
+
+def test_a_hackney_build_publishes_no_figure_of_camdens_council_and_says_why(hackney_edition):
+    edition, lines = hackney_edition
+    values = json.loads((edition.root / "artifacts" / "values.json").read_text(encoding="utf-8"))
+    assert not [key for key in values if key.startswith(COUNCIL_OUTPUTS)]
+    assert any(key.startswith("victim_support.") for key in values)  # London-wide: Hackney's own rows
+    manifest = json.loads((edition.root / "artifacts" / "manifest.json").read_text(encoding="utf-8"))
+    assert not [item["id"] for kind in ("figures", "tables") for item in manifest[kind]
+                if item["id"].startswith(COUNCIL_OUTPUTS)]
+    [said] = [line for line in lines if "belong to Camden, not Hackney" in line]
+    assert "marac/" in said and "csn/" in said
+    chapter = page(edition, "03-local-picture.html")
+    for ident in ("sec-marac", "sec-csn", "sec-children-services", "sec-housing", "sec-adult-safeguarding",
+                  "sec-da-navigators"):
+        text = section_text(chapter, ident)
+        assert NOTE in text and "not Hackney's" in text, ident
+        assert "Camden" not in text, ident
+    victims = section_text(chapter, "sec-victim-profiles")
+    assert "Ages of referrals to the council's DVA service" not in victims and NOTE in victims
+    assert "the MARAC heard" not in chapter.get_text(" ")
+    site = edition.outputs["html"].parent
+    assert not [p.name for p in site.rglob("*.html") if "fig-safety-bus-users" in p.read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def without_optional_extracts(small_extract, tmp_path_factory):
+    """Camden's edition, in all three formats, from the small extract less marac/, housing/ and victim_support/."""
+    from vawg.build import build
+    from vawg.parameters import parse_parameters
+
+    data = tmp_path_factory.mktemp("raw-without") / "raw"
+    shutil.copytree(small_extract, data, ignore=shutil.ignore_patterns("marac", "housing", "victim_support"))
+    return build(parse_parameters(data_dir=data), build_dir=tmp_path_factory.mktemp("build-without"))
+
+
+MISSING = {"sec-marac": "marac/", "sec-housing": "housing/", "sec-victim-support": "victim_support/"}
+
+
+def test_a_build_without_the_optional_extracts_says_so_in_each_section(without_optional_extracts):
+    edition = without_optional_extracts
+    values = json.loads((edition.root / "artifacts" / "values.json").read_text(encoding="utf-8"))
+    assert not [key for key in values if key.startswith(("marac.", "housing.", "victim_support."))]
+    assert "csn.referrals" in values  # the sections whose extracts came are all there
+    chapter = page(edition, "03-local-picture.html")
+    for ident, folder in MISSING.items():
+        text = section_text(chapter, ident)
+        assert NOTE in text and f"({folder}) was not supplied for this edition" in text, ident
+    assert NOTE not in section_text(chapter, "sec-csn")
+    assert "High-risk cases heard at MARAC: not supplied this edition" in page(
+        edition, "06-recommendations.html").get_text(" ")
+
+
+def test_the_not_supplied_notes_are_in_the_pdf_and_the_word_document(without_optional_extracts):
+    from docx import Document
+    from pypdf import PdfReader
+
+    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(
+        str(without_optional_extracts.outputs["pdf"])).pages)
+    word = " ".join(p.text for p in Document(str(without_optional_extracts.outputs["docx"])).paragraphs)
+    for text in (pdf, word):
+        assert text.count(NOTE) >= len(MISSING)
+        for folder in MISSING.values():
+            assert f"({folder}) was not supplied for this edition" in text, folder
