@@ -281,7 +281,7 @@ def test_a_build_without_the_optional_extracts_says_so_in_each_section(without_o
     chapter = page(edition, "03-local-picture.html")
     for ident, folder in MISSING.items():
         text = section_text(chapter, ident)
-        assert NOTE in text and f"({folder}) was not supplied for this edition" in text, ident
+        assert NOTE in text and folder in text and "not supplied for this edition" in text, ident
     assert NOTE not in section_text(chapter, "sec-csn")
     assert "High-risk cases heard at MARAC: not supplied this edition" in page(
         edition, "06-recommendations.html").get_text(" ")
@@ -296,5 +296,6 @@ def test_the_not_supplied_notes_are_in_the_pdf_and_the_word_document(without_opt
     word = " ".join(p.text for p in Document(str(without_optional_extracts.outputs["docx"])).paragraphs)
     for text in (pdf, word):
         assert text.count(NOTE) >= len(MISSING)
+        assert text.count("not supplied for this edition") >= len(MISSING)
         for folder in MISSING.values():
-            assert f"({folder}) was not supplied for this edition" in text, folder
+            assert folder in text, folder

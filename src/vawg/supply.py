@@ -16,7 +16,7 @@ here, so a missing optional extract and another borough's extract are one case:
 Examples
 --------
 >>> note_for(["marac"], {"marac": ExtractSupply("marac", "MARAC annual figures", "marac", NOT_DELIVERED)}, "Camden")
-'The MARAC annual figures extract (`marac/`) was not supplied for this edition, so this part of the report has no figures.'
+'The MARAC extract (`marac/`) was not supplied for this edition. This part of the report has no figures from it.'
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import pandas as pd
 
 from vawg.contracts import CONTRACTS
 from vawg.errors import DataError
+from vawg.artifacts import markdown_escape
 
 STAGING_LOG = "staging-log.json"
 SUPPLIED, NOT_DELIVERED, WITHHELD = "staged", "not delivered", "withheld"
@@ -62,21 +63,24 @@ class Section:
     """A part of the report that cannot run without its extracts."""
 
     name: str
+    what: str                 # how the report names its data, in any borough's edition
     extracts: tuple[str, ...]
     outputs: tuple[str, ...]  # prefixes of its value keys and figure and table ids
 
 
 SECTIONS: dict[str, Section] = {section.name: section for section in (
-    Section("csn", ("csn_workflows",), ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
-    Section("marac", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
-    Section("children", ("cssw_forms", "early_help_forms"),
+    Section("csn", "council DVA service's extract", ("csn_workflows",),
+            ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
+    Section("marac", "MARAC extract", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
+    Section("children", "children's safeguarding and Early Help extracts", ("cssw_forms", "early_help_forms"),
             ("children.", "fig-children-", "tbl-children-", "tbl-girls-")),
-    Section("housing", ("housing_register", "homelessness_applications"),
+    Section("housing", "housing extracts", ("housing_register", "homelessness_applications"),
             ("housing.", "fig-housing-", "fig-homelessness-", "tbl-housing-")),
-    Section("adult_safeguarding", ("asc_safeguarding",), ("asc.", "profiles.asc_", "fig-asc-", "tbl-asc-")),
-    Section("victim_support", ("victim_support",), ("victim_support.", "tbl-victim-support-")),
-    Section("safety_bus", ("safety_bus_contacts",), ("fig-safety-bus-",)),
-    Section("navigators", (NAVIGATORS,), ("navigators.",)),
+    Section("adult_safeguarding", "adult social care safeguarding extract", ("asc_safeguarding",),
+            ("asc.", "profiles.asc_", "fig-asc-", "tbl-asc-")),
+    Section("victim_support", "Victim Support extract", ("victim_support",), ("victim_support.", "tbl-victim-support-")),
+    Section("safety_bus", "Safety Bus activity log", ("safety_bus_contacts",), ("fig-safety-bus-",)),
+    Section("navigators", "Domestic Abuse Navigators' annual report figures", (NAVIGATORS,), ("navigators.",)),
 )}
 
 
@@ -120,27 +124,34 @@ def missing_extracts(section: str, supply: Mapping[str, ExtractSupply]) -> list[
 
 
 def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borough: str) -> str | None:
-    """The sentence shown in place of prose that needs ``sections``; None when all can run."""
-    missing = list(dict.fromkeys(item for name in sections for item in missing_extracts(name, supply)))
-    if not missing:
+    """The sentence shown in place of prose that needs ``sections``; None when all can run.
+
+    Another borough's extracts are "another council's records", never named: the report is this borough's alone.
+    """
+    gaps = [(SECTIONS[name], missing) for name in dict.fromkeys(sections)
+            if (missing := missing_extracts(name, supply))]
+    if not gaps:
         return None
-    absent = [item for item in missing if item.status != WITHHELD]
-    withheld = [item for item in missing if item.status == WITHHELD]
+    withheld = [(section, missing) for section, missing in gaps if all(i.status == WITHHELD for i in missing)]
+    absent = [gap for gap in gaps if gap not in withheld]
     sentences = []
     if absent:
-        verb = "was" if len(absent) == 1 else "were"
-        sentences.append(f"The {_titles(absent)} {verb} not supplied for this edition")
+        sentences.append(f"The {_named(absent)} {_verb(absent, 'was', 'were')} not supplied for this edition")
     if withheld:
-        # Named as another borough's, not by name: the report is this borough's alone.
-        sentences.append(f"The {_titles(withheld)} supplied with this edition {'is' if len(withheld) == 1 else 'are'} "
-                         f"another council's records, not {borough}'s, so {'it is' if len(withheld) == 1 else 'they are'}"
-                         " not used")
-    return "; ".join(sentences) + ", so this part of the report has no figures."
+        sentences.append(f"The {_named(withheld)} supplied with this edition {_verb(withheld, 'is', 'are')} another "
+                         f"council's records, not {markdown_escape(borough)}'s, and not used")
+    return ". ".join(sentences) + ". This part of the report has no figures from " + \
+        ("it." if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else "them.")
 
 
-def _titles(items: Sequence[ExtractSupply]) -> str:
-    named = [f"{item.title} {'extract' if item.name != NAVIGATORS else 'file'} ({item.where})" for item in items]
+def _named(gaps: Sequence[tuple[Section, list[ExtractSupply]]]) -> str:
+    named = [f"{section.what} ({', '.join(dict.fromkeys(item.where for item in missing))})"
+             for section, missing in gaps]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _verb(gaps: Sequence[tuple[Section, list[ExtractSupply]]], one: str, more: str) -> str:
+    return one if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else more
 
 
 def withheld_line(staged_dir: Path | str, borough: str) -> str | None:
