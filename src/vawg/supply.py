@@ -55,7 +55,8 @@ class ExtractSupply:
 
     @property
     def where(self) -> str:
-        return f"`{self.folder}/`" if self.folder else f"`{self.name}`"
+        """The folder an extract is delivered to (the Navigators' file itself)."""
+        return f"`{self.folder}`" if self.name == NAVIGATORS else f"`{self.folder}/`"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ SECTIONS: dict[str, Section] = {section.name: section for section in (
             ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
     Section("marac", "MARAC extract", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
     Section("children", "children's safeguarding and Early Help extracts", ("cssw_forms", "early_help_forms"),
-            ("children.", "fig-children-", "tbl-children-", "tbl-girls-")),
+            # Not tbl-children-safeguarding-flags: Appendix 6g's lookup is reference data, in every edition.
+            ("children.", "fig-children-", "tbl-children-persons", "tbl-children-workflow", "tbl-girls-")),
     Section("housing", "housing extracts", ("housing_register", "homelessness_applications"),
             ("housing.", "fig-housing-", "fig-homelessness-", "tbl-housing-")),
     Section("adult_safeguarding", "adult social care safeguarding extract", ("asc_safeguarding",),
