@@ -163,8 +163,7 @@ def withheld_line(staged_dir: Path | str, borough: str) -> str | None:
     if not withheld:
         return None
     owners = sorted({item.owner for item in withheld if item.owner})
-    places = ", ".join(dict.fromkeys(f"{item.folder}/" if item.name != NAVIGATORS else item.folder
-                                     for item in withheld))
+    places = ", ".join(dict.fromkeys(item.where.strip("`") for item in withheld))
     return (f"Council extracts {places} belong to {' and '.join(owners)}, not {borough}: not used, and their "
             f"sections say not supplied this edition")
 
