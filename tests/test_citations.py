@@ -149,5 +149,6 @@ def test_the_default_build_lists_its_references_in_all_three_formats(built_editi
     pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(built_edition.outputs["pdf"]).pages).split())
     word = " ".join(" ".join(p.text for p in Document(built_edition.outputs["docx"]).paragraphs).split())
     for text in (pdf, word):
-        assert "Declaration on the Elimination of Violence against Women" in text
-        assert "RESPECT Women" in text or "RESPECT women" in text
+        # The citation style sets titles in title case, so the words are compared without case.
+        assert "declaration on the elimination of violence against women" in text.casefold()
+        assert "respect women" in text.casefold()

@@ -419,8 +419,9 @@ def test_no_count_the_prose_quotes_is_1_to_6(built_edition):
     leaks = [f"{key} = {entry['text']}" for key, entry in counts.items()
              if entry["value"] is not None and 1 <= entry["value"] <= 6]
     assert not leaks, "\n".join(leaks)
-    assert all(entry["text"] == "<7" for entry in counts.values() if entry["value"] is None
-               and entry["text"] not in ("–",)), "a hidden count shows something other than <7"
+    # A count of 1 to 6 reads "<7"; a larger count hidden so that one cannot be worked out from it reads "[c]".
+    shown = {key: entry["text"] for key, entry in counts.items() if entry["value"] is None}
+    assert set(shown.values()) <= {"<7", "[c]", "–"}, shown
 
 
 # -- disclosure: statistics never beside a hidden count; the audit of the planted build is clean --------------

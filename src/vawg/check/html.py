@@ -213,8 +213,10 @@ def _check_figures(soup: BeautifulSoup, site: Path, page_href: str, where: str, 
                 section.add("figure-alt", where, describe(image),
                             "the alt text is too short to state the chart type and the main finding", WARNING)
         after = _following_until_next_figure(figure)
-        data_table = next((t for block in after for t in ([block] if block.name == "table" else block.find_all("table"))), None)
-        if data_table is None:
+        # The chart's own "show the data" disclosure: another table further down (a numbered table) is not it.
+        disclosures = [d for block in after for d in ([block] if block.name == "details" else block.find_all("details"))
+                       if "figure-data" in (d.get("class") or [])]
+        if not any(d.find("table") for d in disclosures):
             section.add("figure-data", where, name, "no 'show the data' table follows the chart")
         csv_links = [a for block in after for a in ([block] if block.name == "a" else block.find_all("a", href=True))
                      if urlsplit(a.get("href", "")).path.lower().endswith(".csv")]
