@@ -110,8 +110,11 @@ def test_the_build_line_names_whose_extracts_were_left_out(tmp_path):
 
 def test_the_navigators_figures_belong_to_their_borough():
     assert supply.extract_supply(Path("/nonexistent"), "Camden")[supply.NAVIGATORS].supplied
-    hackney = supply.extract_supply(Path("/nonexistent"), "Hackney")[supply.NAVIGATORS]
-    assert hackney.status == supply.WITHHELD and hackney.owner == "Camden"
+    extracts = supply.extract_supply(Path("/nonexistent"), "Hackney")
+    assert extracts[supply.NAVIGATORS].status == supply.WITHHELD and extracts[supply.NAVIGATORS].owner == "Camden"
+    note = supply.note_for(["navigators"], extracts, "Hackney")
+    assert note.startswith("The Domestic Abuse Navigators' annual report figures supplied with this edition are")
+    assert "data/" not in note  # readers never see a repository path
 
 
 def test_a_notebook_outside_a_kernel_learns_its_section_cannot_run(tmp_path, capsys):

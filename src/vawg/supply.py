@@ -147,8 +147,10 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
 
 
 def _named(gaps: Sequence[tuple[Section, list[ExtractSupply]]]) -> str:
-    named = [f"{section.what} ({', '.join(dict.fromkeys(item.where for item in missing))})"
-             for section, missing in gaps]
+    # Delivery folders help the analyst; the Navigators' file is a repository path, which readers never see.
+    places = [", ".join(dict.fromkeys(item.where for item in missing if item.name != NAVIGATORS))
+              for _, missing in gaps]
+    named = [f"{section.what} ({where})" if where else section.what for (section, _), where in zip(gaps, places)]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
