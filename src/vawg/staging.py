@@ -135,7 +135,8 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
         staged as ``reference_*.parquet``.
     borough : str, optional
         The borough of the edition: its police offences must cover every month
-        of the period.
+        of the period, and council extracts whose rows name another borough
+        are withheld (not staged; the staging log says whose they are).
 
     Returns
     -------
