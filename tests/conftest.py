@@ -69,6 +69,19 @@ def built_edition(small_extract, tmp_path_factory):
     return build(params, build_dir=tmp_path_factory.mktemp("build"))
 
 
+@pytest.fixture(scope="session")
+def hackney_edition(small_extract, tmp_path_factory):
+    """Hackney's edition (website only) built from the small extract, whose council extracts are Camden's.
+
+    Returns the build result and the lines of progress the build printed.
+    """
+    from vawg.build import build
+
+    lines: list[str] = []
+    params = parse_parameters(data_dir=small_extract, borough="Hackney", formats="html")
+    return build(params, build_dir=tmp_path_factory.mktemp("build-hackney"), progress=lines.append), lines
+
+
 def copy_project(target: Path) -> Path:
     """A copy of the report's sources and reference data; build it with ``VAWG_PROJECT`` set to it."""
     from vawg.paths import project_root

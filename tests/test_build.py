@@ -172,9 +172,8 @@ def test_build_help_documents_every_parameter():
         assert option in result.stdout
 
 
-def test_another_borough_gets_its_own_police_chapter_with_no_mention_of_camden(small_extract, tmp_path):
-    params = parse_parameters(data_dir=small_extract, borough="Hackney", formats="html")
-    edition = build(params, build_dir=tmp_path)
+def test_another_borough_gets_its_own_police_chapter_with_no_mention_of_camden(hackney_edition):
+    edition, _ = hackney_edition
     # Council service data (cards, data-source register) is the report's own borough's; the police
     # analysis must follow the parameter.
     chapter = next(edition.outputs["html"].parent.rglob("03-local-picture.html"))

@@ -134,14 +134,12 @@ def test_the_peak_names_every_year_that_reaches_it(tmp_path):
     assert "2022 the borough's MARAC heard 48 cases" in marac._rate_sentence(analysis)
 
 
-def test_the_councils_own_marac_takes_the_boroughs_name(tmp_path):
-    """A delivery labels its own MARAC with the council's name; the report names the borough it is built for."""
+def test_another_councils_marac_is_not_read_as_the_boroughs(tmp_path):
+    """Camden's MARAC rows never stand in for Hackney's: the borough's own rows must carry its name."""
     write_marac(tmp_path, [area_row(2024, "Camden", 40, 10_000, police_referrals=20),
                            area_row(2024, "England and Wales", 480, 100_000, police_referrals=240)])
-    analysis = marac.Marac.compute(tmp_path, borough="Hackney", period_end="2024-12-31", threshold=7)
-    assert analysis.areas == ["Hackney", "England and Wales"]
-    assert analysis.rates().set_index("area").loc["Hackney", "rate"] == pytest.approx(40.0)
-    assert "Camden" not in marac.figure_marac_case_rate(analysis).alt
+    with pytest.raises(DataError, match="no 2024 row for Hackney"):
+        marac.Marac.compute(tmp_path, borough="Hackney", period_end="2024-12-31", threshold=7)
 
 
 def test_a_missing_report_year_is_a_clear_error(tmp_path):

@@ -162,7 +162,10 @@ REJECTED = [
     Rejected("nhs_fgm_period_end_before_start.csv", 2, "period_end", "a date after period_start"),
     Rejected("marac_duplicate_year_and_area.csv", 4, "area", "a combination of year, area no other row has"),
     Rejected("marac_unknown_area.csv", 2, "area", "one of 'Barking and Dagenham'", "Camdn"),
-    Rejected("marac_two_boroughs.csv", 4, "area", "the same borough as the file's other MARAC rows", "Islington"),
+    Rejected("marac_two_boroughs.csv", 4, "area", "the borough the row's borough column names", "Islington"),
+    # A council extract names its council on every row, one council a file.
+    Rejected("csn_workflows_two_councils.csv", 4, "borough", "the same borough as the file's first row", "Islington"),
+    Rejected("safety_bus_unknown_council.csv", 3, "borough", "one of 'Barking and Dagenham'", "Camdn"),
 ]
 
 REPAIRED = [

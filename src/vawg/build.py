@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from vawg import supply
 from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import audit_edition, write_report
 from vawg.errors import DisclosureError, RenderError
@@ -76,6 +77,9 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         progress("Validating and staging the extracts")
         validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end,
                            reference_dir=params.reference_dir, borough=params.borough)
+        withheld = supply.withheld_line(scratch.staged, params.borough)
+        if withheld:
+            progress(withheld)
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)
@@ -169,6 +173,8 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
             shutil.copytree(source, project / name)
         elif source.exists():
             shutil.copy2(source, project / name)
+    # Prose that needs an extract this edition lacks becomes a "not supplied" note.
+    supply.apply_to_project(project, paths.staged, params.borough)
     stage_date(project / "_quarto.yml", dt.date.today())
     shutil.copytree(paths.artifacts, project / "artifacts")
     stage_html_numbering(project)  # Quarto's HTML pages count figures through the book

@@ -35,10 +35,16 @@ class EditionEvidence:
     tables: frozenset[str]
     sections: frozenset[str]
     themes: frozenset[str]
+    # Prefixes of the ids of sections whose extracts this edition lacks (vawg.supply.left_out_prefixes):
+    # citing them is "not supplied", not a stale id.
+    left_out: tuple[str, ...] = ()
+
+    def not_supplied(self, ident: str) -> bool:
+        return ident.startswith(self.left_out) if self.left_out else False
 
     @classmethod
     def read(cls, artifacts_dir: Path | str, content: BoroughContent | None,
-             sources: Iterable[Path] | None = None) -> EditionEvidence:
+             sources: Iterable[Path] | None = None, left_out: Iterable[str] = ()) -> EditionEvidence:
         """From the artifacts written so far (values, manifest, partials) and the book's ``.qmd`` sources."""
         root = Path(artifacts_dir)
         values = json.loads((root / "values.json").read_text(encoding="utf-8")) if (root / "values.json").exists() else {}
@@ -50,7 +56,8 @@ class EditionEvidence:
         sections = {match for path in files for match in SECTION_ID.findall(path.read_text(encoding="utf-8"))}
         themes = ({t.id for t in content.themes.themes} if content is not None and content.themes else set())
         return cls(frozenset(values), frozenset(f["id"] for f in manifest["figures"]),
-                   frozenset(t["id"] for t in manifest["tables"]), frozenset(sections), frozenset(themes))
+                   frozenset(t["id"] for t in manifest["tables"]), frozenset(sections), frozenset(themes),
+                   tuple(left_out))
 
 
 def book_sources() -> list[Path]:
@@ -68,7 +75,7 @@ def evidence_problems(recommendations: Recommendations, evidence: EditionEvidenc
         for field, noun, known in kinds:
             cited = [item.key for item in area.evidence.values] if field == "values" else getattr(area.evidence, field)
             for item in cited:
-                if item not in known:
+                if item not in known and not (field != "sections" and evidence.not_supplied(item)):
                     where = "Chapter 5's themes (themes.yaml)" if field == "themes" else "this edition"
                     problems.append(f"recommendation {area.id!r} ({area.area}) cites {noun} {item!r}, "
                                     f"which {where} does not have")
@@ -89,8 +96,13 @@ def check_evidence(recommendations: Recommendations, evidence: EditionEvidence) 
         raise EvidenceError(f"{len(problems)} recommendation evidence problem(s) in recommendations.yaml:\n{shown}")
 
 
-def recommendations_partial(content: BoroughContent | None, borough: str) -> str:
-    """Chapter 6's areas: headline, goal, example actions, then the evidence as links and quotes."""
+def recommendations_partial(content: BoroughContent | None, borough: str,
+                            edition: EditionEvidence | None = None) -> str:
+    """Chapter 6's areas: headline, goal, example actions, then the evidence as links and quotes.
+
+    Evidence from a section this edition could not run (``edition.left_out``) reads "not supplied".
+    """
+    left_out = edition.not_supplied if edition is not None else (lambda ident: False)
     if content is None or content.recommendations is None:
         return not_supplied(borough, "its recommendations", "recommendations.yaml")
     key = content.sources_key([action for area in content.recommendations.areas for action in area.actions])
@@ -100,8 +112,10 @@ def recommendations_partial(content: BoroughContent | None, borough: str) -> str
                   area.goal, "", "For example:", ""]
         lines += [f"- {action.text}{action.sources_text}" for action in area.actions] + [""]
         evidence = area.evidence
-        cited = [f"- {item.label}: {{{{< var {item.key} >}}}}." for item in evidence.values]
-        links = [f"@{ident}" for ident in [*evidence.figures, *evidence.tables, *evidence.sections]]
+        cited = [f"- {item.label}: not supplied this edition." if left_out(item.key) else
+                 f"- {item.label}: {{{{< var {item.key} >}}}}." for item in evidence.values]
+        links = [f"@{ident}" for ident in [*evidence.figures, *evidence.tables, *evidence.sections]
+                 if not left_out(ident)]
         if links:
             cited.append(f"- In this report: {', '.join(links)}.")
         if evidence.themes:

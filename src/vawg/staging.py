@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from vawg.contracts import CONTRACTS, Context, Contract
 from vawg.contracts import contract as contract_named
 from vawg.contracts import reference_data
-from vawg.contracts._spec import MULTI_SEPARATOR
+from vawg.contracts._spec import MULTI_SEPARATOR, OWNER
 from vawg.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem, Repair, coerce, match_columns, \
     read_delivery
 from vawg.errors import DataError
@@ -63,15 +63,17 @@ class SourceSummary:
 
     name: str
     title: str
-    status: str  # "staged", "not delivered" or "failed"
+    status: str  # "staged", "not delivered", "failed" or "withheld" (another borough's council's records)
     files: list[str] = field(default_factory=list)
     rows: int = 0
     staged_rows: int = 0
     reference: bool = False
+    owner: str | None = None  # a council extract's borough
 
     def as_dict(self) -> dict:
         return {"name": self.name, "title": self.title, "status": self.status, "files": self.files,
-                "rows": self.rows, "staged_rows": self.staged_rows, "reference": self.reference}
+                "rows": self.rows, "staged_rows": self.staged_rows, "reference": self.reference,
+                "owner": self.owner}
 
 
 @dataclass
@@ -133,7 +135,8 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
         staged as ``reference_*.parquet``.
     borough : str, optional
         The borough of the edition: its police offences must cover every month
-        of the period.
+        of the period, and council extracts whose rows name another borough
+        are withheld (not staged; the staging log says whose they are).
 
     Returns
     -------
@@ -212,6 +215,7 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
     tables = {name: table for name, table in tables.items() if not name.endswith(".uncut")}
     if not log.problems:
         _check_delivery(tables, data_dir, context, log, borough)
+        _withhold_other_councils(tables, data_dir, report, log, borough)
     report.problems = _condense(log.problems)
     report.repairs = log.repairs
     report.notices = log.notices
@@ -459,6 +463,23 @@ def _condense(problems: list[Problem]) -> list[Problem]:
             kept.append(Problem(file, None, column, None,
                                 f"{expected} — {extra:,} more row(s) with this problem are not listed"))
     return kept
+
+
+def _withhold_other_councils(tables: dict[str, pd.DataFrame], data_dir: Path, report: ValidationReport, log: Log,
+                             borough: str | None) -> None:
+    """Leave out every council extract whose rows name another borough: its sections say not supplied."""
+    for contract in CONTRACTS:
+        table = tables.get(contract.name)
+        if not contract.council or table is None or table.empty:
+            continue
+        owner = str(table[OWNER].iloc[0])
+        report.sources[contract.name].owner = owner
+        if borough is None or owner == borough:
+            continue
+        del tables[contract.name]
+        report.sources[contract.name].status = "withheld"
+        log.notice(contract.location(data_dir), OWNER, f"{contract.title}: the records are {owner}'s council's, "
+                   f"not {borough}'s, so they are not used in this edition")
 
 
 # -- sanity rules on the whole delivery ------------------------------------------------------------------------

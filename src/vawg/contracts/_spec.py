@@ -57,6 +57,11 @@ class Context:
         return sorted(boroughs.loc[boroughs["police_force"] == "Metropolitan Police Service", "borough_code"])
 
     @cached_property
+    def police_borough_names(self) -> list[str]:
+        boroughs = reference.boroughs()
+        return sorted(boroughs.loc[boroughs["police_force"] == "Metropolitan Police Service", "borough_name"])
+
+    @cached_property
     def london_codes(self) -> list[str]:
         return sorted(reference.boroughs()["borough_code"])
 
@@ -204,8 +209,9 @@ class Contract:
     covers_period : bool
         Whether ``period_field`` must reach the period end (within a month).
     council : bool
-        Whether this is the reporting council's own data (only that borough
-        has it).
+        Whether this is a council's own data: its rows name the borough whose
+        council holds them (:data:`OWNER`), and a build for another borough
+        does not use it.
     reference : bool
         Whether this is open reference data read from the reference folder.
     formats : tuple of str
@@ -236,6 +242,8 @@ class Contract:
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError(f"contract {self.name}: duplicate field names")
+        if self.council and OWNER not in names:
+            raise ValueError(f"contract {self.name}: a council extract needs its {OWNER!r} column")
 
     def field(self, name: str) -> Field:
         for item in self.fields:
@@ -346,6 +354,29 @@ def borough_in_london(context: Context) -> list[str]:
 
 def police_borough(context: Context) -> list[str]:
     return context.police_borough_codes
+
+
+# The column of a council extract naming the borough whose council holds the records.
+OWNER = "borough"
+
+
+def police_borough_names(context: Context) -> list[str]:
+    return context.police_borough_names
+
+
+def council_borough() -> Field:
+    """The owner column every council extract carries, so no borough's report uses another's records."""
+    return Field(OWNER, "category", "The borough whose council holds these records, as `vawg build --borough` "
+                 "names it (the same on every row)", allowed=police_borough_names)
+
+
+def _one_owner(frame: pd.DataFrame, context: Context) -> pd.Series:
+    return frame[OWNER] == frame[OWNER].iloc[0]
+
+
+# A file holds one council's records: a mixed file cannot be given to either borough.
+ONE_OWNER = RowCheck("one_owner", OWNER, "the same borough as the file's first row (one council's records a file)",
+                     _one_owner, needs=(OWNER,))
 
 
 def ward_in_borough(ward: str = "ward_code", borough: str = "borough_code") -> RowCheck:

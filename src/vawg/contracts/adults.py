@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vawg.contracts._spec import EARLIEST, Context, Contract, Field, RowCheck
+from vawg.contracts._spec import ONE_OWNER, council_borough, EARLIEST, Context, Contract, Field, RowCheck
 from vawg.reference import reference_path
 
 OTHER_ABUSE_TYPES = ("Neglect And Acts Of Omission", "Self-Neglect", "Organisational Abuse", "Modern Slavery")
@@ -57,6 +57,7 @@ ASC_SAFEGUARDING = Contract(
         Field("outcome", "category", "Outcome of the concern", allowed=OUTCOMES),
         Field("nfa_reason", "category", "Why no further action (when none was taken)", nullable=True,
               allowed=NFA_REASONS),
+        council_borough(),
     ),
     row_checks=(
         RowCheck("relationship_needs_known_perpetrator", "perpetrator_relationship",
@@ -68,5 +69,6 @@ ASC_SAFEGUARDING = Contract(
         RowCheck("enquiry_stage", "stage_reached", "'Section 42 enquiry' when the concern progressed to an enquiry",
                  lambda frame, context: (frame["outcome"] != "Progressed to enquiry")
                  | (frame["stage_reached"] == "Section 42 enquiry"), needs=("stage_reached", "outcome")),
+        ONE_OWNER,
     ),
 )

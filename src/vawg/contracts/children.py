@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vawg.contracts._spec import EARLIEST, Context, Contract, Field, RowCheck
+from vawg.contracts._spec import ONE_OWNER, council_borough, EARLIEST, Context, Contract, Field, RowCheck
 from vawg.reference import reference_path
 
 # Assessment factors that are not VAWG (recorded on the same forms).
@@ -81,8 +81,8 @@ CSSW_FORMS = Contract(
     council=True,
     period_field="completed_date",
     description="One row per child per MASH contact and referral or child and family assessment.",
-    fields=_fields(("mash_contact", "cssw_assessment")),
-    row_checks=(PERSON_KEEPS_SEX,),
+    fields=(*_fields(("mash_contact", "cssw_assessment")), council_borough()),
+    row_checks=(PERSON_KEEPS_SEX, ONE_OWNER),
 )
 
 EARLY_HELP_FORMS = Contract(
@@ -92,6 +92,6 @@ EARLY_HELP_FORMS = Contract(
     council=True,
     period_field="completed_date",
     description="One row per child per Early Help family assessment (brief closures flagged).",
-    fields=_fields(("eh_assessment",), early_help=True),
-    row_checks=(PERSON_KEEPS_SEX,),
+    fields=(*_fields(("eh_assessment",), early_help=True), council_borough()),
+    row_checks=(PERSON_KEEPS_SEX, ONE_OWNER),
 )

@@ -8,7 +8,7 @@ council has this data.
 
 from __future__ import annotations
 
-from vawg.contracts._spec import EARLIEST, Contract, Field, RowCheck
+from vawg.contracts._spec import ONE_OWNER, council_borough, EARLIEST, Contract, Field, RowCheck
 
 YES_NO = ("Yes", "No", "Not recorded")
 GENDERS = ("Woman", "Man", "Non-binary", "Other", "Not recorded")
@@ -77,11 +77,13 @@ CSN_WORKFLOWS = Contract(
         _answer("children_involved", "Children involved or affected"),
         _answer("pregnant", "Pregnant at referral"),
         _answer("council_tenant", "Council tenant"),
+        council_borough(),
     ),
     row_checks=(
         RowCheck("risk_level_needs_assessment", "risk_level", "empty unless a risk assessment was completed",
                  lambda frame, context: frame["risk_assessment_completed"].astype(bool),
                  needs=("risk_level", "risk_assessment_completed")),
+        ONE_OWNER,
     ),
 )
 
@@ -112,7 +114,9 @@ CSN_RISK_CHECKLISTS = Contract(
         _answer("depressed", "Does the victim feel depressed?"),
         _answer("low_mood", "Low mood"),
         _answer("suicidal", "Having suicidal thoughts"),
+        council_borough(),
     ),
+    row_checks=(ONE_OWNER,),
 )
 
 CSN_INTAKE_FORMS = Contract(
@@ -139,5 +143,7 @@ CSN_INTAKE_FORMS = Contract(
         _answer("aptr_mental_health", "The alleged perpetrator has a mental health issue"),
         _answer("aptr_substance_use", "The alleged perpetrator uses drugs or alcohol"),
         _answer("multiple_aptrs", "More than one alleged perpetrator"),
+        council_borough(),
     ),
+    row_checks=(ONE_OWNER,),
 )

@@ -2,9 +2,10 @@
 
 No record-level extract exists for this service: the figures of its annual
 report are typed into ``data/reference/da_navigators_annual_report.csv``, one
-row per figure (``figure, value, unit, denominator, period, source``). Each
-row is checked by :class:`NavigatorFigure`; a bad row stops the build with a
-message naming the file, the row and the column.
+row per figure (``figure, value, unit, denominator, period, source, borough``),
+``borough`` naming the council whose service it is, so another borough's
+edition does not publish them. Each row is checked by :class:`NavigatorFigure`;
+a bad row stops the build with a message naming the file, the row and the column.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from vawg.errors import DataError
 from vawg.reference import reference_path
 
 FILE_NAME = "da_navigators_annual_report.csv"
-COLUMNS = ("figure", "value", "unit", "denominator", "period", "source")
+COLUMNS = ("figure", "value", "unit", "denominator", "period", "source", "borough")
 Unit = Literal["people", "meetings", "appointments", "hearings", "hours", "percent"]
 
 
@@ -35,6 +36,15 @@ class NavigatorFigure(BaseModel):
     denominator: str | None = Field(default=None, description="For a percentage: the figure it is a share of")
     period: str = Field(pattern=r"^\d{4}/\d{2}$", description="Financial year, e.g. 2023/24")
     source: str = Field(min_length=1, description="The document the figure comes from")
+    borough: str = Field(min_length=1, description="The borough whose council runs the service")
+
+    @model_validator(mode="after")
+    def _a_london_borough(self) -> "NavigatorFigure":
+        from vawg.contracts.marac import london_borough_names
+
+        if self.borough not in london_borough_names():
+            raise ValueError(f"borough: {self.borough!r} is not one of the 32 London boroughs")
+        return self
 
     @model_validator(mode="after")
     def _percent_has_denominator(self) -> "NavigatorFigure":
@@ -98,6 +108,18 @@ def load_navigator_figures(path: Path | str | None = None) -> pd.DataFrame:
         if row["denominator"] and row["denominator"] not in names:
             problems.append(f"{path}: row {number}, column 'denominator': {row['denominator']!r} is not a figure "
                             f"of the file")
+    owners = sorted(set(table["borough"]))
+    if len(owners) > 1:
+        problems.append(f"{path}: column 'borough': one borough's figures a file (it has {', '.join(owners)})")
     if problems:
         raise DataError("\n".join(dict.fromkeys(problems)))
     return table
+
+
+def figures_owner(path: Path | str | None = None) -> str | None:
+    """The borough whose Navigators the annual report describes; None when there is no file."""
+    path = Path(path) if path else reference_path(FILE_NAME)
+    if not path.is_file():
+        return None
+    owners = load_navigator_figures(path)["borough"]
+    return str(owners.iloc[0]) if len(owners) else None

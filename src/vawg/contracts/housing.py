@@ -9,7 +9,7 @@ assessment identified domestic abuse).
 
 from __future__ import annotations
 
-from vawg.contracts._spec import EARLIEST, Contract, Field, RowCheck
+from vawg.contracts._spec import ONE_OWNER, council_borough, EARLIEST, Contract, Field, RowCheck
 
 SEXES = ("Female", "Male", "Other", "Not recorded")
 ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other", "Not recorded")
@@ -45,7 +45,9 @@ HOUSING_REGISTER = Contract(
         Field("household_size", "int", "People in the household", minimum=1, maximum=20,
               expected="a household of 1 to 20 people"),
         Field("dva_points", "bool", "Awarded domestic violence and abuse points (allocations scheme, group D)"),
+        council_borough(),
     ),
+    row_checks=(ONE_OWNER,),
 )
 
 HOMELESSNESS = Contract(
@@ -70,10 +72,12 @@ HOMELESSNESS = Contract(
         Field("support_need_domestic_abuse", "category", "Domestic abuse as a support need",
               allowed=DA_SUPPORT_NEEDS),
         Field("da_identified_through_assessment", "bool", "Domestic abuse identified through the assessment"),
+        council_borough(),
     ),
     row_checks=(
         RowCheck("single_has_no_children", "dependent_children", "0 for a single-person household",
                  lambda frame, context: (frame["household_type"] != "Single") | (frame["dependent_children"] == 0),
                  needs=("household_type", "dependent_children")),
+        ONE_OWNER,
     ),
 )

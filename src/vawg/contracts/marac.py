@@ -5,9 +5,10 @@ MARAC and for the comparison areas (England and Wales, the Metropolitan Police
 area and the most similar force group). Counts, so that shares and rates per
 10,000 adult (16+) female residents are computed, not copied.
 
-Any London borough's council can deliver its own MARAC: its rows carry the
-borough's name (one of the 32 boroughs in ``data/reference/boroughs.csv``), and
-a file holds one borough's MARAC only.
+Any London borough's council can deliver its own MARAC: every row names the
+delivering council's borough (``borough``, one of the 32 boroughs in
+``data/reference/boroughs.csv``), and its own MARAC's rows carry that name as
+their ``area``; a file holds one borough's MARAC only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vawg import reference
-from vawg.contracts._spec import Context, Contract, Field, RowCheck, at_most, this_year
+from vawg.contracts._spec import ONE_OWNER, OWNER, council_borough, Context, Contract, Field, RowCheck, at_most, this_year
 
 COMPARATOR_AREAS = ("Metropolitan Police area", "Most similar force group", "England and Wales")
 PARTS = ("repeat_cases", "police_referrals", "idva_involved", "cases_with_children", "bame_victims",
@@ -35,12 +36,9 @@ def _areas(context: Context) -> list[str]:
     return [*london_borough_names(), *COMPARATOR_AREAS]
 
 
-def _one_own_marac(frame: pd.DataFrame, context: Context) -> pd.Series:
-    """Rows of the council's own MARAC (not a comparator) must all name the same borough as the first of them."""
-    own = frame["area"][~frame["area"].isin(COMPARATOR_AREAS)]
-    if own.empty:
-        return pd.Series(True, index=frame.index)
-    return frame["area"].isin(COMPARATOR_AREAS) | (frame["area"] == own.iloc[0])
+def _own_marac(frame: pd.DataFrame, context: Context) -> pd.Series:
+    """A row that is no comparator is the delivering council's own MARAC, named as its borough column names it."""
+    return frame["area"].isin(COMPARATOR_AREAS) | (frame["area"] == frame[OWNER])
 
 
 def _count(name: str, description: str) -> Field:
@@ -77,13 +75,15 @@ MARAC = Contract(
         _count("disabled_victims", "Disabled victims"),
         _count("male_victims", "Male victims"),
         _count("victims_16_17", "Victims aged 16 or 17"),
+        council_borough(),
     ),
     row_checks=(
-        RowCheck("one_own_marac", "area", "the same borough as the file's other MARAC rows (one borough's MARAC "
-                 "a file)", _one_own_marac, needs=("area",)),
+        RowCheck("own_marac", "area", "the borough the row's borough column names, or a comparison area (one "
+                 "borough's MARAC a file)", _own_marac, needs=("area", OWNER)),
         *(at_most(part, "cases_heard") for part in PARTS),
         RowCheck("referrals_add_up", "cases_heard", "the sum of the referral sources (police, probation, …)",
                  lambda frame, context: frame[list(REFERRAL_SOURCES)].sum(axis=1) == frame["cases_heard"],
                  needs=("cases_heard", *REFERRAL_SOURCES)),
+        ONE_OWNER,
     ),
 )

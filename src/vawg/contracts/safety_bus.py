@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vawg.contracts._spec import EARLIEST, Contract, Field, RowCheck
+from vawg.contracts._spec import ONE_OWNER, council_borough, EARLIEST, Contract, Field, RowCheck
 
 CONTACT_TYPES = ("person_supported", "engagement")
 
@@ -19,10 +19,12 @@ SAFETY_BUS = Contract(
         Field("contact_type", "category", "person_supported or engagement", allowed=CONTACT_TYPES),
         Field("sex", "category", "F or M for a person supported; empty for an engagement activity",
               nullable=True, allowed=("F", "M")),
+        council_borough(),
     ),
     row_checks=(
         RowCheck("person_has_sex", "sex", "F or M for a person supported",
                  lambda frame, context: (frame["contact_type"] != "person_supported") | frame["sex"].notna(),
                  needs=("contact_type",)),
+        ONE_OWNER,
     ),
 )

@@ -38,6 +38,7 @@ from vawg.police.relationships import disclosure_basis, report_year
 from vawg.stats import odds_ratio
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.wording import join_words
+from vawg.supply import staged_table
 
 SOURCE = "Adult social care safeguarding cases (concerns and Section 42 enquiries); VAWG flags of Appendix 6h"
 LEARNING_DISABILITY = "Learning disability support"
@@ -93,12 +94,8 @@ class AdultSafeguarding:
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "AdultSafeguarding":
-        path = Path(staged_dir) / "asc_safeguarding.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the adult social care safeguarding extract (asc_safeguarding/) "
-                            "was not delivered")
+        cases = staged_table(staged_dir, "asc_safeguarding")
         year = report_year(period_end)
-        cases = pd.read_parquet(path)
         cases = cases[(cases["sex"] == "Female") & (cases["concern_date"].dt.year <= year)].copy()
         if cases.empty:
             raise DataError(f"{path}: no safeguarding cases of women up to {year}")

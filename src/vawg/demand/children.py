@@ -55,7 +55,6 @@ from plotnine import expand_limits, facet_wrap, theme
 from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.contracts.children import vawg_factors
-from vawg.errors import DataError
 from vawg.stats import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
 from vawg.suppression import (
     CONFIDENTIAL,
@@ -65,6 +64,7 @@ from vawg.suppression import (
     suppressed_count_text,
 )
 from vawg.wording import join_words, significance
+from vawg.supply import staged_table
 
 SOURCE = "Council children's safeguarding and social work and Early Help case records"
 STAGES = ("mash_contact", "cssw_assessment", "eh_assessment")
@@ -151,11 +151,8 @@ class ChildrenSafeguarding:
         end = pd.Timestamp(period_end)
         year = end.year if end.month == 12 else end.year - 1
         parts = []
-        for name, folder in (("cssw_forms", "cssw/"), ("early_help_forms", "early_help/")):
-            path = Path(staged_dir) / f"{name}.parquet"
-            if not path.is_file():
-                raise DataError(f"{path} is missing: the {name.replace('_', ' ')} extract ({folder}) was not delivered")
-            parts.append(pd.read_parquet(path))
+        for name in ("cssw_forms", "early_help_forms"):
+            parts.append(staged_table(staged_dir, name))
         forms = pd.concat(parts, ignore_index=True)
         forms = forms[forms["completed_date"].dt.year == year]
         brief = (forms["eh_brief_closure"].astype("boolean").fillna(False).astype(bool)

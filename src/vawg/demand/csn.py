@@ -59,7 +59,6 @@ from vawg.contracts.csn import (
     SEXUAL_ORIENTATIONS,
 )
 from vawg.contracts.reference_data import SEXUAL_ORIENTATION_LAD
-from vawg.errors import DataError
 from vawg.people.population import load_reference_table, published_comparators
 from vawg.population import denominators, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
@@ -72,6 +71,7 @@ from vawg.suppression import (
     suppressed_count_text,
 )
 from vawg.wording import join_words
+from vawg.supply import optional_table, staged_table
 
 SOURCE = "Council DVA service case records (referrals, contact forms, risk checklists and intake forms)"
 BASELINE_YEAR = 2019  # the reference edition measures the change in referrals from 2019, the last year before COVID-19
@@ -177,20 +177,16 @@ class SafetyNet:
         staged = Path(staged_dir)
         end = pd.Timestamp(period_end)
         year = end.year if end.month == 12 else end.year - 1
-        path = staged / "csn_workflows.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the council DVA service extract (csn/) was not delivered")
-        workflows = pd.read_parquet(path)
+        workflows = staged_table(staged, "csn_workflows")
         referrals = workflows[workflows["referral_date"].dt.year == year].reset_index(drop=True)
         years = sorted(int(y) for y in workflows["referral_date"].dt.year.unique() if y < year)
         baseline = BASELINE_YEAR if BASELINE_YEAR in years else (years[0] if years else None)
         baseline_referrals = int((workflows["referral_date"].dt.year == baseline).sum()) if baseline else 0
 
         def forms(name: str) -> pd.DataFrame:
-            form_path = staged / f"{name}.parquet"
-            if not form_path.is_file():
+            frame = optional_table(staged, name)
+            if frame is None:
                 return pd.DataFrame(columns=["completed_date"])
-            frame = pd.read_parquet(form_path)
             return frame[frame["completed_date"].dt.year == year].reset_index(drop=True)
 
         female, population_year = _female_residents(staged, borough, year)

@@ -49,6 +49,7 @@ from vawg.stats import (
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 from vawg.wording import join_words, significance
+from vawg.supply import staged_table
 
 SOURCE_REGISTER = "Council housing register applications (Part 6, Housing Act 1996)"
 SOURCE_HOMELESSNESS = "Council homelessness applications (Part 7, Housing Act 1996)"
@@ -95,10 +96,7 @@ class Housing:
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> Housing:
         frames = {}
         for name in ("housing_register", "homelessness_applications"):
-            path = Path(staged_dir) / f"{name}.parquet"
-            if not path.is_file():
-                raise DataError(f"{path} is missing: the {name.replace('_', ' ')} extract (housing/) was not delivered")
-            frame = pd.read_parquet(path)
+            frame = staged_table(staged_dir, name)
             frame["year"] = frame["application_date"].dt.year
             frames[name] = frame
         year = report_year(period_end)

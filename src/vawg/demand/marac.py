@@ -47,6 +47,7 @@ from vawg.stats import (
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.wording import direction, join_words, significance
+from vawg.supply import staged_table
 
 SOURCE = "MARAC annual data (SafeLives), the borough's MARAC and comparison areas"
 POLICE_AREA = "Metropolitan Police area"
@@ -78,21 +79,6 @@ AREA_PHRASES = {POLICE_AREA: "the Metropolitan Police area", SIMILAR: "the most 
 
 
 
-def own_area(annual: pd.DataFrame, borough: str) -> str:
-    """The extract's name for the council's own MARAC: the borough's name, or else the one area that is no comparator.
-
-    The extract is the council's own delivery, so its one non-comparator area is its MARAC whatever it is called.
-    """
-    areas = sorted(annual["area"].unique())
-    if borough in areas:
-        return borough
-    own = [area for area in areas if area not in COMPARATORS]
-    if len(own) != 1:
-        raise DataError(f"the MARAC extract has no rows for {borough} and no single area of its own to read as "
-                        f"the borough's MARAC (areas: {', '.join(areas)})")
-    return own[0]
-
-
 @dataclass
 class Marac:
     """The borough's MARAC and its comparison areas, one row per year and area, up to the report year."""
@@ -105,14 +91,11 @@ class Marac:
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> Marac:
-        path = Path(staged_dir) / "marac.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the MARAC extract (marac/) was not delivered")
-        annual = pd.read_parquet(path)
+        annual = staged_table(staged_dir, "marac")
         annual["area"] = annual["area"].astype(str)
         annual["year"] = annual["year"].astype(int)
         year = report_year(period_end)
-        annual["area"] = annual["area"].replace({own_area(annual, borough): borough})
+        # The borough's own rows carry its name (the contract ties them to the extract's owner column).
         own = annual[annual["area"] == borough]
         if year not in set(own["year"]):
             raise DataError(f"the MARAC extract has no {year} row for {borough}: the report year must be delivered")

@@ -31,6 +31,7 @@ from vawg.police.relationships import disclosure_basis, report_year
 from vawg.stats import two_proportion_ztest
 from vawg.suppression import CONFIDENTIAL, is_small
 from vawg.wording import join_words
+from vawg.supply import staged_table
 
 SOURCE = "Victim Support, quarterly referrals by borough (Mayor's Office for Policing and Crime)"
 FIRST_QUARTER_MONTH = 4  # the financial year starts in April
@@ -59,12 +60,9 @@ class VictimSupport:
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "VictimSupport":
-        path = Path(staged_dir) / "victim_support.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the Victim Support extract (victim_support/) was not delivered")
+        table = staged_table(staged_dir, "victim_support")
         code = reference.boroughs().set_index("borough_name")["borough_code"][borough]
         year = report_year(period_end)
-        table = pd.read_parquet(path)
         table = table[table["quarter_start"] <= pd.Timestamp(period_end)]
         quarters = sorted(table["quarter_start"].unique())
         firsts = [q for q in quarters if q.month == FIRST_QUARTER_MONTH and q.year <= year]

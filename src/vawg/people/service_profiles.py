@@ -40,7 +40,6 @@ from vawg import charts, reference
 from vawg.artifacts import Figure, format_value
 from vawg.contracts.adults import vawg_abuse_types
 from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
-from vawg.errors import DataError
 from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
@@ -62,6 +61,7 @@ from vawg.people.population import load_reference_table
 from vawg.population import load_population
 from vawg.suppression import CONFIDENTIAL, is_small
 from vawg.wording import join_words
+from vawg.supply import optional_table, staged_table
 
 SOURCE_CSN_AGE = "Council DVA service case records (contact forms); ONS mid-year population estimates"
 SOURCE_CSN_ETHNICITY = "Council DVA service case records (contact forms); ONS Census 2021, TS021 Ethnic group"
@@ -101,16 +101,12 @@ class ServiceProfiles:
         staged_dir = Path(staged_dir)
         code = reference.boroughs().set_index("borough_name")["borough_code"][borough]
         year = report_year(period_end)
-        path = staged_dir / "csn_workflows.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the council DVA service's extract (csn/) was not delivered")
-        referrals = pd.read_parquet(path)
+        referrals = staged_table(staged_dir, "csn_workflows")
         referrals = referrals[referrals["referral_date"].dt.year == year].reset_index(drop=True)
         referrals["age_band"] = referrals["age"].map(lambda age: band_of(age, CSN_BANDS))
-        cases = None
-        path = staged_dir / "asc_safeguarding.parquet"
-        if path.is_file():
-            cases = vawg_cases_of_women(pd.read_parquet(path), year)
+        cases = optional_table(staged_dir, "asc_safeguarding")
+        if cases is not None:
+            cases = vawg_cases_of_women(cases, year)
             cases["age_band"] = cases["age"].map(lambda age: band_of(age, ASC_BANDS))
         population = load_population(staged_dir)
         population_year = population_year_for(population, year)

@@ -30,31 +30,24 @@ from vawg import suppression as sup
 from vawg.artifacts import Column, Figure
 from vawg.charts import TWO_SERIES, af_theme
 from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.supply import optional_table
 from vawg.services.render import add_months, period_text
 from vawg.services.schema import Item, Period, Section
 
 FIGURE_ID = "fig-safety-bus-users"
 STAGED_FILE = "safety_bus_contacts.parquet"
-RAW_FILE = Path("safety_bus") / "safety_bus_contacts.csv"
 COLUMNS = ("contact_id", "contact_date", "contact_type", "sex")
 CONTACT_TYPES = ("person_supported", "engagement")
 SEXES = {"F": "Women", "M": "Men"}
 
 
 def load_safety_bus(staged_dir: Path | str) -> pd.DataFrame | None:
-    """The staged activity log, or None when this edition has none.
+    """The staged activity log, or None when this edition has none (not delivered, or another borough's).
 
-    Reads ``<staged_dir>/safety_bus_contacts.parquet``. Until staging handles the
-    extract, it falls back to the raw CSV under the project's ``data/raw/``.
+    Never read from a raw folder: only staging knows whose council's records a log holds.
     """
-    staged = Path(staged_dir) / STAGED_FILE
-    if staged.is_file():
-        return tidy_contacts(pd.read_parquet(staged), source=staged)
-    raw = project_root() / "data" / "raw" / RAW_FILE
-    if raw.is_file():
-        return tidy_contacts(pd.read_csv(raw, dtype=str, keep_default_na=False), source=raw)
-    return None
+    contacts = optional_table(staged_dir, "safety_bus_contacts")
+    return None if contacts is None else tidy_contacts(contacts, source=Path(staged_dir) / STAGED_FILE)
 
 
 def tidy_contacts(frame: pd.DataFrame, *, source: Path | str = "safety bus extract") -> pd.DataFrame:

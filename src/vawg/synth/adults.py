@@ -18,7 +18,7 @@ import pandas as pd
 
 from vawg.contracts.adults import ASC_SAFEGUARDING
 from vawg.synth.profile import value_for_year
-from vawg.synth.tabular import ages_from_bands, category, dates_in, joined, split_exact, write_csv
+from vawg.synth.tabular import COUNCIL_BOROUGH, generated_columns, ages_from_bands, category, dates_in, joined, split_exact, write_csv
 
 _STREAM = 51
 MALE_VAWG_SHARE = 0.25
@@ -111,10 +111,12 @@ def asc_table(profile: Mapping, *, seed: int, scale: float, period_end: dt.date)
     people = max(1, round(len(table) * 0.9))
     table["person_id"] = [f"ASC-P{n:07d}" for n in np.concatenate(
         [np.arange(1, people + 1), rng.integers(1, people + 1, len(table) - people)])[rng.permutation(len(table))]]
-    return table[[f.name for f in ASC_SAFEGUARDING.fields]]
+    return table[generated_columns(ASC_SAFEGUARDING)]
 
 
-def generate_adults(out_dir: Path, profile: Mapping, *, seed: int, scale: float, period_end: dt.date) -> dict[str, Path]:
+def generate_adults(out_dir: Path, profile: Mapping, *, seed: int, scale: float, period_end: dt.date,
+                    owner: str = COUNCIL_BOROUGH) -> dict[str, Path]:
     """Write ``asc_safeguarding/asc_safeguarding_cases.csv``."""
     table = asc_table(profile, seed=seed, scale=scale, period_end=period_end)
-    return {"asc_safeguarding": write_csv(table, Path(out_dir) / "asc_safeguarding" / "asc_safeguarding_cases.csv")}
+    return {"asc_safeguarding": write_csv(table, Path(out_dir) / "asc_safeguarding" / "asc_safeguarding_cases.csv",
+                                                 owner=owner)}

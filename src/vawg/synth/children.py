@@ -21,7 +21,7 @@ import pandas as pd
 
 from vawg.contracts.children import CSSW_FORMS, EARLY_HELP_FORMS, OTHER_FACTORS
 from vawg.synth.profile import value_for_year
-from vawg.synth.tabular import category, dates_in, flagged, joined, write_csv
+from vawg.synth.tabular import COUNCIL_BOROUGH, generated_columns, category, dates_in, flagged, joined, write_csv
 
 _STREAM = 41
 AGE_SPANS = {"0-4": (0, 4), "5-9": (5, 9), "10-14": (10, 14), "15-19": (15, 19)}
@@ -52,7 +52,7 @@ def children_tables(profile: Mapping, *, seed: int, scale: float, period_end: dt
         else:
             table["form_id"] = [f"{prefix}{n:07d}" for n in range(1, len(table) + 1)]
         table["completed_date"] = pd.to_datetime(table["completed_date"]).dt.date
-        columns = [f.name for f in contract.fields if f.name in table.columns]
+        columns = [name for name in generated_columns(contract) if name in table.columns]
         tables[name] = table[columns].reset_index(drop=True)
     return tables
 
@@ -255,9 +255,9 @@ def _factors(profile: Mapping, form: str, vawg: np.ndarray, dva_share: float, rn
 
 
 def generate_children(out_dir: Path, profile: Mapping, *, seed: int, scale: float,
-                      period_end: dt.date) -> dict[str, Path]:
+                      period_end: dt.date, owner: str = COUNCIL_BOROUGH) -> dict[str, Path]:
     """Write ``cssw/cssw_forms.csv`` and ``early_help/early_help_forms.csv``."""
     tables = children_tables(profile, seed=seed, scale=scale, period_end=period_end)
-    return {"cssw_forms": write_csv(tables["cssw_forms"], Path(out_dir) / "cssw" / "cssw_forms.csv"),
+    return {"cssw_forms": write_csv(tables["cssw_forms"], Path(out_dir) / "cssw" / "cssw_forms.csv", owner=owner),
             "early_help_forms": write_csv(tables["early_help_forms"],
-                                          Path(out_dir) / "early_help" / "early_help_forms.csv")}
+                                          Path(out_dir) / "early_help" / "early_help_forms.csv", owner=owner)}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vawg.contracts.csn import CSN_INTAKE_FORMS, CSN_RISK_CHECKLISTS, CSN_WORKFLOWS
-from vawg.synth.tabular import ages_from_bands, category, dates_in, joined, split_exact, write_csv, yearly_counts
+from vawg.synth.tabular import COUNCIL_BOROUGH, generated_columns, ages_from_bands, category, dates_in, joined, split_exact, write_csv, yearly_counts
 
 _STREAM = 31
 REFERENCE_REFERRALS = 1115  # the 2024 volume the profile's counts describe
@@ -71,9 +71,9 @@ def csn_tables(profile: Mapping, *, seed: int, scale: float, period_end: dt.date
     # Risk level of a referral: that of its latest checklist.
     latest = tables["csn_risk_checklists"].sort_values("completed_date").groupby("workflow_id")["risk_level"].last()
     workflows_frame["risk_level"] = workflows_frame["workflow_id"].map(latest)
-    tables["csn_workflows"] = workflows_frame[[f.name for f in CSN_WORKFLOWS.fields]]
-    tables["csn_risk_checklists"] = tables["csn_risk_checklists"][[f.name for f in CSN_RISK_CHECKLISTS.fields]]
-    tables["csn_intake_forms"] = tables["csn_intake_forms"][[f.name for f in CSN_INTAKE_FORMS.fields]]
+    tables["csn_workflows"] = workflows_frame[generated_columns(CSN_WORKFLOWS)]
+    tables["csn_risk_checklists"] = tables["csn_risk_checklists"][generated_columns(CSN_RISK_CHECKLISTS)]
+    tables["csn_intake_forms"] = tables["csn_intake_forms"][generated_columns(CSN_INTAKE_FORMS)]
     return tables
 
 
@@ -188,8 +188,9 @@ def _intake_forms(profile: Mapping, referrals: pd.DataFrame, year: int, last: dt
     return frame
 
 
-def generate_csn(out_dir: Path, profile: Mapping, *, seed: int, scale: float, period_end: dt.date) -> dict[str, Path]:
+def generate_csn(out_dir: Path, profile: Mapping, *, seed: int, scale: float, period_end: dt.date,
+                 owner: str = COUNCIL_BOROUGH) -> dict[str, Path]:
     """Write ``csn/csn_workflows.csv``, ``csn/csn_risk_checklists.csv`` and ``csn/csn_intake_forms.csv``."""
     tables = csn_tables(profile, seed=seed, scale=scale, period_end=period_end)
     folder = Path(out_dir) / "csn"
-    return {name: write_csv(frame, folder / f"{name}.csv") for name, frame in tables.items()}
+    return {name: write_csv(frame, folder / f"{name}.csv", owner=owner) for name, frame in tables.items()}

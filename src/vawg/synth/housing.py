@@ -17,7 +17,7 @@ import pandas as pd
 
 from vawg.contracts.housing import HOMELESSNESS, HOUSING_REGISTER
 from vawg.synth.profile import value_for_year
-from vawg.synth.tabular import ages_from_bands, category, dates_in, flagged, split_exact, write_csv
+from vawg.synth.tabular import COUNCIL_BOROUGH, generated_columns, ages_from_bands, category, dates_in, flagged, split_exact, write_csv
 
 _STREAM = 61
 REFERENCE_YEAR = 2024
@@ -63,7 +63,7 @@ def register_table(profile: Mapping, *, rng: np.random.Generator, scale: float, 
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True).sort_values("application_date", kind="stable").reset_index(drop=True)
     table["application_id"] = [f"HR-{n:07d}" for n in range(1, len(table) + 1)]
-    return table[[f.name for f in HOUSING_REGISTER.fields]]
+    return table[generated_columns(HOUSING_REGISTER)]
 
 
 def homelessness_table(profile: Mapping, *, rng: np.random.Generator, scale: float,
@@ -124,18 +124,18 @@ def homelessness_table(profile: Mapping, *, rng: np.random.Generator, scale: flo
     table = pd.concat(frames, ignore_index=True).sort_values("application_date", kind="stable").reset_index(drop=True)
     table["application_id"] = [f"HA-{n:07d}" for n in range(1, len(table) + 1)]
     table["dependent_children"] = table["dependent_children"].astype(int)
-    return table[[f.name for f in HOMELESSNESS.fields]]
+    return table[generated_columns(HOMELESSNESS)]
 
 
 def generate_housing(out_dir: Path, profile: Mapping, *, seed: int, scale: float,
-                     period_end: dt.date) -> dict[str, Path]:
+                     period_end: dt.date, owner: str = COUNCIL_BOROUGH) -> dict[str, Path]:
     """Write ``housing/housing_register_applications.csv`` and ``housing/homelessness_applications.csv``."""
     rng = np.random.default_rng([seed, _STREAM])
     folder = Path(out_dir) / "housing"
     return {
         "housing_register": write_csv(register_table(profile, rng=rng, scale=scale, period_end=period_end),
-                                      folder / "housing_register_applications.csv"),
+                                      folder / "housing_register_applications.csv", owner=owner),
         "homelessness_applications": write_csv(homelessness_table(profile, rng=rng, scale=scale,
                                                                   period_end=period_end),
-                                               folder / "homelessness_applications.csv"),
+                                               folder / "homelessness_applications.csv", owner=owner),
     }

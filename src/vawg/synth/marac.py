@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vawg.contracts.marac import MARAC
-from vawg.synth.tabular import split_exact, write_csv
+from vawg.synth.tabular import COUNCIL_BOROUGH, generated_columns, split_exact, write_csv
 
 COUNCIL_AREA = "Camden"
 
@@ -64,11 +64,11 @@ def marac_table(profile: Mapping, population: pd.DataFrame, *, area_code: str, s
                 row["children_in_households"] = round(row["cases_with_children"]
                                                       * float(spec["children_per_case_with_children"]))
             rows.append(row)
-    return pd.DataFrame(rows)[[f.name for f in MARAC.fields]]
+    return pd.DataFrame(rows)[generated_columns(MARAC)]
 
 
 def generate_marac(out_dir: Path, profile: Mapping, population: pd.DataFrame, *, area_code: str, scale: float,
-                   period_end: dt.date) -> dict[str, Path]:
+                   period_end: dt.date, owner: str = COUNCIL_BOROUGH) -> dict[str, Path]:
     """Write ``marac/marac_annual.csv``."""
     table = marac_table(profile, population, area_code=area_code, scale=scale, period_end=period_end)
-    return {"marac": write_csv(table, Path(out_dir) / "marac" / "marac_annual.csv")}
+    return {"marac": write_csv(table, Path(out_dir) / "marac" / "marac_annual.csv", owner=owner)}

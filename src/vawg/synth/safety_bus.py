@@ -33,6 +33,7 @@ import pandas as pd
 
 from vawg.synth.apportion import apportion
 from vawg.synth.profile import load_source_profile
+from vawg.synth.tabular import COUNCIL_BOROUGH, write_csv
 
 COLUMNS = ["contact_id", "contact_date", "contact_type", "sex"]
 
@@ -81,7 +82,7 @@ def safety_bus_contacts(*, seed: int, scale: float, period_end: dt.date,
 
 
 def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: dt.date,
-                        profile: Mapping | None = None) -> Path:
+                        profile: Mapping | None = None, owner: str = COUNCIL_BOROUGH) -> Path:
     """Write ``out_dir/safety_bus/safety_bus_contacts.csv`` and return its path.
 
     Parameters
@@ -105,8 +106,6 @@ def generate_safety_bus(out_dir: Path, *, seed: int, scale: float, period_end: d
     >>> int((frame["contact_type"] == "person_supported").sum())
     532
     """
-    folder = Path(out_dir) / "safety_bus"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "safety_bus_contacts.csv"
-    safety_bus_contacts(seed=seed, scale=scale, period_end=period_end, profile=profile).to_csv(path, index=False)
-    return path
+    path = Path(out_dir) / "safety_bus" / "safety_bus_contacts.csv"
+    return write_csv(safety_bus_contacts(seed=seed, scale=scale, period_end=period_end, profile=profile), path,
+                     owner=owner)

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vawg.contracts import Contract
+from vawg.contracts._spec import OWNER
 from vawg.synth.apportion import apportion, planned_categories
 from vawg.synth.profile import value_for_year
 
@@ -86,9 +88,23 @@ def joined(lists: list[list[str]]) -> list[str]:
     return ["; ".join(items) for items in lists]
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write an extract as the services deliver it: CSV, UTF-8, dates as YYYY-MM-DD, empty for missing."""
+def generated_columns(contract: Contract) -> list[str]:
+    """The contract's columns a generator makes, in order; :func:`write_csv` adds the owner column."""
+    return [f.name for f in contract.fields if f.name != OWNER]
+
+
+# The borough whose council's records the synthetic council extracts are (the reference edition's).
+COUNCIL_BOROUGH = "Camden"
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, owner: str | None = None) -> Path:
+    """Write an extract as the services deliver it: CSV, UTF-8, dates as YYYY-MM-DD, empty for missing.
+
+    ``owner`` fills a council extract's ``borough`` column (the council whose records they are).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if owner is not None:
+        frame = frame.assign(borough=owner)
     frame.to_csv(path, index=False, date_format="%Y-%m-%d")
     return path
 
