@@ -9,14 +9,16 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, norm
+from scipy.stats import chi2, norm, poisson
 
 from vawg.stats import (
     byar_interval,
     control_limits,
     forecast_monthly,
+    funnel_limits,
     mean_absolute_percentage_error,
     rate_change_test,
+    rate_with_interval,
     special_causes,
     wilson_interval,
 )
@@ -32,17 +34,31 @@ def byar_by_hand(observed: int) -> tuple[float, float]:
     return lower, upper
 
 
-@pytest.mark.parametrize("observed", [1, 10, 41, 3466])
-def test_byar_interval_of_a_count_is_the_published_formula(observed):
+def exact_by_hand(observed: int) -> tuple[float, float]:
+    """Exact (Garwood) Poisson limits from the chi-square distribution."""
+    lower = chi2.ppf(0.025, 2 * observed) / 2 if observed else 0.0
+    return lower, chi2.ppf(0.975, 2 * observed + 2) / 2
+
+
+@pytest.mark.parametrize("observed", [10, 41, 3466])
+def test_byar_interval_of_ten_or_more_is_the_published_formula(observed):
     lower, upper = byar_by_hand(observed)
     interval = byar_interval(observed)
     assert interval.lower == pytest.approx(lower, rel=1e-12)
     assert interval.upper == pytest.approx(upper, rel=1e-12)
 
 
+@pytest.mark.parametrize("observed", [0, 1, 4, 9])
+def test_byar_interval_below_ten_is_the_exact_poisson_interval_as_fingertips(observed):
+    lower, upper = exact_by_hand(observed)
+    interval = byar_interval(observed)
+    assert interval.lower == pytest.approx(lower, rel=1e-9, abs=1e-12)
+    assert interval.upper == pytest.approx(upper, rel=1e-9)
+
+
 def test_byar_interval_of_ten_is_close_to_the_exact_poisson_limits():
     # Exact (Garwood) limits for 10 events: 4.795 to 18.390. Byar is within 0.2%.
-    exact_lower, exact_upper = chi2.ppf(0.025, 20) / 2, chi2.ppf(0.975, 22) / 2
+    exact_lower, exact_upper = exact_by_hand(10)
     interval = byar_interval(10)
     assert (round(exact_lower, 3), round(exact_upper, 3)) == (4.795, 18.390)
     assert interval.lower == pytest.approx(exact_lower, rel=2e-3)
@@ -61,8 +77,53 @@ def test_byar_interval_of_a_rate_scales_the_count_limits():
 def test_byar_interval_of_zero_starts_at_zero_and_arrays_work():
     interval = byar_interval(np.array([0, 10]), np.array([1000, 1000]))
     assert interval.lower[0] == 0
-    assert interval.upper[0] == pytest.approx(byar_by_hand(0)[1])
+    assert interval.upper[0] == pytest.approx(exact_by_hand(0)[1])
     assert interval.upper[1] == pytest.approx(byar_by_hand(10)[1])
+
+
+def test_rate_with_interval_is_the_rate_and_its_byar_interval():
+    rate, interval = rate_with_interval(np.array([3466, 5, 0]), np.array([119_312, 2000, 0]))
+    assert rate[0] == pytest.approx(3466 / 119_312 * 1000)
+    assert interval.upper[1] == pytest.approx(exact_by_hand(5)[1] / 2000 * 1000)
+    assert np.isnan(rate[2]) and np.isnan(interval.upper[2])
+
+
+# -- funnel plot -----------------------------------------------------------------------------------
+
+def _boroughs():
+    population = pd.Series([100_000.0 + 5_000 * i for i in range(32)], index=[f"b{i}" for i in range(32)])
+    counts = (population * 0.03).round()
+    counts["b0"] = 3_000 * 1.25   # far above the London rate
+    counts["b1"] = 3_050 * 0.8    # far below
+    return counts, population
+
+
+def test_funnel_limits_are_the_exact_poisson_limits_of_the_expected_count():
+    counts, population = _boroughs()
+    funnel = funnel_limits(counts, population)
+    average = counts.sum() / population.sum()
+    assert funnel.average == pytest.approx(average * 1000)
+    for line, tail in (("upper_95", 0.025), ("lower_95", 0.025), ("upper_998", 0.001), ("lower_998", 0.001)):
+        rows = funnel.limits[(funnel.limits["line"] == line) & (funnel.limits["population"] > 10_000)]
+        assert len(rows) > 10
+        for row in rows.iloc[::20].itertuples():
+            events = row.rate * row.population / 1000      # the count the limit is drawn through
+            expected = row.population * average
+            # At that population, as many events or more (upper) or as few or fewer (lower) has probability `tail`.
+            chance = poisson.sf(round(events) - 1, expected) if line.startswith("upper") else \
+                poisson.cdf(round(events), expected)
+            assert chance == pytest.approx(tail, rel=0.02), (line, row)
+
+
+def test_funnel_places_each_borough_as_an_exact_poisson_test_does():
+    counts, population = _boroughs()
+    points = funnel_limits(counts, population).points
+    expected = population * counts.sum() / population.sum()
+    assert points.loc["b0", "position"] == "above 99.8% limit" and poisson.sf(counts["b0"] - 1, expected["b0"]) < 0.001
+    assert points.loc["b1", "position"] == "below 99.8% limit" and poisson.cdf(counts["b1"], expected["b1"]) < 0.001
+    within = points.drop(["b0", "b1"])
+    assert (within["position"] == "within limits").all()
+    assert points["rate"].to_numpy() == pytest.approx((counts / population * 1000).to_numpy())
 
 
 # -- Wilson ----------------------------------------------------------------------------------------

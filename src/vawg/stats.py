@@ -16,6 +16,8 @@ from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 from statsmodels.tsa.arima.model import ARIMA
 
+import PHStatsMethods as ph
+
 ALPHA = 0.05
 
 
@@ -94,18 +96,15 @@ class Interval:
     upper: float
 
 
-def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> Interval:
-    """95% confidence interval of a Poisson count, or of a rate, by Byar's method.
+def byar_interval(count, population=None, per: int = 1000, confidence: float = 0.95) -> Interval:
+    """95% confidence interval of a Poisson count, or of a rate, as OHID's Fingertips computes it.
 
-    Byar's approximation to the exact Poisson limits, as used for rates in UK
-    public health (Public Health England, *Technical guide: confidence
-    intervals*)::
-
-        lower = O (1 - 1/(9 O) - z / (3 sqrt(O)))^3                       (0 when O = 0)
-        upper = (O + 1) (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3
-
-    With ``population`` the limits are returned as rates per ``per`` people.
-    ``count`` and ``population`` may be arrays.
+    PHStatsMethods (the Python port of the Fingertips methods): Byar's
+    approximation for 10 or more events, the exact Poisson (chi-square)
+    limits below 10, as the Public Health England *Technical guide:
+    confidence intervals* recommends. A count of 0 has lower limit 0 and
+    the exact upper limit. With ``population`` the limits are rates per
+    ``per`` people. ``count`` and ``population`` may be arrays.
 
     Examples
     --------
@@ -114,12 +113,13 @@ def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> I
     (4.787, 18.391)
     """
     observed = np.asarray(count, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(observed > 0,
-                         observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3, 0.0)
-    upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + z / (3 * np.sqrt(observed + 1))) ** 3
+    lower = np.vectorize(lambda o: 0.0 if o == 0 else ph.byars_lower(o, confidence), otypes=[float])(observed)
+    # PHStatsMethods' byars_upper refuses 0 (its exact branch is right for it, so call that directly).
+    upper = np.vectorize(lambda o: ph.exact_upper(o, confidence) if o == 0 else ph.byars_upper(o, confidence),
+                         otypes=[float])(observed)
     if population is not None:
-        scale = per / np.asarray(population, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = per / np.asarray(population, dtype=float)
         lower, upper = lower * scale, upper * scale
     return Interval(_scalar(lower), _scalar(upper))
 
@@ -127,15 +127,81 @@ def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> I
 def wilson_interval(count, total, alpha: float = ALPHA) -> Interval:
     """95% Wilson score interval of a proportion ``count / total`` (as a fraction, 0 to 1).
 
-    Wraps statsmodels' ``proportion_confint(method="wilson")``; the interval
-    stays within 0 and 1 and behaves well for small counts. A zero ``total``
-    gives a missing interval.
+    PHStatsMethods' ``wilson_lower`` and ``wilson_upper`` (the Fingertips
+    method); the interval stays within 0 and 1 and behaves well for small
+    counts. A zero ``total`` gives a missing interval.
     """
     count, total = np.asarray(count, dtype=float), np.asarray(total, dtype=float)
-    safe_total = np.where(total > 0, total, 1.0)
-    lower, upper = proportion_confint(count, safe_total, alpha=alpha, method="wilson")
-    lower, upper = np.where(total > 0, lower, np.nan), np.where(total > 0, upper, np.nan)
+    confidence = 1 - alpha
+
+    def limits(k, n):
+        return (np.nan, np.nan) if n <= 0 else (ph.wilson_lower(k, n, confidence), ph.wilson_upper(k, n, confidence))
+
+    lower, upper = np.vectorize(limits, otypes=[float, float])(count, total)
     return Interval(_scalar(lower), _scalar(upper))
+
+
+def rate_with_interval(count, population, per: int = 1000) -> tuple:
+    """A crude rate per ``per`` people with its 95% interval (:func:`byar_interval`): ``(rate, Interval)``.
+
+    The one place rates and their intervals are computed; ``count`` and
+    ``population`` may be arrays. A zero population gives a missing rate.
+    """
+    count, population = np.asarray(count, dtype=float), np.asarray(population, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(population > 0, count / np.where(population > 0, population, 1) * per, np.nan)
+    return _scalar(rate), byar_interval(count, np.where(population > 0, population, np.nan), per)
+
+
+# -- funnel plots ----------------------------------------------------------------------------------
+
+FUNNEL_SIGNIFICANCE = {"High (0.001)": "above 99.8% limit", "High (0.025)": "above 95% limit",
+                       "Not significant": "within limits", "Low (0.025)": "below 95% limit",
+                       "Low (0.001)": "below 99.8% limit"}
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A funnel plot of crude rates: the areas, the limit lines and the London average.
+
+    ``points``: one row per area (index as given) with ``count``, ``population``,
+    ``rate`` and ``position`` (a :data:`FUNNEL_SIGNIFICANCE` value).
+    ``limits``: the four limit lines, ``line`` (``lower_95``, ``upper_95``,
+    ``lower_998``, ``upper_998``), ``population`` and ``rate`` (per ``per``),
+    100 points each.
+    """
+
+    points: pd.DataFrame
+    limits: pd.DataFrame
+    average: float
+    per: int
+
+
+def funnel_limits(counts: pd.Series, populations: pd.Series, per: int = 1000) -> Funnel:
+    """Funnel plot of areas' crude rates against the pooled average, by the Fingertips method (PHStatsMethods).
+
+    Control limits at 95% (about 2 sigma) and 99.8% (about 3 sigma) from the
+    exact Poisson distribution of the count expected at the pooled rate;
+    each area is placed against them (``assign_funnel_significance``).
+    """
+    frame = pd.DataFrame({"count": counts.astype(float), "population": populations.reindex(counts.index).astype(float)})
+    frame["rate"] = frame["count"] / frame["population"] * per
+    data = frame.reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas chained-assignment warnings from inside the library
+        lines = ph.calculate_funnel_limits(data.copy(), "count", "rate", per, denom_col="population", metadata=False,
+                                           rate="rate", rate_type="crude", years_of_data=1)
+        placed = ph.assign_funnel_significance(data.copy(), "count", "rate", denom_col="population", rate="rate",
+                                               rate_type="crude", multiplier=per)
+    # The library gives each limit line its own population axis: one (population, rate) pair per number of events.
+    limits = pd.concat([pd.DataFrame({"line": line, "population": lines[f"{side}_{sigma}s_population_1_year"].to_numpy(),
+                                      "rate": lines[f"{side}_{sigma}s_limit"].to_numpy()})
+                        for line, side, sigma in (("lower_95", "lower", 2), ("upper_95", "upper", 2),
+                                                  ("lower_998", "lower", 3), ("upper_998", "upper", 3))],
+                       ignore_index=True)
+    frame["position"] = placed["significance"].map(FUNNEL_SIGNIFICANCE).to_numpy()
+    return Funnel(points=frame, limits=limits, average=float(frame["count"].sum() / frame["population"].sum() * per),
+                  per=per)
 
 
 def _scalar(values: np.ndarray):

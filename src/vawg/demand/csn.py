@@ -61,7 +61,7 @@ from vawg.contracts.csn import (
 from vawg.contracts.reference_data import SEXUAL_ORIENTATION_LAD
 from vawg.errors import DataError
 from vawg.people.population import load_reference_table, published_comparators
-from vawg.population import denominators, load_population
+from vawg.population import denominators, estimate_years, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
 from vawg.suppression import (
     CONFIDENTIAL,
@@ -449,7 +449,7 @@ def _census_orientation(table: pd.DataFrame | None, borough: str) -> pd.Series |
 
 
 def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | None, int | None]:
-    """Female residents of the borough in the mid-year estimate rates use (the year before, or the latest earlier)."""
+    """Female residents of the borough in the mid-year estimate rates use (the same year, or the latest earlier)."""
     if not (staged / "population.parquet").is_file():
         return None, None
     codes = reference.boroughs().set_index("borough_name")["borough_code"]
@@ -460,7 +460,7 @@ def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | No
         return None, None
     if codes.get(borough) not in female.index:
         return None, None
-    used = max(int(y) for y in population["year"].unique() if int(y) <= year - 1)
+    used = estimate_years(population, [year])[year]
     return float(female.loc[codes[borough], year]), used
 
 

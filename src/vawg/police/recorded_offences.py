@@ -19,7 +19,7 @@ import pandas as pd
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, ordinal
 from vawg.police.offences import counts_by, load_offences, measured_abuse_types
-from vawg.population import denominators, load_population
+from vawg.population import denominators, describe_estimates, estimate_years, load_population
 from vawg.stats import (
     byar_interval,
     percent_difference,
@@ -50,6 +50,7 @@ class RecordedOffences:
     monthly: pd.DataFrame         # (borough_code, month) → counts
     female: pd.DataFrame          # borough_code × year → female residents
     threshold: int
+    estimates: dict[int, int] | None = None   # year rated → mid-year estimate used
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "RecordedOffences":
@@ -66,7 +67,13 @@ class RecordedOffences:
         female = denominators(population, years, sex="F").loc[police_codes]
         monthly = counts_by(offences[offences["recorded_date"].dt.year == year], "month")
         return cls(borough=borough, borough_code=boroughs[borough], year=year, years=years,
-                   annual=annual, monthly=monthly, female=female, threshold=threshold)
+                   annual=annual, monthly=monthly, female=female, threshold=threshold,
+                   estimates=estimate_years(population, years))
+
+    def denominator_note(self, years: list[int] | None = None) -> str:
+        """Which ONS mid-year estimate the rates of ``years`` (all years by default) use, as a sentence."""
+        used = {y: e for y, e in (self.estimates or {}).items() if years is None or y in years}
+        return f"Population: ONS mid-year estimates, {describe_estimates(used)}." if used else ""
 
     # -- building blocks -------------------------------------------------------
     def count(self, measure: str, year: int, *, area: str = "borough") -> int:
@@ -300,7 +307,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
         ],
         source=SOURCE,
         notes=(
-            "Rates are offences per 1,000 female residents (mid-year population of the previous year). "
+            "Rates are offences per 1,000 female residents. " + analysis.denominator_note([analysis.year]) + " "
             "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
             "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided.",
             "95% CI: 95% confidence interval of the rate per 1,000, by Byar's method.",
@@ -357,6 +364,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "offences.year": (str(y), "text", 0),
         "offences.first_year": (str(a.years[0]), "text", 0),
+        "offences.denominators": (describe_estimates(a.estimates or {}), "text", 0),
         "offences.pooled_first_year": (str(pooled_years[0]), "text", 0),
         "offences.pooled_borough_vawg": (borough_vawg, "count", 0),
         "offences.pooled_london_vawg": (london_vawg, "count", 0),
