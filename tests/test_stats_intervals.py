@@ -174,27 +174,60 @@ def test_control_limits_need_two_points():
         control_limits([5.0])
 
 
+def test_control_limits_leave_out_months_outside_the_baseline():
+    # A lockdown-like dip in the middle: the limits come from the other months, and the moving range
+    # is taken only between two consecutive baseline months (2 → 1 and 3 → 4: ranges 1 and 1).
+    values = [10, 11, 2, 2, 12, 11]
+    baseline = [True, True, False, False, True, True]
+    limits = control_limits(values, baseline=baseline)
+    assert limits.centre == pytest.approx(11)
+    assert limits.sigma == pytest.approx(1 / 1.128)
+
+
 def test_a_point_outside_the_limits_is_a_special_cause():
     values = [10, 11, 10, 11, 30, 10, 11, 0]
     flags = special_causes(values, centre=10.5, lower=5, upper=16)
     assert flags["outside"].tolist() == [False, False, False, False, True, False, False, True]
-    assert not flags["run"].any()
+    assert not flags["shift"].any() and not flags["trend"].any()
 
 
-def test_a_run_of_eight_on_one_side_is_a_special_cause_and_seven_is_not():
-    seven = [9] * 7 + [11]
-    eight = [11] + [9] * 8 + [11]
-    assert not special_causes(seven, 10, 0, 20)["run"].any()
-    assert special_causes(eight, 10, 0, 20)["run"].tolist() == [False] + [True] * 8 + [False]
+def test_a_shift_of_seven_on_one_side_is_a_special_cause_and_six_is_not():
+    six = [11] + [9] * 6 + [11]
+    seven = [11] + [9] * 7 + [11]
+    assert not special_causes(six, 10, 0, 20)["shift"].any()
+    assert special_causes(seven, 10, 0, 20)["shift"].tolist() == [False] + [True] * 7 + [False]
 
 
-def test_a_point_on_the_centre_line_or_a_new_phase_ends_a_run():
+def test_a_point_on_the_centre_line_or_a_new_phase_ends_a_shift():
     on_the_line = [9] * 4 + [10] + [9] * 4
-    assert not special_causes(on_the_line, 10, 0, 20)["run"].any()
+    assert not special_causes(on_the_line, 10, 0, 20)["shift"].any()
     split = [9] * 8
     phases = [0] * 4 + [1] * 4
-    assert not special_causes(split, 10, 0, 20, phases=phases)["run"].any()
-    assert special_causes(split, 10, 0, 20)["run"].all()
+    assert not special_causes(split, 10, 0, 20, phases=phases)["shift"].any()
+    assert special_causes(split, 10, 0, 20)["shift"].all()
+
+
+def test_a_trend_of_seven_rising_or_falling_is_a_special_cause_and_six_is_not():
+    # Around the centre line, so no shift: 7 points each higher than the one before.
+    rising = [10, 7, 8, 9, 10, 11, 12, 13, 10]
+    flags = special_causes(rising, 10, 0, 20)
+    assert flags["trend"].tolist() == [False] + [True] * 7 + [False]
+    assert not flags["shift"].any()
+    six_falling = [10, 13, 12, 11, 10, 9, 8, 10]
+    assert not special_causes(six_falling, 10, 0, 20)["trend"].any()
+    assert special_causes([14, 13, 12, 11, 10, 9, 8], 10, 0, 20)["trend"].all()
+    # A repeated value is neither a rise nor a fall: it breaks the trend.
+    assert not special_causes([7, 8, 9, 9, 10, 11, 12], 10, 0, 20)["trend"].any()
+
+
+def test_two_of_three_beyond_two_sigma_on_one_side_is_a_special_cause():
+    # Centre 10, upper limit 13: sigma 1, so 2 sigma is 12 (above) and 8 (below).
+    two_of_three = [10, 12.5, 10, 12.5, 10, 10]
+    assert special_causes(two_of_three, 10, 7, 13)["near_limit"].tolist() == [False, True, False, True, False, False]
+    # One above and one below is not the same side; two beyond 2 sigma but four apart is not two of three.
+    assert not special_causes([10, 12.5, 7.5, 10], 10, 7, 13)["near_limit"].any()
+    assert not special_causes([12.5, 10, 10, 12.5], 10, 7, 13)["near_limit"].any()
+    assert special_causes([7.5, 7.6, 10], 10, 7, 13)["near_limit"].tolist() == [True, True, False]
 
 
 def test_limits_can_change_from_point_to_point():

@@ -46,7 +46,6 @@ from vawg.police.relationships import (
     significance_texts,
 )
 from vawg.stats import (
-    fisher_exact_test,
     odds_ratio,
     rank_highest_first,
     two_proportion_ztest,
@@ -180,12 +179,12 @@ class Outcomes:
             if cells[0] + cells[1] == 0:
                 continue
             table = [[cells[0], cells[1]], [cells[2], cells[3]]]
-            ratio, test = odds_ratio(table), fisher_exact_test(table)
+            ratio = odds_ratio(table)
             rows.append({"abuse_type": abuse.abuse_type, "label": abuse.label,
                          "flagged_positive": cells[0], "flagged_other": cells[1],
                          "unflagged_positive": cells[2], "unflagged_other": cells[3],
                          "odds_ratio": ratio.estimate, "lower": ratio.lower, "upper": ratio.upper,
-                         "p": test.p_value, "significant": test.significant,
+                         "p": ratio.p_value, "significant": ratio.significant,
                          "basis": min([n for n in cells if n > 0], default=0)})
         return pd.DataFrame(rows)
 
@@ -406,8 +405,8 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
             ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
             ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
-             "interval. p-value: Fisher's exact test of the two-by-two table, two-sided; p < 0.05: whether the odds "
-             "differ significantly."),
+             "interval (0.5 added to every cell when one is 0). p-value: Wald test of the log odds ratio, two-sided, "
+             "so p < 0.05 exactly when the interval leaves out 1."),
             f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
         ),
         emphasis="bold",

@@ -21,10 +21,13 @@ from vawg.artifacts import Column, Figure, Table, ordinal
 from vawg.police.offences import counts_by, load_offences, measured_abuse_types
 from vawg.population import denominators, describe_estimates, estimate_years, load_population
 from vawg.stats import (
+    TestResult,
+    area_change_test,
     byar_interval,
+    change_dispersion,
     percent_difference,
     rank_highest_first,
-    rate_ratio_change_test,
+    rate_change_test,
     two_proportion_ztest,
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
@@ -156,11 +159,26 @@ class RecordedOffences:
         breaks = [d.year for d in changes["start"] if self.years[0] < d.year <= self.year]
         return min(breaks) - 1 if breaks else self.year
 
+    def boroughs_in(self, measure: str, before: int, after: int) -> tuple[pd.Series, ...]:
+        """Every borough's counts and female residents in two years: what the quasi-Poisson tests are fitted to."""
+        counts = [self.annual.xs(year, level="year")[measure] for year in (before, after)]
+        return (counts[0], counts[1].reindex(counts[0].index, fill_value=0),
+                self.female[before].reindex(counts[0].index), self.female[after].reindex(counts[0].index))
+
+    def change_test(self, measure: str, before: int, after: int, area: str = "borough") -> TestResult:
+        """Did ``area``'s rate change between two years? Quasi-Poisson, dispersion from the boroughs' own changes."""
+        return rate_change_test(self.count(measure, before, area=area), self.population(before, area=area),
+                                self.count(measure, after, area=area), self.population(after, area=area),
+                                dispersion=change_dispersion(*self.boroughs_in(measure, before, after)))
+
+    def change_difference_test(self, measure: str, before: int, after: int) -> TestResult:
+        """Did the borough's rate change by a different proportion from the other boroughs'? (quasi-Poisson)"""
+        return area_change_test(*self.boroughs_in(measure, before, after), self.borough_code)
+
     def change_since_base(self) -> pd.DataFrame:
         base, rows = self.years[0], []
         for year in [y for y in self.years if y > base]:
-            before, after = self.count("all_vawg", base), self.count("all_vawg", year)
-            test = two_proportion_ztest(after, self.population(year), before, self.population(base))
+            test = self.change_test("all_vawg", base, year)
             rows.append({"base_year": base, "year": year,
                          "change": percent_difference(self.rate("all_vawg", year), self.rate("all_vawg", base)),
                          "p": test.p_value, "significant": test.significant})
@@ -353,10 +371,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     london_change = percent_difference(a.rate("all_vawg", end, area="london"), a.rate("all_vawg", base, area="london"))
     other = a.borough_rates("all_vawg", end).drop(a.borough_code) / a.borough_rates("all_vawg", base).drop(a.borough_code)
     other_mean_change = (other.mean() - 1) * 100
-    change_test = rate_ratio_change_test(a.count("all_vawg", base), a.count("all_vawg", end),
-                                         a.count("all_vawg", base, area="rest"), a.count("all_vawg", end, area="rest"),
-                                         (a.population(base), a.population(end), a.population(base, area="rest"),
-                                          a.population(end, area="rest")))
+    change_test = a.change_difference_test("all_vawg", base, end)
     table = a.abuse_type_comparison().set_index("abuse_type")
     vawg_count = a.count("all_vawg", y)
     london_vawg_year = a.count("all_vawg", y, area="london")
