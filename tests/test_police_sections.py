@@ -316,4 +316,7 @@ def test_months_after_a_change_get_limits_of_their_own_once_there_are_twelve():
     assert not after["outside"].any()
     text = monthly.limits_description(long, "March 2024")
     assert text == ("January 2020 to February 2024, the months before the police changed their recording system in "
-                    "March 2024, and separately from March 2024 to June 2025, the months since")
+                    "March 2024, and separately from March 2024 to June 2025, the months since, leaving out the "
+                    "COVID-19 lockdown period (March 2020 to March 2021), whose unusual months would otherwise widen "
+                    "the limits")
+    assert not long.loc[long["month"].between(pd.Period("2020-03", "M"), pd.Period("2021-03", "M")), "baseline"].any()

@@ -221,6 +221,8 @@ def poisson_dispersion(counts, exposure, regressors: pd.DataFrame | None = None)
     of freedom. Underdispersion (φ < 1) is not credited: φ is at least 1.
     """
     counts = np.asarray(counts, dtype=float)
+    if counts.size == 0:  # nothing counted anywhere: no evidence of extra variation
+        return 1.0
     design = np.ones((counts.size, 1)) if regressors is None else \
         sm.add_constant(np.asarray(regressors, dtype=float), has_constant="add")
     if counts.size <= design.shape[1]:
@@ -577,8 +579,13 @@ def group_proportion_tests(observed, expected, *, method: str = "binomial", adju
     }, index=observed.index)
 
 
-def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.ndarray:
+MULTIPLICITY = "holm"  # one policy: Holm's step-down adjustment within each family of tests (a table's tests)
+
+
+def adjust_p_values(p_values, method: str = MULTIPLICITY, alpha: float = ALPHA) -> np.ndarray:
     """p-values adjusted for making several comparisons at once (statsmodels ``multipletests``; Holm by default).
+
+    Missing p-values (tests not run) stay missing and do not count towards the number of tests.
 
     Examples
     --------
@@ -586,9 +593,27 @@ def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.
     [0.03, 0.06, 0.06]
     """
     p_values = np.asarray(p_values, dtype=float)
-    if not len(p_values):
-        return p_values
-    return multipletests(p_values, alpha=alpha, method=method)[1]
+    run = ~np.isnan(p_values)
+    adjusted = p_values.copy()
+    if run.sum():
+        adjusted[run] = multipletests(p_values[run], alpha=alpha, method=method)[1]
+    return adjusted
+
+
+def holm_within(frame: pd.DataFrame, p: str = "p", significant: str = "significant", rows=None) -> pd.DataFrame:
+    """One family of tests adjusted by Holm's method: ``p`` becomes the adjusted p-value and ``significant``
+    is decided on it; the unadjusted p-value is kept as ``{p}_unadjusted``. ``rows`` (a boolean mask) picks
+    the family's rows when a table holds other tests too.
+    """
+    if p not in frame.columns:  # an empty table: nothing was tested
+        return frame
+    frame = frame.copy()
+    family = np.ones(len(frame), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    frame[f"{p}_unadjusted"] = frame[p]
+    if len(frame):
+        frame.loc[family, p] = adjust_p_values(frame.loc[family, p].to_numpy(dtype=float))
+        frame.loc[family, significant] = frame.loc[family, p].to_numpy(dtype=float) < ALPHA
+    return frame
 
 
 def two_sample_group_tests(first, second, *, adjust: str | None = "holm", alpha: float = ALPHA) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from vawg.stats import (
     TestResult,
     byar_interval,
     change_dispersion,
+    holm_within,
     percent_difference,
     rank_highest_first,
     rate_change_test,
@@ -179,7 +180,7 @@ class AbuseTypeSections:
                 "share_of_crime": count / a.count("all_crime", y) * 100,
                 "london_share_of_crime": a.count(abuse_type, y, area="london") / a.count("all_crime", y, area="london") * 100,
             })
-        return pd.DataFrame(rows)
+        return holm_within(pd.DataFrame(rows), p="share_p", significant="share_significant")
 
     def december_changes(self) -> pd.DataFrame:
         """December of the report year against the December before, borough and rest of London, every type."""
@@ -207,7 +208,15 @@ class AbuseTypeSections:
                 "difference_significant": bool(difference and difference.significant),
                 "difference_text": "Not tested" if difference is None else "Yes" if difference.significant else "No",
             })
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        # Each column of tests (borough, rest of London, difference) is one family across the abuse types.
+        for p, significant in (("p", "significant"), ("rest_p", "rest_significant"),
+                               ("difference_p", "difference_significant")):
+            table = holm_within(table, p=p, significant=significant)
+        if len(table):
+            table["difference_text"] = ["Not tested" if pd.isna(p) else "Yes" if p < 0.05 else "No"
+                                        for p in table["difference_p"]]
+        return table
 
 
 def _group_counts(offences: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -280,6 +289,7 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
             "quasi-Poisson score test of the ratio of the two rates, its variance scaled by how much the London "
             "boroughs' own December changes vary beyond Poisson variation; whether the borough's change differs "
             "from the other boroughs' is tested with a quasi-Poisson regression of every borough's two Decembers.",
+            "In each p-value column the p-values are adjusted by Holm's method for the number of abuse types tested.",
             "December to December spans the police recording change of the year where there is one, so part of a "
             "change can reflect recording rather than offending.",
             f"[c]: not shown because it rests on fewer than {sections.threshold} offences.",

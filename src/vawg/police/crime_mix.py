@@ -32,7 +32,8 @@ from vawg.police.recorded_offences import (
     join_words,
 )
 from vawg.population import denominators, describe_estimates, estimate_years, load_population
-from vawg.stats import byar_interval, percent_difference, rank_highest_first, two_proportion_ztest, wilson_interval
+from vawg.stats import byar_interval, holm_within, percent_difference, rank_highest_first, two_proportion_ztest, \
+    wilson_interval
 from vawg.suppression import chart_values
 from vawg.wording import keep_acronyms
 
@@ -129,7 +130,8 @@ class CrimeInBorough:
                 "vawg_p": vawg_test.p_value if vawg_test else float("nan"),
                 "vawg_significant": bool(vawg_test and vawg_test.significant),
             })
-        return pd.DataFrame(rows)
+        table = holm_within(pd.DataFrame(rows), p="rate_p", significant="rate_significant")
+        return holm_within(table, p="vawg_p", significant="vawg_significant")
 
 
 # -- artifacts -----------------------------------------------------------------------

@@ -46,6 +46,7 @@ from vawg.police.relationships import (
     significance_texts,
 )
 from vawg.stats import (
+    holm_within,
     odds_ratio,
     rank_highest_first,
     two_proportion_ztest,
@@ -164,7 +165,8 @@ class Outcomes:
             })
         table = pd.DataFrame(rows)
         table["basis"] = [disclosure_basis(positive, n) for positive, n in zip(table["positive"], table["known"])]
-        return table
+        # The abuse types are one family of tests (Holm); all VAWG offences are a test of their own.
+        return holm_within(table, rows=table["abuse_type"] != "all_vawg")
 
     def odds_ratios(self, area: str = "borough") -> pd.DataFrame:
         """Odds of a positive outcome for each abuse type against the area's other VAWG offences."""
@@ -186,7 +188,7 @@ class Outcomes:
                          "odds_ratio": ratio.estimate, "lower": ratio.lower, "upper": ratio.upper,
                          "p": ratio.p_value, "significant": ratio.significant,
                          "basis": min([n for n in cells if n > 0], default=0)})
-        return pd.DataFrame(rows)
+        return holm_within(pd.DataFrame(rows))
 
     def positive_mix(self, area: str = "borough") -> pd.DataFrame:
         """Positive outcomes by category, largest first."""
@@ -354,7 +356,9 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
             "An offence can carry several abuse-type flags.",
             ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
              "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
-             "of London, two-sided; p < 0.05: whether the difference is significant. 95% CI: Wilson score interval."),
+             "of London, two-sided (Fisher's exact test where a count is 0); the abuse types' p-values are adjusted by "
+             "Holm's method for the number of types compared; adjusted p < 0.05: whether the difference is significant. "
+             "95% CI: Wilson score interval."),
             f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
         ),
         emphasis="bold",
@@ -406,7 +410,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
             ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
              "interval (0.5 added to every cell when one is 0). p-value: Wald test of the log odds ratio, two-sided, "
-             "so p < 0.05 exactly when the interval leaves out 1."),
+             "adjusted by Holm's method for the number of abuse types compared."),
             f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
         ),
         emphasis="bold",
