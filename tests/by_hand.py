@@ -9,3 +9,12 @@ def holm(p_values: list[float]) -> list[float]:
         running = max(running, min(1.0, p_values[i] * (len(p_values) - rank)))
         adjusted[i] = running
     return adjusted
+
+
+def log_odds_ratio_p(table) -> float:
+    """Two-sided p-value of the Wald test of log OR = 0 (statsmodels Table2x2), 0.5 added to every cell if one is 0."""
+    import numpy as np
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    cells = np.asarray(table, dtype=float)
+    return float(Table2x2(cells + 0.5 if (cells == 0).any() else cells).log_oddsratio_pvalue())

@@ -195,8 +195,9 @@ def test_appendix_6e_prints_only_the_tests_in_use_and_mentions_the_planned_ones(
     table = appendix.table_statistical_tests()
     tests = appendix.statistical_tests()
     assert set(table.data["test"]) == set(tests.loc[tests["status"] == "in_use", "test"])
-    assert {"Pooled two-proportion z-test", "Poisson rate-ratio change test", "Wilson score interval",
-            "Special-cause rules"} <= set(table.data["test"])
+    assert {"Pooled two-proportion z-test", "Quasi-Poisson change test against the other boroughs",
+            "Wilson score interval", "Special-cause rules (NHS Making Data Count)"} <= set(table.data["test"])
+    assert any("Holm's method" in note for note in table.notes)
     # Readers get the method's name, not the code's: no column prints a Python function.
     assert [column.header for column in table.columns] == ["Test", "What it does", "Used for"]
     for name in tests.loc[tests["status"] == "planned", "test"]:

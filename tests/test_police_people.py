@@ -1,8 +1,8 @@
 """Victim–suspect relationship, suspect profile and outcomes against independent calculations.
 
 The independent checks read the staged Parquet with plain pandas and apply the
-formulas by hand (pooled z-test, Wilson interval, Woolf's odds-ratio interval,
-Fisher's exact test from the hypergeometric distribution); they share no code
+formulas by hand (pooled z-test, Wilson interval, Woolf's odds-ratio interval
+and the Wald test of the log odds ratio); they share no code
 with the analysis. Small hand-made frames check the proxy crime id and the
 suppression of small categories.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import hypergeom, norm
+from by_hand import holm
+from scipy.stats import norm
 
 from vawg.artifacts import ArtifactWriter
 from vawg.paths import project_root
@@ -39,15 +39,6 @@ def wilson(x: int, n: int) -> tuple[float, float]:
     centre = p + Z ** 2 / (2 * n)
     spread = Z * math.sqrt(p * (1 - p) / n + Z ** 2 / (4 * n ** 2))
     return (centre - spread) / (1 + Z ** 2 / n) * 100, (centre + spread) / (1 + Z ** 2 / n) * 100
-
-
-def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
-    """Sum of the probabilities of every table with the same margins that is no more likely than the one seen."""
-    total, row, column = a + b + c + d, a + b, a + c
-    support = np.arange(max(0, row + column - total), min(row, column) + 1)
-    probabilities = hypergeom.pmf(support, total, column, row)
-    observed = hypergeom.pmf(a, total, column, row)
-    return float(probabilities[probabilities <= observed * (1 + 1e-7)].sum())
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +72,13 @@ def test_known_to_victim_shares_and_test_match_an_independent_calculation(staged
         assert (row["with_suspect"], row["known"]) == (n1, x1)
         assert row["known_share"] == pytest.approx(x1 / n1 * 100)
         assert row["london_known_share"] == pytest.approx((x1 + x2) / (n1 + n2) * 100)
-        assert (row["z"], row["p"]) == (pytest.approx(z), pytest.approx(p))
+        # The crime groups are one family of tests, Holm-adjusted; all VAWG offences are a test of their own.
+        assert (row["z"], row["p" if key == "all" else "p_unadjusted"]) == (pytest.approx(z), pytest.approx(p))
         assert (row["known_lower"], row["known_upper"]) == pytest.approx(wilson(x1, n1))
     assert table.loc["all", "vawg"] == int((vawg_offences["borough_code"] == CAMDEN).sum())
+    groups = table.drop("all")
+    tested = groups["p_unadjusted"].notna()
+    assert groups.loc[tested, "p"].tolist() == pytest.approx(holm(groups.loc[tested, "p_unadjusted"].tolist()))
 
 
 def relationship_counts(rows: list[tuple[str, str, int, int, int]]) -> pd.DataFrame:
@@ -221,7 +216,7 @@ def test_positive_outcome_rate_rank_and_test_match_an_independent_calculation(st
     assert analysis.rank() == (int((rates > rates[CAMDEN]).sum()) + 1, len(rates))
 
 
-def test_domestic_abuse_odds_ratio_matches_woolf_and_fisher_by_hand(staged, vawg_offences):
+def test_domestic_abuse_odds_ratio_matches_woolf_and_its_wald_test_by_hand(staged, vawg_offences):
     known = vawg_offences[vawg_offences["outcome_known"] & (vawg_offences["borough_code"] == CAMDEN)]
     positive = known["outcome_category"].isin(POSITIVE)
     dva = known["dva_flag"].astype(bool)
@@ -230,14 +225,19 @@ def test_domestic_abuse_odds_ratio_matches_woolf_and_fisher_by_hand(staged, vawg
     assert min(a, b, c, d) > 0
     ratio = a * d / (b * c)
     spread = Z * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    row = compute(outcomes.Outcomes, staged).odds_ratios().set_index("abuse_type").loc["dva"]
+    table = compute(outcomes.Outcomes, staged).odds_ratios().set_index("abuse_type")
+    row = table.loc["dva"]
     assert row["odds_ratio"] == pytest.approx(ratio)
     assert (row["lower"], row["upper"]) == pytest.approx((ratio * math.exp(-spread), ratio * math.exp(spread)))
-    assert row["p"] == pytest.approx(fisher_two_sided(a, b, c, d), rel=1e-6)
+    wald = math.erfc(abs(math.log(ratio)) / (spread / Z) / math.sqrt(2))
+    assert row["p_unadjusted"] == pytest.approx(wald, rel=1e-6)
+    # The abuse types are one family of tests: the published p-value is Holm's adjustment of them all.
+    assert table["p"].tolist() == pytest.approx(holm(table["p_unadjusted"].tolist()))
 
 
-def test_odds_ratio_and_fisher_on_a_hand_checkable_table():
-    # [[8, 2], [1, 5]]: OR = 40 / 2 = 20; Fisher's two-sided p = 0.0350 (tables as or less likely than this one).
+def test_odds_ratio_and_its_wald_test_on_a_hand_checkable_table():
+    # [[8, 2], [1, 5]]: OR = 40 / 2 = 20; log OR = 2.996 with standard error √(1/8 + 1/2 + 1 + 1/5) = 1.351,
+    # z = 2.217, two-sided p = 0.0266.
     frame = pd.DataFrame({"borough_code": CAMDEN, "outcome_category": "x", "known": True,
                           "positive": [True] * 8 + [False] * 2 + [True] * 1 + [False] * 5,
                           "all_vawg": True, "dva": [True] * 10 + [False] * 6})
@@ -246,7 +246,8 @@ def test_odds_ratio_and_fisher_on_a_hand_checkable_table():
                                  threshold=1)
     row = analysis.odds_ratios().iloc[0]
     assert row["odds_ratio"] == pytest.approx(20.0)
-    assert row["p"] == pytest.approx(fisher_two_sided(8, 2, 1, 5)) and row["p"] == pytest.approx(0.03497, abs=1e-4)
+    assert row["p"] == pytest.approx(0.0266, abs=1e-4)
+    assert row["significant"] == (row["lower"] > 1)
 
 
 def test_reasons_for_no_positive_outcome_match_an_independent_calculation(staged, vawg_offences):

@@ -282,3 +282,17 @@ def test_table_is_published_with_its_sources(built_edition):
     page = next(site.rglob("03-local-picture.html")).read_text(encoding="utf-8")
     assert 'id="tbl-at-risk-populations"' in page
     assert "sec-population" in page
+
+
+def test_a_rate_uses_the_same_years_estimate_and_falls_back_to_the_latest_earlier():
+    from vawg.population import denominators, describe_estimates, estimate_years
+
+    frame = pd.DataFrame({"area_code": "E09000007", "sex": "F", "age_band": "20-24",
+                          "year": [2019, 2020, 2022], "population": [100, 110, 130]})
+    assert estimate_years(frame, [2020, 2021, 2022, 2024]) == {2020: 2020, 2021: 2020, 2022: 2022, 2024: 2022}
+    rates = denominators(frame, [2020, 2021, 2024])
+    assert rates.loc["E09000007"].tolist() == [110, 110, 130]
+    assert describe_estimates({2020: 2020, 2021: 2021, 2024: 2022}) == (
+        "mid-2020 to mid-2021 for 2020 to 2021 (each year its own); mid-2022 for 2024 (the latest published)")
+    with pytest.raises(ValueError, match="mid-2018 or earlier"):
+        estimate_years(frame, [2018])

@@ -10,6 +10,7 @@ their formulas. No scipy or statsmodels call is shared with the code.
 from __future__ import annotations
 
 import math
+import random
 
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from vawg.stats import (
     fisher_exact_test,
     group_proportion_tests,
     odds_ratio,
+    two_proportion_ztest,
 )
 
 Z = 1.959963984540054  # normal quantile at 0.975
@@ -155,20 +157,38 @@ def test_odds_ratio_and_woolf_interval_by_hand():
     assert result.estimate == pytest.approx(estimate)
     assert result.lower == pytest.approx(math.exp(math.log(estimate) - Z * se))
     assert result.upper == pytest.approx(math.exp(math.log(estimate) + Z * se))
-    assert result.p_value == pytest.approx(fisher_two_sided(a, b, c, d))
+    # The Wald test of the log odds ratio, from the interval's own standard error.
+    assert result.p_value == pytest.approx(math.erfc(abs(math.log(estimate) / se) / math.sqrt(2)))
     assert result.corrected is False
     assert result.significant == (result.p_value < 0.05)
 
 
-def test_a_zero_cell_is_replaced_by_a_half_for_the_estimate_but_not_the_p_value():
+def test_a_zero_cell_adds_a_half_to_every_cell_haldane_anscombe():
     result = odds_ratio([[0, 6], [5, 2]])
-    estimate = 0.5 * 2 / (6 * 5)
-    se = math.sqrt(1 / 0.5 + 1 / 6 + 1 / 5 + 1 / 2)
+    estimate = 0.5 * 2.5 / (6.5 * 5.5)
+    se = math.sqrt(1 / 0.5 + 1 / 6.5 + 1 / 5.5 + 1 / 2.5)
     assert result.corrected
     assert result.estimate == pytest.approx(estimate)
     assert (result.lower, result.upper) == pytest.approx(
         (math.exp(math.log(estimate) - Z * se), math.exp(math.log(estimate) + Z * se)))
-    assert result.p_value == pytest.approx(fisher_two_sided(0, 6, 5, 2))
+    assert result.p_value == pytest.approx(math.erfc(abs(math.log(estimate) / se) / math.sqrt(2)))
+
+
+def test_an_odds_ratio_p_value_agrees_with_its_interval():
+    # The pair the issue found (interval to 1.00 but p = 0.048) cannot happen: p < 0.05 exactly when 1 is outside.
+    rng = random.Random(14)
+    for _ in range(300):
+        cells = [[rng.randint(0, 40), rng.randint(0, 40)], [rng.randint(0, 40), rng.randint(0, 40)]]
+        if (cells[0][0] + cells[0][1]) * (cells[1][0] + cells[1][1]) == 0:
+            continue
+        result = odds_ratio(cells)
+        assert result.significant == (result.lower > 1 or result.upper < 1), cells
+
+
+def test_a_proportion_test_with_a_cell_of_zero_uses_fishers_exact_test():
+    result = two_proportion_ztest(0, 36, 9, 40)
+    assert result.p_value == pytest.approx(fisher_two_sided(0, 36, 9, 31))
+    assert result.statistic < 0
 
 
 @pytest.mark.parametrize("table", [[[1, 2, 3], [4, 5, 6]], [[1, -2], [3, 4]], [[1.5, 2], [3, 4]]])

@@ -9,14 +9,16 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, norm
+from scipy.stats import chi2, norm, poisson
 
 from vawg.stats import (
     byar_interval,
     control_limits,
     forecast_monthly,
+    funnel_limits,
     mean_absolute_percentage_error,
     rate_change_test,
+    rate_with_interval,
     special_causes,
     wilson_interval,
 )
@@ -32,17 +34,31 @@ def byar_by_hand(observed: int) -> tuple[float, float]:
     return lower, upper
 
 
-@pytest.mark.parametrize("observed", [1, 10, 41, 3466])
-def test_byar_interval_of_a_count_is_the_published_formula(observed):
+def exact_by_hand(observed: int) -> tuple[float, float]:
+    """Exact (Garwood) Poisson limits from the chi-square distribution."""
+    lower = chi2.ppf(0.025, 2 * observed) / 2 if observed else 0.0
+    return lower, chi2.ppf(0.975, 2 * observed + 2) / 2
+
+
+@pytest.mark.parametrize("observed", [10, 41, 3466])
+def test_byar_interval_of_ten_or_more_is_the_published_formula(observed):
     lower, upper = byar_by_hand(observed)
     interval = byar_interval(observed)
     assert interval.lower == pytest.approx(lower, rel=1e-12)
     assert interval.upper == pytest.approx(upper, rel=1e-12)
 
 
+@pytest.mark.parametrize("observed", [0, 1, 4, 9])
+def test_byar_interval_below_ten_is_the_exact_poisson_interval_as_fingertips(observed):
+    lower, upper = exact_by_hand(observed)
+    interval = byar_interval(observed)
+    assert interval.lower == pytest.approx(lower, rel=1e-9, abs=1e-12)
+    assert interval.upper == pytest.approx(upper, rel=1e-9)
+
+
 def test_byar_interval_of_ten_is_close_to_the_exact_poisson_limits():
     # Exact (Garwood) limits for 10 events: 4.795 to 18.390. Byar is within 0.2%.
-    exact_lower, exact_upper = chi2.ppf(0.025, 20) / 2, chi2.ppf(0.975, 22) / 2
+    exact_lower, exact_upper = exact_by_hand(10)
     interval = byar_interval(10)
     assert (round(exact_lower, 3), round(exact_upper, 3)) == (4.795, 18.390)
     assert interval.lower == pytest.approx(exact_lower, rel=2e-3)
@@ -61,8 +77,53 @@ def test_byar_interval_of_a_rate_scales_the_count_limits():
 def test_byar_interval_of_zero_starts_at_zero_and_arrays_work():
     interval = byar_interval(np.array([0, 10]), np.array([1000, 1000]))
     assert interval.lower[0] == 0
-    assert interval.upper[0] == pytest.approx(byar_by_hand(0)[1])
+    assert interval.upper[0] == pytest.approx(exact_by_hand(0)[1])
     assert interval.upper[1] == pytest.approx(byar_by_hand(10)[1])
+
+
+def test_rate_with_interval_is_the_rate_and_its_byar_interval():
+    rate, interval = rate_with_interval(np.array([3466, 5, 0]), np.array([119_312, 2000, 0]))
+    assert rate[0] == pytest.approx(3466 / 119_312 * 1000)
+    assert interval.upper[1] == pytest.approx(exact_by_hand(5)[1] / 2000 * 1000)
+    assert np.isnan(rate[2]) and np.isnan(interval.upper[2])
+
+
+# -- funnel plot -----------------------------------------------------------------------------------
+
+def _boroughs():
+    population = pd.Series([100_000.0 + 5_000 * i for i in range(32)], index=[f"b{i}" for i in range(32)])
+    counts = (population * 0.03).round()
+    counts["b0"] = 3_000 * 1.25   # far above the London rate
+    counts["b1"] = 3_050 * 0.8    # far below
+    return counts, population
+
+
+def test_funnel_limits_are_the_exact_poisson_limits_of_the_expected_count():
+    counts, population = _boroughs()
+    funnel = funnel_limits(counts, population)
+    average = counts.sum() / population.sum()
+    assert funnel.average == pytest.approx(average * 1000)
+    for line, tail in (("upper_95", 0.025), ("lower_95", 0.025), ("upper_998", 0.001), ("lower_998", 0.001)):
+        rows = funnel.limits[(funnel.limits["line"] == line) & (funnel.limits["population"] > 10_000)]
+        assert len(rows) > 10
+        for row in rows.iloc[::20].itertuples():
+            events = row.rate * row.population / 1000      # the count the limit is drawn through
+            expected = row.population * average
+            # At that population, as many events or more (upper) or as few or fewer (lower) has probability `tail`.
+            chance = poisson.sf(round(events) - 1, expected) if line.startswith("upper") else \
+                poisson.cdf(round(events), expected)
+            assert chance == pytest.approx(tail, rel=0.02), (line, row)
+
+
+def test_funnel_places_each_borough_as_an_exact_poisson_test_does():
+    counts, population = _boroughs()
+    points = funnel_limits(counts, population).points
+    expected = population * counts.sum() / population.sum()
+    assert points.loc["b0", "position"] == "above 99.8% limit" and poisson.sf(counts["b0"] - 1, expected["b0"]) < 0.001
+    assert points.loc["b1", "position"] == "below 99.8% limit" and poisson.cdf(counts["b1"], expected["b1"]) < 0.001
+    within = points.drop(["b0", "b1"])
+    assert (within["position"] == "within limits").all()
+    assert points["rate"].to_numpy() == pytest.approx((counts / population * 1000).to_numpy())
 
 
 # -- Wilson ----------------------------------------------------------------------------------------
@@ -113,27 +174,60 @@ def test_control_limits_need_two_points():
         control_limits([5.0])
 
 
+def test_control_limits_leave_out_months_outside_the_baseline():
+    # A lockdown-like dip in the middle: the limits come from the other months, and the moving range
+    # is taken only between two consecutive baseline months (2 → 1 and 3 → 4: ranges 1 and 1).
+    values = [10, 11, 2, 2, 12, 11]
+    baseline = [True, True, False, False, True, True]
+    limits = control_limits(values, baseline=baseline)
+    assert limits.centre == pytest.approx(11)
+    assert limits.sigma == pytest.approx(1 / 1.128)
+
+
 def test_a_point_outside_the_limits_is_a_special_cause():
     values = [10, 11, 10, 11, 30, 10, 11, 0]
     flags = special_causes(values, centre=10.5, lower=5, upper=16)
     assert flags["outside"].tolist() == [False, False, False, False, True, False, False, True]
-    assert not flags["run"].any()
+    assert not flags["shift"].any() and not flags["trend"].any()
 
 
-def test_a_run_of_eight_on_one_side_is_a_special_cause_and_seven_is_not():
-    seven = [9] * 7 + [11]
-    eight = [11] + [9] * 8 + [11]
-    assert not special_causes(seven, 10, 0, 20)["run"].any()
-    assert special_causes(eight, 10, 0, 20)["run"].tolist() == [False] + [True] * 8 + [False]
+def test_a_shift_of_seven_on_one_side_is_a_special_cause_and_six_is_not():
+    six = [11] + [9] * 6 + [11]
+    seven = [11] + [9] * 7 + [11]
+    assert not special_causes(six, 10, 0, 20)["shift"].any()
+    assert special_causes(seven, 10, 0, 20)["shift"].tolist() == [False] + [True] * 7 + [False]
 
 
-def test_a_point_on_the_centre_line_or_a_new_phase_ends_a_run():
+def test_a_point_on_the_centre_line_or_a_new_phase_ends_a_shift():
     on_the_line = [9] * 4 + [10] + [9] * 4
-    assert not special_causes(on_the_line, 10, 0, 20)["run"].any()
+    assert not special_causes(on_the_line, 10, 0, 20)["shift"].any()
     split = [9] * 8
     phases = [0] * 4 + [1] * 4
-    assert not special_causes(split, 10, 0, 20, phases=phases)["run"].any()
-    assert special_causes(split, 10, 0, 20)["run"].all()
+    assert not special_causes(split, 10, 0, 20, phases=phases)["shift"].any()
+    assert special_causes(split, 10, 0, 20)["shift"].all()
+
+
+def test_a_trend_of_seven_rising_or_falling_is_a_special_cause_and_six_is_not():
+    # Around the centre line, so no shift: 7 points each higher than the one before.
+    rising = [10, 7, 8, 9, 10, 11, 12, 13, 10]
+    flags = special_causes(rising, 10, 0, 20)
+    assert flags["trend"].tolist() == [False] + [True] * 7 + [False]
+    assert not flags["shift"].any()
+    six_falling = [10, 13, 12, 11, 10, 9, 8, 10]
+    assert not special_causes(six_falling, 10, 0, 20)["trend"].any()
+    assert special_causes([14, 13, 12, 11, 10, 9, 8], 10, 0, 20)["trend"].all()
+    # A repeated value is neither a rise nor a fall: it breaks the trend.
+    assert not special_causes([7, 8, 9, 9, 10, 11, 12], 10, 0, 20)["trend"].any()
+
+
+def test_two_of_three_beyond_two_sigma_on_one_side_is_a_special_cause():
+    # Centre 10, upper limit 13: sigma 1, so 2 sigma is 12 (above) and 8 (below).
+    two_of_three = [10, 12.5, 10, 12.5, 10, 10]
+    assert special_causes(two_of_three, 10, 7, 13)["near_limit"].tolist() == [False, True, False, True, False, False]
+    # One above and one below is not the same side; two beyond 2 sigma but four apart is not two of three.
+    assert not special_causes([10, 12.5, 7.5, 10], 10, 7, 13)["near_limit"].any()
+    assert not special_causes([12.5, 10, 10, 12.5], 10, 7, 13)["near_limit"].any()
+    assert special_causes([7.5, 7.6, 10], 10, 7, 13)["near_limit"].tolist() == [True, True, False]
 
 
 def test_limits_can_change_from_point_to_point():

@@ -767,7 +767,7 @@ DELIVERY_FAULTS = [
     # Denominators: a gap in the estimates, and a population of zero, name the year and the area
     Fault("population_year_missing", lambda data: (_police_from(["2022-06", *CAMDEN_2024])(data),
                                                    _population_without(2022)(data))[1],
-          None, "year", "a mid-2022 estimate for Camden (E09000007): offences of 2023 are rated against it", "2022"),
+          None, "year", "a mid-2022 estimate for Camden (E09000007): offences of 2022 are rated against it", "2022"),
     Fault("population_of_zero", lambda data: (_police_from(CAMDEN_2024)(data), _zero_population(data))[1],
           None, "population", "residents for Camden (E09000007), mid-2023, sex F: a rate cannot be computed", "0"),
     # Police extracts too thin to cover the period for the borough

@@ -171,12 +171,21 @@ def table_metric_definitions() -> Table:
     )
 
 
+MULTIPLICITY_POLICY = (
+    "Several tests at once: the tests reported together as one family (the rows of one table, such as the abuse "
+    "types of Table 2 or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
+    "by Holm's method, which keeps the chance of any false finding in the family at 5% without assuming the tests "
+    "are independent. The adjusted p-value is the one printed. A test that stands alone, such as the borough's "
+    "overall rate against the rest of London, is not adjusted.")
+
+
 def table_statistical_tests() -> Table:
     """``tbl-statistical-tests`` (Appendix 6e): the tests this edition actually uses, what each does, where."""
     tests = statistical_tests()
     used = tests[tests["status"] == "in_use"].reset_index(drop=True)
     planned = tests.loc[tests["status"] == "planned", "test"].tolist()
-    notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05."]
+    notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05.",
+             MULTIPLICITY_POLICY]
     if planned:
         notes.append(f"Later chapters will add: {'; '.join(planned)}.")
     return Table(

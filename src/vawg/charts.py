@@ -376,3 +376,39 @@ def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: 
         + (theme(legend_direction="vertical") if sum(len(name) + 6 for name in series_order) > LEGEND_WIDTH
            else theme())
     )
+
+
+def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, highlight: str, label: str,
+                 average: float, title: str, subtitle: str, x_title: str, y_title: str) -> ggplot:
+    """A funnel plot: one point per area (its rate against its population), the average and the control limits.
+
+    ``limits`` has ``line`` (``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``), ``population`` and
+    ``rate``; the 95% limits are dashed and the 99.8% limits solid, each named at its right-hand end, so no
+    line rests on colour alone. The area where ``highlight`` is True is drawn larger, filled and labelled.
+    """
+    shown = limits[limits["population"].between(points[x].min() * 0.8, points[x].max() * 1.1)]
+    ends = shown.sort_values("population").groupby("line").tail(1)
+    names = {"upper_95": "95% limits", "upper_998": "99.8% limits"}
+    ends = ends[ends["line"].isin(names)].assign(_text=lambda d: d["line"].map(names))
+    others, own = points[~points[highlight]], points[points[highlight]]
+    return (
+        ggplot(points, aes(x=x, y=y))
+        + geom_line(shown[shown["line"].str.endswith("_95")], aes(x="population", y="rate", group="line"),
+                    linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6, inherit_aes=False)
+        + geom_line(shown[shown["line"].str.endswith("_998")], aes(x="population", y="rate", group="line"),
+                    color=CONTROL_LINE_COLOUR, size=0.7, inherit_aes=False)
+        + annotate("segment", x=shown["population"].min(), xend=shown["population"].max(), y=average, yend=average,
+                   color=TEXT_COLOUR, size=0.6)
+        + geom_text(ends, aes(x="population", y="rate", label="_text"), ha="left", nudge_x=points[x].max() * 0.01,
+                    size=7.5, color=TEXT_COLOUR, inherit_aes=False)
+        + annotate("text", x=shown["population"].max() * 1.01, y=average, label="London average", ha="left",
+                   size=7.5, color=TEXT_COLOUR)
+        + geom_point(others, size=2.4, color=TWO_SERIES[0], fill="white", stroke=0.8)
+        + geom_point(own, size=4.0, color=TEXT_COLOUR, fill=TWO_SERIES[1], stroke=0.6, shape="D")
+        + geom_text(own, aes(label=label), ha="left", nudge_x=points[x].max() * 0.02, size=9, fontweight="bold",
+                    color=TEXT_COLOUR)
+        + scale_x_continuous(labels=lambda values: [f"{v:,.0f}" for v in values],
+                             limits=(shown["population"].min(), points[x].max() * 1.25))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x=x_title, y=y_title)
+        + af_theme()
+    )

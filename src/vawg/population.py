@@ -1,4 +1,9 @@
-"""Population denominators: offences recorded in year Y use the mid-year Y-1 estimate."""
+"""Population denominators: a rate for year Y uses the mid-Y estimate, or the latest earlier one.
+
+This is the Fingertips rule: the same year's estimate where ONS has published
+it, else the latest published (mid-2023 for 2024 until mid-2024 appears).
+:func:`estimate_years` says which estimate each year used, so the report can.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +16,41 @@ def load_population(staged_dir: Path | str) -> pd.DataFrame:
     return pd.read_parquet(Path(staged_dir) / "population.parquet")
 
 
-def denominators(population: pd.DataFrame, years: list[int], *, sex: str | None = "F") -> pd.DataFrame:
-    """Population by area (rows) and offence year (columns) for the given sex (None = everyone).
+def estimate_years(population: pd.DataFrame, years: list[int]) -> dict[int, int]:
+    """For each year rated, the mid-year estimate its denominator comes from (the same year or the latest earlier)."""
+    published = sorted({int(y) for y in population["year"].unique()})
+    used = {}
+    for year in years:
+        available = [y for y in published if y <= year]
+        if not available:
+            raise ValueError(f"no population estimate for mid-{year} or earlier")
+        used[year] = available[-1]
+    return used
 
-    Uses the mid-year estimate of the year before the offence year, or the
-    latest earlier estimate when that one has not been published yet.
+
+def describe_estimates(used: dict[int, int]) -> str:
+    """Which estimate each year's rates use, in words: "mid-2020 to mid-2023 for 2020 to 2023 (each year its own);
+    mid-2023 for 2024 (the latest published)"."""
+    same = sorted(year for year, estimate in used.items() if year == estimate)
+    parts = []
+    if same:
+        parts.append(f"mid-{same[0]} for {same[0]}" if len(same) == 1 else
+                     f"mid-{same[0]} to mid-{same[-1]} for {same[0]} to {same[-1]} (each year its own)")
+    parts += [f"mid-{estimate} for {year} (the latest published)"
+              for year, estimate in sorted(used.items()) if year != estimate]
+    return "; ".join(parts)
+
+
+def denominators(population: pd.DataFrame, years: list[int], *, sex: str | None = "F") -> pd.DataFrame:
+    """Population by area (rows) and year rated (columns) for the given sex (None = everyone).
+
+    Each year uses the estimate :func:`estimate_years` picks: the same
+    mid-year, or the latest earlier one when that has not been published.
     """
     people = population if sex is None else population[population["sex"] == sex]
     by_year = people.groupby(["area_code", "year"])["population"].sum().unstack("year")
-    columns = {}
-    for year in years:
-        available = [y for y in by_year.columns if y <= year - 1]
-        if not available:
-            raise ValueError(f"no population estimate for mid-{year - 1} or earlier")
-        columns[year] = by_year[max(available)]
-    return pd.DataFrame(columns)
+    by_year.columns = [int(y) for y in by_year.columns]
+    return pd.DataFrame({year: by_year[estimate] for year, estimate in estimate_years(people, years).items()})
 
 
 # -- ward populations --------------------------------------------------------------------------------

@@ -506,16 +506,17 @@ def _check_delivery(tables: dict[str, pd.DataFrame], data_dir: Path, context: Co
             continue
         years = sorted(int(y) for y in estimates.loc[code].index)
         latest = years[-1]
-        # Offences of year Y use the mid-(Y-1) estimate; a year past the latest estimate uses the latest
+        # Offences of year Y use the mid-Y estimate; a year past the latest estimate uses the latest
         # (not yet published): a gap before it would silently give a year another year's denominator.
-        needed = [y for y in range(first_year - 1, min(last_year - 1, latest) + 1) if y not in years]
+        needed = [y for y in range(first_year, min(last_year, latest) + 1) if y not in years]
         for year in needed:
             log.problem(folder, None, "year", year,
-                        f"a mid-{year} estimate for {name} ({code}): offences of {year + 1} are rated against it "
+                        f"a mid-{year} estimate for {name} ({code}): offences of {year} are rated against it "
                         f"(the extract has {', '.join(map(str, years))})")
-        if latest < last_year - 1:
-            log.notice(folder, "year", f"{name}: offences of {latest + 2}–{last_year} are rated against the "
-                                       f"mid-{latest} estimate, the latest delivered" if latest + 2 < last_year else
+        if latest < last_year:
+            after = max(latest + 1, first_year)
+            log.notice(folder, "year", f"{name}: offences of {after}–{last_year} are rated against the "
+                                       f"mid-{latest} estimate, the latest delivered" if after < last_year else
                        f"{name}: offences of {last_year} are rated against the mid-{latest} estimate, "
                        "the latest delivered")
         for (year, sex), total in by_sex.loc[code].items():

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy.stats import binomtest, chisquare, fisher_exact, norm
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 from statsmodels.tsa.arima.model import ARIMA
+
+import PHStatsMethods as ph
 
 ALPHA = 0.05
 
@@ -44,36 +47,17 @@ def two_proportion_ztest(count1: int, population1: int, count2: int, population2
 
     This is the test behind the reference edition's Table 2: the proportion of
     female residents with a recorded offence in the borough against the rest of
-    London. Two-sided.
+    London. Two-sided. When a cell of the two-by-two table is 0 (no events, or
+    everyone, in one group) the p-value is Fisher's exact test's instead.
     """
     if count1 + count2 == 0:
         # No events in either area: the rates are equal (both zero), not undefined.
         return TestResult(0.0, 1.0)
     z, p = proportions_ztest([count1, count2], [population1, population2], alternative="two-sided")
+    if min(count1, count2, population1 - count1, population2 - count2) == 0:
+        # A cell of 0: the normal approximation fails, so the p-value is Fisher's exact test's (z kept for its sign).
+        p = fisher_exact([[count1, population1 - count1], [count2, population2 - count2]])[1]
     return TestResult(float(z), float(p))
-
-
-def rate_ratio_change_test(before1: int, after1: int, before2: int, after2: int,
-                           population: tuple[float, float, float, float] | None = None) -> TestResult:
-    """Did area 1's rate change by a different proportion from area 2's between two periods?
-
-    A Poisson regression of the four counts on area, period and their
-    interaction (log population as offset); the interaction's Wald z tests
-    whether the two rate ratios differ.
-    """
-    frame = pd.DataFrame({
-        "count": [before1, after1, before2, after2],
-        "area1": [1, 1, 0, 0],
-        "after": [0, 1, 0, 1],
-    })
-    frame["interaction"] = frame["area1"] * frame["after"]
-    exposure = np.log(population) if population is not None else np.zeros(4)
-    design = sm.add_constant(frame[["area1", "after", "interaction"]].astype(float))
-    with warnings.catch_warnings():
-        # Four counts, four parameters: the model is saturated by design, which statsmodels warns about.
-        warnings.simplefilter("ignore")
-        fit = sm.GLM(frame["count"], design, family=sm.families.Poisson(), offset=exposure).fit()
-    return TestResult(float(fit.tvalues["interaction"]), float(fit.pvalues["interaction"]))
 
 
 def rank_highest_first(values: pd.Series) -> pd.Series:
@@ -94,18 +78,15 @@ class Interval:
     upper: float
 
 
-def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> Interval:
-    """95% confidence interval of a Poisson count, or of a rate, by Byar's method.
+def byar_interval(count, population=None, per: int = 1000, confidence: float = 0.95) -> Interval:
+    """95% confidence interval of a Poisson count, or of a rate, as OHID's Fingertips computes it.
 
-    Byar's approximation to the exact Poisson limits, as used for rates in UK
-    public health (Public Health England, *Technical guide: confidence
-    intervals*)::
-
-        lower = O (1 - 1/(9 O) - z / (3 sqrt(O)))^3                       (0 when O = 0)
-        upper = (O + 1) (1 - 1/(9 (O + 1)) + z / (3 sqrt(O + 1)))^3
-
-    With ``population`` the limits are returned as rates per ``per`` people.
-    ``count`` and ``population`` may be arrays.
+    PHStatsMethods (the Python port of the Fingertips methods): Byar's
+    approximation for 10 or more events, the exact Poisson (chi-square)
+    limits below 10, as the Public Health England *Technical guide:
+    confidence intervals* recommends. A count of 0 has lower limit 0 and
+    the exact upper limit. With ``population`` the limits are rates per
+    ``per`` people. ``count`` and ``population`` may be arrays.
 
     Examples
     --------
@@ -114,12 +95,13 @@ def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> I
     (4.787, 18.391)
     """
     observed = np.asarray(count, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(observed > 0,
-                         observed * (1 - 1 / (9 * observed) - z / (3 * np.sqrt(observed))) ** 3, 0.0)
-    upper = (observed + 1) * (1 - 1 / (9 * (observed + 1)) + z / (3 * np.sqrt(observed + 1))) ** 3
+    lower = np.vectorize(lambda o: 0.0 if o == 0 else ph.byars_lower(o, confidence), otypes=[float])(observed)
+    # PHStatsMethods' byars_upper refuses 0 (its exact branch is right for it, so call that directly).
+    upper = np.vectorize(lambda o: ph.exact_upper(o, confidence) if o == 0 else ph.byars_upper(o, confidence),
+                         otypes=[float])(observed)
     if population is not None:
-        scale = per / np.asarray(population, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = per / np.asarray(population, dtype=float)
         lower, upper = lower * scale, upper * scale
     return Interval(_scalar(lower), _scalar(upper))
 
@@ -127,15 +109,81 @@ def byar_interval(count, population=None, per: int = 1000, z: float = Z_95) -> I
 def wilson_interval(count, total, alpha: float = ALPHA) -> Interval:
     """95% Wilson score interval of a proportion ``count / total`` (as a fraction, 0 to 1).
 
-    Wraps statsmodels' ``proportion_confint(method="wilson")``; the interval
-    stays within 0 and 1 and behaves well for small counts. A zero ``total``
-    gives a missing interval.
+    PHStatsMethods' ``wilson_lower`` and ``wilson_upper`` (the Fingertips
+    method); the interval stays within 0 and 1 and behaves well for small
+    counts. A zero ``total`` gives a missing interval.
     """
     count, total = np.asarray(count, dtype=float), np.asarray(total, dtype=float)
-    safe_total = np.where(total > 0, total, 1.0)
-    lower, upper = proportion_confint(count, safe_total, alpha=alpha, method="wilson")
-    lower, upper = np.where(total > 0, lower, np.nan), np.where(total > 0, upper, np.nan)
+    confidence = 1 - alpha
+
+    def limits(k, n):
+        return (np.nan, np.nan) if n <= 0 else (ph.wilson_lower(k, n, confidence), ph.wilson_upper(k, n, confidence))
+
+    lower, upper = np.vectorize(limits, otypes=[float, float])(count, total)
     return Interval(_scalar(lower), _scalar(upper))
+
+
+def rate_with_interval(count, population, per: int = 1000) -> tuple:
+    """A crude rate per ``per`` people with its 95% interval (:func:`byar_interval`): ``(rate, Interval)``.
+
+    The one place rates and their intervals are computed; ``count`` and
+    ``population`` may be arrays. A zero population gives a missing rate.
+    """
+    count, population = np.asarray(count, dtype=float), np.asarray(population, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(population > 0, count / np.where(population > 0, population, 1) * per, np.nan)
+    return _scalar(rate), byar_interval(count, np.where(population > 0, population, np.nan), per)
+
+
+# -- funnel plots ----------------------------------------------------------------------------------
+
+FUNNEL_SIGNIFICANCE = {"High (0.001)": "above 99.8% limit", "High (0.025)": "above 95% limit",
+                       "Not significant": "within limits", "Low (0.025)": "below 95% limit",
+                       "Low (0.001)": "below 99.8% limit"}
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A funnel plot of crude rates: the areas, the limit lines and the London average.
+
+    ``points``: one row per area (index as given) with ``count``, ``population``,
+    ``rate`` and ``position`` (a :data:`FUNNEL_SIGNIFICANCE` value).
+    ``limits``: the four limit lines, ``line`` (``lower_95``, ``upper_95``,
+    ``lower_998``, ``upper_998``), ``population`` and ``rate`` (per ``per``),
+    100 points each.
+    """
+
+    points: pd.DataFrame
+    limits: pd.DataFrame
+    average: float
+    per: int
+
+
+def funnel_limits(counts: pd.Series, populations: pd.Series, per: int = 1000) -> Funnel:
+    """Funnel plot of areas' crude rates against the pooled average, by the Fingertips method (PHStatsMethods).
+
+    Control limits at 95% (about 2 sigma) and 99.8% (about 3 sigma) from the
+    exact Poisson distribution of the count expected at the pooled rate;
+    each area is placed against them (``assign_funnel_significance``).
+    """
+    frame = pd.DataFrame({"count": counts.astype(float), "population": populations.reindex(counts.index).astype(float)})
+    frame["rate"] = frame["count"] / frame["population"] * per
+    data = frame.reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas chained-assignment warnings from inside the library
+        lines = ph.calculate_funnel_limits(data.copy(), "count", "rate", per, denom_col="population", metadata=False,
+                                           rate="rate", rate_type="crude", years_of_data=1)
+        placed = ph.assign_funnel_significance(data.copy(), "count", "rate", denom_col="population", rate="rate",
+                                               rate_type="crude", multiplier=per)
+    # The library gives each limit line its own population axis: one (population, rate) pair per number of events.
+    limits = pd.concat([pd.DataFrame({"line": line, "population": lines[f"{side}_{sigma}s_population_1_year"].to_numpy(),
+                                      "rate": lines[f"{side}_{sigma}s_limit"].to_numpy()})
+                        for line, side, sigma in (("lower_95", "lower", 2), ("upper_95", "upper", 2),
+                                                  ("lower_998", "lower", 3), ("upper_998", "upper", 3))],
+                       ignore_index=True)
+    frame["position"] = placed["significance"].map(FUNNEL_SIGNIFICANCE).to_numpy()
+    return Funnel(points=frame, limits=limits, average=float(frame["count"].sum() / frame["population"].sum() * per),
+                  per=per)
 
 
 def _scalar(values: np.ndarray):
@@ -145,25 +193,111 @@ def _scalar(values: np.ndarray):
 # -- changes between two periods -----------------------------------------------------------------
 
 def rate_change_test(count_before: int, exposure_before: float, count_after: int,
-                     exposure_after: float) -> TestResult:
+                     exposure_after: float, *, dispersion: float = 1.0) -> TestResult:
     """Did one area's rate change between two periods (e.g. December last year to December this year)?
 
     Score test of the ratio of two Poisson rates (statsmodels'
     ``test_poisson_2indep``), each count with its population as exposure;
-    two-sided. The statistic is positive when the rate rose.
+    two-sided. With ``dispersion`` φ > 1 (see :func:`poisson_dispersion`)
+    it is the quasi-Poisson score test: the variance of a count is φ times
+    its mean, so the statistic is divided by √φ. The statistic is positive
+    when the rate rose.
     """
     if count_before + count_after == 0:
         return TestResult(0.0, 1.0)
     with np.errstate(divide="ignore"):
         # A zero December makes statsmodels' reported ratio infinite; the score statistic is still defined.
         result = test_poisson_2indep(count_after, exposure_after, count_before, exposure_before, method="score")
-    return TestResult(float(result.statistic), float(result.pvalue))
+    statistic = float(result.statistic) / float(np.sqrt(max(dispersion, 1.0)))
+    return TestResult(statistic, float(2 * norm.sf(abs(statistic))))
+
+
+def poisson_dispersion(counts, exposure, regressors: pd.DataFrame | None = None) -> float:
+    """How many times more variable counts are than Poisson: the quasi-Poisson dispersion φ (at least 1).
+
+    A Poisson regression of ``counts`` on a constant and ``regressors``
+    (e.g. a trend and seasonal terms) with log ``exposure`` as offset
+    (statsmodels GLM); φ is Pearson's chi-square over the residual degrees
+    of freedom. Underdispersion (φ < 1) is not credited: φ is at least 1.
+    """
+    counts = np.asarray(counts, dtype=float)
+    if counts.size == 0:  # nothing counted anywhere: no evidence of extra variation
+        return 1.0
+    design = np.ones((counts.size, 1)) if regressors is None else \
+        sm.add_constant(np.asarray(regressors, dtype=float), has_constant="add")
+    if counts.size <= design.shape[1]:
+        return 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an area with one count of 0 is fitted exactly: a harmless warning
+        fit = sm.GLM(counts, design, family=sm.families.Poisson(),
+                     offset=np.log(np.asarray(exposure, dtype=float))).fit()
+    return max(float(fit.pearson_chi2 / fit.df_resid), 1.0)
+
+
+def seasonal_regressors(months: pd.PeriodIndex) -> pd.DataFrame:
+    """A linear trend and two pairs of annual sine and cosine waves, for months in order."""
+    position = np.arange(len(months), dtype=float)
+    angle = 2 * np.pi * np.asarray([m.month for m in months], dtype=float) / 12
+    return pd.DataFrame({"trend": position, "sin1": np.sin(angle), "cos1": np.cos(angle),
+                         "sin2": np.sin(2 * angle), "cos2": np.cos(2 * angle)}, index=months)
+
+
+def _two_period_frame(before: pd.Series, after: pd.Series, exposure_before: pd.Series,
+                      exposure_after: pd.Series) -> pd.DataFrame:
+    """Every area's count and exposure in two periods, long; areas with no events in either period left out."""
+    areas = [a for a in before.index if before.get(a, 0) + after.get(a, 0) > 0]
+    return pd.DataFrame({
+        "count": np.r_[before.reindex(areas).to_numpy(float), after.reindex(areas).fillna(0).to_numpy(float)],
+        "exposure": np.r_[exposure_before.reindex(areas).to_numpy(float), exposure_after.reindex(areas).to_numpy(float)],
+        "area": areas * 2, "after": [0.0] * len(areas) + [1.0] * len(areas)})
+
+
+def _area_period_design(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([pd.get_dummies(frame["area"], drop_first=True, dtype=float), frame[["after"]]], axis=1)
+
+
+def change_dispersion(before: pd.Series, after: pd.Series, exposure_before: pd.Series,
+                      exposure_after: pd.Series) -> float:
+    """The quasi-Poisson dispersion φ of a change between two periods, from every area's own change.
+
+    A Poisson regression of each area's two counts on area and period (one
+    common rate ratio), log exposure as offset: φ is Pearson's chi-square
+    over its degrees of freedom (:func:`poisson_dispersion`), i.e. how much
+    more the areas' changes vary than Poisson variation would make them.
+    """
+    frame = _two_period_frame(before, after, exposure_before, exposure_after)
+    return poisson_dispersion(frame["count"], frame["exposure"], _area_period_design(frame))
+
+
+def area_change_test(before: pd.Series, after: pd.Series, exposure_before: pd.Series, exposure_after: pd.Series,
+                     area) -> TestResult:
+    """Did ``area``'s rate change by a different proportion from the other areas' between two periods?
+
+    Quasi-Poisson regression of every area's two counts (statsmodels GLM,
+    log exposure as offset) on area, period and a term for ``area`` in the
+    second period; the dispersion is Pearson's chi-square over the residual
+    degrees of freedom (at least 1), so the test allows for how much the
+    other areas' own changes vary beyond Poisson. Wald z of that term, two-sided.
+    """
+    frame = _two_period_frame(before, after, exposure_before, exposure_after)
+    design = sm.add_constant(_area_period_design(frame))
+    design["target"] = ((frame["area"] == area) & (frame["after"] == 1)).astype(float)
+    model = sm.GLM(frame["count"], design, family=sm.families.Poisson(), offset=np.log(frame["exposure"]))
+    with warnings.catch_warnings():
+        # Two areas saturate the model (no degrees of freedom left), which statsmodels warns about.
+        warnings.simplefilter("ignore")
+        fit = model.fit()
+        scale = max(float(fit.pearson_chi2 / fit.df_resid), 1.0) if fit.df_resid > 0 else 1.0
+        fit = model.fit(scale=scale)
+    return TestResult(float(fit.tvalues["target"]), float(fit.pvalues["target"]))
 
 
 # -- statistical process control -----------------------------------------------------------------
 
 SIGMA_LIMITS = 3
-RUN_LENGTH = 8
+SHIFT_LENGTH = 7   # NHS Making Data Count: seven or more points on one side of the mean
+TREND_LENGTH = 7   # seven or more points each higher (or each lower) than the one before
+NEAR_SIGMAS = 2    # "close to a limit": beyond 2 sigma
 MOVING_RANGE_CONSTANT = 1.128  # d2 for moving ranges of two points
 
 
@@ -175,14 +309,16 @@ class ControlLimits:
     upper: float
 
 
-def control_limits(values, sigmas: float = SIGMA_LIMITS) -> ControlLimits:
+def control_limits(values, sigmas: float = SIGMA_LIMITS, *, baseline=None) -> ControlLimits:
     """Centre line and 3-sigma limits of an XmR (individuals) control chart.
 
-    The centre is the mean of ``values``; sigma is estimated from the mean
-    moving range (the average absolute difference between consecutive
-    points) divided by 1.128, which is robust to a shift or trend in the
-    series. The lower limit is not allowed below zero (a rate cannot be
-    negative).
+    The centre is the mean of the baseline points; sigma is estimated from
+    the mean moving range (the average absolute difference between
+    consecutive baseline points) divided by 1.128, which is robust to a
+    shift or trend. ``baseline`` (a boolean mask, all points by default)
+    leaves out months that should not set the limits, such as lockdowns: a
+    moving range is only taken between two consecutive baseline points. The
+    lower limit is not allowed below zero (a rate cannot be negative).
 
     Examples
     --------
@@ -191,43 +327,74 @@ def control_limits(values, sigmas: float = SIGMA_LIMITS) -> ControlLimits:
     (11.6, 1.3298, 15.589)
     """
     series = np.asarray(values, dtype=float)
-    series = series[~np.isnan(series)]
-    if series.size < 2:
+    keep = ~np.isnan(series) & (np.ones(series.size, dtype=bool) if baseline is None
+                                else np.asarray(baseline, dtype=bool))
+    if keep.sum() < 2:
         raise ValueError("control limits need at least two points")
-    centre = float(series.mean())
-    sigma = float(np.abs(np.diff(series)).mean() / MOVING_RANGE_CONSTANT)
+    ranges = np.abs(np.diff(series))[keep[1:] & keep[:-1]]
+    if not ranges.size:
+        raise ValueError("control limits need two consecutive baseline points")
+    centre = float(series[keep].mean())
+    sigma = float(ranges.mean() / MOVING_RANGE_CONSTANT)
     return ControlLimits(centre, sigma, max(centre - sigmas * sigma, 0.0), centre + sigmas * sigma)
 
 
-def special_causes(values, centre, lower, upper, *, phases=None, run_length: int = RUN_LENGTH) -> pd.DataFrame:
-    """Which points of a control chart signal special-cause variation, by two rules.
+def _runs(keys: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
+    """Points in a run of ``length`` or more consecutive equal non-zero ``keys`` not crossing a break."""
+    size, flagged, start = keys.size, np.zeros(keys.size, dtype=bool), 0
+    for position in range(1, size + 1):
+        if position == size or keys[position] == 0 or keys[position] != keys[start] or breaks[position]:
+            if keys[start] != 0 and position - start >= length:
+                flagged[start:position] = True
+            start = position
+    return flagged
+
+
+def special_causes(values, centre, lower, upper, *, phases=None, shift_length: int = SHIFT_LENGTH,
+                   trend_length: int = TREND_LENGTH) -> pd.DataFrame:
+    """Which points of a control chart signal special-cause variation, by the NHS Making Data Count rules.
 
     - ``outside``: the point is above the upper or below the lower limit;
-    - ``run``: the point belongs to a run of ``run_length`` (8) or more
-      consecutive points on the same side of the centre line. A point on the
-      centre line, a missing point or the start of a new phase ends a run.
+    - ``shift``: the point belongs to ``shift_length`` (7) or more
+      consecutive points on the same side of the centre line (a point on the
+      line, a missing point or a new phase ends it);
+    - ``trend``: the point belongs to ``trend_length`` (7) or more
+      consecutive points each higher than the one before, or each lower;
+    - ``near_limit``: two of three consecutive points beyond 2 sigma on the
+      same side of the centre line (the points beyond 2 sigma are flagged).
 
     ``centre``, ``lower`` and ``upper`` are scalars or one value per point
-    (charts whose limits change between phases); ``phases`` labels the phase
-    of each point. Returns a frame with boolean columns ``outside`` and
-    ``run``, one row per point.
+    (limits that change between phases); sigma is a third of the distance
+    from the centre to the upper limit. No rule crosses a change of phase.
+    Returns a frame with the four boolean columns, one row per point.
     """
     series = np.asarray(values, dtype=float)
     size = series.size
     centre, lower, upper = (np.broadcast_to(np.asarray(x, dtype=float), (size,)) for x in (centre, lower, upper))
-    outside = ~np.isnan(series) & ((series > upper) | (series < lower))
-    side = np.sign(np.nan_to_num(series - centre, nan=0.0))
+    present = ~np.isnan(series)
+    outside = present & ((series > upper) | (series < lower))
     phase = np.asarray(phases) if phases is not None else np.zeros(size)
-    run = np.zeros(size, dtype=bool)
-    start = 0
-    for position in range(1, size + 1):
-        ended = (position == size or side[position] == 0 or side[position] != side[start]
-                 or phase[position] != phase[start])
-        if ended:
-            if side[start] != 0 and position - start >= run_length:
-                run[start:position] = True
-            start = position
-    return pd.DataFrame({"outside": outside, "run": run})
+    breaks = np.r_[False, phase[1:] != phase[:-1]]
+    side = np.sign(np.nan_to_num(series - centre, nan=0.0))
+    shift = _runs(side, breaks, shift_length)
+    # A trend of n points is n - 1 steps in the same direction; step i joins point i - 1 to point i.
+    step = np.r_[0.0, np.sign(np.nan_to_num(np.diff(series), nan=0.0))]
+    step[breaks | ~present | ~np.r_[False, present[:-1]]] = 0
+    in_steps = _runs(step, np.zeros(size, dtype=bool), trend_length - 1)
+    trend = in_steps | np.r_[in_steps[1:] & ~in_steps[:-1] & (step[1:] != 0), False]
+    sigma = (upper - centre) / SIGMA_LIMITS
+    near = np.where(present & (series > centre + NEAR_SIGMAS * sigma), 1,
+                    np.where(present & (series < centre - NEAR_SIGMAS * sigma), -1, 0))
+    near_limit = np.zeros(size, dtype=bool)
+    for first in range(max(size - 2, 0)):
+        window = slice(first, first + 3)
+        if breaks[first + 1] or breaks[first + 2]:
+            continue
+        for direction in (1, -1):
+            hits = near[window] == direction
+            if hits.sum() >= 2:
+                near_limit[window] |= hits
+    return pd.DataFrame({"outside": outside, "shift": shift, "trend": trend, "near_limit": near_limit})
 
 
 # -- forecasting ---------------------------------------------------------------------------------
@@ -277,8 +444,6 @@ def mean_absolute_percentage_error(actual, predicted) -> float:
 
 # -- profiles: a group's make-up against a population, and two-by-two tables ----------------------
 
-from scipy.stats import binomtest, chisquare, fisher_exact, norm  # noqa: E402
-from statsmodels.stats.contingency_tables import Table2x2  # noqa: E402
 from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.proportion import proportion_confint as _proportion_confint  # noqa: E402
 
@@ -298,10 +463,12 @@ class FisherExact(TestResult):
 
 @dataclass(frozen=True)
 class OddsRatio:
-    """An odds ratio with its 95% confidence interval (Woolf) and Fisher's exact p-value.
+    """An odds ratio with its 95% confidence interval (Woolf) and the matching Wald p-value.
 
-    ``corrected`` is True when the table had a zero cell, which the estimate
-    and the interval replace by 0.5 (the p-value uses the table as it is).
+    ``corrected`` is True when the table had a zero cell, so 0.5 was added
+    to every cell (the Haldane–Anscombe correction) for the estimate, the
+    interval and the p-value alike: p < 0.05 exactly when the interval
+    leaves out 1.
     """
 
     estimate: float
@@ -412,8 +579,13 @@ def group_proportion_tests(observed, expected, *, method: str = "binomial", adju
     }, index=observed.index)
 
 
-def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.ndarray:
+MULTIPLICITY = "holm"  # one policy: Holm's step-down adjustment within each family of tests (a table's tests)
+
+
+def adjust_p_values(p_values, method: str = MULTIPLICITY, alpha: float = ALPHA) -> np.ndarray:
     """p-values adjusted for making several comparisons at once (statsmodels ``multipletests``; Holm by default).
+
+    Missing p-values (tests not run) stay missing and do not count towards the number of tests.
 
     Examples
     --------
@@ -421,9 +593,27 @@ def adjust_p_values(p_values, method: str = "holm", alpha: float = ALPHA) -> np.
     [0.03, 0.06, 0.06]
     """
     p_values = np.asarray(p_values, dtype=float)
-    if not len(p_values):
-        return p_values
-    return multipletests(p_values, alpha=alpha, method=method)[1]
+    run = ~np.isnan(p_values)
+    adjusted = p_values.copy()
+    if run.sum():
+        adjusted[run] = multipletests(p_values[run], alpha=alpha, method=method)[1]
+    return adjusted
+
+
+def holm_within(frame: pd.DataFrame, p: str = "p", significant: str = "significant", rows=None) -> pd.DataFrame:
+    """One family of tests adjusted by Holm's method: ``p`` becomes the adjusted p-value and ``significant``
+    is decided on it; the unadjusted p-value is kept as ``{p}_unadjusted``. ``rows`` (a boolean mask) picks
+    the family's rows when a table holds other tests too.
+    """
+    if p not in frame.columns:  # an empty table: nothing was tested
+        return frame
+    frame = frame.copy()
+    family = np.ones(len(frame), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    frame[f"{p}_unadjusted"] = frame[p]
+    if len(frame):
+        frame.loc[family, p] = adjust_p_values(frame.loc[family, p].to_numpy(dtype=float))
+        frame.loc[family, significant] = frame.loc[family, p].to_numpy(dtype=float) < ALPHA
+    return frame
 
 
 def two_sample_group_tests(first, second, *, adjust: str | None = "holm", alpha: float = ALPHA) -> pd.DataFrame:
@@ -508,12 +698,12 @@ def fisher_exact_test(table, alternative: str = "two-sided") -> FisherExact:
 
 
 def odds_ratio(table, alpha: float = ALPHA) -> OddsRatio:
-    """The odds ratio ``(a d) / (b c)`` of a two-by-two table ``[[a, b], [c, d]]``, its 95% CI and Fisher's p.
+    """The odds ratio ``(a d) / (b c)`` of a two-by-two table ``[[a, b], [c, d]]``, its 95% CI and p-value.
 
-    The interval is Woolf's (logit): ``exp(log OR ± z √(1/a + 1/b + 1/c + 1/d))``
-    (statsmodels ``Table2x2``). A zero cell is replaced by 0.5 for the estimate
-    and the interval (``corrected``); the p-value is always Fisher's exact
-    test on the table as it is.
+    Woolf's (logit) interval ``exp(log OR ± z √(1/a + 1/b + 1/c + 1/d))`` and
+    the Wald test of log OR = 0 from the same standard error, so the
+    p-value and the interval always agree. When any cell is 0, 0.5 is added
+    to every cell first (the Haldane–Anscombe correction; ``corrected``).
 
     Examples
     --------
@@ -521,9 +711,13 @@ def odds_ratio(table, alpha: float = ALPHA) -> OddsRatio:
     >>> round(result.estimate, 2), round(result.lower, 3), round(result.upper, 3)
     (4.0, 1.367, 11.703)
     """
-    cells = _two_by_two(table)
+    cells = _two_by_two(table).astype(float)
     corrected = bool((cells == 0).any())
-    fitted = Table2x2(cells.astype(float), shift_zeros=True)
-    lower, upper = fitted.oddsratio_confint(alpha=alpha, method="normal")
-    return OddsRatio(float(fitted.oddsratio), float(lower), float(upper),
-                     fisher_exact_test(cells).p_value, corrected)
+    if corrected:
+        cells = cells + 0.5
+    (a, b), (c, d) = cells
+    log_or = float(np.log(a * d / (b * c)))
+    se = float(np.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
+    z = norm.ppf(1 - alpha / 2)
+    return OddsRatio(float(np.exp(log_or)), float(np.exp(log_or - z * se)), float(np.exp(log_or + z * se)),
+                     float(2 * norm.sf(abs(log_or / se))), corrected)

@@ -11,7 +11,7 @@ POPULATION = Contract(
     required=True,
     unique_together=("area_code", "year", "sex", "age_band"),
     description="Residents of each London area by sex and five-year age band, one table per mid-year. "
-                "Offences recorded in year Y are rated against the mid-year Y-1 estimate.",
+                "Offences recorded in year Y are rated against the mid-Y estimate, or the latest earlier one.",
     fields=(
         Field("area_code", "code", "ONS code of the local authority (E09…)", allowed=borough_in_london),
         Field("area_name", "text", "Area name"),

@@ -5,7 +5,7 @@ flag in Appendix 6h (``data/reference/adult_safeguarding_flags.csv``); an
 abuse type can set more than one flag and a case can carry several types.
 Shares of abuse types are of all women's cases in the year (the reference
 edition's measure). VAWG cases are compared with women's other safeguarding
-cases by odds ratios (95% Woolf interval) and Fisher's exact test
+cases by odds ratios (95% Woolf interval) and the Wald test of the log odds ratio
 (:mod:`vawg.stats`).
 
 Artifact ids and the functions that make them:
@@ -292,7 +292,7 @@ def table_asc_vawg_compared(analysis: AdultSafeguarding) -> Table:
                  Column("% of other cases", "other_share", "percent", 1, basis="other_basis"),
                  Column("Odds ratio", "odds_ratio", "number", 2, basis="basis"),
                  Column("95% CI", "ci", "text"),
-                 Column("p-value (Fisher's exact)", "p", "pvalue", 3, basis="basis"),
+                 Column("p-value (Wald)", "p", "pvalue", 3, basis="basis"),
                  Column("p < 0.05", "significant_text", "text")],
         source=SOURCE,
         notes=(f"VAWG cases: {len(a.vawg):,}; other cases of women: {len(a.now) - len(a.vawg):,}. An odds ratio "
@@ -366,13 +366,13 @@ def prose_values(analysis: AdultSafeguarding) -> dict[str, tuple]:
 
 
 def _verdict(a: AdultSafeguarding, row: pd.Series, group: str, other: str, what: str) -> str:
-    """"VAWG cases were significantly more likely than … (odds ratio 1.23, 95% CI …, Fisher's p …)"."""
+    """"VAWG cases were significantly more likely than … (odds ratio 1.23, 95% CI …, Wald test p …)"."""
     if is_small(row["basis"], a.threshold):
         return f"Too few cases to publish a comparison of {group} with {other}."
     if pd.isna(row["p"]):
         return f"There were no {other} to compare {group} with."
     p = "p < 0.001" if row["p"] < 0.001 else f"p = {row['p']:.3f}"
-    detail = f"(odds ratio {row['odds_ratio']:.2f}, 95% CI {row['lower']:.2f} to {row['upper']:.2f}, Fisher's exact {p})"
+    detail = f"(odds ratio {row['odds_ratio']:.2f}, 95% CI {row['lower']:.2f} to {row['upper']:.2f}, Wald test {p})"
     if not row["significant"]:
         return f"There was no statistically significant difference between {group} and {other} {detail}."
     word = "more" if row["odds_ratio"] > 1 else "less"

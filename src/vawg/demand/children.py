@@ -31,7 +31,7 @@ Artifact ids and the functions that make them:
 - ``fig-children-abuse-types-cssw``      :func:`figure_children_abuse_types_cssw`     (seed Figure 29)
 - ``fig-children-abuse-types-early-help`` :func:`figure_children_abuse_types_early_help` (seed Figure 30)
 - values ``children.*``                  :func:`prose_values` (including the child-in-need visits, strategy
-  discussions and child-in-need plans of workflows with and without a VAWG flag: odds ratios and Fisher's exact
+  discussions and child-in-need plans of workflows with and without a VAWG flag: odds ratios and Wald
   tests, :meth:`ChildrenSafeguarding.social_work`)
 
 Small numbers: a count from 1 to 6 shows "<7" and its share "[c]". Where a
@@ -638,8 +638,8 @@ def _social_work_sentence(frame: pd.DataFrame, ratio: OddsRatio | None, what: st
         finding = f"did not have significantly different odds of {what} from"
     p = "p < 0.001" if ratio.p_value < 0.001 else f"p = {ratio.p_value:.3f}"
     return (f"Workflows with a VAWG flag {finding} other workflows (odds ratio "
-            f"{ratio.estimate:.2f}, 95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; Fisher's exact "
-            f"test {p}).")
+            f"{ratio.estimate:.2f}, 95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; wald test of the log odds ratio "
+            f"{p}).")
 
 
 def _verdict(frame: pd.DataFrame, threshold: int, unit: str) -> str:

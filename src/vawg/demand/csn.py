@@ -60,7 +60,7 @@ from vawg.contracts.csn import (
 )
 from vawg.contracts.reference_data import SEXUAL_ORIENTATION_LAD
 from vawg.people.population import load_reference_table, published_comparators
-from vawg.population import denominators, load_population
+from vawg.population import denominators, estimate_years, load_population
 from vawg.stats import OddsRatio, group_proportion_tests, odds_ratio
 from vawg.suppression import (
     CONFIDENTIAL,
@@ -374,8 +374,8 @@ class SafetyNet:
         elif is_small(groups.smallest_cell(), self.threshold) or group_hidden or other_hidden:
             finding = CONFIDENTIAL
         else:
-            finding = (f"Odds ratio {ratio.estimate:.2f} (95% CI {ratio.lower:.2f} to {ratio.upper:.2f}); Fisher's "
-                       f"exact test {_p_text(ratio.p_value)}")
+            finding = (f"Odds ratio {ratio.estimate:.2f} (95% CI {ratio.lower:.2f} to {ratio.upper:.2f}); Wald "
+                       f"test {_p_text(ratio.p_value)}")
         return {"characteristic": "Escalation", "group": f"Referrals {group}: {step}", "count": groups.group_with,
                 "share": groups.group_with / groups.group_total * 100 if groups.group_total else np.nan,
                 # A share of a published group total reveals the group's other referrals too.
@@ -409,7 +409,7 @@ class TwoGroups:
                 [self.other_with, self.other_total - self.other_with]]
 
     def odds_ratio(self) -> OddsRatio | None:
-        """Odds of the outcome in the group against the others (Woolf CI, Fisher's p); None if a group is empty."""
+        """Odds of the outcome in the group against the others (Woolf CI, Wald p); None if a group is empty."""
         if not self.group_total or not self.other_total:
             return None
         return odds_ratio(self.table())
@@ -445,7 +445,7 @@ def _census_orientation(table: pd.DataFrame | None, borough: str) -> pd.Series |
 
 
 def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | None, int | None]:
-    """Female residents of the borough in the mid-year estimate rates use (the year before, or the latest earlier)."""
+    """Female residents of the borough in the mid-year estimate rates use (the same year, or the latest earlier)."""
     if not (staged / "population.parquet").is_file():
         return None, None
     codes = reference.boroughs().set_index("borough_name")["borough_code"]
@@ -456,7 +456,7 @@ def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | No
         return None, None
     if codes.get(borough) not in female.index:
         return None, None
-    used = max(int(y) for y in population["year"].unique() if int(y) <= year - 1)
+    used = estimate_years(population, [year])[year]
     return float(female.loc[codes[borough], year]), used
 
 
@@ -771,7 +771,7 @@ def table_csn_characteristics(analysis: SafetyNet) -> Table:
                 "becoming a DVA client, a safety plan), as a share of the group's referrals, against the same share "
                 "for the other referrals; referrals where the characteristic was not recorded are left out. The "
                 "odds ratio (with its 95% confidence interval, Woolf's method) compares the odds of reaching the "
-                "step; Fisher's exact test gives the p-value, and p below 0.05 is taken as significant."),
+                "step; the Wald test of its logarithm gives the p-value, and p below 0.05 is taken as significant."),
                (f"Counts from 1 to {a.threshold - 1} are shown as {suppressed_count_text(a.threshold)}; where one "
                 f"group of a characteristic would be hidden, the next smallest is shown as {CONFIDENTIAL}, and an "
                 f"odds ratio is shown only when every cell of its two-by-two table is 0 or at least "
@@ -1036,7 +1036,7 @@ def _escalation_sentence(a: SafetyNet, column: str, group: str, other: str) -> s
         if ratio.significant:
             how = "higher" if ratio.estimate > 1 else "lower"
             found.append(f"significantly {how} odds of {step} (odds ratio {ratio.estimate:.2f}, 95% confidence "
-                         f"interval {ratio.lower:.2f} to {ratio.upper:.2f}; Fisher's exact test {_p_text(ratio.p_value)})")
+                         f"interval {ratio.lower:.2f} to {ratio.upper:.2f}; Wald test {_p_text(ratio.p_value)})")
         else:
             found.append(f"no significant difference in the odds of {step} (odds ratio {ratio.estimate:.2f}; "
                          f"{_p_text(ratio.p_value)})")
@@ -1060,7 +1060,7 @@ def _odds_phrase(a: SafetyNet, ratio: OddsRatio | None, basis: int, what: str) -
     finding = ("a statistically significant difference" if ratio.significant
                else "no statistically significant difference")
     return (f"Comparing {what}, the odds ratio for disabled against non-disabled referrals was "
-            f"{ratio.estimate:.2f} (95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; Fisher's exact "
+            f"{ratio.estimate:.2f} (95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; Wald "
             f"test {p}): {finding}.")
 
 

@@ -3,7 +3,7 @@
 For every age band (ethnic group) of the Safety Net's referrals of the report
 year and every characteristic below, the two-by-two table "in the band or not"
 × "with the characteristic or not" (referrals with a recorded age, or ethnic
-group) gives an odds ratio with Woolf's 95% interval and Fisher's exact
+group) gives an odds ratio with Woolf's 95% interval and the matching Wald
 p-value (:func:`vawg.stats.odds_ratio`). Each characteristic is compared
 across all bands (groups) at once, so its p-values are adjusted for the number
 of comparisons by Holm's method; only adjusted p < 0.05 counts as a finding.
@@ -145,7 +145,7 @@ def _columns(group_header: str) -> list[Column]:
         Column("% of other referrals", "others_share", "percent", 1, basis="basis"),
         Column("Odds ratio", "odds_ratio", "number", 2, basis="basis"),
         Column("95% CI", "ci", "text"),
-        Column("p-value (Fisher's exact)", "p_value", "pvalue", 3, basis="basis"),
+        Column("p-value (Wald)", "p_value", "pvalue", 3, basis="basis"),
         Column("Holm-adjusted p-value", "adjusted_p", "pvalue", 3, basis="basis"),
         Column("Finding", "finding", "text"),
     ]
@@ -156,8 +156,8 @@ def _notes(threshold: int, group: str) -> tuple[str, ...]:
         f"Odds ratio: the odds that a referral in the {group} had the characteristic, divided by the same odds for "
         f"referrals in every other {group} (referrals whose {group} was not recorded are left out). Above 1: more "
         "likely.",
-        "95% CI: Woolf's (logit) interval; a zero cell is replaced by 0.5. p-value: Fisher's exact test of the "
-        f"two-by-two table, two-sided; adjusted by Holm's method for the number of {group}s compared for each "
+        "95% CI: Woolf's (logit) interval; when a cell is 0, 0.5 is added to every cell. p-value: Wald test of "
+        f"the log odds ratio, two-sided; adjusted by Holm's method for the number of {group}s compared for each "
         "characteristic. Finding: adjusted p < 0.05.",
         "Progressed beyond referral: a risk indicator checklist was completed. A referral can have more than one "
         "abuse type.",

@@ -30,6 +30,7 @@ import pandas as pd
 from vawg import charts
 from vawg.artifacts import Column, Figure, format_value
 from vawg.errors import DataError
+from vawg.population import estimate_years
 from vawg.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 from vawg.wording import join_words
@@ -63,11 +64,11 @@ def band_of(age: float, bands: dict[str, tuple[int, int | None]]) -> str | None:
 
 
 def population_year_for(population: pd.DataFrame, year: int) -> int:
-    """As for rates: the mid-year estimate of the year before, or the latest earlier one."""
-    years = [int(y) for y in population["year"].unique() if int(y) <= year - 1]
-    if not years:
-        raise DataError(f"no population estimate for mid-{year - 1} or earlier")
-    return max(years)
+    """As for rates: the same year's mid-year estimate, or the latest earlier one."""
+    try:
+        return estimate_years(population, [year])[year]
+    except ValueError as error:
+        raise DataError(str(error)) from None
 
 
 def female_residents_by_band(population: pd.DataFrame, area_code: str, year: int,

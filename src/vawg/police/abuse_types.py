@@ -36,7 +36,10 @@ from vawg.police.recorded_offences import (
 from vawg.population import denominators, load_population
 from vawg.suppression import HIDDEN, Relation, protect
 from vawg.stats import (
+    TestResult,
     byar_interval,
+    change_dispersion,
+    holm_within,
     percent_difference,
     rank_highest_first,
     rate_change_test,
@@ -106,6 +109,17 @@ class AbuseTypeSections:
             rows.append({"year": year, "count": int(count), "population": int(people), "rate": count / people * 1000})
         return pd.DataFrame(rows).set_index("year")
 
+    def change_test(self, measure: str, before: int, after: int) -> TestResult:
+        """Did the borough's rate of ``measure`` change between two years? Quasi-Poisson, with the dispersion
+        of every borough's own change (:func:`vawg.stats.change_dispersion`)."""
+        b, a = self.annual_series(measure).loc[before], self.annual_series(measure).loc[after]
+        counts = [self.annual.xs(year, level="year")[measure] for year in (before, after)]
+        codes = counts[0].index
+        dispersion = change_dispersion(counts[0], counts[1].reindex(codes, fill_value=0),
+                                       self.female[before].reindex(codes), self.female[after].reindex(codes))
+        return rate_change_test(int(b["count"]), b["population"], int(a["count"]), a["population"],
+                                dispersion=dispersion)
+
     def rank(self, measure: str, year: int | None = None) -> tuple[int, int]:
         year = year or self.year
         counts = self.annual.xs(year, level="year")[measure]
@@ -166,7 +180,7 @@ class AbuseTypeSections:
                 "share_of_crime": count / a.count("all_crime", y) * 100,
                 "london_share_of_crime": a.count(abuse_type, y, area="london") / a.count("all_crime", y, area="london") * 100,
             })
-        return pd.DataFrame(rows)
+        return holm_within(pd.DataFrame(rows), p="share_p", significant="share_significant")
 
     def december_changes(self) -> pd.DataFrame:
         """December of the report year against the December before, borough and rest of London, every type."""
@@ -194,7 +208,15 @@ class AbuseTypeSections:
                 "difference_significant": bool(difference and difference.significant),
                 "difference_text": "Not tested" if difference is None else "Yes" if difference.significant else "No",
             })
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        # Each column of tests (borough, rest of London, difference) is one family across the abuse types.
+        for p, significant in (("p", "significant"), ("rest_p", "rest_significant"),
+                               ("difference_p", "difference_significant")):
+            table = holm_within(table, p=p, significant=significant)
+        if len(table):
+            table["difference_text"] = ["Not tested" if pd.isna(p) else "Yes" if p < 0.05 else "No"
+                                        for p in table["difference_p"]]
+        return table
 
 
 def _group_counts(offences: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -258,14 +280,16 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
             Column("p-value", "p", "pvalue", 3, basis=("before", "after")),
             Column("Rest of London change in rate", "rest_change", "change", 1, basis=("rest_before", "rest_after")),
             Column("p-value (rest of London)", "rest_p", "pvalue", 3, basis=("rest_before", "rest_after")),
-            Column("Changes differ (p < 0.05)", "difference_text", "text",
+            Column("Change differs from other boroughs' (p < 0.05)", "difference_text", "text",
                    basis=("before", "after", "rest_before", "rest_after")),
         ],
         source=SOURCE,
         notes=(
             "Change in the rate per 1,000 female residents from one December to the next. Each p-value is from a "
-            "score test of the ratio of two Poisson rates; whether the borough's change differs from the rest of "
-            "London's is tested with a Poisson regression (the area-by-period interaction).",
+            "quasi-Poisson score test of the ratio of the two rates, its variance scaled by how much the London "
+            "boroughs' own December changes vary beyond Poisson variation; whether the borough's change differs "
+            "from the other boroughs' is tested with a quasi-Poisson regression of every borough's two Decembers.",
+            "In each p-value column the p-values are adjusted by Holm's method for the number of abuse types tested.",
             "December to December spans the police recording change of the year where there is one, so part of a "
             "change can reflect recording rather than offending.",
             f"[c]: not shown because it rests on fewer than {sections.threshold} offences.",
@@ -342,11 +366,9 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         comparable = series.loc[[year for year in series.index if base <= year <= end]]
         peak = comparable["rate"].idxmax()
         most, fewest = series["count"].idxmax(), series["count"].idxmin()
-        change_test = rate_change_test(int(series.loc[base, "count"]), series.loc[base, "population"],
-                                       int(series.loc[end, "count"]), series.loc[end, "population"])
+        change_test = s.change_test(abuse_type, base, end)
         change = percent_difference(series.loc[end, "rate"], series.loc[base, "rate"])
-        yoy_test = rate_change_test(int(series.loc[y - 1, "count"]), series.loc[y - 1, "population"],
-                                    int(series.loc[y, "count"]), series.loc[y, "population"])
+        yoy_test = s.change_test(abuse_type, y - 1, y)
         yoy = percent_difference(series.loc[y, "rate"], series.loc[y - 1, "rate"])
         first = s.annual_years[0]
         values.update({

@@ -8,8 +8,8 @@ Artifact ids and the functions that make them:
 - values ``crime.*``                  :func:`prose_values`
 
 All-crime rates are offences per 1,000 residents (everyone, not only women and
-girls); rates use the mid-year population of the year before, as everywhere in
-the chapter. Confidence intervals: Byar's method for rates, Wilson's for shares.
+girls); rates use the report year's mid-year population, or the latest earlier
+one, as everywhere in the chapter. Confidence intervals: Byar's method for rates, Wilson's for shares.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from vawg.police.recorded_offences import (
     interval_texts,
     join_words,
 )
-from vawg.population import denominators, load_population
-from vawg.stats import byar_interval, percent_difference, rank_highest_first, two_proportion_ztest, wilson_interval
+from vawg.population import denominators, describe_estimates, estimate_years, load_population
+from vawg.stats import byar_interval, holm_within, percent_difference, rank_highest_first, two_proportion_ztest, \
+    wilson_interval
 from vawg.suppression import chart_values
 from vawg.wording import keep_acronyms
 
@@ -47,8 +48,9 @@ class CrimeInBorough:
     borough_code: str
     year: int
     groups: pd.DataFrame       # (borough_code, crime_group) → all_crime, vawg
-    residents: pd.Series       # borough_code → all residents (mid-year before the report year)
+    residents: pd.Series       # borough_code → all residents (the report year's estimate, or the latest earlier)
     threshold: int
+    estimate: int | None = None  # the mid-year the residents are estimated at
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "CrimeInBorough":
@@ -57,9 +59,10 @@ class CrimeInBorough:
         year = end.year if end.month == 12 else end.year - 1
         groups = crime_group_counts(load_offences(staged_dir), year)
         codes = groups.index.get_level_values("borough_code").unique()
-        residents = denominators(load_population(staged_dir), [year], sex=None).loc[codes, year]
+        population = load_population(staged_dir)
+        residents = denominators(population, [year], sex=None).loc[codes, year]
         return cls(borough=borough, borough_code=boroughs[borough], year=year, groups=groups,
-                   residents=residents, threshold=threshold)
+                   residents=residents, threshold=threshold, estimate=estimate_years(population, [year])[year])
 
     def _areas(self) -> dict[str, pd.DataFrame]:
         by_group = self.groups.unstack("crime_group", fill_value=0)
@@ -127,7 +130,8 @@ class CrimeInBorough:
                 "vawg_p": vawg_test.p_value if vawg_test else float("nan"),
                 "vawg_significant": bool(vawg_test and vawg_test.significant),
             })
-        return pd.DataFrame(rows)
+        table = holm_within(pd.DataFrame(rows), p="rate_p", significant="rate_significant")
+        return holm_within(table, p="vawg_p", significant="vawg_significant")
 
 
 # -- artifacts -----------------------------------------------------------------------
@@ -262,7 +266,8 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
         ],
         source=SOURCE,
         notes=(
-            "Rates are offences per 1,000 residents (all residents, mid-year population of the previous year).",
+            "Rates are offences per 1,000 residents (all residents"
+            + (f"; ONS mid-year estimate, {describe_estimates({crime.year: crime.estimate})}" if crime.estimate else "") + ").",
             "95% CI: confidence interval by Byar's method for rates and the Wilson score method for percentages.",
             f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below {threshold}.",
         ),

@@ -13,8 +13,12 @@ London with the centre line and 3-sigma limits of an XmR control chart
 (:func:`vawg.stats.control_limits`), the months that signal special-cause variation
 (:func:`vawg.stats.special_causes`) and the dated events of
 ``data/reference/events.csv``. Limits are set on the months before a recording
-change; the months after it are judged against them until there are
-:data:`MIN_PHASE_MONTHS` of them, when they get limits of their own.
+change, leaving out the COVID-19 lockdown period (from the first lockdown's
+month to the last one's: lockdown months are themselves special causes, and
+would widen the limits); the months after a change are judged against them
+until there are :data:`MIN_PHASE_MONTHS` of them, when they get limits of their
+own. Special causes follow the NHS Making Data Count rules
+(:func:`vawg.stats.special_causes`).
 """
 
 from __future__ import annotations
@@ -30,14 +34,16 @@ from vawg.police.offences import counts_by, load_offences
 from vawg.police.recorded_offences import SOURCE, TREND_YEARS, join_words
 from vawg.population import denominators, load_population
 from vawg.reference import abuse_type_label
-from vawg.stats import TestResult, control_limits, percent_difference, rate_change_test, rate_ratio_change_test, \
-    special_causes
+from vawg.stats import TestResult, area_change_test, change_dispersion, control_limits, percent_difference, \
+    rate_change_test, special_causes
 from vawg.suppression import chart_values
 
 CONTROL_CHART_TYPES = ("dva", "physical_sexual", "violent_threatening", "sexual_violence", "stalking_harassment")
 MIN_PHASE_MONTHS = 12
 SIGNAL_OUTSIDE = "Outside the 3-sigma limits"
-SIGNAL_RUN = "Run of 8 on one side of the average"
+SIGNAL_PATTERN = "Shift, trend or two of three near a limit"   # the chart draws the other three rules alike
+RULE_NAMES = {"outside": "outside the limits", "shift": "shift of 7 or more on one side",
+              "trend": "trend of 7 or more rising or falling", "near_limit": "two of three beyond 2 sigma"}
 
 
 def chart_id(abuse_type: str) -> str:
@@ -139,20 +145,31 @@ class MonthlyRates:
         data = self.series(measure, area)
         data["phase"] = self.phases().to_numpy()
         changes = sorted(d.to_period("M") for d in recording_changes()["start"])
+        lockdown = data["month"].isin(lockdown_months()).to_numpy()
+        data["baseline"] = False
         for number in sorted(data["phase"].unique()):
             in_phase = (data["phase"] == number).to_numpy()
             start = data.loc[in_phase, "month"].min()
             following = next((change for change in changes if change > start), None)
             own = in_phase & ((data["month"] < following).to_numpy() if following is not None else True)
-            limits = control_limits(data.loc[own, "rate"])
+            # Lockdown months are left out of the baseline unless that would leave too few months.
+            baseline = own & ~lockdown if (own & ~lockdown).sum() >= MIN_PHASE_MONTHS else own
+            limits = control_limits(data["rate"], baseline=baseline)
             data.loc[in_phase, ["centre", "lower", "upper", "sigma"]] = (
                 limits.centre, limits.lower, limits.upper, limits.sigma)
+            data.loc[baseline, "baseline"] = True
             months = data.loc[own, "month"]
+            left_out = data.loc[own & ~baseline, "month"]
             data.loc[in_phase, "limits_from"] = f"{months.min():%B %Y} to {months.max():%B %Y}"
+            data.loc[in_phase, "left_out"] = f"{left_out.min():%B %Y} to {left_out.max():%B %Y}" if len(left_out) else ""
         signals = special_causes(data["rate"], data["centre"], data["lower"], data["upper"], phases=data["phase"])
-        data["outside"], data["run"] = signals["outside"].to_numpy(), signals["run"].to_numpy()
-        data["signal"] = [SIGNAL_OUTSIDE if out else SIGNAL_RUN if run else ""
-                          for out, run in zip(data["outside"], data["run"])]
+        for rule in RULE_NAMES:
+            data[rule] = signals[rule].to_numpy()
+        pattern = data["shift"] | data["trend"] | data["near_limit"]
+        data["signal"] = [SIGNAL_OUTSIDE if out else SIGNAL_PATTERN if other else ""
+                          for out, other in zip(data["outside"], pattern)]
+        data["rules"] = ["; ".join(name for rule, name in RULE_NAMES.items() if row[rule]) for _, row in
+                         data[list(RULE_NAMES)].iterrows()]
         data["above"] = data["rate"] > data["centre"]
         return data
 
@@ -163,23 +180,28 @@ class MonthlyRates:
         if before not in data.index or after not in data.index:
             return None
         b, a = data.loc[before], data.loc[after]
-        test = rate_change_test(int(b["count"]), float(b["population"]), int(a["count"]), float(a["population"]))
+        test = rate_change_test(int(b["count"]), float(b["population"]), int(a["count"]), float(a["population"]),
+                                dispersion=change_dispersion(*self._boroughs_in(measure, before, after)))
         return DecemberChange(int(b["count"]), int(a["count"]), float(b["rate"]), float(a["rate"]),
                               percent_difference(a["rate"], b["rate"]), test)
 
-    def december_difference(self, measure: str) -> TestResult | None:
-        """Did the borough's December change differ from the rest of London's? (Poisson rate-ratio test.)
+    def _boroughs_in(self, measure: str, before: pd.Period, after: pd.Period) -> tuple[pd.Series, ...]:
+        """Every borough's count and female residents in two months: what the quasi-Poisson tests are fitted to."""
+        by_month = self.counts[measure].unstack("month", fill_value=0)
+        counts = [by_month[m] if m in by_month.columns else pd.Series(0, index=by_month.index) for m in (before, after)]
+        return (*counts, self.female[before.year].reindex(by_month.index),
+                self.female[after.year].reindex(by_month.index))
 
-        None when a December is missing or one of the four counts is zero (the ratio is then undefined).
+    def december_difference(self, measure: str) -> TestResult | None:
+        """Did the borough's December change differ from the other boroughs'? (Quasi-Poisson regression.)
+
+        None when a December is missing or one of the borough's two counts is zero (its ratio is then undefined).
         """
-        borough, rest = self.december_change(measure), self.december_change(measure, "rest")
-        if borough is None or rest is None or min(borough.before, borough.after, rest.before, rest.after) == 0:
+        borough = self.december_change(measure)
+        if borough is None or min(borough.before, borough.after) == 0:
             return None
         before, after = pd.Period(f"{self.year - 1}-12", "M"), pd.Period(f"{self.year}-12", "M")
-        b, r = self.series(measure).set_index("month"), self.series(measure, "rest").set_index("month")
-        return rate_ratio_change_test(borough.before, borough.after, rest.before, rest.after,
-                                      (b.loc[before, "population"], b.loc[after, "population"],
-                                       r.loc[before, "population"], r.loc[after, "population"]))
+        return area_change_test(*self._boroughs_in(measure, before, after), self.borough_code)
 
 
 def limits_description(chart: pd.DataFrame, change: str) -> str:
@@ -189,11 +211,28 @@ def limits_description(chart: pd.DataFrame, change: str) -> str:
     text = f"{periods[0]}, the months before the police changed their recording system" + (f" in {change}" if change else "")
     if len(periods) > 1:
         text += f", and separately from {join_words(periods[1:])}, the months since"
+    left_out = [period for period in dict.fromkeys(chart["left_out"]) if period]
+    if left_out:
+        text += (f", leaving out the COVID-19 lockdown period ({join_words(left_out)}), whose unusual months would "
+                 "otherwise widen the limits")
     return text
 
 
 def recording_changes() -> pd.DataFrame:
     return reference.events().query("kind == 'recording_change'")
+
+
+def lockdown_months() -> pd.PeriodIndex:
+    """The COVID-19 lockdown period, month by month: from the first national lockdown's month to the last one's.
+
+    The months between lockdowns are included: restrictions continued through them, so they are no baseline either.
+    """
+    events = reference.events()
+    lockdowns = events[events["event_id"].str.startswith("covid_lockdown")]
+    if lockdowns.empty:
+        return pd.PeriodIndex([], freq="M")
+    end = lockdowns["end"].fillna(lockdowns["start"]).max()
+    return pd.period_range(lockdowns["start"].min().to_period("M"), end.to_period("M"), freq="M")
 
 
 def chart_events(months: pd.PeriodIndex) -> pd.DataFrame:
@@ -225,14 +264,21 @@ def signal_summary(chart: pd.DataFrame, area_name: str) -> str:
                      else f"below the lower limit in {len(low)} months, from {min(low):%B %Y} to {max(low):%B %Y}")
     text = f"{area_name}'s rate was " + " and ".join(parts) if parts else \
         f"{area_name}'s rate stayed within the control limits every month"
-    if chart["run"].any():
-        run_months = chart[chart["run"]]
+    if chart["shift"].any():
+        run_months = chart[chart["shift"]]
         below, above = int((~run_months["above"]).sum()), int(run_months["above"].sum())
         total = below + above
         sides = "below" if not above else "above" if not below else f"{below} below and {above} above"
         every = "all " if below == 0 or above == 0 else ""
-        text += (f"; {total} months, {every}{sides} the average, were part of runs of eight or more on one side of it"
-                 if every else f"; {total} months ({sides} the average) were part of runs of eight or more on one side")
+        text += (f"; {total} months, {every}{sides} the average, were part of shifts of seven or more on one side "
+                 "of it" if every else
+                 f"; {total} months ({sides} the average) were part of shifts of seven or more on one side")
+    others = [f"{int(chart[rule].sum())} months {words}" for rule, words in
+              (("trend", "were part of a trend of seven or more rising or falling"),
+               ("near_limit", "fell more than two standard deviations from the average, two of three in a row on one side"))
+              if chart[rule].any()]
+    if others:
+        text += "; " + join_words(others)
     return text + "."
 
 
@@ -250,6 +296,9 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
     first, last = monthly.months[0], monthly.months[-1]
     events = chart_events(monthly.months)
     limits_from = join_words(list(dict.fromkeys(borough_chart["limits_from"])))
+    left_out = join_words([p for p in dict.fromkeys(borough_chart["left_out"]) if p])
+    if left_out:
+        limits_from += f" without the lockdown months ({left_out})"
 
     latest = borough_chart.iloc[-1]
     recent = borough_chart.tail(12)
@@ -258,8 +307,8 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
         finding = f"fell below its usual range in {period}"
     elif recent["outside"].any() and recent.loc[recent["outside"], "above"].all():
         finding = f"rose above its usual range in {period}"
-    elif recent["run"].any():
-        side = "below" if not recent.loc[recent["run"], "above"].any() else "above"
+    elif recent["shift"].any():
+        side = "below" if not recent.loc[recent["shift"], "above"].any() else "above"
         finding = f"stayed {side} its average through much of {period}"
     else:
         finding = f"stayed within its usual range in {period}"
@@ -271,7 +320,7 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
         subtitle=(f"{label} offences per 1,000 female residents a month, {first:%B %Y} to {last:%B %Y}; "
                   f"average and 3-sigma limits of {limits_from}"),
         y_title="Offences per 1,000 female residents", panel_order=[monthly.borough, "London"],
-        signal_order=[SIGNAL_OUTSIDE, SIGNAL_RUN])
+        signal_order=[SIGNAL_OUTSIDE, SIGNAL_PATTERN])
 
     event_text = join_words([
         f"{row.label} ({row.start:%B %Y})" if pd.isna(row.end) or row.end == row.start
@@ -287,7 +336,7 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
            + (f"The chart marks {event_text}." if event_text else ""))
     if (data["plotted"].isna() & data["rate"].notna()).any():
         alt += " Months resting on fewer than the publication threshold of offences are not drawn."
-    data["signal_text"] = data["signal"].replace("", "None")
+    data["signal_text"] = data["rules"].replace("", "None")
     return Figure(
         id=chart_id(abuse_type), plot=plot, height=7.0,
         caption=(f"Monthly {name} offences per 1,000 female residents, {monthly.borough} and London, "

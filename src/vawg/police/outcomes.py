@@ -46,7 +46,7 @@ from vawg.police.relationships import (
     significance_texts,
 )
 from vawg.stats import (
-    fisher_exact_test,
+    holm_within,
     odds_ratio,
     rank_highest_first,
     two_proportion_ztest,
@@ -165,7 +165,8 @@ class Outcomes:
             })
         table = pd.DataFrame(rows)
         table["basis"] = [disclosure_basis(positive, n) for positive, n in zip(table["positive"], table["known"])]
-        return table
+        # The abuse types are one family of tests (Holm); all VAWG offences are a test of their own.
+        return holm_within(table, rows=table["abuse_type"] != "all_vawg")
 
     def odds_ratios(self, area: str = "borough") -> pd.DataFrame:
         """Odds of a positive outcome for each abuse type against the area's other VAWG offences."""
@@ -180,14 +181,14 @@ class Outcomes:
             if cells[0] + cells[1] == 0:
                 continue
             table = [[cells[0], cells[1]], [cells[2], cells[3]]]
-            ratio, test = odds_ratio(table), fisher_exact_test(table)
+            ratio = odds_ratio(table)
             rows.append({"abuse_type": abuse.abuse_type, "label": abuse.label,
                          "flagged_positive": cells[0], "flagged_other": cells[1],
                          "unflagged_positive": cells[2], "unflagged_other": cells[3],
                          "odds_ratio": ratio.estimate, "lower": ratio.lower, "upper": ratio.upper,
-                         "p": test.p_value, "significant": test.significant,
+                         "p": ratio.p_value, "significant": ratio.significant,
                          "basis": min([n for n in cells if n > 0], default=0)})
-        return pd.DataFrame(rows)
+        return holm_within(pd.DataFrame(rows))
 
     def positive_mix(self, area: str = "borough") -> pd.DataFrame:
         """Positive outcomes by category, largest first."""
@@ -355,7 +356,9 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
             "An offence can carry several abuse-type flags.",
             ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
              "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
-             "of London, two-sided; p < 0.05: whether the difference is significant. 95% CI: Wilson score interval."),
+             "of London, two-sided (Fisher's exact test where a count is 0); the abuse types' p-values are adjusted by "
+             "Holm's method for the number of types compared; adjusted p < 0.05: whether the difference is significant. "
+             "95% CI: Wilson score interval."),
             f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
         ),
         emphasis="bold",
@@ -406,8 +409,8 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
             ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
             ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
-             "interval. p-value: Fisher's exact test of the two-by-two table, two-sided; p < 0.05: whether the odds "
-             "differ significantly."),
+             "interval (0.5 added to every cell when one is 0). p-value: Wald test of the log odds ratio, two-sided, "
+             "adjusted by Holm's method for the number of abuse types compared."),
             f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
         ),
         emphasis="bold",

@@ -6,6 +6,7 @@ Artifact ids and the functions that make them:
 - ``fig-vawg-rate-trend``       :func:`figure_vawg_rate_trend`       (seed Figure 4)
 - ``fig-abuse-type-rates``      :func:`figure_abuse_type_rates`      (seed Figure 5)
 - ``tbl-abuse-type-rates``      :func:`table_abuse_type_rates`       (seed Table 2)
+- ``fig-vawg-borough-funnel``   :func:`figure_borough_funnel`        (the 32 boroughs' rates, funnel plot)
 - values ``offences.*``         :func:`prose_values`
 """
 
@@ -19,12 +20,18 @@ import pandas as pd
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, ordinal
 from vawg.police.offences import counts_by, load_offences, measured_abuse_types
-from vawg.population import denominators, load_population
+from vawg.population import denominators, describe_estimates, estimate_years, load_population
 from vawg.stats import (
+    Funnel,
+    TestResult,
+    area_change_test,
     byar_interval,
+    change_dispersion,
+    funnel_limits,
+    holm_within,
     percent_difference,
     rank_highest_first,
-    rate_ratio_change_test,
+    rate_change_test,
     two_proportion_ztest,
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
@@ -50,6 +57,7 @@ class RecordedOffences:
     monthly: pd.DataFrame         # (borough_code, month) → counts
     female: pd.DataFrame          # borough_code × year → female residents
     threshold: int
+    estimates: dict[int, int] | None = None   # year rated → mid-year estimate used
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "RecordedOffences":
@@ -66,7 +74,13 @@ class RecordedOffences:
         female = denominators(population, years, sex="F").loc[police_codes]
         monthly = counts_by(offences[offences["recorded_date"].dt.year == year], "month")
         return cls(borough=borough, borough_code=boroughs[borough], year=year, years=years,
-                   annual=annual, monthly=monthly, female=female, threshold=threshold)
+                   annual=annual, monthly=monthly, female=female, threshold=threshold,
+                   estimates=estimate_years(population, years))
+
+    def denominator_note(self, years: list[int] | None = None) -> str:
+        """Which ONS mid-year estimate the rates of ``years`` (all years by default) use, as a sentence."""
+        used = {y: e for y, e in (self.estimates or {}).items() if years is None or y in years}
+        return f"Population: ONS mid-year estimates, {describe_estimates(used)}." if used else ""
 
     # -- building blocks -------------------------------------------------------
     def count(self, measure: str, year: int, *, area: str = "borough") -> int:
@@ -140,7 +154,9 @@ class RecordedOffences:
                 "borough_lower": borough_ci.lower, "borough_upper": borough_ci.upper,
                 "rest_lower": rest_ci.lower, "rest_upper": rest_ci.upper,
             })
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        # The abuse types are one family of tests (Holm); the overall rate is a test of its own.
+        return holm_within(table, rows=table["abuse_type"] != "all_vawg")
 
     # -- changes over time ---------------------------------------------------------
     def comparable_end_year(self) -> int:
@@ -149,15 +165,30 @@ class RecordedOffences:
         breaks = [d.year for d in changes["start"] if self.years[0] < d.year <= self.year]
         return min(breaks) - 1 if breaks else self.year
 
+    def boroughs_in(self, measure: str, before: int, after: int) -> tuple[pd.Series, ...]:
+        """Every borough's counts and female residents in two years: what the quasi-Poisson tests are fitted to."""
+        counts = [self.annual.xs(year, level="year")[measure] for year in (before, after)]
+        return (counts[0], counts[1].reindex(counts[0].index, fill_value=0),
+                self.female[before].reindex(counts[0].index), self.female[after].reindex(counts[0].index))
+
+    def change_test(self, measure: str, before: int, after: int, area: str = "borough") -> TestResult:
+        """Did ``area``'s rate change between two years? Quasi-Poisson, dispersion from the boroughs' own changes."""
+        return rate_change_test(self.count(measure, before, area=area), self.population(before, area=area),
+                                self.count(measure, after, area=area), self.population(after, area=area),
+                                dispersion=change_dispersion(*self.boroughs_in(measure, before, after)))
+
+    def change_difference_test(self, measure: str, before: int, after: int) -> TestResult:
+        """Did the borough's rate change by a different proportion from the other boroughs'? (quasi-Poisson)"""
+        return area_change_test(*self.boroughs_in(measure, before, after), self.borough_code)
+
     def change_since_base(self) -> pd.DataFrame:
         base, rows = self.years[0], []
         for year in [y for y in self.years if y > base]:
-            before, after = self.count("all_vawg", base), self.count("all_vawg", year)
-            test = two_proportion_ztest(after, self.population(year), before, self.population(base))
+            test = self.change_test("all_vawg", base, year)
             rows.append({"base_year": base, "year": year,
                          "change": percent_difference(self.rate("all_vawg", year), self.rate("all_vawg", base)),
                          "p": test.p_value, "significant": test.significant})
-        return pd.DataFrame(rows)
+        return holm_within(pd.DataFrame(rows))
 
     def recording_change(self) -> str:
         """The month of the latest recording change within the trend window, e.g. "March 2024"."""
@@ -239,6 +270,60 @@ def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
     )
 
 
+def borough_funnel(analysis: RecordedOffences) -> Funnel:
+    """The London boroughs' VAWG rates in the report year on a funnel plot (Fingertips method)."""
+    year = analysis.year
+    counts = analysis.annual.xs(year, level="year")["all_vawg"]
+    return funnel_limits(counts, analysis.female[year].reindex(counts.index), per=1000)
+
+
+FUNNEL_POSITIONS = {"above 99.8% limit": "above the 99.8% limit", "above 95% limit": "above the 95% limit",
+                    "within limits": "within the 95% limits", "below 95% limit": "below the 95% limit",
+                    "below 99.8% limit": "below the 99.8% limit"}
+
+
+def funnel_spread(points: pd.DataFrame) -> str:
+    """Whether the boroughs outside the 95% limits are more than the one in twenty chance alone would put there."""
+    outside = int((points["position"] != "within limits").sum())
+    return ("the boroughs' rates vary far more than chance alone would make them" if outside > 0.1 * len(points)
+            else "about as many as chance alone would put there")
+
+
+def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
+    funnel = borough_funnel(analysis)
+    names = reference.boroughs().set_index("borough_code")["borough_name"]
+    points = funnel.points.assign(borough=lambda d: d.index.map(names),
+                                  highlight=lambda d: d.index == analysis.borough_code)
+    points["label"] = points["borough"].where(points["highlight"], "")
+    own = points.loc[analysis.borough_code]
+    above = int(points["position"].str.startswith("above").sum())
+    below = int(points["position"].str.startswith("below").sum())
+    position = FUNNEL_POSITIONS[own["position"]]
+    title = f"{analysis.borough}'s VAWG rate is {own['position'].split()[0]} the range expected for a borough of its size"
+    plot = charts.funnel_chart(
+        points, funnel.limits, x="population", y="rate", highlight="highlight", label="label",
+        average=funnel.average, title=title,
+        subtitle=(f"VAWG offences per 1,000 female residents by borough, {analysis.year}, against the number of "
+                  "female residents; London average with 95% and 99.8% control limits"),
+        x_title="Female residents", y_title="Offences per 1,000 female residents")
+    alt = (f"Funnel plot of the {len(points)} London boroughs' VAWG offences per 1,000 female residents in "
+           f"{analysis.year} against their female residents, with the London average of {funnel.average:.1f} and "
+           f"control limits that narrow as the population grows. {analysis.borough}'s rate of {own['rate']:.1f} is "
+           f"{position}. {above} boroughs are above the 95% limit and {below} below it: {funnel_spread(points)}.")
+    table = points.reset_index(drop=True).sort_values("rate", ascending=False)
+    table["position_text"] = table["position"].map(FUNNEL_POSITIONS)
+    return Figure(
+        id="fig-vawg-borough-funnel", plot=plot,
+        caption=(f"VAWG offences per 1,000 female residents by London borough, {analysis.year}: funnel plot "
+                 "against the London average"),
+        alt=alt, source=SOURCE, data=table,
+        columns=[Column("Borough", "borough", "text"), Column("VAWG offences", "count", "count"),
+                 Column("Female residents", "population", "count"),
+                 Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
+                 Column("Against the London average", "position_text", "text")],
+    )
+
+
 def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
     table = analysis.abuse_type_comparison()
     subtypes = table[table["abuse_type"] != "all_vawg"]
@@ -300,10 +385,13 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
         ],
         source=SOURCE,
         notes=(
-            "Rates are offences per 1,000 female residents (mid-year population of the previous year). "
+            "Rates are offences per 1,000 female residents. " + analysis.denominator_note([analysis.year]) + " "
             "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
-            "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided.",
-            "95% CI: 95% confidence interval of the rate per 1,000, by Byar's method.",
+            "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided "
+            "(Fisher's exact test where a count is 0). The abuse types' p-values are adjusted by Holm's method for "
+            "the number of types tested; the overall row is a test of its own.",
+            "95% CI: 95% confidence interval of the rate per 1,000, by Byar's method (the exact Poisson interval "
+            "below 10 offences).",
             f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
         ),
         emphasis="significant",
@@ -346,10 +434,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     london_change = percent_difference(a.rate("all_vawg", end, area="london"), a.rate("all_vawg", base, area="london"))
     other = a.borough_rates("all_vawg", end).drop(a.borough_code) / a.borough_rates("all_vawg", base).drop(a.borough_code)
     other_mean_change = (other.mean() - 1) * 100
-    change_test = rate_ratio_change_test(a.count("all_vawg", base), a.count("all_vawg", end),
-                                         a.count("all_vawg", base, area="rest"), a.count("all_vawg", end, area="rest"),
-                                         (a.population(base), a.population(end), a.population(base, area="rest"),
-                                          a.population(end, area="rest")))
+    change_test = a.change_difference_test("all_vawg", base, end)
     table = a.abuse_type_comparison().set_index("abuse_type")
     vawg_count = a.count("all_vawg", y)
     london_vawg_year = a.count("all_vawg", y, area="london")
@@ -357,6 +442,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "offences.year": (str(y), "text", 0),
         "offences.first_year": (str(a.years[0]), "text", 0),
+        "offences.denominators": (describe_estimates(a.estimates or {}), "text", 0),
         "offences.pooled_first_year": (str(pooled_years[0]), "text", 0),
         "offences.pooled_borough_vawg": (borough_vawg, "count", 0),
         "offences.pooled_london_vawg": (london_vawg, "count", 0),
@@ -404,6 +490,11 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.rest_share_of_crime_latest": (share[(y, "Rest of London")], "percent", 1),
     }
     values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
+    funnel = borough_funnel(a).points
+    values["offences.funnel_position"] = (FUNNEL_POSITIONS[funnel.loc[a.borough_code, "position"]], "text", 0)
+    values["offences.funnel_above"] = (int(funnel["position"].str.startswith("above").sum()), "number", 0)
+    values["offences.funnel_below"] = (int(funnel["position"].str.startswith("below").sum()), "number", 0)
+    values["offences.funnel_spread"] = (funnel_spread(funnel), "text", 0)
     change = a.recording_change()
     values["offences.recording_change"] = (change, "text", 0)
     values["offences.lockdown_years"] = (a.lockdown_years(), "text", 0)

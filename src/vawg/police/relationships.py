@@ -32,7 +32,7 @@ from vawg.police.recorded_offences import (
     interval_texts,
     join_words,
 )
-from vawg.stats import two_proportion_ztest, wilson_interval
+from vawg.stats import holm_within, two_proportion_ztest, wilson_interval
 from vawg.suppression import (
     CONFIDENTIAL,
     chart_values,
@@ -153,7 +153,9 @@ class Relationships:
         for group in groups:
             rows.append(self._row(sentence_case(group), slug(group), borough.loc[group], rest.loc[group],
                                   london.loc[group], total_london))
-        return self._suppression(pd.DataFrame(rows))
+        table = pd.DataFrame(rows)
+        # The crime groups are one family of tests (Holm); all VAWG offences are a test of their own.
+        return self._suppression(holm_within(table, rows=table["key"] != "all"))
 
     def _suppression(self, table: pd.DataFrame) -> pd.DataFrame:
         """What the borough's columns may show, with secondary suppression across the crime groups.
@@ -299,8 +301,9 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
             ("Offences recorded in the year that the police mark as VAWG and for which a suspect was identified; "
             "offences with no identified suspect are not counted."),
             ("With a suspect: VAWG offences with an identified suspect. p-value: pooled two-proportion z-test of "
-             "the borough against the rest of London, two-sided; p < 0.05: whether the difference is significant. "
-             "95% CI: Wilson score interval."),
+             "the borough against the rest of London, two-sided (Fisher's exact test where a count is 0); the crime "
+             "groups' p-values are adjusted by Holm's method for the number of groups; adjusted p < 0.05: whether the "
+             "difference is significant. 95% CI: Wilson score interval."),
             (f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
             f"{threshold}."),
         ),

@@ -98,7 +98,7 @@ class SuspectProfile:
     borough_code: str
     year: int
     suspects: pd.DataFrame
-    male_residents: pd.Series   # borough_code → male residents (mid-year estimate of the year before)
+    male_residents: pd.Series   # borough_code → male residents (the report year's estimate, or the latest earlier)
     threshold: int
 
     @classmethod
