@@ -163,3 +163,25 @@ def test_each_notebook_uses_only_the_parameters_its_section_declares():
         used = {node.id for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Name)} & injected
         used -= {"staged_dir", "artifacts_dir"}  # locations, not inputs: their content is fingerprinted
         assert used <= set(section.parameters), f"{section.notebook} uses {sorted(used - set(section.parameters))}"
+
+
+# -- one whole build, reused ------------------------------------------------------------------------
+
+def test_an_incremental_build_of_the_same_inputs_publishes_the_same_files_as_the_cold_build(built_edition, small_extract,
+                                                                                            tmp_path):
+    from vawg.build import build
+
+    build_dir = tmp_path / "build"
+    shutil.copytree(built_edition.root.parent, build_dir)  # the cold build and its cache
+    steps: list[str] = []
+    again = build(parse_parameters(data_dir=small_extract), build_dir=build_dir, progress=steps.append)
+    assert "Staging: reused (extracts unchanged)" in steps
+    notebook_steps = [step for step in steps if step.startswith("Notebook ")]
+    assert len(notebook_steps) == len(SECTIONS) and all(step.endswith("reused (unchanged)") for step in notebook_steps)
+
+    def files(root: Path) -> dict[str, str]:
+        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(again.root / "artifacts") == files(built_edition.root / "artifacts")
+    assert files(again.outputs["html"].parent) == files(built_edition.outputs["html"].parent)
