@@ -40,7 +40,7 @@ artifacts.value("summary.total", values["a.total"]["value"] + values["b.total"][
 REGISTRY = (
     Section("a.ipynb", staged=("t1",), parameters=("borough",)),
     Section("b.ipynb", staged=("t2",), parameters=("borough", "suppression_threshold")),
-    Section("summary.ipynb", parameters=("suppression_threshold",), needs=(EARLIER,)),
+    Section("summary.ipynb", parameters=("suppression_threshold",), needs=(EARLIER,), reads=("values.json",)),
 )
 
 
@@ -113,8 +113,14 @@ def test_a_changed_notebook_reruns_itself_and_what_reads_it(fake):
     source = fake.notebooks[1].read_text().replace("counted", "found")
     fake.notebooks[1].write_text(source)
     outcomes, _ = fake()
-    assert outcomes == {"a": "reused", "b": "reran", "summary": "reran"}
+    # b's sentence changed, not its values, and the summary reads only values
+    assert outcomes == {"a": "reused", "b": "reran", "summary": "reused"}
     assert (fake.staged.parent / "scratch" / "artifacts" / "partials" / "b-text.qmd").read_text().strip() == "b found 70."
+    changed = source.replace('(suppression_threshold, \\"number\\", 0)', '(suppression_threshold + 1, \\"number\\", 0)')
+    assert changed != source
+    fake.notebooks[1].write_text(changed)  # now b's values change too
+    outcomes, _ = fake()
+    assert outcomes == {"a": "reused", "b": "reran", "summary": "reran"}
 
 
 def test_a_changed_parameter_reruns_the_notebooks_that_use_it(fake):

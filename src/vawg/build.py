@@ -188,8 +188,10 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
 
     def prepare(name: str) -> Run | None:
         section, notebook = sections[name], notebook_of[name]
-        upstream = {need: {path: sha for path, sha in files[need].items() if path.startswith("artifacts/")}
-                    for need in needs[name]}  # not the executed notebooks: they hold run times
+        read = tuple(f"artifacts/{part}" for part in section.reads)
+        upstream = {need: {path: sha for path, sha in files[need].items()
+                           if path in read or path.startswith(tuple(f"{part}/" for part in read))}
+                    for need in needs[name]}  # only what it reads (never the executed notebooks: they hold run times)
         inputs[name] = _notebook_inputs(section, notebook, params, staged, root, upstream, base_files)
         found = None if force or not section.declared else cache.lookup(name, inputs[name])
         if found is not None and found.folder is not None:

@@ -10,8 +10,9 @@ A section declares:
 - ``parameters``: the build parameters its code uses (a test checks each notebook uses no other);
 - ``project``: files of the repository it reads beyond the package code, as globs from the project root,
   ``{slug}`` standing for the borough's folder name (folders count with everything inside);
-- ``needs``: the sections whose artifacts it reads (their values, manifest and partials); ``EARLIER``
-  means every section listed before it.
+- ``needs``: the sections whose artifacts it reads; ``EARLIER`` means every section listed before it;
+- ``reads``: which of their artifacts (``values.json``, ``manifest.json``, ``partials`` …): only a change
+  there reruns it.
 
 The package code a notebook calls is not declared: the build follows the notebook's imports
 through the package (:func:`vawg.buildcache.code_closure`).
@@ -38,6 +39,7 @@ class Section:
     parameters: tuple[str, ...] = ANALYSIS
     project: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ("values.json", "manifest.json", "partials")
     declared: bool = True  # False: not in the registry, so never reused
 
     @property
@@ -75,7 +77,7 @@ SECTIONS: tuple[Section, ...] = (
     # The evidence check reads every id written before it and the book's own headings.
     Section("91-stakeholders-recommendations.ipynb", parameters=("borough", "suppression_threshold"),
             project=(*BOROUGH_FILES, "*.qmd", "chapters", "appendices"), needs=(EARLIER,)),
-    Section("99-executive-summary.ipynb", needs=(EARLIER,)),
+    Section("99-executive-summary.ipynb", needs=(EARLIER,), reads=("values.json",)),
 )
 
 
