@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -568,6 +569,28 @@ class ArtifactWriter:
         content = json.loads(path.read_text()) if path.exists() else {}
         content.update(entries)
         path.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+
+    def merge(self, folder: Path) -> None:
+        """Add the artifacts one notebook wrote into ``folder`` (the build runs each in its own):
+        files copied, values and the disclosure ledger merged by key, manifest entries by id."""
+        folder = Path(folder)
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_dir():
+                (self.root / relative).mkdir(parents=True, exist_ok=True)
+            elif relative.as_posix() in MERGED_LEDGERS:
+                self._update_json(relative.as_posix(), json.loads(path.read_text(encoding="utf-8")))
+            elif relative.as_posix() == "manifest.json":
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+                for kind in ("figures", "tables"):
+                    for entry in manifest.get(kind, []):
+                        self._register(kind, entry)
+            else:
+                (self.root / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, self.root / relative)
+
+
+MERGED_LEDGERS = ("values.json", DISCLOSURE_LEDGER)
 
 
 def _plain(value: Any) -> Any:

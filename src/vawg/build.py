@@ -4,6 +4,11 @@ The edition is built in a scratch folder and only replaces
 ``build/<edition>/`` when every step succeeded, the disclosure audit
 (:mod:`vawg.audit`) included, so a failed build leaves the last good edition
 exactly as it was. The audit's report is kept as ``build/<edition>/audit.json``.
+
+Staging and each notebook are reused from ``build/.cache/<edition>/`` (:mod:`vawg.buildcache`) when
+their inputs are unchanged; each notebook runs in its own artifacts folder, and the edition's
+artifacts are assembled from those in the registry's order (:mod:`vawg.sections`), so a build that
+reuses gives the same files as one that reruns. Assembly, rendering and the audit always run.
 """
 
 from __future__ import annotations
@@ -19,18 +24,20 @@ from pathlib import Path
 
 import yaml
 
-from vawg import supply
-from vawg.artifacts import ArtifactWriter, nest_values, read_values, suppression_tally
+from vawg import buildcache, supply
+from vawg.artifacts import MERGED_LEDGERS, ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import audit_edition, write_report
+from vawg.buildcache import ResultCache
 from vawg.errors import DisclosureError, RenderError
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.borough_notices import is_synthetic, write_edition_notices
-from vawg.notebooks import report_notebooks, run_notebooks
+from vawg.notebooks import Run, report_notebooks, run_graph
 from vawg.parameters import BuildParameters
-from vawg.paths import EditionPaths, project_root
+from vawg.paths import EditionPaths, borough_slug, project_root
 from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
+from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, section_for
 from vawg.staging import validate_and_stage
 
 # What the assembler needs from the repository; everything else stays behind.
@@ -38,6 +45,7 @@ PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", 
                    "references.json")
 
 Progress = Callable[[str], None]
+CACHE = ".cache"
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,17 @@ class BuildResult:
 
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
-          progress: Progress = lambda step: None) -> BuildResult:
+          progress: Progress = lambda step: None, jobs: int | None = None, force: bool = False) -> BuildResult:
     """Build one edition; returns where its outputs are.
 
+    ``jobs`` notebooks run at once (default: the number of cores); ``force`` reuses nothing.
     One build at a time holds the build folder (:mod:`vawg.buildlock`); a disk
     fault is told in one line and leaves the last edition as it was.
     """
     build_dir = Path(build_dir or project_root() / "build")
     with build_lock(build_dir, params.edition):
         try:
-            return _build(params, build_dir, notebooks, progress)
+            return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force)
         except OSError as error:
             if error.errno in DISK_ERRNOS:
                 raise disk_error(error, build_dir) from None
@@ -67,16 +76,15 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
 
 
 def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | None,
-           progress: Progress) -> BuildResult:
+           progress: Progress, jobs: int, force: bool) -> BuildResult:
     final = build_dir / params.edition
     scratch = EditionPaths(build_dir / f".{params.edition}.partial")
     if scratch.root.exists():
         shutil.rmtree(scratch.root)
     scratch.root.mkdir(parents=True)
+    cache = build_dir / CACHE / params.edition
     try:
-        progress("Validating and staging the extracts")
-        validate_and_stage(params.data_dir, scratch.staged, period_end=params.period_end,
-                           reference_dir=params.reference_dir, borough=params.borough)
+        stage(params, scratch.staged, ResultCache(cache / "staged"), force=force, progress=progress)
         withheld = supply.withheld_line(scratch.staged, params.borough)
         if withheld:
             progress(withheld)
@@ -85,11 +93,9 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _edition_values(artifacts, params)
         # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
         write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
-        parameters = params.notebook_parameters(staged_dir=scratch.staged.resolve(),
-                                                artifacts_dir=scratch.artifacts.resolve())
         order = notebooks if notebooks is not None else report_notebooks()
-        run_notebooks(order, scratch.notebooks, parameters,
-                      on_start=lambda nb: progress(f"Notebook {order.index(nb) + 1} of {len(order)}: {nb.name}"))
+        run_notebooks(order, scratch, params, ResultCache(cache / "notebooks"), jobs=jobs, force=force,
+                      progress=progress)
 
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
@@ -130,6 +136,160 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
     status = final / "artifacts" / "services_status.json"
     stale = json.loads(status.read_text(encoding="utf-8")).get("stale", []) if status.exists() else []
     return BuildResult(params.edition, final, outputs, stale, report.to_json())
+
+
+def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: bool = False,
+          progress: Progress = lambda step: None) -> None:
+    """Validate and stage the extracts, or copy the staged tables of an earlier build of the same extracts."""
+    inputs = {
+        "extracts": buildcache.digest(buildcache.tree_files(params.data_dir)) if params.data_dir.is_dir() else "",
+        "reference data": (buildcache.digest(buildcache.tree_files(params.reference_dir))
+                           if params.reference_dir and params.reference_dir.is_dir() else ""),
+        "period_end": params.period_end.isoformat(),
+        "borough": params.borough,
+        "package code": buildcache.code_digest(["vawg.staging"]),
+        "software": buildcache.software_digest(),
+        # Contracts check dates against today ("no later than today"), so a new day validates again.
+        "today": dt.date.today().isoformat(),
+    }
+    found = None if force else cache.lookup("staged", inputs)
+    if found is not None and found.folder is not None:
+        progress("Staging: reused (extracts unchanged)")
+        buildcache.restore(found.folder, staged)
+        return
+    progress(f"Validating and staging the extracts ({'--force' if force else found.reason})")
+    validate_and_stage(params.data_dir, staged, period_end=params.period_end,
+                       reference_dir=params.reference_dir, borough=params.borough)
+    if staged.is_dir():
+        cache.store("staged", inputs, staged)
+
+
+def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParameters, cache: ResultCache, *,
+                  jobs: int = 1, force: bool = False, progress: Progress = lambda step: None,
+                  registry: tuple[Section, ...] = SECTIONS) -> dict[str, str]:
+    """Run (or reuse) each notebook into its own folder, then add their artifacts to the edition's in order.
+
+    A notebook's cache key is made of its source, the package modules it imports (followed
+    through the package), its declared parameters, staged tables and project files, the
+    software's versions and, for one that reads other notebooks' results, those results. Returns
+    each notebook's name → ``"reused: …"`` or ``"reran: …"``.
+    """
+    sections = {section.name: section for section in (section_for(notebook, registry) for notebook in notebooks)}
+    notebook_of = {Path(notebook).stem: Path(notebook) for notebook in notebooks}
+    order = list(notebook_of)
+    needs = dependencies([sections[name] for name in order])
+    runs = paths.root / ".runs"
+    staged = {path.stem: buildcache.file_digest(path) for path in sorted(paths.staged.glob("*.parquet"))}
+    root = project_root()
+    base_files = buildcache.tree_files(paths.artifacts)
+    injected = params.notebook_parameters(staged_dir=paths.staged.resolve(), artifacts_dir=paths.artifacts.resolve())
+    results: dict[str, Path] = {}  # name → the folder of artifacts it wrote
+    files: dict[str, dict[str, str]] = {}
+    inputs: dict[str, dict[str, str]] = {}
+    outcomes: dict[str, str] = {}
+
+    def report(name: str, outcome: str) -> None:
+        outcomes[name] = outcome
+        progress(f"Notebook {order.index(name) + 1} of {len(order)}: {notebook_of[name].name}: {outcome}")
+
+    def prepare(name: str) -> Run | None:
+        section, notebook = sections[name], notebook_of[name]
+        read = tuple(f"artifacts/{part}" for part in section.reads)
+        upstream = {need: {path: sha for path, sha in files[need].items()
+                           if path in read or path.startswith(tuple(f"{part}/" for part in read))}
+                    for need in needs[name]}  # only what it reads (never the executed notebooks: they hold run times)
+        inputs[name] = _notebook_inputs(section, notebook, params, staged, root, upstream, base_files)
+        found = None if force or not section.declared else cache.lookup(name, inputs[name])
+        if found is not None and found.folder is not None:
+            results[name], files[name] = found.folder, dict(found.files)
+            report(name, "reused (unchanged)")
+            return None
+        why = "--force" if force else "not in the registry" if not section.declared else found.reason
+        report(name, f"reran ({why})")
+        folder = runs / name
+        shutil.rmtree(folder, ignore_errors=True)
+        seed = folder / "artifacts"
+        if needs[name]:  # it reads what the edition holds so far, as a sequential build would have
+            shutil.copytree(paths.artifacts, seed)
+            writer = ArtifactWriter(seed, params.suppression_threshold)
+            for need in needs[name]:
+                writer.merge(results[need] / "artifacts")
+            shutil.copytree(seed, folder / "seeded")
+        seed.mkdir(parents=True, exist_ok=True)
+        return Run(notebook, folder / "executed" / notebook.name,
+                   {**injected, "artifacts_dir": str(seed.resolve())})
+
+    def finish(name: str) -> None:
+        if name in results:
+            return
+        folder = runs / name
+        result = folder / "result"
+        _written(folder / "artifacts", folder / "seeded", result / "artifacts")
+        shutil.copytree(folder / "executed", result / "executed")
+        files[name] = cache.store(name, inputs[name], result) if sections[name].declared else \
+            buildcache.tree_files(result)
+        results[name] = result
+
+    try:
+        run_graph(order, needs, prepare, finish, jobs=jobs)
+        writer = ArtifactWriter(paths.artifacts, params.suppression_threshold)
+        for name in order:
+            # The executed notebook stays with the edition's private files.
+            shutil.copytree(results[name] / "executed", paths.notebooks, dirs_exist_ok=True)
+            writer.merge(results[name] / "artifacts")
+    finally:
+        shutil.rmtree(runs, ignore_errors=True)
+    return outcomes
+
+
+def _notebook_inputs(section: Section, notebook: Path, params: BuildParameters, staged: dict[str, str], root: Path,
+                     upstream: dict[str, dict[str, str]], base: dict[str, str]) -> dict[str, str]:
+    """What a notebook's result depends on, one fingerprint per named input (the names show in the progress line)."""
+    given = params.notebook_parameters(staged_dir=Path(), artifacts_dir=Path())
+    inputs = {
+        "notebook": buildcache.file_digest(notebook),
+        "package code": buildcache.code_digest(buildcache.notebook_modules(notebook)),
+        "software": buildcache.software_digest(),
+    }
+    for name in section.parameters:
+        inputs[f"parameter {name}"] = json.dumps(given[name])
+    for pattern in section.staged:
+        matched = [name for name in staged if name == pattern or pattern.endswith("*") and name.startswith(pattern[:-1])]
+        if not matched and not pattern.endswith("*"):
+            inputs[f"staged {pattern}"] = "not staged"
+        for name in matched:
+            inputs[f"staged {name}"] = staged[name]
+    slug = borough_slug(params.borough)
+    for pattern in (*SHARED_PROJECT_FILES, *section.project):
+        where = pattern.format(slug=slug)
+        inputs[where] = buildcache.project_digest(root, where)
+    if upstream:
+        inputs["edition values"] = buildcache.digest(base)
+    for need, written in upstream.items():
+        inputs[f"results of {need}"] = buildcache.digest(written)
+    return inputs
+
+
+def _written(after: Path, seeded: Path, result: Path) -> None:
+    """What a notebook added to the artifacts it was given (``seeded``, absent when it was given none):
+    new or changed files, and new or changed entries of the ledgers and the manifest."""
+    before = buildcache.tree_files(seeded) if seeded.is_dir() else {}
+    result.mkdir(parents=True)
+    for relative, sha in buildcache.tree_files(after).items():
+        source, target = after / relative, result / relative
+        if before.get(relative) == sha:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if relative in before and (relative in MERGED_LEDGERS or relative == "manifest.json"):
+            now = json.loads(source.read_text(encoding="utf-8"))
+            was = json.loads((seeded / relative).read_text(encoding="utf-8"))
+            if relative == "manifest.json":
+                now = {kind: [item for item in items if item not in was.get(kind, [])] for kind, items in now.items()}
+            else:
+                now = {key: entry for key, entry in now.items() if was.get(key) != entry}
+            target.write_text(json.dumps(now, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
 
 
 def build_date() -> dt.date:

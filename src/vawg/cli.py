@@ -57,8 +57,14 @@ def build(
     reference_dir: Annotated[Optional[Path], typer.Option(help=f"Folder of open ONS/GLA geography, population and Census files (or set {REFERENCE_ENV}). [default: the shipped data/open]")] = None,
     suppression_threshold: Annotated[int, typer.Option(help="Counts from 1 up to this number minus one are suppressed in every output.")] = 7,
     build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
+    jobs: Annotated[Optional[int], typer.Option(help="Notebooks run at once (those that read no other's results). [default: the number of cores]", min=1)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rerun staging and every notebook instead of reusing the results of an earlier build whose inputs are unchanged.")] = False,
 ) -> None:
-    """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word."""
+    """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word.
+
+    Staging and each notebook are reused from an earlier build of the same edition when
+    their inputs are unchanged; the progress lines say what was reused and why anything reran.
+    """
     from vawg.build import build as build_edition
     from vawg.parameters import parse_parameters
 
@@ -73,7 +79,7 @@ def build(
             console.log(f"{step} [dim]({time.monotonic() - started:.0f} s so far)[/]")
             status.update(step)
 
-        result = build_edition(params, build_dir=build_dir, progress=progress)
+        result = build_edition(params, build_dir=build_dir, progress=progress, jobs=jobs, force=force)
     console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
     for fmt, path in result.outputs.items():
         console.print(f"  {fmt:5} {path}")

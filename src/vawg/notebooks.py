@@ -1,10 +1,14 @@
-"""Run the report's notebooks with papermill, stopping at the first failure with its place and cause."""
+"""Run the report's notebooks with papermill, several at once where none reads another's results,
+stopping at the first failure with its place and cause."""
 
 from __future__ import annotations
 
+import multiprocessing
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -14,6 +18,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from vawg.errors import NotebookError
 from vawg.paths import project_root
+from vawg.sections import SECTIONS
 
 KERNEL = "python3"
 
@@ -31,9 +36,9 @@ class LocalKernelManager(KernelManager):
 
 
 def report_notebooks(folder: Path | None = None) -> list[Path]:
-    """The notebooks of the report, in the order they run (by file name)."""
+    """The notebooks of the report, in the order the registry (:mod:`vawg.sections`) declares them."""
     folder = folder or project_root() / "notebooks"
-    return sorted(folder.glob("*.ipynb"))
+    return [folder / section.notebook for section in SECTIONS]
 
 
 def run_notebook(notebook: Path, executed: Path, parameters: dict[str, object]) -> None:
@@ -70,14 +75,72 @@ def _describe_failure(notebook: Path, executed: Path, error: PapermillExecutionE
     return f"notebook {notebook.name} failed in {where}: {error.ename}: {error.evalue}"
 
 
-def run_notebooks(notebooks: Sequence[Path], executed_dir: Path, parameters: dict[str, object],
-                  on_start: Callable[[Path], None] | None = None) -> list[Path]:
-    """Run each notebook in turn; the first failure stops the build."""
-    done = []
-    for notebook in notebooks:
-        if on_start:
-            on_start(notebook)
-        executed = executed_dir / notebook.name
-        run_notebook(notebook, executed, parameters)
-        done.append(executed)
-    return done
+@dataclass(frozen=True)
+class Run:
+    """One notebook to execute."""
+
+    notebook: Path
+    executed: Path
+    parameters: dict[str, object]
+
+
+class _Inline:
+    """One job at a time in this process: no worker to start (``--jobs 1``)."""
+
+    def submit(self, function: Callable, *args: object) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(error)
+        return future
+
+    def shutdown(self, **_: object) -> None:
+        pass
+
+
+def _execute(run: Run) -> None:
+    run_notebook(run.notebook, run.executed, run.parameters)
+
+
+def run_graph(order: Sequence[str], needs: Mapping[str, Sequence[str]], prepare: Callable[[str], Run | None],
+              finish: Callable[[str], None], jobs: int = 1) -> None:
+    """Run the named steps, each once all it ``needs`` have finished, up to ``jobs`` at a time.
+
+    ``prepare(name)`` is called when a step's needs are met: it returns the notebook to run, or None
+    when its result is reused; ``finish(name)`` is called after either. Workers are separate processes
+    (each notebook's kernel is one anyway); the first failure stops the rest and is raised.
+    """
+    pool = _Inline() if jobs <= 1 else ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    done: set[str] = set()
+    waiting: list[tuple[str, Run]] = []
+    running: dict[Future, str] = {}
+    try:
+        while len(done) < len(order):
+            started = {name for _, name in running.items()} | {name for name, _ in waiting}
+            for name in order:  # in declared order, so a sequential run is the registry's order
+                if name in done or name in started or not all(need in done for need in needs.get(name, ())):
+                    continue
+                run = prepare(name)
+                if run is None:
+                    finish(name)
+                    done.add(name)
+                else:
+                    waiting.append((name, run))
+                    started.add(name)
+            while waiting and len(running) < max(jobs, 1):
+                name, run = waiting.pop(0)
+                running[pool.submit(_execute, run)] = name
+            if not running:
+                if len(done) < len(order) and not waiting:
+                    blocked = [name for name in order if name not in done]
+                    raise ValueError(f"notebooks waiting on each other or on an unknown notebook: {blocked}")
+                continue
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: order.index(running[f])):
+                name = running.pop(future)
+                future.result()
+                finish(name)
+                done.add(name)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

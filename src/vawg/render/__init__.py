@@ -14,6 +14,7 @@ PosixPath('build/2025Q4/site/index.html')
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from vawg.errors import RenderError
@@ -110,14 +111,18 @@ def render_book(
 
     templates = find_templates(project_dir, templates_dir)
     markdown = combined_markdown(book)  # resolves vars and includes once, for all formats
-    outputs: dict[str, Path] = {}
-    if "html" in formats:
-        outputs["html"] = render_html(book, markdown, output_dir / "site", templates)
-    if "pdf" in formats:
-        outputs["pdf"] = render_pdf(book, markdown, output_dir / "report.pdf", templates / "typst" / "report.typ")
-    if "docx" in formats:
-        reference = project_dir / str(book.format_option("docx", "reference-doc", "templates/reference.docx"))
-        if not reference.is_file():
-            reference = templates / "reference.docx"
-        outputs["docx"] = render_docx(book, markdown, output_dir / "report.docx", reference)
-    return outputs
+    reference = project_dir / str(book.format_option("docx", "reference-doc", "templates/reference.docx"))
+    if not reference.is_file():
+        reference = templates / "reference.docx"
+    renderers = {
+        "html": lambda: render_html(book, markdown, output_dir / "site", templates),
+        "pdf": lambda: render_pdf(book, markdown, output_dir / "report.pdf", templates / "typst" / "report.typ"),
+        "docx": lambda: render_docx(book, markdown, output_dir / "report.docx", reference),
+    }
+    wanted = [fmt for fmt in FORMATS if fmt in formats]
+    # The formats share only the read-only book and write to their own files, and most of the time goes
+    # in pandoc's processes: rendered side by side. Results are collected in order, so the first failure raised
+    # is the same as when they ran one after another.
+    with ThreadPoolExecutor(max_workers=max(len(wanted), 1)) as pool:
+        futures = {fmt: pool.submit(renderers[fmt]) for fmt in wanted}
+        return {fmt: futures[fmt].result() for fmt in wanted}

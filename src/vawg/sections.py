@@ -1,0 +1,101 @@
+"""The report's notebooks, declared once: what each one reads.
+
+The build runs the notebooks in this order and takes from here what each depends on, so it can
+reuse a notebook's cached result when none of that has changed (:mod:`vawg.buildcache`) and run
+notebooks that do not depend on each other at the same time.
+
+A section declares:
+
+- ``staged``: the staged tables it reads (``<staged>/<name>.parquet``; a trailing ``*`` matches a prefix);
+- ``parameters``: the build parameters its code uses (a test checks each notebook uses no other);
+- ``project``: files of the repository it reads beyond the package code, as globs from the project root,
+  ``{slug}`` standing for the borough's folder name (folders count with everything inside);
+- ``needs``: the sections whose artifacts it reads; ``EARLIER`` means every section listed before it;
+- ``reads``: which of their artifacts (``values.json``, ``manifest.json``, ``partials`` …): only a change
+  there reruns it.
+
+The package code a notebook calls is not declared: the build follows the notebook's imports
+through the package (:func:`vawg.buildcache.code_closure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EARLIER = "*earlier*"
+REFERENCE_TABLES = "reference_*"
+# Read by most analysis through vawg.reference: the shipped lookups and the open data fallback.
+SHARED_PROJECT_FILES = ("data/reference", "data/open", "references.json")
+BOROUGH_FILES = ("data/boroughs/{slug}/*.yaml", "data/boroughs/{slug}/*.qmd")
+ANALYSIS = ("period_end", "borough", "suppression_threshold")
+WITH_REFERENCE = (*ANALYSIS, "reference_dir")
+
+
+@dataclass(frozen=True)
+class Section:
+    notebook: str
+    staged: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ANALYSIS
+    project: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ("values.json", "manifest.json", "partials")
+    declared: bool = True  # False: not in the registry, so never reused
+
+    @property
+    def name(self) -> str:
+        return Path(self.notebook).stem
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("03-recorded-offences.ipynb", staged=("police_offences", "population")),
+    Section("05-context.ipynb", parameters=("borough", "suppression_threshold"), project=BOROUGH_FILES),
+    Section("30-population.ipynb", staged=("population", REFERENCE_TABLES), parameters=WITH_REFERENCE),
+    Section("31-crime-mix.ipynb", staged=("police_offences", "population")),
+    Section("33-abuse-types.ipynb", staged=("police_offences", "population")),
+    Section("34-relationships.ipynb", staged=("police_offences",)),
+    Section("35-geography.ipynb", staged=("police_offences", "population", "wards", REFERENCE_TABLES),
+            parameters=WITH_REFERENCE),
+    Section("36-victim-profiles.ipynb", staged=("police_victims", "population", REFERENCE_TABLES),
+            parameters=WITH_REFERENCE),
+    Section("36b-service-profiles.ipynb", staged=("csn_workflows", "asc_safeguarding", "population", REFERENCE_TABLES),
+            parameters=WITH_REFERENCE),
+    Section("37-forecast.ipynb", staged=("police_offences", "population")),
+    Section("38-suspects.ipynb", staged=("police_suspects", "police_offences", "population")),
+    Section("39-outcomes.ipynb", staged=("police_offences",)),
+    Section("40-local-response.ipynb", staged=("safety_bus_contacts",),
+            project=("data/boroughs/{slug}/services", "data/boroughs/{slug}/local-response.qmd",
+                     "data/raw/safety_bus")),
+    Section("41-csn.ipynb", staged=("csn_*", "population", REFERENCE_TABLES), parameters=WITH_REFERENCE),
+    Section("42-marac.ipynb", staged=("marac",)),
+    Section("43-children.ipynb", staged=("cssw_forms", "early_help_forms")),
+    Section("44-housing.ipynb", staged=("housing_register", "homelessness_applications")),
+    Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",)),
+    Section("46-victim-support.ipynb", staged=("victim_support",)),
+    Section("47-da-navigators.ipynb", parameters=("suppression_threshold",)),
+    Section("90-appendix-methods.ipynb", parameters=("borough", "suppression_threshold")),
+    # The evidence check reads every id written before it and the book's own headings.
+    Section("91-stakeholders-recommendations.ipynb", parameters=("borough", "suppression_threshold"),
+            project=(*BOROUGH_FILES, "*.qmd", "chapters", "appendices"), needs=(EARLIER,)),
+    Section("99-executive-summary.ipynb", needs=(EARLIER,), reads=("values.json",)),
+)
+
+
+def section_for(notebook: Path, registry: tuple[Section, ...] = SECTIONS) -> Section:
+    """The declared section of ``notebook``; one not declared (a test's notebook) reruns every build."""
+    for section in registry:
+        if section.notebook == notebook.name:
+            return section
+    return Section(notebook.name, declared=False)
+
+
+def dependencies(sections: list[Section]) -> dict[str, list[str]]:
+    """Each section's name → the names of the sections it reads from, ``EARLIER`` resolved."""
+    names = [section.name for section in sections]
+    resolved = {}
+    for position, section in enumerate(sections):
+        needs: list[str] = []
+        for need in section.needs:
+            needs += names[:position] if need == EARLIER else [need]
+        resolved[section.name] = [name for name in dict.fromkeys(needs) if name in names]
+    return resolved
