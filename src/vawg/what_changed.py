@@ -73,13 +73,14 @@ class PublishedEdition:
     data: dict[str, tuple[str, list[str], pd.DataFrame]]  # artifact id -> (caption, key columns, cells as text)
     cards: dict[str, dict]
     stale: set[str]
+    counts: dict[str, list[str]] = field(default_factory=dict)  # artifact id -> its count columns
 
     @classmethod
     def read(cls, artifacts: Path, record: EditionRecord) -> "PublishedEdition":
         values = json.loads((artifacts / "values.json").read_text(encoding="utf-8"))
         manifest_path = artifacts / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-        data = {}
+        data, counts = {}, {}
         for entry in [*manifest.get("figures", []), *manifest.get("tables", [])]:
             if entry["id"] == TABLE_ID:
                 continue
@@ -89,10 +90,11 @@ class PublishedEdition:
             frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             keys = [c for c in entry.get("key_columns") or list(frame.columns[:1]) if c in frame.columns]
             data[entry["id"]] = (entry["caption"], keys, frame)
+            counts[entry["id"]] = list(entry.get("count_columns") or [])
         status_path = artifacts / "services_status.json"
         status = json.loads(status_path.read_text(encoding="utf-8")) if status_path.exists() else {}
         return cls(record, values, data, {card["id"]: card for card in status.get("cards", [])},
-                   {card["id"] for card in status.get("stale", [])})
+                   {card["id"] for card in status.get("stale", [])}, counts)
 
     def text(self, key: str | None) -> str | None:
         entry = self.values.get(key) if key else None
@@ -169,7 +171,9 @@ def compare(previous: PublishedEdition | None, current: PublishedEdition, headli
                 where = f"{', '.join(p for p in key if p)}, {column}"
                 if new_text == small and _shown(old_text, small):
                     changes.newly_suppressed.append(f"{where} (@{artifact_id})")
-                elif past and _shown(old_text, small) and _shown(new_text, small):
+                # Revisions of counts only: limits, averages and rates move with every new month.
+                elif (past and column in current.counts.get(artifact_id, ())
+                      and _shown(old_text, small) and _shown(new_text, small)):
                     revised += 1
                     if len(examples) < MAX_EXAMPLES:
                         examples.append(f"{where}: {old_text} to {new_text}")
