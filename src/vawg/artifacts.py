@@ -358,6 +358,16 @@ def write_csv_download(shown: pd.DataFrame, threshold: int, path: Path) -> None:
     csv_download(shown, threshold).to_csv(path, index=False, encoding="utf-8-sig")
 
 
+def key_headers(columns: Sequence[Column]) -> list[str]:
+    """The leading text columns that name a row (period, area, category): how editions match rows."""
+    keys = []
+    for column in columns:
+        if column.kind != "text":
+            break
+        keys.append(column.header)
+    return keys
+
+
 def count_headers(columns: Sequence[Column]) -> list[str]:
     """Headers of the columns that publish counts of people or events (checked for small numbers)."""
     return [column.header for column in columns if column.kind == "count"]
@@ -500,6 +510,7 @@ class ArtifactWriter:
             "id": figure.id, "caption": figure.caption, "alt": alt, "description": full, "source": figure.source,
             "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
             "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
+            "key_columns": key_headers(figure.columns),
         })
         return svg
 
@@ -522,7 +533,8 @@ class ArtifactWriter:
         ])
         (self.root / "partials" / f"{table.id}.qmd").write_text(partial, encoding="utf-8")
         self._register("tables", {"id": table.id, "caption": table.caption, "source": table.source,
-                                  "csv": f"artifacts/data/{table.id}.csv", "count_columns": count_headers(table.columns)})
+                                  "csv": f"artifacts/data/{table.id}.csv", "count_columns": count_headers(table.columns),
+                                  "key_columns": key_headers(table.columns)})
         return self.root / "partials" / f"{table.id}.qmd"
 
     def partial(self, name: str, text: str) -> Path:

@@ -28,6 +28,8 @@ from vawg import buildcache, supply
 from vawg.artifacts import MERGED_LEDGERS, ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import audit_edition, write_report
 from vawg.buildcache import ResultCache
+from vawg.editions import (EditionRecord, code_version, data_fingerprint, previous_edition, read_staging_log,
+                           sources_from_staging_log, write_record)
 from vawg.errors import DisclosureError, RenderError
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.borough_notices import is_synthetic, write_edition_notices
@@ -39,6 +41,7 @@ from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
 from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, section_for
 from vawg.staging import validate_and_stage
+from vawg.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
 
 # What the assembler needs from the repository; everything else stays behind.
 PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "references.qmd",
@@ -97,6 +100,10 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         run_notebooks(order, scratch, params, ResultCache(cache / "notebooks"), jobs=jobs, force=force,
                       progress=progress)
 
+        progress("Comparing with the previous edition")
+        record = edition_record(params, scratch)
+        write_record(scratch.root, record)
+        compare_with_previous(artifacts, record, build_dir)
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
         stage_project(scratch, params)
@@ -316,6 +323,25 @@ def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:
     })
 
 
+def edition_record(params: BuildParameters, paths: EditionPaths) -> EditionRecord:
+    """What this edition is and what it was built from, kept as ``edition.json`` for ``vawg editions``."""
+    sources, repairs = sources_from_staging_log(read_staging_log(paths.staged))
+    return EditionRecord(
+        edition=params.edition, borough=params.borough, period_end=params.period_end,
+        report_year=params.report_year, built_on=build_date(), suppression_threshold=params.suppression_threshold,
+        formats=tuple(params.formats), code_version=code_version(), data_fingerprint=data_fingerprint(sources),
+        sources=tuple(sources), repairs=repairs)
+
+
+def compare_with_previous(artifacts: ArtifactWriter, record: EditionRecord, build_dir: Path) -> None:
+    """The "What changed since the last edition" section, against the latest earlier edition kept here."""
+    found = previous_edition(build_dir, record.borough, record.period_end)
+    previous = PublishedEdition.read(found[0] / "artifacts", found[1]) if found else None
+    current = PublishedEdition.read(artifacts.root, record)
+    changes = compare(previous, current, load_headlines(), artifacts.threshold)
+    write_what_changed(artifacts, changes, record)
+
+
 def _disclosure_values(artifacts: ArtifactWriter) -> None:
     """How many cells the edition hides, for the methods appendix (the audit report has them too)."""
     tally = suppression_tally(artifacts.root)
@@ -335,7 +361,7 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
             shutil.copy2(source, project / name)
     # Prose that needs an extract this edition lacks becomes a "not supplied" note.
     supply.apply_to_project(project, paths.staged, params.borough)
-    stage_date(project / "_quarto.yml", dt.date.today())
+    stage_date(project / "_quarto.yml", build_date())
     shutil.copytree(paths.artifacts, project / "artifacts")
     stage_html_numbering(project)  # Quarto's HTML pages count figures through the book
     variables = nest_values(read_values(paths.artifacts))

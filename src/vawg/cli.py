@@ -140,11 +140,7 @@ def audit(
     from vawg.audit import audit_edition, write_report
     from vawg.errors import DisclosureError
 
-    root = Path(edition)
-    if not (root / "output").is_dir():
-        root = (build_dir or project_root() / "build") / edition
-    if not (root / "output").is_dir():
-        raise VawgError(f"{root}: no built edition there (no output/ folder)")
+    root = _edition_root(edition, build_dir)
     report = audit_edition(root)
     path = write_report(report, root)
     print(report.summary())
@@ -152,6 +148,54 @@ def audit(
         print(f"  {finding.line()}")
     if not report.clean:
         raise DisclosureError(f"disclosure audit: {len(report.findings)} finding(s) in {root}; report: {path}")
+
+
+def _edition_root(edition: str, build_dir: Optional[Path]) -> Path:
+    """An edition given by name (in the build folder) or by the path of its folder."""
+    root = Path(edition)
+    if not (root / "output").is_dir():
+        root = (build_dir or project_root() / "build") / edition
+    if not (root / "output").is_dir():
+        raise VawgError(f"{root}: no built edition there (no output/ folder)")
+    return root
+
+
+@app.command()
+def editions(
+    build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
+) -> None:
+    """List the editions kept in the build folder: period, build date, data fingerprint and code version."""
+    from rich.table import Table as RichTable
+
+    from vawg.editions import list_editions
+
+    found = list_editions(build_dir or project_root() / "build")
+    if not found:
+        print("No editions built yet.")
+        return
+    table = RichTable("Edition", "Borough", "Period end", "Built on", "Data fingerprint", "Code version")
+    for _, record in found:
+        table.add_row(record.edition, record.borough, record.period_end.isoformat(), record.built_on.isoformat(),
+                      record.data_fingerprint, record.code_version)
+    Console().print(table)
+
+
+@app.command()
+def qa(
+    edition: Annotated[str, typer.Argument(help="The edition to check, e.g. camden-2024-12-31, or the path of its folder.")],
+    build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
+    value_tolerance: Annotated[float, typer.Option(help="List values that moved by more than this share (0.2 = 20%).")] = 0.2,
+    rows_tolerance: Annotated[float, typer.Option(help="List extracts whose row count moved by more than this share.")] = 0.25,
+) -> None:
+    """The analyst's check before publishing: what moved since the previous edition (written beside the edition, never published)."""
+    from vawg.qa import quarterly_check, write_report
+
+    root = _edition_root(edition, build_dir)
+    report = quarterly_check(root, value_tolerance=value_tolerance, rows_tolerance=rows_tolerance)
+    path = write_report(report, root)
+    against = report.previous.edition if report.previous else "no earlier edition"
+    print(f"Quarterly check of {report.edition.edition} against {against}: {report.items} item(s) to look at; "
+          f"report: {path}")
 
 
 app.command(name="check")(check_command)

@@ -14,6 +14,7 @@ as ``{{< var response.<key> >}}``, like every other number of the report.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -194,6 +195,9 @@ def card_status(cards: Sequence[Card], *, edition_date: dt.date,
         "stale": [{"id": card.id, "name": card.name, "data_period": period_text(card.data_period())}
                   for card in stale],
         "gaps": {card.id: gaps for card in cards if (gaps := card_gaps(card, edition_date, stale_after_months))},
+        # Kept for the next edition's "What changed" (vawg.what_changed): a card whose fingerprint moved was edited.
+        "cards": [{"id": card.id, "name": card.name, "last_updated": card.last_updated.isoformat(),
+                   "fingerprint": hashlib.sha256(card.model_dump_json().encode()).hexdigest()[:16]} for card in cards],
     }
 
 
