@@ -21,6 +21,8 @@ from vawg.demand import marac
 from vawg.errors import DataError
 from vawg.paths import project_root
 
+from conftest import read_download
+
 COLUMNS = [field.name for field in MARAC.fields]
 
 
@@ -99,7 +101,7 @@ def test_a_planted_small_count_is_withheld_from_the_chart_its_data_and_the_prose
     figure = marac.figure_marac_lgbtq(two_years)
     writer.figure(figure)
     writer.values(marac.prose_values(two_years))
-    data = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-marac-lgbtq.csv", dtype=str)
+    data = read_download(tmp_path / "artifacts" / "data" / "fig-marac-lgbtq.csv")
     borough_2024 = data[(data["Area"] == "Camden") & (data["Year"] == "2024")].iloc[0]
     assert borough_2024["Cases with the characteristic"] == "<7"
     assert borough_2024["% of cases"] == "[c]" and borough_2024["95% CI upper (%)"] == "[c]"
@@ -118,7 +120,7 @@ def test_a_share_is_withheld_when_the_rest_of_the_cases_is_small(two_years, tmp_
     writer.table(marac.table_marac_borough_trend(two_years))
     values = json.loads((tmp_path / "artifacts" / "values.json").read_text())
     assert values["marac.police_share"]["text"] == "[c]" and values["marac.non_police_share"]["text"] == "[c]"
-    table = pd.read_csv(tmp_path / "artifacts" / "data" / "tbl-marac-borough-trend.csv", dtype=str)
+    table = read_download(tmp_path / "artifacts" / "data" / "tbl-marac-borough-trend.csv")
     row = table[table["Year"] == "2024"].iloc[0]
     assert row["% referred by the police"] == "[c]" and row["% referred by other agencies"] == "[c]"
     assert "2024 rests on too few cases" in values["marac.police_change_sentence"]["text"]

@@ -20,6 +20,8 @@ from vawg.paths import project_root
 from vawg.people import csn_odds, service_profiles
 from vawg.people.service_profiles import ServiceProfiles
 
+from conftest import read_download
+
 CAMDEN = "E09000007"
 POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
 CSN_ORDER = ["15-17", "18-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+"]
@@ -104,12 +106,12 @@ def test_a_small_age_band_is_hidden_with_the_next_smallest_in_the_figure_and_the
     writer = ArtifactWriter(tmp_path / "artifacts", 7)
     writer.figure(service_profiles.figure_csn_age_profile(analysis))
     writer.table(csn_odds.table_csn_age_odds(analysis))
-    figure = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-csn-age-profile.csv", dtype=str).set_index("Age band")
+    figure = read_download(tmp_path / "artifacts" / "data" / "fig-csn-age-profile.csv").set_index("Age band")
     assert figure.loc["15-17", "Referrals"] == "<7"
     assert figure.loc["60+", "Referrals"] == "[c]"  # the next smallest: the total is published
     assert set(figure.loc["60+", ["% of referrals", "Finding"]]) == {"[c]"}
     assert figure.loc["55-59", "Referrals"] == "10"
-    odds = pd.read_csv(tmp_path / "artifacts" / "data" / "tbl-csn-age-odds.csv", dtype=str)
+    odds = read_download(tmp_path / "artifacts" / "data" / "tbl-csn-age-odds.csv")
     for band in ("15-17", "60+"):
         rows = odds[odds["Age band"] == band]
         assert set(rows["Odds ratio"]) == {"[c]"} and set(rows["95% CI"]) == {"[c]"}
@@ -170,11 +172,11 @@ def test_ethnicity_profile_and_odds_hide_a_planted_small_group(tmp_path):
     writer = ArtifactWriter(tmp_path / "artifacts", 7)
     writer.figure(service_profiles.figure_csn_ethnicity_profile(analysis))
     writer.table(csn_odds.table_csn_ethnicity_odds(analysis))
-    figure = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-csn-ethnicity-profile.csv", dtype=str)
+    figure = read_download(tmp_path / "artifacts" / "data" / "fig-csn-ethnicity-profile.csv")
     figure = figure.set_index("Ethnic group")
     assert figure.loc["Mixed or multiple ethnic groups", "Referrals"] == "<7"
     assert figure.loc["Other ethnic group", "Referrals"] == "[c]"
-    odds = pd.read_csv(tmp_path / "artifacts" / "data" / "tbl-csn-ethnicity-odds.csv", dtype=str)
+    odds = read_download(tmp_path / "artifacts" / "data" / "tbl-csn-ethnicity-odds.csv")
     mixed = odds[odds["Ethnic group"] == "Mixed or multiple ethnic groups"]
     assert set(mixed["Odds ratio"]) == {"[c]"} and set(mixed["Referrals with it"]) <= {"<7", "[c]"}
     assert "Mixed" not in csn_odds.prose_values(analysis)["profiles.csn_ethnicity_odds_sentence"][0]

@@ -19,6 +19,8 @@ from vawg.services import safety_bus
 from vawg.services.cli import cards_app
 from vawg.synth.safety_bus import generate_safety_bus, safety_bus_contacts
 
+from conftest import read_download
+
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
 EDITION = dt.date(2024, 12, 31)
 # Camden's Chapter 4 text; it is included from artifacts/partials/, so it names the partials directly.
@@ -336,7 +338,7 @@ def test_safety_bus_figure_hides_what_its_data_table_hides(small_log, tmp_path):
     men_2023 = drawn[(drawn["year"] == 2023) & (drawn["sex"] == "Men")].iloc[0]
     assert pd.isna(men_2023["shown"]) and men_2023["label"] == "<7"
     ArtifactWriter(tmp_path, 7).figure(figure)
-    published = pd.read_csv(tmp_path / "data" / "fig-safety-bus-users.csv", dtype=str)
+    published = read_download(tmp_path / "data" / "fig-safety-bus-users.csv")
     assert published.to_dict("records") == [{"Year": "2023", "Women": "12", "Men": "<7"},
                                             {"Year": "2024", "Women": "20", "Men": "9"}]
 
