@@ -474,8 +474,9 @@ class ArtifactWriter:
         import matplotlib
 
         # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
-        # SVG text stays text: selectable, found by search, a fraction of the bytes of glyph outlines.
-        with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "none"}):
+        # Text stays glyph outlines for now: as SVG text, typst prints chart labels as words and some
+        # (ward tiles, forecast labels) overlap, which the PDF layout test refuses (issue 13, left to do).
+        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
             figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
                              metadata={"Date": None})
             figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
