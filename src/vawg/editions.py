@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from vawg import __version__
+from vawg.buildcache import digest, file_digest, paths_digest
 from vawg.paths import project_root
 
 RECORD_FILE = "edition.json"
@@ -53,27 +54,10 @@ class EditionRecord(BaseModel):
     repairs: int = 0
 
 
-def file_digest(paths: Iterable[Path]) -> str:
-    """SHA-256 over the files' bytes, in the order given (names are not hashed, so a moved file is the same)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
 def code_version(root: Path | None = None) -> str:
     """The package version and a digest of the sources that make the report (works without git)."""
     root = root or project_root()
-    files = sorted(path for name in CODE_SOURCES for path in
-                   ((root / name).rglob("*") if (root / name).is_dir() else [root / name])
-                   if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(file_digest([path]).encode())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
+    return f"{__version__}+{paths_digest([root / name for name in CODE_SOURCES if (root / name).exists()], root)[:12]}"
 
 
 def sources_from_staging_log(log: dict) -> tuple[list[SourceRecord], int]:
@@ -85,7 +69,7 @@ def sources_from_staging_log(log: dict) -> tuple[list[SourceRecord], int]:
         files = [Path(name) for name in source.get("files", [])]
         records.append(SourceRecord(name=source["name"], title=source.get("title", source["name"]),
                                     rows=int(source.get("rows", 0)), staged_rows=int(source.get("staged_rows", 0)),
-                                    fingerprint=file_digest(p for p in files if p.is_file())[:16]))
+                                    fingerprint=digest([file_digest(p) for p in files if p.is_file()])[:16]))
     return records, len(log.get("repairs", []))
 
 
