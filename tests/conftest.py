@@ -96,18 +96,3 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def read_download(path: Path) -> "pd.DataFrame":
-    """A CSV download as text, each flagged cell holding its mark as the page prints it ("<7", "[c]") and the
-    flag columns dropped: for tests that check which cells an artifact hides."""
-    import pandas as pd
-
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    for flag in [name for name in table.columns if name.endswith(" (flag)")]:
-        base = flag[: -len(" (flag)")]
-        targets = [name for name in table.columns if name == base] or [
-            name for name in table.columns if name.startswith(base + " ") and name != flag]
-        mark = table[flag].map(lambda text: "<7" if text.startswith("fewer than") else "[c]" if "[c]" in text else "")
-        for name in targets:
-            table[name] = table[name].where(mark == "", mark)
-        table = table.drop(columns=flag)
-    return table

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from vawg.artifacts import ArtifactWriter, Column, Table, format_value, nest_values, pipe_table, read_values
+from vawg.artifacts import ArtifactWriter, Column, Table, format_value, nest_values, pipe_table, read_download, read_values
 
 
 @pytest.fixture
@@ -142,6 +142,12 @@ def test_a_csv_download_opens_in_a_spreadsheet_with_numbers_as_numbers_and_flags
     assert pd.isna(male["95% CI lower"]) and male["95% CI (flag)"] == "withheld [c]"
     assert pd.isna(table.loc[0, "p-value"]) and table.loc[0, "p-value (flag)"] == "below 0.001"
     assert "3" not in path.read_text(encoding="utf-8-sig").splitlines()[2].split(",")
+    # Read back as the page prints it (how editions are compared): the marks are in the cells again.
+    printed = read_download(path)
+    assert not [name for name in printed.columns if name.endswith("(flag)")]
+    assert (printed.loc[1, "Offences"], printed.loc[1, "Share (%)"]) == ("<7", "[c]")
+    assert (printed.loc[1, "95% CI lower"], printed.loc[1, "95% CI upper"]) == ("[c]", "[c]")
+    assert (printed.loc[0, "Offences"], printed.loc[0, "p-value"]) == ("22278", "")
 
 
 def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):

@@ -11,10 +11,12 @@ import pytest
 
 from vawg import recommendations, stakeholder_views
 from vawg.artifacts import ArtifactWriter
-from vawg.borough_content import ContentError, borough_slug, load_borough_content, not_supplied
+from vawg.borough_content import ContentError, borough_slug, load_borough_content, missing_content_line
+from vawg.check.published import text_faults
 from vawg.errors import NotebookError
 from vawg.notebooks import run_notebook
 from vawg.paths import project_root
+from vawg.wording import not_supplied
 
 CAMDEN = project_root() / "data" / "boroughs" / "camden"
 # The reference edition: beside the repository (../shared), or beside a worktree's parent folder.
@@ -47,12 +49,19 @@ def test_camden_content_has_the_reference_editions_parts(camden):
     assert (solace.how_many, solace.when_text) == (19, "June 2025")
 
 
-def test_a_borough_without_a_folder_has_no_content_and_is_told_where_to_add_it():
+def test_a_borough_without_a_folder_says_not_supplied_and_the_analyst_is_told_where_to_add_it(tmp_path):
     assert borough_slug("Kensington and Chelsea") == "kensington-and-chelsea"
     assert load_borough_content("Hackney") is None
-    sentence = not_supplied("Hackney", "its recommendations", "recommendations.yaml")
-    assert "Hackney has not supplied its recommendations" in sentence
-    assert "`data/boroughs/hackney/recommendations.yaml`" in sentence
+    sentence = not_supplied("Hackney", "its recommendations")
+    assert sentence == "Hackney has not supplied its recommendations for this edition."
+    assert not text_faults(sentence)  # readers get no repository path
+    line = missing_content_line("Hackney")
+    assert "data/boroughs/hackney/" in line and "recommendations.yaml" in line and "contact.yaml" in line
+    assert missing_content_line("Camden") is None  # the reference borough supplies every file
+    (tmp_path / "contact.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "services").mkdir()
+    partial = missing_content_line("Hackney", tmp_path)
+    assert "contact.yaml" not in partial and "services/" not in partial and "themes.yaml" in partial
 
 
 def test_an_invalid_file_is_rejected_naming_file_and_field(camden_copy):
@@ -148,7 +157,7 @@ def test_partials_for_a_borough_without_content_say_so_and_show_nothing_of_camde
         recommendations.summary_partial(None, "Hackney"),
     ]
     for text in texts:
-        assert "Hackney has not supplied" in text and "data/boroughs/hackney/" in text
+        assert "Hackney has not supplied" in text and not text_faults(text)
         for camden_content in ("Camden", "Solace", "Hopscotch", "272", "Housing First", "{{<"):
             assert camden_content not in text
     assert stakeholder_views.survey_values(None) == {}

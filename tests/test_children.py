@@ -16,7 +16,7 @@ from scipy.stats import norm
 
 from vawg.artifacts import ArtifactWriter
 from vawg.demand import children
-from conftest import read_download
+from vawg.artifacts import read_download
 
 DA = "Domestic abuse"
 EMOTIONAL = "Abuse or neglect - emotional abuse"

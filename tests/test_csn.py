@@ -20,7 +20,7 @@ from scipy.stats import norm
 from vawg.artifacts import ArtifactWriter
 from vawg.demand import csn
 from vawg.paths import project_root
-from conftest import read_download
+from vawg.artifacts import read_download
 
 CAMDEN = "E09000007"
 N = 57

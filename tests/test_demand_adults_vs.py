@@ -22,7 +22,7 @@ from vawg.demand import victim_support as vs
 from vawg.errors import DataError
 from vawg.paths import project_root
 from vawg.reference import reference_path
-from conftest import read_download
+from vawg.artifacts import read_download
 
 CAMDEN, ISLINGTON, HACKNEY = "E09000007", "E09000019", "E09000012"
 THRESHOLD = 7

@@ -25,7 +25,7 @@ from vawg.artifacts import ArtifactWriter, MissingFigure
 from vawg.paths import project_root
 from vawg.police import geography
 from vawg.spatial import NOT_SIGNIFICANT, global_morans_i, local_morans_i, pearson_correlation, tile_neighbours
-from conftest import read_download
+from vawg.artifacts import read_download
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 REFERENCE = reference_dir()

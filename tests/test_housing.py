@@ -20,7 +20,7 @@ from vawg.artifacts import ArtifactWriter
 from vawg.demand import housing
 from vawg.paths import project_root
 
-from conftest import read_download
+from vawg.artifacts import read_download
 
 
 def pooled_p(x1: int, n1: int, x2: int, n2: int) -> float:

@@ -21,7 +21,7 @@ from vawg.demand import marac
 from vawg.errors import DataError
 from vawg.paths import project_root
 
-from conftest import read_download
+from vawg.artifacts import read_download
 
 COLUMNS = [field.name for field in MARAC.fields]
 

@@ -17,7 +17,7 @@ import pytest
 from by_hand import holm
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter
+from vawg.artifacts import ArtifactWriter, read_download
 from vawg.paths import project_root
 from vawg.police import outcomes, relationships, suspects
 
@@ -98,7 +98,7 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     analysis = relationships.Relationships("Camden", CAMDEN, YEAR, counts, threshold=7)
     writer = ArtifactWriter(tmp_path, 7)
     writer.table(relationships.table_suspect_relationship(analysis))
-    published = pd.read_csv(tmp_path / "data" / "tbl-suspect-relationship.csv", dtype=str).set_index("Crime group")
+    published = read_download(tmp_path / "data" / "tbl-suspect-relationship.csv").set_index("Crime group")
     sexual = published.loc["Sexual offences"]
     assert sexual["With a suspect"] == "40"
     assert (sexual["Known to the victim"], sexual["% known"], sexual["95% CI"], sexual["p-value"]) == \
@@ -180,7 +180,7 @@ def test_small_suspect_categories_are_suppressed_with_a_second_cell_so_the_total
     profile = tiny_profile()
     writer = ArtifactWriter(tmp_path, 7)
     writer.table(suspects.table_suspect_profile(profile))
-    published = pd.read_csv(tmp_path / "data" / "tbl-suspect-profile.csv", dtype=str)
+    published = read_download(tmp_path / "data" / "tbl-suspect-profile.csv")
     sex = published[published["Characteristic"] == "Sex"].set_index("Group")
     assert sex.loc["Not recorded", "Suspects, Camden"] == "<7"
     assert sex.loc["Not recorded", "% of suspects, Camden"] == "[c]"

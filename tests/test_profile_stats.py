@@ -204,7 +204,7 @@ def test_a_table_that_is_not_two_by_two_counts_is_refused(table):
 import numpy as np  # noqa: E402
 from conftest import reference_dir  # noqa: E402
 
-from vawg.artifacts import ArtifactWriter  # noqa: E402
+from vawg.artifacts import ArtifactWriter, read_download  # noqa: E402
 from vawg.people import profiles  # noqa: E402
 from vawg.people.profiles import VictimProfiles  # noqa: E402
 
@@ -286,7 +286,7 @@ def test_small_groups_are_hidden_with_the_next_smallest_in_the_chart_and_its_dat
     figure = profiles.figure_victim_age_profile(analysis)
     writer = ArtifactWriter(tmp_path / "artifacts", 7)
     writer.figure(figure)
-    published = pd.read_csv(tmp_path / "artifacts" / "data" / "fig-victim-age-profile.csv", dtype=str).set_index(
+    published = read_download(tmp_path / "artifacts" / "data" / "fig-victim-age-profile.csv").set_index(
         "Age band")
     assert published.loc["10-14", "Victims"] == "<7"
     assert published.loc["10-14", "% of victims"] == "[c]"
@@ -367,6 +367,6 @@ def test_victim_profiles_are_in_the_build_with_every_quoted_value(built_edition)
     camden = victims[(victims["borough_code"] == CAMDEN) & (victims["victim_sex"] == "F")
                      & (victims["recorded_date"].dt.year == 2024)]
     assert values["profiles.victims"]["value"] == len(camden)
-    published = pd.read_csv(built_edition.root / "artifacts" / "data" / "fig-victim-age-profile.csv", dtype=str)
+    published = read_download(built_edition.root / "artifacts" / "data" / "fig-victim-age-profile.csv")
     for shown in published["Victims"]:
         assert shown in ("<7", "[c]") or int(shown.replace(",", "")) >= 7

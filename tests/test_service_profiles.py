@@ -20,7 +20,7 @@ from vawg.paths import project_root
 from vawg.people import csn_odds, service_profiles
 from vawg.people.service_profiles import ServiceProfiles
 
-from conftest import read_download
+from vawg.artifacts import read_download
 
 CAMDEN = "E09000007"
 POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]

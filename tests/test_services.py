@@ -19,7 +19,7 @@ from vawg.services import safety_bus
 from vawg.services.cli import cards_app
 from vawg.synth.safety_bus import generate_safety_bus, safety_bus_contacts
 
-from conftest import read_download
+from vawg.artifacts import read_download
 
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
 EDITION = dt.date(2024, 12, 31)

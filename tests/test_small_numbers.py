@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
+from vawg.artifacts import read_download
 from vawg.build import build
 from vawg.parameters import parse_parameters
 
@@ -349,7 +350,7 @@ def test_a_planted_small_category_is_never_published_as_a_number(planted_edition
 def test_the_planted_category_shows_the_suppression_marker_in_the_published_data(planted_edition):
     data = planted_edition.outputs["html"].parent / "artifacts" / "data"
     for plant in PLANTS:
-        frame = pd.read_csv(data / f"{plant.artifact}.csv", dtype=str, keep_default_na=False)
+        frame = read_download(data / f"{plant.artifact}.csv")
         rows = frame[frame.apply(lambda row, label=plant.label: label in " | ".join(row), axis=1)]
         assert len(rows) == 1, f"{plant.artifact}.csv should have one row for {plant.label!r}"
         assert "<7" in rows.iloc[0].tolist(), rows.iloc[0].tolist()
@@ -371,7 +372,7 @@ def test_no_count_column_of_any_published_csv_holds_1_to_6(built_edition):
     assert sum(map(len, columns.values())) > 20, "too few count columns registered to prove anything"
     suppressed, leaks = 0, []
     for artifact, headers in columns.items():
-        frame = pd.read_csv(site / "artifacts" / "data" / f"{artifact}.csv", dtype=str, keep_default_na=False)
+        frame = read_download(site / "artifacts" / "data" / f"{artifact}.csv")
         for header in headers:
             cells = frame[header].str.replace(",", "")
             suppressed += int((cells == "<7").sum())
@@ -440,7 +441,7 @@ def test_no_p_value_interval_or_rank_is_published_beside_a_hidden_count(planted_
     columns = count_columns(planted_edition.root / "artifacts")
     leaks, checked = [], 0
     for artifact, headers in columns.items():
-        frame = pd.read_csv(site / "artifacts" / "data" / f"{artifact}.csv", dtype=str, keep_default_na=False)
+        frame = read_download(site / "artifacts" / "data" / f"{artifact}.csv")
         statistics = [h for h in frame.columns if STATISTIC_HEADER.search(h)]
         for number, row in frame.iterrows():
             for count in headers:

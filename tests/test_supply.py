@@ -16,6 +16,7 @@ import pytest
 
 from vawg import recommendations, supply
 from vawg.borough_content import load_borough_content
+from vawg.check.published import text_faults
 from vawg.errors import DataError
 from vawg.staging import STAGING_LOG, validate
 
@@ -94,18 +95,22 @@ def test_the_note_names_the_missing_extract_and_never_the_other_borough(tmp_path
     withheld = supply.note_for(["marac"], extracts, "Hackney")
     assert "another council's records, not Hackney's" in withheld and "Camden" not in withheld
     absent = supply.note_for(["housing"], extracts, "Hackney")
-    assert "(`housing/`)" in absent and "not supplied for this edition" in absent
+    assert absent.startswith("The housing extracts were not supplied for this edition")
+    assert not text_faults(absent)  # the folder is for the analyst (the build's output), not the reader
     assert supply.note_for(["victim_support"], supply.extract_supply(staged(tmp_path / "vs", borough="Hackney",
                                                                              sources=["victim_support"]),
                                                                       "Hackney"), "Hackney") is None
 
 
-def test_the_build_line_names_whose_extracts_were_left_out(tmp_path):
+def test_the_build_lines_name_the_folders_left_out_and_whose_extracts_they_are(tmp_path):
     folder = staged(tmp_path, borough="Hackney", sources=["marac", "safety_bus_contacts"])
-    line = supply.withheld_line(folder, "Hackney")
-    assert "\n" not in line and "marac/" in line and "safety_bus/" in line
-    assert "belong to Camden, not Hackney" in line
-    assert supply.withheld_line(staged(tmp_path / "own", borough="Camden", sources=["marac"]), "Camden") is None
+    absent, withheld = supply.supply_lines(folder, "Hackney")
+    assert "\n" not in withheld and "marac/" in withheld and "safety_bus/" in withheld
+    assert "belong to Camden, not Hackney" in withheld
+    assert absent.startswith("Extracts not supplied this edition:") and "housing/" in absent
+    assert "marac/" not in absent
+    own = supply.supply_lines(staged(tmp_path / "own", borough="Camden", sources=["marac"]), "Camden")
+    assert not [line for line in own if "belong to" in line]
 
 
 def test_the_navigators_figures_belong_to_their_borough():
@@ -270,21 +275,29 @@ def without_optional_extracts(small_extract, tmp_path_factory):
 
     data = tmp_path_factory.mktemp("raw-without") / "raw"
     shutil.copytree(small_extract, data, ignore=shutil.ignore_patterns("marac", "housing", "victim_support"))
-    return build(parse_parameters(data_dir=data), build_dir=tmp_path_factory.mktemp("build-without"))
+    lines: list[str] = []
+    edition = build(parse_parameters(data_dir=data), build_dir=tmp_path_factory.mktemp("build-without"),
+                    progress=lines.append)
+    return edition, lines
 
 
-MISSING = {"sec-marac": "marac/", "sec-housing": "housing/", "sec-victim-support": "victim_support/"}
+# Each section's note names its extract in words; the delivery folder is in the build's output alone.
+MISSING = {"sec-marac": ("The MARAC extract", "marac/"), "sec-housing": ("The housing extracts", "housing/"),
+           "sec-victim-support": ("The Victim Support extract", "victim_support/")}
 
 
 def test_a_build_without_the_optional_extracts_says_so_in_each_section(without_optional_extracts):
-    edition = without_optional_extracts
+    edition, lines = without_optional_extracts
+    [said] = [line for line in lines if line.startswith("Extracts not supplied this edition")]
+    assert all(folder in said for _, folder in MISSING.values())
     values = json.loads((edition.root / "artifacts" / "values.json").read_text(encoding="utf-8"))
     assert not [key for key in values if key.startswith(("marac.", "housing.", "victim_support."))]
     assert "csn.referrals" in values  # the sections whose extracts came are all there
     chapter = page(edition, "03-local-picture.html")
-    for ident, folder in MISSING.items():
+    for ident, (named, folder) in MISSING.items():
         text = section_text(chapter, ident)
-        assert NOTE in text and folder in text and "not supplied for this edition" in text, ident
+        assert NOTE in text and f"{named} was not supplied for this edition" in text.replace("were", "was"), ident
+        assert folder not in text, ident
     assert NOTE not in section_text(chapter, "sec-csn")
     assert "High-risk cases heard at MARAC: not supplied this edition" in page(
         edition, "06-recommendations.html").get_text(" ")
@@ -295,11 +308,11 @@ def test_the_not_supplied_notes_are_in_the_pdf_and_the_word_document(without_opt
     from pypdf import PdfReader
 
     pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(
-        str(without_optional_extracts.outputs["pdf"])).pages)
-    word = " ".join(p.text for p in Document(str(without_optional_extracts.outputs["docx"])).paragraphs)
+        str(without_optional_extracts[0].outputs["pdf"])).pages)
+    word = " ".join(p.text for p in Document(str(without_optional_extracts[0].outputs["docx"])).paragraphs)
     pdf, word = (text.replace("\u2019", "'") for text in (pdf, word))
     for text in (pdf, word):
         assert text.count(NOTE) >= len(MISSING)
         assert text.count("not supplied for this edition") >= len(MISSING)
-        for folder in MISSING.values():
-            assert folder in text, folder
+        for named, _ in MISSING.values():
+            assert named in text, named

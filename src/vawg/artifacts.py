@@ -358,6 +358,28 @@ def write_csv_download(shown: pd.DataFrame, threshold: int, path: Path) -> None:
     csv_download(shown, threshold).to_csv(path, index=False, encoding="utf-8-sig")
 
 
+def read_download(path: Path) -> pd.DataFrame:
+    """A CSV download read back as the page prints its hidden cells: each flagged cell holds its mark ("<7",
+    "[c]") and the flag columns are dropped. How editions compare what they published (:mod:`vawg.what_changed`)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for flag in [name for name in table.columns if name.endswith(FLAG_SUFFIX)]:
+        base = flag[: -len(FLAG_SUFFIX)]
+        targets = [name for name in table.columns if name == base] or [
+            name for name in table.columns if name.startswith(base + " ") and name != flag]
+        marks = table[flag].map(_printed_mark)
+        for name in targets:
+            table[name] = table[name].where(marks == "", marks)
+        table = table.drop(columns=flag)
+    return table
+
+
+def _printed_mark(flag: str) -> str:
+    """The mark a page prints for a download's flag: "fewer than 7" -> "<7", "withheld [c]" -> "[c]"."""
+    if match := re.fullmatch(r"fewer than (\d+)", flag):
+        return f"<{match.group(1)}"
+    return sup.CONFIDENTIAL if flag == f"{WITHHELD} {sup.CONFIDENTIAL}" else ""
+
+
 def key_headers(columns: Sequence[Column]) -> list[str]:
     """The leading text columns that name a row (period, area, category): how editions match rows."""
     keys = []

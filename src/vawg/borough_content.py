@@ -55,12 +55,32 @@ def borough_folder(borough: str) -> Path:
     return borough_dir(borough)
 
 
-def not_supplied(borough: str, what: str, files: str | list[str]) -> str:
-    """The plain sentence a section shows when the borough has not supplied its content."""
-    files = [files] if isinstance(files, str) else files
-    where = " and ".join(f"`data/boroughs/{borough_slug(borough)}/{name}`" for name in files)
-    return (f"{borough} has not supplied {what} for this report yet. To add this content, create {where} "
-            f"(`data/boroughs/README.md` describes the files) and build the report again.")
+# Every file a borough folder may hold, and what in the report it feeds: the build names the missing ones.
+CONTENT_FILES = {
+    "contact.yaml": "accessibility statement and contact details",
+    "acknowledgements.yaml": "acknowledgements",
+    "scope.yaml": "Chapter 1's local strategy and scope",
+    "local_policies.yaml": "Chapter 2's local strategies and plans",
+    "further_documents.yaml": "Chapter 2's own reports and linked strategies",
+    "local-response.qmd": "Chapter 4's account of the local response",
+    "services/": "Chapter 4's service cards",
+    "engagement.yaml": "Chapter 5's engagement register",
+    "themes.yaml": "Chapter 5's themes",
+    "survey_values.yaml": "Chapter 5's survey figures",
+    "insights.yaml": "Chapter 5's insights",
+    "recommendations.yaml": "Chapter 6's recommendations",
+    "stakeholder_recommendations.yaml": "Appendix 3",
+}
+
+
+def missing_content_line(borough: str, folder: Path | None = None) -> str | None:
+    """One line of the build's output naming the borough files not supplied, or None when all are there."""
+    folder = folder if folder is not None else borough_dir(borough)
+    missing = [name for name in CONTENT_FILES if not (folder / name.rstrip("/")).exists()]
+    if not missing:
+        return None
+    return (f"{borough}'s own content is not in {display_path(folder)}/: {', '.join(missing)} "
+            f"(data/boroughs/README.md describes each file); the report says not supplied in their place")
 
 
 def _when(value: str) -> str:

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from vawg.artifacts import ArtifactWriter, markdown_escape
 from vawg.errors import DataError
 from vawg.services.loading import borough_dir, borough_slug
+from vawg.wording import not_supplied
 
 SYNTHETIC_MARKER = "SYNTHETIC.json"
 CONTACT_FILE = "contact.yaml"
@@ -133,12 +134,6 @@ def load_acknowledgements(borough: str, folder: Path | None = None) -> Acknowled
     return _load(Acknowledgements, (folder or borough_dir(borough)) / ACKNOWLEDGEMENTS_FILE)
 
 
-def _missing(borough: str, what: str, file: str) -> str:
-    return (f"{markdown_escape(borough)}'s {what} have not been supplied. To add them, write "
-            f"`data/boroughs/{borough_slug(borough)}/{file}` (`data/boroughs/README.md` shows what it holds) "
-            "and build again.")
-
-
 def _words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -190,7 +185,7 @@ def acknowledgements_text(borough: str, acknowledgements: Acknowledgements | Non
     """Body of the acknowledgements chapter."""
     if acknowledgements is None:
         return "\n".join(["::: {.callout-note}", "## Not supplied for this borough", "",
-                          _missing(borough, "acknowledgements", ACKNOWLEDGEMENTS_FILE), ":::", ""])
+                          not_supplied(borough, "its acknowledgements"), ":::", ""])
     a = acknowledgements
     parts = [f"The needs assessment was led by {markdown_escape(a.led_by)}."]
     if a.contributing_teams:
@@ -220,7 +215,7 @@ def accessibility_contact_text(borough: str, contact: Contact | None) -> str:
     """How to ask for another format or report a problem: the borough's contact, or a notice."""
     if contact is None:
         return "\n".join(["::: {.callout-note}", "## Not supplied for this borough", "",
-                          _missing(borough, "contact details", CONTACT_FILE) +
+                          not_supplied(borough, "its contact details") +
                           " Until then, contact the council's switchboard or website.", ":::", ""])
     lines = [f"Contact {markdown_escape(contact.team)}, {markdown_escape(contact.organisation)}:", "",
              f"- email [{markdown_escape(contact.email)}](mailto:{contact.email})"]

@@ -32,6 +32,7 @@ from vawg.editions import (EditionRecord, code_version, data_fingerprint, previo
                            sources_from_staging_log, write_record)
 from vawg.errors import DisclosureError, RenderError
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
+from vawg.borough_content import missing_content_line
 from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import Run, report_notebooks, run_graph
 from vawg.parameters import BuildParameters
@@ -88,9 +89,11 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
     cache = build_dir / CACHE / params.edition
     try:
         stage(params, scratch.staged, ResultCache(cache / "staged"), force=force, progress=progress)
-        withheld = supply.withheld_line(scratch.staged, params.borough)
-        if withheld:
-            progress(withheld)
+        for line in supply.supply_lines(scratch.staged, params.borough):
+            progress(line)
+        missing_content = missing_content_line(params.borough)
+        if missing_content:
+            progress(missing_content)
 
         artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
         _edition_values(artifacts, params)

@@ -173,11 +173,17 @@ def editions(
     if not found:
         print("No editions built yet.")
         return
-    table = RichTable("Edition", "Borough", "Period end", "Built on", "Data fingerprint", "Code version")
-    for _, record in found:
-        table.add_row(record.edition, record.borough, record.period_end.isoformat(), record.built_on.isoformat(),
-                      record.data_fingerprint, record.code_version)
-    Console().print(table)
+    headers = ("Edition", "Borough", "Period end", "Built on", "Data fingerprint", "Code version")
+    rows = [(record.edition, record.borough, record.period_end.isoformat(), record.built_on.isoformat(),
+             record.data_fingerprint, record.code_version) for _, record in found]
+    out = Console()
+    if not out.is_terminal:  # piped or captured: whole values, tab-separated, never cut to a terminal's width
+        print("\n".join("\t".join(row) for row in (headers, *rows)))
+        return
+    table = RichTable(*headers)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 @app.command()

@@ -37,6 +37,7 @@ from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
 from vawg.errors import DataError
 from vawg.paths import borough_dir, borough_slug, display_path, project_root
 from vawg.reference import read_text_table
+from vawg.wording import not_supplied
 
 CITATION = re.compile(r"@([A-Za-z0-9][\w:.#$%&\-+?<>~/]*)")
 CITE_KEY_IN_BRACKETS = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
@@ -259,7 +260,7 @@ def render_documents(documents: Sequence[Document], supplied: bool, borough: str
     """Appendix 4: one sub-heading per group, each document a list item."""
     lines: list[str] = []
     if not supplied:
-        lines += [not_supplied(borough, "further_documents.yaml", "its own reports and linked strategies"), ""]
+        lines += [not_supplied(borough, "its own reports and linked strategies"), ""]
     for group in dict.fromkeys(document.group for document in documents):
         lines += [f"## {markdown_escape(group)}", ""]
         for document in (d for d in documents if d.group == group):
@@ -269,13 +270,6 @@ def render_documents(documents: Sequence[Document], supplied: bool, borough: str
             lines.append(f"- {title}{cite}{STATUS_NOTE[document.status]}: {document.about.strip()}")
         lines.append("")
     return "\n".join(lines)
-
-
-def not_supplied(borough: str, file_name: str, what: str) -> str:
-    """The plain sentence a section shows when a borough has not supplied its content."""
-    return (f"{markdown_escape(borough)} has not supplied {what} for this edition. To add them, create "
-            f"`data/boroughs/{borough_slug(borough)}/{file_name}` (see `data/boroughs/camden/` for the format) "
-            "and build again.")
 
 
 # ----------------------------------------------------------------------------- scope and local context
@@ -319,7 +313,7 @@ def load_borough_context(borough: str, *, keys: set[str] | None = None) -> Borou
 def render_scope(context: BoroughContext | None, borough: str) -> dict[str, str]:
     """Chapter 1's borough partials: ``borough-strategy``, ``borough-rationale``, ``tbl-scope``."""
     if context is None:
-        missing = not_supplied(borough, "scope.yaml", "its local strategy, rationale and scope") + "\n"
+        missing = not_supplied(borough, "its local strategy, rationale and scope") + "\n"
         return {"borough-strategy": missing, "borough-rationale": missing, "tbl-scope": missing,
                 "borough-led-by": "the council's public health team"}
     rows = [[markdown_escape(row.aspect), row.focus.strip(), row.why.strip()] for row in context.scope]
@@ -437,7 +431,7 @@ def write_context(writer: ArtifactWriter, borough: str) -> dict[str, Path]:
             register, table_id=f"tbl-policy-{level}", levels=[level], chapter_only=level != "local",
             caption=f"{LEVEL_TITLES[level]} legislation, strategies and guidance discussed in this chapter"))
     if not any(entry.level == "local" for entry in register):
-        partial("tbl-policy-local", not_supplied(borough, "local_policies.yaml", "its local strategies and plans") + "\n")
+        partial("tbl-policy-local", not_supplied(borough, "its local strategies and plans") + "\n")
     for kind in ("legislation", "strategy", "guidance", "framework"):
         partial(f"tbl-register-{kind}", render_register(
             register, table_id=f"tbl-register-{kind}", kinds=[kind], with_kind=True,

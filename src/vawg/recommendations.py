@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from vawg.borough_content import BoroughContent, Recommendations, not_supplied
+from vawg.borough_content import BoroughContent, Recommendations
+from vawg.wording import not_supplied
 from vawg.errors import DataError
 from vawg.paths import project_root
 
@@ -104,7 +105,7 @@ def recommendations_partial(content: BoroughContent | None, borough: str,
     """
     left_out = edition.not_supplied if edition is not None else (lambda ident: False)
     if content is None or content.recommendations is None:
-        return not_supplied(borough, "its recommendations", "recommendations.yaml")
+        return not_supplied(borough, "its recommendations")
     key = content.sources_key([action for area in content.recommendations.areas for action in area.actions])
     lines = [key, ""] if key else []
     for number, area in enumerate(content.recommendations.areas, start=1):
@@ -130,7 +131,7 @@ def recommendations_partial(content: BoroughContent | None, borough: str,
 def summary_partial(content: BoroughContent | None, borough: str) -> str:
     """The executive summary's list of recommendations: each area's headline and goal."""
     if content is None or content.recommendations is None:
-        return not_supplied(borough, "its recommendations", "recommendations.yaml")
+        return not_supplied(borough, "its recommendations")
     lines = [f"The report makes {len(content.recommendations.areas)} high-level recommendations to shape "
              f"the borough's VAWG strategy. [Chapter 6](#sec-recommendations) gives examples of actions "
              f"under each, and the evidence behind it.", ""]

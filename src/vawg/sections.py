@@ -72,7 +72,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("44-housing.ipynb", staged=("housing_register", "homelessness_applications")),
     Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",)),
     Section("46-victim-support.ipynb", staged=("victim_support",)),
-    Section("47-da-navigators.ipynb", parameters=("suppression_threshold",)),
+    Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold")),
     Section("90-appendix-methods.ipynb", parameters=("borough", "suppression_threshold")),
     # The evidence check reads every id written before it and the book's own headings.
     Section("91-stakeholders-recommendations.ipynb", parameters=("borough", "suppression_threshold"),

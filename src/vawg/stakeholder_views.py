@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from vawg.artifacts import ArtifactWriter, Column, Table, format_value
-from vawg.borough_content import BoroughContent, EngagementActivity, not_supplied
+from vawg.borough_content import BoroughContent, EngagementActivity
+from vawg.wording import not_supplied
 
 KIND_LABELS = {
     "survivors": "New: victim/survivors and communities",
@@ -57,7 +58,7 @@ def table_engagement(content: BoroughContent, threshold: int) -> Table:
 def engagement_partial(artifacts: ArtifactWriter, content: BoroughContent | None, borough: str) -> str:
     """The register and the engagement still planned (or the not-supplied sentence)."""
     if content is None or content.engagement is None:
-        return not_supplied(borough, "a record of its engagement", "engagement.yaml")
+        return not_supplied(borough, "a record of its engagement")
     table_path = artifacts.table(table_engagement(content, artifacts.threshold))
     new = sum(a.kind in ("survivors", "professionals") for a in content.engagement.activities)
     lines = [
@@ -76,7 +77,7 @@ def engagement_partial(artifacts: ArtifactWriter, content: BoroughContent | None
 def themes_partial(content: BoroughContent | None, borough: str) -> str:
     """One heading per theme (``sec-theme-<id>``, cited by Chapter 6) and the enabling factors."""
     if content is None or content.themes is None:
-        return not_supplied(borough, "the themes from its engagement", "themes.yaml")
+        return not_supplied(borough, "the themes from its engagement")
     lines = []
     for number, theme in enumerate(content.themes.themes, start=1):
         lines += [f"### {number}. {theme.title} {{#sec-theme-{theme.id}}}", "", theme.summary, ""]
@@ -90,7 +91,7 @@ def themes_partial(content: BoroughContent | None, borough: str) -> str:
 def insights_partial(content: BoroughContent | None, borough: str) -> str:
     """Each source's insights under its own heading; survey figures stay ``{{< var survey.* >}}``."""
     if content is None or content.insights is None:
-        return not_supplied(borough, "the insights from its engagement", "insights.yaml")
+        return not_supplied(borough, "the insights from its engagement")
     lines = []
     for section in content.insights.sections:
         lines += [f"### {section.title}", "", section.text.strip(), ""]
@@ -107,8 +108,7 @@ def survey_values(content: BoroughContent | None) -> dict[str, tuple]:
 def appendix_3_partial(content: BoroughContent | None, borough: str) -> str:
     """Appendix 3: every stakeholder recommendation, numbered within its theme, with its sources."""
     if content is None or content.stakeholder_recommendations is None:
-        return not_supplied(borough, "the recommendations people made during its engagement",
-                            "stakeholder_recommendations.yaml")
+        return not_supplied(borough, "the recommendations people made during its engagement")
     recs = content.stakeholder_recommendations
     key = content.sources_key([item for theme in recs.themes for item in theme.recommendations])
     lines = [f"These are the {recs.count} recommendations made in the insight sessions, in "
@@ -125,7 +125,7 @@ def appendix_3_partial(content: BoroughContent | None, borough: str) -> str:
 def summary_views_partial(content: BoroughContent | None, borough: str) -> str:
     """The executive summary's paragraph on what people told us: the themes, linked to Chapter 5."""
     if content is None or content.themes is None:
-        return not_supplied(borough, "the views gathered in its engagement", ["engagement.yaml", "themes.yaml"])
+        return not_supplied(borough, "the views gathered in its engagement")
     titles = [f"[{theme.title[0].lower() + theme.title[1:]}](#sec-theme-{theme.id})" for theme in content.themes.themes]
     sessions = (sum(a.kind in ("survivors", "professionals") for a in content.engagement.activities)
                 if content.engagement else None)

@@ -16,7 +16,7 @@ here, so a missing optional extract and another borough's extract are one case:
 Examples
 --------
 >>> note_for(["marac"], {"marac": ExtractSupply("marac", "MARAC annual figures", "marac", NOT_DELIVERED)}, "Camden")
-'The MARAC extract (`marac/`) was not supplied for this edition. This part of the report has no figures from it.'
+'The MARAC extract was not supplied for this edition. This part of the report has no figures from it.'
 """
 
 from __future__ import annotations
@@ -147,10 +147,8 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
 
 
 def _named(gaps: Sequence[tuple[Section, list[ExtractSupply]]]) -> str:
-    # Delivery folders help the analyst; the Navigators' file is a repository path, which readers never see.
-    places = [", ".join(dict.fromkeys(item.where for item in missing if item.name != NAVIGATORS))
-              for _, missing in gaps]
-    named = [f"{section.what} ({where})" if where else section.what for (section, _), where in zip(gaps, places)]
+    # Readers get the extract's name; its delivery folder is for the analyst (:func:`supply_lines`).
+    named = [section.what for section, _ in gaps]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
@@ -158,16 +156,21 @@ def _verb(gaps: Sequence[tuple[Section, list[ExtractSupply]]], one: str, more: s
     return one if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else more
 
 
-def withheld_line(staged_dir: Path | str, borough: str) -> str | None:
-    """One line for the build's output naming the extracts another borough's council supplied, or None."""
+def supply_lines(staged_dir: Path | str, borough: str) -> list[str]:
+    """Lines for the build's output: the extracts not delivered, and those another borough's council supplied."""
     supply = extract_supply(staged_dir, borough)
+    lines = []
+    absent = [item for item in supply.values() if item.status == NOT_DELIVERED]
+    if absent:
+        places = ", ".join(dict.fromkeys(item.where.strip("`") for item in absent))
+        lines.append(f"Extracts not supplied this edition: {places}; their sections say so in the report")
     withheld = [item for item in supply.values() if item.status == WITHHELD]
-    if not withheld:
-        return None
-    owners = sorted({item.owner for item in withheld if item.owner})
-    places = ", ".join(dict.fromkeys(item.where.strip("`") for item in withheld))
-    return (f"Council extracts {places} belong to {' and '.join(owners)}, not {borough}: not used, and their "
-            f"sections say not supplied this edition")
+    if withheld:
+        owners = sorted({item.owner for item in withheld if item.owner})
+        places = ", ".join(dict.fromkeys(item.where.strip("`") for item in withheld))
+        lines.append(f"Council extracts {places} belong to {' and '.join(owners)}, not {borough}: not used, and "
+                     f"their sections say not supplied this edition")
+    return lines
 
 
 def left_out_prefixes(staged_dir: Path | str, borough: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from vawg import suppression as sup
-from vawg.artifacts import ArtifactWriter, Column, Table
+from vawg.artifacts import ArtifactWriter, Column, Table, read_download
 from vawg.editions import EditionRecord
 from vawg.paths import project_root
 from vawg.stats import rate_change_test
@@ -87,7 +87,7 @@ class PublishedEdition:
             csv = artifacts / "data" / f"{entry['id']}.csv"
             if not csv.exists():
                 continue
-            frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = read_download(csv)
             keys = [c for c in entry.get("key_columns") or list(frame.columns[:1]) if c in frame.columns]
             data[entry["id"]] = (entry["caption"], keys, frame)
             counts[entry["id"]] = list(entry.get("count_columns") or [])

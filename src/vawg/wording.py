@@ -70,3 +70,13 @@ def with_article(phrase: str) -> str:
         vowel = first[:1].lower() in "aeiou" if first else False
     return f"{'an' if vowel else 'a'} {phrase}"
 
+
+def not_supplied(borough: str, what: str) -> str:
+    """The plain sentence a reader sees where the borough has not supplied ``what``.
+
+    Readers are never told which file to write (the publish check refuses repository paths):
+    :func:`vawg.borough_content.missing_content_line` tells the analyst, in the build's output.
+    """
+    from vawg.artifacts import markdown_escape
+
+    return f"{markdown_escape(borough)} has not supplied {what} for this edition."

@@ -24,7 +24,6 @@ from vawg.services.chapter import (
     fact_values,
     load_facts,
     local_response_text,
-    not_supplied_text,
     partial_name,
     status_values,
     write_card_partials,
@@ -64,7 +63,7 @@ from vawg.services.schema import (
 )
 
 __all__ = [
-    "CHAPTER_PARTIAL", "borough_dir", "borough_slug", "local_response_text", "not_supplied_text",
+    "CHAPTER_PARTIAL", "borough_dir", "borough_slug", "local_response_text",
     "write_local_response",
     "CARD_THRESHOLD", "CATEGORIES", "CHAPTER_CATEGORIES", "INDEX_PARTIAL", "STALE_AFTER_MONTHS", "Card",
     "CardError", "Contact", "Facts", "Item", "Period", "Section", "card_files", "card_gaps", "card_status",

@@ -38,6 +38,7 @@ from vawg.services.render import (
 )
 from vawg.services.render import markdown_escape
 from vawg.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Period, Section
+from vawg.wording import not_supplied
 
 FACTS_FILE = "_local-response.yml"
 STATUS_FILE = "services_status.json"
@@ -132,15 +133,6 @@ def write_partial(writer: ArtifactWriter, name: str, text: str) -> Path:
     return path
 
 
-def not_supplied_text(borough: str, what: str) -> str:
-    """The sentence a borough without its own content reads instead of another borough's."""
-    slug = borough_slug(borough)
-    return (f"{markdown_escape(borough)}'s {what} have not been supplied, so this edition shows none. "
-            f"To add them, put one file per service in `data/boroughs/{slug}/services/` and the chapter's "
-            f"text in `data/boroughs/{slug}/{CHAPTER_FILE}` (`data/boroughs/README.md` explains both), "
-            f"check the cards with `vawg cards check --borough \"{borough}\"` and build again.")
-
-
 def local_response_text(borough: str, folder: Path | None = None) -> str:
     """Chapter 4's body for ``borough``: its own ``local-response.qmd``, or a notice that none was supplied.
 
@@ -153,7 +145,7 @@ def local_response_text(borough: str, folder: Path | None = None) -> str:
     return "\n".join([
         f"## Services in {markdown_escape(borough)} {{#sec-services-index}}", "",
         "::: {.callout-note}", "## Not supplied for this borough", "",
-        not_supplied_text(borough, "account of its local response and its service cards"), ":::", ""])
+        not_supplied(borough, "its account of the local response or its service cards"), ":::", ""])
 
 
 def write_local_response(writer: ArtifactWriter, borough: str, folder: Path | None = None) -> Path:
@@ -178,7 +170,7 @@ def write_card_partials(writer: ArtifactWriter, cards: Sequence[Card], *, editio
         level = 2 if category == "additional" else 4
         name = partial_name(category)
         if not cards and borough is not None:
-            text = not_supplied_text(borough, "service cards") + "\n"
+            text = not_supplied(borough, "its service cards") + "\n"
         else:
             text = render_category(cards, category, level=level, **options)
         written[name] = write_partial(writer, name, text)
