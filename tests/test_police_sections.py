@@ -185,6 +185,20 @@ def test_yearly_range_never_shows_a_count_below_the_threshold():
     assert abuse_types._yearly_range(7, 14, 7) == "between 7 and 14 a year"
 
 
+def test_a_december_comparison_on_hidden_counts_says_so_instead_of_printing_marks():
+    """Seen in the 5% build: "showed a [c] rise ([c], [c]) ... The borough's change [c] the other boroughs'"."""
+    december = pd.Series({"before": 3, "after": 9, "change": 200.0, "p": 0.04, "rest_before": 900,
+                          "rest_after": 620, "rest_change": -31.1, "rest_p": 0.0001, "difference_p": 0.01,
+                          "difference_significant": True})
+    hidden = abuse_types.december_sentence(december, 7, 2023)
+    assert hidden == ("the borough's monthly counts were too small to publish a change, while the rest of "
+                      "London's monthly rate showed a 31.1% fall (statistically significant, p < 0.001).")
+    shown = abuse_types.december_sentence(december.replace({3: 12}), 7, 2023)
+    assert shown.startswith("the borough's monthly rate showed a 200.0% rise (statistically significant, p = 0.04)")
+    assert shown.endswith("The borough's change differed significantly from the other boroughs' (p = 0.01).")
+    assert "[c]" not in hidden + shown
+
+
 def test_table_2_has_byar_intervals_around_its_rates(built_edition):
     table = read_download(built_edition.root / "artifacts" / "data" / "tbl-abuse-type-rates.csv")
     overall = table.iloc[0]

@@ -36,6 +36,7 @@ from vawg.borough_content import missing_content_line
 from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import Run, report_notebooks, run_graph
 from vawg.parameters import BuildParameters
+from vawg.prose_blocks import apply_value_blocks
 from vawg.paths import EditionPaths, borough_slug, project_root
 from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
@@ -366,8 +367,11 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
     supply.apply_to_project(project, paths.staged, params.borough)
     stage_date(project / "_quarto.yml", build_date())
     shutil.copytree(paths.artifacts, project / "artifacts")
+    values = read_values(paths.artifacts)
+    # Prose written around a number: the version for a published number, or the one for a hidden number.
+    apply_value_blocks(project, values, params.suppression_threshold)
     stage_html_numbering(project)  # Quarto's HTML pages count figures through the book
-    variables = nest_values(read_values(paths.artifacts))
+    variables = nest_values(values)
     (project / "_variables.yml").write_text(yaml.safe_dump(variables, allow_unicode=True, sort_keys=True),
                                             encoding="utf-8")
     return project

@@ -234,8 +234,6 @@ def skip_unless_supplied(section: str, staged_dir: Path | str, borough: str) -> 
 
 # -- chapters ----------------------------------------------------------------------------------------------
 
-FENCE = re.compile(r"^(:{3,})(.*)$")
-IF_SUPPLIED = re.compile(r"\.if-supplied\b")
 SECTION_ATTRIBUTE = re.compile(r'\bsection="([^"]*)"')
 NOTE_HEADING = "Not supplied this edition"
 NoteFor = Callable[[list[str]], "str | None"]
@@ -246,50 +244,29 @@ def filter_blocks(text: str, note: NoteFor, *, where: str = "") -> str:
 
     A block that is a list item becomes a list item; any other block becomes a callout.
     """
-    lines = text.splitlines(keepends=True)
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        fence = FENCE.match(line.rstrip("\n"))
-        if not (fence and IF_SUPPLIED.search(fence.group(2))):
-            out.append(line)
-            index += 1
-            continue
-        sections = SECTION_ATTRIBUTE.search(fence.group(2))
+    from vawg.prose_blocks import resolve_blocks
+
+    notes: set[str] = set()
+
+    def resolve(attributes: str, inner: str, at: str) -> str:
+        sections = SECTION_ATTRIBUTE.search(attributes)
         if sections is None:
-            raise DataError(f"{where}: line {index + 1}: an .if-supplied block names no section=\"…\"")
+            raise DataError(f"{at}: an .if-supplied block names no section=\"…\"")
         names = sections.group(1).split()
         unknown = [name for name in names if name not in SECTIONS]
         if unknown:
-            raise DataError(f"{where}: line {index + 1}: unknown section {', '.join(unknown)} "
-                            f"(choose from {', '.join(SECTIONS)})")
-        end = _closing_fence(lines, index)
-        if end is None:
-            raise DataError(f"{where}: line {index + 1}: the .if-supplied block is never closed")
-        inner = "".join(lines[index + 1:end])
+            raise DataError(f"{at}: unknown section {', '.join(unknown)} (choose from {', '.join(SECTIONS)})")
         sentence = note(names)
         if sentence is None:
-            out.append(filter_blocks(inner, note, where=where))
-        elif inner.lstrip().startswith("- "):
-            if not out or out[-1] != f"- {sentence}\n":  # one note for neighbouring items of the same section
-                out.append(f"- {sentence}\n")
-        else:
-            out.append(f"::: {{.callout-note}}\n## {NOTE_HEADING}\n\n{sentence}\n:::\n")
-        index = end + 1
-    return "".join(out)
+            return inner
+        if inner.lstrip().startswith("- "):
+            notes.add(f"- {sentence}\n")
+            return f"- {sentence}\n"
+        return f"::: {{.callout-note}}\n## {NOTE_HEADING}\n\n{sentence}\n:::\n"
 
-
-def _closing_fence(lines: list[str], start: int) -> int | None:
-    depth = 0
-    for number in range(start, len(lines)):
-        fence = FENCE.match(lines[number].rstrip("\n"))
-        if fence is None:
-            continue
-        depth += 1 if fence.group(2).strip() else -1
-        if depth == 0:
-            return number
-    return None
+    lines = resolve_blocks(text, {"if-supplied": resolve}, where=where).splitlines(keepends=True)
+    # Neighbouring list items of the same section share one note.
+    return "".join(line for i, line in enumerate(lines) if not (i and line in notes and line == lines[i - 1]))
 
 
 def apply_to_project(project_dir: Path | str, staged_dir: Path | str, borough: str) -> list[Path]:

@@ -34,7 +34,7 @@ from vawg.police.recorded_offences import (
     join_words,
 )
 from vawg.population import denominators, load_population
-from vawg.suppression import HIDDEN, Relation, protect
+from vawg.suppression import HIDDEN, Relation, format_percent, hidden_basis, protect
 from vawg.stats import (
     TestResult,
     byar_interval,
@@ -327,6 +327,35 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
+def december_sentence(d: pd.Series, threshold: int, previous_year: int) -> str:
+    """What follows "Between December Y-1 and December Y, ": the comparison in words, with nothing in it that
+    rests on a hidden count.
+
+    Where the borough's December counts are too small to publish, the sentence says so instead of
+    printing "[c] rise ([c], [c])"; the rest of London's change (always large) is still given.
+    """
+    def change(prefix: str, before: float, after: float, value: float, p: float) -> str:
+        if hidden_basis((before, after), threshold):
+            return f"{prefix} monthly counts were too small to publish a change"
+        if pd.isna(value):
+            return f"{prefix} monthly rate could not be compared (no offences in December {previous_year})"
+        return (f"{prefix} monthly rate showed a {format_percent(abs(value), 1)} {_direction(value, 'rise', 'fall')} "
+                f"({_significant_text(p)}, {_p_text(p)})")
+
+    borough_hidden = hidden_basis((d["before"], d["after"]), threshold)
+    text = change(
+        "the borough's", d["before"], d["after"], d["change"], d["p"])
+    text += ", while " + change("the rest of London's", d["rest_before"], d["rest_after"], d["rest_change"],
+                                d["rest_p"]) + "."
+    if not borough_hidden and not pd.isna(d["change"]):
+        verdict = ("could not be compared with" if pd.isna(d["difference_p"]) else
+                   "differed significantly from" if d["difference_significant"] else
+                   "did not differ significantly from")
+        tested = "" if pd.isna(d["difference_p"]) else f" ({_p_text(d['difference_p'])})"
+        text += f" The borough's change {verdict} the other boroughs'{tested}."
+    return text
+
+
 def _yearly_range(fewest: int, most: int, threshold: int) -> str:
     """"between 7 and 14", "fewer than 7 in every year" … without revealing a count below the threshold."""
     if most < threshold:
@@ -438,23 +467,8 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         if abuse_type in CONTROL_CHART_TYPES and abuse_type in december.index:
             d = december.loc[abuse_type]
             months, rest_months = (d["before"], d["after"]), (d["rest_before"], d["rest_after"])
-            values.update({
-                f"{key}.dec.rate_before": (d["rate_before"], "number", 2, d["before"]),
-                f"{key}.dec.rate_after": (d["rate_after"], "number", 2, d["after"]),
-                f"{key}.dec.change": (abs(d["change"]), "percent", 1, months),
-                f"{key}.dec.direction": (_direction(d["change"], "rise", "fall"), "text", 0),
-                f"{key}.dec.significant_text": (_significant_text(d["p"]), "text", 0, months),
-                f"{key}.dec.p": (_p_text(d["p"]), "text", 0, months),
-                f"{key}.dec.rest_change": (abs(d["rest_change"]), "percent", 1, rest_months),
-                f"{key}.dec.rest_direction": (_direction(d["rest_change"], "rise", "fall"), "text", 0),
-                f"{key}.dec.rest_significant_text": (_significant_text(d["rest_p"]), "text", 0, rest_months),
-                f"{key}.dec.rest_p": (_p_text(d["rest_p"]), "text", 0, rest_months),
-                f"{key}.dec.difference_verdict": (
-                    "could not be compared with" if pd.isna(d["difference_p"]) else
-                    "differed significantly from" if d["difference_significant"] else "did not differ significantly from",
-                    "text", 0, months + rest_months),
-                f"{key}.dec.difference_p": (_p_text(d["difference_p"]), "text", 0, months + rest_months),
-            })
+            # One sentence per comparison, so a hidden count never leaves "[c] rise ([c], [c])" in the prose.
+            values[f"{key}.dec.sentence"] = (december_sentence(d, s.threshold, y - 1), "text", 0)
             values[f"{key}.spc_borough"] = (signal_summary(s.monthly.control_chart(abuse_type), s.borough), "text", 0)
             values[f"{key}.spc_london"] = (signal_summary(s.monthly.control_chart(abuse_type, "london"), "London"),
                                            "text", 0)
