@@ -21,9 +21,12 @@ PLANTED = {
     "Python identifier": "Each group is compared with two_proportion_ztest, as Appendix 6e says.",
     "empty value": "Women make up 54% of residents, against – of residents in London.",
     "placeholder": "Ward deprivation data not configured.",
+    # Seen in Chapter 3 of the 5% build before the December comparison had a version for hidden counts.
+    "sentence of withheld values": "The borough's monthly rate showed a [c] rise, unlike London's.",
 }
 CLEAN = ("Rates per 1,000 women (ONS mid-2023 estimates), e.g. 7.4 in 2024. Camden – one of 32 boroughs – "
-         "had 1,245 offences (2023 to 2024); see https://www.met.police.uk/sd/stats-and-data/met/vawg-dashboard/.")
+         "had 1,245 offences (2023 to 2024); see https://www.met.police.uk/sd/stats-and-data/met/vawg-dashboard/. "
+         "[c] of referrals came from the police; Theft <7 [c] [c] 0.05.")
 
 
 def repository_paths(text: str) -> list[str]:

@@ -5,7 +5,9 @@ A published page (the site's HTML, the PDF's pages, the Word document) must not 
 - a repository path (``data/reference/events.csv``, ``references.json``): readers get sources, not files;
 - a Python identifier (``two_proportion_ztest``, ``vawg.stats``): tables name methods, not functions;
 - an empty value where a number belongs ("against – of residents"): a value the edition lacked;
-- a placeholder ("TODO", "not configured", an unresolved ``{{< var >}}``): a page left unfinished.
+- a placeholder ("TODO", "not configured", an unresolved ``{{< var >}}``): a page left unfinished;
+- a sentence built of withheld values ("a [c] rise ([c], [c])"): prose that needs its hidden-number
+  version (:mod:`vawg.prose_blocks`).
 
 The build refuses an edition with any of these (the audit at the end of :func:`vawg.build.build` reads the
 pages once for both jobs: :attr:`vawg.audit.AuditReport.unfinished`); ``vawg check`` reports them. The book sources are held to the repository-path rule in the tests.
@@ -32,11 +34,15 @@ EMPTY_VALUE = re.compile(
 PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBC|TBD|FIXME|XXX|lorem ipsum)\b|not configured|\bplaceholder\b|\{\{<|\?var:|\$[a-z][\w.-]*\$",
     re.IGNORECASE)
+# "[c]" where the sentence needed a word, not a number: a direction, a comparison or a verdict.
+WITHHELD_SENTENCE = re.compile(
+    r"\[c\] (?:rise|fall|increase|decrease|higher|lower|than|the)\b|\(\[c\], \[c\]\)")
 RULES = {
     "repository path": REPOSITORY_PATH,
     "Python identifier": PYTHON_IDENTIFIER,
     "empty value": EMPTY_VALUE,
     "placeholder": PLACEHOLDER,
+    "sentence of withheld values": WITHHELD_SENTENCE,
 }
 CONTEXT = 40  # characters either side of a fault in its message
 
