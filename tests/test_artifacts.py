@@ -172,7 +172,7 @@ def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
 def test_the_build_date_honours_source_date_epoch(monkeypatch):
     import datetime as dt
 
-    from vawg.build import build_date
+    from vawg.clock import build_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")  # 2024-12-31 00:00 UTC
     assert build_date() == dt.date(2024, 12, 31)

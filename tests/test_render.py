@@ -542,3 +542,24 @@ def test_word_alt_text_comes_from_the_sources_fig_alt_without_a_manifest(tmp_pat
     for name, alt in (("fig-trend", TREND_ALT), ("fig-map", MAP_ALT)):  # one in a chapter, one in a partial
         for ext in ("png", "svg"):
             assert alts[hashlib.sha1((project / f"artifacts/figures/{name}.{ext}").read_bytes()).hexdigest()] == alt
+
+
+def test_the_same_book_rendered_twice_gives_the_same_bytes_in_every_format(outputs, tmp_path, monkeypatch):
+    """Issues 16, 17 and 20: typst stamped the PDF with the time and python-docx every part of the Word zip."""
+    import hashlib
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")  # 2024-12-31: the day both renders claim
+    first = render_book(FIXTURE, tmp_path / "first", use_quarto=False)
+    time.sleep(2)  # a zip time stamp has two-second steps
+    second = render_book(FIXTURE, tmp_path / "second", use_quarto=False)
+
+    def digests(result: dict[str, Path]) -> dict[str, str]:
+        root = result["pdf"].parent
+        files = [result["pdf"], result["docx"], *sorted(result["html"].parent.rglob("*.html"))]
+        return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+
+    assert digests(first) == digests(second)
+    assert b"20241231" in first["pdf"].read_bytes()  # the PDF's creation date is the build's
+    properties = docx.Document(str(first["docx"])).core_properties
+    assert properties.created.date().isoformat() == "2024-12-31"

@@ -31,6 +31,7 @@ from vawg.buildcache import ResultCache
 from vawg.editions import (EditionRecord, code_version, data_fingerprint, previous_edition, read_staging_log,
                            sources_from_staging_log, write_record)
 from vawg.errors import DisclosureError, RenderError
+from vawg.clock import build_date
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.borough_content import missing_content_line
 from vawg.borough_notices import is_synthetic, write_edition_notices
@@ -301,14 +302,6 @@ def _written(after: Path, seeded: Path, result: Path) -> None:
             target.write_text(json.dumps(now, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
         else:
             shutil.copyfile(source, target)
-
-
-def build_date() -> dt.date:
-    """The one date of a build: ``SOURCE_DATE_EPOCH`` (reproducible builds) when set, else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.datetime.now(dt.timezone.utc).date()
 
 
 def _edition_values(artifacts: ArtifactWriter, params: BuildParameters) -> None:

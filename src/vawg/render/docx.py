@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from vawg.borough_notices import data_notice
+from vawg.clock import build_moment
 from vawg.errors import RenderError
 from vawg.render.docx_layout import lay_out_docx
 from vawg.render.pandoc import book_to
@@ -159,7 +161,22 @@ def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict
     _describe_images(document, image_alts or {}, path)
     _ensure_title(document, title)
     lay_out_docx(document, title=title, author=author)
+    save_document(document, path)
+
+
+def save_document(document: Any, path: Path) -> None:
+    """Save, with every part of the zip stamped with the build's date.
+
+    python-docx stamps each part with the time it is written, so two builds a second apart
+    differ; the parts are rewritten in the same order with the build's date instead.
+    """
     document.save(str(path))
+    stamp = build_moment().timetuple()[:6]
+    with zipfile.ZipFile(path) as source:
+        parts = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts:
+            target.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
 
 
 def _set_language(document: Any, lang: str) -> None:
@@ -362,7 +379,7 @@ def add_data_notice(path: Path, notice: str) -> None:
     paragraph = document.add_paragraph()
     _notice_run(paragraph, notice, size_pt=12)
     after._p.addnext(paragraph._p)
-    document.save(str(path))
+    save_document(document, path)
 
 
 def _notice_run(paragraph: Any, text: str, *, size_pt: float) -> None:

@@ -20,7 +20,6 @@ themselves), so each row reads on its own.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -29,6 +28,8 @@ from typing import Any
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
+
+from vawg.clock import build_moment
 
 # A4 with the PDF's margins (2.2 cm left and right, 2.5 cm top and bottom).
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
@@ -189,8 +190,7 @@ APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def set_properties(document: Any, *, title: str, author: str | None) -> None:
     """Core properties of this document, and no page or word counts copied from the template."""
     properties = document.core_properties
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
-    properties.created = properties.modified = now
+    properties.created = properties.modified = build_moment()  # the build's date: same inputs, same bytes
     properties.revision = 1
     if author:
         properties.author = properties.last_modified_by = author

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 import typst
 
 from vawg.borough_notices import data_notice, typst_markup_escape
+from vawg.clock import build_moment
 from vawg.errors import RenderError
 from vawg.render.pandoc import book_to
 from vawg.render.sources import Book
@@ -57,6 +59,7 @@ def render_pdf(book: Book, markdown: str, output: Path, template: Path) -> Path:
             output=str(output),
             root=str(book.project_dir.resolve()),
             pdf_standards=["ua-1"],
+            timestamp=int(build_moment().replace(tzinfo=dt.timezone.utc).timestamp()),  # else typst uses now
         )
     except typst.TypstError as error:
         kept = output.with_suffix(".typ")
@@ -90,7 +93,7 @@ def finish_pdf(path: Path) -> None:
             pdf.Root.ViewerPreferences.DisplayDocTitle = True
             changed = True
         if changed:
-            pdf.save(path)
+            pdf.save(path, deterministic_id=True)  # the file /ID from the content, not the time
 
 
 def _kids(element) -> list:
