@@ -219,7 +219,7 @@ def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "Engla
     notes = [("Rates per 1,000 female residents, as published by NHS England; each woman or girl can be "
               "counted under several questions.")]
     if borough not in areas:
-        notes.append(f"The reference file (nhs_fgm.csv) has no figures for {borough}.")
+        notes.append(f"The NHS England figures held for this report do not include {borough}.")
     columns = [Column("Question", "question", "text"), Column("Response", "response", "text")]
     columns += [Column(area, area, "number", 2, hidden=f"{area} suppressed") for area in areas]
     if wide[[f"{area} suppressed" for area in areas]].to_numpy().any():

@@ -34,7 +34,7 @@ from vawg.stats import (
     rate_change_test,
     two_proportion_ztest,
 )
-from vawg.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.suppression import CONFIDENTIAL, chart_values, format_number, format_percent, hidden_basis, is_small
 # Re-exported under the names the other section modules import from here.
 from vawg.wording import direction as _direction  # noqa: F401
 from vawg.wording import join_words  # noqa: F401
@@ -504,17 +504,21 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         values[f"{key}.rest_rate"] = (row["rest_rate"], "number", 2)
         values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1, row["borough_count"])
         values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
-        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0)
-        values[f"{key}.p"] = (row["p"], "pvalue", 3)
+        # A test of a hidden count is hidden with it (issue 11): its verdict alone says something about the count.
+        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0, row["borough_count"])
+        values[f"{key}.p"] = (row["p"], "pvalue", 3, row["borough_count"])
         values[f"{key}.label"] = (row["label"], "text", 0)
         values[f"{key}.share_of_vawg"] = (row["borough_count"] / vawg_count * 100, "percent", 1, row["borough_count"])
         values[f"{key}.london_share_of_vawg"] = (
             a.count(abuse_type, y, area="london") / london_vawg_year * 100, "percent", 1)
     subtypes = table.drop("all_vawg")
-    significant = subtypes[subtypes["significant"]]
+    # Types whose borough count is hidden are neither named as different nor picked as the widest gap.
+    too_few = subtypes[subtypes["borough_count"].map(lambda count: hidden_basis(count, a.threshold))]
+    compared = subtypes.drop(too_few.index)
+    significant = compared[compared["significant"]]
     higher = significant[significant["percent_difference"] > 0].sort_values("percent_difference", ascending=False)
     lower = significant[significant["percent_difference"] < 0]
-    not_significant = subtypes[~subtypes["significant"]]
+    not_significant = compared[~compared["significant"]]
     borough = a.borough
     values["abuse.higher_sentence"] = (
         f"Compared with the rest of London, {borough} had significantly higher rates of {_listing(higher)}."
@@ -523,18 +527,31 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     values["abuse.lower_sentence"] = (
         f"Rates of {_listing(lower)} were significantly lower in {borough}."
         if not lower.empty else f"No abuse type was significantly less common in {borough}.", "text", 0)
-    values["abuse.not_significant_sentence"] = (
-        f"The differences for {_listing(not_significant)} were not statistically significant."
-        if not not_significant.empty else "Every abuse type differed significantly.", "text", 0)
-    top = higher.index[0] if not higher.empty else subtypes["percent_difference"].idxmax()
-    top_row = subtypes.loc[top]
-    values["abuse.top_type"] = (top_row["label"].lower(), "text", 0)
-    values["abuse.top_rate"] = (top_row["borough_rate"], "number", 2, top_row["borough_count"])
-    values["abuse.top_rest_rate"] = (top_row["rest_rate"], "number", 2)
-    values["abuse.top_difference"] = (abs(top_row["percent_difference"]), "percent", 1, top_row["borough_count"])
-    values["abuse.top_direction"] = (_direction(top_row["percent_difference"]), "text", 0)
-    values["abuse.top_significance"] = (_significance(top_row["p"]), "text", 0)
+    sentences = [f"The differences for {_listing(not_significant)} were not statistically significant."
+                 if not not_significant.empty else "Every other abuse type differed significantly."]
+    if not too_few.empty:
+        sentences.append(f"{_listing(too_few).capitalize()} {'was' if len(too_few) == 1 else 'were'} recorded "
+                         f"too rarely in {borough} to compare.")
+    values["abuse.not_significant_sentence"] = (" ".join(sentences), "text", 0)
+    top = higher.index[0] if not higher.empty else (compared["percent_difference"].idxmax() if not compared.empty
+                                                     else None)
+    values["abuse.top_sentence"] = ("" if top is None else _rate_gap_sentence(
+        f"The widest gap is for {subtypes.loc[top, 'label'].lower()}: ", subtypes.loc[top], "offences per 1,000 "
+        "female residents against", ", a rate", ", which is"), "text", 0)
+    values["abuse.dva_sentence"] = (
+        "Domestic abuse was recorded too rarely in the borough to compare its rate." if "dva" in too_few.index else
+        _rate_gap_sentence("Domestic abuse was recorded at ", subtypes.loc["dva"], "per 1,000 female residents in "
+                           "the borough and", " in the rest of London, a rate", "; the difference is"),
+        "text", 0)
     return values
+
+
+def _rate_gap_sentence(opening: str, row: pd.Series, against: str, gap: str, verdict: str) -> str:
+    """"<opening>4.21 <against> 3.80<gap> 10.8% higher<verdict> statistically significant.": one comparison of a
+    publishable borough count with the rest of London, in the words the caller gives around the numbers."""
+    return (f"{opening}{format_number(row['borough_rate'], 2)} {against} {format_number(row['rest_rate'], 2)}{gap} "
+            f"{format_percent(abs(row['percent_difference']), 1)} {_direction(row['percent_difference'])}{verdict} "
+            f"{_significance(row['p'])}.")
 
 
 def _change_sentence(changes: pd.DataFrame) -> str:
