@@ -147,7 +147,7 @@ def test_a_csv_download_opens_in_a_spreadsheet_with_numbers_as_numbers_and_flags
     assert not [name for name in printed.columns if name.endswith("(flag)")]
     assert (printed.loc[1, "Offences"], printed.loc[1, "Share (%)"]) == ("<7", "[c]")
     assert (printed.loc[1, "95% CI lower"], printed.loc[1, "95% CI upper"]) == ("[c]", "[c]")
-    assert (printed.loc[0, "Offences"], printed.loc[0, "p-value"]) == ("22278", "")
+    assert (printed.loc[0, "Offences"], printed.loc[0, "p-value"]) == ("22278", "<0.001")
 
 
 def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):

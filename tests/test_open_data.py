@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from vawg.artifacts import read_download
 from vawg.contracts import reference_data
 from vawg.parameters import parse_parameters
 from vawg.paths import project_root
@@ -166,7 +167,7 @@ NO_BOROUGH_FIGURE = {"Single female parents (% of households in temporary accomm
 
 
 def test_table_1_has_every_camden_and_london_figure_the_open_data_provide(built_edition):
-    table = pd.read_csv(built_edition.root / "artifacts" / "data" / "tbl-at-risk-populations.csv", dtype=str)
+    table = read_download(built_edition.root / "artifacts" / "data" / "tbl-at-risk-populations.csv")
     for column in ("Camden", "London"):
         missing = set(table.loc[table[column].str.contains("not available", na=False), "At-risk group"])
         assert missing <= NO_BOROUGH_FIGURE, (column, missing)
@@ -175,3 +176,18 @@ def test_table_1_has_every_camden_and_london_figure_the_open_data_provide(built_
                        "Deprived in exactly one dimension (% of households)",
                        "Deprived in at least one dimension (% of households)"):
         assert census_row in groups, census_row
+
+
+def test_no_page_of_the_default_build_says_an_open_data_table_was_not_supplied(built_edition):
+    """The Census comparisons (ethnicity, sexual orientation, deprivation) of Chapter 3 and the service profiles
+    run on the shipped open data: their "table was not supplied" fallbacks never reach the default edition."""
+    from bs4 import BeautifulSoup
+
+    site = built_edition.outputs["html"].parent
+    said = [page.name for page in site.rglob("*.html")
+            if "was not supplied with this edition" in BeautifulSoup(page.read_text(encoding="utf-8"),
+                                                                      "lxml").get_text(" ")]
+    assert not said, said
+    chapter = BeautifulSoup((site / "chapters" / "03-local-picture.html").read_text(encoding="utf-8"),
+                            "lxml").get_text(" ")
+    assert "Census" in chapter and "chi-square" in chapter  # the referrals' ethnic profile is tested against it

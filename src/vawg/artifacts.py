@@ -359,25 +359,32 @@ def write_csv_download(shown: pd.DataFrame, threshold: int, path: Path) -> None:
 
 
 def read_download(path: Path) -> pd.DataFrame:
-    """A CSV download read back as the page prints its hidden cells: each flagged cell holds its mark ("<7",
-    "[c]") and the flag columns are dropped. How editions compare what they published (:mod:`vawg.what_changed`)."""
+    """A CSV download read back as the page prints it: each flagged cell holds its mark ("<7", "[c]", "<0.001",
+    "not available") and the flag columns are dropped. How editions compare what they published
+    (:mod:`vawg.what_changed`), and how tests read what a page shows."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for flag in [name for name in table.columns if name.endswith(FLAG_SUFFIX)]:
         base = flag[: -len(FLAG_SUFFIX)]
         targets = [name for name in table.columns if name == base] or [
             name for name in table.columns if name.startswith(base + " ") and name != flag]
-        marks = table[flag].map(_printed_mark)
         for name in targets:
-            table[name] = table[name].where(marks == "", marks)
+            for row, text in table[flag].items():
+                mark, hidden = _printed_mark(text)
+                if mark and (hidden or table.at[row, name] == ""):  # a note beside a number leaves the number
+                    table.at[row, name] = mark
         table = table.drop(columns=flag)
     return table
 
 
-def _printed_mark(flag: str) -> str:
-    """The mark a page prints for a download's flag: "fewer than 7" -> "<7", "withheld [c]" -> "[c]"."""
+def _printed_mark(flag: str) -> tuple[str, bool]:
+    """What a page prints for a download's flag, and whether it hides a value: "fewer than 7" -> "<7"."""
     if match := re.fullmatch(r"fewer than (\d+)", flag):
-        return f"<{match.group(1)}"
-    return sup.CONFIDENTIAL if flag == f"{WITHHELD} {sup.CONFIDENTIAL}" else ""
+        return f"<{match.group(1)}", True
+    if flag == f"{WITHHELD} {sup.CONFIDENTIAL}":
+        return sup.CONFIDENTIAL, True
+    if match := re.fullmatch(r"below (0\.\d+)", flag):
+        return f"<{match.group(1)}", False
+    return flag, False
 
 
 def key_headers(columns: Sequence[Column]) -> list[str]:
