@@ -138,6 +138,32 @@ def test_every_extract_the_build_stages_is_in_the_register_as_used():
         assert used.loc[used["source_id"] == open_source, "in_use"].item() == "Yes", open_source
 
 
+def test_the_register_says_which_extracts_this_edition_received(tmp_path):
+    """Seen in the 5% build: the DVA service, children's services, housing and MARAC listed as "Not yet"
+    while Chapter 3 analysed them. Used now means received by this edition."""
+    import json
+
+    from vawg.contracts import CONTRACTS
+    from vawg.supply import STAGING_LOG
+
+    received = {"csn_workflows": None, "csn_risk_checklists": None, "csn_intake_forms": None,
+                "police_offences": None, "cssw_forms": "Camden"}
+    log = {"sources": [{"name": name, "title": name, "status": "withheld" if owner else "staged", "owner": owner}
+                       for name, owner in received.items()]}
+    (tmp_path / STAGING_LOG).write_text(json.dumps(log), encoding="utf-8")
+    for name, owner in received.items():
+        if owner is None:
+            (tmp_path / f"{name}.parquet").write_bytes(b"")
+    used = appendix.table_data_sources(tmp_path, "Hackney").data.set_index("source_id")["in_use"]
+    assert (used["csn"], used["police_offences"]) == ("Yes", "Yes")
+    assert used["cssw"] == "No: another council's records"
+    assert used["marac"] == used["housing"] == "Not supplied this edition"
+    register = appendix.data_sources().set_index("source_id")
+    extract_folders = {contract.folder for contract in CONTRACTS if contract.folder}
+    planned = register[register["extract_folder"].isin(extract_folders) & (register["status"] != "in_use")]
+    assert planned.empty, f"extracts the build stages but the register calls planned: {list(planned.index)}"
+
+
 # -- 6d and 6e: what is listed as used must exist and be used --------------------------------------
 
 

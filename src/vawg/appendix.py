@@ -19,6 +19,7 @@ used; only rows in use are printed as used.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
@@ -135,13 +136,28 @@ def table_vawg_flags() -> Table:
     )
 
 
-def table_data_sources() -> Table:
-    """``tbl-data-sources`` (Appendix 6a): the register, with whether each source is used in this edition."""
+def table_data_sources(staged_dir: Path | str | None = None, borough: str | None = None) -> Table:
+    """``tbl-data-sources`` (Appendix 6a): the register, with whether each source is used in this edition.
+
+    For a source delivered as an extract, "used" is what this edition received (:mod:`vawg.supply`), not
+    what the register planned: a missing or another council's extract says so.
+    """
     sources = data_sources()
     order = {"Internal": 0, "External": 1, "Other": 2}
-    sources = sources.assign(_order=sources["type"].map(order).fillna(3), _used=sources["status"] != "in_use")
-    sources = sources.sort_values(["_used", "_order", "source"], kind="stable")
     sources["in_use"] = sources["status"].map({"in_use": "Yes", "planned": "Not yet", "not_used": "No"})
+    if staged_dir is not None and borough is not None:
+        from vawg import supply
+        from vawg.contracts import CONTRACTS
+
+        received = supply.extract_supply(staged_dir, borough)
+        for row, folder in sources["extract_folder"].items():
+            statuses = {received[c.name].status for c in CONTRACTS if c.folder and c.folder == folder}
+            if statuses:
+                sources.loc[row, "in_use"] = (
+                    "Yes" if supply.SUPPLIED in statuses else
+                    "No: another council's records" if statuses == {supply.WITHHELD} else "Not supplied this edition")
+    sources = sources.assign(_order=sources["type"].map(order).fillna(3), _used=sources["in_use"] != "Yes")
+    sources = sources.sort_values(["_used", "_order", "source"], kind="stable")
     return Table(
         id="tbl-data-sources",
         caption="Data sources of the needs assessment and whether this edition uses them",

@@ -38,6 +38,7 @@ from vawg.borough_notices import is_synthetic, write_edition_notices
 from vawg.notebooks import Run, report_notebooks, run_graph
 from vawg.parameters import BuildParameters
 from vawg.prose_blocks import apply_value_blocks
+from vawg.provenance import write_provenance
 from vawg.paths import EditionPaths, borough_slug, project_root
 from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
@@ -109,6 +110,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         record = edition_record(params, scratch)
         write_record(scratch.root, record)
         compare_with_previous(artifacts, record, build_dir)
+        write_provenance(artifacts, record, read_staging_log(scratch.staged), scratch.staged, params.comparator)
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
         stage_project(scratch, params)

@@ -73,7 +73,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",)),
     Section("46-victim-support.ipynb", staged=("victim_support",)),
     Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold")),
-    Section("90-appendix-methods.ipynb", parameters=("borough", "suppression_threshold")),
+    # Appendix 6a says which extracts this edition received: every staged table is an input.
+    Section("90-appendix-methods.ipynb", staged=("*",), parameters=("borough", "suppression_threshold")),
     # The evidence check reads every id written before it and the book's own headings.
     Section("91-stakeholders-recommendations.ipynb", parameters=("borough", "suppression_threshold"),
             project=(*BOROUGH_FILES, "*.qmd", "chapters", "appendices"), needs=(EARLIER,)),
