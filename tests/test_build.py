@@ -159,9 +159,19 @@ def test_failing_notebook_names_notebook_cell_and_error_and_keeps_last_edition(b
         build(params, build_dir=built_edition.root.parent, notebooks=[BROKEN])
     message = str(failure.value)
     assert "broken.ipynb" in message
-    assert "cell 3" in message
+    assert "cell 3 (\"raise RuntimeError('deliberate failure for the test')\")" in message  # its own line
     assert "RuntimeError: deliberate failure for the test" in message
     assert tree_digest(built_edition.root) == before
+
+
+def test_a_failing_cell_is_quoted_by_its_own_first_line_not_its_neighbours(tmp_path):
+    """papermill's error-marker cells shifted the executed notebook, so the message quoted the cell before."""
+    from vawg.notebooks import run_notebook
+
+    with pytest.raises(NotebookError) as failure:
+        run_notebook(BROKEN, tmp_path / "broken.ipynb", {"borough": "Camden"})
+    assert "failed in cell 3 (\"raise RuntimeError(" in str(failure.value)
+    assert "total = 1 + 1" not in str(failure.value)
 
 
 def test_build_help_documents_every_parameter():

@@ -61,14 +61,17 @@ def run_notebook(notebook: Path, executed: Path, parameters: dict[str, object]) 
 
 
 def _describe_failure(notebook: Path, executed: Path, error: PapermillExecutionError) -> str:
-    # papermill counts the injected-parameters cell; report the cell as it is in the source notebook.
+    # papermill's cell_index counts the injected-parameters cell, which sits after the "parameters" cell; the
+    # executed file also gains papermill's error-marker cells, so the failing cell is looked up in the source.
     cell_text = ""
     position = error.cell_index
     try:
-        cells = nbformat.read(str(executed), as_version=4).cells
-        cell_text = cells[error.cell_index].source.strip().splitlines()[0] if cells[error.cell_index].source.strip() else ""
-        injected = any("injected-parameters" in c.metadata.get("tags", []) for c in cells[: error.cell_index])
-        position = error.cell_index - (1 if injected else 0)
+        cells = nbformat.read(str(notebook), as_version=4).cells
+        tagged = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
+        if tagged is not None and error.cell_index > tagged:
+            position = error.cell_index - 1
+        source = cells[position].source.strip()
+        cell_text = source.splitlines()[0] if source else ""
     except (OSError, IndexError, ValueError):
         pass
     where = f"cell {position + 1}" + (f" ({cell_text!r})" if cell_text else "")
