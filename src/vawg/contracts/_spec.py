@@ -303,6 +303,8 @@ def _field_checks(item: Field, context: Context) -> list[pa.Check]:
     allowed = item.allowed_values(context)
     if allowed is not None:
         described = describe_values(allowed)
+        if item.allowed in (police_borough, police_borough_names):
+            described += CITY_OF_LONDON_NOTE
         if item.kind == "multi":
             allowed_set = set(allowed)
             separator = f"{MULTI_SEPARATOR} "
@@ -346,6 +348,11 @@ def describe_values(values: Collection[str], limit: int = 8) -> str:
 
 
 # -- helpers the source modules share ----------------------------------------------------------------
+
+
+# The 33rd London local authority, and the one a delivery most often includes by mistake.
+CITY_OF_LONDON_NOTE = (" (the City of London, E09000001, is policed by the City of London Police, not the "
+                       "Metropolitan Police, so its rows do not belong in this extract)")
 
 
 def borough_in_london(context: Context) -> list[str]:
