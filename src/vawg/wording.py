@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from vawg.stats import TestResult
+if TYPE_CHECKING:  # vawg.stats loads statsmodels: 2 s that `vawg --help` need not wait
+    from vawg.stats import TestResult
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -19,7 +21,7 @@ def join_words(words: Sequence[str]) -> str:
 
 def significance(test: TestResult | float) -> str:
     """"statistically significant (p < 0.001)" or "not statistically significant (p = 0.45)"."""
-    p = test.p_value if isinstance(test, TestResult) else test
+    p = getattr(test, "p_value", test)
     if p < 0.001:
         return "statistically significant (p < 0.001)"
     if p < 0.01:
