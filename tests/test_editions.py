@@ -76,22 +76,23 @@ def test_revised_past_values_newly_hidden_cells_new_categories_and_cards_are_fou
                         "Offences": ["410", "455", "9,000", "9,400"], "Rate": ["3.4", "3.8", "2.0", "2.1"]})
     new = pd.DataFrame({"Year": ["2022", "2023", "2024", "2022", "2023", "2024", "2024"],
                         "Area": ["Camden", "Camden", "Camden", "London", "London", "London", "Westminster"],
-                        "Offences": ["410", "470", "480", "9,000", "9,400", "9,500", "800"],
+                        "Offences": ["<7", "470", "480", "9,000", "9,400", "9,500", "800"],
                         "Rate": ["3.4", "3.9", "4.0", "2.0", "2.1", "2.1", "5.0"]})
     types_old = pd.DataFrame({"Abuse type": ["Stalking", "FGM"], "Offences": ["12", "<7"]})
     types_new = pd.DataFrame({"Abuse type": ["Stalking", "FGM"], "Offences": ["<7", "<7"]})
     cards_old = {"a": {"id": "a", "name": "Alpha", "fingerprint": "1"}, "b": {"id": "b", "name": "Beta", "fingerprint": "2"}}
     cards_new = {"a": {"id": "a", "name": "Alpha", "fingerprint": "9"}, "c": {"id": "c", "name": "Gamma", "fingerprint": "3"}}
-    before = edition("2024-09-30", {}, {"fig-trend": ("Trend", ["Year", "Area"], old),
-                                        "tbl-types": ("Types", ["Abuse type"], types_old)}, cards_old)
-    after = edition("2024-12-31", {}, {"fig-trend": ("Trend", ["Year", "Area"], new),
-                                       "tbl-types": ("Types", ["Abuse type"], types_new)}, cards_new, stale={"c"})
+    before = edition("2024-09-30", {}, {"tbl-types": ("Types", ["Abuse type"], types_old),
+                                        "fig-trend": ("Trend", ["Year", "Area"], old)}, cards_old)
+    after = edition("2024-12-31", {}, {"tbl-types": ("Types", ["Abuse type"], types_new),
+                                       "fig-trend": ("Trend", ["Year", "Area"], new)}, cards_new, stale={"c"})
     changes = compare(before, after, [], 7)
     # 2023 is past for both editions: its Camden count was revised (a rate moves with it and is not listed);
     # 2024 is new, not a revision.
     assert changes.revised_counts == {"fig-trend": 1}
     assert changes.revised["fig-trend"] == ["2023, Camden, Offences: 455 to 470"]
-    assert changes.newly_suppressed == ["Stalking, Offences (@tbl-types)"]
+    # A past year's figure now hidden comes before this period's small category, whatever the table order.
+    assert changes.newly_suppressed == ["2022, Camden, Offences (@fig-trend)", "Stalking, Offences (@tbl-types)"]
     assert changes.new_categories == ["Westminster (@fig-trend)"]
     assert changes.cards == {"added": ["Gamma"], "removed": ["Beta"], "updated": ["Alpha"], "stale": ["Gamma"]}
 

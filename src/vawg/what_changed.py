@@ -146,6 +146,8 @@ def compare(previous: PublishedEdition | None, current: PublishedEdition, headli
     changes.headlines = [_headline_row(h, previous, current) for h in headlines
                          if h.year in current.values or h.year in previous.values]
     small = sup.suppressed_count_text(threshold)
+    hidden_past: list[str] = []
+    hidden_now: list[str] = []
     for artifact_id, (caption, keys, frame) in current.data.items():
         if artifact_id not in previous.data:
             continue
@@ -170,7 +172,9 @@ def compare(previous: PublishedEdition | None, current: PublishedEdition, headli
                     continue
                 where = f"{', '.join(p for p in key if p)}, {column}"
                 if new_text == small and _shown(old_text, small):
-                    changes.newly_suppressed.append(f"{where} (@{artifact_id})")
+                    # A past period's figure now hidden is the surprise a reader needs first; a category
+                    # of this period under the threshold is listed after it.
+                    (hidden_past if past else hidden_now).append(f"{where} (@{artifact_id})")
                 # Revisions of counts only: limits, averages and rates move with every new month.
                 elif (past and column in current.counts.get(artifact_id, ())
                       and _shown(old_text, small) and _shown(new_text, small)):
@@ -183,6 +187,7 @@ def compare(previous: PublishedEdition | None, current: PublishedEdition, headli
         for category in dict.fromkeys(_category(key) for key in new_rows):
             if category and category not in old_categories:
                 changes.new_categories.append(f"{', '.join(category)} (@{artifact_id})")
+    changes.newly_suppressed = hidden_past + hidden_now
     changes.cards = _card_changes(previous, current)
     return changes
 
