@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -20,6 +21,7 @@ from vawg import context
 from vawg.errors import RenderError
 from vawg.paths import project_root
 from vawg.render import render_book
+from vawg.render.pandoc import citation_args, run_pandoc
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render_book"
 BIBLIOGRAPHY = [
@@ -45,6 +47,20 @@ def test_the_seed_references_are_all_in_the_bibliography():
     # 144 numbered references less 18 repeats and one statistical note, plus ten unnumbered footnotes.
     assert len(ids) == 135
     assert all(entry.get("title") and entry.get("type") for entry in entries)
+
+
+def test_every_bibliography_entry_prints_in_the_reference_list(tmp_path):
+    """citeproc drops an entry its style cannot print (Chicago's personal_communication) and only warns."""
+    args = citation_args(SimpleNamespace(bibliography=["references.json"], project_dir=project_root(), csl=None))
+    text = run_pandoc([*args, "--to=plain"], cwd=tmp_path, what="reference list",
+                      input_text='---\nnocite: "@*"\n---\n')
+    entries = json.loads((project_root() / "references.json").read_text(encoding="utf-8"))
+    assert "Email correspondence" in text and text.count("\n\n") >= len(entries) - 1
+    card = {"id": "lettercard", "type": "personal_communication", "title": "A letter", "issued": {"date-parts": [[2024]]}}
+    (tmp_path / "refs.json").write_text(json.dumps([card]), encoding="utf-8")
+    args = citation_args(SimpleNamespace(bibliography=["refs.json"], project_dir=tmp_path, csl=None))
+    with pytest.raises(RenderError, match="@lettercard"):
+        run_pandoc([*args, "--to=plain"], cwd=tmp_path, what="reference list", input_text="[@lettercard]\n")
 
 
 def _project(tmp_path: Path, *, extra_entry: bool = False) -> Path:

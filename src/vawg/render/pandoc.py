@@ -27,6 +27,8 @@ TARGET_FILTERS = {
 FILTER_ERROR_PREFIX = "vawg: "
 # pandoc's citeproc only warns about a key it cannot find; the build treats it as an error.
 MISSING_CITATION = re.compile(r"Citeproc: citation (\S+) not found")
+# An entry the style cannot print (e.g. Chicago's personal_communication) leaves a citation with no entry to find.
+UNPRINTED_ENTRY = re.compile(r"Citeproc: Bibliography entry with no printed form: (\S+)")
 
 
 def filter_path(name: str) -> str:
@@ -69,6 +71,10 @@ def run_pandoc(args: list[str], *, cwd: Path, what: str, input_text: str | None 
     if missing:
         raise RenderError(f"{what}: citation(s) with no entry in the bibliography: "
                           + ", ".join(f"@{key}" for key in missing))
+    unprinted = sorted(set(UNPRINTED_ENTRY.findall(stderr)))
+    if unprinted:
+        raise RenderError(f"{what}: bibliography entries the citation style does not print in the reference list "
+                          "(give them a type such as 'document'): " + ", ".join(f"@{key}" for key in unprinted))
     for line in stderr.splitlines():
         log.warning("pandoc (%s): %s", what, line)
     return completed.stdout
