@@ -18,6 +18,7 @@ from vawg import recommendations, supply
 from vawg.borough_content import load_borough_content
 from vawg.check.published import text_faults
 from vawg.errors import DataError
+from vawg.sections import EXTRACT_GROUPS, SECTIONS
 from vawg.staging import STAGING_LOG, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
@@ -187,7 +188,30 @@ def test_every_section_the_chapters_name_is_declared_and_every_council_section_i
     for path in sources:
         text = path.read_text(encoding="utf-8")
         supply.filter_blocks(text, lambda names: named.update(names), where=path.name)
-    assert named == set(supply.SECTIONS) - {"safety_bus"}  # the Safety Bus figure lives on its card
+    assert named == set(EXTRACT_GROUPS) - {"safety_bus"}  # the Safety Bus figure lives on its card
+
+
+def test_each_notebook_that_needs_an_extract_group_declares_it_and_stages_its_extracts():
+    """The registry's ``requires`` and the notebook's own skip call name the same group, so the build
+    and the chapters agree on what an edition without those extracts leaves out."""
+    import fnmatch
+    import re
+
+    import nbformat
+
+    from vawg.paths import project_root
+
+    required = set()
+    for section in SECTIONS:
+        cells = nbformat.read(str(project_root() / "notebooks" / section.notebook), as_version=4).cells
+        called = re.findall(r'skip_unless_supplied\("([^"]+)"', "\n".join(cell.source for cell in cells))
+        assert called == ([section.requires] if section.requires else []), section.notebook
+        if section.requires:
+            required.add(section.requires)
+            extracts = [name for name in EXTRACT_GROUPS[section.requires].extracts if name != supply.NAVIGATORS]
+            assert all(any(fnmatch.fnmatch(name, glob) for glob in section.staged) for name in extracts), \
+                section.notebook
+    assert required == set(EXTRACT_GROUPS) - {"safety_bus"}
 
 
 # -- recommendations ----------------------------------------------------------------------------------------------
@@ -201,7 +225,7 @@ def test_recommendations_cite_evidence_of_a_section_left_out_as_not_supplied():
              "tables": {t for a in areas for t in a.evidence.tables},
              "sections": {s for a in areas for s in a.evidence.sections},
              "themes": {t.id for t in camden.themes.themes}}
-    left_out = supply.SECTIONS["marac"].outputs
+    left_out = EXTRACT_GROUPS["marac"].outputs
     cited = {kind: frozenset(i for i in ids if not i.startswith(left_out) or kind == "sections")
              for kind, ids in cited.items()}
     recommendations.check_evidence(camden.recommendations, recommendations.EditionEvidence(**cited,
@@ -216,7 +240,7 @@ def test_recommendations_cite_evidence_of_a_section_left_out_as_not_supplied():
 
 # -- whole builds -------------------------------------------------------------------------------------------------
 
-COUNCIL_OUTPUTS = tuple(prefix for name, section in supply.SECTIONS.items() if name != "victim_support"
+COUNCIL_OUTPUTS = tuple(prefix for name, section in EXTRACT_GROUPS.items() if name != "victim_support"
                         for prefix in section.outputs)
 NOTE = supply.NOTE_HEADING
 

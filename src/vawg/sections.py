@@ -12,7 +12,9 @@ A section declares:
   ``{slug}`` standing for the borough's folder name (folders count with everything inside);
 - ``needs``: the sections whose artifacts it reads; ``EARLIER`` means every section listed before it;
 - ``reads``: which of their artifacts (``values.json``, ``manifest.json``, ``partials`` …): only a change
-  there reruns it.
+  there reruns it;
+- ``requires``: the extract group (:data:`EXTRACT_GROUPS`) it cannot run without; its notebook is skipped,
+  and the chapters say so, in an edition that lacks it (:mod:`vawg.supply`).
 
 The package code a notebook calls is not declared: the build follows the notebook's imports
 through the package (:func:`vawg.buildcache.code_closure`).
@@ -32,6 +34,39 @@ ANALYSIS = ("period_end", "borough", "suppression_threshold")
 WITH_REFERENCE = (*ANALYSIS, "reference_dir")
 
 
+# The Navigators' figures are typed into a reference file, not delivered as an extract.
+NAVIGATORS = "da_navigators"
+
+
+@dataclass(frozen=True)
+class ExtractGroup:
+    """Extracts a part of the report cannot do without, and the ids of what that part publishes."""
+
+    name: str
+    what: str                 # how the report names its data, in any borough's edition
+    extracts: tuple[str, ...]
+    outputs: tuple[str, ...]  # prefixes of its value keys and figure and table ids
+
+
+EXTRACT_GROUPS: dict[str, ExtractGroup] = {group.name: group for group in (
+    ExtractGroup("csn", "council DVA service's extract", ("csn_workflows",),
+                 ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
+    ExtractGroup("marac", "MARAC extract", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
+    ExtractGroup("children", "children's safeguarding and Early Help extracts", ("cssw_forms", "early_help_forms"),
+                 # Not tbl-children-safeguarding-flags: Appendix 6g's lookup is reference data, in every edition.
+                 ("children.", "fig-children-", "tbl-children-persons", "tbl-children-workflow", "tbl-girls-")),
+    ExtractGroup("housing", "housing extracts", ("housing_register", "homelessness_applications"),
+                 ("housing.", "fig-housing-", "fig-homelessness-", "tbl-housing-")),
+    ExtractGroup("adult_safeguarding", "adult social care safeguarding extract", ("asc_safeguarding",),
+                 ("asc.", "profiles.asc_", "fig-asc-", "tbl-asc-")),
+    ExtractGroup("victim_support", "Victim Support extract", ("victim_support",),
+                 ("victim_support.", "tbl-victim-support-")),
+    # No notebook requires it: the Safety Bus figure lives on its card, in an .if-supplied block.
+    ExtractGroup("safety_bus", "Safety Bus activity log", ("safety_bus_contacts",), ("fig-safety-bus-",)),
+    ExtractGroup("navigators", "Domestic Abuse Navigators' annual report figures", (NAVIGATORS,), ("navigators.",)),
+)}
+
+
 @dataclass(frozen=True)
 class Section:
     notebook: str
@@ -40,6 +75,7 @@ class Section:
     project: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     reads: tuple[str, ...] = ("values.json", "manifest.json", "partials")
+    requires: str | None = None
     declared: bool = True  # False: not in the registry, so never reused
 
     @property
@@ -59,20 +95,21 @@ SECTIONS: tuple[Section, ...] = (
     Section("36-victim-profiles.ipynb", staged=("police_victims", "population", REFERENCE_TABLES),
             parameters=WITH_REFERENCE),
     Section("36b-service-profiles.ipynb", staged=("csn_workflows", "asc_safeguarding", "population", REFERENCE_TABLES),
-            parameters=WITH_REFERENCE),
+            parameters=WITH_REFERENCE, requires="csn"),
     Section("37-forecast.ipynb", staged=("police_offences", "population")),
     Section("38-suspects.ipynb", staged=("police_suspects", "police_offences", "population")),
     Section("39-outcomes.ipynb", staged=("police_offences",)),
     Section("40-local-response.ipynb", staged=("safety_bus_contacts",),
             project=("data/boroughs/{slug}/services", "data/boroughs/{slug}/local-response.qmd",
                      "data/raw/safety_bus")),
-    Section("41-csn.ipynb", staged=("csn_*", "population", REFERENCE_TABLES), parameters=WITH_REFERENCE),
-    Section("42-marac.ipynb", staged=("marac",)),
-    Section("43-children.ipynb", staged=("cssw_forms", "early_help_forms")),
-    Section("44-housing.ipynb", staged=("housing_register", "homelessness_applications")),
-    Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",)),
-    Section("46-victim-support.ipynb", staged=("victim_support",)),
-    Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold")),
+    Section("41-csn.ipynb", staged=("csn_*", "population", REFERENCE_TABLES), parameters=WITH_REFERENCE,
+            requires="csn"),
+    Section("42-marac.ipynb", staged=("marac",), requires="marac"),
+    Section("43-children.ipynb", staged=("cssw_forms", "early_help_forms"), requires="children"),
+    Section("44-housing.ipynb", staged=("housing_register", "homelessness_applications"), requires="housing"),
+    Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",), requires="adult_safeguarding"),
+    Section("46-victim-support.ipynb", staged=("victim_support",), requires="victim_support"),
+    Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold"), requires="navigators"),
     # Appendix 6a says which extracts this edition received: every staged table is an input.
     Section("90-appendix-methods.ipynb", staged=("*",), parameters=("borough", "suppression_threshold")),
     # The evidence check reads every id written before it and the book's own headings.

@@ -31,12 +31,11 @@ import pandas as pd
 
 from vawg.contracts import CONTRACTS
 from vawg.errors import DataError
+from vawg.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
 from vawg.artifacts import markdown_escape
 
 STAGING_LOG = "staging-log.json"
 SUPPLIED, NOT_DELIVERED, WITHHELD = "staged", "not delivered", "withheld"
-# The Navigators' figures are typed into a reference file, not delivered as an extract.
-NAVIGATORS = "da_navigators"
 
 
 @dataclass(frozen=True)
@@ -57,33 +56,6 @@ class ExtractSupply:
     def where(self) -> str:
         """The folder an extract is delivered to (the Navigators' file itself)."""
         return f"`{self.folder}`" if self.name == NAVIGATORS else f"`{self.folder}/`"
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the report that cannot run without its extracts."""
-
-    name: str
-    what: str                 # how the report names its data, in any borough's edition
-    extracts: tuple[str, ...]
-    outputs: tuple[str, ...]  # prefixes of its value keys and figure and table ids
-
-
-SECTIONS: dict[str, Section] = {section.name: section for section in (
-    Section("csn", "council DVA service's extract", ("csn_workflows",),
-            ("csn.", "profiles.csn_", "fig-csn-", "tbl-csn-")),
-    Section("marac", "MARAC extract", ("marac",), ("marac.", "fig-marac-", "tbl-marac-")),
-    Section("children", "children's safeguarding and Early Help extracts", ("cssw_forms", "early_help_forms"),
-            # Not tbl-children-safeguarding-flags: Appendix 6g's lookup is reference data, in every edition.
-            ("children.", "fig-children-", "tbl-children-persons", "tbl-children-workflow", "tbl-girls-")),
-    Section("housing", "housing extracts", ("housing_register", "homelessness_applications"),
-            ("housing.", "fig-housing-", "fig-homelessness-", "tbl-housing-")),
-    Section("adult_safeguarding", "adult social care safeguarding extract", ("asc_safeguarding",),
-            ("asc.", "profiles.asc_", "fig-asc-", "tbl-asc-")),
-    Section("victim_support", "Victim Support extract", ("victim_support",), ("victim_support.", "tbl-victim-support-")),
-    Section("safety_bus", "Safety Bus activity log", ("safety_bus_contacts",), ("fig-safety-bus-",)),
-    Section("navigators", "Domestic Abuse Navigators' annual report figures", (NAVIGATORS,), ("navigators.",)),
-)}
 
 
 class NotSupplied(DataError):
@@ -122,7 +94,7 @@ def _navigators_supply(borough: str | None) -> ExtractSupply:
 
 def missing_extracts(section: str, supply: Mapping[str, ExtractSupply]) -> list[ExtractSupply]:
     """The extracts ``section`` needs that this edition lacks."""
-    return [supply[name] for name in SECTIONS[section].extracts if not supply[name].supplied]
+    return [supply[name] for name in EXTRACT_GROUPS[section].extracts if not supply[name].supplied]
 
 
 def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borough: str) -> str | None:
@@ -130,7 +102,7 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
 
     Another borough's extracts are "another council's records", never named: the report is this borough's alone.
     """
-    gaps = [(SECTIONS[name], missing) for name in dict.fromkeys(sections)
+    gaps = [(EXTRACT_GROUPS[name], missing) for name in dict.fromkeys(sections)
             if (missing := missing_extracts(name, supply))]
     if not gaps:
         return None
@@ -146,13 +118,13 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
         ("it." if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else "them.")
 
 
-def _named(gaps: Sequence[tuple[Section, list[ExtractSupply]]]) -> str:
+def _named(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]]) -> str:
     # Readers get the extract's name; its delivery folder is for the analyst (:func:`supply_lines`).
     named = [section.what for section, _ in gaps]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
-def _verb(gaps: Sequence[tuple[Section, list[ExtractSupply]]], one: str, more: str) -> str:
+def _verb(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]], one: str, more: str) -> str:
     return one if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else more
 
 
@@ -176,7 +148,7 @@ def supply_lines(staged_dir: Path | str, borough: str) -> list[str]:
 def left_out_prefixes(staged_dir: Path | str, borough: str) -> tuple[str, ...]:
     """Prefixes of the value keys and figure and table ids of every section that cannot run in this edition."""
     supply = extract_supply(staged_dir, borough)
-    return tuple(prefix for section in SECTIONS.values() if missing_extracts(section.name, supply)
+    return tuple(prefix for section in EXTRACT_GROUPS.values() if missing_extracts(section.name, supply)
                  for prefix in section.outputs)
 
 
@@ -253,9 +225,9 @@ def filter_blocks(text: str, note: NoteFor, *, where: str = "") -> str:
         if sections is None:
             raise DataError(f"{at}: an .if-supplied block names no section=\"…\"")
         names = sections.group(1).split()
-        unknown = [name for name in names if name not in SECTIONS]
+        unknown = [name for name in names if name not in EXTRACT_GROUPS]
         if unknown:
-            raise DataError(f"{at}: unknown section {', '.join(unknown)} (choose from {', '.join(SECTIONS)})")
+            raise DataError(f"{at}: unknown section {', '.join(unknown)} (choose from {', '.join(EXTRACT_GROUPS)})")
         sentence = note(names)
         if sentence is None:
             return inner
