@@ -174,6 +174,27 @@ def test_a_failing_cell_is_quoted_by_its_own_first_line_not_its_neighbours(tmp_p
     assert "total = 1 + 1" not in str(failure.value)
 
 
+def test_shutting_down_a_notebook_kernel_does_not_interrupt_it():
+    """jupyter_client sends SIGINT before every shutdown; a kernel still finishing its last message logged
+    "ERROR | KeyboardInterrupt caught in kernel" into the build's output."""
+    import signal
+
+    from vawg.notebooks import LocalKernelManager
+
+    manager = LocalKernelManager(kernel_name="python3")
+    manager.start_kernel()
+    sent = []
+    original = manager._async_signal_kernel
+
+    async def record(signum):
+        sent.append(signum)
+        await original(signum)
+
+    manager._async_signal_kernel = record
+    manager.shutdown_kernel()
+    assert signal.SIGINT not in sent and not manager.is_alive()
+
+
 def test_build_help_documents_every_parameter():
     result = run_cli("build", "--help")
     assert result.returncode == 0

@@ -34,6 +34,14 @@ class LocalKernelManager(KernelManager):
         kwargs.setdefault("ip", str(Path(tempfile.gettempdir()) / f"vawg-kernel-{uuid.uuid4().hex}"))
         super().__init__(**kwargs)
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts every kernel before shutting it down (manager.py, _async_shutdown_kernel);
+        # papermill shuts down an idle kernel, so the interrupt only makes ipykernel log "KeyboardInterrupt
+        # caught in kernel" as an error in the build's output. The shutdown request and kill still follow.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
 
 def report_notebooks(folder: Path | None = None) -> list[Path]:
     """The notebooks of the report, in the order the registry (:mod:`vawg.sections`) declares them."""
