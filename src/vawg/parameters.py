@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from vawg.periods import report_year
 from vawg.errors import ParameterError
 from vawg.paths import borough_slug
 from vawg.reference import borough_names, open_data_dir
@@ -120,7 +121,7 @@ class BuildParameters(BaseModel):
     @property
     def report_year(self) -> int:
         """The calendar year of the cross-sectional analysis (the last full year)."""
-        return self.period_end.year if self.period_end.month == 12 else self.period_end.year - 1
+        return report_year(self.period_end)
 
     def notebook_parameters(self, *, staged_dir: Path, artifacts_dir: Path) -> dict[str, object]:
         """The values papermill injects: plain JSON types only."""

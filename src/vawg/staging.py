@@ -35,6 +35,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
+from vawg.periods import report_year
 from vawg.contracts import CONTRACTS, Context, Contract
 from vawg.contracts import contract as contract_named
 from vawg.contracts import reference_data
@@ -532,8 +533,7 @@ def _check_delivery(tables: dict[str, pd.DataFrame], data_dir: Path, context: Co
     if code is None:
         return
     end = pd.Period(context.period_end, "M")
-    report_year = context.period_end.year if context.period_end.month == 12 else context.period_end.year - 1
-    start = min(pd.Period(offences["recorded_date"].min(), "M"), pd.Period(f"{report_year}-01", "M"))
+    start = min(pd.Period(offences["recorded_date"].min(), "M"), pd.Period(f"{report_year(context.period_end)}-01", "M"))
     ours = offences.loc[offences["borough_code"] == code, "recorded_date"].dt.to_period("M")
     missing = [str(month) for month in pd.period_range(start, end, freq="M") if month not in set(ours.unique())]
     if missing:

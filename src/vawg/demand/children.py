@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from plotnine import expand_limits, facet_wrap, theme
 
+from vawg.periods import report_year
 from vawg import charts
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.contracts.children import vawg_factors
@@ -149,7 +150,7 @@ class ChildrenSafeguarding:
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> ChildrenSafeguarding:
         end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(end)
         parts = []
         for name in ("cssw_forms", "early_help_forms"):
             parts.append(staged_table(staged_dir, name))

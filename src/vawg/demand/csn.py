@@ -48,6 +48,7 @@ from plotnine import (
     theme,
 )
 
+from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.contracts.csn import (
@@ -176,7 +177,7 @@ class SafetyNet:
                 reference_dir: Path | str | None = None) -> SafetyNet:
         staged = Path(staged_dir)
         end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(end)
         workflows = staged_table(staged, "csn_workflows")
         referrals = workflows[workflows["referral_date"].dt.year == year].reset_index(drop=True)
         years = sorted(int(y) for y in workflows["referral_date"].dt.year.unique() if y < year)

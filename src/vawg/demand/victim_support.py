@@ -67,7 +67,8 @@ class VictimSupport:
         quarters = sorted(table["quarter_start"].unique())
         firsts = [q for q in quarters if q.month == FIRST_QUARTER_MONTH and q.year <= year]
         if not firsts:
-            raise DataError(f"{path}: no first quarter (April to June) of a financial year up to {year}")
+            raise DataError(f"the Victim Support extract (victim_support/) has no first quarter (April to June) "
+                            f"of a financial year up to {year}")
         return cls(borough=borough, borough_code=code, year=year, threshold=threshold, table=table,
                    first_quarter=pd.Timestamp(firsts[-1]),
                    year_quarters=[pd.Timestamp(q) for q in quarters if q.year == year])

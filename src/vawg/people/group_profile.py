@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from vawg.periods import report_year  # re-exported: sections import it from here
 from vawg import charts
 from vawg.artifacts import Column, Figure, format_value
 from vawg.errors import DataError
@@ -45,12 +46,6 @@ CENSUS_GROUPS = {"Asian": range(1, 6), "Black": range(6, 9), "Mixed": range(9, 1
                  "Other": range(18, 20)}
 OLDEST = 100  # single years of age a five-year population band is spread over; "90+" is taken as 90 to 99
 POPULATION_SERIES = "population"
-
-
-def report_year(period_end: str) -> int:
-    """The calendar year a profile covers: the period's year when it ends in December, else the year before."""
-    end = pd.Timestamp(period_end)
-    return end.year if end.month == 12 else end.year - 1
 
 
 def band_of(age: float, bands: dict[str, tuple[int, int | None]]) -> str | None:

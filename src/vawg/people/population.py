@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.periods import report_year
 from vawg import reference
 from vawg.artifacts import Column, Table, format_value
 from vawg.contracts import Contract
@@ -147,11 +148,11 @@ class Population:
                 reference_dir: Path | str | None = None) -> "Population":
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         end = pd.Timestamp(period_end)
-        report_year = end.year if end.month == 12 else end.year - 1
+        year_reported = report_year(end)
         population = load_population(staged_dir)
-        years = [int(y) for y in population["year"].unique() if int(y) <= report_year]
+        years = [int(y) for y in population["year"].unique() if int(y) <= year_reported]
         if not years:
-            raise DataError(f"the population extract has no mid-year estimate up to {report_year}")
+            raise DataError(f"the population extract has no mid-year estimate up to {year_reported}")
         year = max(years)
         estimates = population[population["year"] == year]
         return cls(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table
 from vawg.police.offences import crime_group_counts, load_offences
@@ -56,7 +57,7 @@ class CrimeInBorough:
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> "CrimeInBorough":
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(end)
         groups = crime_group_counts(load_offences(staged_dir), year)
         codes = groups.index.get_level_values("borough_code").unique()
         population = load_population(staged_dir)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure
 from vawg.police.offences import counts_by, load_offences
@@ -80,7 +81,7 @@ class MonthlyRates:
                 offences: pd.DataFrame | None = None) -> "MonthlyRates":
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(end)
         offences = load_offences(staged_dir) if offences is None else offences
         first = max(int(offences["recorded_date"].dt.year.min()), year - TREND_YEARS + 1)
         months = pd.period_range(f"{first}-01", end.to_period("M"), freq="M")

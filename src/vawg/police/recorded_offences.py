@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, ordinal
 from vawg.police.offences import counts_by, load_offences, measured_abuse_types
@@ -64,7 +65,7 @@ class RecordedOffences:
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         offences = load_offences(staged_dir)
         end = pd.Timestamp(period_end)
-        year = end.year if end.month == 12 else end.year - 1
+        year = report_year(end)
         offences = offences[offences["recorded_date"].dt.year <= year]
         annual = counts_by(offences, "year")
         first = max(int(annual.index.get_level_values("year").min()), year - TREND_YEARS + 1)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from vawg.periods import report_year  # re-exported: sections import it from here
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.errors import DataError
@@ -48,12 +49,6 @@ MIN_LONDON_SHARE_CHARTED = 1.0  # crime groups with under 1% of London's VAWG of
 OFFENCE_COLUMNS = ["recorded_date", "borough_code", "crime_group", "vawg_offence_name", "vawg", "dva_flag",
                    "fgm_flag", "forced_marriage_flag", "hbv_flag", "outcome_category", "outcome_known",
                    "suspect_known_to_victim"]
-
-
-def report_year(period_end: str) -> int:
-    """The last complete calendar year of the edition (as in the rest of Chapter 3)."""
-    end = pd.Timestamp(period_end)
-    return end.year if end.month == 12 else end.year - 1
 
 
 def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, ...]) -> pd.DataFrame:
