@@ -50,6 +50,9 @@ from vawg.what_changed import PublishedEdition, compare, load_headlines, write_w
 # What the assembler needs from the repository; everything else stays behind.
 PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "references.qmd",
                    "references.json")
+# The author's guide and the new-section templates are for the repository, not the book: Quarto would
+# render a stray Markdown file in the project as a page of its own.
+NOT_STAGED = shutil.ignore_patterns("README.md", "new-section")
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
@@ -355,7 +358,7 @@ def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
     for name in PROJECT_SOURCES:
         source = root / name
         if source.is_dir():
-            shutil.copytree(source, project / name)
+            shutil.copytree(source, project / name, ignore=NOT_STAGED)
         elif source.exists():
             shutil.copy2(source, project / name)
     # Prose that needs an extract this edition lacks becomes a "not supplied" note.

@@ -204,8 +204,28 @@ def qa(
           f"report: {path}")
 
 
+new_app = typer.Typer(help="Start something new for a deep-dive author (see templates/README.md).",
+                      no_args_is_help=True)
+
+
+@new_app.command("section")
+def new_section(
+    name: Annotated[str, typer.Argument(help="Lower-case words joined by hyphens, e.g. stalking-clinic: the "
+                                             "section's ids are fig-NAME, tbl-NAME and sec-NAME.")],
+    title: Annotated[Optional[str], typer.Option(help="The section's heading. [default: from NAME]")] = None,
+) -> None:
+    """A new Chapter 3 section wired into the build: module, notebook, test and chapter partial."""
+    from vawg.scaffold import new_section as scaffold
+
+    root = project_root()
+    for path in scaffold(name, title):
+        print(path.relative_to(root))
+    print(f"Run `python3 -m pytest tests/test_{name.replace('-', '_')}.py`, then `vawg build`.")
+
+
 app.command(name="check")(check_command)
 app.add_typer(cards_app, name="cards")
+app.add_typer(new_app, name="new")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -110,6 +110,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("45-adult-safeguarding.ipynb", staged=("asc_safeguarding",), requires="adult_safeguarding"),
     Section("46-victim-support.ipynb", staged=("victim_support",), requires="victim_support"),
     Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold"), requires="navigators"),
+    # `vawg new section` adds its sections above this line.
     # Appendix 6a says which extracts this edition received: every staged table is an input.
     Section("90-appendix-methods.ipynb", staged=("*",), parameters=("borough", "suppression_threshold")),
     # The evidence check reads every id written before it and the book's own headings.

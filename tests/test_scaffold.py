@@ -1,0 +1,107 @@
+"""``vawg new section``: a deep-dive author's new Chapter 3 section is scaffolded, tested, built and checked.
+
+The fast tests refuse bad and taken names; the build test scaffolds a section in a copy of the repository
+(its code too, as an author's checkout would be), runs the section's own tests, builds the website with it
+and runs ``vawg check``, each in a process of its own so the copy's registry is the one used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from vawg.paths import project_root
+from vawg.scaffold import ScaffoldError, _notebook, new_section
+
+from conftest import PROJECT_PARTS
+
+NAME = "stalking-clinic"
+
+
+def checkout(target: Path) -> Path:
+    """A copy of the repository as an author has it: sources, package code and tests."""
+    for part in (*PROJECT_PARTS, "src", "tests", "pyproject.toml"):
+        source, destination = project_root() / part, target / part
+        if source.is_dir():
+            shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    return target
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    env.pop("VAWG_PROJECT", None)
+    return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True)
+
+
+def test_a_bad_or_taken_name_is_refused_naming_the_problem(tmp_path):
+    root = checkout(tmp_path / "repo")
+    with pytest.raises(ScaffoldError, match="lower-case words joined by hyphens"):
+        new_section("Stalking Clinic", project=root)
+    new_section(NAME, project=root)
+    with pytest.raises(ScaffoldError, match="already exists: src/vawg/deep_dives/stalking_clinic.py"):
+        new_section(NAME, project=root)
+
+
+def test_the_notebook_template_gives_a_parameters_cell_and_one_cell_per_artifact():
+    text = (project_root() / "templates" / "new-section" / "notebook.py.tmpl").read_text(encoding="utf-8")
+    cells = _notebook(text).cells
+    assert [cell.cell_type for cell in cells] == ["markdown"] + ["code"] * 5
+    assert cells[1].metadata["tags"] == ["parameters"] and "period_end =" in cells[1].source
+    assert [cell.source.splitlines()[0] for cell in cells[3:]] == ["# fig-${name}", "# tbl-${name}", "# ${module}.*"]
+
+
+@pytest.fixture(scope="module")
+def scaffolded(small_extract, tmp_path_factory):
+    root = checkout(tmp_path_factory.mktemp("author") / "repo")
+    made = run(root, "-m", "vawg.cli", "new", "section", NAME, "--title", "Stalking clinic")
+    assert made.returncode == 0, made.stderr
+    build_dir = root / "build"
+    built = run(root, "-m", "vawg.cli", "build", "--data-dir", str(small_extract), "--build-dir", str(build_dir),
+                "--formats", "html")
+    assert built.returncode == 0, built.stderr[-3000:]
+    return root, made, build_dir / "camden-2024-12-31"
+
+
+def test_the_scaffold_names_every_file_it_wrote_and_wires_the_section_in(scaffolded):
+    root, made, _ = scaffolded
+    assert made.stdout.splitlines()[:6] == [
+        "src/vawg/deep_dives/stalking_clinic.py", "notebooks/50-stalking-clinic.ipynb",
+        "tests/test_stalking_clinic.py", "chapters/_03-stalking-clinic.qmd", "src/vawg/sections.py",
+        "chapters/03-local-picture.qmd"]
+    assert 'Section("50-stalking-clinic.ipynb", staged=("police_offences",))' in (
+        root / "src" / "vawg" / "sections.py").read_text(encoding="utf-8")
+
+
+def test_the_scaffolded_sections_own_tests_pass(scaffolded):
+    root, _, _ = scaffolded
+    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_stalking_clinic.py")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "2 passed" in result.stdout
+
+
+def test_the_scaffolded_section_is_built_into_chapter_3_and_passes_the_check(scaffolded):
+    root, _, edition = scaffolded
+    page = edition / "output" / "site" / "chapters" / "03-local-picture.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    heading = soup.find(id="sec-stalking-clinic")
+    assert heading is not None and "Stalking clinic" in heading.get_text()
+    section = heading.find_parent("section") or heading.parent
+    text = " ".join(section.get_text(" ", strip=True).split())
+    assert "In 2024 the police recorded" in text and "{{<" not in text
+    image = section.find("img")
+    assert image is not None and image["alt"].startswith("Line chart of the VAWG offences recorded in Camden")
+    assert section.find("table") is not None and "VAWG offences recorded in Camden by year" in text
+    # The summary still closes the chapter.
+    headings = [h.get("id") for h in soup.find_all(["h2", "h3"]) if h.get("id")]
+    assert headings.index("sec-stalking-clinic") < len(headings) - 1
+    checked = run(root, "-m", "vawg.cli", "check", "--edition", str(edition))
+    assert checked.returncode == 0, checked.stdout[-3000:]
