@@ -184,6 +184,10 @@ def test_an_incremental_build_of_the_same_inputs_publishes_the_same_files_as_the
     assert "Staging: reused (extracts unchanged)" in steps
     notebook_steps = [step for step in steps if step.startswith("Notebook ")]
     assert len(notebook_steps) == len(SECTIONS) and all(step.endswith("reused (unchanged)") for step in notebook_steps)
+    # Nothing changed, so nothing is rendered or audited again.
+    assert "Rendering html, pdf, docx: reused (book unchanged)" in steps
+    assert "Auditing the published files for disclosure: reused (nothing published changed)" in steps
+    assert again.audit == built_edition.audit
 
     def files(root: Path) -> dict[str, str]:
         return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -191,3 +195,5 @@ def test_an_incremental_build_of_the_same_inputs_publishes_the_same_files_as_the
 
     assert files(again.root / "artifacts") == files(built_edition.root / "artifacts")
     assert files(again.outputs["html"].parent) == files(built_edition.outputs["html"].parent)
+    for fmt in ("pdf", "docx"):
+        assert again.outputs[fmt].read_bytes() == built_edition.outputs[fmt].read_bytes()

@@ -94,12 +94,18 @@ def test_the_scaffolded_section_is_built_into_chapter_3_and_passes_the_check(sca
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     heading = soup.find(id="sec-stalking-clinic")
     assert heading is not None and "Stalking clinic" in heading.get_text()
-    section = heading.find_parent("section") or heading.parent
-    text = " ".join(section.get_text(" ", strip=True).split())
+    # The site's pages are flat: a section is its heading and what follows up to the next h2 or h3.
+    section = []
+    for element in heading.find_next_siblings():
+        if element.name in ("h2", "h3"):
+            break
+        section.append(element)
+    text = " ".join(" ".join(element.get_text(" ", strip=True) for element in section).split())
     assert "In 2024 the police recorded" in text and "{{<" not in text
-    image = section.find("img")
-    assert image is not None and image["alt"].startswith("Line chart of the VAWG offences recorded in Camden")
-    assert section.find("table") is not None and "VAWG offences recorded in Camden by year" in text
+    images = [image for element in section for image in element.find_all("img")]
+    assert len(images) == 1 and images[0]["alt"].startswith("Line chart of the VAWG offences recorded in Camden")
+    assert any(element.find("table") or element.name == "table" for element in section)
+    assert "VAWG offences recorded in Camden by year" in text
     # The summary still closes the chapter.
     headings = [h.get("id") for h in soup.find_all(["h2", "h3"]) if h.get("id")]
     assert headings.index("sec-stalking-clinic") < len(headings) - 1

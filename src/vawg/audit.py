@@ -91,6 +91,12 @@ class AuditReport:
         verdict = "no hidden cell recovered" if self.clean else f"{len(self.findings)} finding(s)"
         return f"Disclosure audit of {self.edition}: {verdict}. Checked {checked}. Cells hidden: {hidden}."
 
+    @classmethod
+    def from_json(cls, data: dict) -> "AuditReport":
+        """The report :meth:`to_json` wrote (a build reuses it when nothing it attacked has changed)."""
+        return cls(data["edition"], data["threshold"], dict(data["checked"]), dict(data["hidden"]),
+                   [Finding(**finding) for finding in data["findings"]], list(data["unfinished"]))
+
     def to_json(self) -> dict:
         return {"edition": self.edition, "threshold": self.threshold, "clean": self.clean,
                 "checked": self.checked, "hidden": self.hidden, "findings": [asdict(f) for f in self.findings],

@@ -26,7 +26,7 @@ import yaml
 
 from vawg import buildcache, supply
 from vawg.artifacts import MERGED_LEDGERS, ArtifactWriter, nest_values, read_values, suppression_tally
-from vawg.audit import audit_edition, write_report
+from vawg.audit import AuditReport, audit_edition, write_report
 from vawg.buildcache import ResultCache
 from vawg.editions import (EditionRecord, code_version, data_fingerprint, previous_edition, read_staging_log,
                            sources_from_staging_log, write_record)
@@ -56,6 +56,7 @@ NOT_STAGED = shutil.ignore_patterns("README.md", "new-section")
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
+RENDERED = "rendered.json"  # in a cached render: each format's output, relative to the output folder
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,8 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
         stage_project(scratch, params)
-        progress(f"Rendering {', '.join(params.formats)}")
-        rendered = render_book(scratch.project, scratch.output, formats=params.formats)
-        progress("Auditing the published files for disclosure")
-        report = audit_edition(scratch.root, staged=scratch.staged, threshold=params.suppression_threshold,
-                              edition=params.edition)
-        write_report(report, scratch.root)
+        rendered = render(params, scratch, ResultCache(cache / "rendered"), force=force, progress=progress)
+        report = audit(params, scratch, ResultCache(cache / "audit"), force=force, progress=progress)
         if not report.clean:
             kept = build_dir / f".{params.edition}.audit-failed.json"
             shutil.copy2(scratch.root / "audit.json", kept)
@@ -153,6 +150,70 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
     status = final / "artifacts" / "services_status.json"
     stale = json.loads(status.read_text(encoding="utf-8")).get("stale", []) if status.exists() else []
     return BuildResult(params.edition, final, outputs, stale, report.to_json())
+
+
+def render(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, force: bool = False,
+           progress: Progress = lambda step: None) -> dict[str, Path]:
+    """Render the staged book, or copy the outputs of an earlier render of the very same book.
+
+    The key is every byte of the staged project (sources, artifacts, variables and the build date), the
+    formats, the renderer's code and the software, so a rebuild with nothing changed renders nothing.
+    """
+    from vawg.render.quarto import quarto_available
+
+    inputs = {
+        "book": buildcache.digest(buildcache.tree_files(paths.project)),
+        "formats": ",".join(params.formats),
+        "renderer": "quarto" if quarto_available() else "built-in",
+        "package code": buildcache.code_digest(["vawg.render"]),
+        "software": buildcache.software_digest(),
+    }
+    found = None if force else cache.lookup("rendered", inputs)
+    if found is not None and found.folder is not None:
+        progress(f"Rendering {', '.join(params.formats)}: reused (book unchanged)")
+        buildcache.restore(found.folder / "output", paths.output)
+        listed = json.loads((found.folder / RENDERED).read_text(encoding="utf-8"))
+        return {fmt: paths.output / relative for fmt, relative in listed.items()}
+    progress(f"Rendering {', '.join(params.formats)} ({'--force' if force else found.reason})")
+    rendered = render_book(paths.project, paths.output, formats=params.formats)
+    bundle = paths.root / ".rendered"
+    shutil.copytree(paths.output, bundle / "output")
+    (bundle / RENDERED).write_text(json.dumps({fmt: path.relative_to(paths.output).as_posix()
+                                               for fmt, path in rendered.items()}), encoding="utf-8")
+    cache.store("rendered", inputs, bundle)
+    shutil.rmtree(bundle)
+    return rendered
+
+
+def audit(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, force: bool = False,
+          progress: Progress = lambda step: None) -> AuditReport:
+    """Attack the published files for disclosure (and unfinished text), or reuse the report of an earlier
+    audit of exactly the same outputs, artifacts and staged tables by the same code; writes ``audit.json``."""
+    inputs = {
+        "output": buildcache.digest(buildcache.tree_files(paths.output)),
+        "artifacts": buildcache.digest(buildcache.tree_files(paths.artifacts)),
+        "staged": buildcache.digest(buildcache.tree_files(paths.staged)),
+        "edition": params.edition,
+        "threshold": str(params.suppression_threshold),
+        "reference data": buildcache.project_digest(project_root(), "data/reference"),
+        "package code": buildcache.code_digest(["vawg.audit"]),
+        "software": buildcache.software_digest(),
+    }
+    found = None if force else cache.lookup("audit", inputs)
+    if found is not None and found.folder is not None:
+        progress("Auditing the published files for disclosure: reused (nothing published changed)")
+        buildcache.restore(found.folder, paths.root)
+        return AuditReport.from_json(json.loads((paths.root / "audit.json").read_text(encoding="utf-8")))
+    progress(f"Auditing the published files for disclosure ({'--force' if force else found.reason})")
+    report = audit_edition(paths.root, staged=paths.staged, threshold=params.suppression_threshold,
+                           edition=params.edition)
+    written = write_report(report, paths.root)
+    bundle = paths.root / ".audit"
+    bundle.mkdir()
+    shutil.copy2(written, bundle / written.name)
+    cache.store("audit", inputs, bundle)
+    shutil.rmtree(bundle)
+    return report
 
 
 def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: bool = False,
