@@ -58,7 +58,7 @@ def build(
     suppression_threshold: Annotated[int, typer.Option(help="Counts from 1 up to this number minus one are suppressed in every output.")] = 7,
     build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
     jobs: Annotated[Optional[int], typer.Option(help="Notebooks run at once (those that read no other's results). [default: the number of cores]", min=1)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rerun staging and every notebook instead of reusing the results of an earlier build whose inputs are unchanged.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rerun staging, every notebook, the render and the audit instead of reusing the results of an earlier build whose inputs are unchanged.")] = False,
 ) -> None:
     """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word.
 
