@@ -164,11 +164,32 @@ def two_editions(small_extract, tmp_path_factory):
 
     os.environ["VAWG_PROJECT"] = str(project)
     try:
-        second = build(parse_parameters(data_dir=refreshed, period_end="2024-12-31", formats="html"),
-                       build_dir=build_dir)
+        second = build(parse_parameters(data_dir=refreshed, period_end="2024-12-31"), build_dir=build_dir)
     finally:
         del os.environ["VAWG_PROJECT"]
     return first, second, camden, cases_2023
+
+
+def _print_section_text(text: str) -> str:
+    """The "What changed" section of a PDF's or Word file's text, up to the chapter after it."""
+    text = " ".join(text.split()).replace("’", "'")
+    start = text.rindex("What changed since the last edition")  # the heading itself, after any contents list
+    return text[start:text.index("Background", start)]
+
+
+def test_what_changed_is_in_the_pdf_and_the_word_file_too(two_editions):
+    from docx import Document
+    from pypdf import PdfReader
+
+    _, second, camden, cases_2023 = two_editions
+    revised = int(camden.loc["2021", "cases_heard"])
+    pdf = "\n".join(page.extract_text() for page in PdfReader(second.outputs["pdf"]).pages)
+    word = "\n".join(paragraph.text for paragraph in Document(second.outputs["docx"]).paragraphs)
+    for text in (_print_section_text(pdf), _print_section_text(word)):
+        assert "with data to 30 September 2024" in text
+        assert f"{revised} to {revised + 2}" in text
+        assert "2022, Children in the households" in text.split("Newly below the threshold")[1]
+        assert "Cards updated:" in text
 
 
 def _section_text(result) -> str:
