@@ -174,6 +174,22 @@ def test_a_failing_cell_is_quoted_by_its_own_first_line_not_its_neighbours(tmp_p
     assert "total = 1 + 1" not in str(failure.value)
 
 
+def test_a_notebook_failing_on_data_names_the_extracts_its_section_reads():
+    """A ZeroDivisionError names no data; the message points the analyst at the section's delivery folders."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from vawg.notebooks import _describe_failure
+    from vawg.paths import project_root
+
+    notebook = project_root() / "notebooks" / "42-marac.ipynb"
+    error = PapermillExecutionError(4, 3, "rate = cases / population", "ZeroDivisionError", "division by zero", [])
+    message = _describe_failure(notebook, notebook, error)
+    assert message.startswith("notebook 42-marac.ipynb failed in cell 4")
+    assert message.endswith("ZeroDivisionError: division by zero; this section reads the extracts in marac/")
+    error = PapermillExecutionError(4, 3, "x", "DataError", "marac/marac.csv, row 3: ...", [])
+    assert "this section reads" not in _describe_failure(notebook, notebook, error)  # it names its file already
+
+
 def test_shutting_down_a_notebook_kernel_does_not_interrupt_it():
     """jupyter_client sends SIGINT before every shutdown; a kernel still finishing its last message logged
     "ERROR | KeyboardInterrupt caught in kernel" into the build's output."""

@@ -18,7 +18,8 @@ from papermill.exceptions import PapermillExecutionError
 
 from vawg.errors import NotebookError
 from vawg.paths import project_root
-from vawg.sections import SECTIONS
+from vawg.sections import SECTIONS, section_for
+from vawg.wording import join_words
 
 KERNEL = "python3"
 
@@ -83,7 +84,25 @@ def _describe_failure(notebook: Path, executed: Path, error: PapermillExecutionE
     except (OSError, IndexError, ValueError):
         pass
     where = f"cell {position + 1}" + (f" ({cell_text!r})" if cell_text else "")
-    return f"notebook {notebook.name} failed in {where}: {error.ename}: {error.evalue}"
+    message = f"notebook {notebook.name} failed in {where}: {error.ename}: {error.evalue}"
+    folders = extract_folders(notebook)
+    if folders and error.ename != "DataError":  # a DataError names its file already
+        message += f"; this section reads the extracts in {join_words([f'{folder}/' for folder in folders])}"
+    return message
+
+
+def extract_folders(notebook: Path) -> list[str]:
+    """The delivery folders of the extracts a declared section reads: a failure that comes from data then
+    points at them even when the error itself (a ZeroDivisionError, a KeyError) names none."""
+    import fnmatch
+
+    from vawg.contracts import CONTRACTS
+
+    staged = section_for(notebook).staged
+    if staged == ("*",):  # reads every staged table: naming them all would point nowhere
+        return []
+    return list(dict.fromkeys(contract.folder for contract in CONTRACTS
+                              if any(fnmatch.fnmatch(contract.name, glob) for glob in staged)))
 
 
 @dataclass(frozen=True)
