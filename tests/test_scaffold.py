@@ -1,7 +1,7 @@
 """``vawg new section``: a deep-dive author's new Chapter 3 section is scaffolded, tested, built and checked.
 
 The fast tests refuse bad and taken names; the build test scaffolds a section in a copy of the repository
-(its code too, as an author's checkout would be), runs the section's own tests, builds the website with it
+(its code too, as an author's checkout would be), runs the section's own tests, builds the edition with it
 and runs ``vawg check``, each in a process of its own so the copy's registry is the one used.
 """
 
@@ -65,8 +65,8 @@ def scaffolded(small_extract, tmp_path_factory):
     made = run(root, "-m", "vawg.cli", "new", "section", NAME, "--title", "Stalking clinic")
     assert made.returncode == 0, made.stderr
     build_dir = root / "build"
-    built = run(root, "-m", "vawg.cli", "build", "--data-dir", str(small_extract), "--build-dir", str(build_dir),
-                "--formats", "html")
+    # All three formats: `vawg check` passes an edition only when its PDF and Word file were checked too.
+    built = run(root, "-m", "vawg.cli", "build", "--data-dir", str(small_extract), "--build-dir", str(build_dir))
     assert built.returncode == 0, built.stderr[-3000:]
     return root, made, build_dir / "camden-2024-12-31"
 
