@@ -402,3 +402,20 @@ def test_the_audit_finds_a_planted_small_count_in_a_download_as_the_writer_lays_
         encoding="utf-8-sig")
     found = findings(root)
     assert any("total difference" in line and "= 3" in line and "tbl-planted-total.csv" in line for line in found), found
+
+
+def test_the_methods_appendix_summarises_this_editions_suppression_and_its_clean_audit(built_edition):
+    """Appendix 6j's tally is the edition's own ledger, summed here independently, and the audit kept with the
+    edition found nothing."""
+    from bs4 import BeautifulSoup
+
+    ledger = json.loads((built_edition.root / "artifacts" / "disclosure.json").read_text(encoding="utf-8"))
+    totals = {how: sum(tally.get(how, 0) for tally in ledger.values()) for how in ("primary", "secondary", "derived")}
+    assert totals["primary"] > 0 and totals["derived"] > 0
+    page = built_edition.root / "output" / "site" / "appendices" / "a6-quantitative-methods.html"
+    text = " ".join(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
+    assert (f"In this edition {totals['primary']:,} cells were hidden because they were small, "
+            f"{totals['secondary']:,} more so that none of those could be recovered by subtraction, and "
+            f"{totals['derived']:,} values because they were built on a hidden count.") in text
+    audit = json.loads((built_edition.root / "audit.json").read_text(encoding="utf-8"))
+    assert audit["clean"] and audit["findings"] == [] and audit["hidden"]["primary"] == totals["primary"]
