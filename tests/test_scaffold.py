@@ -1,4 +1,5 @@
-"""``vawg new section``: a deep-dive author's new Chapter 3 section is scaffolded, tested, built and checked.
+"""``vawg new section`` and ``vawg new report``: a deep-dive author's new Chapter 3 section, and a stand-alone
+deep-dive report, are scaffolded, tested, built and checked.
 
 The fast tests refuse bad and taken names; the build test scaffolds a section in a copy of the repository
 (its code too, as an author's checkout would be), runs the section's own tests, builds the edition with it
@@ -109,5 +110,49 @@ def test_the_scaffolded_section_is_built_into_chapter_3_and_passes_the_check(sca
     # The summary still closes the chapter.
     headings = [h.get("id") for h in soup.find_all(["h2", "h3"]) if h.get("id")]
     assert headings.index("sec-stalking-clinic") < len(headings) - 1
+    checked = run(root, "-m", "vawg.cli", "check", "--edition", str(edition))
+    assert checked.returncode == 0, checked.stdout[-3000:]
+
+
+REPORT = "honour-abuse-deep-dive"
+
+
+@pytest.fixture(scope="module")
+def scaffolded_report(scaffolded, small_extract):
+    root, _, _ = scaffolded
+    made = run(root, "-m", "vawg.cli", "new", "report", REPORT, "--title", "Honour-based abuse")
+    assert made.returncode == 0, made.stderr
+    built = run(root, "-m", "vawg.cli", "build", "--report", f"reports/{REPORT}", "--data-dir", str(small_extract))
+    assert built.returncode == 0, built.stderr[-3000:]
+    return root, made, root / "build" / "reports" / REPORT / "camden-2024-12-31"
+
+
+def test_a_scaffolded_report_is_its_own_book_and_leaves_the_needs_assessment_alone(scaffolded_report):
+    root, made, _ = scaffolded_report
+    assert made.stdout.splitlines()[:6] == [
+        f"reports/{REPORT}/_quarto.yml", f"reports/{REPORT}/index.qmd", "src/vawg/deep_dives/honour_abuse_deep_dive.py",
+        f"reports/{REPORT}/notebooks/01-{REPORT}.ipynb", "tests/test_honour_abuse_deep_dive.py",
+        f"reports/{REPORT}/chapters/{REPORT}.qmd"]
+    registry = (root / "src" / "vawg" / "sections.py").read_text(encoding="utf-8")
+    assert REPORT not in registry and REPORT not in (root / "chapters" / "03-local-picture.qmd").read_text(encoding="utf-8")
+    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_honour_abuse_deep_dive.py")
+    assert result.returncode == 0 and "2 passed" in result.stdout, result.stdout[-3000:]
+
+
+def test_a_scaffolded_report_builds_in_three_formats_with_the_notices_and_passes_the_check(scaffolded_report):
+    from pypdf import PdfReader
+
+    root, _, edition = scaffolded_report
+    site = edition / "output" / "site"
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    assert pages == ["accessibility.html", f"chapters/{REPORT}.html", "index.html"]
+    chapter = BeautifulSoup((site / "chapters" / f"{REPORT}.html").read_text(encoding="utf-8"), "html.parser")
+    assert chapter.find("h1").get_text(" ", strip=True).startswith("Honour-based abuse")
+    assert chapter.find(id="fig-" + REPORT) is not None or chapter.find("img") is not None
+    index = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(index.get_text(" ", strip=True).split())
+    assert "This deep dive looks at honour-based abuse in Camden" in text and "Synthetic data" in text
+    outline = [item.title for item in PdfReader(edition / "output" / "report.pdf").outline if hasattr(item, "title")]
+    assert outline == ["About this report", "Honour-based abuse", "Accessibility statement"]
     checked = run(root, "-m", "vawg.cli", "check", "--edition", str(edition))
     assert checked.returncode == 0, checked.stdout[-3000:]

@@ -52,7 +52,10 @@ PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", 
                    "references.json")
 # The author's guide and the new-section templates are for the repository, not the book: Quarto would
 # render a stray Markdown file in the project as a page of its own.
-NOT_STAGED = shutil.ignore_patterns("README.md", "new-section")
+NOT_STAGED = shutil.ignore_patterns("README.md", "new-section", "new-report")
+# A deep-dive report's folder: what is not part of its book, and what it takes from the project.
+REPORT_ONLY = {"notebooks", "build", "README.md"}
+REPORT_SHARED = ("templates", "accessibility.qmd", "references.json")
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
@@ -69,17 +72,20 @@ class BuildResult:
 
 
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
-          progress: Progress = lambda step: None, jobs: int | None = None, force: bool = False) -> BuildResult:
+          progress: Progress = lambda step: None, jobs: int | None = None, force: bool = False,
+          report: Path | None = None) -> BuildResult:
     """Build one edition; returns where its outputs are.
 
-    ``jobs`` notebooks run at once (default: the number of cores); ``force`` reuses nothing.
+    ``jobs`` notebooks run at once (default: the number of cores); ``force`` reuses nothing. ``report``: the
+    folder of a deep-dive book (``vawg new report``), built from its own sources and notebooks instead of
+    the needs assessment's, with the same staging, notices, suppression, render and audit.
     One build at a time holds the build folder (:mod:`vawg.buildlock`); a disk
     fault is told in one line and leaves the last edition as it was.
     """
     build_dir = Path(build_dir or project_root() / "build")
     with build_lock(build_dir, params.edition):
         try:
-            return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force)
+            return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force, report)
         except OSError as error:
             if error.errno in DISK_ERRNOS:
                 raise disk_error(error, build_dir) from None
@@ -87,7 +93,7 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
 
 
 def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | None,
-           progress: Progress, jobs: int, force: bool) -> BuildResult:
+           progress: Progress, jobs: int, force: bool, report: Path | None = None) -> BuildResult:
     final = build_dir / params.edition
     scratch = EditionPaths(build_dir / f".{params.edition}.partial")
     if scratch.root.exists():
@@ -106,7 +112,8 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _edition_values(artifacts, params)
         # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
         write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
-        order = notebooks if notebooks is not None else report_notebooks()
+        order = (notebooks if notebooks is not None else sorted((report / "notebooks").glob("*.ipynb")) if report
+                 else report_notebooks())
         run_notebooks(order, scratch, params, ResultCache(cache / "notebooks"), jobs=jobs, force=force,
                       progress=progress)
 
@@ -117,7 +124,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         write_provenance(artifacts, record, read_staging_log(scratch.staged), scratch.staged, params.comparator)
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
-        stage_project(scratch, params)
+        stage_project(scratch, params, report)
         rendered = render(params, scratch, ResultCache(cache / "rendered"), force=force, progress=progress)
         report = audit(params, scratch, ResultCache(cache / "audit"), force=force, progress=progress)
         if not report.clean:
@@ -294,8 +301,13 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
                 writer.merge(results[need] / "artifacts")
             shutil.copytree(seed, folder / "seeded")
         seed.mkdir(parents=True, exist_ok=True)
-        return Run(notebook, folder / "executed" / notebook.name,
-                   {**injected, "artifacts_dir": str(seed.resolve())})
+        parameters = {**injected, "artifacts_dir": str(seed.resolve())}
+        if not section.declared:  # e.g. a deep-dive report's: only what its parameters cell asks for
+            import papermill
+
+            asked = papermill.inspect_notebook(str(notebook))
+            parameters = {key: value for key, value in parameters.items() if key in asked}
+        return Run(notebook, folder / "executed" / notebook.name, parameters)
 
     def finish(name: str) -> None:
         if name in results:
@@ -411,13 +423,20 @@ def _disclosure_values(artifacts: ArtifactWriter) -> None:
     artifacts.values({f"disclosure.{how}": (number, "number", 0) for how, number in tally.items()})
 
 
-def stage_project(paths: EditionPaths, params: BuildParameters) -> Path:
-    """Copy the Quarto sources beside this edition's artifacts and variables."""
+def stage_project(paths: EditionPaths, params: BuildParameters, report: Path | None = None) -> Path:
+    """Copy the Quarto sources beside this edition's artifacts and variables.
+
+    A deep-dive ``report`` brings its own book; the look (``templates/``), the accessibility statement and the
+    bibliography come from the project unless the report has its own.
+    """
     root = project_root()
     project = paths.project
     project.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_SOURCES:
-        source = root / name
+    sources = ([(path, path.name) for path in sorted(report.iterdir()) if path.name not in REPORT_ONLY]
+               if report else [])
+    sources += [(root / name, name) for name in (REPORT_SHARED if report else PROJECT_SOURCES)
+                if not (report and (report / name).exists())]
+    for source, name in sources:
         if source.is_dir():
             shutil.copytree(source, project / name, ignore=NOT_STAGED)
         elif source.exists():

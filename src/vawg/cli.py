@@ -59,6 +59,7 @@ def build(
     build_dir: Annotated[Optional[Path], typer.Option(help="Where editions are built. [default: build/]")] = None,
     jobs: Annotated[Optional[int], typer.Option(help="Notebooks run at once (those that read no other's results). [default: the number of cores]", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun staging, every notebook, the render and the audit instead of reusing the results of an earlier build whose inputs are unchanged.")] = False,
+    report: Annotated[Optional[Path], typer.Option(help="Build a deep-dive report made by `vawg new report` (its folder, e.g. reports/stalking-clinic) instead of the needs assessment. [default build folder: build/reports/NAME]")] = None,
 ) -> None:
     """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word.
 
@@ -73,13 +74,20 @@ def build(
         data_dir=(data_dir or project_root() / "data" / "raw").resolve(),
         reference_dir=_reference_dir(reference_dir), suppression_threshold=suppression_threshold,
     )
+    report_folder = None
+    if report is not None:
+        report_folder = report.resolve()
+        if not (report_folder / "_quarto.yml").is_file():
+            raise VawgError(f"--report {report}: not a report folder (no _quarto.yml); make one with `vawg new report NAME`")
+        build_dir = build_dir or project_root() / "build" / "reports" / report_folder.name
     started = time.monotonic()
     with console.status("Starting") as status:
         def progress(step: str) -> None:
             console.log(f"{step} [dim]({time.monotonic() - started:.0f} s so far)[/]")
             status.update(step)
 
-        result = build_edition(params, build_dir=build_dir, progress=progress, jobs=jobs, force=force)
+        result = build_edition(params, build_dir=build_dir, progress=progress, jobs=jobs, force=force,
+                               report=report_folder)
     console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
     for fmt, path in result.outputs.items():
         console.print(f"  {fmt:5} {path}")
@@ -206,6 +214,21 @@ def qa(
 
 new_app = typer.Typer(help="Start something new for a deep-dive author (see templates/README.md).",
                       no_args_is_help=True)
+
+
+@new_app.command("report")
+def new_report(
+    name: Annotated[str, typer.Argument(help="Lower-case words joined by hyphens, e.g. stalking-clinic: the report's "
+                                             "folder is reports/NAME.")],
+    title: Annotated[Optional[str], typer.Option(help="The report's title. [default: from NAME]")] = None,
+) -> None:
+    """A stand-alone deep-dive report (its own Quarto book in reports/NAME) with the needs assessment's look and checks."""
+    from vawg.scaffold import new_report as scaffold
+
+    root = project_root()
+    for path in scaffold(name, title):
+        print(path.relative_to(root))
+    print(f"Run `python3 -m pytest tests/test_{name.replace('-', '_')}.py`, then `vawg build --report reports/{name}`.")
 
 
 @new_app.command("section")

@@ -1,9 +1,11 @@
-"""``vawg new section NAME``: a new Chapter 3 section, wired into the build, from ``templates/new-section/``.
+"""``vawg new section NAME`` and ``vawg new report NAME``: a deep-dive author's starting point.
+
+``section``: a new Chapter 3 section, wired into the build, from ``templates/new-section/``.
 
 It writes the section's module (``src/vawg/deep_dives/``), its notebook, its test and its chapter partial,
 declares the notebook in the registry (:mod:`vawg.sections`) and includes the partial in Chapter 3 before
-the chapter's summary. The templates are plain files an author can read; ``templates/README.md`` says how
-to go on from there.
+the chapter's summary. ``report``: a stand-alone book in ``reports/NAME/`` with the same analysis files.
+The templates are plain files an author can read; ``templates/README.md`` says how to go on from there.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from pathlib import Path
 from string import Template
 
 import nbformat
+import yaml
 
 from vawg.errors import VawgError
 from vawg.paths import project_root
 
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 TEMPLATES = Path("templates") / "new-section"
+REPORT_TEMPLATES = Path("templates") / "new-report"
+REPORTS = Path("reports")
 CHAPTER = Path("chapters") / "03-local-picture.qmd"
 REGISTRY = Path("src") / "vawg" / "sections.py"
 REGISTRY_MARKER = "    # `vawg new section` adds its sections above this line.\n"
@@ -45,42 +50,104 @@ class NewSection:
     def class_name(self) -> str:
         return "".join(part.capitalize() for part in self.name.split("-"))
 
-    def fill(self, template: str) -> str:
-        return Template(template).substitute(name=self.name, title=self.title, module=self.module,
-                                             class_name=self.class_name)
+    def fill(self, template: str, **extra: str) -> str:
+        return Template(template).substitute(name=self.name, title=self.title, title_lower=self.title[:1].lower()
+                                             + self.title[1:], module=self.module, class_name=self.class_name,
+                                             **extra)
 
 
 def new_section(name: str, title: str | None = None, *, project: Path | None = None) -> list[Path]:
-    """Scaffold the section ``name`` in ``project`` (the repository); returns the files written or changed."""
+    """Scaffold the Chapter 3 section ``name`` in ``project`` (the repository); returns the files written or changed."""
     root = project or project_root()
-    if not NAME.match(name):
-        raise ScaffoldError(f"section name {name!r}: use lower-case words joined by hyphens, e.g. 'stalking-clinic'")
-    section = NewSection(name, title or name.replace("-", " ").capitalize())
-    module = root / "src" / "vawg" / "deep_dives" / f"{section.module}.py"
+    section = _named(name, title)
     notebook = root / "notebooks" / f"{_next_number(root / 'notebooks')}-{name}.ipynb"
-    test = root / "tests" / f"test_{section.module}.py"
     partial = root / "chapters" / f"_03-{name}.qmd"
-    taken = [path for path in (module, test, partial) if path.exists()]
-    taken += sorted((root / "notebooks").glob(f"*-{name}.ipynb"))
-    if taken:
-        raise ScaffoldError(f"section {name!r} already exists: {', '.join(str(p.relative_to(root)) for p in taken)}")
     registry, chapter = root / REGISTRY, root / CHAPTER
     registry_text, chapter_text = registry.read_text(encoding="utf-8"), chapter.read_text(encoding="utf-8")
+    _refuse_taken(root, section, [partial, *sorted((root / "notebooks").glob(f"*-{name}.ipynb"))])
     if REGISTRY_MARKER not in registry_text:
         raise ScaffoldError(f"{REGISTRY}: the line {REGISTRY_MARKER.strip()!r} is missing, so the section cannot be declared")
     if SUMMARY_INCLUDE not in chapter_text:
         raise ScaffoldError(f"{CHAPTER}: no {SUMMARY_INCLUDE} to put the section's include before")
-
-    templates = root / TEMPLATES
-    module.write_text(section.fill((templates / "module.py.tmpl").read_text(encoding="utf-8")), encoding="utf-8")
-    test.write_text(section.fill((templates / "test_module.py.tmpl").read_text(encoding="utf-8")), encoding="utf-8")
-    partial.write_text(section.fill((templates / "chapter.qmd.tmpl").read_text(encoding="utf-8")), encoding="utf-8")
-    nbformat.write(_notebook(section.fill((templates / "notebook.py.tmpl").read_text(encoding="utf-8"))), notebook)
+    written = _write_analysis(root, section, notebook, partial, heading="###")
     declaration = f'    Section("{notebook.name}", staged=("police_offences",)),\n'
     registry.write_text(registry_text.replace(REGISTRY_MARKER, declaration + REGISTRY_MARKER, 1), encoding="utf-8")
     include = f"{{{{< include _03-{name}.qmd >}}}}"
     chapter.write_text(chapter_text.replace(SUMMARY_INCLUDE, f"{include}\n\n{SUMMARY_INCLUDE}", 1), encoding="utf-8")
-    return [module, notebook, test, partial, registry, chapter]
+    return [*written, registry, chapter]
+
+
+def new_report(name: str, title: str | None = None, *, project: Path | None = None) -> list[Path]:
+    """Scaffold the stand-alone deep-dive report ``reports/NAME/``: its own Quarto book (about page, one
+    chapter, the accessibility statement) with the report's look, and its analysis as :func:`new_section`
+    writes it. ``vawg build --report reports/NAME`` builds it with the same staging, suppression, audit and
+    checks as the needs assessment; returns the files written."""
+    root = project or project_root()
+    section = _named(name, title)
+    folder = root / REPORTS / name
+    _refuse_taken(root, section, [folder])
+    notebook = folder / "notebooks" / f"01-{name}.ipynb"
+    partial = folder / "chapters" / f"{name}.qmd"
+    (folder / "chapters").mkdir(parents=True)
+    (folder / "notebooks").mkdir()
+    written = _write_analysis(root, section, notebook, partial, heading="#")
+    config = folder / "_quarto.yml"
+    config.write_text(report_config(root, section.title, [f"chapters/{name}.qmd"], folder), encoding="utf-8")
+    index = folder / "index.qmd"
+    index.write_text(section.fill((root / REPORT_TEMPLATES / "index.qmd.tmpl").read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    return [config, index, *written]
+
+
+def report_config(root: Path, title: str, chapters: list[str], folder: Path) -> str:
+    """A deep dive's ``_quarto.yml``: the needs assessment's own settings and formats (so one look and one set
+    of accessibility settings serve both), with its own title and chapters and no bibliography until it cites."""
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    for key in ("bibliography", "link-citations"):
+        config.pop(key, None)
+    book = config["book"]
+    config["book"] = {"title": title, "subtitle": book["subtitle"], "author": book["author"], "date": "today",
+                      "chapters": ["index.qmd", *chapters, "accessibility.qmd"],
+                      "page-footer": book["page-footer"]}
+    header = (f"# {title}: a deep-dive report, made by `vawg new report`. Build it with\n"
+              f"# `vawg build --report {folder.relative_to(root).as_posix()}`; its settings follow the needs "
+              "assessment's _quarto.yml.\n")
+    return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _named(name: str, title: str | None) -> NewSection:
+    if not NAME.match(name):
+        raise ScaffoldError(f"name {name!r}: use lower-case words joined by hyphens, e.g. 'stalking-clinic'")
+    return NewSection(name, title or name.replace("-", " ").capitalize())
+
+
+def _analysis_files(root: Path, section: NewSection) -> tuple[Path, Path]:
+    return (root / "src" / "vawg" / "deep_dives" / f"{section.module}.py",
+            root / "tests" / f"test_{section.module}.py")
+
+
+def _refuse_taken(root: Path, section: NewSection, others: list[Path]) -> None:
+    taken = [path for path in (*_analysis_files(root, section), *others) if path.exists()]
+    if taken:
+        raise ScaffoldError(f"{section.name!r} already exists: "
+                            f"{', '.join(str(path.relative_to(root)) for path in taken)}")
+
+
+def _write_analysis(root: Path, section: NewSection, notebook: Path, partial: Path, *, heading: str) -> list[Path]:
+    """The module, its test, the notebook and the chapter text, from ``templates/new-section/``."""
+    templates = root / TEMPLATES
+    module, test = _analysis_files(root, section)
+
+    def fill(template: str, **extra: str) -> str:
+        return section.fill((templates / template).read_text(encoding="utf-8"), **extra)
+
+    module.write_text(fill("module.py.tmpl"), encoding="utf-8")
+    test.write_text(fill("test_module.py.tmpl"), encoding="utf-8")
+    # A report's chapter is a book file: Quarto would number its title unless it is .unnumbered.
+    partial.write_text(fill("chapter.qmd.tmpl", heading=heading, unnumbered=" .unnumbered" if heading == "#" else ""),
+                       encoding="utf-8")
+    nbformat.write(_notebook(fill("notebook.py.tmpl")), notebook)
+    return [module, notebook, test, partial]
 
 
 def _next_number(folder: Path) -> int:
