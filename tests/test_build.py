@@ -132,6 +132,32 @@ def test_unknown_borough_stops_the_build_with_one_line(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_several_boroughs_or_all_build_one_edition_each_after_checking_every_name(tmp_path, monkeypatch, capsys):
+    import vawg.build
+    from vawg.cli import main
+    from vawg.reference import borough_names
+
+    built = []
+
+    def fake_build(params, **options):
+        built.append(params.borough)
+        return vawg.build.BuildResult(params.edition, tmp_path / params.edition, {})
+
+    monkeypatch.setattr(vawg.build, "build", fake_build)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--borough", "Camden, Hackney,Gotham", "--data-dir", str(tmp_path)])
+    assert stopped.value.code == 1 and built == []  # a bad name stops everything before the first build
+    assert "unknown borough 'Gotham'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--borough", "camden,Hackney", "--data-dir", str(tmp_path)])
+    assert stopped.value.code == 0 and built == ["Camden", "Hackney"]
+    assert "Built 2 editions" in capsys.readouterr().err
+    built.clear()
+    with pytest.raises(SystemExit):
+        main(["build", "--borough", "all", "--data-dir", str(tmp_path)])
+    assert built == borough_names(police_only=True) and len(built) == 32
+
+
 def test_malformed_date_stops_the_build_naming_file_row_and_column(extract_copy, tmp_path):
     folder = extract_copy / "police_offences"
     parquet = next(folder.glob("*.parquet"))

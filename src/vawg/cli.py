@@ -50,7 +50,7 @@ def _reference_dir(value: Optional[Path]) -> Optional[Path]:
 @app.command()
 def build(
     period_end: Annotated[str, typer.Option(help="Last day of the edition's period (YYYY-MM-DD, a month end).")] = "2024-12-31",
-    borough: Annotated[str, typer.Option(help="The London borough the report is about (one of the 32 Metropolitan Police boroughs).")] = "Camden",
+    borough: Annotated[str, typer.Option(help="The London borough the report is about (one of the 32 Metropolitan Police boroughs), several separated by commas, or 'all': one edition each, built one after another.")] = "Camden",
     comparator: Annotated[str, typer.Option(help="The area the borough is compared with.")] = "London",
     formats: Annotated[str, typer.Option(help="Outputs to produce, comma-separated: html, pdf, docx.")] = "html,pdf,docx",
     data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts, one sub-folder per source. [default: data/raw]")] = None,
@@ -69,30 +69,42 @@ def build(
     from vawg.build import build as build_edition
     from vawg.parameters import parse_parameters
 
-    params = parse_parameters(
-        period_end=period_end, borough=borough, comparator=comparator, formats=formats,
+    from vawg.reference import borough_names
+
+    names = (borough_names(police_only=True) if borough.strip().casefold() == "all"
+             else [name.strip() for name in borough.split(",") if name.strip()])
+    # Every borough's parameters are checked before the first build starts.
+    editions = [parse_parameters(
+        period_end=period_end, borough=name, comparator=comparator, formats=formats,
         data_dir=(data_dir or project_root() / "data" / "raw").resolve(),
         reference_dir=_reference_dir(reference_dir), suppression_threshold=suppression_threshold,
-    )
+    ) for name in names or [borough]]
     report_folder = None
     if report is not None:
         report_folder = report.resolve()
         if not (report_folder / "_quarto.yml").is_file():
             raise VawgError(f"--report {report}: not a report folder (no _quarto.yml); make one with `vawg new report NAME`")
         build_dir = build_dir or project_root() / "build" / "reports" / report_folder.name
-    started = time.monotonic()
-    with console.status("Starting") as status:
-        def progress(step: str) -> None:
-            console.log(f"{step} [dim]({time.monotonic() - started:.0f} s so far)[/]")
-            status.update(step)
+    first = time.monotonic()
+    for params in editions:
+        started = time.monotonic()
+        with console.status("Starting") as status:
+            def progress(step: str) -> None:
+                console.log(f"{step} [dim]({time.monotonic() - started:.0f} s so far)[/]")
+                status.update(step)
 
-        result = build_edition(params, build_dir=build_dir, progress=progress, jobs=jobs, force=force,
-                               report=report_folder)
-    console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
-    for fmt, path in result.outputs.items():
-        console.print(f"  {fmt:5} {path}")
-    for card in result.stale_cards:
-        console.print(f"[yellow]stale service card:[/] {card['name']} ({card['id']}.yml): data from {card['data_period']}")
+            result = build_edition(params, build_dir=build_dir, progress=progress, jobs=jobs, force=force,
+                                   report=report_folder)
+        console.print(f"[bold green]Built {result.edition}[/] in {time.monotonic() - started:.0f} s:")
+        for fmt, path in result.outputs.items():
+            console.print(f"  {fmt:5} {path}")
+        for card in result.stale_cards:
+            console.print(f"[yellow]stale service card:[/] {card['name']} ({card['id']}.yml): data from "
+                          f"{card['data_period']}")
+    if len(editions) > 1:
+        total = time.monotonic() - first
+        console.print(f"[bold green]Built {len(editions)} editions[/] in {total:.0f} s "
+                      f"({total / len(editions):.0f} s per borough)")
 
 
 @app.command()
