@@ -161,7 +161,7 @@ def test_a_prose_value_and_a_table_that_together_reveal_a_cell_stop_the_build(tm
     from vawg.errors import DisclosureError
     from vawg.parameters import parse_parameters
 
-    def publish(paths, params):  # what the notebooks and the renderer would leave: a leaky pair
+    def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a leaky pair
         edition(paths.root / "_tmp", {"fig-abuse-type-rates": figure5("<7", "77")},
                 {"types.forced_marriage.count": ("<7", "count"),
                  "types.forced_marriage.london_count": ("80", "count")})

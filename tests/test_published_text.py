@@ -79,7 +79,7 @@ def test_a_page_with_a_function_name_stops_the_build_and_keeps_the_last_edition(
     from vawg.errors import RenderError
     from vawg.parameters import parse_parameters
 
-    def publish(paths, params):  # what the notebooks and the renderer would leave: a page naming a function
+    def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a page naming a function
         site(paths.root, PLANTED["Python identifier"])
         (paths.root / "artifacts").mkdir(exist_ok=True)
         (paths.root / "artifacts" / "values.json").write_text(json.dumps({}), encoding="utf-8")

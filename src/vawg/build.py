@@ -93,7 +93,7 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
 
 
 def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | None,
-           progress: Progress, jobs: int, force: bool, report: Path | None = None) -> BuildResult:
+           progress: Progress, jobs: int, force: bool, deep_dive: Path | None = None) -> BuildResult:
     final = build_dir / params.edition
     scratch = EditionPaths(build_dir / f".{params.edition}.partial")
     if scratch.root.exists():
@@ -112,7 +112,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _edition_values(artifacts, params)
         # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
         write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
-        order = (notebooks if notebooks is not None else sorted((report / "notebooks").glob("*.ipynb")) if report
+        order = (notebooks if notebooks is not None else sorted((deep_dive / "notebooks").glob("*.ipynb")) if deep_dive
                  else report_notebooks())
         run_notebooks(order, scratch, params, ResultCache(cache / "notebooks"), jobs=jobs, force=force,
                       progress=progress)
@@ -124,7 +124,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         write_provenance(artifacts, record, read_staging_log(scratch.staged), scratch.staged, params.comparator)
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
-        stage_project(scratch, params, report)
+        stage_project(scratch, params, deep_dive)
         rendered = render(params, scratch, ResultCache(cache / "rendered"), force=force, progress=progress)
         report = audit(params, scratch, ResultCache(cache / "audit"), force=force, progress=progress)
         if not report.clean:
@@ -183,10 +183,13 @@ def render(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, 
         return {fmt: paths.output / relative for fmt, relative in listed.items()}
     progress(f"Rendering {', '.join(params.formats)} ({'--force' if force else found.reason})")
     rendered = render_book(paths.project, paths.output, formats=params.formats)
+    try:
+        listed = {fmt: Path(path).relative_to(paths.output).as_posix() for fmt, path in rendered.items()}
+    except ValueError:  # an output outside the output folder (a test's stand-in renderer): nothing to keep
+        return rendered
     bundle = paths.root / ".rendered"
     shutil.copytree(paths.output, bundle / "output")
-    (bundle / RENDERED).write_text(json.dumps({fmt: path.relative_to(paths.output).as_posix()
-                                               for fmt, path in rendered.items()}), encoding="utf-8")
+    (bundle / RENDERED).write_text(json.dumps(listed), encoding="utf-8")
     cache.store("rendered", inputs, bundle)
     shutil.rmtree(bundle)
     return rendered
