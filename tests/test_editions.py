@@ -183,8 +183,16 @@ def test_what_changed_is_in_the_pdf_and_the_word_file_too(two_editions):
 
     _, second, camden, cases_2023 = two_editions
     revised = int(camden.loc["2021", "cases_heard"])
+    expected = rates.test_poisson_2indep(cases_2023 * 3, 1, cases_2023, 1, method="score").pvalue
+    significant = f"Yes ({'p < 0.001' if expected < 0.001 else f'p = {expected:.3f}'})"
     pdf = "\n".join(page.extract_text() for page in PdfReader(second.outputs["pdf"]).pages)
-    word = "\n".join(paragraph.text for paragraph in Document(second.outputs["docx"]).paragraphs)
+    document = Document(second.outputs["docx"])
+    word = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    # The headline table: the doubled MARAC caseload, tested and significant, in both.
+    assert significant in " ".join(_print_section_text(pdf).split())
+    rows = [[cell.text.strip() for cell in row.cells] for table in document.tables for row in table.rows]
+    marac = next(row for row in rows if row[0].startswith("Cases heard at the MARAC"))
+    assert marac[1:3] == [f"{cases_2023} in 2023", f"{cases_2023 * 3:,} in 2024"] and marac[-1] == significant
     for text in (_print_section_text(pdf), _print_section_text(word)):
         assert "with data to 30 September 2024" in text
         assert f"{revised} to {revised + 2}" in text
