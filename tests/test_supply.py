@@ -194,7 +194,6 @@ def test_every_section_the_chapters_name_is_declared_and_every_council_section_i
 def test_each_notebook_that_needs_an_extract_group_declares_it_and_stages_its_extracts():
     """The registry's ``requires`` and the notebook's own skip call name the same group, so the build
     and the chapters agree on what an edition without those extracts leaves out."""
-    import fnmatch
     import re
 
     import nbformat
@@ -209,8 +208,7 @@ def test_each_notebook_that_needs_an_extract_group_declares_it_and_stages_its_ex
         if section.requires:
             required.add(section.requires)
             extracts = [name for name in EXTRACT_GROUPS[section.requires].extracts if name != supply.NAVIGATORS]
-            assert all(any(fnmatch.fnmatch(name, glob) for glob in section.staged) for name in extracts), \
-                section.notebook
+            assert all(section.reads_table(name) for name in extracts), section.notebook
     assert required == set(EXTRACT_GROUPS) - {"safety_bus"}
 
 

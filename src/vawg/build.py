@@ -43,7 +43,7 @@ from vawg.paths import EditionPaths, borough_slug, project_root
 from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
-from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, section_for
+from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, matches_table, section_for
 from vawg.staging import validate_and_stage
 from vawg.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
 
@@ -59,7 +59,6 @@ REPORT_SHARED = ("templates", "accessibility.qmd", "references.json")
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
-RENDERED = "rendered.json"  # in a cached render: each format's output, relative to the output folder
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
     scratch.root.mkdir(parents=True)
     cache = build_dir / CACHE / params.edition
     try:
-        stage(params, scratch.staged, ResultCache(cache / "staged"), force=force, progress=progress)
+        staged_files = stage(params, scratch.staged, ResultCache(cache / "staged"), force=force, progress=progress)
         for line in supply.supply_lines(scratch.staged, params.borough):
             progress(line)
         missing_content = missing_content_line(params.borough)
@@ -126,7 +125,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         progress("Assembling the Quarto project")
         stage_project(scratch, params, deep_dive)
         rendered = render(params, scratch, ResultCache(cache / "rendered"), force=force, progress=progress)
-        report = audit(params, scratch, ResultCache(cache / "audit"), force=force, progress=progress)
+        report = audit(params, scratch, ResultCache(cache / "audit"), staged_files, force=force, progress=progress)
         if not report.clean:
             kept = build_dir / f".{params.edition}.audit-failed.json"
             shutil.copy2(scratch.root / "audit.json", kept)
@@ -176,33 +175,31 @@ def render(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, 
         "software": buildcache.software_digest(),
     }
     found = None if force else cache.lookup("rendered", inputs)
-    if found is not None and found.folder is not None:
+    if found is not None and found.folder is not None and found.meta:
         progress(f"Rendering {', '.join(params.formats)}: reused (book unchanged)")
-        buildcache.restore(found.folder / "output", paths.output)
-        listed = json.loads((found.folder / RENDERED).read_text(encoding="utf-8"))
-        return {fmt: paths.output / relative for fmt, relative in listed.items()}
+        buildcache.restore(found.folder, paths.output)
+        return {fmt: paths.output / relative for fmt, relative in found.meta.items()}
     progress(f"Rendering {', '.join(params.formats)} ({'--force' if force else found.reason})")
     rendered = render_book(paths.project, paths.output, formats=params.formats)
     try:
         listed = {fmt: Path(path).relative_to(paths.output).as_posix() for fmt, path in rendered.items()}
     except ValueError:  # an output outside the output folder (a test's stand-in renderer): nothing to keep
         return rendered
-    bundle = paths.root / ".rendered"
-    shutil.copytree(paths.output, bundle / "output")
-    (bundle / RENDERED).write_text(json.dumps(listed), encoding="utf-8")
-    cache.store("rendered", inputs, bundle)
-    shutil.rmtree(bundle)
+    cache.store("rendered", inputs, paths.output, meta=listed)
     return rendered
 
 
-def audit(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, force: bool = False,
-          progress: Progress = lambda step: None) -> AuditReport:
+def audit(params: BuildParameters, paths: EditionPaths, cache: ResultCache, staged_files: dict[str, str], *,
+          force: bool = False, progress: Progress = lambda step: None) -> AuditReport:
     """Attack the published files for disclosure (and unfinished text), or reuse the report of an earlier
-    audit of exactly the same outputs, artifacts and staged tables by the same code; writes ``audit.json``."""
+    audit of exactly the same outputs, artifacts and staged tables by the same code; writes ``audit.json``.
+
+    ``staged_files``: the staged tables' digests, as staging left them (:func:`stage`), not hashed again.
+    """
     inputs = {
         "output": buildcache.digest(buildcache.tree_files(paths.output)),
         "artifacts": buildcache.digest(buildcache.tree_files(paths.artifacts)),
-        "staged": buildcache.digest(buildcache.tree_files(paths.staged)),
+        "staged": buildcache.digest(staged_files),
         "edition": params.edition,
         "threshold": str(params.suppression_threshold),
         "reference data": buildcache.project_digest(project_root(), "data/reference"),
@@ -210,25 +207,22 @@ def audit(params: BuildParameters, paths: EditionPaths, cache: ResultCache, *, f
         "software": buildcache.software_digest(),
     }
     found = None if force else cache.lookup("audit", inputs)
-    if found is not None and found.folder is not None:
+    if found is not None and found.folder is not None and found.meta:
         progress("Auditing the published files for disclosure: reused (nothing published changed)")
-        buildcache.restore(found.folder, paths.root)
-        return AuditReport.from_json(json.loads((paths.root / "audit.json").read_text(encoding="utf-8")))
-    progress(f"Auditing the published files for disclosure ({'--force' if force else found.reason})")
-    report = audit_edition(paths.root, staged=paths.staged, threshold=params.suppression_threshold,
-                           edition=params.edition)
-    written = write_report(report, paths.root)
-    bundle = paths.root / ".audit"
-    bundle.mkdir()
-    shutil.copy2(written, bundle / written.name)
-    cache.store("audit", inputs, bundle)
-    shutil.rmtree(bundle)
+        report = AuditReport.from_json(found.meta)
+    else:
+        progress(f"Auditing the published files for disclosure ({'--force' if force else found.reason})")
+        report = audit_edition(paths.root, staged=paths.staged, threshold=params.suppression_threshold,
+                               edition=params.edition)
+        cache.store("audit", inputs, None, meta=report.to_json())
+    write_report(report, paths.root)
     return report
 
 
 def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: bool = False,
-          progress: Progress = lambda step: None) -> None:
-    """Validate and stage the extracts, or copy the staged tables of an earlier build of the same extracts."""
+          progress: Progress = lambda step: None) -> dict[str, str]:
+    """Validate and stage the extracts, or copy the staged tables of an earlier build of the same extracts;
+    returns the staged files' digests (relative path → SHA-256)."""
     inputs = {
         "extracts": buildcache.digest(buildcache.tree_files(params.data_dir)) if params.data_dir.is_dir() else "",
         "reference data": (buildcache.digest(buildcache.tree_files(params.reference_dir))
@@ -244,12 +238,11 @@ def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: b
     if found is not None and found.folder is not None:
         progress("Staging: reused (extracts unchanged)")
         buildcache.restore(found.folder, staged)
-        return
+        return dict(found.files or {})
     progress(f"Validating and staging the extracts ({'--force' if force else found.reason})")
     validate_and_stage(params.data_dir, staged, period_end=params.period_end,
                        reference_dir=params.reference_dir, borough=params.borough)
-    if staged.is_dir():
-        cache.store("staged", inputs, staged)
+    return cache.store("staged", inputs, staged) if staged.is_dir() else {}
 
 
 def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParameters, cache: ResultCache, *,
@@ -347,7 +340,7 @@ def _notebook_inputs(section: Section, notebook: Path, params: BuildParameters, 
     for name in section.parameters:
         inputs[f"parameter {name}"] = json.dumps(given[name])
     for pattern in section.staged:
-        matched = [name for name in staged if name == pattern or pattern.endswith("*") and name.startswith(pattern[:-1])]
+        matched = [name for name in staged if matches_table(pattern, name)]
         if not matched and not pattern.endswith("*"):
             inputs[f"staged {pattern}"] = "not staged"
         for name in matched:

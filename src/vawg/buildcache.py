@@ -152,6 +152,7 @@ class Lookup:
     folder: Path | None  # the verified entry, or None: run it
     reason: str  # why it is reused or reruns, for the progress line
     files: Mapping[str, str] | None = None  # relative path → SHA-256 of a reused entry
+    meta: dict | None = None  # what the step recorded beside its files (e.g. an audit's report)
 
 
 class ResultCache:
@@ -170,16 +171,20 @@ class ResultCache:
         if damaged:
             shutil.rmtree(folder, ignore_errors=True)
             return Lookup(None, f"cached result damaged ({damaged}): discarded")
-        return Lookup(folder / FILES, "unchanged", entry["files"])
+        return Lookup(folder / FILES, "unchanged", entry["files"], entry.get("meta"))
 
-    def store(self, name: str, inputs: Mapping[str, str], source: Path) -> dict[str, str]:
-        """Keep a copy of ``source`` under the key of ``inputs`` (in place of older entries); returns its files."""
+    def store(self, name: str, inputs: Mapping[str, str], source: Path | None, meta: dict | None = None) -> dict[str, str]:
+        """Keep a copy of ``source`` (none: no files) and ``meta`` under the key of ``inputs``, in place of older
+        entries; returns its files."""
         key = digest(inputs)
         temporary = self.root / name / f".{key}.{uuid.uuid4().hex}"
-        shutil.copytree(source, temporary / FILES)
+        if source is None:
+            (temporary / FILES).mkdir(parents=True)
+        else:
+            shutil.copytree(source, temporary / FILES)
         files = tree_files(temporary / FILES)
-        (temporary / ENTRY).write_text(json.dumps({"inputs": dict(inputs), "files": files}, indent=1, sort_keys=True),
-                                       encoding="utf-8")
+        entry = {"inputs": dict(inputs), "files": files, **({"meta": meta} if meta is not None else {})}
+        (temporary / ENTRY).write_text(json.dumps(entry, indent=1, sort_keys=True), encoding="utf-8")
         final = temporary.parent / key
         shutil.rmtree(final, ignore_errors=True)
         temporary.rename(final)

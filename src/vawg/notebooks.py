@@ -86,23 +86,31 @@ def _describe_failure(notebook: Path, executed: Path, error: PapermillExecutionE
     where = f"cell {position + 1}" + (f" ({cell_text!r})" if cell_text else "")
     message = f"notebook {notebook.name} failed in {where}: {error.ename}: {error.evalue}"
     folders = extract_folders(notebook)
-    if folders and error.ename != "DataError":  # a DataError names its file already
+    if folders and error.ename not in _data_error_names():  # a data error names its file already
         message += f"; this section reads the extracts in {join_words([f'{folder}/' for folder in folders])}"
     return message
+
+
+def _data_error_names() -> set[str]:
+    from vawg.errors import DataError
+
+    names, pending = set(), [DataError]
+    while pending:
+        kind = pending.pop()
+        names.add(kind.__name__)
+        pending += kind.__subclasses__()
+    return names
 
 
 def extract_folders(notebook: Path) -> list[str]:
     """The delivery folders of the extracts a declared section reads: a failure that comes from data then
     points at them even when the error itself (a ZeroDivisionError, a KeyError) names none."""
-    import fnmatch
-
     from vawg.contracts import CONTRACTS
 
-    staged = section_for(notebook).staged
-    if staged == ("*",):  # reads every staged table: naming them all would point nowhere
+    section = section_for(notebook)
+    if section.staged == ("*",):  # reads every staged table: naming them all would point nowhere
         return []
-    return list(dict.fromkeys(contract.folder for contract in CONTRACTS
-                              if any(fnmatch.fnmatch(contract.name, glob) for glob in staged)))
+    return list(dict.fromkeys(contract.folder for contract in CONTRACTS if section.reads_table(contract.name)))
 
 
 @dataclass(frozen=True)

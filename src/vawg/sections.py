@@ -82,6 +82,15 @@ class Section:
     def name(self) -> str:
         return Path(self.notebook).stem
 
+    def reads_table(self, table: str) -> bool:
+        """Whether ``staged`` names the staged table ``table``."""
+        return any(matches_table(pattern, table) for pattern in self.staged)
+
+
+def matches_table(pattern: str, table: str) -> bool:
+    """A ``staged`` entry names a table exactly, or by a prefix ending in ``*``."""
+    return table == pattern or pattern.endswith("*") and table.startswith(pattern[:-1])
+
 
 SECTIONS: tuple[Section, ...] = (
     Section("03-recorded-offences.ipynb", staged=("police_offences", "population")),
