@@ -102,3 +102,12 @@ def test_a_page_with_a_function_name_stops_the_build_and_keeps_the_last_edition(
 def test_no_published_page_of_the_built_edition_shows_a_fault(built_edition) -> None:
     faults = published_faults(built_edition.root / "output")
     assert not faults, "\n".join(fault.line() for fault in faults[:20])
+
+
+def test_the_small_number_rule_is_stated_with_the_largest_hidden_count(built_edition) -> None:
+    """The accessibility statement said "counts from 1 to 7 minus one": arithmetic left to the reader."""
+    from bs4 import BeautifulSoup
+
+    page = built_edition.root / "output" / "site" / "accessibility.html"
+    text = " ".join(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
+    assert "Counts from 1 to 6 are shown as \"<7\"" in text and "minus one" not in text
