@@ -209,12 +209,13 @@ def audit(params: BuildParameters, paths: EditionPaths, cache: ResultCache, stag
     found = None if force else cache.lookup("audit", inputs)
     if found is not None and found.folder is not None and found.meta:
         progress("Auditing the published files for disclosure: reused (nothing published changed)")
-        report = AuditReport.from_json(found.meta)
+        report = AuditReport.from_json(json.loads(found.meta["report"]))
     else:
         progress(f"Auditing the published files for disclosure ({'--force' if force else found.reason})")
         report = audit_edition(paths.root, staged=paths.staged, threshold=params.suppression_threshold,
                                edition=params.edition)
-        cache.store("audit", inputs, None, meta=report.to_json())
+        # Kept as text: the cache's entry sorts keys, and the report's order (its summary's) must survive.
+        cache.store("audit", inputs, None, meta={"report": json.dumps(report.to_json(), ensure_ascii=False)})
     write_report(report, paths.root)
     return report
 
