@@ -197,3 +197,44 @@ def test_an_incremental_build_of_the_same_inputs_publishes_the_same_files_as_the
     assert files(again.outputs["html"].parent) == files(built_edition.outputs["html"].parent)
     for fmt in ("pdf", "docx"):
         assert again.outputs[fmt].read_bytes() == built_edition.outputs[fmt].read_bytes()
+
+
+# -- hashing each input once ---------------------------------------------------------------------------
+
+def test_a_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from vawg import buildcache
+
+    reads = []
+    real = buildcache._read_digest
+    monkeypatch.setattr(buildcache, "_read_digest", lambda path: reads.append(Path(path).name) or real(path))
+    monkeypatch.setattr(buildcache.DigestMemo, "RACY", 0.5)
+    extract = tmp_path / "offences.csv"
+    extract.write_text("a,b\n1,2\n")
+    old = time.time() - 60
+    os.utime(extract, (old, old))
+    time.sleep(0.6)  # the change time is set by the write; the memo trusts it once it is settled
+    memo_file = tmp_path / "cache" / "digests.json"
+
+    def digest_in_a_new_build(path: Path) -> str:
+        with buildcache.remembered_digests(memo_file):
+            return buildcache.file_digest(path)
+
+    first = digest_in_a_new_build(extract)
+    assert digest_in_a_new_build(extract) == first
+    assert reads == ["offences.csv"], "an unchanged file was read again"
+
+    extract.write_text("a,b\n1,3\n")  # same size, and the modification time put back as before
+    os.utime(extract, (old, old))
+    changed = digest_in_a_new_build(extract)
+    assert changed == hashlib.sha256(b"a,b\n1,3\n").hexdigest() != first
+
+    copy = tmp_path / "copy.csv"
+    shutil.copy2(extract, copy)  # keeps the modification time: the change time still tells it is new
+    assert digest_in_a_new_build(copy) == changed
+    assert reads == ["offences.csv", "offences.csv", "copy.csv"]
+    # Read within RACY seconds of its last change, so not remembered: read again next time.
+    digest_in_a_new_build(copy)
+    assert reads[-1] == "copy.csv" and len(reads) == 4

@@ -84,7 +84,8 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     build_dir = Path(build_dir or project_root() / "build")
     with build_lock(build_dir, params.edition):
         try:
-            return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force, report)
+            with buildcache.remembered_digests(build_dir / CACHE / params.edition / "digests.json"):
+                return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force, report)
         except OSError as error:
             if error.errno in DISK_ERRNOS:
                 raise disk_error(error, build_dir) from None
@@ -114,7 +115,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         order = (notebooks if notebooks is not None else sorted((deep_dive / "notebooks").glob("*.ipynb")) if deep_dive
                  else report_notebooks())
         run_notebooks(order, scratch, params, ResultCache(cache / "notebooks"), jobs=jobs, force=force,
-                      progress=progress)
+                      progress=progress, staged_files=staged_files)
 
         progress("Comparing with the previous edition")
         record = edition_record(params, scratch)
@@ -248,20 +249,24 @@ def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: b
 
 def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParameters, cache: ResultCache, *,
                   jobs: int = 1, force: bool = False, progress: Progress = lambda step: None,
-                  registry: tuple[Section, ...] = SECTIONS) -> dict[str, str]:
+                  registry: tuple[Section, ...] = SECTIONS, staged_files: dict[str, str] | None = None) -> dict[str, str]:
     """Run (or reuse) each notebook into its own folder, then add their artifacts to the edition's in order.
 
     A notebook's cache key is made of its source, the package modules it imports (followed
     through the package), its declared parameters, staged tables and project files, the
     software's versions and, for one that reads other notebooks' results, those results. Returns
-    each notebook's name → ``"reused: …"`` or ``"reran: …"``.
+    each notebook's name → ``"reused: …"`` or ``"reran: …"``. ``staged_files``: the staged files' digests as
+    staging left them (:func:`stage`), so the tables are not hashed again.
     """
     sections = {section.name: section for section in (section_for(notebook, registry) for notebook in notebooks)}
     notebook_of = {Path(notebook).stem: Path(notebook) for notebook in notebooks}
     order = list(notebook_of)
     needs = dependencies([sections[name] for name in order])
     runs = paths.root / ".runs"
-    staged = {path.stem: buildcache.file_digest(path) for path in sorted(paths.staged.glob("*.parquet"))}
+    if staged_files is None:
+        staged_files = buildcache.tree_files(paths.staged) if paths.staged.is_dir() else {}
+    staged = {Path(name).stem: sha for name, sha in sorted(staged_files.items())
+              if "/" not in name and name.endswith(".parquet")}
     root = project_root()
     base_files = buildcache.tree_files(paths.artifacts)
     injected = params.notebook_parameters(staged_dir=paths.staged.resolve(), artifacts_dir=paths.artifacts.resolve())

@@ -2,8 +2,8 @@
 
 A result is kept in ``<build>/.cache/<edition>/<kind>/<name>/<key>/``: its files, and ``entry.json``
 naming each input's fingerprint and each file's SHA-256. The key is the digest of the inputs, so any
-change to an input misses; every reuse re-hashes the files, so a damaged entry is deleted and rerun,
-never published. Only the newest entry of each name is kept, and it tells which inputs changed.
+change to an input misses; every reuse checks the files (:class:`DigestMemo` re-reads any that changed), so a
+damaged entry is deleted and rerun, never published. Only the newest entry of each name is kept, and it tells which inputs changed.
 
 Why hand-written rather than jupyter-cache or doit: jupyter-cache keys a notebook on its code cells
 and keeps the executed notebook, but our notebooks' results are the files they write beside it, and
@@ -16,13 +16,16 @@ a hash per file checked on reuse) is short and has no state beside the files.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
 import shutil
 import sys
+import threading
+import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,11 +42,80 @@ LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "statsmodels", "matplotlib",
 
 
 def file_digest(path: Path) -> str:
+    memo = _memo
+    if memo is not None:
+        return memo.digest(Path(path))
+    return _read_digest(path)
+
+
+def _read_digest(path: Path) -> str:
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
     return sha.hexdigest()
+
+
+class DigestMemo:
+    """The SHA-256 of files already read, kept by what ``stat`` says of them, as git's index does.
+
+    A file whose device, inode, size, modification and change times are as when it was read is not read
+    again. The change time (ctime) is set by the system at every write and cannot be set back (unlike the
+    modification time, which copying preserves), so a copied or rewritten file is always read. A file
+    changed less than :attr:`RACY` seconds before it was read is not remembered: a write later in the same
+    clock tick would leave its times as they were ("racy git").
+    """
+
+    RACY = 2.0
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.lock = threading.Lock()
+        self.used: dict[str, list] = {}
+        try:
+            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def digest(self, path: Path) -> str:
+        name = str(path.resolve())
+        info = path.stat()
+        stamp = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        with self.lock:
+            entry = self.known.get(name)
+        if entry is not None and entry[:5] == stamp:
+            sha = entry[5]
+        else:
+            started = time.time_ns()
+            sha = _read_digest(path)
+            if started - max(info.st_mtime_ns, info.st_ctime_ns) < self.RACY * 1e9:
+                return sha
+        with self.lock:
+            self.used[name] = [*stamp, sha]
+        return sha
+
+    def save(self) -> None:
+        """Keep the files read in this run (only those: the memo never outgrows one build's inputs)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
+        with self.lock:
+            temporary.write_text(json.dumps(self.used), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+_memo: DigestMemo | None = None
+
+
+@contextlib.contextmanager
+def remembered_digests(path: Path) -> Iterator[DigestMemo]:
+    """Within the block, :func:`file_digest` reads a file only when ``stat`` says it changed (kept at ``path``)."""
+    global _memo
+    outer, _memo = _memo, DigestMemo(path)
+    try:
+        yield _memo
+        _memo.save()
+    finally:
+        _memo = outer
 
 
 def digest(value: object) -> str:
