@@ -17,6 +17,18 @@ PROJECT_PARTS = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "a
                  "references.json")
 
 
+# Fixtures that build a whole edition (or stage the full-scale data): a test using one is in the build tier.
+BUILD_FIXTURES = {"built_edition", "hackney_edition", "full_scale_staged", "edition_with_small_counts",
+                  "two_editions", "planted_edition", "without_optional_extracts", "scaffolded"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fast tier is ``-m "not build"``: no whole builds (README, CONTRIBUTING)."""
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.build)
+
+
 def reference_dir() -> Path:
     """The open reference folder the tests use: ``VAWG_REFERENCE_DIR`` if set, else the shipped ``data/open/``."""
     from vawg.reference import open_data_dir

@@ -86,7 +86,9 @@ def tiny_service(tmp_path):
     workflows = pd.concat([this_year, earlier], ignore_index=True)
     workflows["workflow_id"] = [f"W{n}" for n in range(len(workflows))]
     workflows.to_parquet(tmp_path / "csn_workflows.parquet")
-    yes_no = lambda yes, n: ["Yes"] * yes + ["No"] * (n - yes)
+    def yes_no(yes: int, n: int) -> list[str]:
+        return ["Yes"] * yes + ["No"] * (n - yes)
+
     checklists = pd.DataFrame({"form_id": [f"R{n}" for n in range(10)], "workflow_id": "W0",
                                "completed_date": pd.Timestamp("2024-05-01"), "risk_level": "High", "dash_score": 10,
                                **{field: yes_no(7, 10) for field in csn.RISK_QUESTIONS}})

@@ -10,7 +10,6 @@ line, every published sum that has one unknown left.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vawg.artifacts import ArtifactWriter, markdown_escape
 from vawg.errors import DataError
-from vawg.services.loading import borough_dir, borough_slug
+from vawg.services.loading import borough_dir
 from vawg.wording import not_supplied
 
 SYNTHETIC_MARKER = "SYNTHETIC.json"

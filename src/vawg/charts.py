@@ -40,7 +40,7 @@ from plotnine import (
     guides,
 )
 
-# Government Analysis Function colours (DESIGN.md).
+# Government Analysis Function colours (docs/design.md).
 CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 TWO_SERIES = ("#12436D", "#F46A25")
 TEXT_COLOUR = "#0B0C0C"

@@ -31,11 +31,11 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
 from vawg.errors import DataError
-from vawg.paths import borough_dir, borough_slug, display_path, project_root
+from vawg.paths import borough_dir, display_path, project_root
 from vawg.reference import read_text_table
 from vawg.wording import not_supplied
 

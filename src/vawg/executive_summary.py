@@ -127,7 +127,7 @@ def service_findings(values: Values) -> list[str]:
         # Equal as published reads "the same as", whatever the unrounded numbers say.
         same = rate == national or _text(values, "marac.rate") == _text(values, "marac.national_rate")
         comparison = ("" if rate is None or national is None else
-                      f", the same as the England and Wales rate" if same else
+                      ", the same as the England and Wales rate" if same else
                       f", {'above' if rate > national else 'below'} the England and Wales rate of "
                       f"{var('marac.national_rate')}")
         found.append(f"The MARAC heard {var('marac.cases')} high-risk domestic abuse cases in {var('marac.year')}: "

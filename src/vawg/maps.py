@@ -52,7 +52,7 @@ from plotnine import (
 
 from vawg import charts
 
-# Government Analysis Function sequential palette, dark to light (DESIGN.md).
+# Government Analysis Function sequential palette, dark to light (docs/design.md).
 SEQUENTIAL = ("#092135", "#12436D", "#2073BC", "#6BACE6", "#ADD1F1")
 # A map's fills must reach 3:1 against the page: the three darker sequential colours, low → high.
 RATE_RAMP = (SEQUENTIAL[2], SEQUENTIAL[1], SEQUENTIAL[0])

@@ -1,13 +1,12 @@
 """The build's parameters: one validated model, checked before any notebook runs.
 
 papermill only warns about parameters a notebook does not declare, so the
-project validates them itself here (DESIGN.md, decision 2).
+project validates them itself here (docs/design.md, decision 2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Literal
 

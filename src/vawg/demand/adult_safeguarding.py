@@ -98,7 +98,8 @@ class AdultSafeguarding:
         year = report_year(period_end)
         cases = cases[(cases["sex"] == "Female") & (cases["concern_date"].dt.year <= year)].copy()
         if cases.empty:
-            raise DataError(f"{path}: no safeguarding cases of women up to {year}")
+            raise DataError(f"the adult social care safeguarding extract (asc_safeguarding/) has no cases of women "
+                            f"up to {year}")
         cases["year"] = cases["concern_date"].dt.year
         flag_map = vawg_flag_map()
         order = [t for t in reference.abuse_types()["abuse_type"] if t in flag_map]
@@ -225,7 +226,7 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
                  f"\nthe {len(charted)} types most common in {a.year}",
         y_title="% of women's safeguarding cases", panel_order=labels)
     alt = (f"Line charts, one per abuse type, of the percentage of women's adult social care safeguarding cases "
-           f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words([l.lower() for l in labels])}. "
+           f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words([label.lower() for label in labels])}. "
            + (f"{top} was the most common in {a.year}. " if labels else "")
            + (f"Higher in {a.year} than in {a.first_year}: {join_words(rising)}." if rising else "")).strip()
     data = long.assign(cases_text=[_count_text(n, b, a.threshold) for n, b in zip(long["n"], long["basis"])])

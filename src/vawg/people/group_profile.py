@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from vawg.periods import report_year  # re-exported: sections import it from here
+from vawg.periods import report_year as report_year  # re-exported: sections import it from here
 from vawg import charts
 from vawg.artifacts import Column, Figure, format_value
 from vawg.errors import DataError

@@ -466,7 +466,6 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             values[f"{group_key}.first_year_share"] = (earlier["share_of_group"], "percent", 1, earlier["count"])
         if abuse_type in CONTROL_CHART_TYPES and abuse_type in december.index:
             d = december.loc[abuse_type]
-            months, rest_months = (d["before"], d["after"]), (d["rest_before"], d["rest_after"])
             # One sentence per comparison, so a hidden count never leaves "[c] rise ([c], [c])" in the prose.
             values[f"{key}.dec.sentence"] = (december_sentence(d, s.threshold, y - 1), "text", 0)
             values[f"{key}.spc_borough"] = (signal_summary(s.monthly.control_chart(abuse_type), s.borough), "text", 0)

@@ -1,6 +1,6 @@
 """What ``quarto render`` refuses or misreads, checked without Quarto.
 
-Both renderers read the same sources, and Quarto's rules win (DESIGN.md, decision 7),
+Both renderers read the same sources, and Quarto's rules win (docs/design.md, decision 7),
 so :func:`check_project` runs before either renders. Each rule follows Quarto's own
 source (repository quarto-dev/quarto-cli), cited where it is used:
 
@@ -190,7 +190,7 @@ def _check_front_matter(text: str, path: str, first_line: int) -> list[Problem]:
         return []
     problem = _date_problem(front.get("date"))
     if problem:
-        line = next((first_line + i for i, l in enumerate(text.splitlines()) if l.startswith("date:")), first_line)
+        line = next((first_line + i for i, row in enumerate(text.splitlines()) if row.startswith("date:")), first_line)
         return [Problem(path, line, problem)]
     return []
 
@@ -207,7 +207,7 @@ def check_config(text: str, path: str = "_quarto.yml") -> list[Problem]:
     for place in places:
         problem = _date_problem(place.get("date") if isinstance(place, dict) else None)
         if problem:
-            line = next((i for i, l in enumerate(lines, 1) if re.match(r"\s*date:", l) and "{{<" in l), 1)
+            line = next((i for i, row in enumerate(lines, 1) if re.match(r"\s*date:", row) and "{{<" in row), 1)
             problems.append(Problem(path, line, problem))
     return problems
 
@@ -226,7 +226,7 @@ def _unnumbered_problem(text: str, path: str) -> Problem | None:
             meta = {}
         if isinstance(meta, dict) and isinstance(meta.get("title"), str):
             title = meta["title"]
-            title_line = next((i for i, l in enumerate(text.splitlines(), 1) if l.startswith("title:")), 1)
+            title_line = next((i for i, row in enumerate(text.splitlines(), 1) if row.startswith("title:")), 1)
     if title is None:
         fence = None
         for number, line in enumerate(text.splitlines(), start=1):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from vawg.artifacts import ArtifactWriter
 from vawg.wording import join_words
 from vawg.paths import display_path
-from vawg.services.loading import CardError, borough_dir, borough_slug, read_yaml, services_dir
+from vawg.services.loading import CardError, borough_dir, read_yaml, services_dir
 from vawg.services.render import (
     CARD_THRESHOLD,
     STALE_AFTER_MONTHS,

@@ -13,7 +13,6 @@ sees both problems at once::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
