@@ -346,7 +346,7 @@ def median_from_bands(counts: pd.Series) -> float:
     half, before = ordered.sum() / 2, 0.0
     for band, count in ordered.items():
         if before + count >= half and count > 0:
-            return band_start(band) + (half - before) / count * band_width(band)
+            return float(band_start(band) + (half - before) / count * band_width(band))
         before += count
     raise ValueError("no residents")
 
