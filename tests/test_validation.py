@@ -730,14 +730,19 @@ def test_dates_with_a_time_of_day_are_read_as_dates_so_the_last_day_is_whole(suf
     assert not [n for n in report.notices if "after the period end" in n.message]
 
 
-def _population_without(year: int):
+def _population_of(years: list[int]):
+    """The population extract's estimates repeated for each of these years."""
     def change(data: Path) -> Path:
         path = data / "population" / "population.csv"
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame = pd.concat([frame.assign(year=str(y)) for y in (2021, 2022, 2023) if y != year], ignore_index=True)
+        frame = pd.concat([frame.assign(year=str(y)) for y in years], ignore_index=True)
         frame.to_csv(path, index=False)
         return path.parent
     return change
+
+
+def _population_without(year: int):
+    return _population_of([y for y in (2021, 2022, 2023) if y != year])
 
 
 def _police_from(months: list[str]):
@@ -764,6 +769,8 @@ def _zero_population(data: Path) -> Path:
 
 
 CAMDEN_2024 = [f"2024-{m:02d}" for m in range(1, 13)]
+# The least history a build accepts: every month from three whole years before the report year.
+CAMDEN_SINCE_2021 = [f"{y}-{m:02d}" for y in range(2021, 2025) for m in range(1, 13)]
 DELIVERY_FAULTS = [
     # Denominators: a gap in the estimates, and a population of zero, name the year and the area
     Fault("population_year_missing", lambda data: (_police_from(["2022-06", *CAMDEN_2024])(data),
@@ -789,13 +796,22 @@ def test_a_delivery_too_thin_for_its_rates_is_refused_naming_year_and_area(fault
 def test_a_year_past_the_latest_estimate_uses_the_latest_and_says_so(tmp_path):
     data = tmp_path / "raw"
     shutil.copytree(VALID, data)
-    _police_from(CAMDEN_2024)(data)
-    path = data / "population" / "population.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.assign(year="2022").to_csv(path, index=False)
+    _police_from(CAMDEN_SINCE_2021)(data)
+    _population_of([2021, 2022, 2023])(data)
     report, _ = validate(data, period_end=PERIOD_END, borough="Camden", sources=["police_offences", "population"])
     assert report.ok, [str(p) for p in report.problems]
-    assert [n for n in report.notices if "offences of 2024 are rated against the mid-2022 estimate" in n.message]
+    assert [n for n in report.notices if "offences of 2024 are rated against the mid-2023 estimate" in n.message]
+
+
+def test_a_police_extract_of_one_year_is_refused_at_validation(tmp_path):
+    """The trends, baselines and forecast need three whole years before the report year: said before any notebook."""
+    data = tmp_path / "raw"
+    shutil.copytree(VALID, data)
+    _police_from(CAMDEN_2024)(data)
+    report, _ = validate(data, period_end=PERIOD_END, borough="Camden", sources=["police_offences", "population"])
+    problems = [str(p) for p in report.problems if p.column == "recorded_date"]
+    assert problems and "offences from 1 January 2021 or earlier (the earliest is 15 January 2024)" in problems[0]
+    assert "police_offences" in problems[0] and "value '2024-01-15'" in problems[0]
 
 
 # -- the build folder: one build at a time, disk faults in one line ------------------------------------------
@@ -839,7 +855,8 @@ def test_a_full_disk_is_reported_in_one_line_and_the_last_edition_is_untouched(t
 
     data = tmp_path / "raw"
     shutil.copytree(VALID, data)
-    _police_from(CAMDEN_2024)(data)
+    _police_from(CAMDEN_SINCE_2021)(data)
+    _population_of([2021, 2022, 2023, 2024])(data)
 
     def full(self, path, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))

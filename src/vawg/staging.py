@@ -135,8 +135,8 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
         Folder of open ONS/GLA reference data; its files are validated and
         staged as ``reference_*.parquet``.
     borough : str, optional
-        The borough of the edition: its police offences must cover every month
-        of the period, and council extracts whose rows name another borough
+        The borough of the edition: its police offences must reach back three whole years before the
+        report year and cover every month of the period, and council extracts whose rows name another borough
         are withheld (not staged; the staging log says whose they are).
 
     Returns
@@ -486,9 +486,14 @@ def _withhold_other_councils(tables: dict[str, pd.DataFrame], data_dir: Path, re
 # -- sanity rules on the whole delivery ------------------------------------------------------------------------
 
 
+# Trends, control-chart baselines and the forecast (fitted on the months before the March 2024 recording change,
+# less a year's hold-out) compare the report year with at least this many whole years before it.
+HISTORY_YEARS = 3
+
+
 def _check_delivery(tables: dict[str, pd.DataFrame], data_dir: Path, context: Context, log: Log,
                     borough: str | None) -> None:
-    """Rules no single file can break: denominators for every year and area, offences in every month."""
+    """Rules no single file can break: denominators for every year and area, offences in every month, enough years."""
     offences, population = tables.get("police_offences"), tables.get("population")
     if offences is None or population is None or offences.empty:
         return
@@ -532,8 +537,14 @@ def _check_delivery(tables: dict[str, pd.DataFrame], data_dir: Path, context: Co
     code = dict(zip(reference.boroughs()["borough_name"], reference.boroughs()["borough_code"])).get(borough)
     if code is None:
         return
+    year = report_year(context.period_end)
+    first, earliest = pd.Timestamp(year - HISTORY_YEARS, 1, 1), offences["recorded_date"].min()
+    if earliest >= first + pd.Timedelta(days=31):
+        log.problem(contract_named("police_offences").location(data_dir), None, "recorded_date", _plain(earliest),
+                    f"offences from {first:%-d %B %Y} or earlier (the earliest is {earliest:%-d %B %Y}): the "
+                    f"report compares {year} with the {HISTORY_YEARS} whole years before it")
     end = pd.Period(context.period_end, "M")
-    start = min(pd.Period(offences["recorded_date"].min(), "M"), pd.Period(f"{report_year(context.period_end)}-01", "M"))
+    start = min(pd.Period(offences["recorded_date"].min(), "M"), pd.Period(f"{year}-01", "M"))
     ours = offences.loc[offences["borough_code"] == code, "recorded_date"].dt.to_period("M")
     missing = [str(month) for month in pd.period_range(start, end, freq="M") if month not in set(ours.unique())]
     if missing:

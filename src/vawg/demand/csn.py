@@ -552,7 +552,8 @@ def suppress_flows(matrix: pd.DataFrame, threshold: int) -> pd.DataFrame:
     chosen = protect(cells, relations, threshold, keep=totals)
     hidden = np.zeros(values.shape, dtype=bool)
     for cell in chosen:
-        hidden[cell] = True
+        if not isinstance(cell[0], str):  # a small node total is hidden by its label ("<7"), not here
+            hidden[cell] = True
     rows = []
     for i, source in enumerate(matrix.index):
         for j, outcome in enumerate(matrix.columns):
