@@ -97,6 +97,10 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
     years = sorted(data[x].unique())
     reach = float(data[upper].where(data[y].notna()).max()) if upper else float(data[y].max())
     data["_label_at"] = (data[upper].where(data[y].notna()).fillna(data[y]) if upper else data[y]) + 0.04 * reach
+    # With intervals, the lower line's labels go under its bars, so they never sit on the other line's bar.
+    data["_below"] = bool(upper) & (data[y] < data.groupby(x)[y].transform("max"))
+    if lower:
+        data.loc[data["_below"], "_label_at"] = data[lower].fillna(data[y]) - 0.04 * reach
     bars = []
     if lower and upper:
         data[lower], data[upper] = data[lower].where(data[y].notna()), data[upper].where(data[y].notna())
@@ -108,7 +112,11 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, t
         plot
         + geom_point(size=2.6)
         # Labels are text: TEXT_COLOUR (19.6:1), as the series colours only reach the 3:1 of marks.
-        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
+                    size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
         + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
                     color=TEXT_COLOUR, show_legend=False)
         + scale_color_manual(values=colours)
@@ -339,7 +347,11 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         ggplot(data, aes(x=x, y=y, group=panel))
         + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
         + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
-        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
+                    size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
         + facet_wrap(panel, ncol=ncol)
         + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
                              limits=(min(years) - 0.4, max(years) + 0.4))

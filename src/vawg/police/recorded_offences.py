@@ -284,7 +284,7 @@ def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
                  Column("95% CI upper", "upper", "number", 2, basis="vawg"),
                  Column(f"{analysis.borough} rank of boroughs", "borough_rank", "rank")],
         description=("Error bars: 95% confidence intervals of the rates, by Byar's method (the exact Poisson "
-                     "interval below 10 offences). London's are narrower than the line."),
+                     "interval below 10 offences). London's are narrow: its rates rest on far more offences."),
     )
 
 
