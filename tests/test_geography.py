@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
+from scipy.stats import chi2
 
 from conftest import reference_dir
 from vawg import spatial
@@ -339,7 +340,7 @@ def test_small_ward_counts_are_suppressed_and_never_drawn(tile_analysis, tile_wr
     data = figures["fig-ward-vawg-rate"].data.set_index("ward_name")
     assert math.isnan(data.loc[name, "plotted"]) and data.loc[name, "map_label"].endswith("[c]")
     clusters = read_download(folder / "data" / "fig-ward-vawg-clusters.csv").set_index("Ward")
-    assert clusters.loc[name, "Cluster (p < 0.05)"] == "[c]" and clusters.loc[name, "Local Moran's I"] == "[c]"
+    assert clusters.loc[name, "Cluster (adjusted p < 0.05)"] == "[c]" and clusters.loc[name, "Local Moran's I"] == "[c]"
     # The highest ward named in the prose is one whose rate may be published.
     values = geography.prose_values(tile_analysis)
     assert values["geography.all_vawg.top_ward"][0] != name
@@ -405,3 +406,29 @@ def test_the_notebook_has_one_cell_per_artifact_and_the_build_parameters():
         figure_id = "fig-" + make.__name__.removeprefix("figure_").replace("_", "-")
         assert first_lines.count(f"# {figure_id}") == 1, figure_id
     assert all(not c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code")
+
+
+def test_ward_clusters_are_holm_adjusted_as_one_family(tile_analysis):
+    """The wards' Local Moran's I tests are one family (Appendix 6e): the published p-value is Holm's."""
+    from statsmodels.stats.multitest import multipletests
+
+    from vawg.spatial import local_morans_i
+
+    table = tile_analysis.ward_table("all_vawg").set_index("ward_code")
+    raw = local_morans_i(table["rate"], tile_analysis.neighbours)
+    clusters = tile_analysis.clusters().set_index("ward_code")
+    expected = multipletests(raw["p_value"], method="holm")[1]
+    np.testing.assert_allclose(clusters.loc[raw.index, "p_value"], expected)
+    np.testing.assert_allclose(clusters.loc[raw.index, "p_value_unadjusted"], raw["p_value"])
+    significant = clusters.loc[raw.index, "p_value"] < 0.05
+    assert (clusters.loc[raw.index, "cluster"] == raw["quadrant"].where(significant, NOT_SIGNIFICANT)).all()
+
+
+def test_ward_tables_carry_byar_intervals(tile_analysis):
+    table = tile_analysis.ward_table("all_vawg")
+    for row in table.itertuples():
+        lower = chi2.ppf(0.025, 2 * row.count) / 2 if row.count else 0.0
+        if row.count < 10:
+            assert row.lower == pytest.approx(lower / row.female_population * 1000, abs=1e-9)
+            assert row.upper == pytest.approx(chi2.ppf(0.975, 2 * row.count + 2) / 2 / row.female_population * 1000)
+        assert row.lower <= row.rate <= row.upper

@@ -191,8 +191,14 @@ MULTIPLICITY_POLICY = (
     "Several tests at once: the tests reported together as one family (the rows of one table, such as the abuse "
     "types of Table 2 or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
     "by Holm's method, which keeps the chance of any false finding in the family at 5% without assuming the tests "
-    "are independent. The adjusted p-value is the one printed. A test that stands alone, such as the borough's "
-    "overall rate against the rest of London, is not adjusted.")
+    "are independent. The adjusted p-value is the one printed. The families are: the abuse types compared with the "
+    "rest of London, the "
+    "crime groups (their rates, and separately their VAWG shares), the December changes (the borough's, the rest of "
+    "London's and the difference, each across the abuse types), the abuse types' changes between years, the wards "
+    "tested by Local Moran's I, outcomes by abuse type, and the groups of each profile or comparison table (victim "
+    "support, housing, adult safeguarding, the MARAC comparators, children's services). A test that stands alone, such as the borough's overall rate against "
+    "the rest of London, is not adjusted. Confidence intervals (of rates, shares and rate ratios) are not adjusted, "
+    "so an interval can leave out 1 (or 0) while the adjusted p-value is above 0.05.")
 
 
 def table_statistical_tests() -> Table:

@@ -84,19 +84,39 @@ def af_theme() -> theme:
 
 
 def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, title: str,
-               subtitle: str, y_title: str, series_order: list[str]) -> ggplot:
-    """Lines over years, each point labelled with its value and each line named at its end."""
+               subtitle: str, y_title: str, series_order: list[str], lower: str | None = None,
+               upper: str | None = None) -> ggplot:
+    """Lines over years, each point labelled with its value and each line named at its end.
+
+    With ``lower`` and ``upper`` each point carries an error bar (its 95% confidence interval) and its label
+    sits above the bar; a point not drawn (suppressed) draws no bar.
+    """
     data = data.assign(**{series: pd.Categorical(data[series], categories=series_order)})
     ends = data[data[x] == data[x].max()]
     colours = dict(zip(series_order, TWO_SERIES if len(series_order) <= 2 else CATEGORICAL))
     years = sorted(data[x].unique())
+    reach = float(data[upper].where(data[y].notna()).max()) if upper else float(data[y].max())
+    data["_label_at"] = (data[upper].where(data[y].notna()).fillna(data[y]) if upper else data[y]) + 0.04 * reach
+    # With intervals, the lower line's labels go under its bars, so they never sit on the other line's bar.
+    data["_below"] = bool(upper) & (data[y] < data.groupby(x)[y].transform("max"))
+    if lower:
+        data.loc[data["_below"], "_label_at"] = data[lower].fillna(data[y]) - 0.04 * reach
+    bars = []
+    if lower and upper:
+        data[lower], data[upper] = data[lower].where(data[y].notna()), data[upper].where(data[y].notna())
+        bars = [geom_errorbar(aes(ymin=lower, ymax=upper), width=0.12, size=0.7, na_rm=True)]
+    plot = ggplot(data, aes(x=x, y=y, color=series, group=series)) + geom_line(size=1.2)
+    for layer in bars:
+        plot += layer
     return (
-        ggplot(data, aes(x=x, y=y, color=series, group=series))
-        + geom_line(size=1.2)
+        plot
         + geom_point(size=2.6)
         # Labels are text: TEXT_COLOUR (19.6:1), as the series colours only reach the 3:1 of marks.
-        + geom_text(aes(label=label), nudge_y=0.04 * data[y].max(), size=LABEL_SIZE, color=TEXT_COLOUR,
-                    show_legend=False)
+        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
+                    size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
         + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
                     color=TEXT_COLOUR, show_legend=False)
         + scale_color_manual(values=colours)
@@ -327,7 +347,11 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         ggplot(data, aes(x=x, y=y, group=panel))
         + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
         + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
-        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
+                    size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
         + facet_wrap(panel, ncol=ncol)
         + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
                              limits=(min(years) - 0.4, max(years) + 0.4))

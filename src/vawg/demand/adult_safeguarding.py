@@ -35,7 +35,7 @@ from vawg import appendix, charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
-from vawg.stats import odds_ratio
+from vawg.stats import holm_within, odds_ratio
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.wording import join_words
 from vawg.supply import staged_table
@@ -171,7 +171,8 @@ class AdultSafeguarding:
                 "significant": bool(ratio and ratio.significant),
                 "basis": min([n for n in (a, b, c, d) if n > 0], default=0),
             })
-        frame = pd.DataFrame(rows)
+        # The characteristics compared are one family of tests (MULTIPLICITY_POLICY): Holm-adjusted p-values.
+        frame = holm_within(pd.DataFrame(rows))
         for group in ("vawg", "other"):
             frame[f"{group}_text"] = [_count_text(n, basis, self.threshold)
                                       for n, basis in zip(frame[f"{group}_n"], frame[f"{group}_basis"])]
@@ -293,11 +294,13 @@ def table_asc_vawg_compared(analysis: AdultSafeguarding) -> Table:
                  Column("% of other cases", "other_share", "percent", 1, basis="other_basis"),
                  Column("Odds ratio", "odds_ratio", "number", 2, basis="basis"),
                  Column("95% CI", "ci", "text"),
-                 Column("p-value (Wald)", "p", "pvalue", 3, basis="basis"),
+                 Column("p-value (Wald, Holm-adjusted)", "p", "pvalue", 3, basis="basis"),
                  Column("p < 0.05", "significant_text", "text")],
         source=SOURCE,
         notes=(f"VAWG cases: {len(a.vawg):,}; other cases of women: {len(a.now) - len(a.vawg):,}. An odds ratio "
-               "above 1 means the characteristic is more common in VAWG cases.",),
+               "above 1 means the characteristic is more common in VAWG cases.",
+               "p-values are adjusted by Holm's method for the number of characteristics compared; the 95% CI "
+               "(Woolf) is not, so it can leave out 1 where the adjusted p-value is above 0.05."),
     )
 
 

@@ -43,6 +43,7 @@ from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
 from vawg.stats import (
     TestResult,
+    holm_within,
     percent_difference,
     two_proportion_ztest,
     wilson_interval,
@@ -178,7 +179,8 @@ class Housing:
                     "significant": bool(test.significant) if test else False,
                     "test_basis": min(basis, other_basis) if min(basis, other_basis) > 0 else max(basis, other_basis),
                 })
-        return pd.DataFrame(rows)
+        # Every category compared is one family of tests (MULTIPLICITY_POLICY): Holm-adjusted.
+        return holm_within(pd.DataFrame(rows), p="p_value")
 
     def register_change(self) -> TestResult:
         trend = self.register_trend().set_index("year")
@@ -383,11 +385,12 @@ def table_housing_register_dva_women(analysis: Housing) -> Table:
                  Column("% of women with DVA points", "women_share", "percent", 1, basis="women_basis"),
                  Column("Applicants without DVA points", "others_text", "text"),
                  Column("% of applicants without DVA points", "others_share", "percent", 1, basis="others_basis"),
-                 Column("p-value (two-proportion z-test)", "p_value", "pvalue", 3, basis="test_basis"),
+                 Column("p-value (two-proportion z-test, Holm-adjusted)", "p_value", "pvalue", 3, basis="test_basis"),
                  Column("Significant difference", "difference", "text")],
         notes=[(f"Counts of 1 to {h.threshold - 1} are shown as <{h.threshold}; [c] marks a value withheld so that "
                f"a small count cannot be worked out. Applicants without DVA points include men."),
-               "Each row's test compares the two shares alone; with many rows, one may be significant by chance."])
+               "Each row's test compares the two shares; the p-values are adjusted by Holm's method for the number of "
+               "rows tested, so that the chance of any false finding in the table stays at 5%."])
 
 
 # -- prose ---------------------------------------------------------------------------

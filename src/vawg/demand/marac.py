@@ -40,6 +40,7 @@ from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
 from vawg.stats import (
     TestResult,
+    adjust_p_values,
     byar_interval,
     percent_difference,
     two_proportion_ztest,
@@ -165,6 +166,10 @@ class Marac:
                                         int(other["cases_heard"]))
             rows.append({"area": area, "share": self.share(part)[0], "other_share": self.share(part, area)[0],
                          "test": test, "basis": self.share(part)[1]})
+        # The comparators are one family of tests (MULTIPLICITY_POLICY): Holm-adjusted p-values.
+        adjusted = adjust_p_values([row["test"].p_value for row in rows]) if rows else []
+        for row, p in zip(rows, adjusted):
+            row["test"] = TestResult(row["test"].statistic, float(p))
         return pd.DataFrame(rows)
 
     def rate_test(self, area: str) -> TestResult | None:

@@ -28,7 +28,7 @@ from vawg import reference
 from vawg.artifacts import Column, Table, format_value
 from vawg.errors import DataError
 from vawg.police.relationships import disclosure_basis, report_year
-from vawg.stats import two_proportion_ztest
+from vawg.stats import holm_within, two_proportion_ztest
 from vawg.suppression import CONFIDENTIAL, is_small
 from vawg.wording import join_words
 from vawg.supply import staged_table
@@ -110,7 +110,8 @@ class VictimSupport:
                          "rest_basis": disclosure_basis(rest, rest_total),
                          "z": test.statistic if test else np.nan, "p": test.p_value if test else np.nan,
                          "significant": bool(test and test.significant)})
-        frame = pd.DataFrame(rows)
+        # The compared groups are one family of tests (MULTIPLICITY_POLICY): Holm-adjusted.
+        frame = holm_within(pd.DataFrame(rows))
         frame["n_text"] = [CONFIDENTIAL if is_small(b, self.threshold) and not is_small(n, self.threshold)
                            else format_value(n, "count", threshold=self.threshold)
                            for n, b in zip(frame["n"], frame["basis"])]
@@ -153,7 +154,7 @@ def table_victim_support_comparison(analysis: VictimSupport) -> Table:
                  Column(a.borough, "n_text", "text"),
                  Column(f"% of {a.borough}'s referrals", "share", "percent", 1, basis="basis"),
                  Column("% of the rest of London's", "rest_share", "percent", 1, basis="rest_basis"),
-                 Column("p-value (two-proportion z-test)", "p", "pvalue", 3, basis="test_basis"),
+                 Column("p-value (two-proportion z-test, Holm-adjusted)", "p", "pvalue", 3, basis="test_basis"),
                  Column("Finding", "finding", "text")],
         source=SOURCE,
         notes=(f"Referrals in the quarter: {a.borough} {format_value(a.total([a.first_quarter]), 'count', threshold=a.threshold)}, "
@@ -212,7 +213,7 @@ def _comparison_sentence(a: VictimSupport, compared: pd.DataFrame) -> str:
         parts.append(f"{shares(lower)} {verb(lower)} significantly lower")
     if same:
         parts.append(f"{shares(same)} did not differ significantly")
-    sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests at the 5% level)." if parts else "")
+    sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests at the 5% level, Holm-adjusted)." if parts else "")
     if len(hidden):
         sentence += (f" {join_words([words[k] for k in hidden.index]).capitalize()}: too few referrals in "
                      f"{a.borough} or the rest of London to publish the comparison.")

@@ -32,11 +32,13 @@ from vawg.police.recorded_offences import (
     TABLE_RANGE,
     interval_texts,
     join_words,
+    range_texts,
 )
 from vawg.population import denominators, load_population
 from vawg.suppression import HIDDEN, Relation, format_percent, hidden_basis, protect
 from vawg.stats import (
     TestResult,
+    adjust_p_values,
     byar_interval,
     change_dispersion,
     holm_within,
@@ -170,6 +172,8 @@ class AbuseTypeSections:
                 "rate": row["borough_rate"], "rate_lower": rate_ci.lower, "rate_upper": rate_ci.upper,
                 "rest_rate": row["rest_rate"], "london_rate": row["london_rate"],
                 "percent_difference": row["percent_difference"], "p": row["p"], "significant": row["significant"],
+                "rate_ratio": row["rate_ratio"], "ratio_lower": row["ratio_lower"], "ratio_upper": row["ratio_upper"],
+                "rest_count": rest_count,
                 "rank": rank if count > 0 else float("nan"), "boroughs": size,
                 "share_of_vawg": count / vawg * 100, "share_lower": share_ci.lower * 100,
                 "share_upper": share_ci.upper * 100,
@@ -201,6 +205,8 @@ class AbuseTypeSections:
                 "before": borough.before, "after": borough.after, "smaller": min(borough.before, borough.after),
                 "rate_before": borough.rate_before, "rate_after": borough.rate_after,
                 "change": borough.change, "p": borough.test.p_value, "significant": borough.test.significant,
+                "change_lower": (borough.ratio.lower - 1) * 100, "change_upper": (borough.ratio.upper - 1) * 100,
+                "rest_change_lower": (rest.ratio.lower - 1) * 100, "rest_change_upper": (rest.ratio.upper - 1) * 100,
                 "rest_before": rest.before, "rest_after": rest.after,
                 "rest_smaller": min(rest.before, rest.after),
                 "rest_change": rest.change, "rest_p": rest.test.p_value, "rest_significant": rest.test.significant,
@@ -264,6 +270,9 @@ def table_abuse_type_profile(sections: AbuseTypeSections) -> Table:
 
 def table_december_changes(sections: AbuseTypeSections) -> Table:
     table = sections.december_changes()
+    for prefix in ("", "rest_"):
+        table[f"{prefix}change_ci"] = range_texts(table[f"{prefix}change_lower"], table[f"{prefix}change_upper"], 1,
+                                                  "%", separator=" – ", signed=True) if len(table) else []
     y = sections.year
     return Table(
         id="tbl-december-changes",
@@ -277,8 +286,10 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
             Column(f"{sections.borough}, Dec {y}", "after", "count"),
             # A change or p-value rests on both months' counts: with one of them shown, the test inverts.
             Column(f"{sections.borough} change in rate", "change", "change", 1, basis=("before", "after")),
+            Column("95% CI", "change_ci", "text", basis=("before", "after")),
             Column("p-value", "p", "pvalue", 3, basis=("before", "after")),
             Column("Rest of London change in rate", "rest_change", "change", 1, basis=("rest_before", "rest_after")),
+            Column("95% CI (rest of London)", "rest_change_ci", "text", basis=("rest_before", "rest_after")),
             Column("p-value (rest of London)", "rest_p", "pvalue", 3, basis=("rest_before", "rest_after")),
             Column("Change differs from other boroughs' (p < 0.05)", "difference_text", "text",
                    basis=("before", "after", "rest_before", "rest_after")),
@@ -290,6 +301,9 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
             "boroughs' own December changes vary beyond Poisson variation; whether the borough's change differs "
             "from the other boroughs' is tested with a quasi-Poisson regression of every borough's two Decembers.",
             "In each p-value column the p-values are adjusted by Holm's method for the number of abuse types tested.",
+            "95% CI: confidence interval of the change, from the ratio of the two December rates (log rate ratio "
+            "interval, widened by the same quasi-Poisson scaling as the test). It is not adjusted for the number of "
+            "types, so it can leave out 0 where the adjusted p-value is above 0.05.",
             "December to December spans the police recording change of the year where there is one, so part of a "
             "change can reflect recording rather than offending.",
             f"[c]: not shown because it rests on fewer than {sections.threshold} offences.",
@@ -384,6 +398,13 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         "types.limits_description": (limits_description(s.monthly.control_chart("all_vawg"),
                                                          recorded.recording_change()), "text", 0),
     }
+    # The change tests are two families across the abuse types (MULTIPLICITY_POLICY): base year to the last
+    # comparable year, and last year to this year; each is Holm-adjusted over the types.
+    change_tests = {name: pd.Series({t: s.change_test(t, before, after) for t in profile.index}, dtype=object)
+                    for name, (before, after) in (("to_end", (base, end)), ("yoy", (y - 1, y)))}
+    for name, tests in change_tests.items():
+        adjusted = adjust_p_values([test.p_value for test in tests]) if len(tests) else []
+        change_tests[name] = {t: TestResult(test.statistic, float(p)) for (t, test), p in zip(tests.items(), adjusted)}
     for abuse_type, row in profile.iterrows():
         key, count = f"types.{abuse_type}", row["count"]
         london_count = s.recorded.count(abuse_type, y, area="london")
@@ -395,9 +416,9 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         comparable = series.loc[[year for year in series.index if base <= year <= end]]
         peak = comparable["rate"].idxmax()
         most, fewest = series["count"].idxmax(), series["count"].idxmin()
-        change_test = s.change_test(abuse_type, base, end)
+        change_test = change_tests["to_end"][abuse_type]
         change = percent_difference(series.loc[end, "rate"], series.loc[base, "rate"])
-        yoy_test = s.change_test(abuse_type, y - 1, y)
+        yoy_test = change_tests["yoy"][abuse_type]
         yoy = percent_difference(series.loc[y, "rate"], series.loc[y - 1, "rate"])
         first = s.annual_years[0]
         values.update({
@@ -410,6 +431,9 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.london_rate": (row["london_rate"], "number", 2),
             f"{key}.difference": (abs(row["percent_difference"]), "percent", 1, count),
             f"{key}.direction": (_direction(row["percent_difference"]), "text", 0),
+            f"{key}.rate_ratio": (row["rate_ratio"], "number", 2, (count, row["rest_count"])),
+            f"{key}.rate_ratio_ci": (range_texts([row["ratio_lower"]], [row["ratio_upper"]], 2, separator=" to ")[0],
+                                     "text", 0, (count, row["rest_count"])),
             # A test of one hidden count against the rest of London can be inverted: hidden with the count.
             f"{key}.significance": (_significance(row["p"]), "text", 0, count),
             f"{key}.significant_text": (_significant_text(row["p"]), "text", 0, count),

@@ -31,10 +31,11 @@ from vawg.police.recorded_offences import (
     _significance,
     interval_texts,
     join_words,
+    range_texts,
 )
 from vawg.population import denominators, describe_estimates, estimate_years, load_population
-from vawg.stats import byar_interval, holm_within, percent_difference, rank_highest_first, two_proportion_ztest, \
-    wilson_interval
+from vawg.stats import byar_interval, holm_within, percent_difference, rank_highest_first, rate_ratio, \
+    two_proportion_ztest, wilson_interval
 from vawg.suppression import chart_values
 from vawg.wording import keep_acronyms
 
@@ -110,6 +111,7 @@ class CrimeInBorough:
             share_ci = wilson_interval(count, total_borough)
             vawg_ci, rest_vawg_ci = wilson_interval(vawg, count), wilson_interval(rest_vawg, rest_count)
             rate_test = two_proportion_ztest(count, n_borough, rest_count, n_rest)
+            ratio = rate_ratio(count, n_borough, rest_count, n_rest)
             vawg_test = two_proportion_ztest(vawg, count, rest_vawg, rest_count) if count and rest_count else None
             rows.append({
                 "crime_group": name, "count": count, "london_count": int(london.loc[group, "all_crime"]),
@@ -117,6 +119,8 @@ class CrimeInBorough:
                 "rest_rate": rest_count / n_rest * 1000,
                 "london_rate": london.loc[group, "all_crime"] / n_london * 1000,
                 "rate_difference": percent_difference(count / n_borough, rest_count / n_rest),
+                "rate_ratio": ratio.estimate, "ratio_lower": ratio.lower, "ratio_upper": ratio.upper,
+                "rest_count": rest_count,
                 "rate_p": rate_test.p_value, "rate_significant": rate_test.significant,
                 "share": count / total_borough * 100, "share_lower": share_ci.lower * 100,
                 "share_upper": share_ci.upper * 100,
@@ -248,6 +252,7 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
     threshold = crime.threshold
     table["rate_ci"] = interval_texts(table["rate_lower"], table["rate_upper"], table["count"], threshold, 1,
                                       separator=TABLE_RANGE)
+    table["ratio_ci"] = range_texts(table["ratio_lower"], table["ratio_upper"], 2)
     table["vawg_ci"] = interval_texts(table["vawg_lower"], table["vawg_upper"], table["vawg"], threshold, 1, "%",
                                       separator=TABLE_RANGE)
     return Table(
@@ -260,6 +265,8 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
             Column("Rate per 1,000 residents", "rate", "number", 1, basis="count"),
             Column("Rate 95% CI", "rate_ci", "text"),
             Column("London rate", "london_rate", "number", 1),
+            Column("Rate ratio to rest of London", "rate_ratio", "number", 2, basis=("count", "rest_count")),
+            Column("Rate ratio 95% CI", "ratio_ci", "text", basis=("count", "rest_count")),
             Column(f"% of {crime.borough}'s crime", "share", "number", 1, basis="count"),
             Column("% that is VAWG", "vawg_share", "number", 1, basis=("vawg", "count")),
             Column("% VAWG 95% CI", "vawg_ci", "text", basis=("vawg", "count")),
@@ -270,6 +277,8 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
             "Rates are offences per 1,000 residents (all residents"
             + (f"; ONS mid-year estimate, {describe_estimates({crime.year: crime.estimate})}" if crime.estimate else "") + ").",
             "95% CI: confidence interval by Byar's method for rates and the Wilson score method for percentages.",
+            f"Rate ratio: {crime.borough}'s rate divided by the rest of London's, with the log rate ratio 95% CI for "
+            "two Poisson counts (not adjusted for the number of groups).",
             f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below {threshold}.",
         ),
     )
@@ -302,6 +311,7 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
     overall = two_proportion_ztest(total, c.people(), c.total("rest"), c.people("rest"))
     rank, size = c.rank()
     ratio = rate / london
+    rest_ratio = rate_ratio(total, c.people(), c.total("rest"), c.people("rest"))
     by_share = table.sort_values("share", ascending=False)
     top = by_share.iloc[0]
     significant_higher = table[table["rate_significant"] & (table["rate_difference"] > 0)]
@@ -318,6 +328,9 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
         "crime.london_rate": (london, "number", 1),
         "crime.rest_rate": (rest, "number", 1),
         "crime.ratio_words": (_times(ratio), "text", 0),
+        "crime.ratio_vs_rest": (rest_ratio.estimate, "number", 2, total),
+        "crime.ratio_vs_rest_ci": (range_texts([rest_ratio.lower], [rest_ratio.upper], 2, separator=" to ")[0],
+                                   "text", 0, total),
         "crime.comparison": (_direction(rate - london), "text", 0),
         "crime.significance": (_significance(overall), "text", 0),
         "crime.rank": (rank, "rank", 0),

@@ -57,7 +57,7 @@ from vawg.spatial import (
     queen_neighbours,
     tile_neighbours,
 )
-from vawg.stats import TestResult, rank_highest_first
+from vawg.stats import TestResult, byar_interval, holm_within, rank_highest_first
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates (borough) and mid-2020 "
@@ -172,9 +172,11 @@ class WardGeography:
     def ward_table(self, measure: str) -> pd.DataFrame:
         """The borough's wards with count, population, rate and London rank of one measure."""
         wards = self.borough_wards()
+        interval = byar_interval(wards[measure].to_numpy(), wards["female_population"].to_numpy())
         return pd.DataFrame({
             "ward_code": wards["ward_code"], "ward_name": wards["ward_name"], "count": wards[measure],
             "female_population": wards["female_population"], "rate": wards[f"{measure}_rate"],
+            "lower": interval.lower, "upper": interval.upper,
             "rank": wards[f"{measure}_rank"], "london_wards": self.london_wards,
             "hidden": self.hidden_wards(wards, measure),
         })
@@ -198,6 +200,10 @@ class WardGeography:
         """Local Moran's I of the borough's ward VAWG rates, with the cluster hidden where the rate is."""
         table = self.ward_table("all_vawg").set_index("ward_code")
         result = local_morans_i(table["rate"], self.neighbours)
+        # The wards' tests are one family (MULTIPLICITY_POLICY): Holm-adjusted, and a ward is in a cluster
+        # only when its adjusted pseudo p-value is below 0.05.
+        result = holm_within(result, p="p_value", significant="significant")
+        result["cluster"] = result["quadrant"].where(result["significant"], NOT_SIGNIFICANT)
         table = table.join(result)
         hidden = table["hidden"]
         table["cluster_shown"] = table["cluster"].where(~hidden, None)
@@ -402,8 +408,12 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
         columns=[Column("Ward", "ward_name", "text"), Column("Offences", "count", "count", hidden="hidden"),
                  Column("Female residents (estimated)", "female_population", "number", 0),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
+                 Column("95% CI lower", "lower", "number", 2, basis="count"),
+                 Column("95% CI upper", "upper", "number", 2, basis="count"),
                  Column("Rank of London wards (1 = highest)", "rank", "rank", basis="count"),
                  Column("London wards ranked", "london_wards", "number", 0)],
+        description=("95% CI: confidence interval of each ward's rate, by Byar's method (the exact Poisson "
+                     "interval below 10 offences), taking the estimated female residents as fixed."),
     )
 
 
@@ -447,7 +457,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
     else:
         title = f"No significant clusters of VAWG rates among {a.borough}'s wards"
     subtitle = (f"Local Moran's I of the ward VAWG rate per 1,000 female residents, {a.period}; "
-                f"{_neighbour_phrase(a)}; 999 permutations, p < 0.05")
+                f"{_neighbour_phrase(a)}; 999 permutations, Holm-adjusted p < 0.05")
     if a.tile:
         subtitle += f". {maps.TILE_NOTE}, so clusters are not geographic"
     hidden = int(table["cluster_shown"].isna().sum())
@@ -471,8 +481,8 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
         columns=[Column("Ward", "ward_name", "text"), Column("VAWG offences", "count", "count", hidden="hidden"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
                  Column("Local Moran's I", "statistic", "number", 2, basis="count"),
-                 Column("Pseudo p-value", "p_value", "pvalue", 3, basis="count"),
-                 Column("Cluster (p < 0.05)", "cluster_text", "text")],
+                 Column("Pseudo p-value (Holm-adjusted)", "p_value", "pvalue", 3, basis="count"),
+                 Column("Cluster (adjusted p < 0.05)", "cluster_text", "text")],
     )
 
 
@@ -631,6 +641,8 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
             values[f"{key}.top_ward"] = ("no ward", "text", 0)
             values[f"{key}.top_count"] = (0, "count", 0)
             values[f"{key}.top_rate"] = (float("nan"), "number", 2)
+            values[f"{key}.top_rate_lower"] = (float("nan"), "number", 2)
+            values[f"{key}.top_rate_upper"] = (float("nan"), "number", 2)
             values[f"{key}.top_rank"] = (float("nan"), "number", 0)
             values[f"{key}.sentence"] = (
                 f"{_capital(PHRASES[measure])} offences were too few in every ward to publish a ward rate.", "text", 0)
@@ -639,6 +651,8 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
         values[f"{key}.top_ward"] = (first["ward_name"], "text", 0)
         values[f"{key}.top_count"] = (int(first["count"]), "count", 0)
         values[f"{key}.top_rate"] = (first["rate"], "number", 2, first["count"])
+        values[f"{key}.top_rate_lower"] = (first["lower"], "number", 2, first["count"])
+        values[f"{key}.top_rate_upper"] = (first["upper"], "number", 2, first["count"])
         values[f"{key}.top_rank"] = (int(first["rank"]), "rank", 0, first["count"])
         values[f"{key}.sentence"] = (_top_sentence(a, measure, top), "text", 0)
     values["geography.all_vawg.top_mix_sentence"] = (_mix_sentence(a), "text", 0)
@@ -722,8 +736,10 @@ def _top_sentence(a: WardGeography, measure: str, top: pd.DataFrame) -> str:
     t = a.threshold
     rate = format_value(first["rate"], "number", decimals=2, threshold=t, basis=first["count"])
     rank = format_value(int(first["rank"]), "rank", threshold=t, basis=first["count"])
+    low = format_value(first["lower"], "number", decimals=2, threshold=t, basis=first["count"])
+    high = format_value(first["upper"], "number", decimals=2, threshold=t, basis=first["count"])
     sentence = (f"For {PHRASES[measure]}, the highest rate was in {first['ward_name']} ({rate} per 1,000 female "
-                f"residents, {rank} of {a.london_wards:,} London wards)")
+                f"residents, 95% CI {low} to {high}; {rank} of {a.london_wards:,} London wards)")
     if len(top) > 1:
         second = top.iloc[1]
         rate2 = format_value(second["rate"], "number", decimals=2, threshold=t, basis=second["count"])

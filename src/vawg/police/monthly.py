@@ -35,8 +35,8 @@ from vawg.police.offences import counts_by, load_offences
 from vawg.police.recorded_offences import SOURCE, TREND_YEARS, join_words
 from vawg.population import denominators, load_population
 from vawg.reference import abuse_type_label
-from vawg.stats import TestResult, area_change_test, change_dispersion, control_limits, percent_difference, \
-    rate_change_test, special_causes
+from vawg.stats import RateRatio, TestResult, area_change_test, change_dispersion, control_limits, \
+    percent_difference, rate_change_test, rate_ratio, special_causes
 from vawg.suppression import chart_values
 
 CONTROL_CHART_TYPES = ("dva", "physical_sexual", "violent_threatening", "sexual_violence", "stalking_harassment")
@@ -61,6 +61,7 @@ class DecemberChange:
     rate_after: float
     change: float
     test: TestResult
+    ratio: RateRatio | None = None   # December after over December before, with its quasi-Poisson 95% CI
 
 
 @dataclass
@@ -181,10 +182,13 @@ class MonthlyRates:
         if before not in data.index or after not in data.index:
             return None
         b, a = data.loc[before], data.loc[after]
+        dispersion = change_dispersion(*self._boroughs_in(measure, before, after))
         test = rate_change_test(int(b["count"]), float(b["population"]), int(a["count"]), float(a["population"]),
-                                dispersion=change_dispersion(*self._boroughs_in(measure, before, after)))
+                                dispersion=dispersion)
+        ratio = rate_ratio(int(a["count"]), float(a["population"]), int(b["count"]), float(b["population"]),
+                           dispersion=dispersion)
         return DecemberChange(int(b["count"]), int(a["count"]), float(b["rate"]), float(a["rate"]),
-                              percent_difference(a["rate"], b["rate"]), test)
+                              percent_difference(a["rate"], b["rate"]), test, ratio)
 
     def _boroughs_in(self, measure: str, before: pd.Period, after: pd.Period) -> tuple[pd.Series, ...]:
         """Every borough's count and female residents in two months: what the quasi-Poisson tests are fitted to."""

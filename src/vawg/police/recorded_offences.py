@@ -24,6 +24,7 @@ from vawg.police.offences import counts_by, load_offences, measured_abuse_types
 from vawg.population import denominators, describe_estimates, estimate_years, load_population
 from vawg.stats import (
     Funnel,
+    Interval,
     TestResult,
     area_change_test,
     byar_interval,
@@ -32,7 +33,11 @@ from vawg.stats import (
     holm_within,
     percent_difference,
     rank_highest_first,
+    RANK_SIMULATIONS,
+    rank_interval,
     rate_change_test,
+    rate_ratio,
+    rate_with_interval,
     two_proportion_ztest,
 )
 from vawg.suppression import CONFIDENTIAL, chart_values, format_number, format_percent, hidden_basis, is_small
@@ -127,11 +132,17 @@ class RecordedOffences:
         for year in self.years:
             rank, size = self.rank(year)
             for area, name in (("borough", self.borough), ("london", "London")):
-                rows.append({"year": year, "area": name, "vawg": self.count("all_vawg", year, area=area),
-                             "female_population": self.population(year, area=area),
-                             "rate": self.rate("all_vawg", year, area=area),
+                count, people = self.count("all_vawg", year, area=area), self.population(year, area=area)
+                rate, interval = rate_with_interval(count, people)
+                rows.append({"year": year, "area": name, "vawg": count, "female_population": people,
+                             "rate": rate, "lower": interval.lower, "upper": interval.upper,
                              "borough_rank": rank, "boroughs": size})
         return pd.DataFrame(rows)
+
+    def rank_interval(self, year: int) -> Interval:
+        """95% interval of the borough's rank among the boroughs in ``year`` (parametric bootstrap)."""
+        counts = self.annual.xs(year, level="year")["all_vawg"]
+        return rank_interval(counts, self.female[year].reindex(counts.index), self.borough_code)
 
     # -- seed Figure 5 and Table 2 -------------------------------------------------
     def abuse_type_comparison(self) -> pd.DataFrame:
@@ -145,6 +156,7 @@ class RecordedOffences:
             borough_rate = borough_count / n_borough * 1000
             rest_rate = rest_count / n_rest * 1000
             borough_ci, rest_ci = byar_interval(borough_count, n_borough), byar_interval(rest_count, n_rest)
+            ratio = rate_ratio(borough_count, n_borough, rest_count, n_rest)
             rows.append({
                 "abuse_type": abuse.abuse_type, "label": abuse.label,
                 "borough_count": borough_count, "rest_count": rest_count,
@@ -154,6 +166,7 @@ class RecordedOffences:
                 "z": test.statistic, "p": test.p_value, "significant": test.significant,
                 "borough_lower": borough_ci.lower, "borough_upper": borough_ci.upper,
                 "rest_lower": rest_ci.lower, "rest_upper": rest_ci.upper,
+                "rate_ratio": ratio.estimate, "ratio_lower": ratio.lower, "ratio_upper": ratio.upper,
             })
         table = pd.DataFrame(rows)
         # The abuse types are one family of tests (Holm); the overall rate is a test of its own.
@@ -250,9 +263,9 @@ def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
     rank, size = analysis.rank(last)
     relation = "above" if borough[last] > london[last] else "below"
     plot = charts.line_chart(
-        data, x="year", y="plotted", series="area", label="label",
+        data, x="year", y="plotted", series="area", label="label", lower="lower", upper="upper",
         title=f"{analysis.borough}'s VAWG rate stays {relation} London's",
-        subtitle=f"VAWG offences per 1,000 female residents, {first} to {last}",
+        subtitle=f"VAWG offences per 1,000 female residents, {first} to {last}, with 95% confidence intervals",
         y_title="Offences per 1,000 female residents", series_order=[analysis.borough, "London"])
     peak = int(borough.idxmax())
     alt = (f"Line chart of VAWG offences per 1,000 female residents, {analysis.borough} against London, "
@@ -267,7 +280,11 @@ def figure_vawg_rate_trend(analysis: RecordedOffences) -> Figure:
                  Column("VAWG offences", "vawg", "count"),
                  Column("Female residents", "female_population", "count"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="vawg"),
+                 Column("95% CI lower", "lower", "number", 2, basis="vawg"),
+                 Column("95% CI upper", "upper", "number", 2, basis="vawg"),
                  Column(f"{analysis.borough} rank of boroughs", "borough_rank", "rank")],
+        description=("Error bars: 95% confidence intervals of the rates, by Byar's method (the exact Poisson "
+                     "interval below 10 offences). London's are narrow: its rates rest on far more offences."),
     )
 
 
@@ -311,6 +328,9 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
            f"{analysis.year} against their female residents, with the London average of {funnel.average:.1f} and "
            f"control limits that narrow as the population grows. {analysis.borough}'s rate of {own['rate']:.1f} is "
            f"{position}. {above} boroughs are above the 95% limit and {below} below it: {funnel_spread(points)}.")
+    points["rank"] = rank_highest_first(points["rate"])
+    intervals = [rank_interval(points["count"], points["population"], code) for code in points.index]
+    points["rank_ci"] = range_texts([i.lower for i in intervals], [i.upper for i in intervals], 0)
     table = points.reset_index(drop=True).sort_values("rate", ascending=False)
     table["position_text"] = table["position"].map(FUNNEL_POSITIONS)
     return Figure(
@@ -321,7 +341,12 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
         columns=[Column("Borough", "borough", "text"), Column("VAWG offences", "count", "count"),
                  Column("Female residents", "population", "count"),
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
-                 Column("Against the London average", "position_text", "text")],
+                 Column("Against the London average", "position_text", "text", basis="count"),
+                 Column("Rank (1 = highest rate)", "rank", "rank", basis="count"),
+                 Column("Rank 95% interval", "rank_ci", "text", basis="count")],
+        description=(f"Rank 95% interval: where each borough's rank could lie, from {RANK_SIMULATIONS:,} "
+                     "simulations that redraw every borough's count from a Poisson distribution around the "
+                     "recorded count (a parametric bootstrap)."),
     )
 
 
@@ -366,6 +391,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
                                          analysis.threshold, 2, separator=TABLE_RANGE)
     table["rest_ci"] = interval_texts(table["rest_lower"], table["rest_upper"], table["rest_count"],
                                       analysis.threshold, 2, separator=TABLE_RANGE)
+    table["ratio_ci"] = range_texts(table["ratio_lower"], table["ratio_upper"], 2)
     return Table(
         id="tbl-abuse-type-rates",
         caption=(f"VAWG offence rates by abuse type, {analysis.borough} against the rest of London, "
@@ -378,6 +404,8 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("All London rate", "london_rate", "number", 2, basis="rest_count"),
             Column(f"% difference ({analysis.borough} to rest of London)", "percent_difference", "change", 1,
                    basis="borough_count"),
+            Column("Rate ratio", "rate_ratio", "number", 2, basis=("borough_count", "rest_count")),
+            Column("Rate ratio 95% CI", "ratio_ci", "text", basis=("borough_count", "rest_count")),
             Column("z-score", "z", "number", 2, basis="borough_count"),
             Column("p-value", "p", "pvalue", 3, basis="borough_count"),
             Column("Significant (p < 0.05)", "significant_text", "text"),
@@ -393,10 +421,27 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             "the number of types tested; the overall row is a test of its own.",
             "95% CI: 95% confidence interval of the rate per 1,000, by Byar's method (the exact Poisson interval "
             "below 10 offences).",
+            f"Rate ratio: {analysis.borough}'s rate divided by the rest of London's (the % difference is the ratio "
+            "minus 1). Its 95% CI is the log rate ratio interval for two Poisson counts; it is not adjusted for the "
+            "number of types, so it can leave out 1 where the adjusted p-value is above 0.05.",
             f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
         ),
         emphasis="significant",
     )
+
+
+def range_texts(lower, upper, decimals: int, suffix: str = "", separator: str = TABLE_RANGE,
+                signed: bool = False) -> list[str]:
+    """Intervals as table text ("1.05–1.20", signed: "−12.0% – +4.5%"), "–" where a limit is missing.
+
+    No suppression here: the :class:`~vawg.artifacts.Column` showing them names the counts they rest on
+    (``basis``), so the writer hides them with those counts.
+    """
+    def limit(value: float) -> str:
+        text = f"{value:{'+' if signed else ''},.{decimals}f}{suffix}"
+        return text.replace("-", "−")
+    return ["–" if pd.isna(low) or pd.isna(high) else f"{limit(low)}{separator}{limit(high)}"
+            for low, high in zip(lower, upper)]
 
 
 def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
@@ -490,6 +535,24 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.share_of_crime_max_year": (str(int(share.xs(a.borough, level="area").idxmax())), "text", 0),
         "offences.rest_share_of_crime_latest": (share[(y, "Rest of London")], "percent", 1),
     }
+    rest_ratio = rate_ratio(vawg_count, a.population(y), a.count("all_vawg", y, area="rest"),
+                            a.population(y, area="rest"))
+    london_ratio = rate_ratio(vawg_count, a.population(y), london_vawg_year, a.population(y, area="london"))
+    ranks_interval = a.rank_interval(y)
+    values.update({
+        # Rate ratios: the borough's rate over the comparator's, with the log rate ratio interval.
+        "offences.ratio_vs_rest": (rest_ratio.estimate, "number", 2, vawg_count),
+        "offences.ratio_vs_rest_ci": (range_texts([rest_ratio.lower], [rest_ratio.upper], 2, separator=" to ")[0],
+                                      "text", 0, vawg_count),
+        "offences.ratio_vs_london": (london_ratio.estimate, "number", 2, vawg_count),
+        "offences.ratio_vs_london_ci": (range_texts([london_ratio.lower], [london_ratio.upper], 2,
+                                                    separator=" to ")[0], "text", 0, vawg_count),
+        # Where the rank could lie: 95% interval by simulating every borough's count (parametric bootstrap).
+        "offences.rank_lower": (ranks_interval.lower, "rank", 0, vawg_count),
+        "offences.rank_upper": (ranks_interval.upper, "rank", 0, vawg_count),
+        "offences.rank_simulations": (RANK_SIMULATIONS, "number", 0),
+        "offences.rank_certainty": (_rank_certainty(ranks_interval), "text", 0, vawg_count),
+    })
     values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
     funnel = borough_funnel(a).points
     values["offences.funnel_position"] = (FUNNEL_POSITIONS[funnel.loc[a.borough_code, "position"]], "text", 0)
@@ -505,6 +568,10 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         values[f"{key}.rest_rate"] = (row["rest_rate"], "number", 2)
         values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1, row["borough_count"])
         values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
+        values[f"{key}.rate_ratio"] = (row["rate_ratio"], "number", 2, (row["borough_count"], row["rest_count"]))
+        values[f"{key}.rate_ratio_ci"] = (range_texts([row["ratio_lower"]], [row["ratio_upper"]], 2,
+                                                      separator=" to ")[0], "text", 0,
+                                          (row["borough_count"], row["rest_count"]))
         # A test of a hidden count is hidden with it (issue 11): its verdict alone says something about the count.
         values[f"{key}.significance"] = (_significance(row["p"]), "text", 0, row["borough_count"])
         values[f"{key}.p"] = (row["p"], "pvalue", 3, row["borough_count"])
@@ -545,6 +612,15 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
                            "the borough and", " in the rest of London, a rate", "; the difference is"),
         "text", 0)
     return values
+
+
+def _rank_certainty(interval: Interval) -> str:
+    """How firmly the data fix the rank, from its 95% interval."""
+    if interval.lower == interval.upper:
+        return "so the rank is firm"
+    width = interval.upper - interval.lower
+    return ("so the rank could move a place or two by chance" if width <= 3 else
+            "so chance alone could move the borough several places")
 
 
 def _rate_gap_sentence(opening: str, row: pd.Series, against: str, gap: str, verdict: str) -> str:
