@@ -347,11 +347,7 @@ def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str,
         ggplot(data, aes(x=x, y=y, group=panel))
         + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
         + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
-        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
-                    size=LABEL_SIZE,
-                    color=TEXT_COLOUR, show_legend=False)
-        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
-                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
         + facet_wrap(panel, ncol=ncol)
         + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
                              limits=(min(years) - 0.4, max(years) + 0.4))
