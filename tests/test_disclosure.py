@@ -418,3 +418,34 @@ def test_the_methods_appendix_summarises_this_editions_suppression_and_its_clean
             f"{totals['derived']:,} values because they were built on a hidden count.") in text
     audit = json.loads((built_edition.root / "audit.json").read_text(encoding="utf-8"))
     assert audit["clean"] and audit["findings"] == [] and audit["hidden"]["primary"] == totals["primary"]
+
+
+# -- a test's verdict in words ---------------------------------------------------------------------------------
+
+def table2_row(significant_basis: str | None) -> pd.DataFrame:
+    frame = pd.DataFrame({"label": ["Honour-based violence", "Stalking and harassment"], "borough_count": [3, 412],
+                          "p": [0.012, 0.003], "significant_text": ["Yes", "Yes"], "bold": [True, True]})
+    columns = [Column("Abuse type", "label", "text"), Column("Offences", "borough_count", "count"),
+               Column("p-value", "p", "pvalue", 3, basis="borough_count"),
+               Column("Significant (p < 0.05)", "significant_text", "text", basis=significant_basis)]
+    return frame, columns
+
+
+def test_before_a_significance_verdict_beside_a_hidden_count_is_found(tmp_path):
+    frame, columns = table2_row(None)
+    table = format_frame(frame, columns, T)
+    assert table.iloc[0]["Significant (p < 0.05)"] == "Yes" and table.iloc[0]["p-value"] == "[c]"
+    found = findings(edition(tmp_path, {"tbl-abuse-type-rates": table}, {}))
+    assert any("Significant (p < 0.05)" in line for line in found), found
+
+
+def test_after_the_verdict_and_the_bold_row_are_hidden_with_the_count(tmp_path):
+    from vawg.artifacts import Table, emphasised_rows
+
+    frame, columns = table2_row("borough_count")
+    table = format_frame(frame, columns, T)
+    assert table["Significant (p < 0.05)"].tolist() == ["[c]", "Yes"]
+    assert findings(edition(tmp_path, {"tbl-abuse-type-rates": table}, {})) == []
+    # Bold marks the significant rows: not the one whose p-value is hidden.
+    spec = Table("tbl-abuse-type-rates", "Rates", frame, columns, "Police", emphasis="bold")
+    assert emphasised_rows(spec, table, T) == [False, True]

@@ -178,6 +178,17 @@ def format_frame(data: pd.DataFrame, columns: Sequence[Column], threshold: int,
     return pd.DataFrame({column.header: shown[column.header] for column in columns}, index=data.index)
 
 
+def emphasised_rows(table: Table, shown: pd.DataFrame, threshold: int) -> list[bool] | None:
+    """Which rows are bold. Bold that marks a significant test says what a hidden p-value would: a row whose
+    p-value is hidden is never bold."""
+    if not table.emphasis:
+        return None
+    bold = [bool(flag) for flag in table.data[table.emphasis]]
+    tests = [column.header for column in table.columns if column.kind == "pvalue"]
+    hidden = shown[tests].isin(hidden_texts(threshold)).any(axis=1).tolist() if tests else [False] * len(bold)
+    return [flag and not withheld for flag, withheld in zip(bold, hidden)]
+
+
 def hidden_texts(threshold: int) -> tuple[str, str]:
     return (sup.CONFIDENTIAL, sup.suppressed_count_text(threshold))
 
@@ -549,7 +560,7 @@ class ArtifactWriter:
         self._check_id(table.id, "tbl")
         shown = self._shown(table.id, table.data, table.columns)
         write_csv_download(shown, self.threshold, self.root / "data" / f"{table.id}.csv")
-        bold = table.data[table.emphasis].tolist() if table.emphasis else None
+        bold = emphasised_rows(table, shown, self.threshold)
         numeric = [column.kind != "text" for column in table.columns]
         notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in table.notes]
         partial = "\n".join([

@@ -52,6 +52,8 @@ CONTEXT = re.compile(r"resident|population|household|deprived|wards ranked|borou
 COUNT_WORDS = re.compile(r"offences|referrals|count|cases|number|people|victims|children|applications|"
                          r"suspects|contacts|women|girls|forms|assessments|workflows|persons|heard", re.I)
 TOTAL_LABEL = re.compile(r"^(total|all\b|overall)", re.I)
+# A test's verdict in words ("Significant (p < 0.05)": "Yes"): it says what the hidden p-value would.
+VERDICT = re.compile(r"significan|p < 0\.05", re.I)
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
 FLAG_HEADER = re.compile(r"suppress|\(flag\)$", re.I)
 FLAG_SUFFIX = re.compile(r"\s*\((?:flag|suppressed)\)$|\s+suppressed$", re.I)
@@ -280,6 +282,11 @@ class Auditor:
                     self.find("all in one group", cell.source, None, *[c.source for c in shares])
                 elif shown:
                     self.find("statistic of a hidden count", cell.source, None, shown[0].source)
+                elif cell.status == "primary":
+                    verdicts = [f"{row.source} row {row.number}, {h!r} ({text})" for h, text in row.labels.items()
+                                if VERDICT.search(h) and text.strip().lower() in ("yes", "no")]
+                    if verdicts:
+                        self.find("statistic of a hidden count", cell.source, None, verdicts[0])
 
     # part = total - other parts, with a total row
     def total_rows(self, name: str, headers: list[str], rows: list[Row]) -> None:

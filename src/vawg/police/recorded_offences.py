@@ -358,8 +358,11 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
         subtypes.assign(area="Rest of London", rate=subtypes["rest_rate"], count=subtypes["rest_count"]),
     ])[["label", "area", "rate", "count"]].reset_index(drop=True)
     long["rate_shown"], long["label_text"] = chart_values(long["rate"], long["count"], analysis.threshold, "{:.2f}")
-    higher = subtypes[subtypes["significant"] & (subtypes["percent_difference"] > 0)]
-    lower = subtypes[subtypes["significant"] & (subtypes["percent_difference"] < 0)]
+    # A type whose borough count is hidden is not named as different: its test rests on the hidden count.
+    significant = subtypes["significant"] & ~subtypes["borough_count"].map(
+        lambda count: hidden_basis(count, analysis.threshold))
+    higher = subtypes[significant & (subtypes["percent_difference"] > 0)]
+    lower = subtypes[significant & (subtypes["percent_difference"] < 0)]
     biggest = higher.sort_values("percent_difference").iloc[-1] if not higher.empty else None
     title = (f"{biggest['label']} stands out as higher in {analysis.borough}" if biggest is not None
              else f"No abuse type is significantly higher in {analysis.borough}")
@@ -387,6 +390,9 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
 def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
     table = analysis.abuse_type_comparison()
     table["significant_text"] = table["significant"].map({True: "Yes", False: "No"})
+    # Bold says "significant" too, so a row whose test rests on a hidden count is not bold.
+    table["bold"] = table["significant"] & ~table["borough_count"].map(
+        lambda count: hidden_basis(count, analysis.threshold))
     table["borough_ci"] = interval_texts(table["borough_lower"], table["borough_upper"], table["borough_count"],
                                          analysis.threshold, 2, separator=TABLE_RANGE)
     table["rest_ci"] = interval_texts(table["rest_lower"], table["rest_upper"], table["rest_count"],
@@ -408,7 +414,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("Rate ratio 95% CI", "ratio_ci", "text", basis=("borough_count", "rest_count")),
             Column("z-score", "z", "number", 2, basis="borough_count"),
             Column("p-value", "p", "pvalue", 3, basis="borough_count"),
-            Column("Significant (p < 0.05)", "significant_text", "text"),
+            Column("Significant (p < 0.05)", "significant_text", "text", basis="borough_count"),
             Column(f"{analysis.borough} 95% CI", "borough_ci", "text"),
             Column("Rest of London 95% CI", "rest_ci", "text"),
         ],
@@ -426,7 +432,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             "number of types, so it can leave out 1 where the adjusted p-value is above 0.05.",
             f"[c]: not shown because it rests on fewer than {analysis.threshold} offences.",
         ),
-        emphasis="significant",
+        emphasis="bold",
     )
 
 
