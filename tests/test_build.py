@@ -134,28 +134,99 @@ def test_unknown_borough_stops_the_build_with_one_line(tmp_path):
 
 def test_several_boroughs_or_all_build_one_edition_each_after_checking_every_name(tmp_path, monkeypatch, capsys):
     import vawg.build
+    from vawg import many_editions
     from vawg.cli import main
     from vawg.reference import borough_names
 
-    built = []
+    built, staged = [], []
 
-    def fake_build(params, **options):
-        built.append(params.borough)
-        return vawg.build.BuildResult(params.edition, tmp_path / params.edition, {})
+    def fake_build(job):
+        built.append(job.params.borough)
+        result = vawg.build.BuildResult(job.params.edition, tmp_path / job.params.edition, {})
+        return many_editions.EditionOutcome(job.params.borough, result, None, 0.0)
 
-    monkeypatch.setattr(vawg.build, "build", fake_build)
+    monkeypatch.setattr(many_editions, "run_job", fake_build)
+    monkeypatch.setattr(vawg.build, "stage_editions", lambda editions, *a, **k: staged.append(len(editions)))
+    one_at_a_time = ["--editions-at-once", "1", "--data-dir", str(tmp_path)]
     with pytest.raises(SystemExit) as stopped:
-        main(["build", "--borough", "Camden, Hackney,Gotham", "--data-dir", str(tmp_path)])
-    assert stopped.value.code == 1 and built == []  # a bad name stops everything before the first build
+        main(["build", "--borough", "Camden, Hackney,Gotham", *one_at_a_time])
+    assert stopped.value.code == 1 and built == [] and staged == []  # a bad name stops everything first
     assert "unknown borough 'Gotham'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as stopped:
-        main(["build", "--borough", "camden,Hackney", "--data-dir", str(tmp_path)])
-    assert stopped.value.code == 0 and built == ["Camden", "Hackney"]
-    assert "Built 2 editions" in capsys.readouterr().err
+        main(["build", "--borough", "camden,Hackney", *one_at_a_time])
+    assert stopped.value.code == 0 and built == ["Camden", "Hackney"] and staged == [2]
+    assert "Built 2 of 2 editions" in capsys.readouterr().err
     built.clear()
     with pytest.raises(SystemExit):
-        main(["build", "--borough", "all", "--data-dir", str(tmp_path)])
+        main(["build", "--borough", "all", *one_at_a_time])
     assert built == borough_names(police_only=True) and len(built) == 32
+
+
+def test_several_editions_are_staged_from_one_validation_each_with_its_own_councils_extracts(small_extract,
+                                                                                             tmp_path, monkeypatch):
+    import vawg.build
+    import vawg.staging
+    from vawg.buildcache import ResultCache
+
+    validations = []
+    real = vawg.staging._validated
+    monkeypatch.setattr(vawg.staging, "_validated", lambda *a, **k: validations.append(1) or real(*a, **k))
+    editions = [parse_parameters(borough=name, data_dir=small_extract) for name in ("Camden", "Hackney")]
+    vawg.build.stage_editions(editions, tmp_path)
+    assert len(validations) == 1
+    staged = {}
+    for params in editions:  # each edition's own staging step finds them ready
+        cache = ResultCache(tmp_path / ".cache" / params.edition / "staged")
+        lines = []
+        vawg.build.stage(params, tmp_path / params.borough, cache, progress=lines.append)
+        assert lines == ["Staging: reused (extracts unchanged)"]
+        staged[params.borough] = {path.name for path in (tmp_path / params.borough).glob("*.parquet")}
+    assert len(validations) == 1
+    assert "csn_workflows.parquet" in staged["Camden"] and "csn_workflows.parquet" not in staged["Hackney"]
+    assert staged["Camden"] - staged["Hackney"] and "police_offences.parquet" in staged["Hackney"]
+    camden, hackney = (tmp_path / name / "police_offences.parquet" for name in ("Camden", "Hackney"))
+    assert camden.read_bytes() == hackney.read_bytes()
+
+
+def test_jobs_are_shared_between_the_editions_built_at_once(tmp_path):
+    from vawg import many_editions
+
+    editions = [parse_parameters(borough=name, data_dir=tmp_path) for name in ("Camden", "Hackney", "Islington")]
+    jobs, at_once = many_editions.plan(editions, tmp_path, jobs=4)
+    assert at_once == 3 and [job.jobs for job in jobs] == [1, 1, 1]
+    jobs, at_once = many_editions.plan(editions, tmp_path, jobs=4, at_once=2)
+    assert at_once == 2 and {job.jobs for job in jobs} == {2}
+
+
+def test_editions_sent_to_a_dask_cluster_come_back_built(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from vawg import many_editions
+
+    editions = [parse_parameters(borough=name, data_dir=tmp_path) for name in ("Camden", "Hackney")]
+    jobs, _ = many_editions.plan(editions, tmp_path, jobs=2)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        outcomes = list(many_editions.build_on_cluster(jobs, cluster.scheduler_address, runner=_built_on_a_worker))
+    assert sorted(o.borough for o in outcomes) == ["Camden", "Hackney"]
+    assert all(o.error is None and o.result.startswith("worker") for o in outcomes)
+
+
+def _built_on_a_worker(job):
+    from distributed import get_worker
+
+    from vawg.many_editions import EditionOutcome
+
+    return EditionOutcome(job.params.borough, f"worker {get_worker().name}", None, 0.0)
+
+
+def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    from vawg import many_editions
+    from vawg.errors import VawgError
+
+    jobs, _ = many_editions.plan([parse_parameters(data_dir=tmp_path)], tmp_path, jobs=1)
+    with pytest.raises(VawgError, match="no Dask scheduler answered"):
+        list(many_editions.build_on_cluster(jobs, "tcp://127.0.0.1:9", timeout="1s"))
 
 
 def test_malformed_date_stops_the_build_naming_file_row_and_column(extract_copy, tmp_path):

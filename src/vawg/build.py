@@ -18,6 +18,7 @@ import json
 import re
 import os
 import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
 from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, matches_table, section_for
-from vawg.staging import validate_and_stage
+from vawg.staging import validate_and_stage, validate_and_stage_boroughs
 from vawg.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
 
 # What the assembler needs from the repository; everything else stays behind.
@@ -225,7 +226,21 @@ def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: b
           progress: Progress = lambda step: None) -> dict[str, str]:
     """Validate and stage the extracts, or copy the staged tables of an earlier build of the same extracts;
     returns the staged files' digests (relative path → SHA-256)."""
-    inputs = {
+    inputs = staging_inputs(params)
+    found = None if force else cache.lookup("staged", inputs)
+    if found is not None and found.folder is not None:
+        progress("Staging: reused (extracts unchanged)")
+        buildcache.restore(found.folder, staged)
+        return dict(found.files or {})
+    progress(f"Validating and staging the extracts ({'--force' if force else found.reason})")
+    validate_and_stage(params.data_dir, staged, period_end=params.period_end,
+                       reference_dir=params.reference_dir, borough=params.borough)
+    return cache.store("staged", inputs, staged) if staged.is_dir() else {}
+
+
+def staging_inputs(params: BuildParameters) -> dict[str, str]:
+    """What staged tables depend on: the key of the ``staged`` cache."""
+    return {
         "extracts": buildcache.digest(buildcache.tree_files(params.data_dir)) if params.data_dir.is_dir() else "",
         "reference data": (buildcache.digest(buildcache.tree_files(params.reference_dir))
                            if params.reference_dir and params.reference_dir.is_dir() else ""),
@@ -236,15 +251,39 @@ def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: b
         # Contracts check dates against today ("no later than today"), so a new day validates again.
         "today": dt.date.today().isoformat(),
     }
-    found = None if force else cache.lookup("staged", inputs)
-    if found is not None and found.folder is not None:
-        progress("Staging: reused (extracts unchanged)")
-        buildcache.restore(found.folder, staged)
-        return dict(found.files or {})
-    progress(f"Validating and staging the extracts ({'--force' if force else found.reason})")
-    validate_and_stage(params.data_dir, staged, period_end=params.period_end,
-                       reference_dir=params.reference_dir, borough=params.borough)
-    return cache.store("staged", inputs, staged) if staged.is_dir() else {}
+
+
+def stage_editions(editions: list[BuildParameters], build_dir: Path, *, force: bool = False,
+                   progress: Progress = lambda step: None) -> None:
+    """Stage several boroughs' editions of one delivery with one validation of London's extracts.
+
+    Each edition's staged tables go into its own cache as :func:`stage` would keep them, so its build then
+    reuses them. Editions already staged are left alone; an edition whose extracts fail is left to its own
+    build to report.
+    """
+    build_dir = Path(build_dir)
+    todo = {}
+    with buildcache.remembered_digests(build_dir / CACHE / "digests.json"):
+        for params in editions:
+            cache = ResultCache(build_dir / CACHE / params.edition / "staged")
+            inputs = staging_inputs(params)
+            if force or cache.lookup("staged", inputs).folder is None:
+                todo[params.borough] = (params, cache, inputs)
+    first = next(iter(todo.values()))[0] if todo else None
+    if len(todo) < 2 or any((p.data_dir, p.reference_dir, p.period_end) != (first.data_dir, first.reference_dir,
+                                                                            first.period_end)
+                            for p, _, _ in todo.values()):
+        return  # one edition, or editions of different deliveries: each stages itself
+    progress(f"Validating the extracts once for {len(todo)} boroughs' editions")
+    scratch = build_dir / f".staging.{uuid.uuid4().hex}"
+    try:
+        outcomes = validate_and_stage_boroughs(first.data_dir, {borough: scratch / borough for borough in todo},
+                                               period_end=first.period_end, reference_dir=first.reference_dir)
+        for borough, (params, cache, inputs) in todo.items():
+            if outcomes[borough] is None:
+                cache.store("staged", inputs, scratch / borough)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParameters, cache: ResultCache, *,

@@ -50,7 +50,7 @@ def _reference_dir(value: Optional[Path]) -> Optional[Path]:
 @app.command()
 def build(
     period_end: Annotated[str, typer.Option(help="Last day of the edition's period (YYYY-MM-DD, a month end).")] = "2024-12-31",
-    borough: Annotated[str, typer.Option(help="The London borough the report is about (one of the 32 Metropolitan Police boroughs), several separated by commas, or 'all': one edition each, built one after another.")] = "Camden",
+    borough: Annotated[str, typer.Option(help="The London borough the report is about (one of the 32 Metropolitan Police boroughs), several separated by commas, or 'all': one edition each, from one validation of the extracts, built side by side.")] = "Camden",
     comparator: Annotated[str, typer.Option(help="The area the borough is compared with.")] = "London",
     formats: Annotated[str, typer.Option(help="Outputs to produce, comma-separated: html, pdf, docx.")] = "html,pdf,docx",
     data_dir: Annotated[Optional[Path], typer.Option(help="Folder of the quarter's extracts, one sub-folder per source. [default: data/raw]")] = None,
@@ -60,6 +60,8 @@ def build(
     jobs: Annotated[Optional[int], typer.Option(help="Notebooks run at once (those that read no other's results). [default: the number of cores]", min=1)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun staging, every notebook, the render and the audit instead of reusing the results of an earlier build whose inputs are unchanged.")] = False,
     report: Annotated[Optional[Path], typer.Option(help="Build a deep-dive report made by `vawg new report` (its folder, e.g. reports/stalking-clinic) instead of the needs assessment. [default build folder: build/reports/NAME]")] = None,
+    editions_at_once: Annotated[Optional[int], typer.Option(help="With several boroughs: editions built at the same time, sharing --jobs between them. [default: --jobs]", min=1)] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="With several boroughs: address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786) to send each edition's build to. Its workers need this project installed and the extracts and build folder at the same paths.")] = None,
 ) -> None:
     """Validate the extracts, run the notebooks and assemble the report as HTML, PDF and Word.
 
@@ -86,6 +88,10 @@ def build(
             raise VawgError(f"--report {report}: not a report folder (no _quarto.yml); make one with `vawg new report NAME`")
         build_dir = build_dir or project_root() / "build" / "reports" / report_folder.name
     first = time.monotonic()
+    if len(editions) > 1 and report_folder is None:
+        _build_several(editions, build_dir or project_root() / "build", jobs=jobs, force=force,
+                       at_once=editions_at_once, scheduler=scheduler)
+        return
     for params in editions:
         started = time.monotonic()
         with console.status("Starting") as status:
@@ -105,6 +111,43 @@ def build(
         total = time.monotonic() - first
         console.print(f"[bold green]Built {len(editions)} editions[/] in {total:.0f} s "
                       f"({total / len(editions):.0f} s per borough)")
+
+
+def _build_several(editions: list, build_dir: Path, *, jobs: Optional[int], force: bool, at_once: Optional[int],
+                   scheduler: Optional[str]) -> None:
+    """Several boroughs: stage them from one validation, then build the editions side by side (or on Dask)."""
+    from vawg import many_editions
+    from vawg.build import stage_editions
+
+    first = time.monotonic()
+    with console.status("Staging") as status:
+        def progress(step: str) -> None:
+            console.log(f"{step} [dim]({time.monotonic() - first:.0f} s so far)[/]")
+            status.update(step)
+
+        stage_editions(editions, build_dir, force=force, progress=progress)
+    work, running = many_editions.plan(editions, build_dir, jobs=jobs or many_editions.default_jobs(),
+                                       at_once=at_once, force=force)
+    where = f"on the Dask cluster at {scheduler}" if scheduler else f"{running} at a time"
+    console.log(f"Building {len(work)} editions, {where}")
+    outcomes = (many_editions.build_on_cluster(work, scheduler) if scheduler
+                else many_editions.build_here(work, running))
+    failed = []
+    for done, outcome in enumerate(outcomes, 1):
+        if outcome.error:
+            failed.append(outcome)
+            console.print(f"[bold red]{outcome.borough} failed[/] ({done} of {len(work)}): {outcome.error}")
+            continue
+        console.print(f"[bold green]Built {outcome.result.edition}[/] ({done} of {len(work)}) in "
+                      f"{outcome.seconds:.0f} s: {outcome.result.root}")
+        for card in outcome.result.stale_cards:
+            console.print(f"[yellow]stale service card:[/] {card['name']} ({card['id']}.yml): data from "
+                          f"{card['data_period']}")
+    total = time.monotonic() - first
+    console.print(f"[bold green]Built {len(work) - len(failed)} of {len(work)} editions[/] in {total:.0f} s "
+                  f"({total / len(work):.0f} s per borough)")
+    if failed:
+        raise VawgError(f"{len(failed)} edition(s) failed: " + "; ".join(f"{o.borough}: {o.error}" for o in failed))
 
 
 @app.command()

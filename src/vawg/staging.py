@@ -22,10 +22,11 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -152,7 +153,10 @@ def validate_and_stage(data_dir: Path, staged_dir: Path, *, period_end: dt.date,
     report, tables = validate(data_dir, period_end=period_end, reference_dir=reference_dir, borough=borough)
     if not report.ok:
         raise ValidationFailed(report.problems, report)
-    staged_dir = Path(staged_dir)
+    return _write_staged(tables, report, Path(staged_dir))
+
+
+def _write_staged(tables: dict[str, pd.DataFrame], report: ValidationReport, staged_dir: Path) -> dict[str, Path]:
     staged_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in tables.items():
@@ -181,6 +185,12 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
         The :class:`ValidationReport`, and the typed tables that would be
         staged (empty when there are problems).
     """
+    return _validated(data_dir, period_end=period_end, reference_dir=reference_dir, today=today,
+                      sources=sources).for_borough(borough)
+
+
+def _validated(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None = None,
+               today: dt.date | None = None, sources: Collection[str] | None = None) -> _Validated:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} does not exist; run `vawg synth` or point --data-dir at the extracts")
@@ -214,13 +224,53 @@ def validate(data_dir: Path, *, period_end: dt.date, reference_dir: Path | None 
             context = replace(context, wards=frame[["ward_code", "borough_code"]])
 
     tables = {name: table for name, table in tables.items() if not name.endswith(".uncut")}
-    if not log.problems:
-        _check_delivery(tables, data_dir, context, log, borough)
-        _withhold_other_councils(tables, data_dir, report, log, borough)
-    report.problems = _condense(log.problems)
-    report.repairs = log.repairs
-    report.notices = log.notices
-    return report, (tables if report.ok else {})
+    return _Validated(report, tables, log, context)
+
+
+@dataclass
+class _Validated:
+    """Every extract checked against its contract: what no borough's rules change yet."""
+
+    report: ValidationReport
+    tables: dict[str, pd.DataFrame]
+    log: Log
+    context: Context
+
+    def for_borough(self, borough: str | None) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
+        """The report and tables of one borough's edition: the delivery's rules for it, its council's extracts.
+
+        Leaves this object as it was, so one validation serves every borough (the tables are shared, not copied:
+        nothing changes them).
+        """
+        report, tables = copy.deepcopy(self.report), dict(self.tables)
+        log = Log(list(self.log.problems), list(self.log.repairs), list(self.log.notices))
+        if not log.problems:
+            _check_delivery(tables, report.data_dir, self.context, log, borough)
+            _withhold_other_councils(tables, report.data_dir, report, log, borough)
+        report.problems = _condense(log.problems)
+        report.repairs = log.repairs
+        report.notices = log.notices
+        return report, (tables if report.ok else {})
+
+
+def validate_and_stage_boroughs(data_dir: Path, staged_dirs: Mapping[str, Path], *, period_end: dt.date,
+                                reference_dir: Path | None = None) -> dict[str, ValidationFailed | None]:
+    """Validate the extracts once and stage them for each borough's edition (``staged_dirs``: borough → folder).
+
+    The contracts are checked once for London; each borough then gets its own delivery rules (its offences in
+    every month) and only its council's extracts. Returns borough → None when staged, or the
+    :class:`ValidationFailed` that stopped it (one borough's fault does not stop the others).
+    """
+    validated = _validated(data_dir, period_end=period_end, reference_dir=reference_dir)
+    outcomes: dict[str, ValidationFailed | None] = {}
+    for borough, staged_dir in staged_dirs.items():
+        report, tables = validated.for_borough(borough)
+        if not report.ok:
+            outcomes[borough] = ValidationFailed(report.problems, report)
+            continue
+        _write_staged(tables, report, Path(staged_dir))
+        outcomes[borough] = None
+    return outcomes
 
 
 def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = None) -> pd.DataFrame:
