@@ -158,6 +158,19 @@ def _change_one_marac_count(raw: Path) -> None:
         csv.writer(handle).writerows(rows)
 
 
+def _bench_boroughs(raw: Path, root: Path, count: int) -> None:
+    """Several boroughs' editions in one run (website only): staged from one validation, built side by side."""
+    from vawg.reference import borough_names
+
+    names = borough_names(police_only=True)[:count]
+    project = _copy_project(root / "project-boroughs")
+    build_dir = root / "build-boroughs"
+    shutil.rmtree(build_dir, ignore_errors=True)
+    seconds, mib, _, _ = _build(project, raw, build_dir, "--borough", ",".join(names), "--formats", "html")
+    print(f"{f'{count} boroughs in one run (html):':32}{seconds:6.1f} s  peak {mib:6,.0f} MiB  "
+          f"({seconds / count:.1f} s per borough; all 32 at this rate: {seconds / count * 32 / 60:.0f} min)")
+
+
 def _bench_builds(raw: Path, root: Path) -> None:
     for earlier in (root / "project", root / "build"):  # a cold build starts with no cache
         shutil.rmtree(earlier, ignore_errors=True)
@@ -201,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for the extracts and staged tables (default: temporary)")
     parser.add_argument("--reference-dir", type=Path, help="open reference data to validate and stage as well")
     parser.add_argument("--no-builds", action="store_true", help="stop after staging (no whole builds)")
+    parser.add_argument("--boroughs", type=int, default=3,
+                        help="boroughs built in one run for the per-borough time (default 3; 32 for all; 0: skip)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -218,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                        generation_mib, staging_mib)
         if not args.no_builds:
             _bench_builds(raw, root)
+            if args.boroughs:
+                _bench_boroughs(raw, root, args.boroughs)
     return 0
 
 
