@@ -16,13 +16,18 @@ Layout of ``artifacts_dir``::
 
 from __future__ import annotations
 
+import ast
 import json
+import linecache
 import math
 import re
 import shutil
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any, Literal
 
 import pandas as pd
@@ -446,6 +451,48 @@ def attribute_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def made_by(frame: FrameType) -> str:
+    """The function whose result a writer call records, e.g. ``vawg.demand.housing.prose_values``.
+
+    Read from the caller's line (``artifacts.values(section.prose_values(analysis))`` in a notebook cell):
+    the call inside the writer's call, its module looked up in the caller's names. A value written
+    directly by a package function is made by that function. Written by hand: neither inspect nor ast
+    names the function an argument came from.
+    """
+    module = frame.f_globals.get("__name__", "")
+    if module.startswith("vawg.") and frame.f_code.co_name != "<module>":
+        return f"{module}.{frame.f_code.co_name}"
+    lines = [linecache.getline(frame.f_code.co_filename, frame.f_lineno + n).strip() for n in range(6)]
+    for end in range(1, len(lines) + 1):
+        try:
+            tree = ast.parse(" ".join(lines[:end]))
+            break
+        except SyntaxError:
+            continue
+    else:
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("value", "values"):
+            inner = [arg for arg in node.args if isinstance(arg, ast.Call)]
+            if inner:
+                return _qualified(inner[0].func, {**frame.f_globals, **frame.f_locals})
+    return ""
+
+
+def _qualified(func: ast.expr, names: Mapping[str, Any]) -> str:
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return ""
+    base = names.get(func.id)
+    if isinstance(base, types.ModuleType):
+        return ".".join([base.__name__, *parts])
+    owner = getattr(base, "__module__", None)
+    return ".".join([owner, getattr(base, "__qualname__", func.id), *parts]) if owner else ""
+
+
 class ArtifactWriter:
     """Writes an edition's artifacts; used by every notebook.
 
@@ -468,6 +515,7 @@ class ArtifactWriter:
               basis: Any = None, signed: bool = False) -> str:
         """Record one value the prose quotes; returns its published text."""
         entry = self._value_entry(key, value, kind, decimals=decimals, basis=basis, signed=signed)
+        entry["made_by"] = made_by(sys._getframe(1))
         self._update_json("values.json", {key: entry})
         return entry["text"]
 
@@ -476,10 +524,11 @@ class ArtifactWriter:
 
         ``basis``: the count or counts the value rests on, or :data:`vawg.suppression.HIDDEN`.
         """
-        batch = {}
+        batch, origin = {}, made_by(sys._getframe(1))
         for key, spec in entries.items():
             value, kind, decimals, *rest = spec
-            batch[key] = self._value_entry(key, value, kind, decimals=decimals, basis=rest[0] if rest else None)
+            batch[key] = {**self._value_entry(key, value, kind, decimals=decimals, basis=rest[0] if rest else None),
+                          "made_by": origin}
         self._update_json("values.json", batch)
 
     def _value_entry(self, key: str, value: Any, kind: ValueKind, *, decimals: int, basis: Any,

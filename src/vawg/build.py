@@ -45,6 +45,7 @@ from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
 from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, matches_table, section_for
+from vawg.catalogue import CATALOGUE, write_catalogue
 from vawg.staging import validate_and_stage, validate_and_stage_boroughs
 from vawg.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
 
@@ -126,6 +127,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         _disclosure_values(artifacts)
         progress("Assembling the Quarto project")
         stage_project(scratch, params, deep_dive)
+        write_catalogue(scratch.artifacts, scratch.project, scratch.root / CATALOGUE)
         rendered = render(params, scratch, ResultCache(cache / "rendered"), force=force, progress=progress)
         report = audit(params, scratch, ResultCache(cache / "audit"), staged_files, force=force, progress=progress)
         if not report.clean:
