@@ -16,51 +16,54 @@ Public API
 - :mod:`vawg.services.safety_bus` (``fig-safety-bus-users`` and the Safety Bus card's computed figures)
 """
 
-from vawg.services.chapter import (
-    CHAPTER_PARTIAL,
-    INDEX_PARTIAL,
-    Facts,
-    card_status,
-    fact_values,
-    load_facts,
-    local_response_text,
-    partial_name,
-    status_values,
-    write_card_partials,
-    write_local_response,
-    write_status,
-)
-from vawg.services.loading import (
-    CardError,
-    borough_dir,
-    borough_slug,
-    card_files,
-    load_card,
-    load_cards,
-    services_dir,
-    sort_cards,
-)
-from vawg.services.render import (
-    CARD_THRESHOLD,
-    STALE_AFTER_MONTHS,
-    card_gaps,
-    category_anchor,
-    is_stale,
-    period_text,
-    render_card,
-    render_category,
-    render_index,
-    stale_cards,
-)
-from vawg.services.schema import (
-    CATEGORIES,
-    CHAPTER_CATEGORIES,
-    Card,
-    Contact,
-    Item,
-    Period,
-    Section,
-)
+# Names are looked up on first use (PEP 562), so `vawg --help` and `vawg cards` do not import pandas.
+_EXPORTS = {
+    "CHAPTER_PARTIAL": "chapter",
+    "INDEX_PARTIAL": "chapter",
+    "Facts": "chapter",
+    "card_status": "chapter",
+    "fact_values": "chapter",
+    "load_facts": "chapter",
+    "local_response_text": "chapter",
+    "partial_name": "chapter",
+    "status_values": "chapter",
+    "write_card_partials": "chapter",
+    "write_local_response": "chapter",
+    "write_status": "chapter",
+    "CardError": "loading",
+    "borough_dir": "loading",
+    "borough_slug": "loading",
+    "card_files": "loading",
+    "load_card": "loading",
+    "load_cards": "loading",
+    "services_dir": "loading",
+    "sort_cards": "loading",
+    "CARD_THRESHOLD": "render",
+    "STALE_AFTER_MONTHS": "render",
+    "card_gaps": "render",
+    "category_anchor": "render",
+    "is_stale": "render",
+    "period_text": "render",
+    "render_card": "render",
+    "render_category": "render",
+    "render_index": "render",
+    "stale_cards": "render",
+    "CATEGORIES": "schema",
+    "CHAPTER_CATEGORIES": "schema",
+    "Card": "schema",
+    "Contact": "schema",
+    "Item": "schema",
+    "Period": "schema",
+    "Section": "schema",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'vawg.services' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"vawg.services.{_EXPORTS[name]}"), name)
 
 __all__ = [
     "CHAPTER_PARTIAL", "borough_dir", "borough_slug", "local_response_text",

@@ -15,10 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from vawg.services.chapter import card_status, load_facts
 from vawg.services.loading import DEFAULT_BOROUGH, CardError, card_files, load_cards, services_dir
-from vawg.services.render import STALE_AFTER_MONTHS, period_text
-from vawg.services.schema import CATEGORIES
+from vawg.services.schema import CATEGORIES, STALE_AFTER_MONTHS
 
 cards_app = typer.Typer(
     help="Check the service cards of Chapter 4 and Appendix 2 (data/boroughs/<borough>/services/).",
@@ -42,6 +40,9 @@ def check(
     folder: Annotated[Path | None, typer.Option(help="Folder of card files. [default: data/boroughs/<borough>/services]")] = None,
 ) -> None:
     """Validate every card; list stale cards and what each card lacks. Exits 1 if any card is invalid."""
+    from vawg.services.chapter import card_status, load_facts  # pandas: only when the command runs
+    from vawg.services.render import period_text
+
     out = Console()
     err = Console(stderr=True)
     try:

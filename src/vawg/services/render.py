@@ -18,12 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from vawg import suppression as sup
 from vawg.artifacts import attribute_escape, markdown_escape
-from vawg.services.schema import CATEGORIES, Card, Item, Period, Section
+from vawg.services.schema import CATEGORIES, STALE_AFTER_MONTHS, Card, Item, Period, Section
 
 #: Chapter 4's rule (the reference edition's): counts under 5, and percentages built on them, are hidden.
 CARD_THRESHOLD = 5
-#: A card whose figures ended more than this many months before the edition date shows a notice.
-STALE_AFTER_MONTHS = 12
 
 SECTION_TITLES = {"demographics": "Service users", "service_data": "Service data"}
 STATUS_TEXT = {

@@ -56,6 +56,8 @@ CHAPTER_CATEGORIES: tuple[str, ...] = tuple(key for key in CATEGORIES if key != 
 # Extracts the build can compute a card section from (see vawg.services.safety_bus).
 ComputedSource = Literal["safety_bus"]
 
+#: A card whose figures ended more than this many months before the edition date shows a notice.
+STALE_AFTER_MONTHS = 12
 CARD_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIGURE_ID = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
