@@ -205,12 +205,12 @@ def test_a_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     import os
     import time
 
-    from vawg import buildcache
+    from vawg import digests
 
     reads = []
-    real = buildcache._read_digest
-    monkeypatch.setattr(buildcache, "_read_digest", lambda path: reads.append(Path(path).name) or real(path))
-    monkeypatch.setattr(buildcache.DigestMemo, "RACY", 0.5)
+    real = digests._read_digest
+    monkeypatch.setattr(digests, "_read_digest", lambda path: reads.append(Path(path).name) or real(path))
+    monkeypatch.setattr(digests.DigestMemo, "RACY", 0.5)
     extract = tmp_path / "offences.csv"
     extract.write_text("a,b\n1,2\n")
     old = time.time() - 60
@@ -219,8 +219,8 @@ def test_a_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     memo_file = tmp_path / "cache" / "digests.json"
 
     def digest_in_a_new_build(path: Path) -> str:
-        with buildcache.remembered_digests(memo_file):
-            return buildcache.file_digest(path)
+        with digests.remembered_digests(memo_file):
+            return digests.file_digest(path)
 
     first = digest_in_a_new_build(extract)
     assert digest_in_a_new_build(extract) == first

@@ -33,6 +33,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from vawg import suppression as sup
+from vawg.wording import markdown_escape
 
 ValueKind = Literal["count", "rate", "percent", "change", "number", "rank", "pvalue", "text"]
 DISCLOSURE_LEDGER = "disclosure.json"
@@ -416,11 +417,6 @@ def key_headers(columns: Sequence[Column]) -> list[str]:
 def count_headers(columns: Sequence[Column]) -> list[str]:
     """Headers of the columns that publish counts of people or events (checked for small numbers)."""
     return [column.header for column in columns if column.kind == "count"]
-
-
-def markdown_escape(text: str) -> str:
-    """Escape characters pandoc markdown would read as markup inside a table cell."""
-    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)
 
 
 def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | None = None,

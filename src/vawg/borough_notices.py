@@ -26,7 +26,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vawg.artifacts import ArtifactWriter, markdown_escape
+from vawg.artifacts import ArtifactWriter
+from vawg.wording import markdown_escape
 from vawg.errors import DataError
 from vawg.services.loading import borough_dir
 from vawg.wording import not_supplied

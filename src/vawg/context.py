@@ -33,7 +33,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from vawg.artifacts import ArtifactWriter, Column, Figure, markdown_escape
+from vawg.artifacts import ArtifactWriter, Column, Figure
+from vawg.wording import markdown_escape
 from vawg.errors import DataError
 from vawg.paths import borough_dir, display_path, project_root
 from vawg.reference import read_text_table

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from vawg import __version__
-from vawg.buildcache import digest, file_digest, paths_digest
+from vawg.digests import digest, file_digest, paths_digest
 from vawg.paths import project_root
 
 RECORD_FILE = "edition.json"

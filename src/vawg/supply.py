@@ -32,7 +32,7 @@ import pandas as pd
 from vawg.contracts import CONTRACTS
 from vawg.errors import DataError
 from vawg.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
-from vawg.artifacts import markdown_escape
+from vawg.wording import markdown_escape
 
 STAGING_LOG = "staging-log.json"
 SUPPLIED, NOT_DELIVERED, WITHHELD = "staged", "not delivered", "withheld"

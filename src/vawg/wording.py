@@ -73,12 +73,15 @@ def with_article(phrase: str) -> str:
     return f"{'an' if vowel else 'a'} {phrase}"
 
 
+def markdown_escape(text: str) -> str:
+    """Escape characters pandoc markdown would read as markup inside a table cell."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)
+
+
 def not_supplied(borough: str, what: str) -> str:
     """The plain sentence a reader sees where the borough has not supplied ``what``.
 
     Readers are never told which file to write (the publish check refuses repository paths):
     :func:`vawg.borough_content.missing_content_line` tells the analyst, in the build's output.
     """
-    from vawg.artifacts import markdown_escape
-
     return f"{markdown_escape(borough)} has not supplied {what} for this edition."

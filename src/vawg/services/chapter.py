@@ -36,7 +36,7 @@ from vawg.services.render import (
     render_index,
     stale_cards,
 )
-from vawg.services.render import markdown_escape
+from vawg.wording import markdown_escape
 from vawg.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Period, Section
 from vawg.wording import not_supplied
 

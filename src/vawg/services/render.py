@@ -17,7 +17,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from vawg import suppression as sup
-from vawg.artifacts import attribute_escape, markdown_escape
+from vawg.artifacts import attribute_escape
+from vawg.wording import markdown_escape
 from vawg.services.schema import CATEGORIES, STALE_AFTER_MONTHS, Card, Item, Period, Section
 
 #: Chapter 4's rule (the reference edition's): counts under 5, and percentages built on them, are hidden.
