@@ -94,6 +94,14 @@ def hackney_edition(small_extract, tmp_path_factory):
     return build(params, build_dir=tmp_path_factory.mktemp("build-hackney"), progress=lines.append), lines
 
 
+def warm_start(built_edition, build_dir: Path) -> Path:
+    """A build folder holding the default edition's cache: a variant of it reruns only what its change touches
+    (that a reused result equals a rerun one is tested in test_incremental)."""
+    edition = built_edition.edition
+    shutil.copytree(built_edition.root.parent / ".cache" / edition, Path(build_dir) / ".cache" / edition)
+    return Path(build_dir)
+
+
 def copy_project(target: Path) -> Path:
     """A copy of the report's sources and reference data; build it with ``VAWG_PROJECT`` set to it."""
     from vawg.paths import project_root

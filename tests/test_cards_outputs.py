@@ -15,7 +15,7 @@ from vawg import services
 from vawg.build import build
 from vawg.parameters import parse_parameters
 
-from conftest import copy_project
+from conftest import copy_project, warm_start
 
 SMALL_COUNT_CARD = Path(__file__).parent / "fixtures" / "services" / "small-count.yml"
 
@@ -58,13 +58,14 @@ def test_every_card_is_in_all_three_outputs_and_in_the_chapter_index(built_editi
 
 
 @pytest.fixture(scope="module")
-def edition_with_small_counts(small_extract, tmp_path_factory):
+def edition_with_small_counts(small_extract, built_edition, tmp_path_factory):
     """The default edition built from a copy of the project that holds one more card, with counts of 3."""
     project = copy_project(tmp_path_factory.mktemp("project"))
     shutil.copy2(SMALL_COUNT_CARD, project / "data" / "boroughs" / "camden" / "services" / "small-count-service.yml")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VAWG_PROJECT", str(project))
-        yield build(parse_parameters(data_dir=small_extract), build_dir=tmp_path_factory.mktemp("build"))
+        yield build(parse_parameters(data_dir=small_extract),
+                    build_dir=warm_start(built_edition, tmp_path_factory.mktemp("build")))
 
 
 def card_window(text: str, name: str, length: int = 700) -> str:

@@ -290,16 +290,17 @@ def test_a_hackney_build_publishes_no_figure_of_camdens_council_and_says_why(hac
 
 
 @pytest.fixture(scope="module")
-def without_optional_extracts(small_extract, tmp_path_factory):
+def without_optional_extracts(small_extract, built_edition, tmp_path_factory):
     """Camden's edition, in all three formats, from the small extract less marac/, housing/ and victim_support/."""
+    from conftest import warm_start
     from vawg.build import build
     from vawg.parameters import parse_parameters
 
     data = tmp_path_factory.mktemp("raw-without") / "raw"
     shutil.copytree(small_extract, data, ignore=shutil.ignore_patterns("marac", "housing", "victim_support"))
     lines: list[str] = []
-    edition = build(parse_parameters(data_dir=data), build_dir=tmp_path_factory.mktemp("build-without"),
-                    progress=lines.append)
+    edition = build(parse_parameters(data_dir=data),
+                    build_dir=warm_start(built_edition, tmp_path_factory.mktemp("build-without")), progress=lines.append)
     return edition, lines
 
 
