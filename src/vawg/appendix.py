@@ -30,7 +30,7 @@ from vawg.errors import DataError
 from vawg.wording import keep_acronyms
 
 SOURCE = "The assessment's reference data, as this edition's analysis uses it"
-METHODS_SOURCE = "The assessment's registers of sources and methods, listing what this edition's analysis recorded using"
+METHODS_SOURCE = "The analysis of this edition, as it recorded what it used; descriptions from the assessment's registers"
 
 
 # -- loaders ------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def table_metric_definitions(artifacts_dir: Path | str) -> Table:
 
 MULTIPLICITY_POLICY = (
     "Several tests at once: the tests reported together as one family (the rows of one table, such as the abuse "
-    "types of Table 2 or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
+    "types compared with the rest of London or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
     "by Holm's method, which keeps the chance of any false finding in the family at 5% without assuming the tests "
     "are independent. The adjusted p-value is the one printed. A test that stands alone, such as the borough's "
     "overall rate against the rest of London, is not adjusted.")
