@@ -345,15 +345,19 @@ def test_after_a_second_ward_is_hidden(tmp_path):
 
 # -- Appendix 6f: rates NHS England computed from its own "*" --------------------------------------------------
 
-def test_nhs_fgm_rates_resting_on_a_count_nhs_england_suppressed_are_hidden():
-    table = appendix.table_nhs_fgm("Camden")
-    shown = format_frame(table.data, table.columns, T)
-    source = appendix.nhs_fgm()
-    suppressed = source[(source["area"] == "Camden") & source["suppressed_at_source"]]
-    assert len(suppressed) == 22
-    merged = shown.merge(suppressed, left_on=["Question", "Response"], right_on=["question", "response"])
-    assert len(merged) == 22 and (merged["Camden"] == "[c]").all()
-    assert not (shown["Camden"] == "0.04").any()
+def test_nhs_fgm_rates_resting_on_a_count_nhs_england_suppressed_are_hidden(tmp_path):
+    population = pd.DataFrame({"area_code": ["E09000007", "E09000007"], "area_name": "Camden", "year": 2023,
+                               "sex": ["F", "M"], "age_band": "20-24", "population": [100_000, 90_000]})
+    population.to_parquet(tmp_path / "population.parquet", index=False)
+    counts = {"Under 18": None, "18-24": 40, "25-29": None, "30-34": 3}  # None: "*" in NHS England's publication
+    fgm = pd.DataFrame({"period_start": pd.Timestamp("2023-04-01"), "period_end": pd.Timestamp("2024-03-31"),
+                        "area": "Camden", "question": "Age at attendance", "response": list(counts),
+                        "count": pd.array(list(counts.values()), dtype="Int64")})
+    fgm.to_parquet(tmp_path / "nhs_fgm.parquet", index=False)
+    table = appendix.table_nhs_fgm(tmp_path, "Camden", T)
+    shown = format_frame(table.data, table.columns, T).set_index("Response")["Camden"]
+    assert shown.to_dict() == {"Under 18": "[c]", "18-24": "0.40", "25-29": "[c]", "30-34": "[c]"}
+    assert not (shown == "0.00").any()  # a suppressed count is never shown as a rate of 0
     assert any("NHS England suppressed" in note for note in table.notes)
 
 

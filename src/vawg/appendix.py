@@ -1,4 +1,4 @@
-"""Appendix 6 tables, generated from the reference data the analysis reads.
+"""Appendix 6 tables, generated from what this edition's analysis read and ran.
 
 - ``tbl-data-sources``                 :func:`table_data_sources` (Appendix 6a)
 - ``tbl-crime-categorisation``         :func:`table_crime_categorisation` (Appendix 6b)
@@ -9,27 +9,28 @@
 - ``tbl-children-safeguarding-flags``  :func:`table_children_safeguarding_flags` (Appendix 6g)
 - ``tbl-adult-safeguarding-flags``     :func:`table_adult_safeguarding_flags` (Appendix 6h)
 
-Each table reads one file of ``data/reference/`` through :func:`vawg.reference.reference_path`,
-the same folder (and, for 6b and 6c, the same cached loaders) the analysis uses, so the appendix
-always shows what this edition did. 6a, 6d and 6e carry a ``status`` column: ``in_use`` rows
-name the code that implements them (``implemented_by``), which the tests check exists and is
-used; only rows in use are printed as used.
+6b, 6c, 6g and 6h read one file of ``data/reference/`` through :func:`vawg.reference.reference_path`,
+the same folder (and, for 6b and 6c, the same cached loaders) the analysis uses. 6a, 6d and 6e list
+exactly the sources, metrics and tests the edition's notebooks recorded as they used them
+(:mod:`vawg.methods_used`, ``methods.json``); the registers ``data_sources.csv``,
+``metric_definitions.csv`` and ``statistical_tests.csv`` only describe each in words, and a record
+the register lacks stops the build. 6f is computed from the staged NHS FGM extract and this
+edition's female population.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
-from vawg import reference
+from vawg import methods_used, reference
 from vawg.artifacts import Column, Table
 from vawg.errors import DataError
 from vawg.wording import keep_acronyms
 
 SOURCE = "The assessment's reference data, as this edition's analysis uses it"
-STATUSES = ("in_use", "planned", "not_used")
+METHODS_SOURCE = "The analysis of this edition, as it recorded what it used; descriptions from the assessment's registers"
 
 
 # -- loaders ------------------------------------------------------------------------------
@@ -38,41 +39,48 @@ STATUSES = ("in_use", "planned", "not_used")
 def _read(name: str, required: list[str]) -> pd.DataFrame:
     path = reference.reference_path(name)
     table = reference.read_text_table(path, required)
-    table = table.apply(lambda column: column.str.strip())
-    if "status" in table.columns:
-        bad = table.loc[~table["status"].isin(STATUSES), "status"]
-        if not bad.empty:
-            raise DataError(f"{path}: column 'status': {bad.iloc[0]!r} is not one of {', '.join(STATUSES)}")
+    return table.apply(lambda column: column.str.strip())
+
+
+def _unique_ids(table: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    repeated = table.loc[table[column].duplicated(), column]
+    if not repeated.empty:
+        raise DataError(f"{reference.reference_path(name)}: column {column!r}: {repeated.iloc[0]!r} is on two rows")
     return table
 
 
 def data_sources() -> pd.DataFrame:
-    """The data-source register (Appendix 6a): every source the report uses or will use."""
-    return _read("data_sources.csv", ["source_id", "type", "source", "provides", "extract_folder", "used_for",
-                                      "status", "link"])
+    """The data-source register (Appendix 6a): every source the assessment draws on, in words.
+
+    ``reads``: the names the analysis records a source under when it reads it (staged tables, ``service_cards``,
+    ``da_navigators``), separated by ``;``.
+    """
+    table = _read("data_sources.csv", ["source_id", "type", "source", "provides", "reads", "used_for", "link"])
+    return _unique_ids(table, "source_id", "data_sources.csv")
+
+
+def source_reads(sources: pd.DataFrame) -> dict[str, str]:
+    """Each name a source is read under → the register row (``source_id``) it belongs to."""
+    owners: dict[str, str] = {}
+    for row in sources.itertuples():
+        for name in filter(None, (part.strip() for part in row.reads.split(";"))):
+            if name in owners:
+                raise DataError(f"{reference.reference_path('data_sources.csv')}: column 'reads': {name!r} is "
+                                f"listed by both {owners[name]!r} and {row.source_id!r}")
+            owners[name] = row.source_id
+    return owners
 
 
 def metric_definitions() -> pd.DataFrame:
-    """Metric definitions and formulas (Appendix 6d), with the code that computes each."""
-    return _read("metric_definitions.csv", ["metric_id", "metric", "definition", "formula", "implemented_by",
-                                            "status"])
+    """Metric definitions and formulas (Appendix 6d), keyed by the id the computing code records."""
+    table = _read("metric_definitions.csv", ["metric_id", "metric", "definition", "formula"])
+    return _unique_ids(table, "metric_id", "metric_definitions.csv")
 
 
 def statistical_tests() -> pd.DataFrame:
-    """Statistical tests (Appendix 6e), with the ``vawg.stats`` function that implements each (not printed)."""
-    return _read("statistical_tests.csv", ["test_id", "test", "what_it_does", "used_for", "implemented_by",
-                                           "status"])
-
-
-def nhs_fgm() -> pd.DataFrame:
-    """NHS FGM Enhanced Dataset rates per 1,000 female residents, by area, question and response (6f)."""
-    table = _read("nhs_fgm.csv", ["period_start", "period_end", "area", "question", "response",
-                                  "rate_per_1000_female"])
-    table["rate_per_1000_female"] = pd.to_numeric(table["rate_per_1000_female"], errors="raise")
-    # Rates NHS England could only have computed from a count it shows as "*" (1 to 7) stay hidden.
-    flags = table["suppressed_at_source"] if "suppressed_at_source" in table.columns else pd.Series("no", table.index)
-    table["suppressed_at_source"] = flags.str.lower().isin(("yes", "true", "*"))
-    return table
+    """Statistical tests (Appendix 6e), keyed by the id the ``vawg.stats`` (or ``vawg.spatial``) function records."""
+    table = _read("statistical_tests.csv", ["test_id", "test", "what_it_does", "used_for"])
+    return _unique_ids(table, "test_id", "statistical_tests.csv")
 
 
 def children_safeguarding_flags() -> pd.DataFrame:
@@ -136,60 +144,68 @@ def table_vawg_flags() -> Table:
     )
 
 
-def table_data_sources(staged_dir: Path | str | None = None, borough: str | None = None) -> Table:
-    """``tbl-data-sources`` (Appendix 6a): the register, with whether each source is used in this edition.
+def _used(kind: str, artifacts_dir: Path | str, catalogued: set[str]) -> set[str]:
+    """What the edition's notebooks recorded of ``kind``; a record the register lacks stops the build."""
+    used = methods_used.read(artifacts_dir)[kind]
+    methods_used.check_catalogued(kind, used, catalogued)
+    return used
 
-    For a source delivered as an extract, "used" is what this edition received (:mod:`vawg.supply`), not
-    what the register planned: a missing or another council's extract says so.
+
+def table_data_sources(artifacts_dir: Path | str, staged_dir: Path | str | None = None,
+                       borough: str | None = None) -> Table:
+    """``tbl-data-sources`` (Appendix 6a): the sources this edition's analysis read, as recorded in ``artifacts_dir``.
+
+    A note names the register's other sources and, for an extract, why this edition did not use it (not
+    delivered, or another council's records: :mod:`vawg.supply`).
     """
     sources = data_sources()
+    owners = source_reads(sources)
+    read = _used("source", artifacts_dir, set(owners))
+    used_ids = {owners[name] for name in read}
     order = {"Internal": 0, "External": 1, "Other": 2}
-    sources["in_use"] = sources["status"].map({"in_use": "Yes", "planned": "Not yet", "not_used": "No"})
-    if staged_dir is not None and borough is not None:
+    sources = sources.assign(_order=sources["type"].map(order).fillna(3))
+    used = sources[sources["source_id"].isin(used_ids)].sort_values(["_order", "source"], kind="stable")
+    others = sources[~sources["source_id"].isin(used_ids)].sort_values(["_order", "source"], kind="stable")
+    notes = []
+    if not others.empty:
         from vawg import supply
-        from vawg.contracts import CONTRACTS
 
-        received = supply.extract_supply(staged_dir, borough)
-        for row, folder in sources["extract_folder"].items():
-            statuses = {received[c.name].status for c in CONTRACTS if c.folder and c.folder == folder}
-            if statuses:
-                sources.loc[row, "in_use"] = (
-                    "Yes" if supply.SUPPLIED in statuses else
-                    "No: another council's records" if statuses == {supply.WITHHELD} else "Not supplied this edition")
-    sources = sources.assign(_order=sources["type"].map(order).fillna(3), _used=sources["in_use"] != "Yes")
-    sources = sources.sort_values(["_used", "_order", "source"], kind="stable")
+        received = supply.extract_supply(staged_dir, borough) if staged_dir is not None else {}
+        described = []
+        for row in others.itertuples():
+            statuses = {received[name].status for name in row.reads.split("; ") if name in received}
+            why = ("not supplied this edition" if statuses & {supply.NOT_DELIVERED} else
+                   "another council's records" if statuses == {supply.WITHHELD} else None) if statuses else None
+            described.append(f"{row.source} ({why})" if why else row.source)
+        notes.append(f"In the register but not used in this edition: {'; '.join(described)}.")
     return Table(
         id="tbl-data-sources",
-        caption="Data sources of the needs assessment and whether this edition uses them",
-        data=sources.reset_index(drop=True),
+        caption="Data sources this edition's analysis used",
+        data=used.drop(columns="_order").reset_index(drop=True),
         columns=[Column("Source", "source", "text"), Column("Type", "type", "text"),
-                 Column("What it provides", "provides", "text"), Column("Used for", "used_for", "text"),
-                 Column("Used in this edition", "in_use", "text")],
-        source=SOURCE,
-        notes=["'Not yet': a source the later chapters of the assessment will use once their analysis is added."],
+                 Column("What it provides", "provides", "text"), Column("Used for", "used_for", "text")],
+        source=METHODS_SOURCE,
+        notes=notes,
     )
 
 
-def table_metric_definitions() -> Table:
-    """``tbl-metric-definitions`` (Appendix 6d): each metric in use, its definition and formula."""
+def table_metric_definitions(artifacts_dir: Path | str) -> Table:
+    """``tbl-metric-definitions`` (Appendix 6d): each metric this edition computed, its definition and formula."""
     metrics = metric_definitions()
-    used = metrics[metrics["status"] == "in_use"].reset_index(drop=True)
-    planned = metrics.loc[metrics["status"] == "planned", "metric"].tolist()
-    notes = [f"Also defined for later chapters: {'; '.join(planned)}."] if planned else []
+    used = _used("metric", artifacts_dir, set(metrics["metric_id"]))
     return Table(
         id="tbl-metric-definitions",
         caption="Metrics used in this edition, with their definitions and formulas",
-        data=used,
+        data=metrics[metrics["metric_id"].isin(used)].reset_index(drop=True),
         columns=[Column("Metric", "metric", "text"), Column("Definition", "definition", "text"),
                  Column("Formula", "formula", "text")],
-        source=SOURCE,
-        notes=notes,
+        source=METHODS_SOURCE,
     )
 
 
 MULTIPLICITY_POLICY = (
     "Several tests at once: the tests reported together as one family (the rows of one table, such as the abuse "
-    "types of Table 2 or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
+    "types compared with the rest of London or the crime groups, or the age bands compared on one measure) have their p-values adjusted "
     "by Holm's method, which keeps the chance of any false finding in the family at 5% without assuming the tests "
     "are independent. The adjusted p-value is the one printed. The families are: the abuse types compared with the "
     "rest of London, the "
@@ -201,59 +217,113 @@ MULTIPLICITY_POLICY = (
     "so an interval can leave out 1 (or 0) while the adjusted p-value is above 0.05.")
 
 
-def table_statistical_tests() -> Table:
-    """``tbl-statistical-tests`` (Appendix 6e): the tests this edition actually uses, what each does, where."""
+def table_statistical_tests(artifacts_dir: Path | str) -> Table:
+    """``tbl-statistical-tests`` (Appendix 6e): the tests this edition ran, what each does and where."""
     tests = statistical_tests()
-    used = tests[tests["status"] == "in_use"].reset_index(drop=True)
-    planned = tests.loc[tests["status"] == "planned", "test"].tolist()
+    used = _used("test", artifacts_dir, set(tests["test_id"]))
     notes = ["Every test is two-sided at the 5% level; a difference the report calls significant has p < 0.05.",
              MULTIPLICITY_POLICY]
-    if planned:
-        notes.append(f"Later chapters will add: {'; '.join(planned)}.")
     return Table(
         id="tbl-statistical-tests",
         caption="Statistical tests used in this edition and what each does",
-        data=used,
+        data=tests[tests["test_id"].isin(used)].reset_index(drop=True),
         columns=[Column("Test", "test", "text"), Column("What it does", "what_it_does", "text"),
                  Column("Used for", "used_for", "text")],  # the code behind each is for developers, not readers
-        source=SOURCE,
+        source=METHODS_SOURCE,
         notes=notes,
     )
 
 
-def table_nhs_fgm(borough: str, comparators: tuple[str, ...] = ("London", "England")) -> Table:
-    """``tbl-nhs-fgm`` (Appendix 6f): FGM recorded by the NHS, rates per 1,000 female residents.
+# -- 6f: NHS FGM ------------------------------------------------------------------------------
 
-    When the reference file has no rows for ``borough`` the table shows the
-    comparators only and says so.
+LONDON = "London"
+LONDON_CODES = "E09"  # the 33 London local authorities (32 boroughs and the City): NHS England's London region
+FGM_SOURCE = "NHS England, Female Genital Mutilation Enhanced Dataset; ONS mid-year population estimates"
+
+
+def nhs_fgm_rates(staged_dir: Path | str, borough: str) -> tuple[pd.DataFrame, dict] | None:
+    """The staged NHS FGM figures of the latest reporting year as rates per 1,000 female residents; None if not staged.
+
+    Long form: one row per area (the borough and London, where NHS England published them and the population
+    covers them), question and response, with ``count`` as published (missing where NHS England shows "*"),
+    ``female`` (this edition's female residents at the reporting year's mid-year estimate, or the latest
+    earlier one, as every rate of the report), ``rate`` and ``suppressed_at_source``. The second value says
+    what the rates rest on: ``start``, ``end``, ``estimate`` (the mid-year used) and ``areas`` left out.
     """
-    fgm = nhs_fgm()
-    start, end = dt.date.fromisoformat(fgm["period_start"].min()), dt.date.fromisoformat(fgm["period_end"].max())
-    areas = [area for area in (borough, *comparators) if area in set(fgm["area"])]
-    shown = fgm[fgm["area"].isin(areas)]
-    wide = (shown.pivot_table(index=["question", "response"], columns="area", values="rate_per_1000_female",
-                              aggfunc="first", sort=True)
-            .reindex(columns=areas).reset_index())
-    flags = (shown.pivot_table(index=["question", "response"], columns="area", values="suppressed_at_source",
-                               aggfunc="any", sort=True).reindex(columns=areas).fillna(False).reset_index())
+    from vawg import supply
+    from vawg.population import denominators, estimate_years, load_population
+
+    fgm = supply.optional_table(staged_dir, "nhs_fgm")
+    if fgm is None or fgm.empty:
+        return None
+    end = fgm["period_end"].max()
+    fgm = fgm[fgm["period_end"] == end]
+    start = pd.Timestamp(fgm["period_start"].min())
+    population = load_population(staged_dir)
+    year = int(start.year)
+    estimate = estimate_years(population, [year])[year]
+    female = denominators(population, [year])[year]
+    codes = reference.boroughs().set_index("borough_name")["borough_code"]
+    residents = {LONDON: float(female[female.index.str.startswith(LONDON_CODES)].sum())}
+    if borough in codes and codes[borough] in female.index:
+        residents[borough] = float(female[codes[borough]])
+    published = list(dict.fromkeys(fgm["area"]))
+    areas = [area for area in (borough, LONDON) if area in published and residents.get(area)]
+    rows = fgm[fgm["area"].isin(areas)].copy()
+    rows["female"] = rows["area"].map(residents)
+    rows["suppressed_at_source"] = rows["count"].isna()
+    rows["rate"] = rows["count"].astype("Float64") / rows["female"] * 1000
+    left_out = [area for area in published if area not in areas]
+    return rows.reset_index(drop=True), {"start": start, "end": pd.Timestamp(end), "estimate": estimate,
+                                         "areas": areas, "left_out": left_out}
+
+
+def table_nhs_fgm(staged_dir: Path | str, borough: str, threshold: int) -> Table | None:
+    """``tbl-nhs-fgm`` (Appendix 6f): FGM recorded by the NHS, as rates per 1,000 female residents of this edition.
+
+    A rate rests on NHS England's count: where NHS England shows "*" (1 to 7), the rate is hidden ("[c]"), and a
+    count this report would hide itself (1 to the threshold minus one) hides its rate too. None when the
+    edition has no NHS FGM extract.
+    """
+    computed = nhs_fgm_rates(staged_dir, borough)
+    if computed is None:
+        return None
+    rows, about = computed
+    areas = about["areas"]
+    keys = ["question", "response"]
+    frame = rows[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
     for area in areas:
-        wide[f"{area} suppressed"] = flags[area].astype(bool).to_numpy()
-    notes = [("Rates per 1,000 female residents, as published by NHS England; each woman or girl can be "
-              "counted under several questions.")]
+        own = rows[rows["area"] == area].set_index(keys)
+        index = pd.MultiIndex.from_frame(frame[keys])
+        hidden = own["suppressed_at_source"].reindex(index).fillna(False).astype(bool).to_numpy()
+        # A rate NHS England's suppression leaves uncomputable is shown as "[c]"; 0 only stands in for it here.
+        frame[area] = own["rate"].reindex(index).astype(float).fillna(0.0).to_numpy()
+        frame[f"{area} count"] = own["count"].reindex(index).astype(float).fillna(0.0).to_numpy()
+        frame[f"{area} suppressed"] = hidden
+    notes = [(f"Rates per 1,000 female residents: NHS England's counts divided by this edition's mid-{about['estimate']} "
+              "population estimate of female residents; each woman or girl can be counted under several questions.")]
     if borough not in areas:
-        notes.append(f"The NHS England figures held for this report do not include {borough}.")
+        notes.append(f"NHS England's figures in this edition's extract do not include {borough}.")
+    if about["left_out"]:
+        notes.append(f"Not shown: {', '.join(about['left_out'])}, whose female residents this edition's population "
+                     "estimates (London's local authorities) do not cover.")
     columns = [Column("Question", "question", "text"), Column("Response", "response", "text")]
-    columns += [Column(area, area, "number", 2, hidden=f"{area} suppressed") for area in areas]
-    if wide[[f"{area} suppressed" for area in areas]].to_numpy().any():
-        notes.append("[c]: a rate resting on a count NHS England suppressed (1 to 7 women and girls, shown "
-                     "as * in its publication).")
+    columns += [Column(area, area, "number", 2, basis=f"{area} count", hidden=f"{area} suppressed") for area in areas]
+    suppressed = frame[[f"{area} suppressed" for area in areas]].to_numpy().any()
+    small = rows["count"].between(1, threshold - 1).fillna(False).any()
+    if suppressed or small:
+        reasons = (["a count NHS England suppressed (1 to 7 women and girls, shown as * in its publication)"]
+                   if suppressed else []) + ([f"a count under {threshold}, which this report does not publish"]
+                                             if small else [])
+        notes.append(f"[c]: a rate resting on {' or on '.join(reasons)}.")
+    start, end = about["start"], about["end"]
     return Table(
         id="tbl-nhs-fgm",
         caption=f"Female genital mutilation recorded by the NHS, {start:%B %Y} to {end:%B %Y}: "
                 "rates per 1,000 female residents",
-        data=wide,
+        data=frame,
         columns=columns,
-        source="NHS England, Female Genital Mutilation Enhanced Dataset",
+        source=FGM_SOURCE,
         notes=notes,
     )
 

@@ -12,6 +12,7 @@ Layout of ``artifacts_dir``::
     data/<id>.csv                   the figure's or table's data, suppressed
     partials/<id>.qmd               markdown a chapter includes
     manifest.json, values.json
+    methods.json                    the sources, metrics and tests the notebook used (:mod:`vawg.methods_used`)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from vawg import methods_used
 from vawg import suppression as sup
 from vawg.wording import markdown_escape
 
@@ -498,13 +500,18 @@ class ArtifactWriter:
         The edition's artifacts folder (shared by all notebooks of a build).
     threshold
         Counts from 1 to ``threshold - 1`` are suppressed.
+    record_methods
+        Write the sources, metrics and tests this process uses to ``methods.json`` here (a notebook's
+        writer; :mod:`vawg.methods_used`). The build's own writers, which only assemble, pass False.
     """
 
-    def __init__(self, artifacts_dir: Path | str, threshold: int) -> None:
+    def __init__(self, artifacts_dir: Path | str, threshold: int, *, record_methods: bool = True) -> None:
         self.root = Path(artifacts_dir)
         self.threshold = threshold
         for sub in ("figures", "data", "partials"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        if record_methods:
+            methods_used.attach(self.root)
 
     # -- values ---------------------------------------------------------------
     def value(self, key: str, value: Any, kind: ValueKind = "number", *, decimals: int = 0,
@@ -688,7 +695,7 @@ class ArtifactWriter:
                 shutil.copyfile(path, self.root / relative)
 
 
-MERGED_LEDGERS = ("values.json", DISCLOSURE_LEDGER)
+MERGED_LEDGERS = ("values.json", DISCLOSURE_LEDGER, methods_used.LEDGER)
 
 
 def _plain(value: Any) -> Any:

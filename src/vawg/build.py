@@ -25,13 +25,13 @@ from pathlib import Path
 
 import yaml
 
-from vawg import buildcache, supply
+from vawg import buildcache, methods_used, supply
 from vawg.artifacts import MERGED_LEDGERS, ArtifactWriter, nest_values, read_values, suppression_tally
 from vawg.audit import AuditReport, audit_edition, write_report
 from vawg.buildcache import ResultCache
 from vawg.editions import (EditionRecord, code_version, data_fingerprint, previous_edition, read_staging_log,
                            sources_from_staging_log, write_record)
-from vawg.errors import DisclosureError, RenderError
+from vawg.errors import DisclosureError, NotebookError, RenderError
 from vawg.clock import build_date
 from vawg.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.borough_content import missing_content_line
@@ -44,7 +44,8 @@ from vawg.paths import EditionPaths, borough_slug, project_root
 from vawg.reference import OPEN_DATA_ATTRIBUTION
 from vawg.render import render_book
 from vawg.render.quarto import stage_html_numbering
-from vawg.sections import SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, matches_table, section_for
+from vawg.sections import (METHODS_APPENDIX, SECTIONS, SHARED_PROJECT_FILES, Section, dependencies, matches_table,
+                           section_for)
 from vawg.catalogue import CATALOGUE, write_catalogue
 from vawg.staging import validate_and_stage, validate_and_stage_boroughs
 from vawg.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
@@ -110,7 +111,7 @@ def _build(params: BuildParameters, build_dir: Path, notebooks: list[Path] | Non
         if missing_content:
             progress(missing_content)
 
-        artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold)
+        artifacts = ArtifactWriter(scratch.artifacts, params.suppression_threshold, record_methods=False)
         _edition_values(artifacts, params)
         # Contact, acknowledgements, help box, quick exit; the synthetic-data notice when synth made the data.
         write_edition_notices(artifacts, borough=params.borough, synthetic=is_synthetic(params.data_dir))
@@ -339,7 +340,7 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
         seed = folder / "artifacts"
         if needs[name]:  # it reads what the edition holds so far, as a sequential build would have
             shutil.copytree(paths.artifacts, seed)
-            writer = ArtifactWriter(seed, params.suppression_threshold)
+            writer = ArtifactWriter(seed, params.suppression_threshold, record_methods=False)
             for need in needs[name]:
                 writer.merge(results[need] / "artifacts")
             shutil.copytree(seed, folder / "seeded")
@@ -365,7 +366,8 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
 
     try:
         run_graph(order, needs, prepare, finish, jobs=jobs)
-        writer = ArtifactWriter(paths.artifacts, params.suppression_threshold)
+        _check_methods_listed(order, results)
+        writer = ArtifactWriter(paths.artifacts, params.suppression_threshold, record_methods=False)
         for name in order:
             # The executed notebook stays with the edition's private files.
             shutil.copytree(results[name] / "executed", paths.notebooks, dirs_exist_ok=True)
@@ -373,6 +375,16 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
     finally:
         shutil.rmtree(runs, ignore_errors=True)
     return outcomes
+
+
+def _check_methods_listed(order: list[str], results: dict[str, Path]) -> None:
+    """Appendix 6 lists what the notebooks before it recorded: a notebook after it must record nothing new."""
+    late = methods_used.recorded_after({name: methods_used.read(results[name] / "artifacts") for name in order},
+                                       order, METHODS_APPENDIX)
+    if late:
+        name, keys = next(iter(late.items()))
+        raise NotebookError(f"notebook {name}.ipynb used {', '.join(keys)} after {METHODS_APPENDIX}.ipynb wrote "
+                            "Appendix 6, which cannot list it; declare it before the appendix in vawg/sections.py")
 
 
 def _notebook_inputs(section: Section, notebook: Path, params: BuildParameters, staged: dict[str, str], root: Path,

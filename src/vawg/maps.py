@@ -51,6 +51,7 @@ from plotnine import (
 )
 
 from vawg import charts
+from vawg.supply import read_staged
 
 # Government Analysis Function sequential palette, dark to light (docs/design.md).
 SEQUENTIAL = ("#092135", "#12436D", "#2073BC", "#6BACE6", "#ADD1F1")
@@ -81,7 +82,7 @@ def load_ward_boundaries(reference_dir: Path | str | None, staged_dir: Path | st
 
     staged = Path(staged_dir) / f"{WARD_BOUNDARIES.name}.parquet" if staged_dir else None
     if staged is not None and staged.is_file():
-        table = pd.read_parquet(staged)
+        table = read_staged(staged)
     elif reference_dir and (Path(reference_dir) / BOUNDARIES_FILE).is_file():
         from vawg.staging import read_table
 

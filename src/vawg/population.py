@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.methods_used import uses
+from vawg.supply import read_staged
+
 
 def load_population(staged_dir: Path | str) -> pd.DataFrame:
-    return pd.read_parquet(Path(staged_dir) / "population.parquet")
+    return read_staged(Path(staged_dir) / "population.parquet")
 
 
 def estimate_years(population: pd.DataFrame, years: list[int]) -> dict[int, int]:
@@ -64,6 +67,7 @@ def _name_key(names: pd.Series) -> pd.Series:
             .str.replace(r"[^a-z0-9]", "", regex=True))
 
 
+@uses(metric="ward_female_population")
 def ward_female_estimates(wards: pd.DataFrame, ward_estimates: pd.DataFrame,
                           households: pd.Series) -> pd.DataFrame:
     """Female residents of the 2022 wards at mid-2020, from the ONS small-area estimates for the 2020 wards.

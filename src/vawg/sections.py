@@ -11,8 +11,8 @@ A section declares:
 - ``project``: files of the repository it reads beyond the package code, as globs from the project root,
   ``{slug}`` standing for the borough's folder name (folders count with everything inside);
 - ``needs``: the sections whose artifacts it reads; ``EARLIER`` means every section listed before it;
-- ``reads``: which of their artifacts (``values.json``, ``manifest.json``, ``partials`` …): only a change
-  there reruns it;
+- ``reads``: which of their artifacts (``values.json``, ``manifest.json``, ``partials``, ``methods.json`` …): only
+  a change there reruns it;
 - ``requires``: the extract group (:data:`EXTRACT_GROUPS`) it cannot run without; its notebook is skipped,
   and the chapters say so, in an edition that lacks it (:mod:`vawg.supply`).
 
@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EARLIER = "*earlier*"
+# Lists the sources, metrics and tests the notebooks before it recorded (Appendix 6a, 6d, 6e): none after it may
+# record one it has not listed (vawg.build checks).
+METHODS_APPENDIX = "90-appendix-methods"
 REFERENCE_TABLES = "reference_*"
 # Read by most analysis through vawg.reference: the shipped lookups and the open data fallback.
 SHARED_PROJECT_FILES = ("data/reference", "data/open", "references.json")
@@ -64,6 +67,8 @@ EXTRACT_GROUPS: dict[str, ExtractGroup] = {group.name: group for group in (
     # No notebook requires it: the Safety Bus figure lives on its card, in an .if-supplied block.
     ExtractGroup("safety_bus", "Safety Bus activity log", ("safety_bus_contacts",), ("fig-safety-bus-",)),
     ExtractGroup("navigators", "Domestic Abuse Navigators' annual report figures", (NAVIGATORS,), ("navigators.",)),
+    # No notebook requires it: the methods appendix writes Appendix 6f only when it was delivered.
+    ExtractGroup("nhs_fgm", "NHS England figures on female genital mutilation", ("nhs_fgm",), ("tbl-nhs-fgm",)),
 )}
 
 
@@ -120,8 +125,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("46-victim-support.ipynb", staged=("victim_support",), requires="victim_support"),
     Section("47-da-navigators.ipynb", parameters=("borough", "suppression_threshold"), requires="navigators"),
     # `vawg new section` adds its sections above this line.
-    # Appendix 6a says which extracts this edition received: every staged table is an input.
-    Section("90-appendix-methods.ipynb", staged=("*",), parameters=("borough", "suppression_threshold")),
+    # Appendix 6a says which extracts this edition received: every staged table is an input. 6a, 6d and 6e list
+    # the sources, metrics and tests every earlier notebook recorded (vawg.methods_used): only those records rerun it.
+    Section("90-appendix-methods.ipynb", staged=("*",), parameters=("borough", "suppression_threshold"),
+            needs=(EARLIER,), reads=("methods.json",)),
     # The evidence check reads every id written before it and the book's own headings.
     Section("91-stakeholders-recommendations.ipynb", parameters=("borough", "suppression_threshold"),
             project=(*BOROUGH_FILES, "*.qmd", "chapters", "appendices"), needs=(EARLIER,)),

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from vawg.methods_used import uses
 from vawg.stats import ALPHA, TestResult
 
 PERMUTATIONS = 999
@@ -79,6 +80,7 @@ def tile_neighbours(layout: pd.DataFrame):
         return W(neighbours, id_order=list(layout.index), silence_warnings=True)
 
 
+@uses(test="local_morans_i")
 def local_morans_i(values: pd.Series, neighbours, *, permutations: int = PERMUTATIONS, seed: int = SEED,
                    alpha: float = ALPHA) -> pd.DataFrame:
     """Local Moran's I of each area, with a permutation p-value and its cluster type.
@@ -140,6 +142,7 @@ def local_morans_i(values: pd.Series, neighbours, *, permutations: int = PERMUTA
     return result.reindex(values.index)
 
 
+@uses(test="global_morans_i")
 def global_morans_i(values: pd.Series, neighbours) -> TestResult:
     """Global Moran's I of the values with its two-sided p-value under randomisation (analytical).
 
@@ -158,6 +161,7 @@ def global_morans_i(values: pd.Series, neighbours) -> TestResult:
     return TestResult(float(moran.I), float(moran.p_rand))
 
 
+@uses(test="pearson")
 def pearson_correlation(x: Sequence[float], y: Sequence[float]) -> TestResult:
     """Pearson's r between ``x`` and ``y`` (pairs with a missing value dropped), two-sided p-value.
 

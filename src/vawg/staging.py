@@ -43,6 +43,7 @@ from vawg.contracts import reference_data
 from vawg.contracts._spec import MULTI_SEPARATOR, OWNER
 from vawg.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem, Repair, coerce, match_columns, \
     read_delivery
+from vawg import methods_used
 from vawg.errors import DataError
 
 __all__ = ["Problem", "Repair", "Notice", "SOURCES", "STAGING_LOG", "ValidationFailed", "ValidationReport",
@@ -293,6 +294,7 @@ def read_table(contract: Contract, root: Path, *, period_end: dt.date | None = N
         raise ValidationFailed(_condense(log.problems), report)
     if frame is None:
         raise DataError(f"{contract.location(Path(root)) / contract.files} is missing ({contract.title})")
+    methods_used.record("source", contract.name)  # read by an analysis in place of its staged table (Appendix 6a)
     return frame
 
 

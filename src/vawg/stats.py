@@ -19,6 +19,8 @@ from statsmodels.tsa.arima.model import ARIMA
 
 import PHStatsMethods as ph
 
+from vawg.methods_used import uses
+
 ALPHA = 0.05
 
 
@@ -37,11 +39,13 @@ def rate_per(count: float, population: float, per: int = 1000) -> float:
     return count / population * per if population else float("nan")
 
 
+@uses(metric="percent_difference")
 def percent_difference(value: float, reference: float) -> float:
     """How much larger ``value`` is than ``reference``, as a percentage of ``reference``."""
     return (value - reference) / reference * 100 if reference else float("nan")
 
 
+@uses(test="two_proportion_z")
 def two_proportion_ztest(count1: int, population1: int, count2: int, population2: int) -> TestResult:
     """Pooled two-proportion z-test of two rates with people as the denominator.
 
@@ -78,6 +82,7 @@ class Interval:
     upper: float
 
 
+@uses(test="byar_interval", metric="rate_confidence_interval")
 def byar_interval(count, population=None, per: int = 1000, confidence: float = 0.95) -> Interval:
     """95% confidence interval of a Poisson count, or of a rate, as OHID's Fingertips computes it.
 
@@ -106,6 +111,7 @@ def byar_interval(count, population=None, per: int = 1000, confidence: float = 0
     return Interval(_scalar(lower), _scalar(upper))
 
 
+@uses(test="wilson_interval", metric="share_confidence_interval")
 def wilson_interval(count, total, alpha: float = ALPHA) -> Interval:
     """95% Wilson score interval of a proportion ``count / total`` (as a fraction, 0 to 1).
 
@@ -151,6 +157,7 @@ class RateRatio:
         return (self.estimate - 1) * 100
 
 
+@uses(test="rate_ratio")
 def rate_ratio(count1, exposure1, count2, exposure2, *, dispersion: float = 1.0, alpha: float = ALPHA) -> RateRatio:
     """The ratio of rate 1 (``count1 / exposure1``) to rate 2, with its 95% confidence interval.
 
@@ -181,6 +188,7 @@ RANK_SIMULATIONS = 10_000
 RANK_SEED = 20240101  # fixed, so the same data always give the same published interval
 
 
+@uses(test="rank_interval")
 def rank_interval(counts: pd.Series, populations: pd.Series, area, *, simulations: int = RANK_SIMULATIONS,
                   level: float = 0.95, seed: int = RANK_SEED) -> Interval:
     """A 95% interval for ``area``'s rank (1 = highest rate) among the areas, by a parametric bootstrap.
@@ -229,6 +237,7 @@ class Funnel:
     per: int
 
 
+@uses(test="funnel")
 def funnel_limits(counts: pd.Series, populations: pd.Series, per: int = 1000) -> Funnel:
     """Funnel plot of areas' crude rates against the pooled average, by the Fingertips method (PHStatsMethods).
 
@@ -262,6 +271,7 @@ def _scalar(values: np.ndarray):
 
 # -- changes between two periods -----------------------------------------------------------------
 
+@uses(test="rate_change")
 def rate_change_test(count_before: int, exposure_before: float, count_after: int,
                      exposure_after: float, *, dispersion: float = 1.0) -> TestResult:
     """Did one area's rate change between two periods (e.g. December last year to December this year)?
@@ -339,6 +349,7 @@ def change_dispersion(before: pd.Series, after: pd.Series, exposure_before: pd.S
     return poisson_dispersion(frame["count"], frame["exposure"], _area_period_design(frame))
 
 
+@uses(test="rate_ratio_change")
 def area_change_test(before: pd.Series, after: pd.Series, exposure_before: pd.Series, exposure_after: pd.Series,
                      area) -> TestResult:
     """Did ``area``'s rate change by a different proportion from the other areas' between two periods?
@@ -379,6 +390,7 @@ class ControlLimits:
     upper: float
 
 
+@uses(test="control_limits", metric="control_limits")
 def control_limits(values, sigmas: float = SIGMA_LIMITS, *, baseline=None) -> ControlLimits:
     """Centre line and 3-sigma limits of an XmR (individuals) control chart.
 
@@ -420,6 +432,7 @@ def _runs(keys: np.ndarray, breaks: np.ndarray, length: int) -> np.ndarray:
     return flagged
 
 
+@uses(test="special_causes")
 def special_causes(values, centre, lower, upper, *, phases=None, shift_length: int = SHIFT_LENGTH,
                    trend_length: int = TREND_LENGTH) -> pd.DataFrame:
     """Which points of a control chart signal special-cause variation, by the NHS Making Data Count rules.
@@ -479,6 +492,7 @@ class Forecast:
     level: float
 
 
+@uses(test="forecast")
 def forecast_monthly(series: pd.Series, exog: pd.DataFrame, future_exog: pd.DataFrame,
                      *, level: float = 0.95) -> Forecast:
     """Forecast a monthly series with a regression on a linear trend and ``exog``, with AR(1) errors.
@@ -505,6 +519,7 @@ def forecast_monthly(series: pd.Series, exog: pd.DataFrame, future_exog: pd.Data
                     fitted=pd.Series(fit.fittedvalues, index=series.index), forecast=forecast, level=level)
 
 
+@uses(metric="mape")
 def mean_absolute_percentage_error(actual, predicted) -> float:
     """MAPE: the mean of |actual − predicted| ÷ actual, as a percentage (months with zero actual left out)."""
     actual, predicted = np.asarray(actual, dtype=float), np.asarray(predicted, dtype=float)
@@ -574,6 +589,7 @@ def _profile_counts(observed, expected) -> tuple[pd.Series, pd.Series]:
     return observed, expected
 
 
+@uses(test="chi_square_gof")
 def chi_square_goodness_of_fit(observed, expected) -> GoodnessOfFit:
     """Does a profile (e.g. victims by age band) differ from the population's?
 
@@ -602,6 +618,7 @@ def chi_square_goodness_of_fit(observed, expected) -> GoodnessOfFit:
                          smallest_expected=float(expected_counts.min()))
 
 
+@uses(test="group_proportions")
 def group_proportion_tests(observed, expected, *, method: str = "binomial", adjust: str | None = None,
                            alpha: float = ALPHA) -> pd.DataFrame:
     """Is each group over- or under-represented against its share of the population?
@@ -686,6 +703,7 @@ def holm_within(frame: pd.DataFrame, p: str = "p", significant: str = "significa
     return frame
 
 
+@uses(test="two_sample_groups")
 def two_sample_group_tests(first, second, *, adjust: str | None = "holm", alpha: float = ALPHA) -> pd.DataFrame:
     """Group by group, does a group's share of one profile differ from its share of another?
 
@@ -750,6 +768,7 @@ def _two_by_two(table) -> np.ndarray:
     return np.round(cells).astype(int)
 
 
+@uses(test="fisher_exact")
 def fisher_exact_test(table, alternative: str = "two-sided") -> FisherExact:
     """Fisher's exact test of a two-by-two table ``[[a, b], [c, d]]`` (scipy ``fisher_exact``).
 
@@ -767,6 +786,7 @@ def fisher_exact_test(table, alternative: str = "two-sided") -> FisherExact:
     return FisherExact(float(statistic), float(p_value))
 
 
+@uses(test="odds_ratio")
 def odds_ratio(table, alpha: float = ALPHA) -> OddsRatio:
     """The odds ratio ``(a d) / (b c)`` of a two-by-two table ``[[a, b], [c, d]]``, its 95% CI and p-value.
 

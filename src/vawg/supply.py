@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from vawg.contracts import CONTRACTS
+from vawg import methods_used
 from vawg.errors import DataError
 from vawg.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
 from vawg.wording import markdown_escape
@@ -155,12 +156,22 @@ def left_out_prefixes(staged_dir: Path | str, borough: str) -> tuple[str, ...]:
 # -- reading staged tables -----------------------------------------------------------------------------
 
 
+def read_staged(path: Path | str, **options) -> pd.DataFrame:
+    """Read a staged table (``<staged>/<name>.parquet``; ``options`` as :func:`pandas.read_parquet`'s).
+
+    The one reader of staged tables for analysis: it records the table as a source this edition used, which
+    Appendix 6a lists (:mod:`vawg.methods_used`).
+    """
+    methods_used.record("source", Path(path).stem)
+    return pd.read_parquet(path, **options)
+
+
 def optional_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
     """A staged table, or None when this edition has none."""
     path = Path(staged_dir) / f"{name}.parquet"
     if not path.is_file():
         return None
-    return pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+    return read_staged(path, columns=list(columns) if columns is not None else None)
 
 
 def staged_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -17,10 +17,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from vawg import methods_used
 from vawg.errors import DataError
 from vawg.reference import reference_path
 
 FILE_NAME = "da_navigators_annual_report.csv"
+NAVIGATORS_SOURCE = "da_navigators"  # the name Appendix 6a's register (data_sources.csv) reads it under
 COLUMNS = ("figure", "value", "unit", "denominator", "period", "source", "borough")
 Unit = Literal["people", "meetings", "appointments", "hearings", "hours", "percent"]
 
@@ -81,6 +83,7 @@ def load_navigator_figures(path: Path | str | None = None) -> pd.DataFrame:
         header — and the column).
     """
     path = Path(path) if path else reference_path(FILE_NAME)
+    methods_used.record("source", NAVIGATORS_SOURCE)  # Appendix 6a lists the sources the analysis read
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)

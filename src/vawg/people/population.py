@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.methods_used import uses
 from vawg.periods import report_year
 from vawg import reference
 from vawg.artifacts import Column, Table, format_value
@@ -47,6 +48,7 @@ from vawg.contracts.reference_data import (
 from vawg.errors import DataError
 from vawg.population import load_population
 from vawg.staging import read_table
+from vawg.supply import read_staged
 
 COMPARATORS_FILE = "published_comparators.csv"
 COMPARATOR_LEVELS = ("borough", "london", "national")
@@ -103,7 +105,7 @@ def load_reference_table(staged_dir: Path | str, reference_dir: Path | str | Non
     """A reference table as staged (``<staged>/<name>.parquet``), else read through its contract; None if absent."""
     staged = Path(staged_dir) / f"{contract.name}.parquet"
     if staged.is_file():
-        return pd.read_parquet(staged)
+        return read_staged(staged)
     if reference_dir and contract.delivered_files(Path(reference_dir)):
         return read_table(contract, Path(reference_dir))
     return None
@@ -178,6 +180,7 @@ class Population:
             people = people[people["sex"] == sex]
         return int(people["population"].sum())
 
+    @uses(metric="girls_under_16")
     def female_children(self, area: str = "borough") -> float:
         """Women and girls under 16: bands 0-4 to 10-14 and a fifth of 15-19 (the bands are five years wide)."""
         female = self._area(self.estimates, area)
@@ -185,6 +188,7 @@ class Population:
         return float(female.reindex(CHILD_BANDS, fill_value=0).sum()
                      + AGE_15_SHARE_OF_BAND * female.get("15-19", 0))
 
+    @uses(metric="population_share")
     def sex_shares(self, area: str = "borough") -> dict[str, float]:
         """Female residents, women (16+) and girls (under 16), each as a percentage of all residents."""
         total, female = self.residents(area), self.residents(area, sex="F")
@@ -335,6 +339,7 @@ class Population:
         add(characteristic, group, {level: self.published(indicator, level) for level in COMPARATOR_LEVELS})
 
 
+@uses(metric="median_age_bands")
 def median_from_bands(counts: pd.Series) -> float:
     """The median of a distribution given by age bands ("0-4" … "85-89", "90+"), by linear interpolation.
 

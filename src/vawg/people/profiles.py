@@ -50,6 +50,7 @@ from vawg.people.group_profile import verdict as _verdict
 from vawg.people.population import load_reference_table
 from vawg.population import load_population
 from vawg.stats import GoodnessOfFit
+from vawg.supply import read_staged
 from vawg.wording import join_words
 
 SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"
@@ -96,8 +97,8 @@ class VictimProfiles:
         path = Path(staged_dir) / "police_victims.parquet"
         if not path.is_file():
             raise DataError(f"{path} is missing: the police victims extract (police_victims/) was not delivered")
-        victims = pd.read_parquet(path, columns=["recorded_date", "borough_code", "victim_sex", "victim_age",
-                                                 "victim_ethnicity"])
+        victims = read_staged(path, columns=["recorded_date", "borough_code", "victim_sex", "victim_age",
+                                             "victim_ethnicity"])
         victims = victims[(victims["borough_code"] == code) & (victims["victim_sex"] == "F")
                           & (victims["recorded_date"].dt.year == year)]
         population = load_population(staged_dir)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from vawg import reference
 from vawg.artifacts import Column, Table
+from vawg.methods_used import uses
 from vawg.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
 from vawg.police.offences import abuse_type_flags, load_offences, measured_abuse_types
 from vawg.police.recorded_offences import (
@@ -122,12 +123,14 @@ class AbuseTypeSections:
         return rate_change_test(int(b["count"]), b["population"], int(a["count"]), a["population"],
                                 dispersion=dispersion)
 
+    @uses(metric="borough_rank")
     def rank(self, measure: str, year: int | None = None) -> tuple[int, int]:
         year = year or self.year
         counts = self.annual.xs(year, level="year")[measure]
         rates = counts / self.female[year].reindex(counts.index) * 1000
         return int(rank_highest_first(rates)[self.code]), int(rates.size)
 
+    @uses(metric="abuse_type_share_of_group")
     def group_shares(self, measure: str, groups: pd.DataFrame | None = None) -> pd.DataFrame:
         """By crime group: the type's offences, the share of the group they make up, and the same for London."""
         groups = self.groups if groups is None else groups

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.methods_used import uses
 from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table
@@ -82,14 +83,17 @@ class CrimeInBorough:
     def total(self, area: str = "borough") -> int:
         return int(self._areas()[area]["all_crime"].sum())
 
+    @uses(metric="all_crime_rate")
     def total_rate(self, area: str = "borough") -> float:
         return self.total(area) / self.people(area) * 1000
 
+    @uses(metric="borough_rank")
     def rank(self) -> tuple[int, int]:
         totals = self.groups["all_crime"].groupby(level="borough_code").sum()
         rates = totals / self.residents.reindex(totals.index) * 1000
         return int(rank_highest_first(rates)[self.borough_code]), int(rates.size)
 
+    @uses(metric=("crime_group_share", "vawg_share_of_group"))
     def group_table(self) -> pd.DataFrame:
         """One row per crime group: counts, rates per 1,000 residents, shares of crime and VAWG shares, with CIs."""
         areas = self._areas()

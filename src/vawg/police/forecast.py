@@ -25,6 +25,7 @@ import pandas as pd
 
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table
+from vawg.methods_used import uses
 from vawg.police.monthly import MonthlyRates, chart_events, recording_changes
 from vawg.police.recorded_offences import SOURCE, _direction
 from vawg.stats import (
@@ -156,6 +157,7 @@ class FutureDemand:
     def own(self) -> BoroughForecast:
         return self.forecasts[self.borough_code]
 
+    @uses(metric="forecast_change")
     def summary(self) -> pd.DataFrame:
         rows = []
         for code, result in self.forecasts.items():

@@ -45,8 +45,10 @@ from plotnine import (
 )
 
 from vawg import charts, maps, reference
+from vawg.methods_used import uses
 from vawg.population import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
 from vawg.artifacts import Column, Figure, MissingFigure, format_value, ordinal
+from vawg.supply import read_staged
 from vawg.wording import join_words, significance
 from vawg.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.spatial import (
@@ -106,7 +108,7 @@ class WardGeography:
         end = pd.Timestamp(period_end)
         start = (end + pd.Timedelta(days=1)) - pd.DateOffset(years=1)
 
-        offences = pd.read_parquet(staged_dir / "police_offences.parquet", columns=COLUMNS)
+        offences = read_staged(staged_dir / "police_offences.parquet", columns=COLUMNS)
         offences = offences[(offences["recorded_date"] >= start) & (offences["recorded_date"] <= end)]
         ward_list = _ward_list(staged_dir, reference_dir)
         ward_list = ward_list[ward_list["borough_code"].isin(police)]
@@ -169,6 +171,7 @@ class WardGeography:
             hidden[rows.index] = secondary_suppression(rows[measure], self.threshold).to_numpy()
         return hidden
 
+    @uses(metric=("ward_rate", "ward_rank"))
     def ward_table(self, measure: str) -> pd.DataFrame:
         """The borough's wards with count, population, rate and London rank of one measure."""
         wards = self.borough_wards()
@@ -261,27 +264,28 @@ def _ward_list(staged_dir: Path, reference_dir: Path | None) -> pd.DataFrame:
     columns = ["ward_code", "ward_name", "borough_code"]
     staged = staged_dir / "wards.parquet"
     if staged.is_file():
-        return pd.read_parquet(staged, columns=columns)
+        return read_staged(staged, columns=columns)
     from vawg.contracts.reference_data import WARD_LOOKUP
 
     lookup = staged_dir / f"{WARD_LOOKUP.name}.parquet"
     if lookup.is_file():
-        return pd.read_parquet(lookup, columns=columns)
+        return read_staged(lookup, columns=columns)
     if reference_dir is not None and (reference_dir / WARD_LOOKUP.folder / WARD_LOOKUP.files).is_file():
         from vawg.staging import read_table
 
         return read_table(WARD_LOOKUP, reference_dir)[columns]
-    offences = pd.read_parquet(staged_dir / "police_offences.parquet", columns=columns)
+    offences = read_staged(staged_dir / "police_offences.parquet", columns=columns)
     return offences.drop_duplicates("ward_code").reset_index(drop=True)
 
 
+@uses(metric="household_deprivation_share")
 def read_ward_deprivation(staged_dir: Path, reference_dir: Path | None) -> pd.DataFrame | None:
     """Census 2021 TS011 by best-fit 2022 ward: households and the share deprived in at least one dimension."""
     from vawg.contracts.reference_data import DEPRIVATION_WARD
 
     staged = staged_dir / f"{DEPRIVATION_WARD.name}.parquet"
     if staged.is_file():
-        table = pd.read_parquet(staged)
+        table = read_staged(staged)
     elif reference_dir is not None and (reference_dir / DEPRIVATION_WARD.folder / DEPRIVATION_WARD.files).is_file():
         from vawg.staging import read_table
 
@@ -296,7 +300,7 @@ def read_ward_deprivation(staged_dir: Path, reference_dir: Path | None) -> pd.Da
 
 def _female_population(staged_dir: Path, start: pd.Timestamp) -> tuple[pd.Series, int]:
     """Female residents by borough at the latest mid-year (30 June) estimate before the period starts."""
-    population = pd.read_parquet(staged_dir / "population.parquet")
+    population = read_staged(staged_dir / "population.parquet")
     female = population[population["sex"] == "F"]
     wanted = start.year - 1 if (start.month, start.day) <= (6, 30) else start.year
     available = sorted(year for year in female["year"].unique() if year <= wanted)

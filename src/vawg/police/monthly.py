@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.methods_used import uses
 from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure
@@ -96,6 +97,7 @@ class MonthlyRates:
                    counts=counts, female=female, threshold=threshold)
 
     # -- series ---------------------------------------------------------------------
+    @uses(metric="monthly_rate")
     def series(self, measure: str, area: str = "borough") -> pd.DataFrame:
         """Monthly count, female residents and rate per 1,000 of ``area`` ("borough", "london" or "rest")."""
         key = ("series", measure, area)
@@ -175,6 +177,7 @@ class MonthlyRates:
         data["above"] = data["rate"] > data["centre"]
         return data
 
+    @uses(metric="change_december")
     def december_change(self, measure: str, area: str = "borough") -> DecemberChange | None:
         """December of the report year against the December before (None if either is missing)."""
         data = self.series(measure, area).set_index("month")

@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from vawg import reference
+from vawg.methods_used import uses
+from vawg.supply import read_staged
 
 COLUMNS = ["recorded_date", "borough_code", "ward_code", "crime_group", "crime_subgroup",
            "vawg_offence_name", "vawg", "dva_flag", "fgm_flag", "forced_marriage_flag", "hbv_flag"]
 
 
 def load_offences(staged_dir: Path | str) -> pd.DataFrame:
-    return pd.read_parquet(Path(staged_dir) / "police_offences.parquet", columns=COLUMNS)
+    return read_staged(Path(staged_dir) / "police_offences.parquet", columns=COLUMNS)
 
 
 def measured_abuse_types() -> pd.DataFrame:
@@ -43,6 +45,7 @@ def abuse_type_flags(offences: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(flags, index=offences.index)
 
 
+@uses(metric="offence_count")
 def counts_by(offences: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     """All-crime and abuse-type counts by borough and ``period`` ("year" or "month").
 

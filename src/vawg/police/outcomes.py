@@ -31,6 +31,7 @@ import pandas as pd
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value, ordinal
 from vawg.contracts.police import KNOWN_OUTCOMES, OUTCOME_CATEGORIES, POSITIVE_OUTCOMES
+from vawg.methods_used import uses
 from vawg.police.offences import abuse_type_flags, measured_abuse_types
 from vawg.police.recorded_offences import (
     _direction,
@@ -132,10 +133,12 @@ class Outcomes:
         known = self.area("london")
         return known.groupby("borough_code")["positive"].mean() * 100
 
+    @uses(metric="borough_rank")
     def rank(self) -> tuple[int, int]:
         rates = self.borough_rates()
         return int(rank_highest_first(rates)[self.borough_code]), int(rates.size)
 
+    @uses(metric="positive_outcome_rate")
     def rate_table(self) -> pd.DataFrame:
         """Positive outcome rate by abuse type (all VAWG first), borough, rest of London and London."""
         areas = {area: self.area(area) for area in ("borough", "rest", "london")}
@@ -200,6 +203,7 @@ class Outcomes:
         return pd.DataFrame({"category": counts.index, "count": counts.to_numpy(),
                              "share": counts.to_numpy() / total * 100 if total else float("nan")})
 
+    @uses(metric="no_positive_outcome_share")
     def reasons(self, area: str = "borough", abuse_type: str = "all_vawg") -> pd.DataFrame:
         """Offences with a known outcome that was not positive, by reason (share of them), in the contract's order."""
         frame = self.area(area)

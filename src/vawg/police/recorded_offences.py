@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.methods_used import uses
 from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, ordinal
@@ -105,6 +106,7 @@ class RecordedOffences:
             return by_borough.drop(self.borough_code, errors="ignore").sum()
         raise ValueError(area)
 
+    @uses(metric="vawg_rate")
     def rate(self, measure: str, year: int, *, area: str = "borough") -> float:
         return self.count(measure, year, area=area) / self.population(year, area=area) * 1000
 
@@ -112,11 +114,13 @@ class RecordedOffences:
         counts = self.annual.xs(year, level="year")[measure]
         return counts / self.female[year].reindex(counts.index) * 1000
 
+    @uses(metric="borough_rank")
     def rank(self, year: int) -> tuple[int, int]:
         rates = self.borough_rates("all_vawg", year)
         return int(rank_highest_first(rates)[self.borough_code]), int(rates.size)
 
     # -- seed Figure 3 -------------------------------------------------------------
+    @uses(metric="share_of_crime")
     def share_of_crime(self) -> pd.DataFrame:
         rows = []
         for year in self.years:
@@ -195,6 +199,7 @@ class RecordedOffences:
         """Did the borough's rate change by a different proportion from the other boroughs'? (quasi-Poisson)"""
         return area_change_test(*self.boroughs_in(measure, before, after), self.borough_code)
 
+    @uses(metric="change_between_years")
     def change_since_base(self) -> pd.DataFrame:
         base, rows = self.years[0], []
         for year in [y for y in self.years if y > base]:
@@ -217,6 +222,7 @@ class RecordedOffences:
         years = sorted({d.year for d in lockdowns["start"] if self.years[0] <= d.year <= self.year})
         return join_words([str(year) for year in years])
 
+    @uses(metric="change_within_year")
     def within_year_change(self, area: str) -> float:
         months = self.monthly.xs(self.borough_code, level="borough_code") if area == "borough" else \
             self.monthly.groupby(level="month").sum()
@@ -461,6 +467,7 @@ def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, thresho
 
 
 
+@uses(metric="share_of_vawg")
 def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     """Every number and data-driven word the section's prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
     a, y = analysis, analysis.year

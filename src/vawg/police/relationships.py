@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from vawg.methods_used import uses
 from vawg.periods import report_year  # re-exported: sections import it from here
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
@@ -34,6 +35,7 @@ from vawg.police.recorded_offences import (
     join_words,
 )
 from vawg.stats import holm_within, two_proportion_ztest, wilson_interval
+from vawg.supply import read_staged
 from vawg.suppression import (
     CONFIDENTIAL,
     chart_values,
@@ -68,8 +70,8 @@ def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, .
                         f"victim–suspect relationship sections need them (see vawg.contracts.police)")
     columns = [column for column in OFFENCE_COLUMNS if column in available]
     start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
-    frame = pd.read_parquet(path, columns=columns,
-                            filters=[("vawg", "==", True), ("recorded_date", ">=", start), ("recorded_date", "<", end)])
+    frame = read_staged(path, columns=columns,
+                        filters=[("vawg", "==", True), ("recorded_date", ">=", start), ("recorded_date", "<", end)])
     return frame.reset_index(drop=True)
 
 
@@ -138,6 +140,7 @@ class Relationships:
             frame = self.counts
         return frame.groupby(level="crime_group").sum()
 
+    @uses(metric="known_to_victim_share")
     def group_table(self) -> pd.DataFrame:
         """One row for all VAWG offences, then one per crime group (most offences with a suspect across London first)."""
         borough, rest, london = self._area("borough"), self._area("rest"), self._area("london")

@@ -29,10 +29,12 @@ from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value
 from vawg.contracts.police import ETHNIC_APPEARANCES, ETHNIC_GROUPS, SUSPECT_AGE_BANDS
 from vawg.errors import DataError
+from vawg.methods_used import uses
 from vawg.police.recorded_offences import _direction, interval_texts, join_words
 from vawg.police.relationships import report_year, sentence_case, share_row, slug
 from vawg.population import denominators, load_population
 from vawg.stats import byar_interval, rank_highest_first
+from vawg.supply import read_staged
 from vawg.suppression import (
     CONFIDENTIAL,
     chart_values,
@@ -56,6 +58,7 @@ NOT_RECORDED = {"Unknown", "Not recorded"}
 MIN_GROUP_SHARE = 5.0  # crime groups with at least 5% of the borough's suspects are described one by one
 
 
+@uses(metric="proxy_crime_id")
 def proxy_crime_id(suspects: pd.DataFrame) -> pd.Series:
     """An offence id made from what the suspects extract has: date, ward and offence.
 
@@ -85,7 +88,7 @@ def load_suspects(staged_dir: Path | str, year: int) -> pd.DataFrame:
         raise DataError("police_suspects: the police VAWG suspects extract was not delivered (folder "
                         "police_suspects/); the suspect characteristics section needs it")
     start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
-    frame = pd.read_parquet(path, filters=[("recorded_date", ">=", start), ("recorded_date", "<", end)])
+    frame = read_staged(path, filters=[("recorded_date", ">=", start), ("recorded_date", "<", end)])
     frame["suspect_sex"] = frame["suspect_sex"].map(SEXES).fillna(SEXES["U"])
     return frame.reset_index(drop=True)
 
@@ -127,6 +130,7 @@ class SuspectProfile:
             return int(self.male_residents.drop(self.borough_code, errors="ignore").sum())
         return int(self.male_residents.sum())
 
+    @uses(metric="male_suspect_rate")
     def summary(self, area: str = "borough") -> dict:
         """Counts of suspects and proxy offences, sex, and the rate of male suspects per 1,000 male residents."""
         frame = self.area(area)
@@ -149,6 +153,7 @@ class SuspectProfile:
         male = male.reindex(self.male_residents.index, fill_value=0)
         return male / self.male_residents * 1000
 
+    @uses(metric="borough_rank")
     def rank(self) -> tuple[int, int]:
         rates = self.male_rates()
         return int(rank_highest_first(rates)[self.borough_code]), int(rates.size)

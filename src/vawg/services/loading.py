@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from vawg import methods_used
 from vawg.errors import DataError
 from vawg.paths import borough_dir, borough_slug, display_path  # noqa: F401 (re-exported)
 from vawg.services.schema import CATEGORIES, Card
@@ -48,6 +49,7 @@ _DatesAsText.yaml_implicit_resolvers = {
 
 
 DEFAULT_BOROUGH = "Camden"
+SOURCE_ID = "service_cards"  # the name Appendix 6a's register (data_sources.csv) reads the cards under
 
 
 def services_dir(borough: str = DEFAULT_BOROUGH) -> Path:
@@ -126,6 +128,7 @@ def load_cards(folder: Path | str | None = None, *, paths: Iterable[Path] | None
     CardError
         Listing every problem in every file (and duplicate names) before anything is built.
     """
+    methods_used.record("source", SOURCE_ID)  # Appendix 6a lists the sources the analysis read
     files = list(paths) if paths is not None else card_files(Path(folder) if folder is not None else None)
     cards: list[Card] = []
     where: dict[str, Path] = {}

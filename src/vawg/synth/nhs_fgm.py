@@ -1,8 +1,9 @@
 """Synthetic NHS FGM Enhanced Dataset publication (DS-19), from the Appendix 6f rates.
 
-The rates per 1,000 female residents in ``data/reference/nhs_fgm.csv`` are
-turned back into counts with the synthetic female population and published
-the NHS England way (1-7 suppressed as ``*``, others rounded to 5), for each
+The reference edition's Appendix 6f rates per 1,000 female residents, kept in
+``data/synth/nhs_fgm_rates.csv`` as the generator's input (the report computes 6f
+from the staged extract: :func:`vawg.appendix.nhs_fgm_rates`), are turned back into
+counts with the synthetic female population and published the NHS England way (1-7 suppressed as ``*``, others rounded to 5), for each
 reporting year in that file that ends by the period end.
 """
 
@@ -14,12 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from vawg.reference import reference_path
+from vawg.synth.profile import default_profile_path
 from vawg.synth.tabular import write_csv
+
+RATES_FILE = "nhs_fgm_rates.csv"
 
 
 def nhs_fgm_table(profile: Mapping, population: pd.DataFrame, *, scale: float, period_end: dt.date) -> pd.DataFrame:
-    rates = pd.read_csv(reference_path("nhs_fgm.csv"), dtype={"rate_per_1000_female": float},
+    rates = pd.read_csv(default_profile_path().parent / RATES_FILE, dtype={"rate_per_1000_female": float},
                         keep_default_na=False)
     rates = rates[pd.to_datetime(rates["period_end"]).dt.date <= period_end]
     female = population[population["sex"] == "F"].groupby(["area_code", "year"])["population"].sum()
