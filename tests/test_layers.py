@@ -12,7 +12,7 @@ PACKAGE = Path(vawg.__file__).parent
 # Bottom to top. A name is a top-level module or sub-package of vawg.
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundations", {"errors", "paths", "clock", "periods", "reference", "stats", "suppression", "spatial", "digests",
-                     "wording", "sections", "parameters"}),
+                     "wording", "sections", "parameters", "methods_used"}),
     ("intake", {"contracts", "staging"}),
     ("writing", {"artifacts", "charts", "prose_blocks", "supply"}),
     ("analysis", {"police", "people", "demand", "services", "population", "maps", "appendix", "context",
