@@ -38,10 +38,10 @@ from vawg.errors import DataError
 from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
+    Comparator,
     GroupProfile,
     Subject,
     age_groups_sentence,
-    Comparator,
     chart_series,
     ethnicity_figure,
     listing,
@@ -54,7 +54,7 @@ from vawg.people.group_profile import verdict as _verdict
 from vawg.people.population import Population
 from vawg.population import load_population
 from vawg.stats import GoodnessOfFit, group_proportion_tests
-from vawg.suppression import CONFIDENTIAL, is_small
+from vawg.suppression import is_small
 from vawg.wording import join_words
 
 SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"

@@ -362,10 +362,10 @@ def table_forecast_coverage(demand: FutureDemand) -> Table:
         ],
         source=SOURCE,
         notes=(
-            f"Rolling hold-out: the model was fitted {len(origins)} times, on the months up to "
-            + (f"{join_words([f'{month:%B %Y}' for month in origins])}" if origins else "each point")
-            + f" in turn, and each fit forecast the next {HOLDOUT_MONTHS} months, which were compared with the "
-            "recorded rates. The hold-out forecasts overlap, so the months checked are not independent.",
+            (f"Rolling hold-out: the model was fitted {len(origins)} times, on the months up to "
+             + (join_words([f"{month:%B %Y}" for month in origins]) if origins else "each point")
+             + f" in turn, and each fit forecast the next {HOLDOUT_MONTHS} months, which were compared with the "
+             "recorded rates. The hold-out forecasts overlap, so the months checked are not independent."),
             f"A well-calibrated {LEVEL:.0%} interval holds about {LEVEL:.0%} of months. The interval allows for "
             "the uncertainty of the fitted trend and other coefficients, not for that of the autocorrelation or "
             "the error variance.",
