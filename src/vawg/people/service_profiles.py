@@ -205,7 +205,7 @@ def figure_csn_age_profile(analysis: ServiceProfiles) -> Figure:
         what="referrals to the council's DVA service", comparator=CSN_AGE_COMPARATOR, bands=CSN_BANDS,
         source=SOURCE_CSN_AGE,
         caption=f"Ages of referrals to the council's DVA service (every gender), {analysis.borough} {analysis.year}, "
-                f"against the borough's {CSN_AGE_COMPARATOR.label}, women and men")
+                f"against {CSN_AGE_COMPARATOR.label} in the borough, women and men")
 
 
 def figure_asc_age_profile(analysis: ServiceProfiles) -> Figure:
