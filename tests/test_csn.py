@@ -190,6 +190,22 @@ def test_disabled_conversion_odds_ratio_matches_woolf_and_the_wald_test(tiny_ser
     assert "becoming a DVA case" in sentence and "4.00" not in sentence
 
 
+def test_disabled_share_is_tested_against_all_residents_as_the_referrals_are_of_every_gender(tiny_service):
+    """Referrals of any gender against the published share of all residents disabled (TS038), not the female share."""
+    from scipy.stats import binomtest
+
+    analysis = analyse(tiny_service)
+    comparators = pd.read_csv(project_root() / "data" / "reference" / "published_comparators.csv")
+    camden = comparators[comparators["area"] == "Camden"].set_index("indicator")["value"]
+    assert analysis.census_disabled == pytest.approx(camden["disabled"]) != pytest.approx(camden["disabled_female"])
+    test = analysis.disability_against_census().loc["Yes"]
+    # 12 disabled of the 42 referrals whose status was recorded.
+    assert (test["observed"], test["total"]) == (12, 42)
+    assert test["p_value"] == pytest.approx(binomtest(12, 42, camden["disabled"] / 100).pvalue, rel=1e-9)
+    sentence = csn.prose_values(analysis)["csn.disability_sentence"][0]
+    assert f"{camden['disabled']:.1f}% of all the borough's residents" in sentence and "both sexes" in sentence
+
+
 def test_the_written_section_never_shows_a_count_from_1_to_6(tiny_service, tmp_path):
     analysis = analyse(tiny_service)
     out = tmp_path / "artifacts"

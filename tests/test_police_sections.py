@@ -13,6 +13,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import norm
@@ -27,7 +28,8 @@ Z = norm.ppf(0.975)
 SECTION_FIGURES = ("fig-crime-group-mix", "fig-vawg-share-by-crime-group", "fig-dva-control-chart",
                    "fig-physical-sexual-control-chart", "fig-violent-threatening-control-chart",
                    "fig-sexual-violence-control-chart", "fig-stalking-harassment-control-chart", "fig-vawg-forecast")
-SECTION_TABLES = ("tbl-crime-groups", "tbl-abuse-type-profile", "tbl-december-changes", "tbl-forecast-boroughs")
+SECTION_TABLES = ("tbl-crime-groups", "tbl-abuse-type-profile", "tbl-december-changes", "tbl-forecast-boroughs",
+                  "tbl-forecast-coverage")
 MODULES = {crime_mix: "31-crime-mix", abuse_types: "33-abuse-types", monthly: "33-abuse-types",
            forecast: "37-forecast"}
 
@@ -216,12 +218,37 @@ def test_forecast_is_trained_before_the_recording_change_and_its_interval_holds_
     for result in demand.forecasts.values():
         assert result.training["month"].max() == change - 1
         assert result.holdout_coverage >= 75
+        assert result.rolling["origin"].nunique() == forecast.ROLLING_ORIGINS
+        assert result.rolling["origin"].max() == result.holdout["month"].min() - 1  # the MAPE's hold-out is the last
         assert result.mape < 15
         assert result.end["month"] == pd.Period("2028-12", "M")
         assert result.end["lower"] < result.end["mean"] < result.end["upper"]
         assert result.start["month"] == pd.Period("2023-12", "M")  # like with like: December to December
     values = forecast.prose_values(demand)
     assert values["forecast.training_last_month"][0] == f"{change - 1:%B %Y}"
+
+
+def test_rolling_hold_out_refits_at_each_origin_and_checks_the_next_twelve_months():
+    months = pd.period_range("2020-01", "2024-02", freq="M")   # 50 months, as the report's training months
+    rng = np.random.default_rng(5)
+    rates = pd.Series(1.2 + 0.004 * np.arange(len(months)) + rng.normal(0, 0.05, len(months)), index=months)
+    exog = forecast.regressors(months)
+    rolling = forecast.rolling_holdout(rates, exog)
+    origins = sorted(rolling["origin"].unique())
+    # Five fits two months apart, the last on all but the final twelve months (the MAPE's hold-out).
+    assert origins == [months[size - 1] for size in (30, 32, 34, 36, 38)]
+    assert (rolling.groupby("origin").size() == forecast.HOLDOUT_MONTHS).all()
+    assert (rolling["month"] == rolling["origin"] + rolling["ahead"]).all()
+    assert (rolling["actual"] == rates.reindex(rolling["month"]).to_numpy()).all()
+    # Each origin's forecast is the model fitted on the months up to it, and nothing later.
+    first = rolling[rolling["origin"] == origins[0]]
+    fit = forecast.forecast_monthly(rates.iloc[:30], exog.iloc[:30], exog.iloc[30:42]).forecast
+    assert first["lower"].to_numpy() == pytest.approx(fit["lower"].to_numpy())
+    inside = (rolling["actual"] >= rolling["lower"]) & (rolling["actual"] <= rolling["upper"])
+    assert forecast.coverage(rolling) == pytest.approx(inside.mean() * 100)
+    # A series too short for all five fits keeps the ones with two years to fit on.
+    short = forecast.rolling_holdout(rates.iloc[:40], exog.iloc[:40])
+    assert sorted(short["origin"].unique()) == [months[size - 1] for size in (24, 26, 28)]
 
 
 def test_lockdown_regressor_is_the_share_of_each_month_in_a_lockdown():
@@ -257,7 +284,9 @@ def test_control_chart_alt_text_names_the_events_and_the_signals(built_edition):
 
 
 def test_each_artifact_id_is_in_one_notebook_cell_its_module_docstring_and_a_chapter():
-    chapters = "".join(path.read_text(encoding="utf-8") for path in (project_root() / "chapters").glob("_03-*.qmd"))
+    # A section's methods table (the forecast's measured coverage) may be printed in Appendix 6 instead.
+    chapters = "".join(path.read_text(encoding="utf-8") for path in [*(project_root() / "chapters").glob("_03-*.qmd"),
+                                                                      *(project_root() / "appendices").glob("a6-*.qmd")])
     for module, notebook in MODULES.items():
         docstring = ast.get_docstring(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))
         cells = json.loads((project_root() / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]

@@ -206,6 +206,7 @@ from conftest import reference_dir  # noqa: E402
 
 from vawg.artifacts import ArtifactWriter, read_download  # noqa: E402
 from vawg.people import profiles  # noqa: E402
+from vawg.paths import project_root  # noqa: E402
 from vawg.people.profiles import VictimProfiles  # noqa: E402
 
 CAMDEN = "E09000007"
@@ -306,46 +307,67 @@ def test_small_groups_are_hidden_with_the_next_smallest_in_the_chart_and_its_dat
     assert "10-14" not in sentence and "55-59" not in sentence and "10-14" not in figure.alt.split("bands from")[1][12:]
 
 
-def test_ethnic_profile_against_the_census_read_with_plain_pandas(tmp_path):
-    folder = reference_dir()
-    if folder is None:
-        pytest.skip("no reference folder (set VAWG_REFERENCE_DIR)")
+def test_female_victims_ethnic_groups_are_not_set_against_residents_of_both_sexes(tmp_path):
+    """The open Census table (TS021) counts residents of both sexes: the five groups of female victims are shown
+    without a comparator, and their share outside the White groups is tested against the published share of female
+    residents (RM032), read here with plain pandas and tested with scipy."""
+    from scipy.stats import binomtest
+
     groups = {"White": 40, "Black": 35, "Asian": 15, "Mixed": 8, "Other": 9, "Not recorded": 20}
     ethnicities = [group for group, count in groups.items() for _ in range(count)]
     staged = _staged_victims(tmp_path / "staged", [30] * len(ethnicities), ethnicities)
     analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7,
-                                      reference_dir=folder)
-    census = pd.read_csv(folder / "census" / "london_ts021_ethnic_group_lad.csv")
-    census = census[census["Lower Tier Local Authorities Code"] == CAMDEN]
-    names = census["Ethnic group (20 categories)"]
-    residents = {"White": census.loc[names.str.startswith("White"), "Observation"].sum(),
-                 "Black": census.loc[names.str.startswith("Black"), "Observation"].sum(),
-                 "Asian": census.loc[names.str.startswith("Asian"), "Observation"].sum(),
-                 "Mixed": census.loc[names.str.startswith("Mixed"), "Observation"].sum(),
-                 "Other": census.loc[names.str.startswith("Other ethnic group"), "Observation"].sum()}
-    known = {g: c for g, c in groups.items() if g != "Not recorded"}
-    n, total = sum(known.values()), sum(residents.values())
-    statistic = sum((known[g] - residents[g] / total * n) ** 2 / (residents[g] / total * n) for g in known)
-    assert analysis.ethnicity_test().statistic == pytest.approx(statistic)
-    profile = analysis.ethnicity_profile().set_index("group")
-    raw = [binomial_two_sided(known[g], n, residents[g] / total) for g in known]
-    assert list(profile["p_value"]) == pytest.approx(holm(raw), rel=1e-6)
-    assert profile.loc["Black", "finding"] == "Over-represented"
-    values = profiles.prose_values(analysis)
-    assert values["profiles.white_share_of_all"][0] == pytest.approx(40 / 127 * 100)
-    assert values["profiles.ethnicity_not_recorded_share"][0] == pytest.approx(20 / 127 * 100)
-
-
-def test_without_the_census_table_the_ethnic_profile_is_shown_but_not_tested(tmp_path):
-    staged = _staged_victims(tmp_path / "staged", [30] * 60, ["White"] * 30 + ["Black"] * 30)
-    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+                                      reference_dir=reference_dir())
     assert analysis.ethnicity_test() is None
+    profile = analysis.ethnicity_profile().set_index("group")
+    assert set(profile["finding"]) == {"Not tested"} and profile["population_share"].isna().all()
+
+    comparators = pd.read_csv(project_root() / "data" / "reference" / "published_comparators.csv")
+    row = comparators[(comparators["indicator"] == "ethnic_minority_female") & (comparators["area"] == "Camden")]
+    female_minority = float(row["value"].iloc[0])
+    known = sum(count for group, count in groups.items() if group != "Not recorded")
+    minority = known - groups["White"]
+    expected = binomtest(minority, known, female_minority / 100)
+    test = analysis.minority_test()
+    assert test["observed"] == minority and test["total"] == known
+    assert test["expected_share"] == pytest.approx(female_minority)
+    assert test["p_value"] == pytest.approx(expected.pvalue, rel=1e-9)
+    assert test["direction"] == ("as expected" if expected.pvalue >= 0.05 else
+                                 "over" if minority / known > female_minority / 100 else "under")
+
     figure = profiles.figure_victim_ethnicity_profile(analysis)
-    assert "not supplied" in figure.alt
+    # No comparator of the wrong sex on the chart, in its caption or in its data; the note says why.
+    assert "residents" not in figure.caption and "Census" not in figure.source
+    assert "female residents by ethnic group" in figure.description and "both sexes" in figure.description
+    assert "Population" not in " ".join(column.header for column in figure.columns)
+    sentence = profiles.prose_values(analysis)["profiles.ethnicity_sentence"][0]
+    assert "both sexes" in sentence and "female residents of all ages" in sentence and "RM032" in sentence
+    assert f"{female_minority:.1f}%" in sentence
+
+
+def test_without_a_published_female_figure_the_ethnic_profile_is_shown_and_says_no_comparator(tmp_path):
+    import dataclasses
+
+    staged = _staged_victims(tmp_path / "staged", [30] * 60, ["White"] * 30 + ["Black"] * 30)
+    analysis = dataclasses.replace(
+        VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7),
+        female_minority_share=None)
+    assert analysis.ethnicity_test() is None and analysis.minority_test() is None
+    figure = profiles.figure_victim_ethnicity_profile(analysis)
+    assert "not compared" in figure.alt
     assert set(figure.data["finding"]) == {"Not tested"}
     # Nothing claims a comparison that was not made.
     assert "residents" not in figure.caption and "Census" not in figure.source
-    assert "not supplied" in profiles.prose_values(analysis)["profiles.ethnicity_sentence"][0]
+    sentence = profiles.prose_values(analysis)["profiles.ethnicity_sentence"][0]
+    assert "not compared" in sentence and "binomial" not in sentence
+
+
+def test_the_victims_age_comparator_is_female_residents(tmp_path):
+    staged = _staged_victims(tmp_path / "staged", [30] * 60, ["White"] * 60)
+    analysis = VictimProfiles.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    figure = profiles.figure_victim_age_profile(analysis)
+    assert profiles.AGE_COMPARATOR.sex == "F" and profiles.AGE_COMPARATOR.label == "female residents aged 10 and over"
+    assert "female residents aged 10 and over" in figure.caption and "female residents aged 10 and over" in figure.alt
 
 
 def test_victim_profiles_are_in_the_build_with_every_quoted_value(built_edition):

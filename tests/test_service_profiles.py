@@ -27,6 +27,10 @@ POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+
 CSN_ORDER = ["15-17", "18-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+"]
 # 500 female residents in every five-year band, spread evenly over its years: 100 a year (90+ over 90 to 99: 50).
 FEMALE_CSN = {"15-17": 300, "18-24": 700, "60+": 3500, **{band: 500 for band in CSN_ORDER[2:9]}}
+# And 400 male residents a band under 60, 300 from 60 (so a comparator of one sex would give other shares):
+# the referrals, of every gender, are set against residents of both sexes.
+MALE_CSN = {"15-17": 240, "18-24": 560, "60+": 2100, **{band: 400 for band in CSN_ORDER[2:9]}}
+ALL_CSN = {band: FEMALE_CSN[band] + MALE_CSN[band] for band in CSN_ORDER}
 ASC_ORDER = ["18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"]
 FEMALE_ASC = {"18-29": 1200, "90+": 500, **{band: 1000 for band in ASC_ORDER[1:7]}}
 # Census residents by broad group (codes of TS021's 20 categories: Asian 1-5, Black 6-8, Mixed 9-12, White 13-17, Other 18-19).
@@ -54,7 +58,8 @@ def _stage(folder, referrals: pd.DataFrame, cases: pd.DataFrame | None = None, *
     frame.insert(0, "workflow_id", [f"W{i:05d}" for i in range(len(frame))])
     frame.to_parquet(folder / "csn_workflows.parquet", index=False)
     rows = [{"area_code": CAMDEN, "area_name": "Camden", "year": 2023, "sex": sex, "age_band": band,
-             "population": 500 if sex == "F" else 400} for sex in ("F", "M") for band in POPULATION_BANDS]
+             "population": 500 if sex == "F" else 300 if int(band.rstrip("+").split("-")[0]) >= 60 else 400}
+            for sex in ("F", "M") for band in POPULATION_BANDS]
     pd.DataFrame(rows).to_parquet(folder / "population.parquet", index=False)
     if census:
         pd.DataFrame([{"area_code": CAMDEN, "area_name": "Camden", "ethnic_group_code": code, "ethnic_group": group,
@@ -75,23 +80,27 @@ def test_csn_age_profile_matches_a_chi_square_and_holm_adjusted_binomials_worked
     ages = _ages(counts) + [None, 12]  # one age not recorded and one younger than the service's bands: left out
     analysis = _compute(_stage(tmp_path / "staged", pd.DataFrame({"age": ages})))
     assert len(analysis.referrals) == len(ages)
-    assert analysis.female_csn_bands.to_dict() == pytest.approx(FEMALE_CSN)
+    assert analysis.csn_residents_bands.to_dict() == pytest.approx(ALL_CSN)
 
-    n, population = sum(counts.values()), sum(FEMALE_CSN.values())
-    expected = {band: FEMALE_CSN[band] / population * n for band in counts}
+    n, population = sum(counts.values()), sum(ALL_CSN.values())
+    expected = {band: ALL_CSN[band] / population * n for band in counts}
     statistic = sum((counts[b] - expected[b]) ** 2 / expected[b] for b in counts)
     test = analysis.csn_age().test()
     assert test.statistic == pytest.approx(statistic)
     assert test.dof == len(counts) - 1
     assert test.p_value == pytest.approx(chi2.sf(statistic, len(counts) - 1))
     table = analysis.csn_age().table().set_index("group")
-    raw = [binomtest(counts[b], n, FEMALE_CSN[b] / population).pvalue for b in counts]
+    raw = [binomtest(counts[b], n, ALL_CSN[b] / population).pvalue for b in counts]
     assert list(table["p_value"]) == pytest.approx(holm(raw), rel=1e-6)
     assert table.loc["18-24", "finding"] == "Over-represented"
     assert table.loc["60+", "finding"] == "Under-represented"
     values = service_profiles.prose_values(analysis)
     assert values["profiles.csn_aged_60_plus_share"][0] == pytest.approx(8 / n * 100)
-    assert values["profiles.csn_residents_60_plus_share"][0] == pytest.approx(3500 / population * 100)
+    assert values["profiles.csn_residents_60_plus_share"][0] == pytest.approx(ALL_CSN["60+"] / population * 100)
+    # scipy's chi-square on the same counts and the matching population (residents of both sexes).
+    from scipy.stats import chisquare
+    scipy_test = chisquare([counts[b] for b in counts], [expected[b] for b in counts])
+    assert test.statistic == pytest.approx(scipy_test.statistic) and test.p_value == pytest.approx(scipy_test.pvalue)
     # A small number of referrals without a recorded age (two) would be revealed by total minus recorded.
     assert values["profiles.csn_age_recorded"][0] == "[c]"
     assert "referrals aged 18-24" in values["profiles.csn_age_groups_sentence"][0]
@@ -210,6 +219,43 @@ def test_asc_age_profile_counts_only_women_s_vawg_cases_of_the_year(tmp_path):
         sum(v for b, v in FEMALE_ASC.items() if int(b[:2]) >= 60) / population * 100)
     figure = service_profiles.figure_asc_age_profile(analysis)
     assert figure.id == "fig-asc-age-profile" and "18 and over" in figure.alt
+
+
+def test_each_service_profile_is_set_against_residents_of_its_own_sex_and_names_them(tmp_path):
+    from vawg.people.group_profile import SEXES
+
+    ages = {"18-29": 10, "30-39": 12, "40-49": 14, "50-59": 14, "60-69": 16, "70-79": 18, "80-89": 20, "90+": 8}
+    rows = [("Female", int(band[:2]) + i % 5, ["Domestic Abuse"], "2024-05-01")
+            for band, count in ages.items() for i in range(count)]
+    genders = ["Woman"] * 40 + ["Man"] * 10
+    referrals = pd.DataFrame({"age": [30] * 50, "gender": genders})
+    analysis = _compute(_stage(tmp_path / "staged", referrals, _cases(rows)))
+    profiles = {"fig-csn-age-profile": (analysis.csn_age(), service_profiles.figure_csn_age_profile(analysis)),
+                "fig-csn-ethnicity-profile": (analysis.csn_ethnicity(),
+                                              service_profiles.figure_csn_ethnicity_profile(analysis)),
+                "fig-asc-age-profile": (analysis.asc_age(), service_profiles.figure_asc_age_profile(analysis))}
+    # Referrals of every gender (here men too): residents of both sexes. Women's safeguarding cases: female residents.
+    expected_sex = {"fig-csn-age-profile": None, "fig-csn-ethnicity-profile": None, "fig-asc-age-profile": "F"}
+    for figure_id, (profile, figure) in profiles.items():
+        assert profile.group_sex == expected_sex[figure_id], figure_id
+        assert profile.comparator.sex == profile.group_sex, figure_id
+        label = profile.comparator.label
+        assert label.startswith(f"{SEXES[profile.group_sex]} residents"), (figure_id, label)
+        # The chart, its caption or description and the alt text name the comparator.
+        assert label in figure.alt and (label in figure.caption or label in figure.description), figure_id
+    assert profiles["fig-csn-age-profile"][0].comparator.label == "all residents aged 15 and over"
+    assert profiles["fig-asc-age-profile"][0].comparator.label == "female residents aged 18 and over"
+    # A profile refuses a comparator of another sex, and a comparator must say whose it is.
+    from vawg.people.group_profile import Comparator, GroupProfile
+    counts = pd.Series({"a": 10, "b": 20})
+    with pytest.raises(ValueError, match="cannot be compared"):
+        GroupProfile(counts, counts, 7, group_sex="F", comparator=Comparator("all residents", None, "x"))
+    with pytest.raises(ValueError, match="cannot be compared"):
+        GroupProfile(counts, counts, 7, group_sex=None, comparator=Comparator("female residents", "F", "x"))
+    with pytest.raises(ValueError, match="does not name its sex"):
+        Comparator("residents aged 16 and over", "F", "x")
+    with pytest.raises(ValueError, match="must name it"):
+        GroupProfile(counts, counts, 7)
 
 
 def test_without_the_safeguarding_extract_the_prose_says_so(tmp_path):

@@ -168,7 +168,8 @@ class SafetyNet:
     intakes: pd.DataFrame            # client intake forms completed in the year
     female_population: float | None  # female residents (the mid-year estimate rates use)
     population_year: int | None
-    census_disabled_female: float | None  # % of female residents disabled at the 2021 Census (published), if known
+    # % of all residents disabled at the 2021 Census (published, TS038), if known: the referrals are of every gender
+    census_disabled: float | None
     # Census 2021 residents aged 16+ by the service's two recorded orientations (None: no reference table)
     census_orientation: pd.Series | None = None
 
@@ -194,7 +195,7 @@ class SafetyNet:
         return cls(borough=borough, year=year, baseline_year=baseline, baseline_referrals=baseline_referrals,
                    threshold=threshold, referrals=referrals, checklists=forms("csn_risk_checklists"),
                    intakes=forms("csn_intake_forms"), female_population=female, population_year=population_year,
-                   census_disabled_female=_census_disabled_female(borough),
+                   census_disabled=_census_disabled(borough),
                    census_orientation=_census_orientation(
                        load_reference_table(staged, reference_dir, SEXUAL_ORIENTATION_LAD), borough))
 
@@ -386,13 +387,14 @@ class SafetyNet:
                 "finding": finding}
 
     def disability_against_census(self) -> pd.DataFrame | None:
-        """The disabled share of referrals whose disability was recorded, tested against the Census female share."""
-        if self.census_disabled_female is None:
+        """The disabled share of referrals whose disability was recorded, tested against the Census share of all
+        residents (referrals are of every gender, so residents of both sexes)."""
+        if self.census_disabled is None:
             return None
         recorded = self.referrals["disability"].value_counts().reindex(["Yes", "No"], fill_value=0)
         if recorded.sum() == 0:
             return None
-        census = pd.Series({"Yes": self.census_disabled_female, "No": 100 - self.census_disabled_female})
+        census = pd.Series({"Yes": self.census_disabled, "No": 100 - self.census_disabled})
         return group_proportion_tests(recorded, census)
 
 
@@ -461,10 +463,10 @@ def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | No
     return float(female.loc[codes[borough], year]), used
 
 
-def _census_disabled_female(borough: str) -> float | None:
-    """The published Census 2021 share of the borough's female residents who are disabled, if the project has it."""
+def _census_disabled(borough: str) -> float | None:
+    """The published Census 2021 share of the borough's residents (both sexes) who are disabled, if the project has it."""
     table = published_comparators()
-    rows = table[(table["indicator"] == "disabled_female") & (table["area_level"] == "borough")
+    rows = table[(table["indicator"] == "disabled") & (table["area_level"] == "borough")
                  & (table["area"].str.casefold() == borough.casefold())
                  & table["applies_to"].isin(["", borough])]
     return float(rows["value"].iloc[-1]) if not rows.empty else None
@@ -1082,11 +1084,13 @@ def _disability_sentence(a: SafetyNet) -> str:
         parts.append(
             f"Of the {_text(a, recorded, 'count')} referrals whose disability status was recorded, "
             f"{_text(a, yes['share'], basis=yes['observed'])} were disabled, {verdict} the "
-            f"{a.census_disabled_female:.1f}% of the borough's female residents who were disabled at the 2021 "
-            f"Census (exact binomial test); with most statuses unrecorded, this comparison is fragile.")
-    elif a.census_disabled_female is not None:
-        parts.append("Too few referrals had a recorded disability status to compare with the share of the borough's "
-                     "female residents who were disabled at the 2021 Census.")
+            f"{a.census_disabled:.1f}% of all the borough's residents who were disabled at the 2021 Census (exact "
+            f"binomial test). The referrals are of every gender, so they are compared with residents of both sexes; "
+            f"the Census share counts residents of all ages, children included, since no published figure for "
+            f"teenagers and adults alone is held. With most statuses unrecorded, this comparison is fragile.")
+    elif a.census_disabled is not None:
+        parts.append("Too few referrals had a recorded disability status to compare with the share of all the "
+                     "borough's residents who were disabled at the 2021 Census.")
     partner = r["abuse_types"].map(lambda items: PARTNER in set(items) if items is not None else False)
     ratio, basis = a.disability_odds(partner)
     parts.append(_odds_phrase(a, ratio, basis, "the odds of a referral for abuse by a current intimate partner"))

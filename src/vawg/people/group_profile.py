@@ -2,13 +2,16 @@
 
 A group of people (police victims, a service's referrals or safeguarding
 cases) is split into categories (age bands, ethnic groups) and set against the
-same categories of a population (female residents, Census 2021 residents).
-The whole profile gets a chi-square goodness-of-fit test; each category an
-exact binomial test of its share, with Holm-adjusted p-values
-(:mod:`vawg.stats`).
+same categories of a population of the same sex (a :class:`Comparator`: female
+residents for female victims, all residents for referrals of any gender). The
+whole profile gets a chi-square goodness-of-fit test; each category an exact
+binomial test of its share, with Holm-adjusted p-values (:mod:`vawg.stats`).
+A profile refuses a comparator of another sex; where the open data hold no
+population of the group's sex, the profile is shown alone and says so.
 
+- :class:`Comparator`              the population a profile is set against, named as the charts name it
 - :class:`GroupProfile`            counts against a population: the table, the test, the chart series
-- :func:`female_residents_by_band` female residents in any age bands, from five-year population bands
+- :func:`residents_by_band`        residents of one sex (or both) in any age bands, from five-year population bands
 - :func:`census_residents_by_group` Census 2021 residents in the five broad ethnic groups
 - :func:`profile_columns`          the published columns of a profile's data
 - :func:`verdict`                  the chi-square result in words
@@ -66,19 +69,43 @@ def population_year_for(population: pd.DataFrame, year: int) -> int:
         raise DataError(str(error)) from None
 
 
-def female_residents_by_band(population: pd.DataFrame, area_code: str, year: int,
-                             bands: dict[str, tuple[int, int | None]]) -> pd.Series:
-    """Female residents of ``area_code`` at mid-``year`` in each band.
+SEXES = {"F": "female", None: "all"}   # a group's or a population's sex: female, or everyone
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """The population a profile is set against: who it is (``label``, as titles and notes print it, e.g. "female
+    residents aged 10 and over"), its sex (``"F"``, or None for residents of both sexes) and its source."""
+
+    label: str
+    sex: str | None
+    source: str
+
+    def __post_init__(self):
+        if self.sex not in SEXES:
+            raise ValueError(f"a comparator's sex is 'F' or None, not {self.sex!r}")
+        if (self.sex == "F") != self.label.startswith("female "):
+            raise ValueError(f"comparator {self.label!r} does not name its sex ({SEXES[self.sex]} residents)")
+
+    @property
+    def legend(self) -> str:
+        return self.label[0].upper() + self.label[1:]
+
+
+def residents_by_band(population: pd.DataFrame, area_code: str, year: int,
+                      bands: dict[str, tuple[int, int | None]], *, sex: str | None) -> pd.Series:
+    """Residents of ``area_code`` at mid-``year`` in each band: female (``sex="F"``) or of both sexes (None).
 
     The estimates come in five-year bands (0-4 … 85-89, 90+). A band that
     starts or ends inside one (16-17, 18-24) takes its share of it, spreading
     each five-year band evenly over its single years of age: an estimate,
     close when the ages within a band are near even.
     """
-    female = population[(population["area_code"] == area_code) & (population["sex"] == "F")
-                        & (population["year"] == year)]
+    people = population[(population["area_code"] == area_code) & (population["year"] == year)]
+    if sex is not None:
+        people = people[people["sex"] == sex]
     by_age = pd.Series(0.0, index=range(OLDEST))
-    for band, residents in female.groupby("age_band")["population"].sum().items():
+    for band, residents in people.groupby("age_band")["population"].sum().items():
         low = int(str(band).rstrip("+").split("-")[0])
         high = OLDEST - 1 if str(band).endswith("+") else int(str(band).split("-")[1])
         by_age.loc[low:high] += residents / (high - low + 1)
@@ -97,12 +124,25 @@ def census_residents_by_group(census: pd.DataFrame | None, area_code: str) -> pd
 
 @dataclass
 class GroupProfile:
-    """People in each category, against the population of the same categories (None: not compared)."""
+    """People in each category, against the population of the same categories (None: not compared).
+
+    ``group_sex`` is the sex of the people counted ("F", or None for any); a ``comparator`` describes the
+    population and must be of the same sex, so female victims are never set against residents of both sexes.
+    """
 
     counts: pd.Series
     population: pd.Series | None
     threshold: int
     labels: dict[str, str] = field(default_factory=dict)
+    group_sex: str | None = None
+    comparator: Comparator | None = None
+
+    def __post_init__(self):
+        if self.population is not None:
+            if self.comparator is None:
+                raise ValueError("a profile compared with a population must name it (a Comparator)")
+            if self.comparator.sex != self.group_sex:
+                raise ValueError(f"{SEXES[self.group_sex]} people cannot be compared with {self.comparator.label}")
 
     @property
     def total(self) -> int:
@@ -208,15 +248,16 @@ class Subject:
     members: str  # who is over-represented, e.g. "women and girls"
 
 
-CENSUS_RESIDENTS = "Residents (Census 2021)"
 SUBTITLE_WIDTH = 80  # characters per subtitle line at the default 8-inch width
 
 
 def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, test: GoodnessOfFit | None,
-                     compared: bool, borough: str, year: int, threshold: int, source: str,
-                     columns: list[Column]) -> Figure:
-    """A profile's ethnic groups beside Census 2021 residents' (or alone when the Census table is missing)."""
-    long = chart_series(table, threshold, CENSUS_RESIDENTS, subject.series)
+                     comparator: Comparator | None, borough: str, year: int, threshold: int, source: str,
+                     columns: list[Column], missing: str = "") -> Figure:
+    """A profile's ethnic groups beside its comparator's (or alone, saying why in ``missing``, without one)."""
+    compared = comparator is not None
+    legend = comparator.legend if compared else ""
+    long = chart_series(table, threshold, legend, subject.series)
     if not compared:
         long = long[long["series"] == subject.series]
     over, under = listing(table, "over"), listing(table, "under")
@@ -227,44 +268,45 @@ def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, t
         title = f"No ethnic group is over-represented among {subject.people} in {borough}"
     else:
         title = f"Ethnic groups of {subject.people} in {borough}"
-    census = ", and of all residents at the 2021 Census; * significantly different" if compared else ""
+    against = f", and of {comparator.label}; * significantly different" if compared else ""
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=textwrap.fill(f"Share of {subject.people} ({year}) in each ethnic group{census}", SUBTITLE_WIDTH),
-        value_title=f"% of {subject.short} with a recorded ethnic group" + (", or of residents" if compared else ""),
+        subtitle=textwrap.fill(f"Share of {subject.people} ({year}) in each ethnic group{against}", SUBTITLE_WIDTH),
+        value_title=f"% of {subject.short} with a recorded ethnic group" + (f", or of {comparator.label}"
+                                                                            if compared else ""),
         category_order=list(ETHNIC_GROUPS),
-        series_order=[subject.series, CENSUS_RESIDENTS] if compared else [subject.series])
+        series_order=[subject.series, legend] if compared else [subject.series])
     white = table.set_index("group").loc["White"]
     alt = (f"Bar chart of the ethnic groups of {subject.people} in {borough} in {year}"
-           + (" beside the ethnic groups of all residents at the 2021 Census. " if compared else ". ")
+           + (f" beside the ethnic groups of {comparator.label}. " if compared else ". ")
            + (f"The White group made up {white['share']:.1f}% of {subject.short} with a recorded ethnic group"
-              + (f", against {white['population_share']:.1f}% of residents. " if compared else ". ")
+              + (f", against {white['population_share']:.1f}% of {comparator.label}. " if compared else ". ")
               if not white["hidden"] else "")
            + (f"Over-represented: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}." if under else "")
-           + ("" if compared else "The Census 2021 ethnic group table was not supplied, so no comparison is made."))
-    description = ((f"The {subject.short}' ethnic profile {verdict(test)}. "
-                    "The open Census table counts all residents, not women and girls alone. ") if compared else "") \
+           + (f"Under-represented: {join_words(under)}. " if under else "")
+           + ("" if compared else missing))
+    description = ((f"The {subject.short}' ethnic profile {verdict(test)}, against {comparator.label}. ")
+                   if compared else (f"{missing} " if missing else "")) \
         + f"Groups with fewer than {threshold} {subject.short} are not shown."
     return Figure(
         id=figure_id, plot=plot, height=5.0,
         caption=f"Ethnic groups of {subject.people}, {borough} {year}"
-                + (", against the borough's residents" if compared else ""),
+                + (f", against {comparator.label}" if compared else ""),
         alt=alt.strip(), source=source if compared else source.split(";")[0], data=table,
         description=description, columns=columns,
     )
 
 
-def age_groups_sentence(table: pd.DataFrame, subject: str, people: str) -> str:
-    """Which age bands are over- and under-represented against female residents ("" when not tested)."""
+def age_groups_sentence(table: pd.DataFrame, subject: str, people: str, comparator: Comparator) -> str:
+    """Which age bands are over- and under-represented against the comparator ("" when not tested)."""
     if table["direction"].eq("not tested").all():
         return ""
     over, under = listing(table, "over"), listing(table, "under")
     if not over and not under:
-        return f"No age band's share of {people} differed significantly from its share of female residents."
+        return f"No age band's share of {people} differed significantly from its share of {comparator.label}."
     parts = []
     if over:
         parts.append(f"{subject} aged {join_words(over)} were over-represented")
     if under:
         parts.append(f"{'those' if over else subject} aged {join_words(under)} were under-represented")
-    return "Compared with female residents, " + " and ".join(parts) + "."
+    return f"Compared with {comparator.label}, " + " and ".join(parts) + "."

@@ -1,10 +1,15 @@
 """Chapter 3, "Who the victims are": Figures 16 and 18 and the section's prose values.
 
-Police VAWG victims of the report year are set against the borough's residents:
+Female police VAWG victims of the report year are set against female residents:
 their ages against female residents aged 10 and over (the police count VAWG
-victims from age 10), their ethnic groups against the Census 2021 residents.
-Each profile gets a chi-square goodness-of-fit test and, group by group, an
-exact binomial test with Holm-adjusted p-values (:mod:`vawg.stats`). The
+victims from age 10), tested as a whole with a chi-square goodness-of-fit test
+and, group by group, an exact binomial test with Holm-adjusted p-values
+(:mod:`vawg.stats`). The open Census 2021 ethnic group table (TS021) counts
+residents of both sexes, and no count of female residents by ethnic group is in
+the open data, so the five ethnic groups are shown without a comparator; the one
+female figure published (ONS RM032: the share of female residents outside the
+White groups, ``published_comparators.csv``) is tested against the victims'
+share outside the White groups with an exact binomial test, where it is held. The
 profile machinery is shared with the council's services' profiles
 (:mod:`vawg.people.group_profile`, used by :mod:`vawg.people.service_profiles`).
 
@@ -29,15 +34,14 @@ import pandas as pd
 
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, format_value
-from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
 from vawg.errors import DataError
 from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
+    Comparator,
     GroupProfile,
     Subject,
     age_groups_sentence,
-    census_residents_by_group,
     chart_series,
     ethnicity_figure,
     listing,
@@ -47,19 +51,25 @@ from vawg.people.group_profile import (
 )
 from vawg.people.group_profile import population_share as _population_share
 from vawg.people.group_profile import verdict as _verdict
-from vawg.people.population import load_reference_table
+from vawg.people.population import Population
 from vawg.population import load_population
-from vawg.stats import GoodnessOfFit
+from vawg.stats import GoodnessOfFit, group_proportion_tests
 from vawg.supply import read_staged
+from vawg.suppression import is_small
 from vawg.wording import join_words
 
 SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"
-SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims; ONS Census 2021, TS021 Ethnic group"
+SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims"
 YOUNGEST = 10  # the police count victims of VAWG offences from age 10
 YOUNG_ADULTS = (18, 34)  # the reference edition: "aged between 18 and 34 ... around half of all recorded victims"
 AGE_BANDS = ("10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
 SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-inch width
 SERIES = ("Victims", "Residents")
+AGE_COMPARATOR = Comparator(f"female residents aged {YOUNGEST} and over", "F", "ONS mid-year population estimates")
+MINORITY_GROUPS = ("Black", "Asian", "Mixed", "Other")
+NO_ETHNIC_COMPARATOR = ("No Census 2021 count of female residents by ethnic group is in this edition's open data "
+                        "(the open table, TS021, counts residents of both sexes), so the five groups are not "
+                        "compared with the population.")
 
 
 def age_band(age: float) -> str | None:
@@ -86,7 +96,9 @@ class VictimProfiles:
     threshold: int
     victims: pd.DataFrame                    # victim_age, victim_ethnicity (female victims, borough, year)
     female_by_band: pd.Series                # female residents by profile band (aged 10+)
-    residents_by_group: pd.Series | None     # Census 2021 residents by broad ethnic group
+    # Published share of female residents outside the White groups (Census 2021 RM032), and its source
+    female_minority_share: float | None = None
+    female_minority_source: str = ""
 
     @classmethod
     def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int,
@@ -107,10 +119,12 @@ class VictimProfiles:
                             & (population["year"] == population_year)]
         female = female[female["age_band"].map(lambda band: int(band.rstrip("+").split("-")[0]) >= YOUNGEST)]
         by_band = female.groupby(female["age_band"].map(population_band))["population"].sum()
-        groups = census_residents_by_group(load_reference_table(staged_dir, reference_dir, ETHNIC_GROUP_LAD), code)
+        published = Population(borough=borough, borough_code=code, year=population_year, threshold=threshold,
+                               estimates=female).published("ethnic_minority_female", "borough")
         return cls(borough=borough, borough_code=code, year=year, population_year=population_year,
                    threshold=threshold, victims=victims[["victim_age", "victim_ethnicity"]].reset_index(drop=True),
-                   female_by_band=by_band.reindex(AGE_BANDS, fill_value=0), residents_by_group=groups)
+                   female_by_band=by_band.reindex(AGE_BANDS, fill_value=0),
+                   female_minority_share=published.value, female_minority_source=published.source)
 
     # -- building blocks -------------------------------------------------------
     @property
@@ -136,24 +150,40 @@ class VictimProfiles:
         ages = ages[ages >= YOUNGEST]
         return float(ages.between(low, high).mean() * 100) if len(ages) else float("nan")
 
-    def _profile(self, counts: pd.Series, population: pd.Series | None, labels: dict[str, str]) -> pd.DataFrame:
+    def _profile(self, counts: pd.Series, population: pd.Series | None, labels: dict[str, str],
+                 comparator: Comparator | None) -> pd.DataFrame:
         """One row per group: victims, their share, the population's share and the per-group test."""
-        table = GroupProfile(counts, population, self.threshold, labels).table()
+        table = GroupProfile(counts, population, self.threshold, labels, group_sex="F", comparator=comparator).table()
         return table.assign(victims=table["people"], victims_text=table["people_text"])
 
 # -- seed Figure 16 -------------------------------------------------------------
     def age_profile(self) -> pd.DataFrame:
-        return self._profile(self.age_counts(), self.female_by_band, {})
+        return self._profile(self.age_counts(), self.female_by_band, {}, AGE_COMPARATOR)
 
     def age_test(self) -> GoodnessOfFit | None:
-        return GroupProfile(self.age_counts(), self.female_by_band, self.threshold).test()
+        return GroupProfile(self.age_counts(), self.female_by_band, self.threshold, group_sex="F",
+                            comparator=AGE_COMPARATOR).test()
 
     # -- seed Figure 18 -------------------------------------------------------------
     def ethnicity_profile(self) -> pd.DataFrame:
-        return self._profile(self.ethnicity_counts(), self.residents_by_group, ETHNIC_LABELS)
+        return self._profile(self.ethnicity_counts(), None, ETHNIC_LABELS, None)
 
     def ethnicity_test(self) -> GoodnessOfFit | None:
-        return GroupProfile(self.ethnicity_counts(), self.residents_by_group, self.threshold).test()
+        """No five-group test: the open data hold no female residents by ethnic group (see the module note)."""
+        return None
+
+    def minority_test(self) -> pd.Series | None:
+        """Victims outside the White groups (of those with a recorded group) against the published share of female
+        residents outside them: one exact binomial test (two complementary groups, so no adjustment).
+
+        None when the borough has no published figure or no victim's group was recorded.
+        """
+        counts = self.ethnicity_counts()
+        if self.female_minority_share is None or not counts.sum():
+            return None
+        observed = pd.Series({"White": counts["White"], "minority": counts[list(MINORITY_GROUPS)].sum()})
+        expected = pd.Series({"White": 100 - self.female_minority_share, "minority": self.female_minority_share})
+        return group_proportion_tests(observed, expected).loc["minority"]
 
 
 # -- artifacts -----------------------------------------------------------------------
@@ -173,7 +203,7 @@ _listing = listing
 def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
     profile = analysis.age_profile()
     test = analysis.age_test()
-    population_name = "Female residents aged 10+"
+    population_name = AGE_COMPARATOR.legend
     long = _long(profile, analysis.threshold, population_name)
     over, under = _listing(profile, "over"), _listing(profile, "under")
     peak = profile[~profile["hidden"]].sort_values("share").iloc[-1] if (~profile["hidden"]).any() else None
@@ -182,12 +212,12 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
              f"The ages of VAWG victims in {analysis.borough} compared with its female residents")
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) and of female residents aged 10 "
-                       f"and over (mid-{analysis.population_year}) in each age band; * significantly different"),
-        value_title="% of victims with a recorded age, or of female residents aged 10+",
+        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) and of {AGE_COMPARATOR.label} "
+                       f"(mid-{analysis.population_year}) in each age band; * significantly different"),
+        value_title=f"% of victims with a recorded age, or of {AGE_COMPARATOR.label}",
         category_order=list(AGE_BANDS), series_order=[SERIES[0], population_name])
     alt = (f"Bar chart comparing the ages of female victims of VAWG offences recorded in {analysis.borough} in "
-           f"{analysis.year} with the ages of female residents aged 10 and over, in bands from 10-14 to 60 and over. "
+           f"{analysis.year} with the ages of {AGE_COMPARATOR.label}, in bands from 10-14 to 60 and over. "
            + (f"The largest share of victims, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None
               else "")
            + (f"Over-represented among victims: {join_words(over)}. " if over else "")
@@ -195,9 +225,10 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
     return Figure(
         id="fig-victim-age-profile", plot=plot, height=6.0,
         caption=f"Ages of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the borough's "
-                f"female residents aged 10 and over",
+                f"{AGE_COMPARATOR.label}",
         alt=alt.strip(), source=SOURCE_AGE, data=profile,
-        description=(f"The victims' age profile {_verdict(test)}. Bands with fewer than {analysis.threshold} "
+        description=(f"The victims' age profile {_verdict(test)}, against {AGE_COMPARATOR.label}. Bands with "
+                     f"fewer than {analysis.threshold} "
                      f"victims are not shown."),
         columns=_columns("Age band", "Female residents"),
     )
@@ -208,11 +239,13 @@ VICTIMS = Subject(series=SERIES[0], people="female victims of VAWG offences", sh
 
 
 def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
+    minority = _minority_sentence(analysis)
     return ethnicity_figure(
         figure_id="fig-victim-ethnicity-profile", subject=VICTIMS, table=analysis.ethnicity_profile(),
-        test=analysis.ethnicity_test(), compared=analysis.residents_by_group is not None, borough=analysis.borough,
+        test=None, comparator=None, borough=analysis.borough,
         year=analysis.year, threshold=analysis.threshold, source=SOURCE_ETHNICITY,
-        columns=_columns("Ethnic group", "Residents"))
+        columns=_columns("Ethnic group", "Residents")[:3] + [_columns("Ethnic group", "Residents")[-1]],
+        missing=NO_ETHNIC_COMPARATOR + (f" {minority}" if minority else ""))
 
 
 def _wrap(text: str) -> str:
@@ -239,7 +272,7 @@ def prose_values(analysis: VictimProfiles) -> dict[str, tuple]:
         "profiles.young_adult_ages": (f"aged {YOUNG_ADULTS[0]} to {YOUNG_ADULTS[1]}", "text", 0),
         "profiles.youngest_age": (f"age {YOUNGEST}", "text", 0),
         "profiles.age_verdict": (_verdict(age_test), "text", 0),
-        "profiles.age_groups_sentence": (age_groups_sentence(age, "victims", "victims"), "text", 0),
+        "profiles.age_groups_sentence": (age_groups_sentence(age, "victims", "victims", AGE_COMPARATOR), "text", 0),
         "profiles.ethnicity_recorded": (a.ethnicity_recorded(), "count", 0),
         "profiles.ethnicity_not_recorded_share": (
             (a.total - a.ethnicity_recorded()) / a.total * 100 if a.total else float("nan"), "percent", 1,
@@ -253,25 +286,31 @@ def prose_values(analysis: VictimProfiles) -> dict[str, tuple]:
     return values
 
 
+def _minority_sentence(a: VictimProfiles) -> str:
+    """The victims outside the White groups against the published share of female residents outside them."""
+    test = a.minority_test()
+    if test is None:
+        return ""
+    white, minority = int(test["total"] - test["observed"]), int(test["observed"])
+    if is_small(white, a.threshold) or is_small(minority, a.threshold):
+        return (f"Against the published share of {a.borough}'s female residents outside the White groups "
+                f"({a.female_minority_source}), the comparison rests on too few victims to publish.")
+    verdict = {"over": "significantly higher than", "under": "significantly lower than"}.get(
+        test["direction"], "not significantly different from")
+    p = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.3f}"
+    return (f"Of female victims with a recorded ethnic group, {_text(a, test['share'], basis=minority)} were in "
+            f"the Asian, Black, Mixed or Other groups, {verdict} the {_text(a, test['expected_share'])} of "
+            f"{a.borough}'s female residents of all ages in those groups at the 2021 Census "
+            f"({a.female_minority_source}; exact binomial test, {p}).")
+
+
 def _ethnicity_sentence(a: VictimProfiles, profile: pd.DataFrame, test: GoodnessOfFit | None) -> str:
     white = profile.set_index("group").loc["White"]
     of_all = white["victims"] / a.total * 100 if a.total else float("nan")
     shown = "" if white["hidden"] else (
         f"White women and girls made up {_text(a, of_all, basis=white['basis'])} of female victims, and "
-        f"{_text(a, white['share'], basis=white['basis'])} of those whose ethnic group was recorded")
-    if a.residents_by_group is None:
-        return (f"{shown}. " if shown else "") + ("The Census 2021 ethnic group table was not supplied with this "
-                                                  "edition, so the victims' ethnic groups are not compared with "
-                                                  "the borough's residents.")
-    residents = f", against {_text(a, white['population_share'])} of the borough's residents" if shown else ""
-    over, under = _listing(profile, "over"), _listing(profile, "under")
-    findings = []
-    if over:
-        findings.append(f"{join_words(over)} women and girls were over-represented among victims")
-    if under:
-        findings.append(f"{join_words(under)} women and girls were under-represented")
-    finding = ("; ".join(findings) + ".") if findings else "No group differed significantly from its share of residents."
-    caveat = (" The Census table counts all residents, not women and girls alone, and the police record the ethnic "
-              "group victims give, so small differences should be read with care.")
-    return (f"{shown}{residents}. " if shown else "") + f"The victims' ethnic profile {_verdict(test)}. " + finding \
-        + caveat
+        f"{_text(a, white['share'], basis=white['basis'])} of those whose ethnic group was recorded. ")
+    minority = _minority_sentence(a)
+    caveat = (" The police record the ethnic group victims give, and the Census the one residents give, so small "
+              "differences should be read with care." if minority else "")
+    return shown + NO_ETHNIC_COMPARATOR + (f" {minority}" if minority else "") + caveat

@@ -5,16 +5,18 @@ as the police victims (:mod:`vawg.people.group_profile`):
 
 - the Safety Net's referrals (staged ``csn_workflows``, all referrals of the
   year whatever the gender, as the reference edition counts them): their ages
-  against female residents aged 15 and over, the service's youngest clients
-  (the first band, 15-17, is the reference edition's), and their ethnic groups
-  against the Census 2021 residents;
+  against all residents aged 15 and over, women and men, the service's youngest
+  clients (the first band, 15-17, is the reference edition's), and their ethnic
+  groups against all residents at the 2021 Census (TS021). Referrals of every
+  gender are compared with residents of both sexes, so the comparator matches
+  the group;
 - adult social care safeguarding cases of women with a VAWG abuse type
   (staged ``asc_safeguarding``, Appendix 6h flags): their ages against female
   residents aged 18 and over (safeguarding adults starts at 18).
 
 Bands that cut across the population's five-year bands (15-17, 18-24, 18-29)
 take their share of them, spread evenly over single years of age
-(:func:`vawg.people.group_profile.female_residents_by_band`).
+(:func:`vawg.people.group_profile.residents_by_band`).
 
 Artifact ids and the functions that make them:
 
@@ -43,6 +45,7 @@ from vawg.contracts.reference_data import ETHNIC_GROUP_LAD
 from vawg.people.group_profile import (
     ETHNIC_GROUPS,
     ETHNIC_LABELS,
+    Comparator,
     GroupProfile,
     Subject,
     age_groups_sentence,
@@ -50,7 +53,7 @@ from vawg.people.group_profile import (
     census_residents_by_group,
     chart_series,
     ethnicity_figure,
-    female_residents_by_band,
+    residents_by_band,
     listing,
     population_year_for,
     profile_columns,
@@ -78,6 +81,11 @@ ASC_BANDS: dict[str, tuple[int, int | None]] = {
     "70-79": (70, 79), "80-89": (80, 89), "90+": (90, None)}
 SUBTITLE_WIDTH = 80
 REFERRALS, CASES = "Referrals", "Cases"
+POPULATION_SOURCE = "ONS mid-year population estimates"
+# Referrals of every gender: residents of both sexes. Women's safeguarding cases: female residents.
+CSN_AGE_COMPARATOR = Comparator(f"all residents aged {CSN_YOUNGEST} and over", None, POPULATION_SOURCE)
+CSN_ETHNICITY_COMPARATOR = Comparator("all residents at the 2021 Census", None, "ONS Census 2021, TS021 Ethnic group")
+ASC_AGE_COMPARATOR = Comparator(f"female residents aged {ASC_YOUNGEST} and over", "F", POPULATION_SOURCE)
 
 
 @dataclass
@@ -91,8 +99,8 @@ class ServiceProfiles:
     threshold: int
     referrals: pd.DataFrame            # CSN referrals of the year (all columns of csn_workflows) plus age_band
     cases: pd.DataFrame | None         # women's VAWG safeguarding cases of the year plus age_band; None: not delivered
-    female_csn_bands: pd.Series        # female residents in CSN_BANDS
-    female_asc_bands: pd.Series        # female residents in ASC_BANDS
+    csn_residents_bands: pd.Series     # residents of both sexes in CSN_BANDS (referrals are of every gender)
+    female_asc_bands: pd.Series        # female residents in ASC_BANDS (the cases are women's)
     residents_by_group: pd.Series | None
 
     @classmethod
@@ -113,26 +121,28 @@ class ServiceProfiles:
         groups = census_residents_by_group(load_reference_table(staged_dir, reference_dir, ETHNIC_GROUP_LAD), code)
         return cls(borough=borough, borough_code=code, year=year, population_year=population_year,
                    threshold=threshold, referrals=referrals, cases=cases,
-                   female_csn_bands=female_residents_by_band(population, code, population_year, CSN_BANDS),
-                   female_asc_bands=female_residents_by_band(population, code, population_year, ASC_BANDS),
+                   csn_residents_bands=residents_by_band(population, code, population_year, CSN_BANDS, sex=None),
+                   female_asc_bands=residents_by_band(population, code, population_year, ASC_BANDS, sex="F"),
                    residents_by_group=groups)
 
     # -- seed Figure 15 ------------------------------------------------------------
     def csn_age(self) -> GroupProfile:
         counts = self.referrals["age_band"].value_counts().reindex(list(CSN_BANDS), fill_value=0)
-        return GroupProfile(counts, self.female_csn_bands, self.threshold)
+        return GroupProfile(counts, self.csn_residents_bands, self.threshold, comparator=CSN_AGE_COMPARATOR)
 
     # -- seed Figure 19 ------------------------------------------------------------
     def csn_ethnicity(self) -> GroupProfile:
         counts = self.referrals["ethnicity"].value_counts().reindex(list(ETHNIC_GROUPS), fill_value=0)
-        return GroupProfile(counts, self.residents_by_group, self.threshold, ETHNIC_LABELS)
+        return GroupProfile(counts, self.residents_by_group, self.threshold, ETHNIC_LABELS,
+                            comparator=CSN_ETHNICITY_COMPARATOR if self.residents_by_group is not None else None)
 
     # -- seed Figure 17 ------------------------------------------------------------
     def asc_age(self) -> GroupProfile | None:
         if self.cases is None:
             return None
         counts = self.cases["age_band"].value_counts().reindex(list(ASC_BANDS), fill_value=0)
-        return GroupProfile(counts, self.female_asc_bands, self.threshold)
+        return GroupProfile(counts, self.female_asc_bands, self.threshold, group_sex="F",
+                            comparator=ASC_AGE_COMPARATOR)
 
     def asc_share_aged_over(self, age: int) -> float:
         """Percentage of the women's VAWG cases with a recorded age that were of women aged ``age`` or over."""
@@ -155,55 +165,59 @@ def _wrap(text: str) -> str:
 
 
 def _age_figure(analysis: ServiceProfiles, profile: GroupProfile, *, figure_id: str, people: str, what: str,
-                youngest: int, bands: dict, source: str, caption: str) -> Figure:
-    """A service's age profile against female residents from ``youngest``: the shared shape of Figures 15 and 17."""
+                comparator: Comparator, bands: dict, source: str, caption: str) -> Figure:
+    """A service's age profile against residents of the same sex: the shared shape of Figures 15 and 17."""
     table = profile.table()
-    population_name = f"Female residents aged {youngest}+"
+    population_name = comparator.legend
     long = chart_series(table, analysis.threshold, population_name, people)
     over, under = listing(table, "over"), listing(table, "under")
     shown = table[~table["hidden"]]
     peak = shown.sort_values("share").iloc[-1] if not shown.empty and profile.total else None
-    title = (f"The ages of {what} in {analysis.borough} differ from its female residents'"
+    residents = comparator.label.split(" aged ")[0]   # "female residents", "all residents"
+    title = (f"The ages of {what} in {analysis.borough} differ from those of {residents}"
              if profile.test() is not None and profile.test().significant else
-             f"The ages of {what} in {analysis.borough} compared with its female residents")
+             f"The ages of {what} in {analysis.borough} compared with {residents}")
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of {what} ({analysis.year}) and of female residents aged {youngest} and over "
+        subtitle=_wrap(f"Share of {what} ({analysis.year}) and of {comparator.label} "
                        f"(mid-{analysis.population_year}) in each age band; * significantly different"),
-        value_title=f"% of {people.lower()} with a recorded age, or of female residents aged {youngest}+",
+        value_title=f"% of {people.lower()} with a recorded age, or of {comparator.label}",
         category_order=list(bands), series_order=[people, population_name])
     first, last = list(bands)[0], list(bands)[-1]
     alt = (f"Bar chart comparing the ages of {what} in {analysis.borough} in {analysis.year} with the ages of "
-           f"female residents aged {youngest} and over, in bands from {first} to {last}. "
+           f"{comparator.label}, in bands from {first} to {last}. "
            + (f"The largest share, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None else "")
            + (f"Over-represented: {join_words(over)}. " if over else "")
            + (f"Under-represented: {join_words(under)}." if under else ""))
     return Figure(
         id=figure_id, plot=plot, height=6.0, caption=caption, alt=alt.strip(), source=source, data=table,
-        description=(f"The age profile {verdict(profile.test())}. Residents in bands that cut across the "
-                     f"population estimates' five-year bands are estimated by spreading each five-year band evenly "
-                     f"over its ages. Bands with fewer than {analysis.threshold} {people.lower()} are not shown."),
-        columns=profile_columns("Age band", people, "Female residents", f"{people}' share ÷ population share"),
+        description=(f"The age profile {verdict(profile.test())}, against {comparator.label}. Residents in bands "
+                     f"that cut across the population estimates' five-year bands are estimated by spreading each "
+                     f"five-year band evenly over its ages. Bands with fewer than {analysis.threshold} "
+                     f"{people.lower()} are not shown."),
+        columns=profile_columns("Age band", people, residents.capitalize(), f"{people}' share ÷ population share"),
     )
 
 
 def figure_csn_age_profile(analysis: ServiceProfiles) -> Figure:
     return _age_figure(
         analysis, analysis.csn_age(), figure_id="fig-csn-age-profile", people=REFERRALS,
-        what="referrals to the council's DVA service", youngest=CSN_YOUNGEST, bands=CSN_BANDS, source=SOURCE_CSN_AGE,
-        caption=f"Ages of referrals to the council's DVA service, {analysis.borough} {analysis.year}, against the borough's female "
-                f"residents aged {CSN_YOUNGEST} and over")
+        what="referrals to the council's DVA service", comparator=CSN_AGE_COMPARATOR, bands=CSN_BANDS,
+        source=SOURCE_CSN_AGE,
+        caption=f"Ages of referrals to the council's DVA service (every gender), {analysis.borough} {analysis.year}, "
+                f"against {CSN_AGE_COMPARATOR.label} in the borough, women and men")
 
 
 def figure_asc_age_profile(analysis: ServiceProfiles) -> Figure:
     profile = analysis.asc_age()
     if profile is None:
-        profile = GroupProfile(pd.Series(0, index=list(ASC_BANDS)), None, analysis.threshold)
+        profile = GroupProfile(pd.Series(0, index=list(ASC_BANDS)), None, analysis.threshold, group_sex="F")
     return _age_figure(
         analysis, profile, figure_id="fig-asc-age-profile", people=CASES,
-        what="women's VAWG safeguarding cases", youngest=ASC_YOUNGEST, bands=ASC_BANDS, source=SOURCE_ASC_AGE,
+        what="women's VAWG safeguarding cases", comparator=ASC_AGE_COMPARATOR, bands=ASC_BANDS,
+        source=SOURCE_ASC_AGE,
         caption=f"Ages of women in adult safeguarding cases with a VAWG abuse type, {analysis.borough} "
-                f"{analysis.year}, against the borough's female residents aged {ASC_YOUNGEST} and over")
+                f"{analysis.year}, against the borough's {ASC_AGE_COMPARATOR.label}")
 
 
 CSN_REFERRALS = Subject(series=REFERRALS, people="referrals to the council's DVA service", short="referrals",
@@ -214,9 +228,10 @@ def figure_csn_ethnicity_profile(analysis: ServiceProfiles) -> Figure:
     profile = analysis.csn_ethnicity()
     return ethnicity_figure(
         figure_id="fig-csn-ethnicity-profile", subject=CSN_REFERRALS, table=profile.table(), test=profile.test(),
-        compared=analysis.residents_by_group is not None, borough=analysis.borough, year=analysis.year,
+        comparator=profile.comparator, borough=analysis.borough, year=analysis.year,
         threshold=analysis.threshold, source=SOURCE_CSN_ETHNICITY,
-        columns=profile_columns("Ethnic group", REFERRALS, "Residents", "Referrals' share ÷ population share"))
+        columns=profile_columns("Ethnic group", REFERRALS, "Residents", "Referrals' share ÷ population share"),
+        missing="The Census 2021 ethnic group table was not supplied, so no comparison is made.")
 
 
 # -- prose values -------------------------------------------------------------------------
@@ -238,8 +253,8 @@ def _ethnicity_sentence(analysis: ServiceProfiles, profile: GroupProfile) -> str
         findings.append(f"{join_words(under)} clients were under-represented")
     finding = ("; ".join(findings) + ".") if findings else \
         "No group's share of referrals differed significantly from its share of residents."
-    return f"Set against the borough's residents at the 2021 Census, the referrals' ethnic profile " \
-           f"{verdict(profile.test())}. {finding}"
+    return f"Set against {CSN_ETHNICITY_COMPARATOR.label}, women and men alike, as the referrals are of every " \
+           f"gender, the referrals' ethnic profile {verdict(profile.test())}. {finding}"
 
 
 def _recorded(recorded: int, total: int, threshold: int) -> tuple:
@@ -266,7 +281,7 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.csn_age_recorded": _recorded(age.total, total, a.threshold),
         "profiles.csn_age_verdict": (verdict(age.test()), "text", 0),
         "profiles.csn_age_groups_sentence": (
-            age_groups_sentence(age_table, "referrals", "referrals"), "text", 0),
+            age_groups_sentence(age_table, "referrals", "referrals", CSN_AGE_COMPARATOR), "text", 0),
         "profiles.csn_older_age": (f"{OLDER} and over", "text", 0),
         "profiles.csn_aged_60_plus_share": (older["share"], "percent", 1, older["basis"]),
         "profiles.csn_residents_60_plus_share": (older["population_share"], "percent", 1),
@@ -304,7 +319,7 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.asc_residents_60_plus_share": (_percent(older_residents, residents.sum()), "percent", 1),
         "profiles.asc_age_verdict": (verdict(asc.test()), "text", 0),
         "profiles.asc_age_groups_sentence": (
-            age_groups_sentence(asc_table, "women", "cases"), "text", 0),
+            age_groups_sentence(asc_table, "women", "cases", ASC_AGE_COMPARATOR), "text", 0),
         "profiles.asc_sentence": ("", "text", 0),
     })
     return values

@@ -11,8 +11,18 @@ police recording change of ``data/reference/events.csv``, so the forecast says w
 the rate would be on the old recording basis. It regresses the monthly rate per
 1,000 female residents on a linear trend, seasonal terms and the share of each
 month spent in a dated context period (the COVID-19 lockdowns), with AR(1)
-errors. Its accuracy is the mean absolute percentage error (MAPE) on the last
+errors; its prediction interval includes the uncertainty of the fitted trend and
+coefficients. Its accuracy is the mean absolute percentage error (MAPE) on the last
 :data:`HOLDOUT_MONTHS` of those months, forecast by a model fitted without them.
+
+The interval's coverage is measured on a rolling hold-out: the model is refitted
+at :data:`ROLLING_ORIGINS` points :data:`ORIGIN_STEP` months apart (the last being
+the MAPE's), each time on the months up to that point only, and each forecast of
+the next :data:`HOLDOUT_MONTHS` months is checked against what was recorded. The
+share of those months inside the interval is published for the borough and for
+all boroughs pooled (``tbl-forecast-coverage``, Appendix 6e).
+
+- ``tbl-forecast-coverage``    :func:`table_forecast_coverage`     (the interval's measured coverage)
 """
 
 from __future__ import annotations
@@ -34,9 +44,13 @@ from vawg.stats import (
     mean_absolute_percentage_error,
     percent_difference,
 )
-from vawg.wording import with_article
+from vawg.wording import join_words, with_article
 
 HOLDOUT_MONTHS = 12
+ROLLING_ORIGINS = 5        # hold-out fits for the interval's coverage, the last one the MAPE's
+ORIGIN_STEP = 2            # months between two hold-out fits
+MIN_TRAINING_MONTHS = 24   # no hold-out fit on fewer months than this (two years of seasons)
+HORIZON_BANDS = ((1, 3), (4, 6), (7, 9), (10, 12))  # months ahead, for the coverage table
 HORIZON_YEARS = 4    # the forecast runs to December, this many years after the report year
 FOURIER_PAIRS = 2    # annual sine and cosine waves in the seasonal terms
 LEVEL = 0.95
@@ -52,6 +66,7 @@ class BoroughForecast:
     forecast: Forecast
     holdout: pd.DataFrame    # month, actual, mean, lower, upper (the last HOLDOUT_MONTHS of the training months)
     mape: float
+    rolling: pd.DataFrame    # origin, month, ahead, actual, mean, lower, upper, inside: every hold-out forecast
 
     @property
     def last_fitted(self) -> pd.Series:
@@ -76,8 +91,13 @@ class BoroughForecast:
 
     @property
     def holdout_coverage(self) -> float:
-        inside = (self.holdout["actual"] >= self.holdout["lower"]) & (self.holdout["actual"] <= self.holdout["upper"])
-        return float(inside.mean() * 100)
+        """Percentage of the rolling hold-out's forecast months whose recorded rate is inside the interval."""
+        return coverage(self.rolling)
+
+
+def coverage(rolling: pd.DataFrame) -> float:
+    """Percentage of hold-out forecasts (rows of a rolling hold-out) inside their prediction interval."""
+    return float(rolling["inside"].mean() * 100) if len(rolling) else float("nan")
 
 
 def regressors(months: pd.PeriodIndex) -> pd.DataFrame:
@@ -105,15 +125,35 @@ def training_end(months: pd.PeriodIndex) -> pd.Period:
     return inside[0] - 1 if inside else months[-1]
 
 
+def rolling_holdout(training: pd.Series, exog: pd.DataFrame) -> pd.DataFrame:
+    """Forecasts of the next :data:`HOLDOUT_MONTHS` months from models fitted on the months up to each origin.
+
+    The origins are the last :data:`ROLLING_ORIGINS` months, :data:`ORIGIN_STEP` apart, that leave a full
+    hold-out after them and at least :data:`MIN_TRAINING_MONTHS` before; the last is the MAPE's hold-out.
+    """
+    last = len(training) - HOLDOUT_MONTHS
+    sizes = [size for size in range(last, last - ROLLING_ORIGINS * ORIGIN_STEP, -ORIGIN_STEP)
+             if size >= MIN_TRAINING_MONTHS]
+    frames = []
+    for size in sorted(sizes):
+        fit_part, held = training.iloc[:size], training.iloc[size:size + HOLDOUT_MONTHS]
+        check = forecast_monthly(fit_part, exog.loc[fit_part.index], exog.loc[held.index], level=LEVEL).forecast
+        actual = held.to_numpy()
+        frames.append(check.reset_index(drop=True).assign(
+            origin=fit_part.index[-1], month=held.index, ahead=np.arange(1, len(held) + 1), actual=actual,
+            inside=(actual >= check["lower"].to_numpy()) & (actual <= check["upper"].to_numpy())))
+    columns = ["origin", "month", "ahead", "actual", "mean", "lower", "upper", "inside"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
 def forecast_borough(rates: pd.Series, *, code: str, name: str, horizon_end: pd.Period) -> BoroughForecast:
-    """Fit, hold-out check and forecast for one monthly series of rates (indexed by month)."""
+    """Fit, hold-out checks and forecast for one monthly series of rates (indexed by month)."""
     months = rates.index
     end = training_end(months)
     training = rates[rates.index <= end]
     exog = regressors(training.index)
-    fit_part, held = training.iloc[:-HOLDOUT_MONTHS], training.iloc[-HOLDOUT_MONTHS:]
-    check = forecast_monthly(fit_part, exog.loc[fit_part.index], exog.loc[held.index], level=LEVEL)
-    holdout = check.forecast.assign(actual=held.to_numpy(), month=held.index)
+    rolling = rolling_holdout(training, exog)
+    holdout = rolling[rolling["origin"] == rolling["origin"].max()].drop(columns=["origin", "ahead", "inside"])
     future = pd.period_range(end + 1, horizon_end, freq="M")
     final = forecast_monthly(training, exog, regressors(future), level=LEVEL)
     final.forecast["month"] = future
@@ -122,7 +162,7 @@ def forecast_borough(rates: pd.Series, *, code: str, name: str, horizon_end: pd.
         history=pd.DataFrame({"month": months, "rate": rates.to_numpy()}),
         training=pd.DataFrame({"month": training.index, "rate": training.to_numpy()}),
         forecast=final, holdout=holdout.reset_index(drop=True),
-        mape=mean_absolute_percentage_error(holdout["actual"], holdout["mean"]),
+        mape=mean_absolute_percentage_error(holdout["actual"], holdout["mean"]), rolling=rolling,
     )
 
 
@@ -156,6 +196,11 @@ class FutureDemand:
     @property
     def own(self) -> BoroughForecast:
         return self.forecasts[self.borough_code]
+
+    def pooled_rolling(self) -> pd.DataFrame:
+        """Every borough's rolling hold-out forecasts together (London's, a sum of them, left out)."""
+        return pd.concat([result.rolling.assign(borough_code=code) for code, result in self.forecasts.items()],
+                         ignore_index=True)
 
     @uses(metric="forecast_change")
     def summary(self) -> pd.DataFrame:
@@ -274,10 +319,58 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
         source=SOURCE,
         notes=(
             "Model: regression on a linear trend, seasonal terms and the COVID-19 lockdowns with AR(1) errors, fitted "
-            "on each area's months before the police recording change. The lowest, median and highest rows give "
+            "on each area's months before the police recording change. The prediction interval includes the "
+            "uncertainty of the fitted trend and coefficients; its measured coverage is in Appendix 6e. The lowest, median and highest rows give "
             "each column's own value across the boroughs (they need not be the same borough).",
             f"MAPE: mean absolute percentage error of a forecast of the last {HOLDOUT_MONTHS} of those months from "
             "a model fitted without them.",
+        ),
+        emphasis="emphasis",
+    )
+
+
+def _band_name(first: int, last: int) -> str:
+    return f"{first} to {last} months ahead"
+
+
+def coverage_rows(demand: FutureDemand) -> pd.DataFrame:
+    """The interval's measured coverage by months ahead: the borough's hold-out forecasts and all boroughs'."""
+    own, pooled = demand.own.rolling, demand.pooled_rolling()
+    rows = []
+    for first, last in (*HORIZON_BANDS, (1, HOLDOUT_MONTHS)):
+        mine, every = (frame[frame["ahead"].between(first, last)] for frame in (own, pooled))
+        rows.append({"ahead": _band_name(first, last) if (first, last) != (1, HOLDOUT_MONTHS)
+                     else f"All {HOLDOUT_MONTHS} months", "borough": coverage(mine), "borough_n": len(mine),
+                     "all": coverage(every), "all_n": len(every), "emphasis": (first, last) == (1, HOLDOUT_MONTHS)})
+    return pd.DataFrame(rows)
+
+
+def table_forecast_coverage(demand: FutureDemand) -> Table:
+    """How often the recorded rate fell inside the prediction interval in the rolling hold-out (Appendix 6e)."""
+    rows, own = coverage_rows(demand), demand.own.rolling
+    origins = sorted(own["origin"].unique())
+    size = len(demand.forecasts)
+    return Table(
+        id="tbl-forecast-coverage",
+        caption=f"Measured coverage of the forecast's {LEVEL:.0%} prediction interval: share of held-out months "
+                f"whose recorded rate fell inside it, {demand.borough} and all {size} boroughs",
+        data=rows,
+        columns=[
+            Column("Months ahead", "ahead", "text"),
+            Column(f"{demand.borough}: inside the interval (%)", "borough", "percent", 0),
+            Column(f"{demand.borough}: months checked", "borough_n", "number", 0),
+            Column(f"All {size} boroughs: inside the interval (%)", "all", "percent", 0),
+            Column(f"All {size} boroughs: months checked", "all_n", "number", 0),
+        ],
+        source=SOURCE,
+        notes=(
+            (f"Rolling hold-out: the model was fitted {len(origins)} times, on the months up to "
+             + (join_words([f"{month:%B %Y}" for month in origins]) if origins else "each point")
+             + f" in turn, and each fit forecast the next {HOLDOUT_MONTHS} months, which were compared with the "
+             "recorded rates. The hold-out forecasts overlap, so the months checked are not independent."),
+            f"A well-calibrated {LEVEL:.0%} interval holds about {LEVEL:.0%} of months. The interval allows for "
+            "the uncertainty of the fitted trend and other coefficients, not for that of the autocorrelation or "
+            "the error variance.",
         ),
         emphasis="emphasis",
     )
@@ -304,6 +397,14 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
             "more accurate than" if result.mape < median_mape else "less accurate than" if result.mape > median_mape
             else "as accurate as", "text", 0),
         "forecast.coverage": (result.holdout_coverage, "percent", 0),
+        "forecast.coverage_all": (coverage(demand.pooled_rolling()), "percent", 0),
+        "forecast.coverage_comparison": (_coverage_comparison(coverage(demand.pooled_rolling())), "text", 0),
+        "forecast.coverage_origins": (int(result.rolling["origin"].nunique()), "number", 0),
+        "forecast.coverage_step": (ORIGIN_STEP, "number", 0),
+        "forecast.coverage_months": (len(result.rolling), "number", 0),
+        "forecast.coverage_all_months": (len(demand.pooled_rolling()), "number", 0),
+        "forecast.coverage_first_origin": (f"{result.rolling['origin'].min():%B %Y}", "text", 0),
+        "forecast.coverage_last_origin": (f"{result.rolling['origin'].max():%B %Y}", "text", 0),
         "forecast.boroughs": (len(summary), "number", 0),
         "forecast.level": (LEVEL * 100, "percent", 0),
         "forecast.context_periods": (
@@ -336,6 +437,20 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
             "fewer domestic abuse offences." if _after_below(result) else
             "Since the change, the recorded rate has not run consistently below the forecast.", "text", 0),
     }
+
+
+CLOSE_TO_NOMINAL = 3  # percentage points: a measured coverage this near the stated level reads as "close to" it
+
+
+def _coverage_comparison(measured: float) -> str:
+    """The pooled hold-out coverage against the interval's stated level, in words (a reading rule, not a test:
+    the hold-out forecasts overlap, so the months are not independent)."""
+    stated = f"{LEVEL:.0%}"
+    if abs(measured - LEVEL * 100) <= CLOSE_TO_NOMINAL:
+        return f"close to the {stated} the interval states"
+    if measured < LEVEL * 100:
+        return f"below the {stated} the interval states, so the interval is somewhat too narrow"
+    return f"above the {stated} the interval states, so the interval is somewhat too wide"
 
 
 def _signed_change(value: float) -> str:
