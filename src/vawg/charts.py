@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import pandas as pd
+from matplotlib import patheffects
 from plotnine import (
     aes,
     annotate,
@@ -62,13 +63,65 @@ def text_px(points: float, figure_width_in: float) -> float:
     return points * shown / (figure_width_in * 72)
 
 
+# A phone's screen: at 320 CSS px the site's text column is 288 px (templates/html/vawg.css). The website's
+# narrow render of a chart (vawg.artifacts, shown there in place of the 8-inch one) is 3 inches wide, so that
+# at 288 px its 9 pt text is the same 12 px as the wide chart's in the 768 px column.
+NARROW_SCREEN_PX = 288
+NARROW_WIDTH_IN = NARROW_SCREEN_PX / 96
+NARROW_HEIGHT_FACTOR = 1.35  # the narrow chart is taller: its titles take more lines
+
+
+class Halo(patheffects.withStroke):
+    """A stroke of ``colour`` round text, so a label stays legible over any fill (a matplotlib path effect).
+
+    matplotlib draws text with a path effect as glyph outlines; the website's SVG keeps it as text and
+    draws the halo with SVG's own stroke (:func:`vawg.artifacts.save_svg_with_text`), from the colour and
+    width kept here.
+    """
+
+    def __init__(self, colour: str, width: float = 1.2) -> None:
+        super().__init__(linewidth=width, foreground=colour)
+        self.colour, self.width = colour, width
+
+
+def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
+    """``plot`` for a narrow screen: title, subtitle and caption rewrapped to the width, legend underneath.
+
+    The text keeps its size in points, so drawn ``width_in`` wide and shown at its natural size it is as
+    large as on the wide chart in the site's text column. A line is allowed as many characters as the
+    wide chart's :data:`TITLE_WIDTH` allows at 8 inches, scaled to ``width_in``.
+    """
+    labels = {}
+    for name, share in (("title", 1.0), ("subtitle", 1.2), ("caption", 1.4)):  # smaller text, more per line
+        text = getattr(plot.labels, name, None)
+        if text:
+            width = max(12, round(TITLE_WIDTH * share * width_in / 8.0))
+            labels[name] = "\n".join(textwrap.fill(" ".join(part.split()), width)
+                                     for part in str(text).split("\n\n"))
+    return plot + labs(**labels) + theme(legend_position="bottom", legend_direction="horizontal")
+
+
 def headline(text: str) -> str:
     """Wrap a chart title so a long finding never runs off the chart."""
     return textwrap.fill(text, TITLE_WIDTH)
 
 
+# Charts are published as SVG with their text kept as text (vawg.artifacts), drawn by the reader's browser in
+# the first of these fonts it has: the site's own (templates/html/vawg.css). matplotlib places the text by the
+# first it finds here; Liberation Sans has Arial's metrics, so a label placed for it fits in Arial or Helvetica.
+CHART_FONTS = ("Liberation Sans", "Arial", "Helvetica", "DejaVu Sans")
+
+
+class _af_base(theme_minimal):
+    """plotnine's minimal theme with the site's fonts (plotnine's own list starts with Helvetica)."""
+
+    def __init__(self, base_size: float = 11) -> None:
+        super().__init__(base_size=base_size)
+        self._rcParams["font.sans-serif"] = list(CHART_FONTS)  # plotnine's documented way (theme docstring)
+
+
 def af_theme() -> theme:
-    return theme_minimal(base_size=11) + theme(
+    return _af_base(base_size=11) + theme(
         plot_title=element_text(weight="bold", size=13, color=TEXT_COLOUR, ha="left"),
         plot_subtitle=element_text(size=10.5, color=TEXT_COLOUR, ha="left"),
         plot_caption=element_text(size=LABEL_SIZE, color=TEXT_COLOUR, ha="left"),
