@@ -573,7 +573,7 @@ class ArtifactWriter:
         size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
         save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
         save_svg_with_text(charts.narrow(figure.plot), files["narrow_svg"], salt=figure.id,
-                           width=charts.NARROW_WIDTH_IN, height=figure.height * charts.NARROW_HEIGHT_FACTOR)
+                           width=charts.NARROW_WIDTH_IN, height=charts.narrow_height(figure.plot, figure.height))
         with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "path"}):
             figure.plot.save(files["print_svg"], metadata={"Date": None}, **size)
             figure.plot.save(files["png"], dpi=200, metadata={"Software": None}, **size)
