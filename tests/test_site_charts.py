@@ -74,7 +74,7 @@ def test_narrow_render_rewraps_its_titles_and_keeps_the_text_size(tmp_path: Path
 def test_narrow_map_leaves_out_ward_labels_and_says_where_they_are(tmp_path: Path) -> None:
     narrow = charts.narrow(tile_map())
     assert len(narrow.layers) == len(tile_map().layers) - 1  # value_map's halo'd labels (one colour here)
-    assert "in the data below the chart" in narrow.labels.caption
+    assert "in the data below the chart" in " ".join(narrow.labels.caption.split())
     assert charts.narrow_height(tile_map(), 7.0) == 7.0  # a map keeps its height
 
 

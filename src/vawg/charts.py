@@ -150,6 +150,7 @@ def af_theme() -> theme:
         legend_position="top",
         legend_title=element_blank(),
         legend_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
+        strip_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),  # facet titles (plotnine's: 8.8 pt)
     )
 
 

@@ -57,6 +57,7 @@ def check_site(site: Path, output_dir: Path, section: Section) -> None:
     all_pages = {page.relative_to(site).as_posix() for page in pages}
     titles: dict[str, str] = {}
     figures = tables = 0
+    heaviest = (0, "")
     for page in pages:
         href = page.relative_to(site).as_posix()
         where = str(page.relative_to(output_dir))
@@ -70,10 +71,12 @@ def check_site(site: Path, output_dir: Path, section: Section) -> None:
         tables += _check_tables(soup, where, section)
         _check_images(soup, where, section)
         weight = sum(page_resources(page, site, soup).values())
+        heaviest = max(heaviest, (weight, href))
         if weight > PAGE_WEIGHT_LIMIT:
             section.add("page-weight", where, f"{weight / 1e6:.1f} MB",
                         f"the page and the files it loads weigh more than {PAGE_WEIGHT_LIMIT / 1e6:.0f} MB", WARNING)
-    section.checked.append(f"{len(pages)} pages: landmarks, skip link, headings, contents, weight")
+    section.checked.append(f"{len(pages)} pages: landmarks, skip link, headings, contents, weight (the heaviest, "
+                           f"{heaviest[1]}, {heaviest[0] / 1e6:.2f} MB with what it loads)")
     section.checked.append(f"{figures} figures: alt text, data table, CSV download")
     section.checked.append(f"{tables} tables: caption, header cells with scope, row headers")
 
