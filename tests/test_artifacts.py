@@ -164,7 +164,7 @@ def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
                              columns=[Column("Year", "year", "text"), Column("Count", "count", "count")],
                              plot=ggplot(data, aes("year", "count")) + geom_col()))
         outputs.append({name: (tmp_path / run / "figures" / f"fig-twice.{name}").read_bytes()
-                        for name in ("svg", "png")})
+                        for name in ("svg", "narrow.svg", "print.svg", "png")})
     assert outputs[0] == outputs[1]
     assert b"<dc:date>" not in outputs[0]["svg"]
 

@@ -328,6 +328,31 @@ def test_word_check_catches_fake_headings_no_title_and_no_header_rows(tmp_path):
     assert qn("w:tblHeader")  # (python-docx namespaces are available for the check itself)
 
 
+def test_word_check_wants_the_first_column_marked_and_the_renderer_marks_it(tmp_path):
+    """Word's row headers: the table style option "First Column" (w:tblLook), printed bold by the style."""
+    from vawg.render.docx import _mark_row_headers
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2, style="Table Grid")
+    table.cell(0, 0).text, table.cell(1, 0).text = "Area", "Camden"
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    look.set(qn("w:firstColumn"), "0")
+    look.set(qn("w:val"), "0020")  # pandoc's look: header row only
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    section = Section("word", "table.docx")
+    check_docx(path, "table.docx", section)
+    assert "docx-row-headers" in rules(section)
+    _mark_row_headers(document)
+    document.save(str(path))
+    section = Section("word", "table.docx")
+    check_docx(path, "table.docx", section)
+    assert "docx-row-headers" not in rules(section)
+    assert look.get(qn("w:val")) == "00A0" and look.get(qn("w:firstColumn")) == "1"
+    style = document.styles["Table Grid"].element
+    assert style.find(f"{qn('w:tblStylePr')}[@{qn('w:type')}='firstCol']/{qn('w:rPr')}/{qn('w:b')}") is not None
+
+
 # --- renderings in other software -------------------------------------------------------------
 
 @pytest.mark.skipif(not (shutil.which("pdftoppm") and (shutil.which("soffice") or shutil.which("libreoffice"))),

@@ -232,3 +232,52 @@ def test_html_rows_have_row_headers_and_captions_sit_above_the_scroll_box(built_
             assert shown is not None and "table-caption" in shown.get("class", []), where
             assert shown.get_text(" ", strip=True) == table.caption.get_text(" ", strip=True), where
     assert tables > 50
+
+
+# ------------------------------------------------------------------------------ every format
+def test_word_tables_have_a_header_row_and_their_first_column_as_row_headers(built_edition) -> None:
+    """Word has no header-cell scope: a header row that repeats (w:tblHeader) and the table style's "First
+    Column" option (w:tblLook), printed bold by the style, are what Word and its checkers know."""
+    from vawg.check.docx import first_column_marked
+
+    document = Document(str(built_edition.outputs["docx"]))
+    styles = {style.get(qn("w:styleId")): style for style in document.styles.element.findall(qn("w:style"))}
+    tables = document.element.body.findall(f".//{qn('w:tbl')}")
+    assert len(tables) >= 20
+    for number, table in enumerate(tables, start=1):
+        first_row = table.find(qn("w:tr"))
+        assert first_row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None, f"table {number}: no header row"
+        assert first_column_marked(table), f"table {number}: first column not marked as row headers"
+        style = styles[table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}").get(qn("w:val"))]
+        first_column = [c for c in style.findall(qn("w:tblStylePr")) if c.get(qn("w:type")) == "firstCol"]
+        assert first_column and first_column[0].find(f"{qn('w:rPr')}/{qn('w:b')}") is not None, number
+
+
+def test_every_table_has_row_headers_in_every_format(built_edition) -> None:
+    """The same tables in the three formats, each with its row headers, as `vawg check` finds them."""
+    from vawg.check.docx import check_docx
+    from vawg.check.html import check_site
+    from vawg.check.results import Section
+
+    output = built_edition.outputs["pdf"].parent
+    site, structure, word = output / "site", Section("site", "site/"), Section("word", "report.docx")
+    check_site(site, output, structure)
+    check_docx(built_edition.outputs["docx"], "report.docx", word)
+    assert not [f for f in structure.findings if f.rule == "row-header"], structure.findings[:3]
+    assert not [f for f in word.findings if f.rule == "docx-row-headers"], word.findings[:3]
+    # The website has a "show the data" table under each chart besides the numbered tables.
+    numbered = sum(len([t for t in BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").find_all("table")
+                        if not t.find_parent("details")]) for page in site.rglob("*.html"))
+    with pikepdf.open(built_edition.outputs["pdf"]) as pdf:
+        pdf_tables = sum(1 for element in _structure(pdf.Root.StructTreeRoot) if str(element.get("/S")) == "/Table")
+    word_tables = len(Document(str(built_edition.outputs["docx"])).element.body.findall(f".//{qn('w:tbl')}"))
+    assert numbered == pdf_tables == word_tables, (numbered, pdf_tables, word_tables)
+
+
+def _structure(element):
+    """Every structure element under ``element`` (the PDF's tag tree)."""
+    kids = element.get("/K")
+    for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _structure(kid)

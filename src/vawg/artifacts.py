@@ -445,6 +445,69 @@ def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | 
     return "\n".join(lines)
 
 
+# A figure's files. The chapters name a chart without its extension (``figures/<id>``); each format's
+# ``default-image-extension`` in _quarto.yml picks its file: the website ``svg``, the PDF ``print.svg``,
+# Word ``png``. The website shows ``narrow.svg`` instead of ``svg`` on a phone (vawg.render.html).
+FIGURE_FILES = {"svg": "{id}.svg", "narrow_svg": "{id}.narrow.svg", "print_svg": "{id}.print.svg", "png": "{id}.png"}
+
+
+def figure_files(artifacts_dir: Path, figure_id: str) -> dict[str, Path]:
+    """The files :meth:`ArtifactWriter.figure` writes for one chart, by kind."""
+    return {kind: Path(artifacts_dir) / "figures" / name.format(id=figure_id) for kind, name in FIGURE_FILES.items()}
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height: float) -> None:
+    """Save a plotnine chart as SVG with every text as ``<text>``, halos (:class:`vawg.charts.Halo`) included.
+
+    matplotlib draws text with a path effect as glyph outlines (its SVG writer has no stroked text), and
+    each halo'd ward label cost about 25 KB. Here the labels are drawn without it, marked with an id, and
+    given the halo as SVG's own stroke painted under the fill (``paint-order: stroke``). Markers of one
+    size are written once and placed by reference (a scatter of London's wards: 300 KB to a fifth).
+    """
+    import matplotlib
+    from lxml import etree
+    from matplotlib import pyplot
+    from matplotlib.collections import PathCollection
+    from matplotlib.text import Text
+
+    from vawg.charts import CHART_FONTS, Halo
+
+    view = plot.save_helper(filename=path, width=width, height=height, units="in", verbose=False,
+                            metadata={"Date": None})
+    halos = {}
+    for text in view.figure.findobj(Text):
+        effects = text.get_path_effects()
+        halo = next((effect for effect in effects if isinstance(effect, Halo)), None)
+        if halo is not None:
+            gid = f"{salt}-halo-{len(halos)}"
+            text.set_path_effects([effect for effect in effects if effect is not halo])
+            text.set_gid(gid)
+            halos[gid] = halo
+    for points in view.figure.findobj(PathCollection):
+        # plotnine gives a scatter one size per point even when they are all equal, which makes matplotlib
+        # write every marker out in full; with one size it defines the marker once and places copies.
+        sizes = points.get_sizes()
+        if len(sizes) > 1 and (sizes == sizes[0]).all():
+            points.set_sizes(sizes[:1])
+    # The fonts plotnine draws with (its theme's rcParams apply only inside its own save).
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none", "font.family": "sans-serif",
+                                "font.sans-serif": list(CHART_FONTS)}):
+        view.figure.savefig(**view.kwargs)
+    pyplot.close(view.figure)
+    if not halos:
+        return
+    tree = etree.parse(str(path))
+    for group in tree.iter(f"{SVG}g"):
+        halo = halos.get(group.get("id") or "")
+        for element in group.iter(f"{SVG}text") if halo is not None else ():
+            element.set("style", f"{element.get('style', '').rstrip('; ')}; stroke: {halo.colour}; "
+                        f"stroke-width: {halo.width}; stroke-linejoin: round; paint-order: stroke")
+    tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+
 def attribute_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -556,23 +619,27 @@ class ArtifactWriter:
         if isinstance(figure, MissingFigure):
             partial = self.root / "partials" / f"{figure.id}.qmd"
             partial.write_text(f"{figure.reason}\n", encoding="utf-8")
-            for stale in (self.root / "figures" / f"{figure.id}.svg", self.root / "figures" / f"{figure.id}.png",
-                          self.root / "data" / f"{figure.id}.csv"):
+            for stale in (*figure_files(self.root, figure.id).values(), self.root / "data" / f"{figure.id}.csv"):
                 stale.unlink(missing_ok=True)
             self._unregister("figures", figure.id)
             return partial
-        svg = self.root / "figures" / f"{figure.id}.svg"
-        png = self.root / "figures" / f"{figure.id}.png"
+        files = figure_files(self.root, figure.id)
         import matplotlib
 
+        from vawg import charts
+
         # Same inputs, same bytes: SVG ids salted by the figure's id, and no date written into the files.
-        # Text stays glyph outlines for now: as SVG text, typst prints chart labels as words and some
-        # (ward tiles, forecast labels) overlap, which the PDF layout test refuses (issue 13, left to do).
-        with matplotlib.rc_context({"svg.hashsalt": figure.id}):
-            figure.plot.save(svg, width=figure.width, height=figure.height, units="in", verbose=False,
-                             metadata={"Date": None})
-            figure.plot.save(png, width=figure.width, height=figure.height, units="in", dpi=200, verbose=False,
-                             metadata={"Software": None})
+        # The website's SVG keeps its text as text (selectable, found by search, read at any zoom, and a
+        # fraction of the bytes of glyph outlines), in the site's fonts (charts.CHART_FONTS). The PDF's has
+        # its text drawn as outlines: typst prints SVG text in its own fonts and with its own metrics, so
+        # labels placed for matplotlib's font (ward tiles, forecast labels) would overlap in print.
+        size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
+        save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
+        save_svg_with_text(charts.narrow(figure.plot), files["narrow_svg"], salt=figure.id,
+                           width=charts.NARROW_WIDTH_IN, height=charts.narrow_height(figure.plot, figure.height))
+        with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "path"}):
+            figure.plot.save(files["print_svg"], metadata={"Date": None}, **size)
+            figure.plot.save(files["png"], dpi=200, metadata={"Software": None}, **size)
         shown = self._shown(figure.id, figure.data, figure.columns)
         alt = short_alt(figure.alt, self.threshold)
         # What the short alt text leaves out is printed under the chart, for every reader.
@@ -601,11 +668,11 @@ class ArtifactWriter:
         (self.root / "partials" / f"{figure.id}.qmd").write_text(partial, encoding="utf-8")
         self._register("figures", {
             "id": figure.id, "caption": figure.caption, "alt": alt, "description": full, "source": figure.source,
-            "svg": f"artifacts/figures/{figure.id}.svg", "png": f"artifacts/figures/{figure.id}.png",
+            **{kind: f"artifacts/{path.relative_to(self.root).as_posix()}" for kind, path in files.items()},
             "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
             "key_columns": key_headers(figure.columns),
         })
-        return svg
+        return files["svg"]
 
     def table(self, table: Table) -> Path:
         """Save the table's partial (a captioned pipe table) and its CSV."""

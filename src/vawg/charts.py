@@ -7,9 +7,11 @@ information depends on colour alone.
 
 from __future__ import annotations
 
+import copy
 import textwrap
 
 import pandas as pd
+from matplotlib import patheffects
 from plotnine import (
     aes,
     annotate,
@@ -36,6 +38,7 @@ from plotnine import (
     scale_y_continuous,
     theme,
     theme_minimal,
+    coord_fixed,
     coord_flip,
     guides,
 )
@@ -62,13 +65,80 @@ def text_px(points: float, figure_width_in: float) -> float:
     return points * shown / (figure_width_in * 72)
 
 
+# A phone's screen: at 320 CSS px the site's text column is 288 px (templates/html/vawg.css). The website
+# shows a chart's narrow render there (vawg.artifacts, vawg.render.html) instead of the 8-inch one, which
+# would print its text at 4-5 px. At 3.6 inches its 9 pt text is 10 px on a 320 px screen and 12 px on a
+# 375 px one; narrower, the charts' own labels (line ends, control limits, events) no longer fit.
+NARROW_SCREEN_PX = 288
+NARROW_WIDTH_IN = 3.6
+NARROW_MIN_TEXT_PX = 10
+NARROW_HEIGHT_FACTOR = 1.35  # the narrow chart is taller: its titles take more lines
+
+
+class Halo(patheffects.withStroke):
+    """A stroke of ``colour`` round text, so a label stays legible over any fill (a matplotlib path effect).
+
+    matplotlib draws text with a path effect as glyph outlines; the website's SVG keeps it as text and
+    draws the halo with SVG's own stroke (:func:`vawg.artifacts.save_svg_with_text`), from the colour and
+    width kept here.
+    """
+
+    def __init__(self, colour: str, width: float = 1.2) -> None:
+        super().__init__(linewidth=width, foreground=colour)
+        self.colour, self.width = colour, width
+
+
+def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
+    """``plot`` for a narrow screen: title, subtitle and caption rewrapped to the width, legend underneath.
+
+    The text keeps its size in points. A line is allowed as many characters as the wide chart's
+    :data:`TITLE_WIDTH` allows at 8 inches, scaled to ``width_in``. Labels with a :class:`Halo` (ward
+    names and values on a map) cannot fit their wards at this width: they are left out, and the caption
+    says where they are.
+    """
+    labels = {}
+    plot = copy.deepcopy(plot)
+    kept = [layer for layer in plot.layers
+            if not any(isinstance(effect, Halo) for effect in (layer.geom.params.get("path_effects") or ()))]
+    caption = getattr(plot.labels, "caption", None) or ""
+    if len(kept) < len(plot.layers):
+        plot.layers = type(plot.layers)(kept)
+        caption = "Each ward's name and value are in the data below the chart. " + caption
+    for name, share, text in (("title", 1.0, getattr(plot.labels, "title", None)),
+                              ("subtitle", 1.2, getattr(plot.labels, "subtitle", None)), ("caption", 1.4, caption)):
+        if text:  # smaller text, more characters a line
+            width = max(12, round(TITLE_WIDTH * share * width_in / 8.0))
+            labels[name] = "\n".join(textwrap.fill(" ".join(part.split()), width)
+                                     for part in str(text).split("\n\n"))
+    return plot + labs(**labels) + theme(legend_position="bottom", legend_direction="horizontal")
+
+
+def narrow_height(plot: ggplot, height_in: float) -> float:
+    """The narrow render's height: taller for its titles, but a map (fixed aspect) only as tall as before."""
+    return height_in if isinstance(plot.coordinates, coord_fixed) else height_in * NARROW_HEIGHT_FACTOR
+
+
 def headline(text: str) -> str:
     """Wrap a chart title so a long finding never runs off the chart."""
     return textwrap.fill(text, TITLE_WIDTH)
 
 
+# Charts are published as SVG with their text kept as text (vawg.artifacts), drawn by the reader's browser in
+# the first of these fonts it has: the site's own (templates/html/vawg.css). matplotlib places the text by the
+# first it finds here; Liberation Sans has Arial's metrics, so a label placed for it fits in Arial or Helvetica.
+CHART_FONTS = ("Liberation Sans", "Arial", "Helvetica", "DejaVu Sans")
+
+
+class _af_base(theme_minimal):
+    """plotnine's minimal theme with the site's fonts (plotnine's own list starts with Helvetica)."""
+
+    def __init__(self, base_size: float = 11) -> None:
+        super().__init__(base_size=base_size)
+        self._rcParams["font.sans-serif"] = list(CHART_FONTS)  # plotnine's documented way (theme docstring)
+
+
 def af_theme() -> theme:
-    return theme_minimal(base_size=11) + theme(
+    return _af_base(base_size=11) + theme(
         plot_title=element_text(weight="bold", size=13, color=TEXT_COLOUR, ha="left"),
         plot_subtitle=element_text(size=10.5, color=TEXT_COLOUR, ha="left"),
         plot_caption=element_text(size=LABEL_SIZE, color=TEXT_COLOUR, ha="left"),
@@ -80,6 +150,7 @@ def af_theme() -> theme:
         legend_position="top",
         legend_title=element_blank(),
         legend_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
+        strip_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),  # facet titles (plotnine's: 8.8 pt)
     )
 
 
@@ -420,9 +491,9 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, 
         + annotate("segment", x=shown["population"].min(), xend=shown["population"].max(), y=average, yend=average,
                    color=TEXT_COLOUR, size=0.6)
         + geom_text(ends, aes(x="population", y="rate", label="_text"), ha="left", nudge_x=points[x].max() * 0.01,
-                    size=7.5, color=TEXT_COLOUR, inherit_aes=False)
+                    size=LABEL_SIZE, color=TEXT_COLOUR, inherit_aes=False)
         + annotate("text", x=shown["population"].max() * 1.01, y=average, label="London average", ha="left",
-                   size=7.5, color=TEXT_COLOUR)
+                   size=LABEL_SIZE, color=TEXT_COLOUR)
         + geom_point(others, size=2.4, color=TWO_SERIES[0], fill="white", stroke=0.8)
         + geom_point(own, size=4.0, color=TEXT_COLOUR, fill=TWO_SERIES[1], stroke=0.6, shape="D")
         + geom_text(own, aes(label=label), ha="left", nudge_x=points[x].max() * 0.02, size=9, fontweight="bold",

@@ -365,7 +365,7 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
     """``fig-why-vawg-matters``: the percentage figures as labelled horizontal bars (seed Figure 1)."""
     from plotnine import aes, coord_flip, element_blank, element_text, geom_col, geom_text, ggplot, labs, scale_y_continuous, theme
 
-    from vawg.charts import CATEGORICAL, af_theme, headline
+    from vawg.charts import CATEGORICAL, LABEL_SIZE, af_theme, headline
 
     charted = table[table["chart_label"] != ""].copy()
     # Two-line labels leave the bars room at the 8-inch width.
@@ -383,7 +383,7 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
                                                        "affects women"),
                    subtitle="Published national and London figures, latest year each source gives")
             + af_theme() + theme(panel_grid_major_y=element_blank(), plot_title_position="plot",
-                                 axis_text_y=element_text(size=8.5, ha="right")))
+                                 axis_text_y=element_text(size=LABEL_SIZE, ha="right")))
     highest = charted.sort_values("value").iloc[-1]
     alt = (f"Horizontal bar chart of {len(charted)} published percentages about violence against women and girls. "
            f"The largest is {highest['chart_label'].lower()}, {highest['value']:g}%; "

@@ -183,8 +183,6 @@ def _label_points(shapes, tile: bool) -> pd.DataFrame:
 
 def _labels(labels: pd.DataFrame, label: str, size: float) -> list:
     """Ward labels with a halo in the opposite colour, so a label that spills past its ward stays legible."""
-    from matplotlib import patheffects
-
     layers = []
     for text, halo in ((LIGHT_TEXT, DARK_TEXT), (DARK_TEXT, LIGHT_TEXT)):
         subset = labels[labels["_text"] == text]
@@ -192,7 +190,7 @@ def _labels(labels: pd.DataFrame, label: str, size: float) -> list:
             continue
         layers.append(geom_text(subset, aes(x="label_x", y="label_y", label=label), color=text, size=size,
                                 lineheight=0.95,
-                                path_effects=[patheffects.withStroke(linewidth=1.2, foreground=halo)]))
+                                path_effects=[charts.Halo(halo, 1.2)]))
     return layers
 
 

@@ -11,6 +11,10 @@ For every page:
   snippet). "Incomplete" results (axe could not decide, e.g. text over an image) are warnings.
 * reflow (WCAG 1.4.10, what 400% zoom of a 1280 px window gives): at a 320 px wide viewport
   the page must not scroll sideways; tables may scroll inside their own scroll region.
+* chart text (WCAG 1.4.4 and 1.4.10): at 1280 and at 320 px, the size each chart's text is drawn at, from
+  the SVG file the browser chose (``currentSrc``: the narrow render on a phone) and the width it is shown at;
+  text under 12 px at 1280 (``vawg.charts.MIN_TEXT_PX``) or 10 px at 320 (``NARROW_MIN_TEXT_PX``) is a
+  warning naming the chart.
 * keyboard: the first Tab lands on a visible skip link that moves focus to the main content;
   every element Tab reaches shows a focus indicator (an outline or a change of background) with
   at least 3:1 contrast against what is around it.
@@ -22,10 +26,12 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from vawg.check.colours import GRAPHICS_MINIMUM, contrast, parse_colour
 from vawg.check.html import site_pages
@@ -114,10 +120,12 @@ def check_site_in_browser(site: Path, output_dir: Path, section: Section, *, pag
                 rules_run |= _run_axe(axe, page, where, section)
                 _check_keyboard(page, where, section)
                 _check_scroll_regions(page, where, section)
+                _check_chart_text(page, site, where, section)
                 page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
                 page.goto(url, wait_until="load")
                 _check_reflow(page, where, section)
                 _check_scroll_regions(page, where, section)
+                _check_chart_text(page, site, where, section)
                 page.set_viewport_size(DESKTOP)
             context.close()
         finally:
@@ -125,8 +133,59 @@ def check_site_in_browser(site: Path, output_dir: Path, section: Section, *, pag
     section.checked.append(f"{len(pages)} pages with axe-core ({len(rules_run)} WCAG 2.0/2.1/2.2 A and AA rules applied)")
     section.checked.append(f"{len(pages)} pages reflow at {REFLOW_WIDTH} CSS px (400% zoom) without sideways scrolling")
     section.checked.append(f"{len(pages)} pages: skip link and a visible focus indicator on every Tab stop")
+    section.checked.append(f"{len(pages)} pages: chart text drawn at 12 px or more at {DESKTOP['width']} px and "
+                           f"10 px or more at {REFLOW_WIDTH} px")
     section.checked.append(f"{len(pages)} pages at {DESKTOP['width']} and {REFLOW_WIDTH} px: a table box is a "
                            "focusable scroll region exactly when its table overflows it")
+
+
+_CHART_IMAGES = """() => Array.from(document.querySelectorAll('figure img')).map(img => ({
+  src: img.currentSrc || img.src, width: img.getBoundingClientRect().width}))"""
+SVG_VIEWBOX = re.compile(r'<svg[^>]*\sviewBox="[-\d.]+ [-\d.]+ ([\d.]+) ')
+SVG_TEXT = re.compile(r'<text[^>]*style="(?P<style>[^"]*)"[^>]*>(?P<body>.*?)</text>', re.S)
+FONT_SIZE = re.compile(r"font-size: ([\d.]+)px")
+
+
+def svg_text_sizes(svg: str) -> tuple[float, list[tuple[float, str, bool]]]:
+    """An SVG chart's width in its own units, and each ``<text>``: its size in them, its words and whether it
+    has a halo (a ward label: vawg.artifacts.save_svg_with_text)."""
+    width = SVG_VIEWBOX.search(svg)
+    texts = []
+    for match in SVG_TEXT.finditer(svg):
+        size = FONT_SIZE.search(match.group("style"))
+        if size:
+            texts.append((float(size.group(1)), re.sub(r"<[^>]+>", "", match.group("body")).strip(),
+                          "paint-order: stroke" in match.group("style")))
+    return (float(width.group(1)) if width else 0.0), texts
+
+
+def chart_text_px(page: object, site: Path) -> list[dict]:
+    """Each chart on the open page: the file shown, its width on screen, the CSS px of each of its texts
+    (smallest first: px, words, haloed) and of its smallest."""
+    charts = []
+    for image in page.evaluate(_CHART_IMAGES):  # type: ignore[attr-defined]
+        path = site / unquote(urlsplit(image["src"]).path).lstrip("/")
+        if path.suffix != ".svg" or not path.is_file() or not image["width"]:
+            continue
+        width, texts = svg_text_sizes(path.read_text(encoding="utf-8"))
+        if not width or not texts:
+            continue
+        drawn = sorted((size * image["width"] / width, text, haloed) for size, text, haloed in texts)
+        charts.append({"file": path.relative_to(site).as_posix(), "shown": image["width"], "texts": drawn,
+                       "smallest": drawn[0][0], "text": drawn[0][1]})
+    return charts
+
+
+def _check_chart_text(page: object, site: Path, where: str, section: Section) -> None:
+    from vawg.charts import MIN_TEXT_PX, NARROW_MIN_TEXT_PX
+
+    viewport = page.viewport_size["width"]  # type: ignore[attr-defined]
+    least = NARROW_MIN_TEXT_PX if viewport <= REFLOW_WIDTH else MIN_TEXT_PX
+    for chart in chart_text_px(page, site):
+        if chart["smallest"] < least - 0.05:
+            section.add("chart-text", where, f"{chart['file']} at {viewport} px",
+                        f"chart text drawn at {chart['smallest']:.1f} px ({chart['text'][:30]!r}); "
+                        f"needs {least} px", WARNING)
 
 
 def _run_axe(axe: object, page: object, where: str, section: Section) -> set[str]:

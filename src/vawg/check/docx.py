@@ -151,6 +151,18 @@ def _has_caption_near(paragraph: Any) -> bool:
     return False
 
 
+def first_column_marked(table: Any) -> bool:
+    """Word's row headers: the table's look has "First Column" on, in its attribute and in its ``w:val`` bits
+    (the first edition of the standard, which Word 2007 reads, has only the bits; _mark_row_headers writes both)."""
+    from vawg.render.docx import LOOK_FIRST_COLUMN
+
+    look = table.find("./w:tblPr/w:tblLook", NS)
+    if look is None:
+        return False
+    return (look.get(qn("w:firstColumn")) in ("1", "true", "on")
+            and bool(int(look.get(qn("w:val")) or "0", 16) & LOOK_FIRST_COLUMN))
+
+
 def _check_tables(document: Any, where: str, section: Section) -> int:
     count = 0
     for number, table in enumerate(document.element.body.iter(qn("w:tbl")), start=1):
@@ -168,6 +180,9 @@ def _check_tables(document: Any, where: str, section: Section) -> int:
                         "the first row is not marked as a header row that repeats on each page")
         if not _paragraph_text(first_row).strip():
             section.add("docx-table-header", where, label, "the header row is empty")
+        if not first_column_marked(table):
+            section.add("docx-row-headers", where, label,
+                        "the first column is not marked as the rows' headers (table style option 'First Column')")
         previous = table.getprevious()
         has_caption_paragraph = previous is not None and previous.tag == qn("w:p") and \
             _style_of(previous) in {name.replace(" ", "") for name in CAPTION_STYLES}

@@ -5,7 +5,8 @@ a skip link as the first focusable element pointing at ``main``, exactly one ``h
 no skipped heading levels, a table of contents (navigation linking every page of the
 site). Per figure: alt text that names the chart type and is more than the caption, a
 "show the data" table and a CSV download that exists. Per table: a caption, header
-cells, and ``scope`` on every header cell; no layout tables.
+cells, ``scope`` on every header cell and a row header (``th scope="row"``) heading every body row;
+no layout tables. Per page: its weight (the HTML and every file it loads) within :data:`PAGE_WEIGHT_LIMIT`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from vawg.check.results import WARNING, Section
 
 CHART_WORDS = ("chart", "graph", "map", "plot", "diagram", "histogram", "infographic", "table")
 FOCUSABLE = ["a", "button", "input", "select", "textarea", "summary", "details", "[tabindex]"]
+# What a page may weigh with everything it loads: a reader on a phone contract pays for each megabyte
+# (the 2 MB of issue 13; Chapter 3, with most charts, is the heaviest page).
+PAGE_WEIGHT_LIMIT = 2_000_000
 
 
 def site_pages(site: Path) -> list[Path]:
@@ -53,6 +57,7 @@ def check_site(site: Path, output_dir: Path, section: Section) -> None:
     all_pages = {page.relative_to(site).as_posix() for page in pages}
     titles: dict[str, str] = {}
     figures = tables = 0
+    heaviest = (0, "")
     for page in pages:
         href = page.relative_to(site).as_posix()
         where = str(page.relative_to(output_dir))
@@ -65,9 +70,52 @@ def check_site(site: Path, output_dir: Path, section: Section) -> None:
         figures += _check_figures(soup, site, href, where, section)
         tables += _check_tables(soup, where, section)
         _check_images(soup, where, section)
-    section.checked.append(f"{len(pages)} pages: landmarks, skip link, headings, contents")
+        weight = sum(page_resources(page, site, soup).values())
+        heaviest = max(heaviest, (weight, href))
+        if weight > PAGE_WEIGHT_LIMIT:
+            section.add("page-weight", where, f"{weight / 1e6:.1f} MB",
+                        f"the page and the files it loads weigh more than {PAGE_WEIGHT_LIMIT / 1e6:.0f} MB", WARNING)
+    section.checked.append(f"{len(pages)} pages: landmarks, skip link, headings, contents, weight (the heaviest, "
+                           f"{heaviest[1]}, {heaviest[0] / 1e6:.2f} MB with what it loads)")
     section.checked.append(f"{figures} figures: alt text, data table, CSV download")
-    section.checked.append(f"{tables} tables: caption, header cells with scope")
+    section.checked.append(f"{tables} tables: caption, header cells with scope, row headers")
+
+
+# Where a page names a file the browser fetches as it loads the page (links to CSV downloads are not fetched).
+LOADED = {"img": ("src",), "script": ("src",), "source": ("srcset", "src"), "link": ("href",)}
+
+
+def page_resources(page: Path, site: Path, soup: BeautifulSoup | None = None) -> dict[str, int]:
+    """The bytes of a page and of every local file it loads (stylesheets, scripts, images), by site path.
+
+    A ``<picture>`` loads one of its files, which depends on the screen: the largest is counted, so the
+    sum is the most one reader's browser loads. Links (CSV downloads, other pages) are not loaded.
+    """
+    soup = soup or BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    href = page.relative_to(site).as_posix()
+    sizes = {href: page.stat().st_size}
+
+    def files(tag: Tag) -> dict[str, int]:
+        found = {}
+        for attribute in LOADED[tag.name]:
+            for candidate in (tag.get(attribute) or "").split(","):
+                url = candidate.strip().split(" ")[0]
+                target = _resolve(href, url) if url else None
+                if target is not None and (site / target).is_file():
+                    found[target] = (site / target).stat().st_size
+        return found
+
+    for tag in soup.find_all(list(LOADED)):
+        rel = tag.get("rel") or []
+        if (tag.name == "link" and "stylesheet" not in rel and "icon" not in rel) or tag.find_parent("picture"):
+            continue
+        sizes.update(files(tag))
+    for picture in soup.find_all("picture"):
+        candidates = [item for tag in picture.find_all(["source", "img"]) for item in files(tag).items()]
+        if candidates:
+            largest = max(candidates, key=lambda item: item[1])
+            sizes[largest[0]] = largest[1]
+    return sizes
 
 
 def _check_document(soup: BeautifulSoup, where: str, section: Section, titles: dict[str, str]) -> None:
@@ -248,6 +296,12 @@ def _check_tables(soup: BeautifulSoup, where: str, section: Section) -> int:
             if cell.get("scope") not in ("col", "row", "colgroup", "rowgroup") and not cell.get("id"):
                 section.add("th-scope", where, f"{name} › <th> {cell.get_text(strip=True)[:40]}",
                             "the header cell has no scope (col or row)")
+        for row in (row for body in table.find_all("tbody") for row in body.find_all("tr", recursive=False)):
+            first = row.find(["td", "th"], recursive=False)
+            if first is not None and (first.name != "th" or first.get("scope") != "row"):
+                section.add("row-header", where, f"{name} › row {first.get_text(strip=True)[:40]!r}",
+                            'the row has no row header: its first cell should be <th scope="row">')
+                break
     return count
 
 

@@ -450,7 +450,7 @@ def figure_children_age_profile(analysis: ChildrenSafeguarding) -> Figure:
            f"without. " + _age_sentence(girls, "girls and young women") + " "
            + _age_sentence(profile[profile["group"] == GROUPS[1]], "all children"))
     return Figure(
-        id="fig-children-age-profile", plot=plot, width=9.0, height=5.5,
+        id="fig-children-age-profile", plot=plot, width=8.0, height=5.5,
         caption=f"Age bands of children with and without a VAWG flag, girls and young women and all children, "
                 f"{a.borough} {a.year}",
         alt=alt.strip(), source=SOURCE, data=profile,

@@ -699,9 +699,9 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
         + geom_rect(nodes, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=NODE_COLOUR)
         + geom_rect(remainders, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=HIDDEN_FLOW_GREY)
         + geom_text(nodes[nodes["side"] == "source"], aes(x="label_x", y="middle", label="label"), ha="right",
-                    size=8, color=charts.TEXT_COLOUR)
+                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR)
         + geom_text(nodes[nodes["side"] == "outcome"], aes(x="label_x", y="middle", label="label"), ha="left",
-                    size=8, color=charts.TEXT_COLOUR)
+                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR)
         + annotate("text", x=left + width / 2, y=nodes["top"].max() * 1.04, label="Referred by", size=9,
                    fontweight="bold", color=charts.TEXT_COLOUR)
         + annotate("text", x=right + width / 2, y=nodes["top"].max() * 1.04, label="Outcome", size=9,
@@ -740,7 +740,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
     # A flow left out of the data is read as none, so a hidden flow stays listed whatever its size.
     published = flows[(flows["referrals"] > 0) | flows["hidden"]].reset_index(drop=True)
     return Figure(
-        id="fig-csn-referral-pathways", plot=plot, height=6.5, width=9.0,
+        id="fig-csn-referral-pathways", plot=plot, height=6.5, width=8.0,
         caption=f"Referral pathways through the council's DVA service: who referred and what happened, "
                 f"{analysis.borough} {analysis.year}",
         alt=alt, source=SOURCE, data=published, description=description,

@@ -528,9 +528,9 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure | MissingFigure:
                     color=LONDON_LINE, linetype="dashed", size=0.9, inherit_aes=False)
         + geom_line(aes(x="x", y="y", group="line"), color=BOROUGH_POINT,
                     data=lines[lines["line"] == borough_name], size=1.2, inherit_aes=False)
-        + geom_text(aes(x="x", y="y", label="text"), data=ends, ha="left", nudge_x=0.6, size=8,
+        + geom_text(aes(x="x", y="y", label="text"), data=ends, ha="left", nudge_x=0.6, size=charts.LABEL_SIZE,
                     color=charts.TEXT_COLOUR, inherit_aes=False)
-        + geom_text(aes(label="ward_name"), data=top, ha="right", nudge_x=-0.6, size=7.5,
+        + geom_text(aes(label="ward_name"), data=top, ha="right", nudge_x=-0.6, size=charts.LABEL_SIZE,
                     color=charts.TEXT_COLOUR)
         + scale_color_manual(values=colours, breaks=[borough_name, "Other London wards"])
         + scale_shape_manual(values={"Other London wards": "o", borough_name: "D"},

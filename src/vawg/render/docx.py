@@ -158,6 +158,7 @@ def finish_docx(path: Path, *, title: str, lang: str = "en-GB", image_alts: dict
     _mark_decorative_icons(document, image_alts or {})
     _unwrap_layout_tables(document)
     _repeat_header_rows(document)
+    _mark_row_headers(document)
     _describe_images(document, image_alts or {}, path)
     _ensure_title(document, title)
     lay_out_docx(document, title=title, author=author)
@@ -228,6 +229,52 @@ def _repeat_header_rows(document: Any) -> None:
                 first_row.insert(0, row_properties)
         if row_properties.find(qn("w:tblHeader")) is None:
             row_properties.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+# w:tblLook's w:val bits (ECMA-376's first edition; later editions name them as attributes, Word writes both):
+LOOK_FIRST_ROW, LOOK_FIRST_COLUMN = 0x0020, 0x0080
+
+
+def _mark_row_headers(document: Any) -> None:
+    """Mark every table's first column as its row headers, as Word's "First Column" table style option does.
+
+    Word has no header-cell scope: a table's header row is ``w:tblHeader`` (:func:`_repeat_header_rows`) and
+    its row headers are the first column of its look (``w:tblLook w:firstColumn``), which Word's
+    accessibility guidance asks for and screen readers (JAWS' "row titles in the first column") and Word's
+    tagged-PDF export follow. The table style prints that column bold, so it looks like the headers it is.
+    """
+    body = document.element.body
+    styles = set()
+    for table in body.iter(qn("w:tbl")):
+        properties = table.find(qn("w:tblPr"))
+        if properties is None:
+            continue
+        look = properties.find(qn("w:tblLook"))
+        if look is None:
+            look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
+            # w:tblLook is the last of a w:tblPr but for w:tblCaption and w:tblDescription (schema order).
+            later = properties.find(qn("w:tblCaption"))
+            if later is None:
+                later = properties.find(qn("w:tblDescription"))
+            (later.addprevious if later is not None else properties.append)(look)
+        look.set(qn("w:firstRow"), "1")
+        look.set(qn("w:firstColumn"), "1")
+        bits = int(look.get(qn("w:val")) or "0", 16) | LOOK_FIRST_ROW | LOOK_FIRST_COLUMN
+        look.set(qn("w:val"), f"{bits:04X}")
+        style = properties.find(qn("w:tblStyle"))
+        if style is not None:
+            styles.add(style.get(qn("w:val")))
+    for style in document.styles.element.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) in styles:
+            _bold_first_column(style)
+
+
+def _bold_first_column(style: Any) -> None:
+    """A table style's first-column conditional format: bold, like its header row."""
+    for conditional in style.findall(qn("w:tblStylePr")):
+        if conditional.get(qn("w:type")) == "firstCol":
+            return
+    style.append(parse_xml(f'<w:tblStylePr {nsdecls("w")} w:type="firstCol"><w:rPr><w:b/></w:rPr></w:tblStylePr>'))
 
 
 def _describe_images(document: Any, image_alts: dict[str, str], path: Path) -> None:

@@ -11,10 +11,9 @@ breaks inside), and the rest of the text width is shared in proportion to the lo
 Where that does not fit at 11 pt the table's type is made smaller, and where it does not fit
 at 8 pt the table is put on a landscape page of its own.
 
-Row headers: OOXML marks header *rows* only (``w:tblHeader``); there is no way to mark a
-column of cells as row headers for a screen reader. The first column is made bold through
-the table's ``firstColumn`` look, and grouped rows repeat their group label (the tables do so
-themselves), so each row reads on its own.
+Row headers (the table's header row and its first column, as Word's table style options mark
+them) are :func:`vawg.render.docx._mark_row_headers`; grouped rows repeat their group label (the
+tables do so themselves), so each row reads on its own.
 """
 
 from __future__ import annotations
@@ -297,9 +296,6 @@ def _apply_widths(table: Any, widths: list[int], size: float) -> None:
         (style.addnext if style is not None else lambda el: properties.insert(0, el))(width)
     width.set(qn("w:type"), "dxa")
     width.set(qn("w:w"), str(sum(widths)))
-    look = properties.find(qn("w:tblLook"))
-    if look is not None:  # the first column reads as the row's label
-        look.set(qn("w:firstColumn"), "1")
     grid = table.find(qn("w:tblGrid"))
     for column, twips in zip(grid.findall(qn("w:gridCol")), widths):
         column.set(qn("w:w"), str(twips))

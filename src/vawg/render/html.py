@@ -206,10 +206,12 @@ def _finish_pages(book: Book, pages: list[Page], rendered: dict[str, str], site_
         soup = soups[page.href]
         _check_one_h1(soup, page)
         _mark_header_cells(soup)
+        _align_by_class(soup)
         _make_tables_scrollable(soup)
         for caption in soup.find_all("figcaption", attrs={"aria-hidden": True}):
             del caption["aria-hidden"]  # pandoc hides captions equal to the alt; ours differ
         copied |= _resolve_links(book, soup, page.href, soups, page_of_id)
+        copied |= _add_narrow_renders(book, soup, page.href)
         target = site_dir / page.href
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(str(soup), encoding="utf-8")
@@ -248,6 +250,22 @@ def _mark_header_cells(soup: BeautifulSoup) -> None:
                     first.name = "th"  # the row's label: read out with every cell of the row
             for cell in body.find_all("th"):
                 cell.attrs.setdefault("scope", "row")
+
+
+ALIGN_CLASSES = {"right": "num", "center": "centre"}  # templates/html/vawg.css; left is every cell's default
+
+
+def _align_by_class(soup: BeautifulSoup) -> None:
+    """Pandoc aligns each cell with its own ``style="text-align: ..."``: a class says it in a third of the
+    bytes (Chapter 3's tables carry some 15,000 cells), and left, the stylesheet's default, needs nothing."""
+    for cell in soup.find_all(["td", "th"], style=True):
+        style = cell["style"].strip()
+        if not style.startswith("text-align:") or ";" in style.rstrip(";"):
+            continue
+        align = style.split(":", 1)[1].strip(" ;")
+        del cell["style"]
+        if align in ALIGN_CLASSES:
+            cell["class"] = cell.get("class", []) + [ALIGN_CLASSES[align]]
 
 
 # Only a table wider than its box needs to be a focusable scroll region: the script takes the
@@ -340,6 +358,33 @@ def _resolve_links(
         else:
             raise RenderError(f"HTML {page_href}: {tag.name} {attribute}={url!r}: {path} not found in the project")
         tag[attribute] = _relative(page_href, path) + (f"#{fragment}" if fragment else "")
+    return to_copy
+
+
+NARROW_SUFFIX = ".narrow.svg"  # vawg.artifacts.FIGURE_FILES
+NARROW_SCREEN = "(max-width: 40rem)"  # a phone: templates/html/vawg.css gives the chart the whole width there
+
+
+def _add_narrow_renders(book: Book, soup: BeautifulSoup, page_href: str) -> set[str]:
+    """Show a chart's narrow render on a phone: ``<picture>`` with a ``<source>`` for small screens.
+
+    The wide chart shrunk to a phone's width would print its text at a third of its size; the narrow
+    render (vawg.charts.narrow) keeps it at 12 px. Returns the narrow files to copy into the site.
+    """
+    to_copy = set()
+    for image in soup.find_all("img"):
+        src = image.get("src") or ""
+        if not src.endswith(".svg") or src.endswith(NARROW_SUFFIX) or image.find_parent("picture") is not None:
+            continue
+        narrow = src[: -len(".svg")] + NARROW_SUFFIX
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page_href), unquote(narrow)))
+        if not (book.project_dir / path).is_file():
+            continue
+        picture = soup.new_tag("picture")
+        image.wrap(picture)
+        image.insert_before(soup.new_tag("source", attrs={"media": NARROW_SCREEN, "srcset": narrow,
+                                                           "type": "image/svg+xml"}))
+        to_copy.add(path)
     return to_copy
 
 

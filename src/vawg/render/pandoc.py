@@ -110,7 +110,8 @@ def book_to(
     others it is the target document itself, written to ``output`` when given.
     """
     fmt_options_key = {"html": "html", "docx": "docx", "typst": "typst"}[target]
-    default_extension = book.format_option(fmt_options_key, "default-image-extension", "png" if target == "docx" else "svg")
+    default_extension = book.format_option(fmt_options_key, "default-image-extension",
+                                           {"docx": "png", "typst": "print.svg"}.get(target, "svg"))
     args = [
         "--from=markdown",
         f"--to={'json' if target == 'html' else target}",
