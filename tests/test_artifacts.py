@@ -28,7 +28,7 @@ def test_suppressed_prose_values_keep_no_number(writer, tmp_path):
     writer.value("offences.hbv_rate", 0.05, "number", decimals=2, basis=6)
     writer.value("offences.total", 3466, "count")
     values = read_values(tmp_path)
-    assert values["offences.hbv_count"] == {"text": "<7", "value": None, "kind": "count"}
+    assert values["offences.hbv_count"] == {"text": "<7", "value": None, "kind": "count", "made_by": ""}
     assert values["offences.hbv_rate"]["value"] is None
     assert values["offences.total"]["value"] == 3466
     assert nest_values(values) == {"offences": {"hbv_count": "<7", "hbv_rate": "[c]", "total": "3,466"}}
