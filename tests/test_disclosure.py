@@ -453,3 +453,26 @@ def test_after_the_verdict_and_the_bold_row_are_hidden_with_the_count(tmp_path):
     # Bold marks the significant rows: not the one whose p-value is hidden.
     spec = Table("tbl-abuse-type-rates", "Rates", frame, columns, "Police", emphasis="bold")
     assert emphasised_rows(spec, table, T) == [False, True]
+
+
+def test_table_2_hides_every_comparison_resting_on_a_hidden_rest_of_london_count():
+    """Camden 0 forced marriages against 3 in the rest of London: the z-score and p-value would give the 3 back."""
+    from types import SimpleNamespace
+
+    from vawg.police.recorded_offences import table_abuse_type_rates
+
+    frame = pd.DataFrame({
+        "abuse_type": ["all_vawg", "forced_marriage"], "label": ["Overall", "Forced marriage"],
+        "borough_count": [173, 0], "rest_count": [5100, 3], "borough_rate": [1.45, 0.0], "rest_rate": [1.32, 0.001],
+        "london_rate": [1.32, 0.001], "percent_difference": [9.8, -100.0], "z": [1.21, -0.33], "p": [0.227, 1.0],
+        "significant": [False, False], "borough_lower": [1.24, 0.0], "borough_upper": [1.68, 0.03],
+        "rest_lower": [1.29, 0.0], "rest_upper": [1.36, 0.002], "rate_ratio": [1.1, 0.0],
+        "ratio_lower": [0.94, float("nan")], "ratio_upper": [1.28, float("nan")]})
+    analysis = SimpleNamespace(abuse_type_comparison=lambda: frame.copy(), threshold=T, borough="Camden", year=2024,
+                               denominator_note=lambda years: "")
+    table = table_abuse_type_rates(analysis)
+    shown = format_frame(table.data, table.columns, T).iloc[1]
+    for header in ("z-score", "p-value", "Significant (p < 0.05)", "% difference (Camden to rest of London)",
+                   "Rest of London rate"):
+        assert shown[header] == "[c]", (header, shown[header])
+    assert shown["Camden rate per 1,000"] == "0.00"

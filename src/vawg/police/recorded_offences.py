@@ -364,9 +364,7 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
         subtypes.assign(area="Rest of London", rate=subtypes["rest_rate"], count=subtypes["rest_count"]),
     ])[["label", "area", "rate", "count"]].reset_index(drop=True)
     long["rate_shown"], long["label_text"] = chart_values(long["rate"], long["count"], analysis.threshold, "{:.2f}")
-    # A type whose borough count is hidden is not named as different: its test rests on the hidden count.
-    significant = subtypes["significant"] & ~subtypes["borough_count"].map(
-        lambda count: hidden_basis(count, analysis.threshold))
+    significant = subtypes["significant"] & comparable(subtypes, analysis.threshold)
     higher = subtypes[significant & (subtypes["percent_difference"] > 0)]
     lower = subtypes[significant & (subtypes["percent_difference"] < 0)]
     biggest = higher.sort_values("percent_difference").iloc[-1] if not higher.empty else None
@@ -393,12 +391,18 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
     )
 
 
+def comparable(table: pd.DataFrame, threshold: int) -> pd.Series:
+    """Rows whose borough-against-rest-of-London test may be told: neither area's count is hidden (the test, like
+    the % difference, rests on both, and would give a hidden one back)."""
+    return ~(table["borough_count"].map(lambda count: hidden_basis(count, threshold))
+             | table["rest_count"].map(lambda count: hidden_basis(count, threshold)))
+
+
 def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
     table = analysis.abuse_type_comparison()
     table["significant_text"] = table["significant"].map({True: "Yes", False: "No"})
     # Bold says "significant" too, so a row whose test rests on a hidden count is not bold.
-    table["bold"] = table["significant"] & ~table["borough_count"].map(
-        lambda count: hidden_basis(count, analysis.threshold))
+    table["bold"] = table["significant"] & comparable(table, analysis.threshold)
     table["borough_ci"] = interval_texts(table["borough_lower"], table["borough_upper"], table["borough_count"],
                                          analysis.threshold, 2, separator=TABLE_RANGE)
     table["rest_ci"] = interval_texts(table["rest_lower"], table["rest_upper"], table["rest_count"],
@@ -414,13 +418,14 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column(f"{analysis.borough} rate per 1,000", "borough_rate", "number", 2, basis="borough_count"),
             Column("Rest of London rate", "rest_rate", "number", 2, basis="rest_count"),
             Column("All London rate", "london_rate", "number", 2, basis="rest_count"),
+            # Every comparison rests on both areas' counts: with either hidden, it would give the other back.
             Column(f"% difference ({analysis.borough} to rest of London)", "percent_difference", "change", 1,
-                   basis="borough_count"),
+                   basis=("borough_count", "rest_count")),
             Column("Rate ratio", "rate_ratio", "number", 2, basis=("borough_count", "rest_count")),
             Column("Rate ratio 95% CI", "ratio_ci", "text", basis=("borough_count", "rest_count")),
-            Column("z-score", "z", "number", 2, basis="borough_count"),
-            Column("p-value", "p", "pvalue", 3, basis="borough_count"),
-            Column("Significant (p < 0.05)", "significant_text", "text", basis="borough_count"),
+            Column("z-score", "z", "number", 2, basis=("borough_count", "rest_count")),
+            Column("p-value", "p", "pvalue", 3, basis=("borough_count", "rest_count")),
+            Column("Significant (p < 0.05)", "significant_text", "text", basis=("borough_count", "rest_count")),
             Column(f"{analysis.borough} 95% CI", "borough_ci", "text"),
             Column("Rest of London 95% CI", "rest_ci", "text"),
         ],
@@ -579,22 +584,23 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         key = f"abuse.{abuse_type}"
         values[f"{key}.borough_rate"] = (row["borough_rate"], "number", 2, row["borough_count"])
         values[f"{key}.rest_rate"] = (row["rest_rate"], "number", 2)
-        values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1, row["borough_count"])
+        values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1,
+                                       (row["borough_count"], row["rest_count"]))
         values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
         values[f"{key}.rate_ratio"] = (row["rate_ratio"], "number", 2, (row["borough_count"], row["rest_count"]))
         values[f"{key}.rate_ratio_ci"] = (range_texts([row["ratio_lower"]], [row["ratio_upper"]], 2,
                                                       separator=" to ")[0], "text", 0,
                                           (row["borough_count"], row["rest_count"]))
         # A test of a hidden count is hidden with it (issue 11): its verdict alone says something about the count.
-        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0, row["borough_count"])
-        values[f"{key}.p"] = (row["p"], "pvalue", 3, row["borough_count"])
+        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0, (row["borough_count"], row["rest_count"]))
+        values[f"{key}.p"] = (row["p"], "pvalue", 3, (row["borough_count"], row["rest_count"]))
         values[f"{key}.label"] = (row["label"], "text", 0)
         values[f"{key}.share_of_vawg"] = (row["borough_count"] / vawg_count * 100, "percent", 1, row["borough_count"])
         values[f"{key}.london_share_of_vawg"] = (
             a.count(abuse_type, y, area="london") / london_vawg_year * 100, "percent", 1)
     subtypes = table.drop("all_vawg")
-    # Types whose borough count is hidden are neither named as different nor picked as the widest gap.
-    too_few = subtypes[subtypes["borough_count"].map(lambda count: hidden_basis(count, a.threshold))]
+    # Types whose test rests on a hidden count are neither named as different nor picked as the widest gap.
+    too_few = subtypes[~comparable(subtypes, a.threshold)]
     compared = subtypes.drop(too_few.index)
     significant = compared[compared["significant"]]
     higher = significant[significant["percent_difference"] > 0].sort_values("percent_difference", ascending=False)
@@ -612,7 +618,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
                  if not not_significant.empty else "Every other abuse type differed significantly."]
     if not too_few.empty:
         sentences.append(f"{_listing(too_few).capitalize()} {'was' if len(too_few) == 1 else 'were'} recorded "
-                         f"too rarely in {borough} to compare.")
+                         "too rarely to compare.")
     values["abuse.not_significant_sentence"] = (" ".join(sentences), "text", 0)
     top = higher.index[0] if not higher.empty else (compared["percent_difference"].idxmax() if not compared.empty
                                                      else None)
