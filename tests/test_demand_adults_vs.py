@@ -11,6 +11,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 from by_hand import log_odds_ratio_p
 from scipy.stats import norm
 
@@ -88,7 +89,11 @@ def test_learning_disability_odds_ratio_and_wald_test_match_statsmodels_on_the_h
     assert row["odds_ratio"] == pytest.approx(odds)
     assert row["lower"] == pytest.approx(odds * math.exp(-half_width), rel=1e-6)
     assert row["upper"] == pytest.approx(odds * math.exp(half_width), rel=1e-6)
-    assert row["p"] == pytest.approx(log_odds_ratio_p(table))
+    assert row["p_unadjusted"] == pytest.approx(log_odds_ratio_p(table))
+    # One family of tests (VAWG against other cases on every measure): Holm-adjusted, as statsmodels does it.
+    family = _asc(learning_disability_cases).comparison()
+    adjusted = multipletests(family["p_unadjusted"], method="holm")[1]
+    assert row["p"] == pytest.approx(adjusted[list(family["key"]).index("learning_disability")])
     assert row["vawg_share"] == pytest.approx(60.0) and row["other_share"] == pytest.approx(20.0)
     verdict = asc.prose_values(_asc(learning_disability_cases))["asc.learning_disability_verdict"][0]
     assert "significantly more likely" in verdict and "6.00" in verdict
@@ -171,8 +176,11 @@ def test_first_quarter_shares_and_tests_match_a_pooled_z_test_by_hand(victim_sup
     table = _vs(victim_support_quarters).comparison().set_index("key")
     police = table.loc["police"]
     assert police["share"] == pytest.approx(70.0) and police["rest_share"] == pytest.approx(60.0)
-    assert police["p"] == pytest.approx(_pooled_z_p(70, 100, 120, 200))
-    assert table.loc["muslim", "p"] == pytest.approx(_pooled_z_p(8, 100, 8, 200))
+    assert police["p_unadjusted"] == pytest.approx(_pooled_z_p(70, 100, 120, 200))
+    assert table.loc["muslim", "p_unadjusted"] == pytest.approx(_pooled_z_p(8, 100, 8, 200))
+    tested = table["p_unadjusted"].dropna()
+    adjusted = dict(zip(tested.index, multipletests(tested, method="holm")[1]))
+    assert police["p"] == pytest.approx(adjusted["police"])  # the comparisons are one family (Holm)
 
 
 def test_the_report_year_adds_the_quarters_of_that_year_only(victim_support_quarters):
@@ -191,7 +199,7 @@ def test_a_planted_small_category_is_suppressed_in_the_table_and_the_prose(victi
     shown = read_download(tmp_path / "artifacts" / "data" / "tbl-victim-support-comparison.csv")
     lesbian = shown[shown["Referrals"] == "Sexual orientation: lesbian"].iloc[0]
     assert lesbian["Camden"] == "<7" and lesbian["% of Camden's referrals"] == "[c]"
-    assert lesbian["p-value (two-proportion z-test)"] == "[c]"
+    assert lesbian["p-value (two-proportion z-test, Holm-adjusted)"] == "[c]"
     # The rest of London's 2 of 200 is small too: its share is hidden as well.
     assert lesbian["% of the rest of London's"] == "[c]"
     values = read_values(tmp_path / "artifacts")
