@@ -49,6 +49,6 @@ def test_the_built_editions_catalogue_names_the_maker_of_every_value_the_chapter
     assert len(quoted) > 300
     unmade = [row["key"] for row in quoted if not row["made_by"].startswith("vawg.")]
     assert not unmade, f"{len(unmade)} quoted values name no function: {unmade[:10]}"
-    rate = next(row for row in rows if row["key"] == "offences.rate")
+    rate = next(row for row in rows if row["key"] == "offences.borough_rate")
     assert rate["made_by"] == "vawg.police.recorded_offences.prose_values"
-    assert "chapters/" in rate["quoted_in"] and f"`offences.rate` | {rate['example']}" in text
+    assert "chapters/" in rate["quoted_in"] and f"`offences.borough_rate` | {rate['example']}" in text
