@@ -901,3 +901,13 @@ def test_progress_lines_carry_no_source_location(tmp_path, capsys):
     assert code == 1
     progress = [line for line in output.splitlines() if "Validating and staging" in line]
     assert progress and "s so far" in progress[0] and "cli.py" not in output
+
+
+def test_two_boroughs_editions_may_build_into_one_folder_at_once_but_not_one_edition_twice(tmp_path):
+    from vawg.buildlock import BuildFolderBusy, build_lock
+
+    with build_lock(tmp_path, "camden-2024-12-31"), build_lock(tmp_path, "hackney-2024-12-31"):
+        with pytest.raises(BuildFolderBusy, match="camden-2024-12-31 is being built by process"):
+            with build_lock(tmp_path, "camden-2024-12-31"):
+                pass
+    assert list(tmp_path.iterdir()) == []

@@ -1,9 +1,10 @@
-"""One build at a time per build folder, and disk faults told in one line.
+"""One build at a time per edition of a build folder, and disk faults told in one line.
 
-Two builds into one folder would share its scratch folder and overwrite each
-other. The lock is an advisory ``flock`` on ``<build>/.vawg-build.lock``, so it
-goes with its process however that process ends; the file names the build
-holding it, for the message the second build prints.
+Two builds of one edition into one folder would share its scratch folder and cache and overwrite each
+other; two boroughs' editions share nothing but the folder, so they may build side by side
+(``vawg build --borough all``). The lock is an advisory ``flock`` on ``<build>/.<edition>.lock``, so it
+goes with its process however that process ends; the file names the build holding it, for the message
+the second build prints.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from vawg.errors import ParameterError, VawgError
 
-LOCK_NAME = ".vawg-build.lock"
+LOCK_SUFFIX = ".lock"
 # Faults of the disk or the folder, not of the program: told in one line, never as a traceback.
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
                          errno.EFBIG})
@@ -41,13 +42,14 @@ def check_build_dir(build_dir: Path) -> None:
 
 @contextlib.contextmanager
 def build_lock(build_dir: Path, edition: str) -> Iterator[None]:
-    """Hold the build folder for one build; refuse at once, naming the running build, if another holds it."""
+    """Hold the build folder's ``edition`` for one build; refuse at once, naming the running build, if another
+    holds it."""
     check_build_dir(build_dir)
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise disk_error(error, build_dir) from None
-    path = build_dir / LOCK_NAME
+    path = build_dir / f".{edition}{LOCK_SUFFIX}"
     while True:
         handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the build
         try:
