@@ -201,7 +201,21 @@ class Relationships:
     def charted(self) -> pd.DataFrame:
         """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect."""
         table = self.group_table()
-        return table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)]
+        charted = table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
+        if len(charted) == len(table):
+            return charted
+        # The chart's groups are read as the parts of its total: suppress again over the groups it shows, or a
+        # part hidden alongside a group the chart leaves out could be worked out from the others.
+        groups = charted.index[1:]
+        split = secondary_suppression(charted.loc[groups, "basis"], self.threshold)
+        charted.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
+                                        for basis, hidden in zip(charted.loc[groups, "basis"], split)]
+        totals = secondary_suppression(charted.loc[groups, "with_suspect"], self.threshold)
+        charted.loc[groups, "total_hidden"] = [bool(before) or (hidden and not is_small(count, self.threshold))
+                                               for before, count, hidden in zip(charted.loc[groups, "total_hidden"],
+                                                                                charted.loc[groups, "with_suspect"],
+                                                                                totals)]
+        return charted
 
 
 def relationship_counts(offences: pd.DataFrame) -> pd.DataFrame:
