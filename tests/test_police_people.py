@@ -114,6 +114,28 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     assert "public order" not in values["relationship.stranger_sentence"][0]
 
 
+def test_the_chart_protects_the_groups_it_shows_when_it_leaves_a_small_group_out(tmp_path):
+    """Barnet's edition stopped at the audit: the chart left out a group whose count the table had hidden to
+    protect another, so the chart's total less its shown groups gave the hidden one back."""
+    counts = relationship_counts([
+        (CAMDEN, "Violence Against The Person", 300, 200, 150),
+        (CAMDEN, "Sexual Offences", 60, 40, 30),
+        (CAMDEN, "Public Order Offences", 8, 4, 2),        # small: hidden
+        (CAMDEN, "Robbery", 6, 3, 1),                      # small, and under 1% of London's: not charted
+        ("E09000012", "Violence Against The Person", 9000, 6000, 4000),
+        ("E09000012", "Sexual Offences", 3000, 2000, 1000),
+        ("E09000012", "Public Order Offences", 1000, 800, 300),
+        ("E09000012", "Robbery", 20, 10, 5),
+    ])
+    analysis = relationships.Relationships("Camden", CAMDEN, YEAR, counts, threshold=7)
+    table, charted = analysis.group_table(), analysis.charted()
+    assert "Robbery" in set(table["crime_group"]) and "Robbery" not in set(charted["crime_group"])
+    for frame in (table, charted):
+        groups = frame.iloc[1:]
+        hidden = [hidden or 0 < count < 7 for hidden, count in zip(groups["total_hidden"], groups["with_suspect"])]
+        assert sum(hidden) != 1, frame[["crime_group", "with_suspect", "total_hidden"]]
+
+
 # -- suspects ------------------------------------------------------------------------------------------------
 
 def hand_made_suspects() -> pd.DataFrame:

@@ -164,14 +164,20 @@ class Relationships:
         smallest is hidden too, and the hidden values can only be recovered as a sum.
         """
         table["basis"] = [disclosure_basis(known, total) for known, total in zip(table["known"], table["with_suspect"])]
+        table["total_hidden"] = False
+        return self._protect_parts(table)
+
+    def _protect_parts(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Hide further groups until no hidden one can be worked out from the first row (the total) and the
+        other rows: shares by their ``basis``, offence counts by ``total_hidden``. What is hidden stays hidden."""
         groups = table.index[1:]
         split = secondary_suppression(table.loc[groups, "basis"], self.threshold)
         table.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
                                       for basis, hidden in zip(table.loc[groups, "basis"], split)]
         totals = secondary_suppression(table.loc[groups, "with_suspect"], self.threshold)
-        table["total_hidden"] = False
-        table.loc[groups, "total_hidden"] = [hidden and not is_small(count, self.threshold)
-                                             for count, hidden in zip(table.loc[groups, "with_suspect"], totals)]
+        table.loc[groups, "total_hidden"] = [bool(before) or (hidden and not is_small(count, self.threshold))
+                                             for before, count, hidden in zip(table.loc[groups, "total_hidden"],
+                                                                              table.loc[groups, "with_suspect"], totals)]
         return table
 
     def _row(self, name: str, key: str, borough: pd.Series, rest: pd.Series, london: pd.Series,
@@ -202,8 +208,9 @@ class Relationships:
         """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect."""
         table = self.group_table()
         charted = table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
-        if len(charted) == len(table):
-            return charted
+        # The chart's groups are read as the parts of its total: protect them again as the chart shows them, or a
+        # part hidden alongside a group the chart leaves out could be worked out from the others.
+        return charted if len(charted) == len(table) else self._protect_parts(charted)
         # The chart's groups are read as the parts of its total: suppress again over the groups it shows, or a
         # part hidden alongside a group the chart leaves out could be worked out from the others.
         groups = charted.index[1:]
