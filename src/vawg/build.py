@@ -73,6 +73,11 @@ class BuildResult:
     audit: dict = field(default_factory=dict)
 
 
+def default_jobs() -> int:
+    """Notebooks (or editions) run at once when not told: one per core."""
+    return os.cpu_count() or 1
+
+
 def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: list[Path] | None = None,
           progress: Progress = lambda step: None, jobs: int | None = None, force: bool = False,
           report: Path | None = None) -> BuildResult:
@@ -88,7 +93,7 @@ def build(params: BuildParameters, *, build_dir: Path | None = None, notebooks: 
     with build_lock(build_dir, params.edition):
         try:
             with buildcache.remembered_digests(build_dir / CACHE / params.edition / "digests.json"):
-                return _build(params, build_dir, notebooks, progress, jobs or os.cpu_count() or 1, force, report)
+                return _build(params, build_dir, notebooks, progress, jobs or default_jobs(), force, report)
         except OSError as error:
             if error.errno in DISK_ERRNOS:
                 raise disk_error(error, build_dir) from None

@@ -117,7 +117,7 @@ def _build_several(editions: list, build_dir: Path, *, jobs: Optional[int], forc
                    scheduler: Optional[str]) -> None:
     """Several boroughs: stage them from one validation, then build the editions side by side (or on Dask)."""
     from vawg import many_editions
-    from vawg.build import stage_editions
+    from vawg.build import default_jobs, stage_editions
 
     first = time.monotonic()
     with console.status("Staging") as status:
@@ -126,7 +126,7 @@ def _build_several(editions: list, build_dir: Path, *, jobs: Optional[int], forc
             status.update(step)
 
         stage_editions(editions, build_dir, force=force, progress=progress)
-    work, running = many_editions.plan(editions, build_dir, jobs=jobs or many_editions.default_jobs(),
+    work, running = many_editions.plan(editions, build_dir, jobs=jobs or default_jobs(),
                                        at_once=at_once, force=force)
     where = f"on the Dask cluster at {scheduler}" if scheduler else f"{running} at a time"
     console.log(f"Building {len(work)} editions, {where}")

@@ -13,7 +13,6 @@ self-contained job with its own cache and lock; what is left to schedule is a li
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -96,6 +95,3 @@ def build_on_cluster(jobs_list: list[EditionJob], scheduler: str,
         for future in completed_on_cluster(futures):
             yield future.result()
 
-
-def default_jobs() -> int:
-    return os.cpu_count() or 1

@@ -53,13 +53,14 @@ from vawg.wording import join_words, significance
 from vawg.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.spatial import (
     NOT_SIGNIFICANT,
+    PERMUTATIONS,
     global_morans_i,
     local_morans_i,
     pearson_correlation,
     queen_neighbours,
     tile_neighbours,
 )
-from vawg.stats import TestResult, byar_interval, holm_within, rank_highest_first
+from vawg.stats import ALPHA, TestResult, byar_interval, holm_within, rank_highest_first
 from vawg.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates (borough) and mid-2020 "
@@ -461,7 +462,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
     else:
         title = f"No significant clusters of VAWG rates among {a.borough}'s wards"
     subtitle = (f"Local Moran's I of the ward VAWG rate per 1,000 female residents, {a.period}; "
-                f"{_neighbour_phrase(a)}; 999 permutations, Holm-adjusted p < 0.05")
+                f"{_neighbour_phrase(a)}; {PERMUTATIONS} permutations, Holm-adjusted p < {ALPHA}")
     if a.tile:
         subtitle += f". {maps.TILE_NOTE}, so clusters are not geographic"
     hidden = int(table["cluster_shown"].isna().sum())
@@ -486,7 +487,7 @@ def figure_ward_vawg_clusters(analysis: WardGeography) -> Figure:
                  Column("Rate per 1,000 female residents", "rate", "number", 2, basis="count"),
                  Column("Local Moran's I", "statistic", "number", 2, basis="count"),
                  Column("Pseudo p-value (Holm-adjusted)", "p_value", "pvalue", 3, basis="count"),
-                 Column("Cluster (adjusted p < 0.05)", "cluster_text", "text")],
+                 Column(f"Cluster (adjusted p < {ALPHA})", "cluster_text", "text")],
     )
 
 
@@ -635,6 +636,9 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
         "geography.denominator_note": (_denominator_note(a), "text", 0),
         "geography.map_note": (_map_note(a), "text", 0),
         "geography.neighbour_note": (_neighbour_note(a), "text", 0),
+        # The method's settings, quoted by the chapter, so the text cannot drift from the code.
+        "geography.permutations": (PERMUTATIONS, "number", 0),
+        "geography.alpha": (str(ALPHA), "text", 0),
         "geography.population_method": (_population_method(a), "text", 0),
     }
     for measure in MAPPED:
@@ -793,7 +797,7 @@ def _cluster_sentence(a: WardGeography) -> str:
             verb = "stands" if len(rows) == 1 else "stand"
             outliers.append(f"{_names(rows)} {verb} out with {phrase}")
     if clusters:
-        sentence = (f"Local Moran's I found statistically significant (p < 0.05) clusters of "
+        sentence = (f"Local Moran's I found statistically significant (p < {ALPHA}) clusters of "
                     f"{join_words(clusters)}: wards whose rates are like those of the wards around them.")
     else:
         sentence = (f"Local Moran's I found no statistically significant cluster of high or low VAWG rates "
