@@ -20,7 +20,7 @@ from vawg import appendix
 from vawg.artifacts import Column, format_frame
 from vawg.audit import audit_edition
 from vawg.demand.csn import suppress_flows
-from vawg.suppression import HIDDEN, Relation, protect, secondary_suppression
+from vawg.suppression import HIDDEN, Relation, feasible_ranges, protect, secondary_suppression
 
 T = 7
 HIDDEN_TEXTS = ("<7", "[c]")
@@ -476,3 +476,54 @@ def test_table_2_hides_every_comparison_resting_on_a_hidden_rest_of_london_count
                    "Rest of London rate"):
         assert shown[header] == "[c]", (header, shown[header])
     assert shown["Camden rate per 1,000"] == "0.00"
+
+
+# -- rows that overlap: abuse types, whose flags an offence can carry several of ----------------------------
+
+def december_table() -> pd.DataFrame:
+    """Bromley's December table of a 5% synthetic edition: the overall row and the abuse types' rows."""
+    rows = [("Overall (all VAWG offences)", "13"), ("Domestic abuse", "8"), ("Female genital mutilation", "0"),
+            ("Forced marriage", "0"), ("Sexual exploitation", "0"), ("Sexual violence", "<7"),
+            ("Stalking and harassment", "<7"), ("Physical or sexual abuse", "<7"),
+            ("Violent or threatening behaviour", "<7"), ("Controlling or coercive behaviour", "<7")]
+    return pd.DataFrame(rows, columns=["Abuse type", "Bromley, Dec 2024"])
+
+
+def with_manifest(root: Path, overlapping: bool) -> Path:
+    entry = {"id": "tbl-december-changes", "csv": "artifacts/data/tbl-december-changes.csv",
+             "count_columns": ["Bromley, Dec 2024"], "key_columns": ["Abuse type"], "rows_overlap": overlapping}
+    (root / "artifacts" / "manifest.json").write_text(json.dumps({"tables": [entry], "figures": []}))
+    return root
+
+
+def test_rows_that_add_up_to_their_total_give_five_hidden_cells_away_together():
+    # 13 = 8 + five cells of 1 to 6: each must be 1, if the rows were parts of the overall row.
+    counts = {"overall": 13, "da": 8, **{f"t{i}": 1 for i in range(5)}}
+    known = {"overall": 13, "da": 8}
+    bounds = {f"t{i}": (1.0, 6.0) for i in range(5)}
+    adding_up = feasible_ranges(known, bounds, [Relation("overall", ("da", *bounds))])
+    assert all(adding_up[cell] == pytest.approx((1.0, 1.0)) for cell in bounds)
+    overlapping = feasible_ranges(known, bounds, [Relation("overall", ("da", *bounds), overlapping=True)])
+    assert all(overlapping[cell] == pytest.approx((1.0, 6.0)) for cell in bounds), overlapping
+    assert protect(counts, [Relation("overall", ("da", *bounds), overlapping=True)], T) == set(bounds)
+
+
+def test_overlapping_parts_still_bound_each_other():
+    # Each part is at most the total: a hidden total above a part shown as 6 or more is no longer "1 to 6".
+    ranges = feasible_ranges({"part": 6}, {"total": (1.0, 6.0)}, [Relation("total", ("part",), overlapping=True)])
+    assert ranges["total"] == pytest.approx((6.0, 6.0))
+
+
+def test_the_audit_treats_abuse_type_rows_as_overlapping_only_where_the_table_says_so(tmp_path):
+    csvs = {"tbl-december-changes": december_table()}
+    adding_up = findings(with_manifest(edition(tmp_path / "sum", csvs, {}), overlapping=False))
+    assert len([line for line in adding_up if "= 1" in line]) == 5, adding_up
+    assert findings(with_manifest(edition(tmp_path / "overlap", csvs, {}), overlapping=True)) == []
+
+
+def test_every_table_by_abuse_type_says_its_rows_overlap(built_edition):
+    manifest = json.loads((built_edition / "artifacts" / "manifest.json").read_text())
+    by_type = [entry for kind in ("tables", "figures") for entry in manifest[kind]
+               if "Abuse type" in entry.get("key_columns", []) and entry["count_columns"]]
+    assert by_type and all(entry["rows_overlap"] for entry in by_type), \
+        [entry["id"] for entry in by_type if not entry["rows_overlap"]]

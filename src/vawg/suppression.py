@@ -91,10 +91,15 @@ def hidden_basis(basis, threshold: int) -> bool:
 
 @dataclass(frozen=True)
 class Relation:
-    """A published identity between cells: ``total`` = the sum of ``parts``."""
+    """A published identity between cells: ``total`` = the sum of ``parts``.
+
+    ``overlapping``: the parts may share members (an offence carries several abuse-type flags), so a reader
+    knows only that each part is at most the total and that together they are at least the total.
+    """
 
     total: Hashable
     parts: tuple[Hashable, ...]
+    overlapping: bool = False
 
     @property
     def members(self) -> tuple[Hashable, ...]:
@@ -114,31 +119,47 @@ def feasible_ranges(known: Mapping[Hashable, float], bounds: Mapping[Hashable, t
 
     unknown = list(bounds)
     index = {cell: i for i, cell in enumerate(unknown)}
-    rows, rhs = [], []
-    for relation in relations:
-        if any(cell not in known and cell not in index for cell in relation.members):
-            continue
+    equal: tuple[list, list] = ([], [])
+    at_most: tuple[list, list] = ([], [])  # row · x <= rhs
+
+    def add(into: tuple[list, list], terms: list[tuple[Hashable, float]]) -> None:
+        """``sum(sign * cell) (=|<=) 0`` over ``terms``, the known cells moved to the right-hand side."""
         row = np.zeros(len(unknown))
         constant = 0.0
-        for cell, sign in [(relation.total, -1.0)] + [(part, 1.0) for part in relation.parts]:
+        for cell, sign in terms:
             if cell in index:
                 row[index[cell]] += sign
             else:
                 constant += sign * float(known[cell])
         if row.any():
-            rows.append(row)
-            rhs.append(-constant)
+            into[0].append(row)
+            into[1].append(-constant)
+
+    for relation in relations:
+        if any(cell not in known and cell not in index for cell in relation.members):
+            continue
+        parts_minus_total = [(relation.total, -1.0)] + [(part, 1.0) for part in relation.parts]
+        if not relation.overlapping:
+            add(equal, parts_minus_total)
+            continue
+        add(at_most, [(cell, -sign) for cell, sign in parts_minus_total])  # total <= sum of the parts
+        for part in relation.parts:
+            add(at_most, [(part, 1.0), (relation.total, -1.0)])  # each part <= the total
     ranges: dict[Hashable, tuple[float, float]] = {cell: tuple(bounds[cell]) for cell in unknown}
-    if not rows:
+    if not equal[0] and not at_most[0]:
         return ranges
-    a_eq, b_eq = np.array(rows), np.array(rhs)
+    constraints = {}
+    if equal[0]:
+        constraints.update(A_eq=np.array(equal[0]), b_eq=np.array(equal[1]))
+    if at_most[0]:
+        constraints.update(A_ub=np.array(at_most[0]), b_ub=np.array(at_most[1]))
     limits = [(low, None if high == math.inf else high) for low, high in (bounds[c] for c in unknown)]
-    linked = np.where(np.abs(a_eq).sum(axis=0) > 0)[0]
+    linked = np.where(np.abs(np.vstack(equal[0] + at_most[0])).sum(axis=0) > 0)[0]
     for i in linked:
         objective = np.zeros(len(unknown))
         objective[i] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=limits, method="highs")
+        low = linprog(objective, bounds=limits, method="highs", **constraints)
+        high = linprog(-objective, bounds=limits, method="highs", **constraints)
         if low.status == 0:
             ranges[unknown[i]] = (low.fun, -high.fun if high.status == 0 else math.inf)
     return ranges
@@ -181,7 +202,8 @@ def protect(counts: Mapping[Hashable, float], relations: Sequence[Relation], thr
     chosen = set(primary)
 
     def lonely() -> list[Relation]:
-        return [r for r in relations if sum(member in chosen for member in r.members) == 1]
+        # One hidden cell of overlapping parts is not worked out by subtraction; the solver checks what is.
+        return [r for r in relations if not r.overlapping and sum(member in chosen for member in r.members) == 1]
 
     def pick(around: list[Relation]) -> Hashable:
         weak = lonely()

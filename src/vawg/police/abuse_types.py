@@ -24,7 +24,7 @@ from vawg import reference
 from vawg.artifacts import Column, Table
 from vawg.methods_used import uses
 from vawg.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
-from vawg.police.offences import abuse_type_flags, load_offences, measured_abuse_types
+from vawg.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, load_offences, measured_abuse_types
 from vawg.police.recorded_offences import (
     SOURCE,
     RecordedOffences,
@@ -261,8 +261,8 @@ def table_abuse_type_profile(sections: AbuseTypeSections) -> Table:
             Column("Rest of London share (%)", "rest_share_of_vawg", "number", 1),
         ],
         source=SOURCE,
+        rows_overlap=ABUSE_TYPES_OVERLAP + " The shares add up to more than 100%.",
         notes=(
-            "An offence can carry several abuse-type flags, so the shares add up to more than 100%.",
             "95% CI: confidence interval by Byar's method for rates and the Wilson score method for shares.",
             f"Ranks are among the {int(table['boroughs'].max())} London boroughs the police data cover.",
             f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
@@ -298,6 +298,7 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
                    basis=("before", "after", "rest_before", "rest_after")),
         ],
         source=SOURCE,
+        rows_overlap=ABUSE_TYPES_OVERLAP,
         notes=(
             "Change in the rate per 1,000 female residents from one December to the next. Each p-value is from a "
             "quasi-Poisson score test of the ratio of the two rates, its variance scaled by how much the London "

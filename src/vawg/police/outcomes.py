@@ -32,7 +32,7 @@ from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, format_value, ordinal
 from vawg.contracts.police import KNOWN_OUTCOMES, OUTCOME_CATEGORIES, POSITIVE_OUTCOMES
 from vawg.methods_used import uses
-from vawg.police.offences import abuse_type_flags, measured_abuse_types
+from vawg.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, measured_abuse_types
 from vawg.police.recorded_offences import (
     _direction,
     _significance,
@@ -316,7 +316,7 @@ def figure_positive_outcome_rates(analysis: Outcomes) -> Figure:
               "the difference from the rest of London is statistically significant for "
               f"{join_words([label.lower() for label in shown[shown['significant']]['label']])}."))
     return Figure(
-        id="fig-positive-outcome-rates", plot=plot, height=5.6,
+        id="fig-positive-outcome-rates", plot=plot, height=5.6, rows_overlap=ABUSE_TYPES_OVERLAP,
         caption=f"Positive outcome rate of VAWG offences by abuse type, {a.borough} and London, {a.year}",
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
@@ -353,11 +353,11 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
             Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
+        rows_overlap=ABUSE_TYPES_OVERLAP,
         notes=(
             ("Positive outcome: charge or summons (including for an alternative offence), caution, community "
             "resolution or penalty notice. Rates are of the VAWG offences recorded in the year that have a final "
             "outcome; offences still under investigation are left out."),
-            "An offence can carry several abuse-type flags.",
             ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
              "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
              "of London, two-sided (Fisher's exact test where a count is 0); the abuse types' p-values are adjusted by "
@@ -409,6 +409,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
             Column("London 95% CI", "london_ci", "text"),
         ],
         source=SOURCE,
+        rows_overlap=ABUSE_TYPES_OVERLAP,
         notes=(
             ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
@@ -466,10 +467,9 @@ def table_no_positive_outcome_reasons(analysis: Outcomes) -> Table:
     return Table(
         id="tbl-no-positive-outcome-reasons",
         caption=f"Outcomes of VAWG offences with no positive outcome by abuse type, {a.borough}, {a.year}",
-        data=table, columns=columns, source=SOURCE,
+        data=table, columns=columns, source=SOURCE, rows_overlap=ABUSE_TYPES_OVERLAP,
         notes=(
-            ("Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive; "
-             "an offence can carry several abuse-type flags."),
+            "Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive.",
             ("Withdrew: the victim withdrew support although a suspect was named. No suspect: the investigation "
              "closed with no suspect identified. Evidential: evidential difficulties although the victim supported "
              "action. Prevented: prosecution prevented or not in the public interest. Other: another outcome with "

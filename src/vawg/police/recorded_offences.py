@@ -21,7 +21,7 @@ from vawg.methods_used import uses
 from vawg.periods import report_year
 from vawg import charts, reference
 from vawg.artifacts import Column, Figure, Table, ordinal
-from vawg.police.offences import counts_by, load_offences, measured_abuse_types
+from vawg.police.offences import ABUSE_TYPES_OVERLAP, counts_by, load_offences, measured_abuse_types
 from vawg.population import denominators, describe_estimates, estimate_years, load_population
 from vawg.stats import (
     Funnel,
@@ -382,7 +382,7 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
            + (f"Significantly lower: {_listing(lower)}. " if not lower.empty else "")
            + "Other types show no significant difference.")
     return Figure(
-        id="fig-abuse-type-rates", plot=plot, height=6.0,
+        id="fig-abuse-type-rates", plot=plot, height=6.0, rows_overlap=ABUSE_TYPES_OVERLAP,
         caption=f"VAWG offences per 1,000 female residents by abuse type, {analysis.borough} and the rest of London, {analysis.year}",
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
@@ -430,9 +430,9 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("Rest of London 95% CI", "rest_ci", "text"),
         ],
         source=SOURCE,
+        rows_overlap=ABUSE_TYPES_OVERLAP,
         notes=(
-            "Rates are offences per 1,000 female residents. " + analysis.denominator_note([analysis.year]) + " "
-            "An offence can carry several abuse-type flags, so rows do not add up to the overall rate.",
+            "Rates are offences per 1,000 female residents. " + analysis.denominator_note([analysis.year]),
             "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided "
             "(Fisher's exact test where a count is 0). The abuse types' p-values are adjusted by Holm's method for "
             "the number of types tested; the overall row is a test of its own.",
