@@ -10,7 +10,7 @@ exactly as the pages print them). It then tries to recover every hidden cell ("<
   total worked out from its shares, count / share) and between a table and a total the prose quotes;
   every such set of equations is solved by linear programming (:func:`vawg.suppression.feasible_ranges`);
   rows a table declares overlapping (``Table.rows_overlap``: abuse types, which an offence can carry several
-  of) are parts that are each at most the total and together at least it, as the table's note tells a reader;
+  of) are parts that are each at most the total, as the table's note tells a reader;
 - ``share of a hidden count``: a share, rate, interval, rank, p-value or other statistic published in the
   row of a hidden count (share x total gives the count back; a one-cell test's p-value inverts), and a
   prose statistic (``*.p``, ``*.rank``, ``*_ci``) beside a hidden ``*.count``;

@@ -93,8 +93,8 @@ def hidden_basis(basis, threshold: int) -> bool:
 class Relation:
     """A published identity between cells: ``total`` = the sum of ``parts``.
 
-    ``overlapping``: the parts may share members (an offence carries several abuse-type flags), so a reader
-    knows only that each part is at most the total and that together they are at least the total.
+    ``overlapping``: the parts may share members (an offence carries several abuse-type flags) and need not
+    cover the total, so a reader knows only that each part is at most the total.
     """
 
     total: Hashable
@@ -138,11 +138,10 @@ def feasible_ranges(known: Mapping[Hashable, float], bounds: Mapping[Hashable, t
     for relation in relations:
         if any(cell not in known and cell not in index for cell in relation.members):
             continue
-        parts_minus_total = [(relation.total, -1.0)] + [(part, 1.0) for part in relation.parts]
         if not relation.overlapping:
-            add(equal, parts_minus_total)
+            add(equal, [(relation.total, -1.0)] + [(part, 1.0) for part in relation.parts])
             continue
-        add(at_most, [(cell, -sign) for cell, sign in parts_minus_total])  # total <= sum of the parts
+        # Only "each part <= the total": an offence may also carry none of the types the table lists.
         for part in relation.parts:
             add(at_most, [(part, 1.0), (relation.total, -1.0)])  # each part <= the total
     ranges: dict[Hashable, tuple[float, float]] = {cell: tuple(bounds[cell]) for cell in unknown}

@@ -29,8 +29,7 @@ def measured_abuse_types() -> pd.DataFrame:
     return types[types["rule"] != "none"].reset_index(drop=True)
 
 # Printed under every table and chart by abuse type, and told to the disclosure audit (Table.rows_overlap).
-ABUSE_TYPES_OVERLAP = ("An offence can carry several abuse-type flags, so the abuse types' rows add up to more than "
-                       "the overall row.")
+ABUSE_TYPES_OVERLAP = "An offence can carry several abuse-type flags, so the abuse types' rows do not add up to the overall row."
 
 
 def abuse_type_flags(offences: pd.DataFrame) -> pd.DataFrame:
