@@ -47,7 +47,7 @@ def _peak_mib() -> float:
 
 
 def _generate(out: str, scale: float, queue) -> None:
-    from vawg.synth import generate
+    from vawg.running.synth import generate
 
     started = time.perf_counter()
     paths = generate(Path(out), scale=scale)
@@ -55,7 +55,7 @@ def _generate(out: str, scale: float, queue) -> None:
 
 
 def _stage(out: str, staged: str, reference: str | None, queue) -> None:
-    from vawg.staging import validate_and_stage
+    from vawg.intake.staging import validate_and_stage
 
     started = time.perf_counter()
     written = validate_and_stage(Path(out), Path(staged), period_end=dt.date(2024, 12, 31),
@@ -102,7 +102,7 @@ def _build(project: Path, raw: Path, build_dir: Path, *options: str) -> tuple[fl
     """One ``vawg build`` in a fresh process: seconds, peak MiB of its process tree, notebooks rerun, and
     where the time went."""
     environment = {**os.environ, "VAWG_PROJECT": str(project), "COLUMNS": "400"}  # progress lines unwrapped
-    command = [sys.executable, "-m", "vawg.cli", "build", "--data-dir", str(raw), "--build-dir", str(build_dir),
+    command = [sys.executable, "-m", "vawg.running.cli", "build", "--data-dir", str(raw), "--build-dir", str(build_dir),
                *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -160,7 +160,7 @@ def _change_one_marac_count(raw: Path) -> None:
 
 def _bench_boroughs(raw: Path, root: Path, count: int) -> None:
     """Several boroughs' editions in one run (website only): staged from one validation, built side by side."""
-    from vawg.reference import borough_names
+    from vawg.foundations.reference import borough_names
 
     names = borough_names(police_only=True)[:count]
     project = _copy_project(root / "project-boroughs")
@@ -210,7 +210,7 @@ def _bench_builds(raw: Path, root: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="scale passed to vawg.synth.generate (default 1.0)")
+    parser.add_argument("--scale", type=float, default=1.0, help="scale passed to vawg.running.synth.generate (default 1.0)")
     parser.add_argument("--out", type=Path, help="folder for the extracts and staged tables (default: temporary)")
     parser.add_argument("--reference-dir", type=Path, help="open reference data to validate and stage as well")
     parser.add_argument("--no-builds", action="store_true", help="stop after staging (no whole builds)")

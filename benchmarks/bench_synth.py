@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from vawg.synth import generate
+from vawg.running.synth import generate
 
 
 def peak_rss_mib() -> float:

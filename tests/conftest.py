@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vawg.parameters import parse_parameters
+from vawg.foundations.parameters import parse_parameters
 
 SMALL_SCALE = 0.05
 # What a build reads from the repository: a copy of these is a project a test may change.
@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config, items):
 
 def reference_dir() -> Path:
     """The open reference folder the tests use: ``VAWG_REFERENCE_DIR`` if set, else the shipped ``data/open/``."""
-    from vawg.reference import open_data_dir
+    from vawg.foundations.reference import open_data_dir
 
     configured = os.environ.get("VAWG_REFERENCE_DIR")
     return Path(configured) if configured else open_data_dir()
@@ -40,7 +40,7 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def small_extract(tmp_path_factory) -> Path:
     """Synthetic extracts at 5% of London's scale on the real 2022 wards: every source, every borough, 2019–2024."""
-    from vawg.synth import generate
+    from vawg.running.synth import generate
 
     folder = tmp_path_factory.mktemp("raw")
     generate(folder, scale=SMALL_SCALE)
@@ -55,8 +55,8 @@ def full_scale_staged(tmp_path_factory) -> Path:
     """
     import datetime as dt
 
-    from vawg.staging import validate_and_stage
-    from vawg.synth import generate
+    from vawg.intake.staging import validate_and_stage
+    from vawg.running.synth import generate
 
     raw, folder = tmp_path_factory.mktemp("raw-full"), tmp_path_factory.mktemp("staged-full")
     generate(raw)
@@ -75,7 +75,7 @@ def extract_copy(small_extract, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def built_edition(small_extract, tmp_path_factory):
     """The default edition (Camden, 2024) built in all three formats from the small extract and the shipped open data."""
-    from vawg.build import build
+    from vawg.running.build import build
 
     params = parse_parameters(data_dir=small_extract)
     return build(params, build_dir=tmp_path_factory.mktemp("build"))
@@ -87,7 +87,7 @@ def hackney_edition(small_extract, tmp_path_factory):
 
     Returns the build result and the lines of progress the build printed.
     """
-    from vawg.build import build
+    from vawg.running.build import build
 
     lines: list[str] = []
     params = parse_parameters(data_dir=small_extract, borough="Hackney", formats="html")
@@ -104,7 +104,7 @@ def warm_start(built_edition, build_dir: Path) -> Path:
 
 def copy_project(target: Path) -> Path:
     """A copy of the report's sources and reference data; build it with ``VAWG_PROJECT`` set to it."""
-    from vawg.paths import project_root
+    from vawg.foundations.paths import project_root
 
     for part in PROJECT_PARTS:
         source, destination = project_root() / part, target / part

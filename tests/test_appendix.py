@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vawg import appendix, methods_used, reference, spatial, stats
-from vawg.artifacts import ArtifactWriter, read_download
-from vawg.check.published import text_faults
-from vawg.errors import DataError
-from vawg.paths import project_root
-from vawg.police.offences import abuse_type_flags
+from vawg.analysis import appendix
+from vawg.foundations import methods_used, reference, spatial, stats
+from vawg.writing.artifacts import ArtifactWriter, read_download
+from vawg.publishing.check.published import text_faults
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
+from vawg.analysis.police.offences import abuse_type_flags
 
 REFERENCE_LOADERS = (reference.boroughs, reference.crime_categorisation, reference.abuse_types,
                      reference.abuse_type_offences, reference.events)
@@ -186,7 +187,7 @@ def test_appendix_6a_says_why_a_register_source_was_not_used(tmp_path):
     while Chapter 3 analysed them. Now a source is listed when it was read, and one that was not says why."""
     import json
 
-    from vawg.supply import STAGING_LOG
+    from vawg.writing.supply import STAGING_LOG
 
     received = {"csn_workflows": None, "police_offences": None, "cssw_forms": "Camden"}
     log = {"sources": [{"name": name, "title": name, "status": "withheld" if owner else "staged", "owner": owner}
@@ -204,10 +205,10 @@ def test_appendix_6a_says_why_a_register_source_was_not_used(tmp_path):
 
 def test_every_source_the_analysis_can_read_is_in_the_register():
     """Each staged table (extract or open reference data) and each other source belongs to one register row."""
-    from vawg.contracts import CONTRACTS
-    from vawg.contracts.da_navigators import NAVIGATORS_SOURCE
-    from vawg.contracts.reference_data import REFERENCE_CONTRACTS
-    from vawg.services.loading import SOURCE_ID
+    from vawg.intake.contracts import CONTRACTS
+    from vawg.intake.contracts.da_navigators import NAVIGATORS_SOURCE
+    from vawg.intake.contracts.reference_data import REFERENCE_CONTRACTS
+    from vawg.analysis.services.loading import SOURCE_ID
 
     owners = appendix.source_reads(appendix.data_sources())
     readable = {contract.name for contract in (*CONTRACTS, *REFERENCE_CONTRACTS)} | {NAVIGATORS_SOURCE, SOURCE_ID}
@@ -241,7 +242,7 @@ def _analysis_modules():
     import vawg
 
     names = [info.name for info in pkgutil.walk_packages(vawg.__path__, "vawg.")
-             if not info.name.startswith(("vawg.synth", "vawg.check", "vawg.render"))]
+             if not info.name.startswith(("vawg.running.synth", "vawg.publishing.check", "vawg.publishing.render"))]
     return [importlib.import_module(name) for name in names]
 
 
@@ -321,7 +322,7 @@ def test_a_catalogue_row_twice_is_rejected(project_copy):
 
 
 def test_nhs_fgm_rates_are_the_staged_counts_over_this_editions_female_residents(tmp_path):
-    from vawg.artifacts import format_frame
+    from vawg.writing.artifacts import format_frame
 
     staged = _staged_fgm(tmp_path)
     table = appendix.table_nhs_fgm(staged, "Camden", 7)
@@ -386,7 +387,7 @@ def test_the_built_appendix_6e_and_6d_list_exactly_the_tests_and_metrics_the_bui
 
 
 def test_the_built_appendix_6a_lists_exactly_the_sources_the_build_read(built_edition):
-    from vawg.contracts import CONTRACTS
+    from vawg.intake.contracts import CONTRACTS
 
     recorded = methods_used.read(built_edition.root / "artifacts")["source"]
     staged = {path.stem for path in (built_edition.root / "staged").glob("*.parquet")}

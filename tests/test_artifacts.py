@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from vawg.artifacts import ArtifactWriter, Column, Table, format_value, nest_values, pipe_table, read_download, read_values
+from vawg.writing.artifacts import ArtifactWriter, Column, Table, format_value, nest_values, pipe_table, read_download, read_values
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_pipe_table_escapes_markdown():
 
 
 def test_chart_values_hide_both_the_mark_and_the_label_of_a_small_count():
-    from vawg.suppression import chart_values
+    from vawg.foundations.suppression import chart_values
 
     plotted, labels = chart_values(pd.Series([29.05, 0.03, 0.0]), pd.Series([3466, 3, 0]), 7, "{:.2f}")
     assert plotted.isna().tolist() == [False, True, False]
@@ -154,7 +154,7 @@ def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
     """No date in the SVG and deterministic SVG ids: the same inputs give byte-identical figures."""
     from plotnine import aes, geom_col, ggplot
 
-    from vawg.artifacts import Figure
+    from vawg.writing.artifacts import Figure
 
     data = pd.DataFrame({"year": ["2023", "2024"], "count": [120, 140]})
     outputs = []
@@ -172,7 +172,7 @@ def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
 def test_the_build_date_honours_source_date_epoch(monkeypatch):
     import datetime as dt
 
-    from vawg.clock import build_date
+    from vawg.foundations.clock import build_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")  # 2024-12-31 00:00 UTC
     assert build_date() == dt.date(2024, 12, 31)
@@ -190,7 +190,7 @@ CONTROL_ALT = ("Control chart: two line charts, one above the other, of the mont
 def test_a_long_alt_text_keeps_the_chart_type_and_the_finding_and_the_page_prints_the_rest(writer, tmp_path):
     from plotnine import aes, geom_col, ggplot
 
-    from vawg.artifacts import Figure, short_alt
+    from vawg.writing.artifacts import Figure, short_alt
 
     alt = short_alt(CONTROL_ALT, 7)
     assert len(alt) <= 250 and alt.startswith("Control chart") and "0.02 to 0.09" in alt, alt

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from vawg import recommendations, stakeholder_views
-from vawg.artifacts import ArtifactWriter
-from vawg.borough_content import ContentError, borough_slug, load_borough_content, missing_content_line
-from vawg.check.published import text_faults
-from vawg.errors import NotebookError
-from vawg.notebooks import run_notebook
-from vawg.paths import project_root
-from vawg.wording import not_supplied
+from vawg.analysis import recommendations, stakeholder_views
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.analysis.borough_content import ContentError, borough_slug, load_borough_content, missing_content_line
+from vawg.publishing.check.published import text_faults
+from vawg.foundations.errors import NotebookError
+from vawg.running.notebooks import run_notebook
+from vawg.foundations.paths import project_root
+from vawg.foundations.wording import not_supplied
 
 CAMDEN = project_root() / "data" / "boroughs" / "camden"
 # The reference edition: beside the repository (../shared), or beside a worktree's parent folder.

@@ -16,13 +16,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from vawg import borough_notices as notices
-from vawg import services
-from vawg.artifacts import ArtifactWriter
-from vawg.check.published import text_faults
-from vawg.notebooks import run_notebook
-from vawg.paths import project_root
-from vawg.render import render_book
+from vawg.analysis import borough_notices as notices
+from vawg.analysis import services
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.publishing.check.published import text_faults
+from vawg.running.notebooks import run_notebook
+from vawg.foundations.paths import project_root
+from vawg.publishing.render import render_book
 
 RENDER_BOOK = Path(__file__).parent / "fixtures" / "render_book"
 NOTICE_WORDS = "Synthetic data"
@@ -87,7 +87,7 @@ def test_camdens_chapter_4_text_comes_from_its_folder_and_includes_its_card_part
 
 
 def test_synth_output_carries_the_marker_and_real_extracts_do_not(tmp_path):
-    from vawg.synth import generate
+    from vawg.running.synth import generate
 
     generate(tmp_path / "raw", scale=0.002, only=())
     assert notices.is_synthetic(tmp_path / "raw")

@@ -19,9 +19,9 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from vawg.build import build
-from vawg.errors import NotebookError
-from vawg.parameters import parse_parameters
+from vawg.running.build import build
+from vawg.foundations.errors import NotebookError
+from vawg.foundations.parameters import parse_parameters
 
 FIGURES = ("fig-vawg-share-of-crime", "fig-vawg-rate-trend", "fig-abuse-type-rates")
 BROKEN = Path(__file__).parent / "fixtures" / "notebooks" / "broken.ipynb"
@@ -122,7 +122,7 @@ def test_no_record_level_data_is_published(built_edition):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "vawg.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "vawg.running.cli", *args], capture_output=True, text=True, timeout=600)
 
 
 def test_unknown_borough_stops_the_build_with_one_line(tmp_path):
@@ -133,20 +133,20 @@ def test_unknown_borough_stops_the_build_with_one_line(tmp_path):
 
 
 def test_several_boroughs_or_all_build_one_edition_each_after_checking_every_name(tmp_path, monkeypatch, capsys):
-    import vawg.build
-    from vawg import many_editions
-    from vawg.cli import main
-    from vawg.reference import borough_names
+    import vawg.running.build
+    from vawg.running import many_editions
+    from vawg.running.cli import main
+    from vawg.foundations.reference import borough_names
 
     built, staged = [], []
 
     def fake_build(job):
         built.append(job.params.borough)
-        result = vawg.build.BuildResult(job.params.edition, tmp_path / job.params.edition, {})
+        result = vawg.running.build.BuildResult(job.params.edition, tmp_path / job.params.edition, {})
         return many_editions.EditionOutcome(job.params.borough, result, None, 0.0)
 
     monkeypatch.setattr(many_editions, "run_job", fake_build)
-    monkeypatch.setattr(vawg.build, "stage_editions", lambda editions, *a, **k: staged.append(len(editions)))
+    monkeypatch.setattr(vawg.running.build, "stage_editions", lambda editions, *a, **k: staged.append(len(editions)))
     one_at_a_time = ["--editions-at-once", "1", "--data-dir", str(tmp_path)]
     with pytest.raises(SystemExit) as stopped:
         main(["build", "--borough", "Camden, Hackney,Gotham", *one_at_a_time])
@@ -164,21 +164,21 @@ def test_several_boroughs_or_all_build_one_edition_each_after_checking_every_nam
 
 def test_several_editions_are_staged_from_one_validation_each_with_its_own_councils_extracts(small_extract,
                                                                                              tmp_path, monkeypatch):
-    import vawg.build
-    import vawg.staging
-    from vawg.buildcache import ResultCache
+    import vawg.running.build
+    import vawg.intake.staging
+    from vawg.running.buildcache import ResultCache
 
     validations = []
-    real = vawg.staging._validated
-    monkeypatch.setattr(vawg.staging, "_validated", lambda *a, **k: validations.append(1) or real(*a, **k))
+    real = vawg.intake.staging._validated
+    monkeypatch.setattr(vawg.intake.staging, "_validated", lambda *a, **k: validations.append(1) or real(*a, **k))
     editions = [parse_parameters(borough=name, data_dir=small_extract) for name in ("Camden", "Hackney")]
-    vawg.build.stage_editions(editions, tmp_path)
+    vawg.running.build.stage_editions(editions, tmp_path)
     assert len(validations) == 1
     staged = {}
     for params in editions:  # each edition's own staging step finds them ready
         cache = ResultCache(tmp_path / ".cache" / params.edition / "staged")
         lines = []
-        vawg.build.stage(params, tmp_path / params.borough, cache, progress=lines.append)
+        vawg.running.build.stage(params, tmp_path / params.borough, cache, progress=lines.append)
         assert lines == ["Staging: reused (extracts unchanged)"]
         staged[params.borough] = {path.name for path in (tmp_path / params.borough).glob("*.parquet")}
     assert len(validations) == 1
@@ -189,7 +189,7 @@ def test_several_editions_are_staged_from_one_validation_each_with_its_own_counc
 
 
 def test_jobs_are_shared_between_the_editions_built_at_once(tmp_path):
-    from vawg import many_editions
+    from vawg.running import many_editions
 
     editions = [parse_parameters(borough=name, data_dir=tmp_path) for name in ("Camden", "Hackney", "Islington")]
     jobs, at_once = many_editions.plan(editions, tmp_path, jobs=4)
@@ -200,7 +200,7 @@ def test_jobs_are_shared_between_the_editions_built_at_once(tmp_path):
 
 def test_editions_sent_to_a_dask_cluster_come_back_built(tmp_path):
     distributed = pytest.importorskip("distributed")
-    from vawg import many_editions
+    from vawg.running import many_editions
 
     editions = [parse_parameters(borough=name, data_dir=tmp_path) for name in ("Camden", "Hackney")]
     jobs, _ = many_editions.plan(editions, tmp_path, jobs=2)
@@ -214,15 +214,15 @@ def test_editions_sent_to_a_dask_cluster_come_back_built(tmp_path):
 def _built_on_a_worker(job):
     from distributed import get_worker
 
-    from vawg.many_editions import EditionOutcome
+    from vawg.running.many_editions import EditionOutcome
 
     return EditionOutcome(job.params.borough, f"worker {get_worker().name}", None, 0.0)
 
 
 def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path):
     pytest.importorskip("distributed")
-    from vawg import many_editions
-    from vawg.errors import VawgError
+    from vawg.running import many_editions
+    from vawg.foundations.errors import VawgError
 
     jobs, _ = many_editions.plan([parse_parameters(data_dir=tmp_path)], tmp_path, jobs=1)
     with pytest.raises(VawgError, match="no Dask scheduler answered"):
@@ -263,7 +263,7 @@ def test_failing_notebook_names_notebook_cell_and_error_and_keeps_last_edition(b
 
 def test_a_failing_cell_is_quoted_by_its_own_first_line_not_its_neighbours(tmp_path):
     """papermill's error-marker cells shifted the executed notebook, so the message quoted the cell before."""
-    from vawg.notebooks import run_notebook
+    from vawg.running.notebooks import run_notebook
 
     with pytest.raises(NotebookError) as failure:
         run_notebook(BROKEN, tmp_path / "broken.ipynb", {"borough": "Camden"})
@@ -275,8 +275,8 @@ def test_a_notebook_failing_on_data_names_the_extracts_its_section_reads():
     """A ZeroDivisionError names no data; the message points the analyst at the section's delivery folders."""
     from papermill.exceptions import PapermillExecutionError
 
-    from vawg.notebooks import _describe_failure
-    from vawg.paths import project_root
+    from vawg.running.notebooks import _describe_failure
+    from vawg.foundations.paths import project_root
 
     notebook = project_root() / "notebooks" / "42-marac.ipynb"
     error = PapermillExecutionError(4, 3, "rate = cases / population", "ZeroDivisionError", "division by zero", [])
@@ -292,7 +292,7 @@ def test_shutting_down_a_notebook_kernel_does_not_interrupt_it():
     "ERROR | KeyboardInterrupt caught in kernel" into the build's output."""
     import signal
 
-    from vawg.notebooks import LocalKernelManager
+    from vawg.running.notebooks import LocalKernelManager
 
     manager = LocalKernelManager(kernel_name="python3")
     manager.start_kernel()
@@ -334,12 +334,12 @@ def test_another_borough_gets_its_own_police_chapter_with_no_mention_of_camden(h
 
 
 def test_the_command_line_starts_without_loading_the_statistics_libraries():
-    """`vawg --help` took over 2 s: vawg.wording imported vawg.stats, and with it statsmodels and scipy; then the
-    service cards' command imported pandas through vawg.services."""
+    """`vawg --help` took over 2 s: vawg.foundations.wording imported vawg.foundations.stats, and with it statsmodels and scipy; then the
+    service cards' command imported pandas through vawg.analysis.services."""
     import subprocess
     import sys
 
-    loaded = subprocess.run([sys.executable, "-c", "import sys, vawg.cli; "
+    loaded = subprocess.run([sys.executable, "-c", "import sys, vawg.running.cli; "
                              "print(sorted({'statsmodels', 'scipy', 'plotnine', 'papermill', 'pandas'} & set(sys.modules)))"],
                             capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]", loaded

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vawg.paths import project_root
-from vawg.police.recorded_offences import RecordedOffences
+from vawg.foundations.paths import project_root
+from vawg.analysis.police.recorded_offences import RecordedOffences
 
 TARGETS = pd.read_csv(project_root() / "data" / "calibration" / "targets.csv").set_index("target")
 

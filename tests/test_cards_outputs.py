@@ -11,9 +11,9 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from vawg import services
-from vawg.build import build
-from vawg.parameters import parse_parameters
+from vawg.analysis import services
+from vawg.running.build import build
+from vawg.foundations.parameters import parse_parameters
 
 from conftest import copy_project, warm_start
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vawg import charts
+from vawg.writing import charts
 
 FONT_SIZE = re.compile(r"font-size: ([\d.]+)px")
 

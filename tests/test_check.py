@@ -19,13 +19,13 @@ import typst
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-from vawg.check import COLOURS, PDF, SITE_BROWSER, SITE_STRUCTURE, WORD, check_edition
-from vawg.check.axe import browser_missing, check_site_in_browser
-from vawg.check.colours import check_palette, check_stylesheet, check_svg, contrast, palette_constants
-from vawg.check.docx import check_docx
-from vawg.check.html import check_site
-from vawg.check.pdf import check_pdf
-from vawg.check.results import Section
+from vawg.publishing.check import COLOURS, PDF, SITE_BROWSER, SITE_STRUCTURE, WORD, check_edition
+from vawg.publishing.check.axe import browser_missing, check_site_in_browser
+from vawg.publishing.check.colours import check_palette, check_stylesheet, check_svg, contrast, palette_constants
+from vawg.publishing.check.docx import check_docx
+from vawg.publishing.check.html import check_site
+from vawg.publishing.check.pdf import check_pdf
+from vawg.publishing.check.results import Section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +80,7 @@ def test_every_page_has_zero_axe_violations(edition_report):
 def test_cli_checks_the_newest_edition_and_exits_zero(edition):
     import typer
 
-    from vawg.check.cli import check_command, latest_edition
+    from vawg.publishing.check.cli import check_command, latest_edition
 
     assert latest_edition(edition.parent) == edition
     if NO_BROWSER is not None:
@@ -95,7 +95,7 @@ def test_cli_checks_the_newest_edition_and_exits_zero(edition):
 def test_cli_exits_non_zero_on_a_failure(output_copy):
     import typer
 
-    from vawg.check.cli import check_command
+    from vawg.publishing.check.cli import check_command
 
     (output_copy / "report.docx").unlink()
     app = typer.Typer()
@@ -135,7 +135,7 @@ def test_browser_catches_sideways_scrolling_and_an_invisible_focus(output_copy):
 
 
 def test_browser_section_fails_when_chromium_is_missing(monkeypatch, tmp_path):
-    import vawg.check.axe as axe_module
+    import vawg.publishing.check.axe as axe_module
 
     monkeypatch.setattr(axe_module, "chromium_path", lambda: None)
     section = Section("browser", "site")
@@ -218,10 +218,10 @@ def test_contrast_check_catches_pale_marks_in_a_chart(output_copy):
 
 
 def test_project_palette_and_stylesheet_pass():
-    from vawg import charts
+    from vawg.writing import charts
 
     section = Section("colours", "project")
-    check_palette(palette_constants(charts), "vawg.charts", section)
+    check_palette(palette_constants(charts), "vawg.writing.charts", section)
     check_stylesheet((ROOT / "templates" / "html" / "vawg.css").read_text(encoding="utf-8"), "vawg.css", section)
     assert section.errors == []
 
@@ -330,7 +330,7 @@ def test_word_check_catches_fake_headings_no_title_and_no_header_rows(tmp_path):
 
 def test_word_check_wants_the_first_column_marked_and_the_renderer_marks_it(tmp_path):
     """Word's row headers: the table style option "First Column" (w:tblLook), printed bold by the style."""
-    from vawg.render.docx import _mark_row_headers
+    from vawg.publishing.render.docx import _mark_row_headers
 
     document = docx.Document()
     table = document.add_table(rows=2, cols=2, style="Table Grid")
@@ -366,7 +366,7 @@ def test_pdf_renders_with_pdftoppm_and_word_converts_with_libreoffice(edition, t
 
 
 def _table_page(folder: Path, script: bool) -> Path:
-    from vawg.render.html import SCROLL_SCRIPT
+    from vawg.publishing.render.html import SCROLL_SCRIPT
 
     box = ('<div class="table-scroll" style="overflow-x: auto" role="region" tabindex="0" aria-labelledby="{id}" '
            'data-labelledby="{id}"><table><caption id="{id}">{id}</caption><tr><th scope="row">A</th>'
@@ -383,7 +383,7 @@ def _table_page(folder: Path, script: bool) -> Path:
 def test_only_a_table_that_overflows_is_a_focusable_scroll_region(tmp_path):
     """Issue 13: 72 tables that fitted were Tab stops and region landmarks; the page's script keeps the role and
     tab stop for the boxes whose tables overflow, at desktop width and at 320 px."""
-    from vawg.check.axe import _check_scroll_regions  # noqa: F401  (the rule the browser section applies)
+    from vawg.publishing.check.axe import _check_scroll_regions  # noqa: F401  (the rule the browser section applies)
 
     for script in (True, False):
         site = tmp_path / f"script-{script}"

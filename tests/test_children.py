@@ -1,4 +1,4 @@
-"""Children's safeguarding and Early Help (vawg.demand.children): counts by stage and counting unit, abuse types,
+"""Children's safeguarding and Early Help (vawg.analysis.demand.children): counts by stage and counting unit, abuse types,
 suppression of small stages, and the calibration targets of the default data.
 
 Expected numbers on the small fixtures are worked out by hand in the comments, not by the analysis.
@@ -14,9 +14,9 @@ import pytest
 from by_hand import log_odds_ratio_p
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter
-from vawg.demand import children
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.analysis.demand import children
+from vawg.writing.artifacts import read_download
 
 DA = "Domestic abuse"
 EMOTIONAL = "Abuse or neglect - emotional abuse"
@@ -235,7 +235,7 @@ def analysed_targets(folder) -> dict[str, float]:
 
 @pytest.mark.slow
 def test_the_analysis_reproduces_the_seed_figures_from_the_default_data(full_scale_staged):
-    from vawg.paths import project_root
+    from vawg.foundations.paths import project_root
 
     targets = pd.read_csv(project_root() / "data" / "calibration" / "targets.csv").set_index("target")
     targets = targets[targets.index.str.startswith("children.")]

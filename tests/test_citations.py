@@ -17,11 +17,11 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from vawg import context
-from vawg.errors import RenderError
-from vawg.paths import project_root
-from vawg.render import render_book
-from vawg.render.pandoc import citation_args, run_pandoc
+from vawg.analysis import context
+from vawg.foundations.errors import RenderError
+from vawg.foundations.paths import project_root
+from vawg.publishing.render import render_book
+from vawg.publishing.render.pandoc import citation_args, run_pandoc
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render_book"
 BIBLIOGRAPHY = [

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vawg import context
-from vawg.artifacts import ArtifactWriter
-from vawg.check.published import text_faults
-from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.analysis import context
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.publishing.check.published import text_faults
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ import pytest
 from by_hand import log_odds_ratio_p
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter
-from vawg.demand import csn
-from vawg.paths import project_root
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.analysis.demand import csn
+from vawg.foundations.paths import project_root
+from vawg.writing.artifacts import read_download
 
 CAMDEN = "E09000007"
 N = 57

@@ -15,15 +15,15 @@ from statsmodels.stats.multitest import multipletests
 from by_hand import log_odds_ratio_p
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter, format_frame, read_values
-from vawg.contracts.da_navigators import load_navigator_figures
-from vawg.demand import adult_safeguarding as asc
-from vawg.demand import da_navigators as navigators
-from vawg.demand import victim_support as vs
-from vawg.errors import DataError
-from vawg.paths import project_root
-from vawg.reference import reference_path
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import ArtifactWriter, format_frame, read_values
+from vawg.intake.contracts.da_navigators import load_navigator_figures
+from vawg.analysis.demand import adult_safeguarding as asc
+from vawg.analysis.demand import da_navigators as navigators
+from vawg.analysis.demand import victim_support as vs
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
+from vawg.foundations.reference import reference_path
+from vawg.writing.artifacts import read_download
 
 CAMDEN, ISLINGTON, HACKNEY = "E09000007", "E09000019", "E09000012"
 THRESHOLD = 7

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vawg import appendix
-from vawg.artifacts import Column, format_frame
-from vawg.audit import audit_edition
-from vawg.demand.csn import suppress_flows
-from vawg.suppression import HIDDEN, Relation, feasible_ranges, protect, secondary_suppression
+from vawg.analysis import appendix
+from vawg.writing.artifacts import Column, format_frame
+from vawg.publishing.audit import audit_edition
+from vawg.analysis.demand.csn import suppress_flows
+from vawg.foundations.suppression import HIDDEN, Relation, feasible_ranges, protect, secondary_suppression
 
 T = 7
 HIDDEN_TEXTS = ("<7", "[c]")
@@ -117,7 +117,7 @@ def test_a_value_or_cell_derived_from_a_hidden_count_is_hidden():
                                  Column("Test", "p_text", "text", basis="n")], T)
     assert shown.iloc[1].tolist() == ["y", "[c]", "[c]", "[c]", "[c]"]
     assert shown.iloc[0].tolist() == ["x", "12", "1.2", "0.300", "p = 0.30"]
-    from vawg.artifacts import format_value
+    from vawg.writing.artifacts import format_value
     assert format_value("p = 0.74", "text", threshold=T, basis=3) == "[c]"
     assert format_value(80, "count", threshold=T, basis=HIDDEN) == "[c]"
 
@@ -139,7 +139,7 @@ def test_before_london_minus_the_rest_of_london_in_another_table_reveals_the_bor
 
 
 def test_after_the_london_count_is_hidden_with_the_borough(tmp_path):
-    from vawg.artifacts import format_value
+    from vawg.writing.artifacts import format_value
 
     count, london = 3, 80
     areas = protect({"borough": count, "rest": london - count, "london": london},
@@ -156,9 +156,9 @@ def test_after_the_london_count_is_hidden_with_the_borough(tmp_path):
 def test_a_prose_value_and_a_table_that_together_reveal_a_cell_stop_the_build(tmp_path, monkeypatch):
     """The build's gate: the audit runs on the rendered edition, a finding stops the build with one line naming
     both figures, and the last edition is left as it was."""
-    import vawg.build as build_module
-    from vawg.errors import DisclosureError
-    from vawg.parameters import parse_parameters
+    import vawg.running.build as build_module
+    from vawg.foundations.errors import DisclosureError
+    from vawg.foundations.parameters import parse_parameters
 
     def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a leaky pair
         edition(paths.root / "_tmp", {"fig-abuse-type-rates": figure5("<7", "77")},
@@ -265,10 +265,10 @@ def test_before_a_one_cell_tests_p_value_is_published_beside_its_hidden_count(tm
 
 
 def test_after_the_p_value_rests_on_both_months(tmp_path):
-    from vawg.police.abuse_types import table_december_changes  # noqa: F401  (the columns below are its own)
+    from vawg.analysis.police.abuse_types import table_december_changes  # noqa: F401  (the columns below are its own)
     import inspect
 
-    import vawg.police.abuse_types as abuse_types
+    import vawg.analysis.police.abuse_types as abuse_types
     assert 'basis=("before", "after")' in inspect.getsource(abuse_types.table_december_changes)
     table = december({"change": ("before", "after"), "p": ("before", "after"), "rest": ("rest_before", "rest_after")})
     assert table.iloc[0]["p-value"] == "[c]" and table.iloc[0]["p-value (rest of London)"] == "0.729"
@@ -300,7 +300,7 @@ def test_before_all_in_one_reason_is_published_for_a_hidden_total(tmp_path):
 
 
 def test_after_the_distribution_of_a_hidden_total_is_hidden_whole(tmp_path):
-    from vawg.suppression import degenerate
+    from vawg.foundations.suppression import degenerate
 
     whole = degenerate([4, 0, 0])
     table = reasons_table([1 if whole else n for n in (4, 0, 0)])
@@ -391,7 +391,7 @@ def test_the_audit_finds_a_planted_small_count_in_a_download_as_the_writer_lays_
     from its total and the other parts, when the writer leaves it recoverable."""
     import shutil
 
-    from vawg.artifacts import ArtifactWriter, Table
+    from vawg.writing.artifacts import ArtifactWriter, Table
 
     data = pd.DataFrame({"type": ["Total", "Domestic abuse", "Stalking", "Forced marriage"],
                          "count": [100, 50, 47, 3], "share": [100.0, 50.0, 47.0, 3.0]})
@@ -444,7 +444,7 @@ def test_before_a_significance_verdict_beside_a_hidden_count_is_found(tmp_path):
 
 
 def test_after_the_verdict_and_the_bold_row_are_hidden_with_the_count(tmp_path):
-    from vawg.artifacts import Table, emphasised_rows
+    from vawg.writing.artifacts import Table, emphasised_rows
 
     frame, columns = table2_row("borough_count")
     table = format_frame(frame, columns, T)
@@ -459,7 +459,7 @@ def test_table_2_hides_every_comparison_resting_on_a_hidden_rest_of_london_count
     """Camden 0 forced marriages against 3 in the rest of London: the z-score and p-value would give the 3 back."""
     from types import SimpleNamespace
 
-    from vawg.police.recorded_offences import table_abuse_type_rates
+    from vawg.analysis.police.recorded_offences import table_abuse_type_rates
 
     frame = pd.DataFrame({
         "abuse_type": ["all_vawg", "forced_marriage"], "label": ["Overall", "Forced marriage"],

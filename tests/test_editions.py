@@ -12,10 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from statsmodels.stats import rates
 
-from vawg.cli import main
-from vawg.editions import EditionRecord, list_editions, previous_edition, read_record, write_record
-from vawg.qa import quarterly_check
-from vawg.what_changed import Headline, PublishedEdition, compare, period_end_of, write_what_changed
+from vawg.running.cli import main
+from vawg.publishing.editions import EditionRecord, list_editions, previous_edition, read_record, write_record
+from vawg.publishing.qa import quarterly_check
+from vawg.publishing.what_changed import Headline, PublishedEdition, compare, period_end_of, write_what_changed
 
 from conftest import copy_project
 
@@ -98,7 +98,7 @@ def test_revised_past_values_newly_hidden_cells_new_categories_and_cards_are_fou
 
 
 def test_the_first_edition_says_there_is_nothing_to_compare_with(tmp_path):
-    from vawg.artifacts import ArtifactWriter
+    from vawg.writing.artifacts import ArtifactWriter
 
     writer = ArtifactWriter(tmp_path, 7)
     current = record("2024-12-31")
@@ -139,8 +139,8 @@ def _marac(data: Path, changes: dict[tuple[int, str], int]) -> None:
 def two_editions(small_extract, tmp_path_factory):
     """Camden to September 2024, then to December 2024 from a refreshed extract: one past MARAC figure revised,
     one past count now under the threshold, a MARAC caseload that doubled, and one service card edited."""
-    from vawg.build import build
-    from vawg.parameters import parse_parameters
+    from vawg.running.build import build
+    from vawg.foundations.parameters import parse_parameters
 
     root = tmp_path_factory.mktemp("editions")
     build_dir = root / "build"

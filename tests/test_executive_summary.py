@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from vawg import executive_summary as summary
-from vawg.paths import project_root
+from vawg.analysis import executive_summary as summary
+from vawg.foundations.paths import project_root
 
 VAR = re.compile(r"\{\{< var ([a-z0-9_.]+) >\}\}")
 

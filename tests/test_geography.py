@@ -21,12 +21,12 @@ from scipy import stats as scipy_stats
 from scipy.stats import chi2
 
 from conftest import reference_dir
-from vawg import spatial
-from vawg.artifacts import ArtifactWriter, MissingFigure
-from vawg.paths import project_root
-from vawg.police import geography
-from vawg.spatial import NOT_SIGNIFICANT, global_morans_i, local_morans_i, pearson_correlation, tile_neighbours
-from vawg.artifacts import read_download
+from vawg.foundations import spatial
+from vawg.writing.artifacts import ArtifactWriter, MissingFigure
+from vawg.foundations.paths import project_root
+from vawg.analysis.police import geography
+from vawg.foundations.spatial import NOT_SIGNIFICANT, global_morans_i, local_morans_i, pearson_correlation, tile_neighbours
+from vawg.writing.artifacts import read_download
 
 CAMDEN, HACKNEY = "E09000007", "E09000012"
 REFERENCE = reference_dir()
@@ -300,8 +300,8 @@ def test_without_reference_data_the_maps_are_labelled_tile_maps(tile_analysis, t
 def test_with_reference_data_the_maps_use_the_real_ward_boundaries(real_analysis, tmp_path):
     assert not real_analysis.tile and len(real_analysis.shapes) == 20
     assert real_analysis.neighbours.n == 20 and not real_analysis.neighbours.islands
-    from vawg.check.colours import check_svg
-    from vawg.check.results import Section
+    from vawg.publishing.check.colours import check_svg
+    from vawg.publishing.check.results import Section
 
     _, figures = write(real_analysis, tmp_path)
     section = Section("Colour contrast", "maps")
@@ -348,8 +348,8 @@ def test_small_ward_counts_are_suppressed_and_never_drawn(tile_analysis, tile_wr
 
 
 def test_map_colours_meet_the_contrast_the_check_requires(tile_analysis, tile_written):
-    from vawg.check.colours import check_svg
-    from vawg.check.results import Section
+    from vawg.publishing.check.colours import check_svg
+    from vawg.publishing.check.results import Section
 
     folder, figures = tile_written
     fill_scale = next(scale for scale in figures["fig-ward-vawg-rate"].plot.scales if "fill" in scale.aesthetics)
@@ -412,7 +412,7 @@ def test_ward_clusters_are_holm_adjusted_as_one_family(tile_analysis):
     """The wards' Local Moran's I tests are one family (Appendix 6e): the published p-value is Holm's."""
     from statsmodels.stats.multitest import multipletests
 
-    from vawg.spatial import local_morans_i
+    from vawg.foundations.spatial import local_morans_i
 
     table = tile_analysis.ward_table("all_vawg").set_index("ward_code")
     raw = local_morans_i(table["rate"], tile_analysis.neighbours)

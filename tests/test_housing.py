@@ -1,4 +1,4 @@
-"""Housing section (vawg.demand.housing) against independent calculations on small hand-made application lists.
+"""Housing section (vawg.analysis.demand.housing) against independent calculations on small hand-made application lists.
 
 Register and homelessness applications are built row by row so that every
 share has a known answer; small counts are planted to see them withheld (with
@@ -17,11 +17,11 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter
-from vawg.demand import housing
-from vawg.paths import project_root
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.analysis.demand import housing
+from vawg.foundations.paths import project_root
 
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import read_download
 
 
 def pooled_p(x1: int, n1: int, x2: int, n2: int) -> float:

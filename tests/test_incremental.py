@@ -13,18 +13,18 @@ import nbformat
 import pandas as pd
 import pytest
 
-from vawg import build as build_module
-from vawg.buildcache import ResultCache
-from vawg.notebooks import report_notebooks
-from vawg.parameters import parse_parameters
-from vawg.paths import EditionPaths, project_root
-from vawg.sections import EARLIER, SECTIONS, Section
+from vawg.running import build as build_module
+from vawg.running.buildcache import ResultCache
+from vawg.running.notebooks import report_notebooks
+from vawg.foundations.parameters import parse_parameters
+from vawg.foundations.paths import EditionPaths, project_root
+from vawg.foundations.sections import EARLIER, SECTIONS, Section
 
 PARAMETERS = ('period_end = "2024-12-31"\nborough = "Camden"\ncomparator = "London"\nsuppression_threshold = 7\n'
               'staged_dir = ""\nartifacts_dir = ""\nreference_dir = ""')
 READS_TABLE = """
 import pandas as pd
-from vawg.artifacts import ArtifactWriter
+from vawg.writing.artifacts import ArtifactWriter
 artifacts = ArtifactWriter(artifacts_dir, {threshold})
 total = int(pd.read_parquet(f"{{staged_dir}}/{table}.parquet")["n"].sum())
 artifacts.values({{"{name}.total": (total, "count", 0), "{name}.threshold": ({threshold}, "number", 0)}})
@@ -32,7 +32,7 @@ artifacts.partial("{name}-text", f"{name} counted {{total}}.")
 print(borough)
 """
 SUMS = """
-from vawg.artifacts import ArtifactWriter, read_values
+from vawg.writing.artifacts import ArtifactWriter, read_values
 artifacts = ArtifactWriter(artifacts_dir, suppression_threshold)
 values = read_values(artifacts_dir)
 artifacts.value("summary.total", values["a.total"]["value"] + values["b.total"]["value"], "count")
@@ -175,7 +175,7 @@ def test_each_notebook_uses_only_the_parameters_its_section_declares():
 
 def test_an_incremental_build_of_the_same_inputs_publishes_the_same_files_as_the_cold_build(built_edition, small_extract,
                                                                                             tmp_path):
-    from vawg.build import build
+    from vawg.running.build import build
 
     build_dir = tmp_path / "build"
     shutil.copytree(built_edition.root.parent, build_dir)  # the cold build and its cache
@@ -205,7 +205,7 @@ def test_a_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     import os
     import time
 
-    from vawg import digests
+    from vawg.foundations import digests
 
     reads = []
     real = digests._read_digest

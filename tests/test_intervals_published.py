@@ -14,7 +14,7 @@ from scipy.stats import chi2, norm
 from statsmodels.stats.rates import confint_poisson_2indep
 from test_table2 import CAMDEN, independent_table2
 
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import read_download
 
 HIDDEN = {"<7", "[c]"}
 Z = norm.ppf(0.975)

@@ -1,4 +1,8 @@
-"""The package's layers (docs/design.md, "Layers"): a module imports only from its own layer or the ones below."""
+"""The package's layers (docs/design.md, "Layers"): a module imports only from its own layer or the ones below.
+
+A module's layer is its folder: the first name after ``vawg.`` (``vawg.analysis.police.offences`` is in
+``analysis``). Nothing but ``__init__`` and ``__main__`` sits directly under ``vawg/``.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,13 @@ import vawg
 
 PACKAGE = Path(vawg.__file__).parent
 
-# Bottom to top. A name is a top-level module or sub-package of vawg.
-LAYERS: list[tuple[str, set[str]]] = [
-    ("foundations", {"errors", "paths", "clock", "periods", "reference", "stats", "suppression", "spatial", "digests",
-                     "wording", "sections", "parameters", "methods_used"}),
-    ("intake", {"contracts", "staging"}),
-    ("writing", {"artifacts", "charts", "prose_blocks", "supply"}),
-    ("analysis", {"police", "people", "demand", "services", "population", "maps", "appendix", "context",
-                  "executive_summary", "stakeholder_views", "recommendations", "borough_content", "borough_notices",
-                  "deep_dives"}),
-    ("publishing", {"render", "check", "audit", "provenance", "editions", "what_changed", "qa", "catalogue"}),
-    ("running", {"notebooks", "buildcache", "buildlock", "build", "many_editions", "scaffold", "validate_cli", "synth",
-                 "cli"}),
-]
-LAYER_OF = {name: index for index, (_, names) in enumerate(LAYERS) for name in names}
+# Bottom to top: the one place the order is written.
+LAYERS = ["foundations", "intake", "writing", "analysis", "publishing", "running"]
+RANK = {layer: index for index, layer in enumerate(LAYERS)}
+TOP_LEVEL = {"vawg", "vawg.__main__"}
 
 
-def part_of(module: str) -> str:
+def layer_of(module: str) -> str:
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else ""
 
@@ -37,9 +31,8 @@ def imports_of(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names if alias.name.startswith("vawg.")}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "vawg":  # `from vawg import charts`: a module; `__version__`: a name
-                names |= {f"vawg.{alias.name}" for alias in node.names
-                          if (PACKAGE / f"{alias.name}.py").is_file() or (PACKAGE / alias.name).is_dir()}
+            if node.module == "vawg":  # `from vawg import analysis`: a layer; `__version__`: a name
+                names |= {f"vawg.{alias.name}" for alias in node.names if (PACKAGE / alias.name).is_dir()}
             elif node.module.startswith("vawg."):
                 names.add(node.module)
     return names
@@ -53,19 +46,29 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def test_every_part_of_the_package_has_a_layer():
-    parts = {part_of(name) for name in modules()} - {""}
-    assert parts <= set(LAYER_OF), f"give these a layer in LAYERS (and docs/design.md): {sorted(parts - set(LAYER_OF))}"
+def test_every_module_is_in_a_layer_folder():
+    loose = sorted(name for name in modules() if name not in TOP_LEVEL and layer_of(name) not in RANK)
+    assert not loose, (f"move these into a layer's folder ({', '.join(LAYERS)}; docs/design.md, \"Layers\"), "
+                       f"or add the layer to LAYERS: {loose}")
+
+
+def test_every_layer_has_its_folder():
+    assert {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").is_file()} == set(LAYERS)
 
 
 def test_no_module_imports_from_a_layer_above_its_own():
     upward = []
     for name, path in modules().items():
-        own = part_of(name)
-        if not own:
+        own = layer_of(name)
+        if own not in RANK:
             continue
         for target in imports_of(path):
-            other = part_of(target)
-            if other and other != own and LAYER_OF[other] > LAYER_OF[own]:
-                upward.append(f"{name} ({LAYERS[LAYER_OF[own]][0]}) imports {target} ({LAYERS[LAYER_OF[other]][0]})")
+            other = layer_of(target)
+            if other in RANK and RANK[other] > RANK[own]:
+                upward.append(f"{name} ({own}) imports {target} ({other})")
     assert not upward, "\n".join(upward)
+
+
+def test_the_top_of_the_package_imports_no_layer():
+    """``import vawg`` stays cheap and below everything: ``vawg/__init__.py`` imports no layer."""
+    assert not imports_of(PACKAGE / "__init__.py")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from vawg.paths import project_root
+from vawg.foundations.paths import project_root
 
 
 def run(*command: str) -> subprocess.CompletedProcess:

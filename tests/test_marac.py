@@ -1,4 +1,4 @@
-"""MARAC section (vawg.demand.marac) against independent calculations on small hand-made annual tables.
+"""MARAC section (vawg.analysis.demand.marac) against independent calculations on small hand-made annual tables.
 
 The checks compute rates, shares and the pooled two-proportion z-test by hand
 (no code shared with the analysis), plant small counts to see them withheld in
@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter
-from vawg.contracts.marac import MARAC
-from vawg.demand import marac
-from vawg.errors import DataError
-from vawg.paths import project_root
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.intake.contracts.marac import MARAC
+from vawg.analysis.demand import marac
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
 
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import read_download
 
 COLUMNS = [field.name for field in MARAC.fields]
 

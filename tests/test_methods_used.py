@@ -1,4 +1,4 @@
-"""The record of what a run used (vawg.methods_used), which Appendix 6a, 6d and 6e print."""
+"""The record of what a run used (vawg.foundations.methods_used), which Appendix 6a, 6d and 6e print."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from vawg import build as build_module
-from vawg import methods_used
-from vawg.artifacts import ArtifactWriter, read_values
-from vawg.buildcache import ResultCache
-from vawg.errors import DataError, NotebookError
-from vawg.parameters import parse_parameters
-from vawg.paths import EditionPaths, project_root
-from vawg.sections import EARLIER, METHODS_APPENDIX, Section
+from vawg.running import build as build_module
+from vawg.foundations import methods_used
+from vawg.writing.artifacts import ArtifactWriter, read_values
+from vawg.running.buildcache import ResultCache
+from vawg.foundations.errors import DataError, NotebookError
+from vawg.foundations.parameters import parse_parameters
+from vawg.foundations.paths import EditionPaths, project_root
+from vawg.foundations.sections import EARLIER, METHODS_APPENDIX, Section
 
 
 @pytest.fixture(autouse=True)
@@ -100,15 +100,15 @@ def test_records_first_made_after_the_appendix_are_found():
 PARAMETERS = ('period_end = "2024-12-31"\nborough = "Camden"\ncomparator = "London"\nsuppression_threshold = 7\n'
               'staged_dir = ""\nartifacts_dir = ""\nreference_dir = ""')
 USES = """
-from vawg import methods_used
-from vawg.artifacts import ArtifactWriter
+from vawg.foundations import methods_used
+from vawg.writing.artifacts import ArtifactWriter
 artifacts = ArtifactWriter(artifacts_dir, suppression_threshold)
 methods_used.record("test", {tests})
 artifacts.value("{name}.done", 1, "number")
 """
 LISTS = """
-from vawg import methods_used
-from vawg.artifacts import ArtifactWriter
+from vawg.foundations import methods_used
+from vawg.writing.artifacts import ArtifactWriter
 artifacts = ArtifactWriter(artifacts_dir, suppression_threshold)
 artifacts.value("appendix.tests", ", ".join(sorted(methods_used.read(artifacts_dir)["test"])), "text")
 """

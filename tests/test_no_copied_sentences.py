@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from vawg.paths import project_root
+from vawg.foundations.paths import project_root
 
 # The reference edition beside the repository (../shared/seeds), or beside a worktree's folder.
 SEEDS = next((folder for folder in (Path(__file__).resolve().parents[n] / "shared" / "seeds" for n in (2, 3))

@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vawg.artifacts import read_download
-from vawg.contracts import reference_data
-from vawg.parameters import parse_parameters
-from vawg.paths import project_root
-from vawg.population import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
-from vawg.reference import OPEN_DATA_ATTRIBUTION, open_data_dir
-from vawg.staging import read_table
+from vawg.writing.artifacts import read_download
+from vawg.intake.contracts import reference_data
+from vawg.foundations.parameters import parse_parameters
+from vawg.foundations.paths import project_root
+from vawg.analysis.denominators import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
+from vawg.foundations.reference import OPEN_DATA_ATTRIBUTION, open_data_dir
+from vawg.intake.staging import read_table
 
 OPEN = project_root() / "data" / "open"
 CAMDEN, HACKNEY = "E09000007", "E09000012"

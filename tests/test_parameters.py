@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from vawg.errors import ParameterError
-from vawg.parameters import parse_parameters
+from vawg.foundations.errors import ParameterError
+from vawg.foundations.parameters import parse_parameters
 
 
 def test_defaults_describe_the_reference_edition():
@@ -53,7 +53,7 @@ def test_notebook_parameters_are_plain_json_values():
 def test_the_suppression_floor_is_accepted_and_documented():
     from pathlib import Path
 
-    from vawg.parameters import SUPPRESSION_FLOOR
+    from vawg.foundations.parameters import SUPPRESSION_FLOOR
 
     assert parse_parameters(suppression_threshold=SUPPRESSION_FLOOR).suppression_threshold == 5
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

@@ -17,9 +17,9 @@ import pytest
 from by_hand import holm
 from scipy.stats import norm
 
-from vawg.artifacts import ArtifactWriter, read_download
-from vawg.paths import project_root
-from vawg.police import outcomes, relationships, suspects
+from vawg.writing.artifacts import ArtifactWriter, read_download
+from vawg.foundations.paths import project_root
+from vawg.analysis.police import outcomes, relationships, suspects
 
 CAMDEN = "E09000007"
 YEAR = 2024

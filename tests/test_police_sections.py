@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vawg import reference
-from vawg.artifacts import read_download
-from vawg.paths import project_root
-from vawg.police import abuse_types, crime_mix, forecast, monthly
+from vawg.foundations import reference
+from vawg.writing.artifacts import read_download
+from vawg.foundations.paths import project_root
+from vawg.analysis.police import abuse_types, crime_mix, forecast, monthly
 
 CAMDEN = "E09000007"
 Z = norm.ppf(0.975)

@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 
 from conftest import reference_dir
-from vawg.artifacts import read_download
-from vawg.errors import DataError
-from vawg.paths import project_root
-from vawg.people import population as section
-from vawg.people.population import Population, median_from_bands, published_comparators
+from vawg.writing.artifacts import read_download
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
+from vawg.analysis.people import population as section
+from vawg.analysis.people.population import Population, median_from_bands, published_comparators
 
 CAMDEN = "E09000007"
 BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
@@ -176,7 +176,7 @@ def test_published_comparators_are_dated_sourced_data_without_links():
     assert not table.duplicated(["indicator", "area_level", "area", "applies_to"]).any()
     assert set(table["area_level"]) <= {"borough", "london", "national"}
     # Every indicator the table reads exists in the file.
-    used = set(re.findall(r'"([a-z_]+)"\)', (project_root() / "src" / "vawg" / "people" / "population.py")
+    used = set(re.findall(r'"([a-z_]+)"\)', (project_root() / "src" / "vawg" / "analysis" / "people" / "population.py")
                           .read_text(encoding="utf-8")))
     assert {"trans_women", "looked_after_rate", "disabled", "children_in_need_rate"} <= used & set(table["indicator"])
 
@@ -286,7 +286,7 @@ def test_table_is_published_with_its_sources(built_edition):
 
 
 def test_a_rate_uses_the_same_years_estimate_and_falls_back_to_the_latest_earlier():
-    from vawg.population import denominators, describe_estimates, estimate_years
+    from vawg.analysis.denominators import denominators, describe_estimates, estimate_years
 
     frame = pd.DataFrame({"area_code": "E09000007", "sex": "F", "age_band": "20-24",
                           "year": [2019, 2020, 2022], "population": [100, 110, 130]})

@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from docx import Document
 from docx.oxml.ns import qn
 
-from vawg.check.layout import layout_faults, overlapping_words, page_words
-from vawg.render.docx_layout import MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
+from vawg.publishing.check.layout import layout_faults, overlapping_words, page_words
+from vawg.publishing.render.docx_layout import MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
 
 pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber (the test extra) locates words on PDF pages")
 
@@ -238,7 +238,7 @@ def test_html_rows_have_row_headers_and_captions_sit_above_the_scroll_box(built_
 def test_word_tables_have_a_header_row_and_their_first_column_as_row_headers(built_edition) -> None:
     """Word has no header-cell scope: a header row that repeats (w:tblHeader) and the table style's "First
     Column" option (w:tblLook), printed bold by the style, are what Word and its checkers know."""
-    from vawg.check.docx import first_column_marked
+    from vawg.publishing.check.docx import first_column_marked
 
     document = Document(str(built_edition.outputs["docx"]))
     styles = {style.get(qn("w:styleId")): style for style in document.styles.element.findall(qn("w:style"))}
@@ -255,9 +255,9 @@ def test_word_tables_have_a_header_row_and_their_first_column_as_row_headers(bui
 
 def test_every_table_has_row_headers_in_every_format(built_edition) -> None:
     """The same tables in the three formats, each with its row headers, as `vawg check` finds them."""
-    from vawg.check.docx import check_docx
-    from vawg.check.html import check_site
-    from vawg.check.results import Section
+    from vawg.publishing.check.docx import check_docx
+    from vawg.publishing.check.html import check_site
+    from vawg.publishing.check.results import Section
 
     output = built_edition.outputs["pdf"].parent
     site, structure, word = output / "site", Section("site", "site/"), Section("word", "report.docx")

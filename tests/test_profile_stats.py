@@ -1,4 +1,4 @@
-"""Profile statistics (vawg.stats) against independent hand calculations on small cases.
+"""Profile statistics (vawg.foundations.stats) against independent hand calculations on small cases.
 
 Every expected value here is worked out with the standard library only:
 the chi-square statistic from its definition and, for two degrees of
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from by_hand import holm
 
-from vawg.stats import (
+from vawg.foundations.stats import (
     chi_square_goodness_of_fit,
     fisher_exact_test,
     group_proportion_tests,
@@ -204,10 +204,10 @@ def test_a_table_that_is_not_two_by_two_counts_is_refused(table):
 import numpy as np  # noqa: E402
 from conftest import reference_dir  # noqa: E402
 
-from vawg.artifacts import ArtifactWriter, read_download  # noqa: E402
-from vawg.people import profiles  # noqa: E402
-from vawg.paths import project_root  # noqa: E402
-from vawg.people.profiles import VictimProfiles  # noqa: E402
+from vawg.writing.artifacts import ArtifactWriter, read_download  # noqa: E402
+from vawg.analysis.people import profiles  # noqa: E402
+from vawg.foundations.paths import project_root  # noqa: E402
+from vawg.analysis.people.profiles import VictimProfiles  # noqa: E402
 
 CAMDEN = "E09000007"
 POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
@@ -374,7 +374,7 @@ def test_victim_profiles_are_in_the_build_with_every_quoted_value(built_edition)
     import json
     import re
 
-    from vawg.paths import project_root
+    from vawg.foundations.paths import project_root
 
     manifest = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text(encoding="utf-8"))
     ids = {figure["id"] for figure in manifest["figures"]}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vawg.errors import DataError
-from vawg.prose_blocks import apply_value_blocks, resolve_blocks, value_resolvers
+from vawg.foundations.errors import DataError
+from vawg.writing.prose_blocks import apply_value_blocks, resolve_blocks, value_resolvers
 
 VALUES = {"types.ccb.rate": {"text": "[c]"}, "types.ccb.count": {"text": "<7"},
           "types.dva.rate": {"text": "4.21"}, "types.dva.p": {"text": "p < 0.001"}}

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from vawg.check.published import text_faults
-from vawg.editions import EditionRecord
-from vawg.provenance import colophon_text, data_quality_table, rounded_records
+from vawg.publishing.check.published import text_faults
+from vawg.publishing.editions import EditionRecord
+from vawg.publishing.provenance import colophon_text, data_quality_table, rounded_records
 
 
 def test_record_counts_are_never_exact():

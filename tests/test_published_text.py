@@ -1,5 +1,5 @@
 """What a reader sees names sources and methods, never the repository's files or functions, and nothing is
-left unfinished (issue 13, item 3). One rule (:mod:`vawg.check.published`) for the book sources, the build
+left unfinished (issue 13, item 3). One rule (:mod:`vawg.publishing.check.published`) for the book sources, the build
 (which refuses an edition that breaks it) and ``vawg check``.
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from vawg.check.published import REPOSITORY_PATH, published_faults, text_faults
-from vawg.check.results import Section
+from vawg.publishing.check.published import REPOSITORY_PATH, published_faults, text_faults
+from vawg.publishing.check.results import Section
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BOOK_SOURCES = ("index.qmd", "references.qmd", "chapters", "appendices")
@@ -67,7 +67,7 @@ def site(root: Path, body: str) -> Path:
 @pytest.mark.parametrize("rule", PLANTED)
 def test_vawg_check_reports_a_planted_fault_on_a_page(tmp_path, rule) -> None:
     section = Section("Published text", "site/")
-    from vawg.check.published import check_published_text
+    from vawg.publishing.check.published import check_published_text
 
     check_published_text(site(tmp_path, PLANTED[rule]), section)
     assert [finding.where for finding in section.errors] == ["site/chapters/03-demand.html"], section.errors
@@ -75,9 +75,9 @@ def test_vawg_check_reports_a_planted_fault_on_a_page(tmp_path, rule) -> None:
 
 
 def test_a_page_with_a_function_name_stops_the_build_and_keeps_the_last_edition(tmp_path, monkeypatch) -> None:
-    import vawg.build as build_module
-    from vawg.errors import RenderError
-    from vawg.parameters import parse_parameters
+    import vawg.running.build as build_module
+    from vawg.foundations.errors import RenderError
+    from vawg.foundations.parameters import parse_parameters
 
     def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a page naming a function
         site(paths.root, PLANTED["Python identifier"])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vawg.errors import RenderError
-from vawg.render import render_book
-from vawg.render.quarto_rules import check_config, check_markdown, check_project, parse_shortcode
+from vawg.foundations.errors import RenderError
+from vawg.publishing.render import render_book
+from vawg.publishing.render.quarto_rules import check_config, check_markdown, check_project, parse_shortcode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quarto_rules"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -124,8 +124,8 @@ def test_render_book_refuses_before_rendering(tmp_path: Path) -> None:
 def test_the_staged_book_date_is_written_as_quarto_parses_it(tmp_path: Path) -> None:
     import datetime as dt
 
-    from vawg.build import stage_date
-    from vawg.render.sources import load_book
+    from vawg.running.build import stage_date
+    from vawg.publishing.render.sources import load_book
 
     project = Path(shutil.copytree(REPOSITORY, tmp_path / "p", ignore=shutil.ignore_patterns(
         "build", "data", "tests", "notebooks", "benchmarks", "src", "scripts", ".*")))

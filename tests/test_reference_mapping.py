@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import copy_project
-from vawg.build import build
-from vawg.parameters import parse_parameters
+from vawg.running.build import build
+from vawg.foundations.parameters import parse_parameters
 
 MOVED = "Harassment"  # a VAWG offence name that sets stalking and harassment
 

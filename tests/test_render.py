@@ -23,8 +23,8 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from vawg.errors import RenderError
-from vawg.render import render_book
+from vawg.foundations.errors import RenderError
+from vawg.publishing.render import render_book
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render_book"
 BOOK_TITLE = "Test needs assessment"
@@ -408,8 +408,8 @@ def test_quarto_outputs_are_collected_and_word_is_fixed(
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert "Figure 1: Offences rose each year" in texts and "Counts under 7 are not shown." in texts
     # What vawg check reads in Word finds nothing to report for images and tables.
-    from vawg.check.docx import check_docx
-    from vawg.check.results import Section
+    from vawg.publishing.check.docx import check_docx
+    from vawg.publishing.check.results import Section
     section = Section("Word", "report.docx")
     check_docx(result["docx"], "report.docx", section)
     assert [f for f in section.findings if f.rule in ("docx-image-alt", "docx-table-header")] == []
@@ -453,7 +453,7 @@ def test_quarto_html_pages_number_figures_through_the_book_as_the_built_in_rende
 
     import yaml
 
-    from vawg.render.quarto import stage_html_numbering
+    from vawg.publishing.render.quarto import stage_html_numbering
 
     project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
     stage_html_numbering(project)
@@ -534,7 +534,7 @@ def test_quarto_typst_book_with_appendices_compiles_under_pdf_ua_1(tmp_path: Pat
 def test_word_alt_text_comes_from_the_sources_fig_alt_without_a_manifest(tmp_path: Path) -> None:
     import hashlib
 
-    from vawg.render.docx import image_alts
+    from vawg.publishing.render.docx import image_alts
 
     project = Path(shutil.copytree(FIXTURE, tmp_path / "book"))
     (project / "artifacts/manifest.json").unlink()

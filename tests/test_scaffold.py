@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from vawg.paths import project_root
-from vawg.scaffold import ScaffoldError, _notebook, new_section
+from vawg.foundations.paths import project_root
+from vawg.running.scaffold import ScaffoldError, _notebook, new_section
 
 from conftest import PROJECT_PARTS
 
@@ -48,7 +48,7 @@ def test_a_bad_or_taken_name_is_refused_naming_the_problem(tmp_path):
     with pytest.raises(ScaffoldError, match="lower-case words joined by hyphens"):
         new_section("Stalking Clinic", project=root)
     new_section(NAME, project=root)
-    with pytest.raises(ScaffoldError, match="already exists: src/vawg/deep_dives/stalking_clinic.py"):
+    with pytest.raises(ScaffoldError, match="already exists: src/vawg/analysis/deep_dives/stalking_clinic.py"):
         new_section(NAME, project=root)
 
 
@@ -63,11 +63,11 @@ def test_the_notebook_template_gives_a_parameters_cell_and_one_cell_per_artifact
 @pytest.fixture(scope="module")
 def scaffolded(small_extract, tmp_path_factory):
     root = checkout(tmp_path_factory.mktemp("author") / "repo")
-    made = run(root, "-m", "vawg.cli", "new", "section", NAME, "--title", "Stalking clinic")
+    made = run(root, "-m", "vawg.running.cli", "new", "section", NAME, "--title", "Stalking clinic")
     assert made.returncode == 0, made.stderr
     build_dir = root / "build"
     # All three formats: `vawg check` passes an edition only when its PDF and Word file were checked too.
-    built = run(root, "-m", "vawg.cli", "build", "--data-dir", str(small_extract), "--build-dir", str(build_dir))
+    built = run(root, "-m", "vawg.running.cli", "build", "--data-dir", str(small_extract), "--build-dir", str(build_dir))
     assert built.returncode == 0, built.stderr[-3000:]
     return root, made, build_dir / "camden-2024-12-31"
 
@@ -75,11 +75,11 @@ def scaffolded(small_extract, tmp_path_factory):
 def test_the_scaffold_names_every_file_it_wrote_and_wires_the_section_in(scaffolded):
     root, made, _ = scaffolded
     assert made.stdout.splitlines()[:6] == [
-        "src/vawg/deep_dives/stalking_clinic.py", "notebooks/50-stalking-clinic.ipynb",
-        "tests/test_stalking_clinic.py", "chapters/_03-stalking-clinic.qmd", "src/vawg/sections.py",
+        "src/vawg/analysis/deep_dives/stalking_clinic.py", "notebooks/50-stalking-clinic.ipynb",
+        "tests/test_stalking_clinic.py", "chapters/_03-stalking-clinic.qmd", "src/vawg/foundations/sections.py",
         "chapters/03-local-picture.qmd"]
     assert 'Section("50-stalking-clinic.ipynb", staged=("police_offences",))' in (
-        root / "src" / "vawg" / "sections.py").read_text(encoding="utf-8")
+        root / "src" / "vawg" / "foundations" / "sections.py").read_text(encoding="utf-8")
 
 
 def test_the_scaffolded_sections_own_tests_pass(scaffolded):
@@ -110,7 +110,7 @@ def test_the_scaffolded_section_is_built_into_chapter_3_and_passes_the_check(sca
     # The summary still closes the chapter.
     headings = [h.get("id") for h in soup.find_all(["h2", "h3"]) if h.get("id")]
     assert headings.index("sec-stalking-clinic") < len(headings) - 1
-    checked = run(root, "-m", "vawg.cli", "check", "--edition", str(edition))
+    checked = run(root, "-m", "vawg.running.cli", "check", "--edition", str(edition))
     assert checked.returncode == 0, checked.stdout[-3000:]
 
 
@@ -120,9 +120,9 @@ REPORT = "honour-abuse-deep-dive"
 @pytest.fixture(scope="module")
 def scaffolded_report(scaffolded, small_extract):
     root, _, _ = scaffolded
-    made = run(root, "-m", "vawg.cli", "new", "report", REPORT, "--title", "Honour-based abuse")
+    made = run(root, "-m", "vawg.running.cli", "new", "report", REPORT, "--title", "Honour-based abuse")
     assert made.returncode == 0, made.stderr
-    built = run(root, "-m", "vawg.cli", "build", "--report", f"reports/{REPORT}", "--data-dir", str(small_extract))
+    built = run(root, "-m", "vawg.running.cli", "build", "--report", f"reports/{REPORT}", "--data-dir", str(small_extract))
     assert built.returncode == 0, built.stderr[-3000:]
     return root, made, root / "build" / "reports" / REPORT / "camden-2024-12-31"
 
@@ -130,10 +130,10 @@ def scaffolded_report(scaffolded, small_extract):
 def test_a_scaffolded_report_is_its_own_book_and_leaves_the_needs_assessment_alone(scaffolded_report):
     root, made, _ = scaffolded_report
     assert made.stdout.splitlines()[:6] == [
-        f"reports/{REPORT}/_quarto.yml", f"reports/{REPORT}/index.qmd", "src/vawg/deep_dives/honour_abuse_deep_dive.py",
+        f"reports/{REPORT}/_quarto.yml", f"reports/{REPORT}/index.qmd", "src/vawg/analysis/deep_dives/honour_abuse_deep_dive.py",
         f"reports/{REPORT}/notebooks/01-{REPORT}.ipynb", "tests/test_honour_abuse_deep_dive.py",
         f"reports/{REPORT}/chapters/{REPORT}.qmd"]
-    registry = (root / "src" / "vawg" / "sections.py").read_text(encoding="utf-8")
+    registry = (root / "src" / "vawg" / "foundations" / "sections.py").read_text(encoding="utf-8")
     assert REPORT not in registry and REPORT not in (root / "chapters" / "03-local-picture.qmd").read_text(encoding="utf-8")
     result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_honour_abuse_deep_dive.py")
     assert result.returncode == 0 and "2 passed" in result.stdout, result.stdout[-3000:]
@@ -156,5 +156,5 @@ def test_a_scaffolded_report_builds_in_three_formats_with_the_notices_and_passes
     assert "This deep dive looks at honour-based abuse in Camden" in text and "Synthetic data" in text
     outline = [item.title for item in PdfReader(edition / "output" / "report.pdf").outline if hasattr(item, "title")]
     assert outline == ["About this report", "Honour-based abuse", "Accessibility statement"]
-    checked = run(root, "-m", "vawg.cli", "check", "--edition", str(edition))
+    checked = run(root, "-m", "vawg.running.cli", "check", "--edition", str(edition))
     assert checked.returncode == 0, checked.stdout[-3000:]

@@ -1,8 +1,8 @@
 """Service-user profiles (seed Figures 15, 17 and 19) and the Safety Net's odds tables, against independent sums.
 
 Every expected number here is worked out by hand or with plain pandas/scipy from
-small, purpose-built staged tables; the analysis is vawg.people.service_profiles
-and vawg.people.csn_odds.
+small, purpose-built staged tables; the analysis is vawg.analysis.people.service_profiles
+and vawg.analysis.people.csn_odds.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pytest
 from by_hand import holm, log_odds_ratio_p
 from scipy.stats import binomtest, chi2, norm
 
-from vawg.artifacts import ArtifactWriter
-from vawg.paths import project_root
-from vawg.people import csn_odds, service_profiles
-from vawg.people.service_profiles import ServiceProfiles
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.foundations.paths import project_root
+from vawg.analysis.people import csn_odds, service_profiles
+from vawg.analysis.people.service_profiles import ServiceProfiles
 
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import read_download
 
 CAMDEN = "E09000007"
 POPULATION_BANDS = [f"{start}-{start + 4}" for start in range(0, 90, 5)] + ["90+"]
@@ -222,7 +222,7 @@ def test_asc_age_profile_counts_only_women_s_vawg_cases_of_the_year(tmp_path):
 
 
 def test_each_service_profile_is_set_against_residents_of_its_own_sex_and_names_them(tmp_path):
-    from vawg.people.group_profile import SEXES
+    from vawg.analysis.people.group_profile import SEXES
 
     ages = {"18-29": 10, "30-39": 12, "40-49": 14, "50-59": 14, "60-69": 16, "70-79": 18, "80-89": 20, "90+": 8}
     rows = [("Female", int(band[:2]) + i % 5, ["Domestic Abuse"], "2024-05-01")
@@ -246,7 +246,7 @@ def test_each_service_profile_is_set_against_residents_of_its_own_sex_and_names_
     assert profiles["fig-csn-age-profile"][0].comparator.label == "all residents aged 15 and over"
     assert profiles["fig-asc-age-profile"][0].comparator.label == "female residents aged 18 and over"
     # A profile refuses a comparator of another sex, and a comparator must say whose it is.
-    from vawg.people.group_profile import Comparator, GroupProfile
+    from vawg.analysis.people.group_profile import Comparator, GroupProfile
     counts = pd.Series({"a": 10, "b": 20})
     with pytest.raises(ValueError, match="cannot be compared"):
         GroupProfile(counts, counts, 7, group_sex="F", comparator=Comparator("all residents", None, "x"))

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from vawg import services
-from vawg.artifacts import ArtifactWriter, read_values
-from vawg.errors import DataError
-from vawg.paths import project_root
-from vawg.services import safety_bus
-from vawg.services.cli import cards_app
-from vawg.synth.safety_bus import generate_safety_bus, safety_bus_contacts
+from vawg.analysis import services
+from vawg.writing.artifacts import ArtifactWriter, read_values
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
+from vawg.analysis.services import safety_bus
+from vawg.analysis.services.cli import cards_app
+from vawg.running.synth.safety_bus import generate_safety_bus, safety_bus_contacts
 
-from vawg.artifacts import read_download
+from vawg.writing.artifacts import read_download
 
 FIXTURES = Path(__file__).parent / "fixtures" / "services"
 EDITION = dt.date(2024, 12, 31)

@@ -12,10 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 from plotnine import aes, geom_point, ggplot, scale_shape_manual, scale_size_manual
 
-from vawg import charts, maps
-from vawg.artifacts import figure_files, save_svg_with_text
-from vawg.check.axe import svg_text_sizes
-from vawg.check.html import PAGE_WEIGHT_LIMIT, page_resources
+from vawg.writing import charts
+from vawg.analysis import maps
+from vawg.writing.artifacts import figure_files, save_svg_with_text
+from vawg.publishing.check.axe import svg_text_sizes
+from vawg.publishing.check.html import PAGE_WEIGHT_LIMIT, page_resources
 
 CHAPTER_3 = "chapters/03-local-picture.html"
 # matplotlib's ids for the glyphs of text it draws as outlines, e.g. "LiberationSans-41" or "DejaVuSans-Bold-2e".
@@ -133,7 +134,7 @@ def test_website_svgs_keep_their_text_and_the_pdf_gets_the_outlined_copies(built
 
 def test_chart_text_is_12_px_at_1280_and_10_px_at_320(built_edition) -> None:
     """In Chromium: each chart's smallest text, as drawn (the file the browser chose, at the width shown)."""
-    from vawg.check.axe import CHROMIUM_ARGS, DESKTOP, REFLOW_WIDTH, browser_missing, chart_text_px, chromium_path, serve
+    from vawg.publishing.check.axe import CHROMIUM_ARGS, DESKTOP, REFLOW_WIDTH, browser_missing, chart_text_px, chromium_path, serve
 
     reason = browser_missing()
     if reason:
@@ -157,7 +158,7 @@ def test_chart_text_is_12_px_at_1280_and_10_px_at_320(built_edition) -> None:
     assert all(chart["file"].endswith(".narrow.svg") for chart in found[320])
     assert all(chart["shown"] <= REFLOW_WIDTH for chart in found[320])  # no chart wider than the phone
     for width, least in ((1280, charts.MIN_TEXT_PX), (320, charts.NARROW_MIN_TEXT_PX)):
-        # Ward-map labels (haloed) are sized to fit their ward (vawg.maps.label_size): the one exception, for
+        # Ward-map labels (haloed) are sized to fit their ward (vawg.analysis.maps.label_size): the one exception, for
         # now, held to 9 px at 1280 (the narrow render leaves them out); every other text is ``least`` or more.
         small = [f"{c['file']}: {px:.1f} px ({text!r})" for c in found[width] for px, text, haloed in c["texts"]
                  if px < (9.0 if haloed else least) - 0.05]

@@ -29,9 +29,9 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from vawg.artifacts import read_download
-from vawg.build import build
-from vawg.parameters import parse_parameters
+from vawg.writing.artifacts import read_download
+from vawg.running.build import build
+from vawg.foundations.parameters import parse_parameters
 
 CAMDEN = "E09000007"
 REPORT_YEAR = 2024

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vawg.stats import (
+from vawg.foundations.stats import (
     area_change_test,
     change_dispersion,
     percent_difference,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2, norm, poisson
 
-from vawg.stats import (
+from vawg.foundations.stats import (
     byar_interval,
     control_limits,
     forecast_monthly,

@@ -1,4 +1,4 @@
-"""Whose council's extracts an edition may use, and what a section says when it cannot run (vawg.supply).
+"""Whose council's extracts an edition may use, and what a section says when it cannot run (vawg.writing.supply).
 
 Fast tests of the contract's refusal, staging's withholding, the one data-access helper and the chapter blocks;
 the whole-build tests (a Hackney build on Camden's council extracts, a build without the optional extracts)
@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from vawg import recommendations, supply
-from vawg.borough_content import load_borough_content
-from vawg.check.published import text_faults
-from vawg.errors import DataError
-from vawg.sections import EXTRACT_GROUPS, SECTIONS
-from vawg.staging import STAGING_LOG, validate
+from vawg.analysis import recommendations
+from vawg.writing import supply
+from vawg.analysis.borough_content import load_borough_content
+from vawg.publishing.check.published import text_faults
+from vawg.foundations.errors import DataError
+from vawg.foundations.sections import EXTRACT_GROUPS, SECTIONS
+from vawg.intake.staging import STAGING_LOG, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
 VALID = FIXTURES / "_valid"
@@ -181,7 +182,7 @@ def test_a_malformed_block_names_the_file_and_line(block, says):
 
 
 def test_every_section_the_chapters_name_is_declared_and_every_council_section_is_marked():
-    from vawg.paths import project_root
+    from vawg.foundations.paths import project_root
 
     sources = [*project_root().glob("chapters/*.qmd"), *project_root().glob("appendices/*.qmd")]
     named = set()
@@ -198,7 +199,7 @@ def test_each_notebook_that_needs_an_extract_group_declares_it_and_stages_its_ex
 
     import nbformat
 
-    from vawg.paths import project_root
+    from vawg.foundations.paths import project_root
 
     required = set()
     for section in SECTIONS:
@@ -295,8 +296,8 @@ def test_a_hackney_build_publishes_no_figure_of_camdens_council_and_says_why(hac
 def without_optional_extracts(small_extract, built_edition, tmp_path_factory):
     """Camden's edition, in all three formats, from the small extract less marac/, housing/ and victim_support/."""
     from conftest import warm_start
-    from vawg.build import build
-    from vawg.parameters import parse_parameters
+    from vawg.running.build import build
+    from vawg.foundations.parameters import parse_parameters
 
     data = tmp_path_factory.mktemp("raw-without") / "raw"
     shutil.copytree(small_extract, data, ignore=shutil.ignore_patterns("marac", "housing", "victim_support"))

@@ -1,4 +1,4 @@
-"""The synthetic police extract, population and wards (vawg.synth).
+"""The synthetic police extract, population and wards (vawg.running.synth).
 
 Fast tests use small extracts (scale 0.02 or less). The one slow test builds
 the full-scale default extract and recomputes the reference edition's police
@@ -16,12 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from vawg.errors import DataError, ParameterError
-from vawg.paths import project_root
-from vawg.synth import OFFENCE_SCHEMA, generate
-from vawg.synth.apportion import apportion
-from vawg.synth.composition import TOTAL, VawgComposer, offence_type_table, solve_counts
-from vawg.synth.profile import default_profile_path, load_profile, load_reference
+from vawg.foundations.errors import DataError, ParameterError
+from vawg.foundations.paths import project_root
+from vawg.running.synth import OFFENCE_SCHEMA, generate
+from vawg.running.synth.apportion import apportion
+from vawg.running.synth.composition import TOTAL, VawgComposer, offence_type_table, solve_counts
+from vawg.running.synth.profile import default_profile_path, load_profile, load_reference
 
 SMALL_SCALE = 0.02
 CAMDEN = "E09000007"
@@ -94,7 +94,7 @@ def test_writes_every_source_where_documented(small):
 
 
 def test_every_synthetic_source_meets_its_contract_without_repairs(small):
-    from vawg.staging import validate
+    from vawg.intake.staging import validate
 
     report, tables = validate(small["wards"].parent, period_end=dt.date(2024, 12, 31))
     assert report.ok, [str(p) for p in report.problems[:5]]
@@ -248,8 +248,8 @@ def test_suspects_belong_to_offences_with_an_identified_suspect(small, small_off
 
 
 def test_csn_at_full_scale_reproduces_table_3_and_the_referral_counts():
-    from vawg.synth.csn import csn_tables
-    from vawg.synth.profile import load_source_profile
+    from vawg.running.synth.csn import csn_tables
+    from vawg.running.synth.profile import load_source_profile
 
     tables = csn_tables(load_source_profile("csn"), seed=3, scale=1.0, period_end=dt.date(2024, 12, 31))
     workflows = tables["csn_workflows"]
@@ -269,9 +269,9 @@ def test_csn_at_full_scale_reproduces_table_3_and_the_referral_counts():
 
 def test_victim_support_financial_year_reproduces_the_annual_figures():
     """2024/25 ends after the default period: generate to March 2025 and check the year's figures."""
-    from vawg.synth.population import synthesise_population
-    from vawg.synth.profile import load_source_profile
-    from vawg.synth.victim_support import victim_support_table
+    from vawg.running.synth.population import synthesise_population
+    from vawg.running.synth.profile import load_source_profile
+    from vawg.running.synth.victim_support import victim_support_table
 
     reference = load_reference()
     names = dict(zip(reference.boroughs["borough_code"], reference.boroughs["borough_name"], strict=True))

@@ -12,9 +12,9 @@ import pytest
 from by_hand import holm
 from scipy.stats import fisher_exact, norm
 
-from vawg.artifacts import read_download
-from vawg.paths import project_root
-from vawg.police.recorded_offences import RecordedOffences
+from vawg.writing.artifacts import read_download
+from vawg.foundations.paths import project_root
+from vawg.analysis.police.recorded_offences import RecordedOffences
 
 CAMDEN = "E09000007"
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vawg import supply
-from vawg.artifacts import ArtifactWriter
-from vawg.errors import DataError
-from vawg.notebooks import report_notebooks
-from vawg.parameters import parse_parameters
-from vawg.staging import HISTORY_YEARS, validate_and_stage
+from vawg.writing import supply
+from vawg.writing.artifacts import ArtifactWriter
+from vawg.foundations.errors import DataError
+from vawg.running.notebooks import report_notebooks
+from vawg.foundations.parameters import parse_parameters
+from vawg.intake.staging import HISTORY_YEARS, validate_and_stage
 
 pytestmark = pytest.mark.build  # runs every notebook: not in the fast tier
 PERIOD_END = dt.date(2024, 12, 31)
@@ -31,7 +31,7 @@ class Skipped(Exception):
 
 
 def thin_extract(folder: Path, start_year: int) -> Path:
-    from vawg.synth import generate
+    from vawg.running.synth import generate
 
     generate(folder, scale=THIN_SCALE, start_year=start_year, period_end=PERIOD_END)
     return folder
@@ -52,7 +52,7 @@ def run_in_process(notebook: Path, parameters: dict) -> None:
 def thin_outcomes(tmp_path_factory) -> dict[str, str | Exception]:
     import matplotlib
 
-    from vawg.build import _edition_values
+    from vawg.running.build import _edition_values
 
     matplotlib.use("Agg")
     root = tmp_path_factory.mktemp("thin")

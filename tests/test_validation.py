@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vawg.staging import STAGING_LOG, ValidationFailed, validate, validate_and_stage
+from vawg.intake.staging import STAGING_LOG, ValidationFailed, validate, validate_and_stage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
 VALID = FIXTURES / "_valid"
@@ -242,10 +242,10 @@ def test_there_are_at_least_thirty_purpose_named_fixtures_and_each_has_a_test():
 
 def contracts_of(fixture: str) -> list[str]:
     """The contracts a fixture's folder and files belong to (to validate only those)."""
-    from vawg.contracts import CONTRACTS
+    from vawg.intake.contracts import CONTRACTS
 
     if fixture in REFERENCE_PLACES:
-        from vawg.contracts.reference_data import REFERENCE_CONTRACTS
+        from vawg.intake.contracts.reference_data import REFERENCE_CONTRACTS
 
         name = Path(REFERENCE_PLACES[fixture]).name
         return [c.name for c in REFERENCE_CONTRACTS if c.files == name]
@@ -449,8 +449,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def test_failed_validation_leaves_the_previous_build_byte_for_byte_intact(built_edition, extract_copy):
-    from vawg.build import build
-    from vawg.parameters import parse_parameters
+    from vawg.running.build import build
+    from vawg.foundations.parameters import parse_parameters
 
     before = tree_digest(built_edition.root)
     population = next((extract_copy / "population").glob("*.csv"))
@@ -474,7 +474,7 @@ def run_validate(data: Path, period_end: str = "2024-12-31"):
     import typer
     from rich.console import Console
 
-    from vawg.validate_cli import validate_command
+    from vawg.running.validate_cli import validate_command
 
     output = StringIO()
     console = Console(file=output, width=250, color_system=None)
@@ -511,16 +511,16 @@ def test_validate_command_lists_repairs_and_notes_when_all_pass(tmp_path):
 
 
 def test_validate_command_refuses_a_bad_period_end(tmp_path):
-    from vawg.errors import ParameterError
-    from vawg.validate_cli import validate_command
+    from vawg.foundations.errors import ParameterError
+    from vawg.running.validate_cli import validate_command
 
     with pytest.raises(ParameterError, match="period_end"):
         validate_command(VALID, None, "31/12/2024")
 
 
 def test_the_readme_documents_every_extract_and_column():
-    from vawg.contracts import CONTRACTS
-    from vawg.contracts.reference_data import REFERENCE_CONTRACTS
+    from vawg.intake.contracts import CONTRACTS
+    from vawg.intake.contracts.reference_data import REFERENCE_CONTRACTS
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Using real extracts"):readme.index("## Synthetic data")]
@@ -655,7 +655,7 @@ def last_good_edition(tmp_path) -> Path:
 
 def run_vawg(args: list[str], capsys) -> tuple[int, str]:
     """``vawg`` run in this process as from a shell: its exit status and everything it printed."""
-    from vawg.cli import main
+    from vawg.running.cli import main
 
     with pytest.raises(SystemExit) as exit_:
         main(args)
@@ -835,7 +835,7 @@ def test_a_build_folder_that_is_a_file_is_refused_in_one_line(tmp_path, capsys):
 
 
 def test_a_second_build_into_a_busy_build_folder_is_refused_with_one_line(tmp_path, last_good_edition, capsys):
-    from vawg.buildlock import build_lock
+    from vawg.running.buildlock import build_lock
 
     before = tree_digest(last_good_edition)
     with build_lock(last_good_edition.parent, "camden-2024-12-31"):
@@ -904,7 +904,7 @@ def test_progress_lines_carry_no_source_location(tmp_path, capsys):
 
 
 def test_two_boroughs_editions_may_build_into_one_folder_at_once_but_not_one_edition_twice(tmp_path):
-    from vawg.buildlock import BuildFolderBusy, build_lock
+    from vawg.running.buildlock import BuildFolderBusy, build_lock
 
     with build_lock(tmp_path, "camden-2024-12-31"), build_lock(tmp_path, "hackney-2024-12-31"):
         with pytest.raises(BuildFolderBusy, match="camden-2024-12-31 is being built by process"):

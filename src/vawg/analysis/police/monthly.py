@@ -1,0 +1,359 @@
+"""Chapter 3, the abuse-type sections: monthly rates as control charts (Figures 6–10) and December changes.
+
+Artifact ids and the functions that make them:
+
+- ``fig-dva-control-chart``                  :func:`figure_control_chart` ("dva", seed Figure 6)
+- ``fig-physical-sexual-control-chart``      :func:`figure_control_chart` ("physical_sexual", seed Figure 7)
+- ``fig-violent-threatening-control-chart``  :func:`figure_control_chart` ("violent_threatening", seed Figure 8)
+- ``fig-sexual-violence-control-chart``      :func:`figure_control_chart` ("sexual_violence", seed Figure 9)
+- ``fig-stalking-harassment-control-chart``  :func:`figure_control_chart` ("stalking_harassment", seed Figure 10)
+
+Each chart shows the monthly rate per 1,000 female residents of the borough and of
+London with the centre line and 3-sigma limits of an XmR control chart
+(:func:`vawg.foundations.stats.control_limits`), the months that signal special-cause variation
+(:func:`vawg.foundations.stats.special_causes`) and the dated events of
+``data/reference/events.csv``. Limits are set on the months before a recording
+change, leaving out the COVID-19 lockdown period (from the first lockdown's
+month to the last one's: lockdown months are themselves special causes, and
+would widen the limits); the months after a change are judged against them
+until there are :data:`MIN_PHASE_MONTHS` of them, when they get limits of their
+own. Special causes follow the NHS Making Data Count rules
+(:func:`vawg.foundations.stats.special_causes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from vawg.foundations.methods_used import uses
+from vawg.foundations.periods import report_year
+from vawg.writing import charts
+from vawg.foundations import reference
+from vawg.writing.artifacts import Column, Figure
+from vawg.analysis.police.offences import counts_by, load_offences
+from vawg.analysis.police.recorded_offences import SOURCE, TREND_YEARS, join_words
+from vawg.analysis.denominators import denominators, load_population
+from vawg.foundations.reference import abuse_type_label
+from vawg.foundations.stats import RateRatio, TestResult, area_change_test, change_dispersion, control_limits, \
+    percent_difference, rate_change_test, rate_ratio, special_causes
+from vawg.foundations.suppression import chart_values
+
+CONTROL_CHART_TYPES = ("dva", "physical_sexual", "violent_threatening", "sexual_violence", "stalking_harassment")
+MIN_PHASE_MONTHS = 12
+SIGNAL_OUTSIDE = "Outside the 3-sigma limits"
+SIGNAL_PATTERN = "Shift, trend or two of three near a limit"   # the chart draws the other three rules alike
+RULE_NAMES = {"outside": "outside the limits", "shift": "shift of 7 or more on one side",
+              "trend": "trend of 7 or more rising or falling", "near_limit": "two of three beyond 2 sigma"}
+
+
+def chart_id(abuse_type: str) -> str:
+    return f"fig-{abuse_type.replace('_', '-')}-control-chart"
+
+
+@dataclass
+class DecemberChange:
+    """December of one year against December of the year before, for one area."""
+
+    before: int
+    after: int
+    rate_before: float
+    rate_after: float
+    change: float
+    test: TestResult
+    ratio: RateRatio | None = None   # December after over December before, with its quasi-Poisson 95% CI
+
+
+@dataclass
+class MonthlyRates:
+    """Monthly counts of every abuse type by borough, and the female residents they are rates of."""
+
+    borough: str
+    borough_code: str
+    year: int                  # last complete calendar year (as in the recorded-offences section)
+    months: pd.PeriodIndex     # January of the first trend year to the period end
+    counts: pd.DataFrame       # (borough_code, month) → all_crime and abuse-type counts
+    female: pd.DataFrame       # borough_code × year → female residents
+    threshold: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int,
+                offences: pd.DataFrame | None = None) -> "MonthlyRates":
+        boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
+        end = pd.Timestamp(period_end)
+        year = report_year(end)
+        offences = load_offences(staged_dir) if offences is None else offences
+        first = max(int(offences["recorded_date"].dt.year.min()), year - TREND_YEARS + 1)
+        months = pd.period_range(f"{first}-01", end.to_period("M"), freq="M")
+        window = offences[(offences["recorded_date"] >= months[0].start_time)
+                          & (offences["recorded_date"] <= months[-1].end_time)]
+        counts = counts_by(window, "month")
+        codes = counts.index.get_level_values("borough_code").unique()
+        years = sorted({month.year for month in months})
+        female = denominators(load_population(staged_dir), years, sex="F").loc[codes]
+        return cls(borough=borough, borough_code=boroughs[borough], year=year, months=months,
+                   counts=counts, female=female, threshold=threshold)
+
+    # -- series ---------------------------------------------------------------------
+    @uses(metric="monthly_rate")
+    def series(self, measure: str, area: str = "borough") -> pd.DataFrame:
+        """Monthly count, female residents and rate per 1,000 of ``area`` ("borough", "london" or "rest")."""
+        key = ("series", measure, area)
+        if key not in self._cache:
+            self._cache[key] = self._series(measure, area)
+        return self._cache[key].copy()
+
+    def _series(self, measure: str, area: str) -> pd.DataFrame:
+        by_month = self.counts[measure].unstack("month", fill_value=0).reindex(columns=self.months, fill_value=0)
+        if area == "borough":
+            codes = [self.borough_code]
+        elif area == "london":
+            codes = list(by_month.index)
+        elif area == "rest":
+            codes = [code for code in by_month.index if code != self.borough_code]
+        else:
+            raise ValueError(area)
+        count = by_month.reindex(codes, fill_value=0).sum()
+        population = pd.Series([self.female.loc[codes, month.year].sum() for month in self.months], index=self.months)
+        return pd.DataFrame({"month": self.months, "count": count.to_numpy(), "population": population.to_numpy(),
+                             "rate": (count / population * 1000).to_numpy()})
+
+    def phases(self) -> pd.Series:
+        """For each month, the phase whose control limits apply: months before the first recording change
+        are phase 0; a later phase gets its own limits once it has MIN_PHASE_MONTHS months."""
+        changes = sorted(d.to_period("M") for d in recording_changes()["start"]
+                         if self.months[0] < d.to_period("M") <= self.months[-1])
+        phase = pd.Series(0, index=self.months)
+        current = 0
+        for number, start in enumerate(changes, start=1):
+            following = changes[number] if number < len(changes) else self.months[-1] + 1
+            if ((self.months >= start) & (self.months < following)).sum() >= MIN_PHASE_MONTHS:
+                current = number
+            phase[self.months >= start] = current
+        return phase
+
+    def control_chart(self, measure: str, area: str = "borough") -> pd.DataFrame:
+        """The series with its phase, centre line, 3-sigma limits and special-cause signals.
+
+        A phase's limits are set on its months before the next recording change (months after a
+        change too recent to have limits of its own are judged against the earlier limits).
+        """
+        key = ("chart", measure, area)
+        if key not in self._cache:
+            self._cache[key] = self._control_chart(measure, area)
+        return self._cache[key].copy()
+
+    def _control_chart(self, measure: str, area: str) -> pd.DataFrame:
+        data = self.series(measure, area)
+        data["phase"] = self.phases().to_numpy()
+        changes = sorted(d.to_period("M") for d in recording_changes()["start"])
+        lockdown = data["month"].isin(lockdown_months()).to_numpy()
+        data["baseline"] = False
+        for number in sorted(data["phase"].unique()):
+            in_phase = (data["phase"] == number).to_numpy()
+            start = data.loc[in_phase, "month"].min()
+            following = next((change for change in changes if change > start), None)
+            own = in_phase & ((data["month"] < following).to_numpy() if following is not None else True)
+            # Lockdown months are left out of the baseline unless that would leave too few months.
+            baseline = own & ~lockdown if (own & ~lockdown).sum() >= MIN_PHASE_MONTHS else own
+            limits = control_limits(data["rate"], baseline=baseline)
+            data.loc[in_phase, ["centre", "lower", "upper", "sigma"]] = (
+                limits.centre, limits.lower, limits.upper, limits.sigma)
+            data.loc[baseline, "baseline"] = True
+            months = data.loc[own, "month"]
+            left_out = data.loc[own & ~baseline, "month"]
+            data.loc[in_phase, "limits_from"] = f"{months.min():%B %Y} to {months.max():%B %Y}"
+            data.loc[in_phase, "left_out"] = f"{left_out.min():%B %Y} to {left_out.max():%B %Y}" if len(left_out) else ""
+        signals = special_causes(data["rate"], data["centre"], data["lower"], data["upper"], phases=data["phase"])
+        for rule in RULE_NAMES:
+            data[rule] = signals[rule].to_numpy()
+        pattern = data["shift"] | data["trend"] | data["near_limit"]
+        data["signal"] = [SIGNAL_OUTSIDE if out else SIGNAL_PATTERN if other else ""
+                          for out, other in zip(data["outside"], pattern)]
+        data["rules"] = ["; ".join(name for rule, name in RULE_NAMES.items() if row[rule]) for _, row in
+                         data[list(RULE_NAMES)].iterrows()]
+        data["above"] = data["rate"] > data["centre"]
+        return data
+
+    @uses(metric="change_december")
+    def december_change(self, measure: str, area: str = "borough") -> DecemberChange | None:
+        """December of the report year against the December before (None if either is missing)."""
+        data = self.series(measure, area).set_index("month")
+        after, before = pd.Period(f"{self.year}-12", "M"), pd.Period(f"{self.year - 1}-12", "M")
+        if before not in data.index or after not in data.index:
+            return None
+        b, a = data.loc[before], data.loc[after]
+        dispersion = change_dispersion(*self._boroughs_in(measure, before, after))
+        test = rate_change_test(int(b["count"]), float(b["population"]), int(a["count"]), float(a["population"]),
+                                dispersion=dispersion)
+        ratio = rate_ratio(int(a["count"]), float(a["population"]), int(b["count"]), float(b["population"]),
+                           dispersion=dispersion)
+        return DecemberChange(int(b["count"]), int(a["count"]), float(b["rate"]), float(a["rate"]),
+                              percent_difference(a["rate"], b["rate"]), test, ratio)
+
+    def _boroughs_in(self, measure: str, before: pd.Period, after: pd.Period) -> tuple[pd.Series, ...]:
+        """Every borough's count and female residents in two months: what the quasi-Poisson tests are fitted to."""
+        by_month = self.counts[measure].unstack("month", fill_value=0)
+        counts = [by_month[m] if m in by_month.columns else pd.Series(0, index=by_month.index) for m in (before, after)]
+        return (*counts, self.female[before.year].reindex(by_month.index),
+                self.female[after.year].reindex(by_month.index))
+
+    def december_difference(self, measure: str) -> TestResult | None:
+        """Did the borough's December change differ from the other boroughs'? (Quasi-Poisson regression.)
+
+        None when a December is missing or one of the borough's two counts is zero (its ratio is then undefined).
+        """
+        borough = self.december_change(measure)
+        if borough is None or min(borough.before, borough.after) == 0:
+            return None
+        before, after = pd.Period(f"{self.year - 1}-12", "M"), pd.Period(f"{self.year}-12", "M")
+        return area_change_test(*self._boroughs_in(measure, before, after), self.borough_code)
+
+
+def limits_description(chart: pd.DataFrame, change: str) -> str:
+    """Where a control chart's limits come from, in words, e.g. "January 2020 to February 2024, the months before
+    the police changed their recording system in March 2024"."""
+    periods = list(dict.fromkeys(chart["limits_from"]))
+    text = f"{periods[0]}, the months before the police changed their recording system" + (f" in {change}" if change else "")
+    if len(periods) > 1:
+        text += f", and separately from {join_words(periods[1:])}, the months since"
+    left_out = [period for period in dict.fromkeys(chart["left_out"]) if period]
+    if left_out:
+        text += (f", leaving out the COVID-19 lockdown period ({join_words(left_out)}), whose unusual months would "
+                 "otherwise widen the limits")
+    return text
+
+
+def recording_changes() -> pd.DataFrame:
+    return reference.events().query("kind == 'recording_change'")
+
+
+def lockdown_months() -> pd.PeriodIndex:
+    """The COVID-19 lockdown period, month by month: from the first national lockdown's month to the last one's.
+
+    The months between lockdowns are included: restrictions continued through them, so they are no baseline either.
+    """
+    events = reference.events()
+    lockdowns = events[events["event_id"].str.startswith("covid_lockdown")]
+    if lockdowns.empty:
+        return pd.PeriodIndex([], freq="M")
+    end = lockdowns["end"].fillna(lockdowns["start"]).max()
+    return pd.period_range(lockdowns["start"].min().to_period("M"), end.to_period("M"), freq="M")
+
+
+def chart_events(months: pd.PeriodIndex) -> pd.DataFrame:
+    """Events of events.csv that fall within the charted months: start, end (missing for a date) and label."""
+    events = reference.events()
+    first, last = months[0].start_time, months[-1].end_time
+    end = events["end"].fillna(events["start"])
+    inside = events[(events["start"] <= last) & (end >= first)].copy()
+    inside["start"] = inside["start"].clip(lower=first)
+    inside["end"] = inside["end"].clip(upper=last)
+    return inside[["event_id", "start", "end", "label", "kind"]].reset_index(drop=True)
+
+
+def _month_list(months: list[pd.Period]) -> str:
+    return join_words([f"{month:%B %Y}" for month in months])
+
+
+def signal_summary(chart: pd.DataFrame, area_name: str) -> str:
+    """One sentence on the months that signal special-cause variation, e.g. for the alt text and prose."""
+    outside = chart[chart["outside"]]
+    high = [m for m, above in zip(outside["month"], outside["above"]) if above]
+    low = [m for m, above in zip(outside["month"], outside["above"]) if not above]
+    parts = []
+    if high:
+        parts.append(f"above the upper limit in {_month_list(high)}" if len(high) <= 4
+                     else f"above the upper limit in {len(high)} months")
+    if low:
+        parts.append(f"below the lower limit in {_month_list(low)}" if len(low) <= 4
+                     else f"below the lower limit in {len(low)} months, from {min(low):%B %Y} to {max(low):%B %Y}")
+    text = f"{area_name}'s rate was " + " and ".join(parts) if parts else \
+        f"{area_name}'s rate stayed within the control limits every month"
+    if chart["shift"].any():
+        run_months = chart[chart["shift"]]
+        below, above = int((~run_months["above"]).sum()), int(run_months["above"].sum())
+        total = below + above
+        sides = "below" if not above else "above" if not below else f"{below} below and {above} above"
+        every = "all " if below == 0 or above == 0 else ""
+        text += (f"; {total} months, {every}{sides} the average, were part of shifts of seven or more on one side "
+                 "of it" if every else
+                 f"; {total} months ({sides} the average) were part of shifts of seven or more on one side")
+    others = [f"{int(chart[rule].sum())} months {words}" for rule, words in
+              (("trend", "were part of a trend of seven or more rising or falling"),
+               ("near_limit", "fell more than two standard deviations from the average, two of three in a row on one side"))
+              if chart[rule].any()]
+    if others:
+        text += "; " + join_words(others)
+    return text + "."
+
+
+# -- artifacts -----------------------------------------------------------------------
+
+def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
+    label = abuse_type_label(abuse_type)
+    name = label.lower() if abuse_type != "dva" else "domestic abuse"
+    borough_chart = monthly.control_chart(abuse_type).assign(area=monthly.borough)
+    london_chart = monthly.control_chart(abuse_type, "london").assign(area="London")
+    data = pd.concat([borough_chart, london_chart], ignore_index=True)
+    data["plotted"], data["label"] = chart_values(data["rate"], data["count"], monthly.threshold, "{:.2f}")
+    data["date"] = data["month"].dt.start_time
+    data["month_text"] = data["month"].dt.strftime("%b %Y")
+    first, last = monthly.months[0], monthly.months[-1]
+    events = chart_events(monthly.months)
+    limits_from = join_words(list(dict.fromkeys(borough_chart["limits_from"])))
+    left_out = join_words([p for p in dict.fromkeys(borough_chart["left_out"]) if p])
+    if left_out:
+        limits_from += f" without the lockdown months ({left_out})"
+
+    latest = borough_chart.iloc[-1]
+    recent = borough_chart.tail(12)
+    period = str(monthly.year) if last.month == 12 else f"the 12 months to {last:%B %Y}"
+    if recent["outside"].any() and not recent.loc[recent["outside"], "above"].any():
+        finding = f"fell below its usual range in {period}"
+    elif recent["outside"].any() and recent.loc[recent["outside"], "above"].all():
+        finding = f"rose above its usual range in {period}"
+    elif recent["shift"].any():
+        side = "below" if not recent.loc[recent["shift"], "above"].any() else "above"
+        finding = f"stayed {side} its average through much of {period}"
+    else:
+        finding = f"stayed within its usual range in {period}"
+    relation = "above" if borough_chart["rate"].tail(12).mean() > london_chart["rate"].tail(12).mean() else "below"
+    title = f"{monthly.borough}'s monthly {name} rate {finding}, and ran {relation} London's"
+    plot = charts.control_chart(
+        data, x="date", y="plotted", panel="area", centre="centre", lower="lower", upper="upper",
+        phase="phase", signal="signal", events=events, title=title,
+        subtitle=(f"{label} offences per 1,000 female residents a month, {first:%B %Y} to {last:%B %Y}; "
+                  f"average and 3-sigma limits of {limits_from}"),
+        y_title="Offences per 1,000 female residents", panel_order=[monthly.borough, "London"],
+        signal_order=[SIGNAL_OUTSIDE, SIGNAL_PATTERN])
+
+    event_text = join_words([
+        f"{row.label} ({row.start:%B %Y})" if pd.isna(row.end) or row.end == row.start
+        else f"{row.label} ({row.start:%B %Y} to {row.end:%B %Y})" for row in events.itertuples()])
+    shown = borough_chart.dropna(subset=["rate"])
+    alt = (f"Control chart: two line charts, one above the other, of the monthly rate of {name} offences per 1,000 "
+           f"female residents in {monthly.borough} and in London, {first:%B %Y} to {last:%B %Y}, each with its average "
+           f"and 3-sigma control limits set on {limits_from}. "
+           f"{monthly.borough}'s monthly rate ranged from {shown['rate'].min():.2f} to {shown['rate'].max():.2f} "
+           f"around an average of {borough_chart['centre'].iloc[0]:.2f}; in {latest['month']:%B %Y} it was "
+           f"{latest['rate']:.2f}, against London's {london_chart['rate'].iloc[-1]:.2f}. "
+           f"{signal_summary(borough_chart, monthly.borough)} {signal_summary(london_chart, 'London')} "
+           + (f"The chart marks {event_text}." if event_text else ""))
+    if (data["plotted"].isna() & data["rate"].notna()).any():
+        alt += " Months resting on fewer than the publication threshold of offences are not drawn."
+    data["signal_text"] = data["rules"].replace("", "None")
+    return Figure(
+        id=chart_id(abuse_type), plot=plot, height=7.0,
+        caption=(f"Monthly {name} offences per 1,000 female residents, {monthly.borough} and London, "
+                 f"{first:%B %Y} to {last:%B %Y}, with 3-sigma control limits and dated events"),
+        alt=alt, source=SOURCE + "; lockdown dates: UK Government; CONNECT date: Metropolitan Police Service", data=data,
+        columns=[Column("Month", "month_text", "text"), Column("Area", "area", "text"),
+                 Column("Offences", "count", "count"),
+                 Column("Rate per 1,000 female residents", "rate", "number", 3, basis="count"),
+                 Column("Average", "centre", "number", 3), Column("Lower limit", "lower", "number", 3),
+                 Column("Upper limit", "upper", "number", 3), Column("Special cause", "signal_text", "text")],
+    )

@@ -1,0 +1,405 @@
+"""Chapter 3, "Recorded VAWG offences": whether the suspect of a VAWG offence was known to the victim.
+
+Artifact ids and the functions that make them:
+
+- ``fig-suspect-relationship``   :func:`figure_suspect_relationship`   (share known to the victim by crime group)
+- ``tbl-suspect-relationship``   :func:`table_suspect_relationship`    (the same with counts, intervals and tests)
+- values ``relationship.*``      :func:`prose_values`
+
+The measure is the share of the report year's VAWG offences with an identified
+suspect in which the police recorded the suspect as known to the victim
+(``suspect_known_to_victim`` of the offences extract; offences with no
+identified suspect have no relationship and are left out). The borough is
+compared with the rest of London by a pooled two-proportion z-test; shares
+carry 95% Wilson score intervals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from vawg.foundations.methods_used import uses
+from vawg.foundations.periods import report_year  # re-exported: sections import it from here
+from vawg.writing import charts
+from vawg.foundations import reference
+from vawg.writing.artifacts import Column, Figure, Table, format_value
+from vawg.foundations.errors import DataError
+from vawg.analysis.police.recorded_offences import (
+    _direction,
+    _significance,
+    interval_texts,
+    join_words,
+)
+from vawg.foundations.stats import holm_within, two_proportion_ztest, wilson_interval
+from vawg.writing.supply import read_staged
+from vawg.foundations.suppression import (
+    CONFIDENTIAL,
+    chart_values,
+    is_small,
+    secondary_suppression,
+    suppressed_count_text,
+)
+
+SOURCE = "Metropolitan Police Service recorded crime"
+KNOWN = "Known to victim"
+ALL_VAWG = "All VAWG offences"
+MIN_LONDON_SHARE_CHARTED = 1.0  # crime groups with under 1% of London's VAWG offences with a suspect are not charted
+OFFENCE_COLUMNS = ["recorded_date", "borough_code", "crime_group", "vawg_offence_name", "vawg", "dva_flag",
+                   "fgm_flag", "forced_marriage_flag", "hbv_flag", "outcome_category", "outcome_known",
+                   "suspect_known_to_victim"]
+
+
+def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, ...]) -> pd.DataFrame:
+    """The VAWG offences recorded in ``year`` across London, with the outcome and relationship fields.
+
+    Raises
+    ------
+    DataError
+        If the staged offences lack a column in ``needs`` (the extract's optional outcome and
+        relationship columns were not delivered).
+    """
+    path = Path(staged_dir) / "police_offences.parquet"
+    available = set(pq.read_schema(path).names)
+    missing = [column for column in needs if column not in available]
+    if missing:
+        raise DataError(f"police_offences: column(s) {', '.join(missing)} not delivered; the outcomes and "
+                        f"victim–suspect relationship sections need them (see vawg.intake.contracts.police)")
+    columns = [column for column in OFFENCE_COLUMNS if column in available]
+    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
+    frame = read_staged(path, columns=columns,
+                        filters=[("vawg", "==", True), ("recorded_date", ">=", start), ("recorded_date", "<", end)])
+    return frame.reset_index(drop=True)
+
+
+def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
+    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
+    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
+            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
+
+
+def sentence_case(name: str) -> str:
+    """"Violence Against The Person" → "Violence against the person" (the police write groups in title case)."""
+    return name[:1].upper() + name[1:].lower()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def disclosure_basis(part: int, total: int) -> int:
+    """The count a published share of ``total`` rests on: the smaller non-zero of the part and the rest.
+
+    With the total published, a share reveals the rest as surely as the part, so
+    the share (and the part's count) is hidden when either is small.
+    """
+    return min([n for n in (int(part), int(total) - int(part)) if n > 0], default=0)
+
+
+def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:
+    """"Yes"/"No" for a table's significance column; ``[c]`` where the test rests on a small count."""
+    return [CONFIDENTIAL if is_small(count, threshold) else "–" if pd.isna(value) else "Yes" if flag else "No"
+            for flag, value, count in zip(significant, p, basis)]
+
+
+def share_row(count: int, total: int) -> dict:
+    """A share in percent with its 95% Wilson interval (missing when there is nothing to share)."""
+    interval = wilson_interval(count, total)
+    return {"share": count / total * 100 if total else float("nan"),
+            "lower": interval.lower * 100, "upper": interval.upper * 100}
+
+
+@dataclass
+class Relationships:
+    """VAWG offences with an identified suspect, by borough and crime group, and how many suspects were known."""
+
+    borough: str
+    borough_code: str
+    year: int
+    counts: pd.DataFrame   # (borough_code, crime_group) → vawg, with_suspect, known
+    threshold: int
+
+    @classmethod
+    def compute(cls, staged_dir: Path | str, *, borough: str, period_end: str, threshold: int) -> Relationships:
+        boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
+        year = report_year(period_end)
+        offences = load_vawg_offences(staged_dir, year, needs=("suspect_known_to_victim",))
+        return cls(borough=borough, borough_code=boroughs[borough], year=year,
+                   counts=relationship_counts(offences), threshold=threshold)
+
+    def _area(self, area: str) -> pd.DataFrame:
+        """Counts by crime group for the borough, the rest of London or London."""
+        if area == "borough":
+            frame = self.counts[self.counts.index.get_level_values("borough_code") == self.borough_code]
+        elif area == "rest":
+            frame = self.counts[self.counts.index.get_level_values("borough_code") != self.borough_code]
+        else:
+            frame = self.counts
+        return frame.groupby(level="crime_group").sum()
+
+    @uses(metric="known_to_victim_share")
+    def group_table(self) -> pd.DataFrame:
+        """One row for all VAWG offences, then one per crime group (most offences with a suspect across London first)."""
+        borough, rest, london = self._area("borough"), self._area("rest"), self._area("london")
+        groups = london.sort_values("with_suspect", ascending=False).index
+        borough, rest = borough.reindex(groups, fill_value=0), rest.reindex(groups, fill_value=0)
+        total_london = int(london["with_suspect"].sum())
+        rows = [self._row(ALL_VAWG, "all", borough.sum(), rest.sum(), london.sum(), total_london)]
+        for group in groups:
+            rows.append(self._row(sentence_case(group), slug(group), borough.loc[group], rest.loc[group],
+                                  london.loc[group], total_london))
+        table = pd.DataFrame(rows)
+        # The crime groups are one family of tests (Holm); all VAWG offences are a test of their own.
+        return self._suppression(holm_within(table, rows=table["key"] != "all"))
+
+    def _suppression(self, table: pd.DataFrame) -> pd.DataFrame:
+        """What the borough's columns may show, with secondary suppression across the crime groups.
+
+        ``basis`` is the count a group's share of known suspects rests on (the smaller of the known
+        and the strangers); ``total_hidden`` marks offence counts hidden so that the total cannot reveal
+        a small one. Groups add up to the first row, so when exactly one group is hidden the next
+        smallest is hidden too, and the hidden values can only be recovered as a sum.
+        """
+        table["basis"] = [disclosure_basis(known, total) for known, total in zip(table["known"], table["with_suspect"])]
+        table["total_hidden"] = False
+        return self._protect_parts(table)
+
+    def _protect_parts(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Hide further groups until no hidden one can be worked out from the first row (the total) and the
+        other rows: shares by their ``basis``, offence counts by ``total_hidden``. What is hidden stays hidden."""
+        groups = table.index[1:]
+        split = secondary_suppression(table.loc[groups, "basis"], self.threshold)
+        table.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
+                                      for basis, hidden in zip(table.loc[groups, "basis"], split)]
+        totals = secondary_suppression(table.loc[groups, "with_suspect"], self.threshold)
+        table.loc[groups, "total_hidden"] = [bool(before) or (hidden and not is_small(count, self.threshold))
+                                             for before, count, hidden in zip(table.loc[groups, "total_hidden"],
+                                                                              table.loc[groups, "with_suspect"], totals)]
+        return table
+
+    def _row(self, name: str, key: str, borough: pd.Series, rest: pd.Series, london: pd.Series,
+             total_london: int) -> dict:
+        n, known = int(borough["with_suspect"]), int(borough["known"])
+        n_rest, known_rest = int(rest["with_suspect"]), int(rest["known"])
+        n_london, known_london = int(london["with_suspect"]), int(london["known"])
+        share, rest_share, london_share = share_row(known, n), share_row(known_rest, n_rest), \
+            share_row(known_london, n_london)
+        test = two_proportion_ztest(known, n, known_rest, n_rest) if n and n_rest else None
+        return {
+            "crime_group": name, "key": key, "vawg": int(borough["vawg"]),
+            "with_suspect": n, "known": known, "not_known": n - known,
+            "known_share": share["share"], "known_lower": share["lower"], "known_upper": share["upper"],
+            "not_known_share": 100 - share["share"],
+            "rest_with_suspect": n_rest, "rest_known": known_rest, "rest_known_share": rest_share["share"],
+            "london_with_suspect": n_london, "london_known": known_london,
+            "london_known_share": london_share["share"], "london_known_lower": london_share["lower"],
+            "london_known_upper": london_share["upper"],
+            "london_share_of_suspects": n_london / total_london * 100 if total_london else float("nan"),
+            "identified_share": n / int(borough["vawg"]) * 100 if int(borough["vawg"]) else float("nan"),
+            "london_identified_share": n_london / int(london["vawg"]) * 100 if int(london["vawg"]) else float("nan"),
+            "z": test.statistic if test else float("nan"), "p": test.p_value if test else float("nan"),
+            "significant": bool(test and test.significant),
+        }
+
+    def charted(self) -> pd.DataFrame:
+        """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect."""
+        table = self.group_table()
+        charted = table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
+        # The chart's groups are read as the parts of its total: protect them again as the chart shows them, or a
+        # part hidden alongside a group the chart leaves out could be worked out from the others.
+        return charted if len(charted) == len(table) else self._protect_parts(charted)
+        # The chart's groups are read as the parts of its total: suppress again over the groups it shows, or a
+        # part hidden alongside a group the chart leaves out could be worked out from the others.
+        groups = charted.index[1:]
+        split = secondary_suppression(charted.loc[groups, "basis"], self.threshold)
+        charted.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
+                                        for basis, hidden in zip(charted.loc[groups, "basis"], split)]
+        totals = secondary_suppression(charted.loc[groups, "with_suspect"], self.threshold)
+        charted.loc[groups, "total_hidden"] = [bool(before) or (hidden and not is_small(count, self.threshold))
+                                               for before, count, hidden in zip(charted.loc[groups, "total_hidden"],
+                                                                                charted.loc[groups, "with_suspect"],
+                                                                                totals)]
+        return charted
+
+
+def relationship_counts(offences: pd.DataFrame) -> pd.DataFrame:
+    """VAWG offences, those with an identified suspect and those whose suspect was known, by borough and crime group."""
+    relationship = offences["suspect_known_to_victim"].astype("string")
+    counts = pd.DataFrame({
+        "vawg": 1,
+        "with_suspect": relationship.notna().astype("int64"),
+        "known": (relationship == KNOWN).fillna(False).astype("int64"),
+    }).groupby([offences["borough_code"], offences["crime_group"]]).sum()
+    return counts.astype("int64")
+
+
+# -- artifacts -----------------------------------------------------------------------
+
+def _published(value: float, count: int, threshold: int) -> str:
+    return format_value(value, "percent", decimals=1, threshold=threshold, basis=count)
+
+
+def figure_suspect_relationship(analysis: Relationships) -> Figure:
+    table = analysis.charted()
+    a = analysis
+    london_basis = [disclosure_basis(n, total) for n, total in zip(table["london_known"], table["london_with_suspect"])]
+    long = pd.concat([
+        table.assign(area=a.borough, value=table["known_share"], lower=table["known_lower"],
+                     upper=table["known_upper"], n=table["known"], total=table["with_suspect"],
+                     total_text=total_texts(table, a.threshold)),
+        table.assign(area="London", value=table["london_known_share"], lower=table["london_known_lower"],
+                     upper=table["london_known_upper"], n=table["london_known"], total=table["london_with_suspect"],
+                     basis=london_basis, total_text=[f"{n:,}" for n in table["london_with_suspect"]]),
+    ])[["crime_group", "area", "n", "total", "total_text", "basis", "value", "lower", "upper"]].reset_index(drop=True)
+    # A share rests on both counts: it is hidden when either the known or the stranger count is small.
+    long["plotted"], long["label"] = chart_values(long["value"], long["basis"], a.threshold, "{:.1f}%")
+    overall = table.iloc[0]
+    groups = table.iloc[1:]
+    shown = groups[[not is_small(basis, a.threshold) for basis in groups["basis"]]]
+    strangers = shown.sort_values("not_known_share", ascending=False)
+    majority = "most" if overall["known_share"] > 50 else "fewer than half of"
+    title = f"The victim knew the suspect in {majority} VAWG offences in {a.borough}"
+    if not strangers.empty:
+        title += f"; strangers were most common in {strangers.iloc[0]['crime_group'].lower()}"
+    plot = charts.interval_bar_chart(
+        long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
+        title=title,
+        subtitle=(f"Percentage of VAWG offences with an identified suspect in which the suspect was known to the "
+                  f"victim, by crime group, {a.year}, with 95% confidence intervals"),
+        value_title="% of offences with a suspect: suspect known to the victim",
+        category_order=table["crime_group"].tolist(), series_order=[a.borough, "London"])
+    alt = (f"Grouped bar chart with confidence intervals of the percentage of VAWG offences with an identified "
+           f"suspect in which the suspect was known to the victim, {a.borough} against London, {a.year}. Overall: "
+           f"{_published(overall['known_share'], overall['known'], a.threshold)} in {a.borough} and "
+           f"{overall['london_known_share']:.1f}% in London. "
+           + ("By crime group in " + a.borough + ": "
+              + join_words([f"{row.crime_group.lower()} {_published(row.known_share, row.known, a.threshold)}"
+                            for row in shown.itertuples()]) + "." if not shown.empty else ""))
+    return Figure(
+        id="fig-suspect-relationship", plot=plot, height=5.0,
+        caption=f"Suspect known to the victim, VAWG offences by crime group, {a.borough} and London, {a.year}",
+        alt=alt, source=SOURCE, data=long,
+        columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
+                 Column("Offences with a suspect known to the victim", "n", "number", 0, basis="basis"),
+                 Column("Offences with an identified suspect", "total_text", "text"),
+                 Column("% known to the victim", "value", "number", 1, basis="basis"),
+                 Column("95% CI lower", "lower", "number", 1, basis="basis"),
+                 Column("95% CI upper", "upper", "number", 1, basis="basis")],
+    )
+
+
+def table_suspect_relationship(analysis: Relationships) -> Table:
+    table = analysis.group_table()
+    table = table[table["london_with_suspect"] > 0].copy()
+    threshold = analysis.threshold
+    # A share of known suspects also reveals the strangers: it rests on the smaller of the two counts.
+    table["total_text"] = total_texts(table, threshold)
+    table["known_ci"] = interval_texts(table["known_lower"], table["known_upper"], table["basis"], threshold, 1, "%")
+    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], threshold)
+    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
+    return Table(
+        id="tbl-suspect-relationship",
+        caption=(f"VAWG offences with an identified suspect and the share in which the suspect was known to the "
+                 f"victim, by crime group, {analysis.borough} and London, {analysis.year}"),
+        data=table,
+        columns=[
+            Column("Crime group", "crime_group", "text"),
+            Column("With a suspect", "total_text", "text"),
+            Column("Known to the victim", "known", "number", 0, basis="basis"),
+            Column("% known", "known_share", "number", 1, basis="basis"),
+            Column("95% CI", "known_ci", "text"),
+            Column("Rest of London % known", "rest_known_share", "number", 1, basis="rest_known"),
+            Column("p-value", "p", "pvalue", 3, basis="basis"),
+            Column("p < 0.05", "significant_text", "text"),
+        ],
+        source=SOURCE,
+        notes=(
+            ("Offences recorded in the year that the police mark as VAWG and for which a suspect was identified; "
+            "offences with no identified suspect are not counted."),
+            ("With a suspect: VAWG offences with an identified suspect. p-value: pooled two-proportion z-test of "
+             "the borough against the rest of London, two-sided (Fisher's exact test where a count is 0); the crime "
+             "groups' p-values are adjusted by Holm's method for the number of groups; adjusted p < 0.05: whether the "
+             "difference is significant. 95% CI: Wilson score interval."),
+            (f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
+            f"{threshold}."),
+        ),
+        emphasis="bold",
+    )
+
+
+def prose_values(analysis: Relationships) -> dict[str, tuple]:
+    """Every number and data-driven word the section's prose quotes: ``{key: (value, kind, decimals[, basis])}``."""
+    a = analysis
+    table = a.group_table()
+    overall = table.iloc[0]
+    overall_basis = overall["basis"]
+    groups = table.iloc[1:]
+    publishable = groups[(groups["known"] >= a.threshold) & (groups["not_known"] >= a.threshold)
+                         & (groups["basis"] >= a.threshold) & ~groups["total_hidden"]]
+    higher_strangers = publishable[publishable["not_known_share"] > overall["not_known_share"]] \
+        .sort_values("not_known_share", ascending=False)
+    most_known = publishable.sort_values("known_share", ascending=False)
+    values: dict[str, tuple] = {
+        "relationship.year": (str(a.year), "text", 0),
+        "relationship.vawg": (overall["vawg"], "count", 0),
+        "relationship.with_suspect": (overall["with_suspect"], "count", 0),
+        "relationship.identified_share": (overall["identified_share"], "percent", 1, overall["with_suspect"]),
+        "relationship.london_identified_share": (overall["london_identified_share"], "percent", 1),
+        "relationship.known": (overall["known"], "number", 0, overall_basis),
+        "relationship.known_share": (overall["known_share"], "percent", 1, overall_basis),
+        "relationship.known_share_whole": (overall["known_share"], "percent", 0, overall_basis),
+        "relationship.not_known_share": (overall["not_known_share"], "percent", 1, overall_basis),
+        "relationship.known_ci": (interval_texts([overall["known_lower"]], [overall["known_upper"]], [overall_basis],
+                                                 a.threshold, 1, "%")[0], "text", 0),
+        "relationship.london_known_share": (overall["london_known_share"], "percent", 1),
+        "relationship.rest_known_share": (overall["rest_known_share"], "percent", 1),
+        "relationship.comparison": (_direction(overall["known_share"] - overall["rest_known_share"]), "text", 0),
+        "relationship.significance": (_significance(overall["p"]) if pd.notna(overall["p"]) else "not tested",
+                                      "text", 0),
+        "relationship.majority": (_proportion_words(overall["known_share"]), "text", 0),
+    }
+    if most_known.empty:
+        values["relationship.most_known_sentence"] = (
+            "No crime group had enough offences with a suspect to compare the groups.", "text", 0)
+    else:
+        top = most_known.iloc[0]
+        values["relationship.most_known_sentence"] = (
+            (f"The suspect was most often known to the victim in {top['crime_group'].lower()}: "
+            f"{top['known_share']:.1f}% of {format_value(top['with_suspect'], 'count', threshold=a.threshold)} "
+            f"offences with a suspect (London {top['london_known_share']:.1f}%)."), "text", 0)
+    values["relationship.stranger_sentence"] = (
+        "Suspects unknown to the victim were more common than average in "
+        + join_words([f"{row.crime_group.lower()} ({row.not_known_share:.1f}% not known, London "
+                      f"{100 - row.london_known_share:.1f}%)" for row in higher_strangers.itertuples()]) + "."
+        if not higher_strangers.empty
+        else "No crime group had a notably larger share of suspects unknown to the victim.", "text", 0)
+    significant = publishable[publishable["significant"]]
+    values["relationship.group_significance_sentence"] = (
+        "Against the rest of London, the share known to the victim differed significantly for "
+        + join_words([f"{row.crime_group.lower()} ({_direction(row.known_share - row.rest_known_share)} in "
+                      f"{a.borough})" for row in significant.itertuples()]) + "."
+        if not significant.empty
+        else "No crime group's share differed significantly from the rest of London's.", "text", 0)
+    for row in groups.itertuples():
+        basis = row.basis
+        key = f"relationship.groups.{row.key}"
+        values[f"{key}.with_suspect"] = (row.with_suspect, "number", 0, 1) if row.total_hidden else \
+            (row.with_suspect, "count", 0)
+        values[f"{key}.known_share"] = (row.known_share, "percent", 1, basis)
+        values[f"{key}.not_known_share"] = (row.not_known_share, "percent", 1, basis)
+        values[f"{key}.london_known_share"] = (row.london_known_share, "percent", 1)
+    return values
+
+
+def _proportion_words(share: float) -> str:
+    """"about two in three" …: a share of offences in words."""
+    for fraction, words in ((0.25, "about one in four"), (1 / 3, "about one in three"), (0.4, "about two in five"),
+                            (0.5, "about half"), (0.6, "about three in five"), (2 / 3, "about two in three"),
+                            (0.75, "about three in four"), (0.8, "about four in five")):
+        if abs(share / 100 - fraction) < 0.025:
+            return words
+    return "more than half" if share > 50 else "fewer than half"

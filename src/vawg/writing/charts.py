@@ -1,0 +1,505 @@
+"""Chart building blocks in the Government Analysis Function style.
+
+Charts carry a headline title (the finding), a statistical subtitle (what is
+measured), the Analysis Function palette, and direct labels so that no
+information depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+
+import pandas as pd
+from matplotlib import patheffects
+from plotnine import (
+    aes,
+    annotate,
+    facet_wrap,
+    geom_vline,
+    scale_shape_manual,
+    scale_x_datetime,
+    element_blank,
+    element_line,
+    element_text,
+    expand_limits,
+    geom_col,
+    geom_errorbar,
+    geom_line,
+    geom_point,
+    geom_ribbon,
+    geom_text,
+    ggplot,
+    labs,
+    position_dodge,
+    scale_color_manual,
+    scale_fill_manual,
+    scale_x_continuous,
+    scale_y_continuous,
+    theme,
+    theme_minimal,
+    coord_fixed,
+    coord_flip,
+    guides,
+)
+
+# Government Analysis Function colours (docs/design.md).
+CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+TWO_SERIES = ("#12436D", "#F46A25")
+TEXT_COLOUR = "#0B0C0C"
+GRID_COLOUR = "#D9D9D9"
+
+
+TITLE_WIDTH = 60  # characters per line of a chart title at the default 8-inch width
+
+# The site's text column is 48rem (768 px, templates/html/vawg.css) and an 8-inch chart fills it at
+# 96 px an inch, so a point of chart text is 4/3 px there: 9 pt is the 12 px a reader needs.
+HTML_TEXT_WIDTH_PX = 768
+MIN_TEXT_PX = 12
+LABEL_SIZE = 9  # points: value labels, line names, event labels
+
+
+def text_px(points: float, figure_width_in: float) -> float:
+    """How many CSS pixels ``points`` of chart text are on the site, the chart shrunk to the text column."""
+    shown = min(HTML_TEXT_WIDTH_PX, figure_width_in * 96)
+    return points * shown / (figure_width_in * 72)
+
+
+# A phone's screen: at 320 CSS px the site's text column is 288 px (templates/html/vawg.css). The website
+# shows a chart's narrow render there (vawg.writing.artifacts, vawg.publishing.render.html) instead of the 8-inch one, which
+# would print its text at 4-5 px. At 3.6 inches its 9 pt text is 10 px on a 320 px screen and 12 px on a
+# 375 px one; narrower, the charts' own labels (line ends, control limits, events) no longer fit.
+NARROW_SCREEN_PX = 288
+NARROW_WIDTH_IN = 3.6
+NARROW_MIN_TEXT_PX = 10
+NARROW_HEIGHT_FACTOR = 1.35  # the narrow chart is taller: its titles take more lines
+
+
+class Halo(patheffects.withStroke):
+    """A stroke of ``colour`` round text, so a label stays legible over any fill (a matplotlib path effect).
+
+    matplotlib draws text with a path effect as glyph outlines; the website's SVG keeps it as text and
+    draws the halo with SVG's own stroke (:func:`vawg.writing.artifacts.save_svg_with_text`), from the colour and
+    width kept here.
+    """
+
+    def __init__(self, colour: str, width: float = 1.2) -> None:
+        super().__init__(linewidth=width, foreground=colour)
+        self.colour, self.width = colour, width
+
+
+def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
+    """``plot`` for a narrow screen: title, subtitle and caption rewrapped to the width, legend underneath.
+
+    The text keeps its size in points. A line is allowed as many characters as the wide chart's
+    :data:`TITLE_WIDTH` allows at 8 inches, scaled to ``width_in``. Labels with a :class:`Halo` (ward
+    names and values on a map) cannot fit their wards at this width: they are left out, and the caption
+    says where they are.
+    """
+    labels = {}
+    plot = copy.deepcopy(plot)
+    kept = [layer for layer in plot.layers
+            if not any(isinstance(effect, Halo) for effect in (layer.geom.params.get("path_effects") or ()))]
+    caption = getattr(plot.labels, "caption", None) or ""
+    if len(kept) < len(plot.layers):
+        plot.layers = type(plot.layers)(kept)
+        caption = "Each ward's name and value are in the data below the chart. " + caption
+    for name, share, text in (("title", 1.0, getattr(plot.labels, "title", None)),
+                              ("subtitle", 1.2, getattr(plot.labels, "subtitle", None)), ("caption", 1.4, caption)):
+        if text:  # smaller text, more characters a line
+            width = max(12, round(TITLE_WIDTH * share * width_in / 8.0))
+            labels[name] = "\n".join(textwrap.fill(" ".join(part.split()), width)
+                                     for part in str(text).split("\n\n"))
+    return plot + labs(**labels) + theme(legend_position="bottom", legend_direction="horizontal")
+
+
+def narrow_height(plot: ggplot, height_in: float) -> float:
+    """The narrow render's height: taller for its titles, but a map (fixed aspect) only as tall as before."""
+    return height_in if isinstance(plot.coordinates, coord_fixed) else height_in * NARROW_HEIGHT_FACTOR
+
+
+def headline(text: str) -> str:
+    """Wrap a chart title so a long finding never runs off the chart."""
+    return textwrap.fill(text, TITLE_WIDTH)
+
+
+# Charts are published as SVG with their text kept as text (vawg.writing.artifacts), drawn by the reader's browser in
+# the first of these fonts it has: the site's own (templates/html/vawg.css). matplotlib places the text by the
+# first it finds here; Liberation Sans has Arial's metrics, so a label placed for it fits in Arial or Helvetica.
+CHART_FONTS = ("Liberation Sans", "Arial", "Helvetica", "DejaVu Sans")
+
+
+class _af_base(theme_minimal):
+    """plotnine's minimal theme with the site's fonts (plotnine's own list starts with Helvetica)."""
+
+    def __init__(self, base_size: float = 11) -> None:
+        super().__init__(base_size=base_size)
+        self._rcParams["font.sans-serif"] = list(CHART_FONTS)  # plotnine's documented way (theme docstring)
+
+
+def af_theme() -> theme:
+    return _af_base(base_size=11) + theme(
+        plot_title=element_text(weight="bold", size=13, color=TEXT_COLOUR, ha="left"),
+        plot_subtitle=element_text(size=10.5, color=TEXT_COLOUR, ha="left"),
+        plot_caption=element_text(size=LABEL_SIZE, color=TEXT_COLOUR, ha="left"),
+        axis_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
+        axis_title=element_text(size=10, color=TEXT_COLOUR),
+        panel_grid_major_x=element_blank(),
+        panel_grid_minor=element_blank(),
+        panel_grid_major_y=element_line(color=GRID_COLOUR),
+        legend_position="top",
+        legend_title=element_blank(),
+        legend_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),
+        strip_text=element_text(size=LABEL_SIZE, color=TEXT_COLOUR),  # facet titles (plotnine's: 8.8 pt)
+    )
+
+
+def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, title: str,
+               subtitle: str, y_title: str, series_order: list[str], lower: str | None = None,
+               upper: str | None = None) -> ggplot:
+    """Lines over years, each point labelled with its value and each line named at its end.
+
+    With ``lower`` and ``upper`` each point carries an error bar (its 95% confidence interval) and its label
+    sits above the bar; a point not drawn (suppressed) draws no bar.
+    """
+    data = data.assign(**{series: pd.Categorical(data[series], categories=series_order)})
+    ends = data[data[x] == data[x].max()]
+    colours = dict(zip(series_order, TWO_SERIES if len(series_order) <= 2 else CATEGORICAL))
+    years = sorted(data[x].unique())
+    reach = float(data[upper].where(data[y].notna()).max()) if upper else float(data[y].max())
+    data["_label_at"] = (data[upper].where(data[y].notna()).fillna(data[y]) if upper else data[y]) + 0.04 * reach
+    # With intervals, the lower line's labels go under its bars, so they never sit on the other line's bar.
+    data["_below"] = bool(upper) & (data[y] < data.groupby(x)[y].transform("max"))
+    if lower:
+        data.loc[data["_below"], "_label_at"] = data[lower].fillna(data[y]) - 0.04 * reach
+    bars = []
+    if lower and upper:
+        data[lower], data[upper] = data[lower].where(data[y].notna()), data[upper].where(data[y].notna())
+        bars = [geom_errorbar(aes(ymin=lower, ymax=upper), width=0.12, size=0.7, na_rm=True)]
+    plot = ggplot(data, aes(x=x, y=y, color=series, group=series)) + geom_line(size=1.2)
+    for layer in bars:
+        plot += layer
+    return (
+        plot
+        + geom_point(size=2.6)
+        # Labels are text: TEXT_COLOUR (19.6:1), as the series colours only reach the 3:1 of marks.
+        + geom_text(data[~data["_below"]], aes(y="_label_at", label=label), va="bottom" if upper else "center",
+                    size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(data[data["_below"]], aes(y="_label_at", label=label), va="top", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + geom_text(ends, aes(label=series), nudge_x=0.12, ha="left", size=9, fontweight="bold",
+                    color=TEXT_COLOUR, show_legend=False)
+        + scale_color_manual(values=colours)
+        + scale_x_continuous(breaks=years, limits=(min(years) - 0.2, max(years) + 0.9))
+        + scale_y_continuous(expand=(0, 0, 0.12, 0))
+        + expand_limits(y=0)
+        + guides(color="none")
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
+        + af_theme()
+    )
+
+
+def grouped_bar_chart(data: pd.DataFrame, *, category: str, value: str, series: str, label: str,
+                      title: str, subtitle: str, value_title: str, category_order: list[str],
+                      series_order: list[str]) -> ggplot:
+    """Horizontal bars, one group per category, every bar labelled with its value.
+
+    A missing value (suppressed) draws no bar; its label says why.
+    """
+    data = data.assign(
+        **{category: pd.Categorical(data[category], categories=list(reversed(category_order))),
+           series: pd.Categorical(data[series], categories=list(reversed(series_order)))}
+    )
+    colours = dict(zip(series_order, TWO_SERIES))
+    dodge = position_dodge(width=0.8)
+    # plotnine ignores nudges under dodging, so labels get their own position just past the bar.
+    # When every bar is suppressed there is no longest bar: offset the "[c]" labels by a unit so they still show.
+    reach = data[value].max() if data[value].notna().any() else 1.0
+    data["_label_at"] = data[value].fillna(0) + 0.01 * reach
+    return (
+        ggplot(data, aes(x=category, y=value, fill=series))
+        + geom_col(position=dodge, width=0.75, na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + coord_flip()
+        + scale_fill_manual(values=colours, breaks=series_order)
+        + scale_y_continuous(expand=(0, 0, 0.15, 0))
+        + labs(title=headline(title), subtitle=subtitle, x="", y=value_title)
+        + af_theme()
+        + theme(panel_grid_major_y=element_blank(), panel_grid_major_x=element_line(color=GRID_COLOUR))
+    )
+
+
+# -- control charts ----------------------------------------------------------------------------------
+
+CONTROL_LINE_COLOUR = "#3D3D3D"      # centre line and limits (marks: 10.9:1)
+SIGNAL_COLOURS = ("#801650", "#3D3D3D")  # special-cause markers, told apart by shape as well
+EVENT_SHADE_COLOUR = "#3D3D3D"       # drawn translucent behind the data; each event is also labelled
+SIGNAL_SHAPES = ("D", "^")
+
+
+def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str, lower: str, upper: str,
+                  phase: str, signal: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
+                  panel_order: list[str], signal_order: list[str]) -> ggplot:
+    """Statistical process control chart: one panel per area, each with its own centre line and limits.
+
+    ``data`` has one row per point and panel, with the plotted value (missing when suppressed),
+    the centre line and limits that apply to it, its ``phase`` (limits are drawn per phase) and
+    its ``signal`` ("" for none, else one of ``signal_order``). ``events`` (start, end, label)
+    are drawn as a labelled shaded period, or a labelled dashed line when ``end`` is missing;
+    labels go in the first panel only. Special-cause points are marked with a shape and colour
+    of their own, named in the legend; the centre line and limits are named at their right end.
+    """
+    data = data.assign(**{panel: pd.Categorical(data[panel], categories=panel_order)})
+    colours = dict(zip(panel_order, TWO_SERIES))
+    top = float(pd.concat([data[y], data[upper]]).max())
+    signals = data[data[signal].isin(signal_order) & data[y].notna()].copy()
+    signals[signal] = pd.Categorical(signals[signal], categories=signal_order)
+
+    periods = events[events["end"].notna() & (events["end"] > events["start"])].copy()
+    dates = events[~events.index.isin(periods.index)].copy()
+    first_panel = panel_order[0]
+    labels = events.assign(**{panel: pd.Categorical([first_panel] * len(events), categories=panel_order)})
+    # Stagger the labels of events close together so that they do not overlap.
+    labels["_y"] = [top * (1.32 - 0.07 * (position % 3)) for position in range(len(labels))]
+    labels["_ha"] = ["right" if pd.isna(end) or end == start else "left"
+                     for start, end in zip(labels["start"], labels["end"])]
+    labels["_x"] = labels["start"]
+
+    last = data.groupby([panel, phase], observed=True)[x].transform("max") == data[x]
+    ends = data[last & (data[phase] == data.groupby(panel, observed=True)[phase].transform("max"))]
+    end_labels = pd.concat([
+        ends.assign(_y=ends[centre], _text="Average"),
+        ends.assign(_y=ends[upper], _text="Upper limit"),
+        ends.assign(_y=ends[lower], _text="Lower limit"),
+    ])
+
+    plot = ggplot(data, aes(x=x))
+    for period in periods.itertuples():
+        plot += annotate("rect", xmin=period.start, xmax=period.end, ymin=0, ymax=top * 1.05,
+                         fill=EVENT_SHADE_COLOUR, alpha=0.12)
+    if not dates.empty:
+        plot += geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
+    for column, style in ((centre, "solid"), (upper, "dashed"), (lower, "dashed")):
+        plot += geom_line(aes(y=column, group=phase), linetype=style, color=CONTROL_LINE_COLOUR, size=0.5)
+    plot += geom_line(aes(y=y, color=panel, group=panel), size=1.0, na_rm=True)
+    plot += geom_point(signals, aes(y=y, shape=signal, fill=signal), size=3.2, color=TEXT_COLOUR, stroke=0.4)
+    plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=LABEL_SIZE, color=TEXT_COLOUR,
+                      va="bottom", nudge_x=0)
+    plot += geom_text(end_labels, aes(y="_y", label="_text"), ha="left", nudge_x=20, size=LABEL_SIZE, color=TEXT_COLOUR)
+    last_x = data[x].max()
+    return (
+        plot
+        + facet_wrap(panel, ncol=1)
+        + scale_color_manual(values=colours, guide=None)
+        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="")
+        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="")
+        + scale_x_datetime(date_labels="%b %Y", breaks=_half_years(data[x].min(), last_x),
+                           limits=(data[x].min(), last_x + pd.Timedelta(days=150)))
+        + scale_y_continuous(limits=(0, top * 1.45), expand=(0, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
+        + af_theme()
+        + theme(strip_text=element_text(weight="bold", size=11, color=TEXT_COLOUR, ha="left"),
+                axis_text_x=element_text(rotation=0, size=LABEL_SIZE, color=TEXT_COLOUR), plot_title_position="plot")
+    )
+
+
+def _half_years(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    """January and July of each year from ``first`` to ``last`` (axis breaks within the data)."""
+    return [date for date in pd.date_range(first.to_period("Y").start_time, last, freq="6MS") if date >= first]
+
+
+# -- bars with confidence intervals -----------------------------------------------------------------
+
+INTERVAL_COLOUR = "#0B0C0C"  # error bars (marks)
+
+
+def interval_bar_chart(data: pd.DataFrame, *, category: str, value: str, lower: str, upper: str, series: str,
+                       label: str, title: str, subtitle: str, value_title: str, category_order: list[str],
+                       series_order: list[str]) -> ggplot:
+    """Horizontal grouped bars with a 95% confidence interval on each, every bar labelled with its value.
+
+    A missing value (suppressed) draws no bar or interval; its label says why.
+    """
+    data = data.assign(
+        **{category: pd.Categorical(data[category], categories=list(reversed(category_order))),
+           series: pd.Categorical(data[series], categories=list(reversed(series_order)))}
+    )
+    data[lower] = data[lower].where(data[value].notna())
+    data[upper] = data[upper].where(data[value].notna())
+    colours = dict(zip(series_order, TWO_SERIES))
+    dodge = position_dodge(width=0.8)
+    reach = float(pd.concat([data[value], data[upper]]).max())
+    data["_label_at"] = data[upper].fillna(data[value]).fillna(0) + 0.015 * reach
+    return (
+        ggplot(data, aes(x=category, y=value, fill=series))
+        + geom_col(position=dodge, width=0.75, na_rm=True)
+        + geom_errorbar(aes(ymin=lower, ymax=upper), position=dodge, width=0.3, color=INTERVAL_COLOUR, size=0.5,
+                        na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), position=dodge, ha="left", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, show_legend=False)
+        + coord_flip()
+        + scale_fill_manual(values=colours, breaks=series_order)
+        + scale_y_continuous(expand=(0, 0, 0.18, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=value_title)
+        + af_theme()
+        + theme(panel_grid_major_y=element_blank(), panel_grid_major_x=element_line(color=GRID_COLOUR),
+                plot_title_position="plot")
+    )
+
+
+# -- forecasts ----------------------------------------------------------------------------------------
+
+AFTER_CHANGE_COLOUR = "#3D3D3D"  # recorded months after a recording change, not comparable with the forecast
+
+
+def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: str, part: str, mean: str,
+                   lower: str, upper: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
+                   part_order: list[str], forecast_label: str, interval_label: str) -> ggplot:
+    """A recorded monthly series and its forecast with a shaded prediction interval, every line named on the chart.
+
+    ``history`` has a ``part`` column naming each stretch of the recorded series (e.g. the months the model
+    was fitted on, and months after a recording change); ``forecast`` has the forecast ``mean`` and its
+    interval. The interval is shaded and its edges drawn as dashed lines, so it does not rest on the shade.
+    ``events`` without an end are drawn as labelled dashed vertical lines.
+    """
+    history = history.assign(**{part: pd.Categorical(history[part], categories=part_order)})
+    colours = dict(zip(part_order, (TWO_SERIES[0], AFTER_CHANGE_COLOUR)))
+    top = float(pd.concat([history[y], forecast[upper]]).max())
+    dates = events[events["end"].isna() | (events["end"] == events["start"])]
+    labels = pd.concat([
+        history.groupby(part, observed=True).head(1).assign(_x=lambda d: d[x], _y=top * 1.08, _text=lambda d: d[part]),
+    ])
+    ends = forecast.tail(1)
+    end_labels = pd.concat([
+        ends.assign(_y=ends[mean], _text=forecast_label),
+        ends.assign(_y=ends[upper], _text=interval_label),
+    ])
+    return (
+        ggplot(history, aes(x=x, y=y))
+        + geom_ribbon(forecast, aes(x=x, ymin=lower, ymax=upper), inherit_aes=False, fill=TWO_SERIES[1], alpha=0.18)
+        + geom_line(forecast, aes(x=x, y=upper), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + geom_line(forecast, aes(x=x, y=lower), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + geom_line(forecast, aes(x=x, y=mean), color=TWO_SERIES[1], size=1.1)
+        + geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
+        + geom_text(dates.assign(_y=top * 1.2), aes(x="start", y="_y", label="label"), ha="right", va="bottom",
+                    size=LABEL_SIZE, color=TEXT_COLOUR, inherit_aes=False)
+        + geom_line(aes(color=part, group=part), size=1.0, na_rm=True)
+        + geom_text(labels, aes(x="_x", y="_y", label="_text"), ha="left", va="bottom", size=LABEL_SIZE,
+                    color=TEXT_COLOUR, inherit_aes=False)
+        + geom_text(end_labels, aes(x=x, y="_y", label="_text"), ha="left", nudge_x=25, size=LABEL_SIZE,
+                    color=TEXT_COLOUR, inherit_aes=False)
+        + scale_color_manual(values=colours, guide=None)
+        + scale_x_datetime(date_labels="%Y", breaks=[d for d in pd.date_range(history[x].min(), forecast[x].max(),
+                                                                               freq="YS")],
+                           limits=(history[x].min(), forecast[x].max() + pd.Timedelta(days=640)))
+        + scale_y_continuous(limits=(0, top * 1.35), expand=(0, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
+        + af_theme()
+        + theme(plot_title_position="plot")
+    )
+
+
+def small_multiple_line_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, label: str, title: str,
+                              subtitle: str, y_title: str, panel_order: list[str], ncol: int = 3) -> ggplot:
+    """One small line chart per panel (e.g. per abuse type) on a shared scale, every point labelled.
+
+    Easier to read than one chart with many crossing lines. A missing value
+    (suppressed) draws no point; its label (e.g. "[c]") sits on the axis.
+    """
+    # Panel titles wrap so that long names do not run into the next panel.
+    wrapped = {name: textwrap.fill(name, 26) for name in panel_order}
+    data = data.assign(**{panel: pd.Categorical(data[panel].map(wrapped), categories=list(wrapped.values()))})
+    years = sorted(data[x].unique())
+    top = data[y].max() if data[y].notna().any() else 1.0
+    data["_label_at"] = data[y].fillna(0) + 0.08 * top
+    return (
+        ggplot(data, aes(x=x, y=y, group=panel))
+        + geom_line(color=CATEGORICAL[0], size=1.1, na_rm=True)
+        + geom_point(color=CATEGORICAL[0], size=2.2, na_rm=True)
+        + geom_text(aes(y="_label_at", label=label), size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False)
+        + facet_wrap(panel, ncol=ncol)
+        + scale_x_continuous(breaks=years, labels=[f"'{str(year)[-2:]}" for year in years],
+                             limits=(min(years) - 0.4, max(years) + 0.4))
+        + scale_y_continuous(expand=(0, 0, 0.15, 0))
+        + expand_limits(y=0)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
+        + af_theme()
+        + theme(strip_text=element_text(color=TEXT_COLOUR, size=10, weight="bold"))
+    )
+
+
+# -- several areas or measures over years --------------------------------------------------------------
+
+SERIES_SHAPES = ("o", "s", "^", "D", "v", "P")
+LEGEND_WIDTH = 95  # characters of legend that fit across an 8-inch chart
+
+
+def multi_line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, label: str, title: str,
+                     subtitle: str, y_title: str, series_order: list[str]) -> ggplot:
+    """Lines over years for up to six series told apart by colour and by point shape, named in a legend.
+
+    For charts whose series names are too long, or whose lines too close, to be named at the line ends.
+    Points are labelled with ``label`` (give "" to leave a series' points unlabelled); a missing value
+    (suppressed) draws no point and breaks the line.
+    """
+    data = data.assign(**{series: pd.Categorical(data[series], categories=series_order)})
+    colours = dict(zip(series_order, TWO_SERIES if len(series_order) <= 2 else CATEGORICAL))
+    shapes = dict(zip(series_order, SERIES_SHAPES))
+    years = sorted(data[x].unique())
+    top = data[y].max()
+    nudge = 0.04 * top if pd.notna(top) and top > 0 else 0.5
+    return (
+        ggplot(data, aes(x=x, y=y, color=series, shape=series, group=series))
+        + geom_line(size=1.1, na_rm=True)
+        + geom_point(size=2.8, na_rm=True)
+        + geom_text(aes(label=label), nudge_y=nudge, size=LABEL_SIZE, color=TEXT_COLOUR, show_legend=False, na_rm=True)
+        + scale_color_manual(values=colours, breaks=series_order)
+        + scale_shape_manual(values=shapes, breaks=series_order)
+        + scale_x_continuous(breaks=years, limits=(min(years) - 0.3, max(years) + 0.3))
+        + scale_y_continuous(expand=(0, 0, 0.12, 0))
+        + expand_limits(y=0)
+        + labs(title=headline(title), subtitle=subtitle, x="", y=y_title)
+        + af_theme()
+        + theme(legend_position="top", plot_title_position="plot")
+        # Long names go one to a line so that the legend never runs off the chart.
+        + (theme(legend_direction="vertical") if sum(len(name) + 6 for name in series_order) > LEGEND_WIDTH
+           else theme())
+    )
+
+
+def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, highlight: str, label: str,
+                 average: float, title: str, subtitle: str, x_title: str, y_title: str) -> ggplot:
+    """A funnel plot: one point per area (its rate against its population), the average and the control limits.
+
+    ``limits`` has ``line`` (``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``), ``population`` and
+    ``rate``; the 95% limits are dashed and the 99.8% limits solid, each named at its right-hand end, so no
+    line rests on colour alone. The area where ``highlight`` is True is drawn larger, filled and labelled.
+    """
+    shown = limits[limits["population"].between(points[x].min() * 0.8, points[x].max() * 1.1)]
+    ends = shown.sort_values("population").groupby("line").tail(1)
+    names = {"upper_95": "95% limits", "upper_998": "99.8% limits"}
+    ends = ends[ends["line"].isin(names)].assign(_text=lambda d: d["line"].map(names))
+    others, own = points[~points[highlight]], points[points[highlight]]
+    return (
+        ggplot(points, aes(x=x, y=y))
+        + geom_line(shown[shown["line"].str.endswith("_95")], aes(x="population", y="rate", group="line"),
+                    linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6, inherit_aes=False)
+        + geom_line(shown[shown["line"].str.endswith("_998")], aes(x="population", y="rate", group="line"),
+                    color=CONTROL_LINE_COLOUR, size=0.7, inherit_aes=False)
+        + annotate("segment", x=shown["population"].min(), xend=shown["population"].max(), y=average, yend=average,
+                   color=TEXT_COLOUR, size=0.6)
+        + geom_text(ends, aes(x="population", y="rate", label="_text"), ha="left", nudge_x=points[x].max() * 0.01,
+                    size=LABEL_SIZE, color=TEXT_COLOUR, inherit_aes=False)
+        + annotate("text", x=shown["population"].max() * 1.01, y=average, label="London average", ha="left",
+                   size=LABEL_SIZE, color=TEXT_COLOUR)
+        + geom_point(others, size=2.4, color=TWO_SERIES[0], fill="white", stroke=0.8)
+        + geom_point(own, size=4.0, color=TEXT_COLOUR, fill=TWO_SERIES[1], stroke=0.6, shape="D")
+        + geom_text(own, aes(label=label), ha="left", nudge_x=points[x].max() * 0.02, size=9, fontweight="bold",
+                    color=TEXT_COLOUR)
+        + scale_x_continuous(labels=lambda values: [f"{v:,.0f}" for v in values],
+                             limits=(shown["population"].min(), points[x].max() * 1.25))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x=x_title, y=y_title)
+        + af_theme()
+    )
