@@ -18,6 +18,7 @@ from vawg.running.buildcache import ResultCache
 from vawg.running.notebooks import report_notebooks
 from vawg.foundations.parameters import parse_parameters
 from vawg.foundations.paths import EditionPaths, project_root
+from vawg.foundations.errors import NotebookError
 from vawg.foundations.sections import EARLIER, SECTIONS, Section
 
 PARAMETERS = ('period_end = "2024-12-31"\nborough = "Camden"\ncomparator = "London"\nsuppression_threshold = 7\n'
@@ -238,3 +239,14 @@ def test_a_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     # Read within RACY seconds of its last change, so not remembered: read again next time.
     digest_in_a_new_build(copy)
     assert reads[-1] == "copy.csv" and len(reads) == 4
+
+
+def test_a_notebook_that_reads_a_staged_table_it_does_not_declare_stops_the_build(fake):
+    # Its cache key would leave out t2, so a changed t2 would be reused stale: refused when it first runs.
+    reads_both = ("from vawg.writing.artifacts import ArtifactWriter\nfrom vawg.writing.supply import read_staged\n"
+                  "artifacts = ArtifactWriter(artifacts_dir, 7)\n"
+                  "total = int(read_staged(staged_dir, 't1')['n'].sum() + read_staged(staged_dir, 't2')['n'].sum())\n"
+                  "artifacts.value('a.total', total, 'count')\n")
+    notebook(fake.notebooks[0], reads_both)
+    with pytest.raises(NotebookError, match=r"a\.ipynb read the staged table t2, which its entry .* does not declare"):
+        fake()

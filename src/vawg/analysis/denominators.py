@@ -16,7 +16,7 @@ from vawg.writing.supply import read_staged
 
 
 def load_population(staged_dir: Path | str) -> pd.DataFrame:
-    return read_staged(Path(staged_dir) / "population.parquet")
+    return read_staged(staged_dir, "population")
 
 
 def estimate_years(population: pd.DataFrame, years: list[int]) -> dict[int, int]:

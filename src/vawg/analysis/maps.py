@@ -51,7 +51,7 @@ from plotnine import (
 )
 
 from vawg.writing import charts
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import is_staged, read_staged
 
 # Government Analysis Function sequential palette, dark to light (docs/design.md).
 SEQUENTIAL = ("#092135", "#12436D", "#2073BC", "#6BACE6", "#ADD1F1")
@@ -80,9 +80,8 @@ def load_ward_boundaries(reference_dir: Path | str | None, staged_dir: Path | st
     """
     from vawg.intake.contracts.reference_data import WARD_BOUNDARIES
 
-    staged = Path(staged_dir) / f"{WARD_BOUNDARIES.name}.parquet" if staged_dir else None
-    if staged is not None and staged.is_file():
-        table = read_staged(staged)
+    if is_staged(staged_dir, WARD_BOUNDARIES.name):
+        table = read_staged(staged_dir, WARD_BOUNDARIES.name)
     elif reference_dir and (Path(reference_dir) / BOUNDARIES_FILE).is_file():
         from vawg.intake.staging import read_table
 

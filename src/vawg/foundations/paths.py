@@ -40,6 +40,11 @@ def borough_dir(borough: str) -> Path:
     return project_root() / "data" / "boroughs" / borough_slug(borough)
 
 
+def staged_file(staged_dir: Path | str, name: str) -> Path:
+    """Where staging writes the table ``name`` and analysis reads it: ``<staged>/<name>.parquet``."""
+    return Path(staged_dir) / f"{name}.parquet"
+
+
 @dataclass(frozen=True)
 class EditionPaths:
     """The folders of one edition's build, under ``build/<edition>/``.

@@ -45,6 +45,7 @@ from vawg.intake.contracts.delivery import FIRST_DATA_ROW, Log, Notice, Problem,
     read_delivery
 from vawg.foundations import methods_used
 from vawg.foundations.errors import DataError
+from vawg.foundations.paths import staged_file
 
 __all__ = ["Problem", "Repair", "Notice", "SOURCES", "STAGING_LOG", "ValidationFailed", "ValidationReport",
            "read_table", "validate", "validate_and_stage"]
@@ -161,7 +162,7 @@ def _write_staged(tables: dict[str, pd.DataFrame], report: ValidationReport, sta
     staged_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in tables.items():
-        path = staged_dir / f"{name}.parquet"
+        path = staged_file(staged_dir, name)
         frame.to_parquet(path, index=False)
         written[name] = path
     log_path = staged_dir / STAGING_LOG

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vawg.foundations.paths import staged_file
 from vawg.writing.artifacts import ArtifactWriter, Column, Table
 from vawg.publishing.check.published import text_faults
 from vawg.publishing.editions import EditionRecord
@@ -85,7 +86,7 @@ def data_quality_table(log: Mapping, staged_dir: Path, borough: str) -> Table:
         rows.append({"source": source.get("title", name),
                      "kind": "Open data" if source.get("reference") else "Extract",
                      "status": STATUS_WORDS[supply.SUPPLIED],
-                     "period": period_covered(Path(staged_dir) / f"{name}.parquet"),
+                     "period": period_covered(staged_file(staged_dir, name)),
                      "records": rounded_records(int(source.get("staged_rows", 0))),
                      "repairs": str(repairs) if repairs else "none",
                      "notes": _notes(source, log)})

@@ -365,6 +365,8 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
             return
         folder = runs / name
         result = folder / "result"
+        if sections[name].declared:
+            _check_reads_declared(name, sections[name], folder, staged)
         _written(folder / "artifacts", folder / "seeded", result / "artifacts")
         shutil.copytree(folder / "executed", result / "executed")
         files[name] = cache.store(name, inputs[name], result) if sections[name].declared else \
@@ -382,6 +384,18 @@ def run_notebooks(notebooks: list[Path], paths: EditionPaths, params: BuildParam
     finally:
         shutil.rmtree(runs, ignore_errors=True)
     return outcomes
+
+
+def _check_reads_declared(name: str, section: Section, folder: Path, staged: dict[str, str]) -> None:
+    """A notebook reads only the staged tables its registry entry declares: they are its cache key, so an
+    undeclared one would leave it reused, and wrong, after that table changed."""
+    read = methods_used.read(folder / "artifacts")["source"] - methods_used.read(folder / "seeded")["source"]
+    undeclared = sorted(table for table in read
+                        if table in staged and not any(matches_table(pattern, table) for pattern in section.staged))
+    if undeclared:
+        raise NotebookError(f"notebook {name}.ipynb read the staged table {', '.join(undeclared)}, which its entry in "
+                            "vawg/foundations/sections.py does not declare (staged=...): a change to it would not "
+                            "rerun the notebook")
 
 
 def _check_methods_listed(order: list[str], results: dict[str, Path]) -> None:

@@ -32,6 +32,7 @@ import pandas as pd
 from vawg.intake.contracts import CONTRACTS
 from vawg.foundations import methods_used
 from vawg.foundations.errors import DataError
+from vawg.foundations.paths import staged_file
 from vawg.foundations.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
 from vawg.foundations.wording import markdown_escape
 
@@ -73,7 +74,7 @@ def extract_supply(staged_dir: Path | str, borough: str | None = None) -> dict[s
              for entry in entries}
     for contract in CONTRACTS:
         if contract.name not in found:
-            staged = (Path(staged_dir) / f"{contract.name}.parquet").is_file()
+            staged = is_staged(staged_dir, contract.name)
             found[contract.name] = ExtractSupply(contract.name, contract.title, contract.folder,
                                                  SUPPLIED if staged else NOT_DELIVERED)
     found[NAVIGATORS] = _navigators_supply(borough)
@@ -156,25 +157,42 @@ def left_out_prefixes(staged_dir: Path | str, borough: str) -> tuple[str, ...]:
 # -- reading staged tables -----------------------------------------------------------------------------
 
 
-def read_staged(path: Path | str, **options) -> pd.DataFrame:
-    """Read a staged table (``<staged>/<name>.parquet``; ``options`` as :func:`pandas.read_parquet`'s).
+Filters = Sequence[tuple[str, str, object]]
+
+
+def is_staged(staged_dir: Path | str | None, name: str) -> bool:
+    """True when this edition has the staged table ``name``."""
+    return staged_dir is not None and staged_file(staged_dir, name).is_file()
+
+
+def staged_columns(staged_dir: Path | str, name: str) -> list[str]:
+    """The columns the staged table ``name`` holds, read from its schema alone."""
+    import pyarrow.parquet as pq
+
+    return list(pq.read_schema(staged_file(staged_dir, name)).names)
+
+
+def read_staged(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None, *,
+                filters: Filters | None = None) -> pd.DataFrame:
+    """The staged table ``name``: only ``columns`` and the rows ``filters`` keep (pyarrow's ``(column, op, value)``).
 
     The one reader of staged tables for analysis: it records the table as a source this edition used, which
-    Appendix 6a lists (:mod:`vawg.foundations.methods_used`).
+    Appendix 6a lists, and the build checks it against the section's declared tables
+    (:mod:`vawg.foundations.methods_used`, :mod:`vawg.foundations.sections`).
     """
-    methods_used.record("source", Path(path).stem)
-    return pd.read_parquet(path, **options)
+    methods_used.record("source", name)
+    return pd.read_parquet(staged_file(staged_dir, name), columns=list(columns) if columns is not None else None,
+                           filters=list(filters) if filters is not None else None)
 
 
-def optional_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+def optional_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None, *,
+                   filters: Filters | None = None) -> pd.DataFrame | None:
     """A staged table, or None when this edition has none."""
-    path = Path(staged_dir) / f"{name}.parquet"
-    if not path.is_file():
-        return None
-    return read_staged(path, columns=list(columns) if columns is not None else None)
+    return read_staged(staged_dir, name, columns, filters=filters) if is_staged(staged_dir, name) else None
 
 
-def staged_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def staged_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None, *,
+                 filters: Filters | None = None) -> pd.DataFrame:
     """A staged table a section cannot do without.
 
     Raises
@@ -182,7 +200,7 @@ def staged_table(staged_dir: Path | str, name: str, columns: Sequence[str] | Non
     NotSupplied
         Naming the extract, its folder and why it is absent (not delivered, or another borough's).
     """
-    table = optional_table(staged_dir, name, columns)
+    table = optional_table(staged_dir, name, columns, filters=filters)
     if table is not None:
         return table
     item = extract_supply(staged_dir)[name]

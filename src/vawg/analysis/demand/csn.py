@@ -73,7 +73,7 @@ from vawg.foundations.suppression import (
     suppressed_count_text,
 )
 from vawg.foundations.wording import join_words
-from vawg.writing.supply import optional_table, staged_table
+from vawg.writing.supply import is_staged, optional_table, staged_table
 
 SOURCE = "Council DVA service case records (referrals, contact forms, risk checklists and intake forms)"
 BASELINE_YEAR = 2019  # the reference edition measures the change in referrals from 2019, the last year before COVID-19
@@ -450,7 +450,7 @@ def _census_orientation(table: pd.DataFrame | None, borough: str) -> pd.Series |
 
 def _female_residents(staged: Path, borough: str, year: int) -> tuple[float | None, int | None]:
     """Female residents of the borough in the mid-year estimate rates use (the same year, or the latest earlier)."""
-    if not (staged / "population.parquet").is_file():
+    if not is_staged(staged, "population"):
         return None, None
     codes = reference.boroughs().set_index("borough_name")["borough_code"]
     population = load_population(staged)

@@ -48,7 +48,7 @@ from vawg.intake.contracts.reference_data import (
 from vawg.foundations.errors import DataError
 from vawg.analysis.denominators import load_population
 from vawg.intake.staging import read_table
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import is_staged, read_staged
 
 COMPARATORS_FILE = "published_comparators.csv"
 COMPARATOR_LEVELS = ("borough", "london", "national")
@@ -103,9 +103,8 @@ def published_comparators() -> pd.DataFrame:
 def load_reference_table(staged_dir: Path | str, reference_dir: Path | str | None,
                          contract: Contract) -> pd.DataFrame | None:
     """A reference table as staged (``<staged>/<name>.parquet``), else read through its contract; None if absent."""
-    staged = Path(staged_dir) / f"{contract.name}.parquet"
-    if staged.is_file():
-        return read_staged(staged)
+    if is_staged(staged_dir, contract.name):
+        return read_staged(staged_dir, contract.name)
     if reference_dir and contract.delivered_files(Path(reference_dir)):
         return read_table(contract, Path(reference_dir))
     return None

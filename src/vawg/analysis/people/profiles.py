@@ -55,7 +55,7 @@ from vawg.analysis.people.group_profile import verdict as _verdict
 from vawg.analysis.people.population import Population
 from vawg.analysis.denominators import load_population
 from vawg.foundations.stats import GoodnessOfFit, group_proportion_tests
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import is_small
 from vawg.foundations.wording import join_words
 
@@ -107,11 +107,10 @@ class VictimProfiles:
         boroughs = reference.boroughs().set_index("borough_name")["borough_code"]
         code = boroughs[borough]
         year = report_year(period_end)
-        path = Path(staged_dir) / "police_victims.parquet"
-        if not path.is_file():
-            raise DataError(f"{path} is missing: the police victims extract (police_victims/) was not delivered")
-        victims = read_staged(path, columns=["recorded_date", "borough_code", "victim_sex", "victim_age",
-                                             "victim_ethnicity"])
+        victims = optional_table(staged_dir, "police_victims", ["recorded_date", "borough_code", "victim_sex",
+                                                                 "victim_age", "victim_ethnicity"])
+        if victims is None:
+            raise DataError("police_victims: the police victims extract (police_victims/) was not delivered")
         victims = victims[(victims["borough_code"] == code) & (victims["victim_sex"] == "F")
                           & (victims["recorded_date"].dt.year == year)]
         population = load_population(staged_dir)

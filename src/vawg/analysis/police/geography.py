@@ -50,7 +50,7 @@ from vawg.foundations import reference
 from vawg.foundations.methods_used import uses
 from vawg.analysis.denominators import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
 from vawg.writing.artifacts import Column, Figure, MissingFigure, format_value, ordinal
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import is_staged, read_staged
 from vawg.foundations.wording import join_words, significance
 from vawg.analysis.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.foundations.spatial import (
@@ -111,7 +111,7 @@ class WardGeography:
         end = pd.Timestamp(period_end)
         start = (end + pd.Timedelta(days=1)) - pd.DateOffset(years=1)
 
-        offences = read_staged(staged_dir / "police_offences.parquet", columns=COLUMNS)
+        offences = read_staged(staged_dir, "police_offences", COLUMNS)
         offences = offences[(offences["recorded_date"] >= start) & (offences["recorded_date"] <= end)]
         ward_list = _ward_list(staged_dir, reference_dir)
         ward_list = ward_list[ward_list["borough_code"].isin(police)]
@@ -265,19 +265,16 @@ class WardGeography:
 def _ward_list(staged_dir: Path, reference_dir: Path | None) -> pd.DataFrame:
     """Every ward with its name and borough: the delivered ward list, else the ONS lookup, else the offences."""
     columns = ["ward_code", "ward_name", "borough_code"]
-    staged = staged_dir / "wards.parquet"
-    if staged.is_file():
-        return read_staged(staged, columns=columns)
     from vawg.intake.contracts.reference_data import WARD_LOOKUP
 
-    lookup = staged_dir / f"{WARD_LOOKUP.name}.parquet"
-    if lookup.is_file():
-        return read_staged(lookup, columns=columns)
+    for name in ("wards", WARD_LOOKUP.name):
+        if is_staged(staged_dir, name):
+            return read_staged(staged_dir, name, columns)
     if reference_dir is not None and (reference_dir / WARD_LOOKUP.folder / WARD_LOOKUP.files).is_file():
         from vawg.intake.staging import read_table
 
         return read_table(WARD_LOOKUP, reference_dir)[columns]
-    offences = read_staged(staged_dir / "police_offences.parquet", columns=columns)
+    offences = read_staged(staged_dir, "police_offences", columns)
     return offences.drop_duplicates("ward_code").reset_index(drop=True)
 
 
@@ -286,9 +283,8 @@ def read_ward_deprivation(staged_dir: Path, reference_dir: Path | None) -> pd.Da
     """Census 2021 TS011 by best-fit 2022 ward: households and the share deprived in at least one dimension."""
     from vawg.intake.contracts.reference_data import DEPRIVATION_WARD
 
-    staged = staged_dir / f"{DEPRIVATION_WARD.name}.parquet"
-    if staged.is_file():
-        table = read_staged(staged)
+    if is_staged(staged_dir, DEPRIVATION_WARD.name):
+        table = read_staged(staged_dir, DEPRIVATION_WARD.name)
     elif reference_dir is not None and (reference_dir / DEPRIVATION_WARD.folder / DEPRIVATION_WARD.files).is_file():
         from vawg.intake.staging import read_table
 
@@ -303,7 +299,7 @@ def read_ward_deprivation(staged_dir: Path, reference_dir: Path | None) -> pd.Da
 
 def _female_population(staged_dir: Path, start: pd.Timestamp) -> tuple[pd.Series, int]:
     """Female residents by borough at the latest mid-year (30 June) estimate before the period starts."""
-    population = read_staged(staged_dir / "population.parquet")
+    population = read_staged(staged_dir, "population")
     female = population[population["sex"] == "F"]
     wanted = start.year - 1 if (start.month, start.day) <= (6, 30) else start.year
     available = sorted(year for year in female["year"].unique() if year <= wanted)

@@ -20,7 +20,7 @@ COLUMNS = ["recorded_date", "borough_code", "ward_code", "crime_group", "crime_s
 
 
 def load_offences(staged_dir: Path | str) -> pd.DataFrame:
-    return read_staged(Path(staged_dir) / "police_offences.parquet", columns=COLUMNS)
+    return read_staged(staged_dir, "police_offences", COLUMNS)
 
 
 def measured_abuse_types() -> pd.DataFrame:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from vawg.foundations.methods_used import uses
 from vawg.foundations.periods import report_year  # re-exported: sections import it from here
@@ -36,7 +35,7 @@ from vawg.analysis.police.recorded_offences import (
     join_words,
 )
 from vawg.foundations.stats import holm_within, two_proportion_ztest, wilson_interval
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
     chart_values,
@@ -63,15 +62,14 @@ def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, .
         If the staged offences lack a column in ``needs`` (the extract's optional outcome and
         relationship columns were not delivered).
     """
-    path = Path(staged_dir) / "police_offences.parquet"
-    available = set(pq.read_schema(path).names)
+    available = set(staged_columns(staged_dir, "police_offences"))
     missing = [column for column in needs if column not in available]
     if missing:
         raise DataError(f"police_offences: column(s) {', '.join(missing)} not delivered; the outcomes and "
                         f"victim–suspect relationship sections need them (see vawg.intake.contracts.police)")
     columns = [column for column in OFFENCE_COLUMNS if column in available]
     start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
-    frame = read_staged(path, columns=columns,
+    frame = read_staged(staged_dir, "police_offences", columns,
                         filters=[("vawg", "==", True), ("recorded_date", ">=", start), ("recorded_date", "<", end)])
     return frame.reset_index(drop=True)
 

@@ -35,7 +35,7 @@ from vawg.analysis.police.recorded_offences import _direction, interval_texts, j
 from vawg.analysis.police.relationships import report_year, sentence_case, share_row, slug
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.stats import byar_interval, rank_highest_first
-from vawg.writing.supply import read_staged
+from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
     chart_values,
@@ -84,12 +84,12 @@ def load_suspects(staged_dir: Path | str, year: int) -> pd.DataFrame:
     DataError
         If the police suspects extract was not delivered.
     """
-    path = Path(staged_dir) / "police_suspects.parquet"
-    if not path.is_file():
+    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
+    frame = optional_table(staged_dir, "police_suspects",
+                           filters=[("recorded_date", ">=", start), ("recorded_date", "<", end)])
+    if frame is None:
         raise DataError("police_suspects: the police VAWG suspects extract was not delivered (folder "
                         "police_suspects/); the suspect characteristics section needs it")
-    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
-    frame = read_staged(path, filters=[("recorded_date", ">=", start), ("recorded_date", "<", end)])
     frame["suspect_sex"] = frame["suspect_sex"].map(SEXES).fillna(SEXES["U"])
     return frame.reset_index(drop=True)
 

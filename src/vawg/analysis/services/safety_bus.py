@@ -30,12 +30,13 @@ from vawg.foundations import suppression as sup
 from vawg.writing.artifacts import Column, Figure
 from vawg.writing.charts import TWO_SERIES, af_theme
 from vawg.foundations.errors import DataError
+from vawg.foundations.paths import staged_file
 from vawg.writing.supply import optional_table
 from vawg.analysis.services.render import add_months, period_text
 from vawg.analysis.services.schema import Item, Period, Section
 
 FIGURE_ID = "fig-safety-bus-users"
-STAGED_FILE = "safety_bus_contacts.parquet"
+STAGED_TABLE = "safety_bus_contacts"
 COLUMNS = ("contact_id", "contact_date", "contact_type", "sex")
 CONTACT_TYPES = ("person_supported", "engagement")
 SEXES = {"F": "Women", "M": "Men"}
@@ -47,7 +48,7 @@ def load_safety_bus(staged_dir: Path | str) -> pd.DataFrame | None:
     Never read from a raw folder: only staging knows whose council's records a log holds.
     """
     contacts = optional_table(staged_dir, "safety_bus_contacts")
-    return None if contacts is None else tidy_contacts(contacts, source=Path(staged_dir) / STAGED_FILE)
+    return None if contacts is None else tidy_contacts(contacts, source=staged_file(staged_dir, STAGED_TABLE))
 
 
 def tidy_contacts(frame: pd.DataFrame, *, source: Path | str = "safety bus extract") -> pd.DataFrame:
