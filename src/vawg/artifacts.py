@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -77,6 +77,10 @@ class Figure:
     width: float = 8.0
     height: float = 4.8
     description: str = ""
+    # The chart drawn again for a narrower render, given its width in inches (vawg.charts.MEDIUM_WIDTH_IN,
+    # NARROW_WIDTH_IN): for a chart whose labels need another layout there (a control chart's events, a
+    # Sankey's nodes). Without it the narrower renders are ``plot`` rewrapped (vawg.charts.narrow).
+    redraw: Callable[[float], Any] | None = None
 
 
 @dataclass
@@ -447,8 +451,10 @@ def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | 
 
 # A figure's files. The chapters name a chart without its extension (``figures/<id>``); each format's
 # ``default-image-extension`` in _quarto.yml picks its file: the website ``svg``, the PDF ``print.svg``,
-# Word ``png``. The website shows ``narrow.svg`` instead of ``svg`` on a phone (vawg.render.html).
-FIGURE_FILES = {"svg": "{id}.svg", "narrow_svg": "{id}.narrow.svg", "print_svg": "{id}.print.svg", "png": "{id}.png"}
+# Word ``png``. The website shows ``medium.svg`` instead of ``svg`` where its text column is narrower than the
+# chart, and ``narrow.svg`` on a phone (vawg.render.html, vawg.charts).
+FIGURE_FILES = {"svg": "{id}.svg", "medium_svg": "{id}.medium.svg", "narrow_svg": "{id}.narrow.svg",
+                "print_svg": "{id}.print.svg", "png": "{id}.png"}
 
 
 def figure_files(artifacts_dir: Path, figure_id: str) -> dict[str, Path]:
@@ -635,8 +641,10 @@ class ArtifactWriter:
         # labels placed for matplotlib's font (ward tiles, forecast labels) would overlap in print.
         size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
         save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
-        save_svg_with_text(charts.narrow(figure.plot), files["narrow_svg"], salt=figure.id,
-                           width=charts.NARROW_WIDTH_IN, height=charts.narrow_height(figure.plot, figure.height))
+        for kind, width in (("medium_svg", charts.MEDIUM_WIDTH_IN), ("narrow_svg", charts.NARROW_WIDTH_IN)):
+            plot = figure.redraw(width) if figure.redraw is not None else figure.plot
+            save_svg_with_text(charts.narrow(plot, width), files[kind], salt=figure.id, width=width,
+                               height=charts.narrow_height(plot, figure.height, width))
         with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "path"}):
             figure.plot.save(files["print_svg"], metadata={"Date": None}, **size)
             figure.plot.save(files["png"], dpi=200, metadata={"Software": None}, **size)
