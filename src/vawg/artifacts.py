@@ -81,6 +81,7 @@ class Figure:
     # NARROW_WIDTH_IN): for a chart whose labels need another layout there (a control chart's events, a
     # Sankey's nodes). Without it the narrower renders are ``plot`` rewrapped (vawg.charts.narrow).
     redraw: Callable[[float], Any] | None = None
+    inset_px: tuple[float, float] = (0, 0)  # how much narrower its box is than the text column (charts.CARD_INSET_PX)
 
 
 @dataclass
@@ -641,7 +642,7 @@ class ArtifactWriter:
         # labels placed for matplotlib's font (ward tiles, forecast labels) would overlap in print.
         size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
         save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
-        for kind, width in (("medium_svg", charts.MEDIUM_WIDTH_IN), ("narrow_svg", charts.NARROW_WIDTH_IN)):
+        for kind, width in zip(("medium_svg", "narrow_svg"), charts.render_widths(figure.inset_px)):
             plot = figure.redraw(width) if figure.redraw is not None else figure.plot
             save_svg_with_text(charts.narrow(plot, width), files[kind], salt=figure.id, width=width,
                                height=charts.narrow_height(plot, figure.height, width))

@@ -77,7 +77,22 @@ MEDIUM_WIDTH_IN = 5.0
 NARROW_SCREEN_PX = 288
 NARROW_WIDTH_IN = 3.0
 NARROW_MIN_TEXT_PX = MIN_TEXT_PX
+# A chart inside a service card is narrower than the column by the card's padding and border
+# (templates/html/cards.css): 55 px from 48em up, 39 px on a phone.
+CARD_INSET_PX = (55, 39)
+
+
+def render_widths(inset_px: tuple[float, float] = (0, 0)) -> tuple[float, float]:
+    """The medium and narrow renders' widths in inches, for a chart ``inset_px`` (medium, phone) narrower
+    than the text column."""
+    return (MEDIUM_SCREEN_PX - inset_px[0]) / 96, (NARROW_SCREEN_PX - inset_px[1]) / 96
 NARROW_HEIGHT_FACTOR = 1.4  # the narrow chart is taller: its titles take more lines
+
+
+# A map's note when some wards are too small for their labels (vawg.maps); the narrower renders, which leave
+# every ward label out, say so instead.
+MAP_LABELS_NOTE = ("Where a ward is too small for its label, the map shows its value or nothing; every ward's "
+                   "name and value are in the data below the map.")
 
 
 class Halo(patheffects.withStroke):
@@ -110,6 +125,7 @@ def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
     caption = getattr(plot.labels, "caption", None) or ""
     if len(kept) < len(plot.layers):
         plot.layers = type(plot.layers)(kept)
+        caption = " ".join(caption.split()).replace(" ".join(MAP_LABELS_NOTE.split()), "").strip()
         caption = "Each ward's name and value are in the data below the chart. " + caption
     for name, share, text in (("title", 1.0, getattr(plot.labels, "title", None)),
                               ("subtitle", 1.2, getattr(plot.labels, "subtitle", None)), ("caption", 1.4, caption),

@@ -724,7 +724,7 @@ def pathway_plot(analysis: SafetyNet, flows: pd.DataFrame, width: float = 8.0):
     top = float(nodes["top"].max())
     title = charts.headline(_pathway_title(analysis, flows))
     subtitle = (f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
-                f"outcome\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn separately")
+                f"outcome.\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn separately")
     # The panel's height in points, less the title and subtitle as vawg.charts.narrow wraps them.
     title_lines = len(textwrap.wrap(title, max(12, round(charts.TITLE_WIDTH * width / 8.0)))) if width < 8 \
         else title.count("\n") + 1

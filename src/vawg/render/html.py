@@ -394,13 +394,19 @@ def text_column_px(viewport_px: float, scrollbar_px: float = 0) -> float:
     return min(MAIN_MAX_PX, inner)
 
 
-def chart_width_px(viewport_px: float, intrinsic_px: float, scrollbar_px: float = 0) -> float:
-    """How wide a chart's picture is drawn: its own width, or the column's if narrower; on a phone, the
-    column's up to :data:`PHONE_CHART_MAX_PX` (vawg.css: ``picture img { width: 100%; max-width: 27rem }``)."""
-    column = text_column_px(viewport_px, scrollbar_px)
+CARD_INSET_PX, CARD_PHONE_INSET_PX, CARD_WIDE_FROM_PX = 55, 39, 768  # templates/html/cards.css
+
+
+def chart_width_px(viewport_px: float, intrinsic_px: float, *, in_card: bool = False, scrollbar_px: float = 0) -> float:
+    """How wide a chart's picture is drawn: its own width, or its box's if narrower; on a phone, its box's up to
+    :data:`PHONE_CHART_MAX_PX` (vawg.css: ``picture img { width: 100%; max-width: 27rem }``). Its box is the
+    text column, less a service card's padding and border for a chart inside one."""
+    box = text_column_px(viewport_px, scrollbar_px)
+    if in_card:
+        box -= CARD_INSET_PX if viewport_px >= CARD_WIDE_FROM_PX else CARD_PHONE_INSET_PX
     if viewport_px <= PHONE_MAX_PX:
-        return min(column, PHONE_CHART_MAX_PX)
-    return min(column, intrinsic_px)
+        return min(box, PHONE_CHART_MAX_PX)
+    return min(box, intrinsic_px)
 
 
 def render_shown(viewport_px: float) -> str:

@@ -28,7 +28,7 @@ from plotnine import (
 
 from vawg import suppression as sup
 from vawg.artifacts import Column, Figure
-from vawg.charts import TWO_SERIES, af_theme
+from vawg.charts import CARD_INSET_PX, TWO_SERIES, af_theme
 from vawg.errors import DataError
 from vawg.supply import optional_table
 from vawg.services.render import add_months, period_text
@@ -203,6 +203,7 @@ def figure_safety_bus_users(contacts: pd.DataFrame, *, period_end: dt.date, thre
                  Column("Men", "men", "count")],
         width=7.0,
         height=4.2,
+        inset_px=CARD_INSET_PX,  # shown inside its service card
     )
 
 
