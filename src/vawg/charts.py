@@ -141,10 +141,10 @@ def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
             scale.expand = (expand[0], expand[1], round(expand[2] * stretch, 3), expand[3])
     legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot")
     if plot.theme is not None and plot.theme.getp("legend_position") == "none":
-        legend = theme(plot_caption_position="plot")  # a chart labelled directly keeps without a legend
+        legend = theme(plot_caption_position="plot")  # a chart labelled directly stays without a legend
     elif sum(len(str(entry)) + 6 for entry in _legend_entries(plot)) > LEGEND_WIDTH * width_in / 8.0:
         legend = theme(legend_position="bottom", legend_direction="vertical", legend_box="vertical",
-                       plot_caption_position="plot")
+                       legend_box_just="left", plot_caption_position="plot")
     return plot + labs(**labels) + legend
 
 
@@ -352,6 +352,8 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
         plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=LABEL_SIZE, color=TEXT_COLOUR,
                           va="bottom", nudge_x=0)
     first_x, last_x = data[x].min(), data[x].max()
+    # On a phone the legend stacks its entries, each no wider than the chart.
+    names = [textwrap.fill(name, 30) if width < 4 else name for name in signal_order]
     if compact:
         axis = scale_x_datetime(date_labels="%Y", breaks=_years(first_x, last_x),
                                 limits=(first_x, last_x + pd.Timedelta(days=20)))
@@ -362,8 +364,8 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
         plot
         + facet_wrap(panel, ncol=1)
         + scale_color_manual(values=colours, guide=None)
-        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="")
-        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="")
+        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="", labels=names)
+        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="", labels=names)
         + scale_linetype_manual(values={"Average": "solid", "3-sigma limits": "dashed"}, name="")
         + axis
         + scale_y_continuous(limits=(0, top * 1.45), expand=(0, 0))
