@@ -179,6 +179,13 @@ def test_ward_labels_that_do_not_fit_keep_their_value_or_nothing() -> None:
                            "label": ["Big ward\n1.0", "Thin ward\n2.0", "Tiny ward\n3.0"]})
     shown, shortened = maps.fitting_labels(shapes, labels, "label")
     assert shown["label"].tolist() == ["Big ward\n1.0", "2.0", ""] and shortened
+    # A category map's label is a name, perhaps with a code under it: never cut to the name's last word.
+    shown, _ = maps.fitting_labels(shapes, labels.assign(label=["Big ward", "Thin\nward", "Thin ward\nHH"]), "label",
+                                   codes_only=True)
+    assert shown["label"].tolist() == ["Big ward", "", ""]  # the tiny ward has no room even for "HH"
+    shown, _ = maps.fitting_labels(shapes.iloc[:2], labels.iloc[:2].assign(label=["A", "Thin ward\nHH"]), "label",
+                                   codes_only=True)
+    assert shown["label"].tolist() == ["A", "HH"]
     assert maps.label_size(80) == charts.LABEL_SIZE  # 12 px on the site, 7.4 pt in print, however many wards
 
 

@@ -179,9 +179,11 @@ def label_size(wards: int) -> float:
     return LABEL_POINTS
 
 
-def fitting_labels(shapes, labels: pd.DataFrame, label: str, size: float = LABEL_POINTS) -> tuple[pd.DataFrame, bool]:
+def fitting_labels(shapes, labels: pd.DataFrame, label: str, size: float = LABEL_POINTS, *,
+                   codes_only: bool = False) -> tuple[pd.DataFrame, bool]:
     """``labels`` with each ward's ``label`` kept where its box fits inside the ward, else its last line
-    (the value), else nothing; and whether any was shortened.
+    (the value; with ``codes_only``, only a code such as "HH" or "[c]": a name's last word alone would
+    mislead), else nothing; and whether any was shortened.
 
     The box is the label's lines at ``size`` points, scaled as the map will be drawn (its bounds fitted
     to :data:`MAP_PANEL_IN`).
@@ -204,7 +206,10 @@ def fitting_labels(shapes, labels: pd.DataFrame, label: str, size: float = LABEL
         text = getattr(row, label)
         text = "" if not isinstance(text, str) else text
         keep = ""
-        for candidate in dict.fromkeys([text, text.split("\n")[-1]]):
+        last = text.split("\n")[-1] if "\n" in text else ""
+        if codes_only and not (last.isupper() or last.startswith("[")):
+            last = ""
+        for candidate in dict.fromkeys([text, last]):
             if candidate and fits(candidate, row.ward_code, row.label_x, row.label_y):
                 keep = candidate
                 break
@@ -294,7 +299,7 @@ def category_map(shapes, data: pd.DataFrame, *, category: str, label: str, colou
     frame["_border"] = [OUTLINE_COLOUR if fill == HIDDEN_FILL else BORDER_COLOUR for fill in fills]
     labels = _label_points(shapes, tile).merge(data, on="ward_code", how="left")
     labels["_text"] = [text_colour_on(fill) for fill in fills]
-    labels, shortened = fitting_labels(shapes, labels, label, label_size(len(frame)))
+    labels, shortened = fitting_labels(shapes, labels, label, label_size(len(frame)), codes_only=True)
     caption = _with_note(caption, LABELS_LEFT_OUT if shortened else "")
     present = [name for name in order if name in set(frame[category].dropna().astype(str))]
     plot = (
