@@ -165,7 +165,8 @@ def _legend_entries(plot: ggplot) -> list[str]:
             if aesthetic in off or not isinstance(column, str) or not isinstance(data, pd.DataFrame) \
                     or column not in data:
                 continue
-            entries += [str(value) for value in pd.unique(data[column].dropna())]
+            if not pd.api.types.is_numeric_dtype(data[column]):  # a colour bar's numbers are not entries
+                entries += [str(value) for value in pd.unique(data[column].dropna())]
     return list(dict.fromkeys(entries))
 
 
