@@ -160,9 +160,61 @@ def wrap_name(name: str, width: int = 11) -> str:
     return "\n".join(textwrap.wrap(name, width=width, break_long_words=False)) or name
 
 
+# Ward labels are the charts' 9 pt: 12 px on the site, where only the 8-inch map shows them (its narrower
+# renders leave them out, vawg.writing.charts.narrow), and 7.4 pt printed across the PDF's 16.6 cm column. A label
+# is kept only where it fits inside its ward; the map is drawn about MAP_PANEL_IN inches at most (an 8 by
+# 7 inch figure less its titles, caption and legend), and a character of 9 pt Liberation Sans is about half
+# an em wide.
+LABEL_POINTS = charts.LABEL_SIZE
+LABEL_LINE_HEIGHT = 1.1
+MAP_PANEL_IN = (6.1, 5.1)
+CHAR_EM = 0.55
+FIT_SHARE = 0.9  # of the label's box that must lie inside its ward
+LABELS_LEFT_OUT = charts.MAP_LABELS_NOTE
+
+
 def label_size(wards: int) -> float:
-    """Label size in points: smaller for boroughs with many wards."""
-    return max(4.8, min(7.0, 7.0 - (wards - 18) * 0.12))
+    """Label size in points, whatever the number of wards: a label that does not fit is shortened instead."""
+    return LABEL_POINTS
+
+
+def fitting_labels(shapes, labels: pd.DataFrame, label: str, size: float = LABEL_POINTS, *,
+                   codes_only: bool = False) -> tuple[pd.DataFrame, bool]:
+    """``labels`` with each ward's ``label`` kept where its box fits inside the ward, else its last line
+    (the value; with ``codes_only``, only a code such as "HH" or "[c]": a name's last word alone would
+    mislead), else nothing; and whether any was shortened.
+
+    The box is the label's lines at ``size`` points, scaled as the map will be drawn (its bounds fitted
+    to :data:`MAP_PANEL_IN`).
+    """
+    minx, miny, maxx, maxy = shapes.total_bounds
+    width, height = max(maxx - minx, 1e-9), max(maxy - miny, 1e-9)
+    units_per_pt = max(width / (MAP_PANEL_IN[0] * 72), height / (MAP_PANEL_IN[1] * 72))
+    geometry = dict(zip(shapes["ward_code"], shapes.geometry))
+    from shapely.geometry import box
+
+    def fits(text: str, code: str, x: float, y: float) -> bool:
+        lines = text.split("\n")
+        half_w = max(len(line) for line in lines) * CHAR_EM * size * units_per_pt / 2
+        half_h = len(lines) * LABEL_LINE_HEIGHT * size * units_per_pt / 2
+        area = box(x - half_w, y - half_h, x + half_w, y + half_h)
+        return area.intersection(geometry[code]).area >= FIT_SHARE * area.area
+
+    shown, shortened = [], False
+    for row in labels.itertuples(index=False):
+        text = getattr(row, label)
+        text = "" if not isinstance(text, str) else text
+        keep = ""
+        last = text.split("\n")[-1] if "\n" in text else ""
+        if codes_only and not (last.isupper() or last.startswith("[")):
+            last = ""
+        for candidate in dict.fromkeys([text, last]):
+            if candidate and fits(candidate, row.ward_code, row.label_x, row.label_y):
+                keep = candidate
+                break
+        shortened |= keep != text
+        shown.append(keep)
+    return labels.assign(**{label: shown}), shortened
 
 
 def _label_points(shapes, tile: bool) -> pd.DataFrame:
@@ -188,7 +240,7 @@ def _labels(labels: pd.DataFrame, label: str, size: float) -> list:
         if subset.empty:
             continue
         layers.append(geom_text(subset, aes(x="label_x", y="label_y", label=label), color=text, size=size,
-                                lineheight=0.95,
+                                lineheight=LABEL_LINE_HEIGHT,
                                 path_effects=[charts.Halo(halo, 1.2)]))
     return layers
 
@@ -216,6 +268,8 @@ def value_map(shapes, data: pd.DataFrame, *, value: str, label: str, title: str,
     labels = _label_points(shapes, tile).merge(data, on="ward_code", how="left")
     labels["_text"] = frame[value].isna().map({True: DARK_TEXT, False: LIGHT_TEXT}).to_numpy()
     size = label_size(len(frame))
+    labels, shortened = fitting_labels(shapes, labels, label, size)
+    caption = _with_note(caption, LABELS_LEFT_OUT if shortened else "")
     shown = frame[value].dropna()
     limits = (float(shown.min()), float(shown.max())) if not shown.empty else (0.0, 1.0)
     if limits[0] == limits[1]:
@@ -244,6 +298,8 @@ def category_map(shapes, data: pd.DataFrame, *, category: str, label: str, colou
     frame["_border"] = [OUTLINE_COLOUR if fill == HIDDEN_FILL else BORDER_COLOUR for fill in fills]
     labels = _label_points(shapes, tile).merge(data, on="ward_code", how="left")
     labels["_text"] = [text_colour_on(fill) for fill in fills]
+    labels, shortened = fitting_labels(shapes, labels, label, label_size(len(frame)), codes_only=True)
+    caption = _with_note(caption, LABELS_LEFT_OUT if shortened else "")
     present = [name for name in order if name in set(frame[category].dropna().astype(str))]
     plot = (
         ggplot(frame)
@@ -258,6 +314,11 @@ def category_map(shapes, data: pd.DataFrame, *, category: str, label: str, colou
         + _map_theme()
     )
     return plot
+
+
+def _with_note(caption: str, note: str) -> str:
+    """A map's caption with ``note`` as its first line (wrapped as the caption is)."""
+    return "\n".join(part for part in (wrap_caption(note) if note else "", caption) if part)
 
 
 def _wrap_subtitle(text: str, width: int = 90) -> str:

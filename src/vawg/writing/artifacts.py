@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -78,6 +78,11 @@ class Figure:
     height: float = 4.8
     description: str = ""
     rows_overlap: str = ""  # as Table.rows_overlap
+    # The chart drawn again for a narrower render, given its width in inches (vawg.writing.charts.MEDIUM_WIDTH_IN,
+    # NARROW_WIDTH_IN): for a chart whose labels need another layout there (a control chart's events, a
+    # Sankey's nodes). Without it the narrower renders are ``plot`` rewrapped (vawg.writing.charts.narrow).
+    redraw: Callable[[float], Any] | None = None
+    inset_px: tuple[float, float] = (0, 0)  # how much narrower its box is than the text column (charts.CARD_INSET_PX)
 
 
 @dataclass
@@ -452,8 +457,10 @@ def pipe_table(frame: pd.DataFrame, *, caption: str | None = None, label: str | 
 
 # A figure's files. The chapters name a chart without its extension (``figures/<id>``); each format's
 # ``default-image-extension`` in _quarto.yml picks its file: the website ``svg``, the PDF ``print.svg``,
-# Word ``png``. The website shows ``narrow.svg`` instead of ``svg`` on a phone (vawg.publishing.render.html).
-FIGURE_FILES = {"svg": "{id}.svg", "narrow_svg": "{id}.narrow.svg", "print_svg": "{id}.print.svg", "png": "{id}.png"}
+# Word ``png``. The website shows ``medium.svg`` instead of ``svg`` where its text column is narrower than the
+# chart, and ``narrow.svg`` on a phone (vawg.publishing.render.html, vawg.writing.charts).
+FIGURE_FILES = {"svg": "{id}.svg", "medium_svg": "{id}.medium.svg", "narrow_svg": "{id}.narrow.svg",
+                "print_svg": "{id}.print.svg", "png": "{id}.png"}
 
 
 def figure_files(artifacts_dir: Path, figure_id: str) -> dict[str, Path]:
@@ -640,8 +647,10 @@ class ArtifactWriter:
         # labels placed for matplotlib's font (ward tiles, forecast labels) would overlap in print.
         size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
         save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
-        save_svg_with_text(charts.narrow(figure.plot), files["narrow_svg"], salt=figure.id,
-                           width=charts.NARROW_WIDTH_IN, height=charts.narrow_height(figure.plot, figure.height))
+        for kind, width in zip(("medium_svg", "narrow_svg"), charts.render_widths(figure.inset_px)):
+            plot = figure.redraw(width) if figure.redraw is not None else figure.plot
+            save_svg_with_text(charts.narrow(plot, width), files[kind], salt=figure.id, width=width,
+                               height=charts.narrow_height(plot, figure.height, width))
         with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "path"}):
             figure.plot.save(files["print_svg"], metadata={"Date": None}, **size)
             figure.plot.save(files["png"], dpi=200, metadata={"Software": None}, **size)

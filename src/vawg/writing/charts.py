@@ -17,6 +17,7 @@ from plotnine import (
     annotate,
     facet_wrap,
     geom_vline,
+    scale_linetype_manual,
     scale_shape_manual,
     scale_x_datetime,
     element_blank,
@@ -65,14 +66,33 @@ def text_px(points: float, figure_width_in: float) -> float:
     return points * shown / (figure_width_in * 72)
 
 
-# A phone's screen: at 320 CSS px the site's text column is 288 px (templates/html/vawg.css). The website
-# shows a chart's narrow render there (vawg.writing.artifacts, vawg.publishing.render.html) instead of the 8-inch one, which
-# would print its text at 4-5 px. At 3.6 inches its 9 pt text is 10 px on a 320 px screen and 12 px on a
-# 375 px one; narrower, the charts' own labels (line ends, control limits, events) no longer fit.
+# The website shows each chart in one of three renders, by the width of the screen (<picture>, vawg.publishing.render.html,
+# whose text_column_px follows templates/html/vawg.css): the 8-inch chart only where the text column is its full
+# 768 px; a medium one where the column is narrower, down to 480 px (a window of 40 to 68rem, the contents beside
+# the text or above it); a narrow one on a phone, where the column is 288 px at 320 px. Each is drawn that wide
+# (96 px an inch: 480 and 288 px), so its 9 pt text is 12 px at the narrowest column it is shown in, and more on
+# a wider one.
+MEDIUM_SCREEN_PX = 480
+MEDIUM_WIDTH_IN = 5.0
 NARROW_SCREEN_PX = 288
-NARROW_WIDTH_IN = 3.6
-NARROW_MIN_TEXT_PX = 10
-NARROW_HEIGHT_FACTOR = 1.35  # the narrow chart is taller: its titles take more lines
+NARROW_WIDTH_IN = 3.0
+NARROW_MIN_TEXT_PX = MIN_TEXT_PX
+# A chart inside a service card is narrower than the column by the card's padding and border
+# (templates/html/cards.css): 55 px from 48em up, 39 px on a phone.
+CARD_INSET_PX = (55, 39)
+
+
+def render_widths(inset_px: tuple[float, float] = (0, 0)) -> tuple[float, float]:
+    """The medium and narrow renders' widths in inches, for a chart ``inset_px`` (medium, phone) narrower
+    than the text column."""
+    return (MEDIUM_SCREEN_PX - inset_px[0]) / 96, (NARROW_SCREEN_PX - inset_px[1]) / 96
+NARROW_HEIGHT_FACTOR = 1.4  # the narrow chart is taller: its titles take more lines
+
+
+# A map's note when some wards are too small for their labels (vawg.analysis.maps); the narrower renders, which leave
+# every ward label out, say so instead.
+MAP_LABELS_NOTE = ("Where a ward is too small for its label, the map shows its value or nothing; every ward's "
+                   "name and value are in the data below the map.")
 
 
 class Halo(patheffects.withStroke):
@@ -89,10 +109,12 @@ class Halo(patheffects.withStroke):
 
 
 def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
-    """``plot`` for a narrow screen: title, subtitle and caption rewrapped to the width, legend underneath.
+    """``plot`` for a narrower screen: titles rewrapped to the width, legend underneath, room for end labels.
 
     The text keeps its size in points. A line is allowed as many characters as the wide chart's
-    :data:`TITLE_WIDTH` allows at 8 inches, scaled to ``width_in``. Labels with a :class:`Halo` (ward
+    :data:`TITLE_WIDTH` allows at 8 inches, scaled to ``width_in``; axis titles and legends wrap or stack
+    to fit. Labels past the end of a bar or a line take the same points at any width, so the room left for
+    them (a continuous scale's expansion) grows as the chart narrows. Labels with a :class:`Halo` (ward
     names and values on a map) cannot fit their wards at this width: they are left out, and the caption
     says where they are.
     """
@@ -103,19 +125,56 @@ def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
     caption = getattr(plot.labels, "caption", None) or ""
     if len(kept) < len(plot.layers):
         plot.layers = type(plot.layers)(kept)
+        caption = " ".join(caption.split()).replace(" ".join(MAP_LABELS_NOTE.split()), "").strip()
         caption = "Each ward's name and value are in the data below the chart. " + caption
     for name, share, text in (("title", 1.0, getattr(plot.labels, "title", None)),
-                              ("subtitle", 1.2, getattr(plot.labels, "subtitle", None)), ("caption", 1.4, caption)):
+                              ("subtitle", 1.2, getattr(plot.labels, "subtitle", None)), ("caption", 1.4, caption),
+                              ("x", 1.3, getattr(plot.labels, "x", None)), ("y", 1.3, getattr(plot.labels, "y", None))):
         if text:  # smaller text, more characters a line
             width = max(12, round(TITLE_WIDTH * share * width_in / 8.0))
             labels[name] = "\n".join(textwrap.fill(" ".join(part.split()), width)
                                      for part in str(text).split("\n\n"))
-    return plot + labs(**labels) + theme(legend_position="bottom", legend_direction="horizontal")
+    stretch = 8.0 / width_in
+    for scale in plot.scales:
+        expand = getattr(scale, "expand", None)
+        if scale.__class__.__name__.endswith("_continuous") and expand and len(expand) == 4 and expand[2] > 0:
+            scale.expand = (expand[0], expand[1], round(expand[2] * stretch, 3), expand[3])
+    legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot")
+    if plot.theme is not None and plot.theme.getp("legend_position") == "none":
+        legend = theme(plot_caption_position="plot")  # a chart labelled directly stays without a legend
+    elif sum(len(str(entry)) + 6 for entry in _legend_entries(plot)) > LEGEND_WIDTH * width_in / 8.0:
+        legend = theme(legend_position="bottom", legend_direction="vertical", legend_box="vertical",
+                       legend_box_just="left", plot_caption_position="plot")
+    return plot + labs(**labels) + legend
 
 
-def narrow_height(plot: ggplot, height_in: float) -> float:
-    """The narrow render's height: taller for its titles, but a map (fixed aspect) only as tall as before."""
-    return height_in if isinstance(plot.coordinates, coord_fixed) else height_in * NARROW_HEIGHT_FACTOR
+def _legend_entries(plot: ggplot) -> list[str]:
+    """The names a chart's legend lists: the values of the columns its layers map to colour, fill, shape or
+    line type, leaving out those whose legend is turned off. (plotnine keeps a manual scale's names inside a
+    closure, so they are read from the data.)"""
+    entries: list[str] = []
+    off = {aesthetic for scale in plot.scales for aesthetic in scale.aesthetics
+           if getattr(scale, "guide", "legend") in (None, False, "none") or "identity" in type(scale).__name__}
+    off |= {name for name in ("color", "fill", "shape", "linetype")
+            if getattr(plot.guides, name, None) in ("none", False)}
+    for layer in plot.layers:
+        mapping = {**(plot.mapping if layer.inherit_aes else {}), **layer.mapping}
+        data = layer._data if isinstance(getattr(layer, "_data", None), pd.DataFrame) else plot.data
+        for aesthetic in ("color", "fill", "shape", "linetype"):
+            column = mapping.get(aesthetic)
+            if aesthetic in off or not isinstance(column, str) or not isinstance(data, pd.DataFrame) \
+                    or column not in data:
+                continue
+            if not pd.api.types.is_numeric_dtype(data[column]):  # a colour bar's numbers are not entries
+                entries += [str(value) for value in pd.unique(data[column].dropna())]
+    return list(dict.fromkeys(entries))
+
+
+def narrow_height(plot: ggplot, height_in: float, width_in: float = NARROW_WIDTH_IN) -> float:
+    """A narrower render's height: taller for its titles, but a map (fixed aspect) only as tall as before."""
+    if isinstance(plot.coordinates, coord_fixed):
+        return height_in
+    return height_in * (1 + (NARROW_HEIGHT_FACTOR - 1) * (8.0 - width_in) / (8.0 - NARROW_WIDTH_IN))
 
 
 def headline(text: str) -> str:
@@ -241,16 +300,21 @@ SIGNAL_SHAPES = ("D", "^")
 
 def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str, lower: str, upper: str,
                   phase: str, signal: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
-                  panel_order: list[str], signal_order: list[str]) -> ggplot:
+                  panel_order: list[str], signal_order: list[str], width: float = 8.0) -> ggplot:
     """Statistical process control chart: one panel per area, each with its own centre line and limits.
 
     ``data`` has one row per point and panel, with the plotted value (missing when suppressed),
     the centre line and limits that apply to it, its ``phase`` (limits are drawn per phase) and
     its ``signal`` ("" for none, else one of ``signal_order``). ``events`` (start, end, label)
-    are drawn as a labelled shaded period, or a labelled dashed line when ``end`` is missing;
-    labels go in the first panel only. Special-cause points are marked with a shape and colour
-    of their own, named in the legend; the centre line and limits are named at their right end.
+    are drawn as a shaded period, or a dashed line when ``end`` is missing. Special-cause points are
+    marked with a shape and colour of their own, and the centre line (solid) and limits (dashed) by
+    their line, all named in the legend (names at the lines' ends collided where the limits are close).
+
+    ``width`` is the chart's width in inches. At 8 the events are labelled in the first panel and the axis
+    marks every half year; narrower (:data:`MEDIUM_WIDTH_IN`, :data:`NARROW_WIDTH_IN`) there is no room
+    for their names, which go in the caption under the chart, and the axis marks the years.
     """
+    compact = width < 6
     data = data.assign(**{panel: pd.Categorical(data[panel], categories=panel_order)})
     colours = dict(zip(panel_order, TWO_SERIES))
     top = float(pd.concat([data[y], data[upper]]).max())
@@ -261,19 +325,17 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
     dates = events[~events.index.isin(periods.index)].copy()
     first_panel = panel_order[0]
     labels = events.assign(**{panel: pd.Categorical([first_panel] * len(events), categories=panel_order)})
-    # Stagger the labels of events close together so that they do not overlap.
-    labels["_y"] = [top * (1.32 - 0.07 * (position % 3)) for position in range(len(labels))]
+    # Stagger the labels of events close together so that they do not overlap: a row is a line of text high.
+    labels["_y"] = [top * (1.32 - 0.1 * (position % 3)) for position in range(len(labels))]
     labels["_ha"] = ["right" if pd.isna(end) or end == start else "left"
                      for start, end in zip(labels["start"], labels["end"])]
     labels["_x"] = labels["start"]
 
-    last = data.groupby([panel, phase], observed=True)[x].transform("max") == data[x]
-    ends = data[last & (data[phase] == data.groupby(panel, observed=True)[phase].transform("max"))]
-    end_labels = pd.concat([
-        ends.assign(_y=ends[centre], _text="Average"),
-        ends.assign(_y=ends[upper], _text="Upper limit"),
-        ends.assign(_y=ends[lower], _text="Lower limit"),
-    ])
+    line_names = {"centre": "Average", "upper": "3-sigma limits", "lower": "3-sigma limits"}
+    limits = pd.concat([data.assign(_y=data[column], _line=line_names[part],
+                                    _group=data[phase].astype(str) + "-" + part)
+                        for part, column in (("centre", centre), ("upper", upper), ("lower", lower))],
+                       ignore_index=True)
 
     plot = ggplot(data, aes(x=x))
     for period in periods.itertuples():
@@ -281,28 +343,57 @@ def control_chart(data: pd.DataFrame, *, x: str, y: str, panel: str, centre: str
                          fill=EVENT_SHADE_COLOUR, alpha=0.12)
     if not dates.empty:
         plot += geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
-    for column, style in ((centre, "solid"), (upper, "dashed"), (lower, "dashed")):
-        plot += geom_line(aes(y=column, group=phase), linetype=style, color=CONTROL_LINE_COLOUR, size=0.5)
+    plot += geom_line(limits, aes(y="_y", linetype="_line", group="_group"), color=CONTROL_LINE_COLOUR, size=0.5)
     plot += geom_line(aes(y=y, color=panel, group=panel), size=1.0, na_rm=True)
     plot += geom_point(signals, aes(y=y, shape=signal, fill=signal), size=3.2, color=TEXT_COLOUR, stroke=0.4)
-    plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=LABEL_SIZE, color=TEXT_COLOUR,
-                      va="bottom", nudge_x=0)
-    plot += geom_text(end_labels, aes(y="_y", label="_text"), ha="left", nudge_x=20, size=LABEL_SIZE, color=TEXT_COLOUR)
-    last_x = data[x].max()
+    caption = ""
+    if compact:
+        caption = _event_caption(periods, dates)
+    else:
+        plot += geom_text(labels, aes(x="_x", y="_y", label="label", ha="_ha"), size=LABEL_SIZE, color=TEXT_COLOUR,
+                          va="bottom", nudge_x=0)
+    first_x, last_x = data[x].min(), data[x].max()
+    # On a phone the legend stacks its entries, each no wider than the chart.
+    names = [textwrap.fill(name, 30) if width < 4 else name for name in signal_order]
+    if compact:
+        axis = scale_x_datetime(date_labels="%Y", breaks=_years(first_x, last_x),
+                                limits=(first_x, last_x + pd.Timedelta(days=20)))
+    else:
+        axis = scale_x_datetime(date_labels="%b %Y", breaks=_half_years(first_x, last_x),
+                                limits=(first_x, last_x + pd.Timedelta(days=20)))
     return (
         plot
         + facet_wrap(panel, ncol=1)
         + scale_color_manual(values=colours, guide=None)
-        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="")
-        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="")
-        + scale_x_datetime(date_labels="%b %Y", breaks=_half_years(data[x].min(), last_x),
-                           limits=(data[x].min(), last_x + pd.Timedelta(days=150)))
+        + scale_shape_manual(values=dict(zip(signal_order, SIGNAL_SHAPES)), drop=False, name="", labels=names)
+        + scale_fill_manual(values=dict(zip(signal_order, SIGNAL_COLOURS)), drop=False, name="", labels=names)
+        + scale_linetype_manual(values={"Average": "solid", "3-sigma limits": "dashed"}, name="")
+        + axis
         + scale_y_continuous(limits=(0, top * 1.45), expand=(0, 0))
-        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title,
+               caption=caption or None)
         + af_theme()
         + theme(strip_text=element_text(weight="bold", size=11, color=TEXT_COLOUR, ha="left"),
-                axis_text_x=element_text(rotation=0, size=LABEL_SIZE, color=TEXT_COLOUR), plot_title_position="plot")
+                axis_text_x=element_text(rotation=0, size=LABEL_SIZE, color=TEXT_COLOUR), plot_title_position="plot",
+                legend_key_width=24)
     )
+
+
+def _event_caption(periods: pd.DataFrame, dates: pd.DataFrame) -> str:
+    """The events a narrow control chart shades or marks, named under it: "Grey bands: ...; dashed line: ..."."""
+    parts = []
+    if not periods.empty:
+        parts.append(("Grey bands" if len(periods) > 1 else "Grey band") + ": " + "; ".join(
+            f"{row.label} ({row.start:%b %Y} to {row.end:%b %Y})" for row in periods.itertuples()))
+    if not dates.empty:
+        parts.append(("Dashed lines" if len(dates) > 1 else "Dashed line") + ": " + "; ".join(
+            f"{row.label} ({row.start:%b %Y})" for row in dates.itertuples()))
+    return ". ".join(parts) + "." if parts else ""
+
+
+def _years(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    """January of each year from ``first`` to ``last`` (axis breaks within the data)."""
+    return [date for date in pd.date_range(first.to_period("Y").start_time, last, freq="YS") if date >= first]
 
 
 def _half_years(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:

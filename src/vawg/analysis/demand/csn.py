@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -677,47 +678,98 @@ def figure_csn_abuse_types(analysis: SafetyNet) -> Figure:
     )
 
 
-def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
-    flows = analysis.pathway_flows()
+# A Sankey diagram's node labels: their average width a character and line height in points (9 pt Liberation
+# Sans runs at about half an em a character), used to leave them room and keep them apart.
+CHAR_PT = 0.52 * charts.LABEL_SIZE
+LINE_PT = 1.2 * charts.LABEL_SIZE
+
+
+def spread_labels(middles: list[float], heights: list[float], low: float, high: float) -> list[float]:
+    """Label centres as near ``middles`` as they can be without overlapping, inside ``low`` to ``high``.
+
+    ``middles`` run top to bottom (decreasing); each label is ``heights`` tall. Pushed down where they
+    crowd, then back up from the bottom where that ran past ``low``.
+    """
+    placed = []
+    for middle, height in zip(middles, heights):
+        ceiling = high - height / 2 if not placed else placed[-1] - (heights[len(placed) - 1] + height) / 2
+        placed.append(min(middle, ceiling))
+    for index in range(len(placed) - 1, -1, -1):
+        floor = low + heights[index] / 2 if index == len(placed) - 1 else \
+            placed[index + 1] + (heights[index + 1] + heights[index]) / 2
+        placed[index] = max(placed[index], floor)
+    return placed
+
+
+def pathway_plot(analysis: SafetyNet, flows: pd.DataFrame, width: float = 8.0):
+    """The referral-pathway Sankey drawn ``width`` inches wide: node labels wrapped to the room beside the
+    nodes (which grows as the chart narrows) and spread apart where small nodes sit close together."""
     nodes, ribbons, remainders = pathway_layout(flows)
     # No plotting library in the stack draws a Sankey diagram, so the ribbons are polygons computed here:
     # each joins a stretch of a source node to a stretch of an outcome node with two S-curves.
-    left, right, width = 0.0, 1.0, 0.04
-    polygons = ribbon_polygons(ribbons, left + width, right)
+    left, right, bar = 0.0, 1.0, 0.04
+    polygons = ribbon_polygons(ribbons, left + bar, right)
     outcomes = list(dict.fromkeys(flows["outcome"]))
     colours = dict(zip(outcomes, charts.CATEGORICAL))
     nodes = nodes.assign(x0=np.where(nodes["side"] == "source", left, right),
-                         x1=np.where(nodes["side"] == "source", left + width, right + width))
-    nodes["label"] = [f"{name} ({format_value(size, 'count', threshold=analysis.threshold)})"
+                         x1=np.where(nodes["side"] == "source", left + bar, right + bar))
+    panel_pt = width * 72 - 16
+    chars = max(12, int((panel_pt * 0.36 - 8) / CHAR_PT))
+    nodes["label"] = [textwrap.fill(f"{name} ({format_value(size, 'count', threshold=analysis.threshold)})", chars)
                       for name, size in zip(nodes["name"], nodes["size"])]
-    nodes["label_x"] = np.where(nodes["side"] == "source", left - 0.02, right + width + 0.02)
+    room = {side: max(len(line) for label in nodes.loc[nodes["side"] == side, "label"] for line in label.split("\n"))
+            * CHAR_PT + 10 for side in ("source", "outcome")}
+    per_pt = (right + bar - left) / max(panel_pt - room["source"] - room["outcome"], panel_pt * 0.2)
+    gap = 4 * per_pt  # between a node and its label
+    nodes["label_x"] = np.where(nodes["side"] == "source", left - gap, right + bar + gap)
+    top = float(nodes["top"].max())
+    title = charts.headline(_pathway_title(analysis, flows))
+    subtitle = (f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
+                f"outcome.\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn separately")
+    # The panel's height in points, less the title and subtitle as vawg.writing.charts.narrow wraps them.
+    title_lines = len(textwrap.wrap(title, max(12, round(charts.TITLE_WIDTH * width / 8.0)))) if width < 8 \
+        else title.count("\n") + 1
+    subtitle_lines = (len(textwrap.wrap(subtitle, max(12, round(charts.TITLE_WIDTH * 1.2 * width / 8.0))))
+                      if width < 8 else subtitle.count("\n") + 1)
+    height_pt = charts.narrow_height(ggplot(), 6.5, width) * 72 - 16 * title_lines - 13 * subtitle_lines - 50
+    y_per_pt = top * 1.07 / height_pt
     nodes["middle"] = (nodes["top"] + nodes["bottom"]) / 2
+    for side in ("source", "outcome"):
+        these = nodes[nodes["side"] == side]
+        heights = [(label.count("\n") + 1) * LINE_PT * y_per_pt + 2 * y_per_pt for label in these["label"]]
+        nodes.loc[these.index, "middle"] = spread_labels(these["middle"].tolist(), heights, 0.0, top * 1.01)
     remainders = remainders.assign(x0=np.where(remainders["side"] == "source", left, right),
-                                   x1=np.where(remainders["side"] == "source", left + width, right + width))
-    plot = (
+                                   x1=np.where(remainders["side"] == "source", left + bar, right + bar))
+    return (
         ggplot()
         + geom_polygon(polygons, aes(x="x", y="y", group="flow", fill="outcome"), alpha=0.55)
         + geom_rect(nodes, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=NODE_COLOUR)
         + geom_rect(remainders, aes(xmin="x0", xmax="x1", ymin="bottom", ymax="top"), fill=HIDDEN_FLOW_GREY)
         + geom_text(nodes[nodes["side"] == "source"], aes(x="label_x", y="middle", label="label"), ha="right",
-                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR)
+                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR, lineheight=1.2)
         + geom_text(nodes[nodes["side"] == "outcome"], aes(x="label_x", y="middle", label="label"), ha="left",
-                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR)
-        + annotate("text", x=left + width / 2, y=nodes["top"].max() * 1.04, label="Referred by", size=9,
-                   fontweight="bold", color=charts.TEXT_COLOUR)
-        + annotate("text", x=right + width / 2, y=nodes["top"].max() * 1.04, label="Outcome", size=9,
-                   fontweight="bold", color=charts.TEXT_COLOUR)
+                    size=charts.LABEL_SIZE, color=charts.TEXT_COLOUR, lineheight=1.2)
+        + annotate("text", x=left + bar / 2, y=top * 1.04, label="Referred by", size=9,
+                   fontweight="bold", color=charts.TEXT_COLOUR, ha="right" if width < 6 else "center")
+        + annotate("text", x=right + bar / 2, y=top * 1.04, label="Outcome", size=9,
+                   fontweight="bold", color=charts.TEXT_COLOUR, ha="left" if width < 6 else "center")
         + scale_fill_manual(values=colours, breaks=outcomes)
-        + scale_x_continuous(limits=(-0.62, 1.62))
-        + scale_y_continuous(limits=(0, nodes["top"].max() * 1.07))
-        + labs(title=charts.headline(_pathway_title(analysis, flows)),
-               subtitle=f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
-                        f"outcome\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn "
-                        f"separately", x="", y="")
+        + scale_x_continuous(limits=(left - room["source"] * per_pt, right + bar + room["outcome"] * per_pt),
+                             expand=(0, 0))
+        # Below zero a little: the lowest node ends at zero give or take a rounding error, and a rectangle
+        # past a scale's limit is not drawn.
+        + scale_y_continuous(limits=(-0.01 * top, top * 1.07))
+        + labs(title=title, subtitle=subtitle, x="", y="")
         + charts.af_theme()
         + theme(axis_text=element_blank(), panel_grid_major_y=element_blank(), legend_position="none",
                 plot_title_position="plot")
     )
+
+
+def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
+    flows = analysis.pathway_flows()
+    nodes, _, _ = pathway_layout(flows)
+    plot = pathway_plot(analysis, flows)
     largest = flows[~flows["hidden"]].sort_values("referrals", ascending=False).head(1)
     sources = nodes[nodes["side"] == "source"]
     targets = nodes[nodes["side"] == "outcome"]
@@ -742,6 +794,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
     published = flows[(flows["referrals"] > 0) | flows["hidden"]].reset_index(drop=True)
     return Figure(
         id="fig-csn-referral-pathways", plot=plot, height=6.5, width=8.0,
+        redraw=lambda width: pathway_plot(analysis, flows, width),
         caption=f"Referral pathways through the council's DVA service: who referred and what happened, "
                 f"{analysis.borough} {analysis.year}",
         alt=alt, source=SOURCE, data=published, description=description,

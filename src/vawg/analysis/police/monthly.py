@@ -323,13 +323,16 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
         finding = f"stayed within its usual range in {period}"
     relation = "above" if borough_chart["rate"].tail(12).mean() > london_chart["rate"].tail(12).mean() else "below"
     title = f"{monthly.borough}'s monthly {name} rate {finding}, and ran {relation} London's"
-    plot = charts.control_chart(
-        data, x="date", y="plotted", panel="area", centre="centre", lower="lower", upper="upper",
-        phase="phase", signal="signal", events=events, title=title,
-        subtitle=(f"{label} offences per 1,000 female residents a month, {first:%B %Y} to {last:%B %Y}; "
-                  f"average and 3-sigma limits of {limits_from}"),
-        y_title="Offences per 1,000 female residents", panel_order=[monthly.borough, "London"],
-        signal_order=[SIGNAL_OUTSIDE, SIGNAL_PATTERN])
+    def plot_at(width: float = 8.0):
+        return charts.control_chart(
+            data, x="date", y="plotted", panel="area", centre="centre", lower="lower", upper="upper",
+            phase="phase", signal="signal", events=events, title=title,
+            subtitle=(f"{label} offences per 1,000 female residents a month, {first:%B %Y} to {last:%B %Y}; "
+                      f"average and 3-sigma limits of {limits_from}"),
+            y_title="Offences per 1,000 female residents", panel_order=[monthly.borough, "London"],
+            signal_order=[SIGNAL_OUTSIDE, SIGNAL_PATTERN], width=width)
+
+    plot = plot_at()
 
     event_text = join_words([
         f"{row.label} ({row.start:%B %Y})" if pd.isna(row.end) or row.end == row.start
@@ -347,7 +350,7 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
         alt += " Months resting on fewer than the publication threshold of offences are not drawn."
     data["signal_text"] = data["rules"].replace("", "None")
     return Figure(
-        id=chart_id(abuse_type), plot=plot, height=7.0,
+        id=chart_id(abuse_type), plot=plot, height=7.0, redraw=plot_at,
         caption=(f"Monthly {name} offences per 1,000 female residents, {monthly.borough} and London, "
                  f"{first:%B %Y} to {last:%B %Y}, with 3-sigma control limits and dated events"),
         alt=alt, source=SOURCE + "; lockdown dates: UK Government; CONNECT date: Metropolitan Police Service", data=data,

@@ -28,12 +28,12 @@ from plotnine import (
 
 from vawg.foundations import suppression as sup
 from vawg.writing.artifacts import Column, Figure
-from vawg.writing.charts import TWO_SERIES, af_theme
+from vawg.writing.charts import CARD_INSET_PX, TWO_SERIES, af_theme
 from vawg.foundations.errors import DataError
-from vawg.foundations.paths import staged_file
 from vawg.writing.supply import optional_table
 from vawg.analysis.services.render import add_months, period_text
 from vawg.analysis.services.schema import Item, Period, Section
+from vawg.foundations.paths import staged_file
 
 FIGURE_ID = "fig-safety-bus-users"
 STAGED_TABLE = "safety_bus_contacts"
@@ -204,6 +204,7 @@ def figure_safety_bus_users(contacts: pd.DataFrame, *, period_end: dt.date, thre
                  Column("Men", "men", "count")],
         width=7.0,
         height=4.2,
+        inset_px=CARD_INSET_PX,  # shown inside its service card
     )
 
 

@@ -362,29 +362,87 @@ def _resolve_links(
 
 
 NARROW_SUFFIX = ".narrow.svg"  # vawg.writing.artifacts.FIGURE_FILES
-NARROW_SCREEN = "(max-width: 40rem)"  # a phone: templates/html/vawg.css gives the chart the whole width there
+MEDIUM_SUFFIX = ".medium.svg"
+# Which render a screen gets (the first <source> whose media matches, else the <img>). Keep in step with
+# templates/html/vawg.css (its phone rules share NARROW_SCREEN) and with text_column_px below.
+NARROW_SCREEN = "(max-width: 40rem)"  # a phone: the chart takes the whole width of the page
+MEDIUM_SCREEN = "(max-width: 67.99rem)"  # the text column is narrower than its 48rem (768 px)
+RENDERS = ((NARROW_SUFFIX, NARROW_SCREEN), (MEDIUM_SUFFIX, MEDIUM_SCREEN))
+
+# The page's layout in CSS px (templates/html/vawg.css; tests/test_site_charts.py reads them from it): the
+# layout's padding (1rem on a phone), the gap between the contents and the text, the contents' and the text's
+# flex bases, the text column's and the whole layout's largest width, and a phone chart's largest width.
+LAYOUT_PADDING_PX, PHONE_PADDING_PX, GAP_PX = 24, 16, 32
+SIDEBAR_BASIS_PX, MAIN_BASIS_PX, MAIN_MAX_PX, LAYOUT_MAX_PX = 224, 480, 768, 1280
+PHONE_CHART_MAX_PX = 432
+PHONE_MAX_PX, MEDIUM_MAX_PX = 640, 1087.84  # NARROW_SCREEN and MEDIUM_SCREEN, at 16 px a rem
+
+
+def text_column_px(viewport_px: float, scrollbar_px: float = 0) -> float:
+    """How wide the text column (``main``) is in a window ``viewport_px`` wide, as vawg.css lays it out.
+
+    The contents (flex 1, basis 14rem) and the text (flex 999, basis 30rem, at most 48rem) share a line when
+    both bases and the gap fit, the text taking nearly all that is left over; otherwise the text has the
+    line to itself. A classic scrollbar takes its width off the layout but not off the media queries.
+    """
+    phone = viewport_px <= PHONE_MAX_PX
+    padding = PHONE_PADDING_PX if phone else LAYOUT_PADDING_PX
+    inner = min(viewport_px - scrollbar_px, LAYOUT_MAX_PX) - 2 * padding
+    if inner >= SIDEBAR_BASIS_PX + GAP_PX + MAIN_BASIS_PX:
+        free = inner - SIDEBAR_BASIS_PX - GAP_PX - MAIN_BASIS_PX
+        return min(MAIN_MAX_PX, MAIN_BASIS_PX + free * 999 / 1000)
+    return min(MAIN_MAX_PX, inner)
+
+
+CARD_INSET_PX, CARD_PHONE_INSET_PX, CARD_WIDE_FROM_PX = 55, 39, 768  # templates/html/cards.css
+
+
+def chart_width_px(viewport_px: float, intrinsic_px: float, *, in_card: bool = False, scrollbar_px: float = 0) -> float:
+    """How wide a chart's picture is drawn: its own width, or its box's if narrower; on a phone, its box's up to
+    :data:`PHONE_CHART_MAX_PX` (vawg.css: ``picture img { width: 100%; max-width: 27rem }``). Its box is the
+    text column, less a service card's padding and border for a chart inside one."""
+    box = text_column_px(viewport_px, scrollbar_px)
+    if in_card:
+        box -= CARD_INSET_PX if viewport_px >= CARD_WIDE_FROM_PX else CARD_PHONE_INSET_PX
+    if viewport_px <= PHONE_MAX_PX:
+        return min(box, PHONE_CHART_MAX_PX)
+    return min(box, intrinsic_px)
+
+
+def render_shown(viewport_px: float) -> str:
+    """The suffix of the render a window ``viewport_px`` wide shows: NARROW_SUFFIX, MEDIUM_SUFFIX or ".svg"."""
+    if viewport_px <= PHONE_MAX_PX:
+        return NARROW_SUFFIX
+    return MEDIUM_SUFFIX if viewport_px <= MEDIUM_MAX_PX else ".svg"
 
 
 def _add_narrow_renders(book: Book, soup: BeautifulSoup, page_href: str) -> set[str]:
-    """Show a chart's narrow render on a phone: ``<picture>`` with a ``<source>`` for small screens.
+    """Show a chart's narrower renders where its text column is narrower: ``<picture>`` with a ``<source>``
+    for a phone and one for a window whose text column is under 48rem.
 
-    The wide chart shrunk to a phone's width would print its text at a third of its size; the narrow
-    render (vawg.writing.charts.narrow) keeps it at 12 px. Returns the narrow files to copy into the site.
+    The wide chart shrunk to a phone's width would print its text at a third of its size, and at two thirds
+    beside the contents in a 50rem window; the narrower renders (vawg.writing.charts.narrow) keep it at 12 px.
+    Returns the files to copy into the site.
     """
     to_copy = set()
     for image in soup.find_all("img"):
         src = image.get("src") or ""
-        if not src.endswith(".svg") or src.endswith(NARROW_SUFFIX) or image.find_parent("picture") is not None:
+        if (not src.endswith(".svg") or any(src.endswith(suffix) for suffix, _ in RENDERS)
+                or image.find_parent("picture") is not None):
             continue
-        narrow = src[: -len(".svg")] + NARROW_SUFFIX
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(page_href), unquote(narrow)))
-        if not (book.project_dir / path).is_file():
+        sources = []
+        for suffix, media in RENDERS:
+            other = src[: -len(".svg")] + suffix
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(page_href), unquote(other)))
+            if (book.project_dir / path).is_file():
+                sources.append((other, media))
+                to_copy.add(path)
+        if not sources:
             continue
         picture = soup.new_tag("picture")
         image.wrap(picture)
-        image.insert_before(soup.new_tag("source", attrs={"media": NARROW_SCREEN, "srcset": narrow,
-                                                           "type": "image/svg+xml"}))
-        to_copy.add(path)
+        for other, media in sources:
+            image.insert_before(soup.new_tag("source", attrs={"media": media, "srcset": other, "type": "image/svg+xml"}))
     return to_copy
 
 
