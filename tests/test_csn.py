@@ -425,3 +425,11 @@ def test_characteristic_shares_match_a_hand_count_and_hide_small_groups(characte
     for key, group in (("heterosexual_share", "Heterosexual"), ("orientation_prefer_not_share", "Prefer not to say"),
                        ("orientation_not_recorded_share", "Not recorded")):
         assert (written[f"csn.{key}"]["text"] == "[c]") == (orientation.loc[group, SHARE_HEADER] == "[c]"), key
+
+
+def test_the_pathway_alt_text_names_no_flow_when_every_flow_is_too_small_to_draw(tiny_service):
+    # 57 referrals: with a threshold of 20 no flow is drawn on its own; a zero flow is not "the largest".
+    figure = csn.figure_csn_referral_pathways(analyse(tiny_service, threshold=20))
+    assert "largest single flow" not in figure.alt and "No single flow is large enough" in figure.alt, figure.alt
+    drawn = csn.figure_csn_referral_pathways(analyse(tiny_service))
+    assert re.search(r"largest single flow was from .+ \([1-9][\d,]*\)\.", drawn.alt), drawn.alt

@@ -770,7 +770,7 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
     flows = analysis.pathway_flows()
     nodes, _, _ = pathway_layout(flows)
     plot = pathway_plot(analysis, flows)
-    largest = flows[~flows["hidden"]].sort_values("referrals", ascending=False).head(1)
+    largest = flows[~flows["hidden"] & (flows["referrals"] > 0)].sort_values("referrals", ascending=False).head(1)
     sources = nodes[nodes["side"] == "source"]
     targets = nodes[nodes["side"] == "outcome"]
     alt = (f"Sankey diagram of {analysis.total:,} referrals to the council's DVA service in {analysis.year}, with "
@@ -779,7 +779,8 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
            f"({sources.iloc[0]['size']:,}) and the most common outcome {targets.sort_values('size').iloc[-1]['name']} "
            f"({targets['size'].max():,})."
            + (f" The largest single flow was from {largest.iloc[0]['source']} to {largest.iloc[0]['outcome']} "
-              f"({largest.iloc[0]['referrals']:,})." if len(largest) else "")
+              f"({largest.iloc[0]['referrals']:,})." if len(largest) else
+              " No single flow is large enough to be drawn on its own.")
            + " The data table lists every flow.")
     folded = [f"{join_words(analysis.folded(column, other))} are combined as \"{other}\". "
               for column, other in (("referral_source", OTHER_SOURCES), ("outcome", OTHER_OUTCOMES))
