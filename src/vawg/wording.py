@@ -110,10 +110,6 @@ def not_supplied(borough: str, what: str) -> str:
 # tests/test_wording.py checks every entry and case is asked for by the code.
 WORDING_FILES: dict[str, str] = {
     "marac": "chapters/_03-marac.wording.yml",
-    "housing": "chapters/_03-housing.wording.yml",
-    "adult_safeguarding": "chapters/_03-adult-safeguarding.wording.yml",
-    "victim_support": "chapters/_03-victim-support.wording.yml",
-    "population": "chapters/_03-population.wording.yml",
 }
 WORDING_SUFFIX = ".wording.yml"
 
