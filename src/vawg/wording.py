@@ -105,11 +105,16 @@ def not_supplied(borough: str, what: str) -> str:
 
 # -- wording files --------------------------------------------------------------------------------------------------
 
-# Each section's wording file, beside the chapter that prints its sentences (project-relative). The one place that
+# Each section's wording file, beside the chapter that prints its sentences (project-relative), by the prefix of the
+# section's value keys (``marac.``, ``asc.``). The one place that
 # maps a section to its file: the build reruns a section's notebook when the file changes (vawg.build), and
 # tests/test_wording.py checks every entry and case is asked for by the code.
 WORDING_FILES: dict[str, str] = {
     "marac": "chapters/_03-marac.wording.yml",
+    "housing": "chapters/_03-housing.wording.yml",
+    "asc": "chapters/_03-adult-safeguarding.wording.yml",
+    "victim_support": "chapters/_03-victim-support.wording.yml",
+    "population": "chapters/_03-population.wording.yml",
 }
 WORDING_SUFFIX = ".wording.yml"
 
