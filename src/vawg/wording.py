@@ -115,19 +115,10 @@ WORDING_FILES: dict[str, str] = {
     "asc": "chapters/_03-adult-safeguarding.wording.yml",
     "victim_support": "chapters/_03-victim-support.wording.yml",
     "population": "chapters/_03-population.wording.yml",
+    "children": "chapters/_03-children.wording.yml",
+    "types": "chapters/_03-abuse-type-sections.wording.yml",
 }
 WORDING_SUFFIX = ".wording.yml"
-
-
-class Phrase(str):
-    """A sentence made from a wording file; ``source`` names the file, entry and case it came from."""
-
-    source: str = ""
-
-    def __new__(cls, text: str, source: str = "") -> Phrase:
-        made = super().__new__(cls, text)
-        made.source = source
-        return made
 
 
 def wording_file(section: str) -> Path:
@@ -174,7 +165,7 @@ def _read(path: Path, mtime_ns: int, size: int) -> dict[str, str | dict[str, str
     return entries
 
 
-def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -> Phrase:
+def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -> str:
     """The sentence ``entry`` of ``section``'s wording file, in ``case``, its placeholders filled from ``names``.
 
     Refuses (:class:`DataError`, naming file, entry and case) a missing entry or case, a placeholder the code does
@@ -205,7 +196,7 @@ def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -
     if unused:
         raise DataError(f"{where}: the template leaves out {', '.join('{' + n + '}' for n in unused)}, which the "
                         f"code supplies; keep every placeholder ({path})")
-    return Phrase(template.format(**names), f"{WORDING_FILES[section]}: {entry}" + (f".{case}" if case else ""))
+    return template.format(**names)
 
 
 def phrase_calls(source: str) -> Iterator[tuple[str, str, set[str] | None, int]]:
