@@ -117,6 +117,7 @@ WORDING_FILES: dict[str, str] = {
     "population": "chapters/_03-population.wording.yml",
     "children": "chapters/_03-children.wording.yml",
     "types": "chapters/_03-abuse-type-sections.wording.yml",
+    "offences": "chapters/_03-recorded-offences.wording.yml",
 }
 WORDING_SUFFIX = ".wording.yml"
 
