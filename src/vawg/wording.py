@@ -118,6 +118,7 @@ WORDING_FILES: dict[str, str] = {
     "children": "chapters/_03-children.wording.yml",
     "types": "chapters/_03-abuse-type-sections.wording.yml",
     "offences": "chapters/_03-recorded-offences.wording.yml",
+    "geography": "chapters/_03-geography.wording.yml",
 }
 WORDING_SUFFIX = ".wording.yml"
 
