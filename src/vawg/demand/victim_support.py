@@ -137,7 +137,7 @@ def _finding(row, borough: str, threshold: int) -> str:
 
 def _quarter_name(start: pd.Timestamp) -> str:
     end = start + pd.DateOffset(months=2)
-    return f"{start:%B} to {end:%B %Y}"
+    return phrase("victim_support", "quarter", first=f"{start:%B}", last=f"{end:%B %Y}")
 
 
 # -- artifacts -----------------------------------------------------------------------
