@@ -52,28 +52,36 @@ def _templates(section: str) -> list[tuple[str, re.Pattern]]:
 
 def worded_in(key: str, text: str) -> str:
     """The wording entries a sentence value was made from, read back from its text, e.g.
-    ``chapters/_03-marac.wording.yml: change.rose`` (several sentences: each entry, in order); "" when none."""
-    section = key.split(".")[0]
-    if section not in WORDING_FILES or not text:
-        return ""
-    try:
-        templates = _templates(section)
-    except DataError:
-        return ""
+    ``chapters/_03-marac.wording.yml: change.rose`` (several sentences: each entry, in order); "" when none.
 
-    def cover(start: int) -> list[str] | None:
-        """Entries whose sentences, one after another, make up ``text[start:]``."""
-        if start >= len(text):
-            return []
-        for name, pattern in templates:
-            match = pattern.match(text, start)
-            rest = cover(match.end() + 1) if match else None  # + 1: the space between two sentences
+    The section is the key's prefix; a key whose prefix names no section (``abuse.`` is worded by ``offences``)
+    is looked for in every section's file."""
+    section = key.split(".")[0]
+    sections = [section] if section in WORDING_FILES else list(WORDING_FILES)
+    for section in sections:
+        try:
+            templates = _templates(section)
+        except DataError:
+            continue
+
+        entries = _cover(text, templates, 0) if text else None
+        if entries:
+            return f"{WORDING_FILES[section]}: {' + '.join(entries)}"
+    return ""
+
+
+def _cover(text: str, templates: list[tuple[str, re.Pattern]], start: int) -> list[str] | None:
+    """Entries whose sentences, one after another, make up ``text[start:]``; None when they cannot."""
+    if start >= len(text):
+        return []
+    for name, pattern in templates:
+        match = pattern.match(text, start)
+        # A sentence followed by another ends with a full stop.
+        if match and (match.end() == len(text) or text[match.end() - 1] in ".?!"):
+            rest = _cover(text, templates, match.end() + 1)  # + 1: the space between two sentences
             if rest is not None:
                 return [name, *rest]
-        return None
-
-    entries = cover(0)
-    return f"{WORDING_FILES[section]}: {' + '.join(entries)}" if entries else ""
+    return None
 
 
 def catalogue_rows(artifacts: Path, project: Path) -> list[dict[str, str]]:
