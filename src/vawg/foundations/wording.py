@@ -1,10 +1,26 @@
-"""Words the prose chooses from results: lists, directions and test verdicts, phrased one way everywhere."""
+"""Words the prose chooses from results: lists, directions and test verdicts, phrased one way everywhere.
+
+The sentences a section builds from its results are worded in a file beside the chapter that prints them
+(``chapters/_03-marac.wording.yml``, :data:`WORDING_FILES`): one entry per sentence, one template per case,
+with ``{named}`` placeholders. The code chooses the case (rose, fell, hidden ...) and fills the placeholders
+through :func:`phrase`; an author changes the words without reading Python. :func:`phrase` refuses a template
+that lacks a placeholder the code supplies, or asks for one it does not, naming the file, entry and case.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import string
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
 
 if TYPE_CHECKING:  # vawg.foundations.stats loads statsmodels: 2 s that `vawg --help` need not wait
     from vawg.foundations.stats import TestResult
@@ -85,3 +101,138 @@ def not_supplied(borough: str, what: str) -> str:
     :func:`vawg.analysis.borough_content.missing_content_line` tells the analyst, in the build's output.
     """
     return f"{markdown_escape(borough)} has not supplied {what} for this edition."
+
+
+# -- wording files --------------------------------------------------------------------------------------------------
+
+# Each section's wording file, beside the chapter that prints its sentences (project-relative), by the prefix of the
+# section's value keys (``marac.``, ``asc.``). The one place that
+# maps a section to its file: the build reruns a section's notebook when the file changes (vawg.running.build), and
+# tests/test_wording.py checks every entry and case is asked for by the code.
+WORDING_FILES: dict[str, str] = {
+    "marac": "chapters/_03-marac.wording.yml",
+    "housing": "chapters/_03-housing.wording.yml",
+    "asc": "chapters/_03-adult-safeguarding.wording.yml",
+    "victim_support": "chapters/_03-victim-support.wording.yml",
+    "population": "chapters/_03-population.wording.yml",
+    "children": "chapters/_03-children.wording.yml",
+    "types": "chapters/_03-abuse-type-sections.wording.yml",
+    "offences": "chapters/_03-recorded-offences.wording.yml",
+    "geography": "chapters/_03-geography.wording.yml",
+}
+WORDING_SUFFIX = ".wording.yml"
+
+
+def wording_file(section: str) -> Path:
+    if section not in WORDING_FILES:
+        raise DataError(f"no wording file for section {section!r}: add it to vawg.foundations.wording.WORDING_FILES")
+    return project_root() / WORDING_FILES[section]
+
+
+def placeholders(template: str) -> list[str]:
+    """The ``{names}`` a template asks for, in order (``{{`` and ``}}`` are literal braces)."""
+    return [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+
+
+def wording(section: str) -> dict[str, str | dict[str, str]]:
+    """The entries of a section's wording file: ``{entry: template}`` or ``{entry: {case: template}}``."""
+    path = wording_file(section)
+    try:
+        stamp = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: the wording file of section {section!r} is missing") from None
+    # Read again when the file changes: an author edits it while a notebook's kernel is running.
+    return _read(path, stamp.st_mtime_ns, stamp.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int, size: int) -> dict[str, str | dict[str, str]]:
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DataError(f"{path}: not readable YAML ({error}); put a template in double quotes") from None
+    if not isinstance(entries, dict):
+        raise DataError(f"{path}: must map each sentence's name to its wording")
+    for entry, wordings in entries.items():
+        cases = wordings.items() if isinstance(wordings, dict) else [(None, wordings)]
+        for case, template in cases:
+            if not isinstance(template, str):
+                where = f"entry {entry!r}" + (f", case {case!r}" if case is not None else "")
+                raise DataError(f"{path}: {where} must be a sentence in quotes, not {template!r}")
+            for field in placeholders(template):
+                if not field.isidentifier():
+                    where = f"entry {entry!r}" + (f", case {case!r}" if case is not None else "")
+                    raise DataError(f"{path}: {where}: {{{field}}} is not a placeholder name; write {{name}}, "
+                                    "or {{ and }} for a brace")
+    return entries
+
+
+def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -> str:
+    """The sentence ``entry`` of ``section``'s wording file, in ``case``, its placeholders filled from ``names``.
+
+    Refuses (:class:`DataError`, naming file, entry and case) a missing entry or case, a placeholder the code does
+    not supply and a supplied name the template does not use, so a misspelt placeholder never reaches a reader.
+    Call it with the section, entry and case written out (``phrase("marac", "change", "same", ...)``): the tests
+    and the build find the calls by reading the code.
+    """
+    path = wording_file(section)
+    entries = wording(section)
+    where = f"{WORDING_FILES[section]}: entry {entry!r}" + (f", case {case!r}" if case is not None else "")
+    if entry not in entries:
+        raise DataError(f"{where}: no such entry (the file has {', '.join(map(repr, entries))})")
+    template = entries[entry]
+    if isinstance(template, dict):
+        if case is None:
+            raise DataError(f"{where}: the entry has cases ({', '.join(map(repr, template))}); the code names none")
+        if case not in template:
+            raise DataError(f"{where}: no such case (the entry has {', '.join(map(repr, template))})")
+        template = template[case]
+    elif case is not None:
+        raise DataError(f"{where}: the entry has one wording, no cases")
+    asked = set(placeholders(template))
+    missing, unused = sorted(asked - set(names)), sorted(set(names) - asked)
+    if missing:
+        raise DataError(f"{where}: the template asks for {', '.join('{' + n + '}' for n in missing)}, which the code "
+                        f"does not supply (it supplies {', '.join('{' + n + '}' for n in sorted(names)) or 'none'}); "
+                        f"check the spelling ({path})")
+    if unused:
+        raise DataError(f"{where}: the template leaves out {', '.join('{' + n + '}' for n in unused)}, which the "
+                        f"code supplies; keep every placeholder ({path})")
+    return template.format(**names)
+
+
+def phrase_calls(source: str) -> Iterator[tuple[str, str, set[str] | None, int]]:
+    """The :func:`phrase` calls in Python ``source``: (section, entry, cases it may name, line).
+
+    The cases are those written in the call (``"rose" if up else "fell"`` names both); ``None`` when the code
+    computes the case (e.g. from a column name). A call whose section or entry is not written out is
+    reported with ``""`` in their place, so the tests can refuse it.
+    """
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name != "phrase" or not node.args:
+            continue
+        section, entry = (_literal(arg) for arg in (list(node.args) + [None, None])[:2])
+        cases = _cases(node.args[2]) if len(node.args) > 2 else set()
+        yield section or "", entry or "", cases, node.lineno
+
+
+def _literal(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _cases(node: ast.expr) -> set[str] | None:
+    if isinstance(node, ast.IfExp):
+        body, orelse = _cases(node.body), _cases(node.orelse)
+        return None if body is None or orelse is None else body | orelse
+    if isinstance(node, ast.Constant) and node.value is None:
+        return set()
+    value = _literal(node)
+    return {value} if value is not None else None
+
+
+def sections_used(source: str) -> set[str]:
+    """The sections whose wording ``source`` reads."""
+    return {section for section, *_ in phrase_calls(source) if section}

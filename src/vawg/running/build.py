@@ -51,13 +51,15 @@ from vawg.foundations.sections import (METHODS_APPENDIX, SECTIONS, SHARED_PROJEC
 from vawg.publishing.catalogue import CATALOGUE, write_catalogue
 from vawg.intake.staging import validate_and_stage, validate_and_stage_boroughs
 from vawg.publishing.what_changed import PublishedEdition, compare, load_headlines, write_what_changed
+from vawg.foundations.wording import WORDING_SUFFIX
 
 # What the assembler needs from the repository; everything else stays behind.
 PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "references.qmd",
                    "references.json")
 # The author's guide and the new-section templates are for the repository, not the book: Quarto would
-# render a stray Markdown file in the project as a page of its own.
-NOT_STAGED = shutil.ignore_patterns("README.md", "new-section", "new-report")
+# render a stray Markdown file in the project as a page of its own. The chapters' wording files
+# (vawg.foundations.wording) are read by the notebooks, which have run by then; the book needs none of them.
+NOT_STAGED = shutil.ignore_patterns("README.md", "new-section", "new-report", "*" + WORDING_SUFFIX)
 # A deep-dive report's folder: what is not part of its book, and what it takes from the project.
 REPORT_ONLY = {"notebooks", "build", "README.md"}
 REPORT_SHARED = ("templates", "accessibility.qmd", "references.json")
@@ -425,6 +427,9 @@ def _notebook_inputs(section: Section, notebook: Path, params: BuildParameters, 
             inputs[f"staged {pattern}"] = "not staged"
         for name in matched:
             inputs[f"staged {name}"] = staged[name]
+    # The chapters' wording the notebook's code reads (vawg.foundations.wording): an edited sentence reruns only its section.
+    for where in buildcache.wording_files(buildcache.notebook_modules(notebook)):
+        inputs[where] = buildcache.project_digest(root, where)
     slug = borough_slug(params.borough)
     for pattern in (*SHARED_PROJECT_FILES, *section.project):
         where = pattern.format(slug=slug)

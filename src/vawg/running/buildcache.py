@@ -38,6 +38,7 @@ from vawg.foundations.digests import (  # noqa: F401 (re-exported: the build's c
     remembered_digests,
     tree_files,
 )
+from vawg.foundations.wording import WORDING_FILES, sections_used
 
 PACKAGE = Path(vawg.__file__).resolve().parent
 ENTRY = "entry.json"
@@ -105,6 +106,17 @@ def code_closure(modules: Iterable[str]) -> list[Path]:
                 seen.add(path)
                 todo.extend(_module_imports(path))
     return sorted(seen)
+
+
+def wording_files(modules: Iterable[str]) -> list[str]:
+    """The wording files (project-relative) that the code importing ``modules`` reads (:mod:`vawg.foundations.wording`)."""
+    sections = set().union(*(_wording_sections(path) for path in code_closure(modules)))
+    return sorted(WORDING_FILES[section] for section in sections if section in WORDING_FILES)
+
+
+@functools.cache
+def _wording_sections(path: Path) -> frozenset[str]:
+    return frozenset(sections_used(path.read_text(encoding="utf-8")))
 
 
 def notebook_modules(notebook: Path) -> set[str]:

@@ -39,7 +39,7 @@ from vawg.foundations.errors import DataError
 from vawg.analysis.police.relationships import disclosure_basis, report_year
 from vawg.foundations.stats import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import staged_table
 
 SOURCE = "Adult social care safeguarding cases (concerns and Section 42 enquiries); VAWG flags of Appendix 6h"
@@ -346,43 +346,40 @@ def prose_values(analysis: AdultSafeguarding) -> dict[str, tuple]:
     values["asc.learning_disability_odds_ratio"] = (ld["odds_ratio"], "number", 2, ld["basis"])
     values["asc.learning_disability_ci"] = (_interval(ld["lower"], ld["upper"], ld["basis"], a.threshold)
                                             .replace("–", " to "), "text", 0)
-    values["asc.learning_disability_verdict"] = (_verdict(a, ld, "women with VAWG cases", "women in other "
-                                                          "safeguarding cases", "to have a learning disability as "
-                                                          "their primary support need"), "text", 0)
+    values["asc.learning_disability_verdict"] = (_verdict(a, ld, "learning_disability"), "text", 0)
     known = vawg[vawg["perpetrator_known"] == "Yes"]
     relative, basis = a.share_of(known, known["perpetrator_relationship"] == RELATIVE)
     values["asc.vawg_perpetrator_relative_share"] = (relative, "percent", 0, basis)
     dva_known, basis = a.share_of(dva, dva["perpetrator_known"] == "Yes")
     values["asc.dva_perpetrator_known_share"] = (dva_known, "percent", 0, basis)
-    values["asc.perpetrator_known_verdict"] = (_verdict(a, compared.loc["perpetrator_known"], "VAWG cases",
-                                                        "women's other cases", "to record a known person alleged "
-                                                        "to have caused harm"), "text", 0)
+    values["asc.perpetrator_known_verdict"] = (_verdict(a, compared.loc["perpetrator_known"], "perpetrator_known"),
+                                               "text", 0)
     nfa = vawg[vawg["outcome"] == NO_FURTHER_ACTION]
     for key, reason in (("signposted", SIGNPOSTED), ("screened_out", SCREENED_OUT)):
         share, basis = a.share_of(nfa, nfa["nfa_reason"] == reason)
         values[f"asc.vawg_{key}_share"] = (share, "percent", 1, basis)
-    values["asc.no_further_action_verdict"] = (_verdict(a, compared.loc["no_further_action"], "VAWG cases",
-                                                        "women's other cases", "to end with no further action"),
+    values["asc.no_further_action_verdict"] = (_verdict(a, compared.loc["no_further_action"], "no_further_action"),
                                                "text", 0)
     all_enquiry, basis = a.share_of(women, women["outcome"] == ENQUIRY)
     values["asc.all_enquiry_share"] = (all_enquiry, "percent", 1, basis)
-    values["asc.enquiry_verdict"] = (_verdict(a, compared.loc["enquiry"], "VAWG cases", "women's other cases",
-                                              "to progress to an enquiry"), "text", 0)
+    values["asc.enquiry_verdict"] = (_verdict(a, compared.loc["enquiry"], "enquiry"), "text", 0)
     return values
 
 
-def _verdict(a: AdultSafeguarding, row: pd.Series, group: str, other: str, what: str) -> str:
+def _verdict(a: AdultSafeguarding, row: pd.Series, comparison: str) -> str:
     """"VAWG cases were significantly more likely than … (odds ratio 1.23, 95% CI …, Wald test p …)"."""
+    group, other = phrase("asc", "group", comparison), phrase("asc", "other", comparison)
     if is_small(row["basis"], a.threshold):
-        return f"Too few cases to publish a comparison of {group} with {other}."
+        return phrase("asc", "verdict", "too_few", group=group, other=other)
     if pd.isna(row["p"]):
-        return f"There were no {other} to compare {group} with."
+        return phrase("asc", "verdict", "no_comparator", group=group, other=other)
     p = "p < 0.001" if row["p"] < 0.001 else f"p = {row['p']:.3f}"
-    detail = f"(odds ratio {row['odds_ratio']:.2f}, 95% CI {row['lower']:.2f} to {row['upper']:.2f}, Wald test {p})"
+    detail = phrase("asc", "detail", odds_ratio=f"{row['odds_ratio']:.2f}", lower=f"{row['lower']:.2f}",
+                    upper=f"{row['upper']:.2f}", p=p)
     if not row["significant"]:
-        return f"There was no statistically significant difference between {group} and {other} {detail}."
-    word = "more" if row["odds_ratio"] > 1 else "less"
-    return f"{group[0].upper() + group[1:]} were significantly {word} likely than {other} {what} {detail}."
+        return phrase("asc", "verdict", "no_difference", group=group, other=other, detail=detail)
+    return phrase("asc", "verdict", "more" if row["odds_ratio"] > 1 else "less", Group=group[0].upper() + group[1:],
+                  other=other, what=phrase("asc", "likely", comparison), detail=detail)
 
 
 def _range_text(a: AdultSafeguarding, yearly: pd.DataFrame) -> str:
@@ -390,8 +387,8 @@ def _range_text(a: AdultSafeguarding, yearly: pd.DataFrame) -> str:
     if shown.empty:
         return ""
     low, high = shown["vawg_share"].idxmin(), shown["vawg_share"].idxmax()
-    return (f"between {shown.loc[low, 'vawg_share']:.1f}% ({low}) and {shown.loc[high, 'vawg_share']:.1f}% "
-            f"({high})")
+    return phrase("asc", "share_range", low=f"{shown.loc[low, 'vawg_share']:.1f}%", low_year=low,
+                  high=f"{shown.loc[high, 'vawg_share']:.1f}%", high_year=high)
 
 
 def _top_types_sentence(a: AdultSafeguarding) -> str:
@@ -400,9 +397,9 @@ def _top_types_sentence(a: AdultSafeguarding) -> str:
     now = now[(now["n"] > 0) & ~now["basis"].map(lambda n: is_small(n, a.threshold))]
     now = now.sort_values("n", ascending=False, kind="stable").head(3)
     if now.empty:
-        return "Too few cases of any one abuse type were recorded to publish."
+        return phrase("asc", "top_types", "too_few")
     parts = [f"{row.label.lower()} ({_text(a, row.share, row.basis)})" for row in now.itertuples()]
-    return f"The most common, as a share of all women's cases, were {join_words(parts)}."
+    return phrase("asc", "top_types", "shown", types=join_words(parts))
 
 
 def _trend_sentence(a: AdultSafeguarding) -> str:
@@ -417,12 +414,12 @@ def _trend_sentence(a: AdultSafeguarding) -> str:
         start_year = shown.index.min()
         start, end = shown.loc[start_year, "share"], shown.loc[a.year, "share"]
         peak_year = shown["share"].idxmax()
-        move = "rose" if end > start + 0.05 else "fell" if end < start - 0.05 else "held steady"
-        text = f"{reference.abuse_type_label(flag).lower()} {move} from {start:.1f}% in {start_year} to {end:.1f}%"
-        if peak_year not in (start_year, a.year):
-            text += f", having peaked at {shown.loc[peak_year, 'share']:.1f}% in {peak_year}"
-        parts.append(text)
+        peak = (phrase("asc", "peak", "at_an_end") if peak_year in (start_year, a.year) else
+                phrase("asc", "peak", "between", share=f"{shown.loc[peak_year, 'share']:.1f}%", year=peak_year))
+        parts.append(phrase("asc", "type_trend",
+                            "rose" if end > start + 0.05 else "fell" if end < start - 0.05 else "held_steady",
+                            type=reference.abuse_type_label(flag).lower(), start=f"{start:.1f}%",
+                            start_year=start_year, end=f"{end:.1f}%", peak=peak))
     if not parts:
         return ""
-    sentence = "; ".join(parts)
-    return f"As a share of women's cases, {sentence}."
+    return phrase("asc", "trend", trends="; ".join(parts))

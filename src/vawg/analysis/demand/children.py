@@ -64,7 +64,7 @@ from vawg.foundations.suppression import (
     secondary_suppression,
     suppressed_count_text,
 )
-from vawg.foundations.wording import join_words, significance
+from vawg.foundations.wording import join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
 SOURCE = "Council children's safeguarding and social work and Early Help case records"
@@ -104,8 +104,8 @@ FACTOR_LABELS = {  # short chart labels; the data table keeps the recorded name 
 }
 SUBTITLE_WIDTH = 80
 # Social work a workflow can lead to (contract field: how the prose names it), compared for VAWG and other workflows.
-SOCIAL_WORK = {"cin_visit": "a child-in-need visit", "strategy_discussion": "a strategy discussion",
-               "cin_plan": "a child-in-need plan"}
+# Social work events compared (their names in sentences: chapters/_03-children.wording.yml, entry "event").
+SOCIAL_WORK = ("cin_visit", "strategy_discussion", "cin_plan")
 
 
 def factor_label(factor: str) -> str:
@@ -447,8 +447,8 @@ def figure_children_age_profile(analysis: ChildrenSafeguarding) -> Figure:
     girls = profile[profile["group"] == GROUPS[0]]
     alt = (f"Two bar charts, for girls and young women and for all children, of the age bands (0-4 to 15-19) of "
            f"children with a VAWG flag on a children's safeguarding or Early Help form in {a.year} beside those "
-           f"without. " + _age_sentence(girls, "girls and young women") + " "
-           + _age_sentence(profile[profile["group"] == GROUPS[1]], "all children"))
+           f"without. " + _age_sentence(girls, phrase("children", "who", "girls")) + " "
+           + _age_sentence(profile[profile["group"] == GROUPS[1]], phrase("children", "who", "all")))
     return Figure(
         id="fig-children-age-profile", plot=plot, width=8.0, height=5.5,
         caption=f"Age bands of children with and without a VAWG flag, girls and young women and all children, "
@@ -484,21 +484,22 @@ def _listing(frame: pd.DataFrame, direction: str) -> list[str]:
 
 def _age_sentence(frame: pd.DataFrame, who: str) -> str:
     if frame["direction"].eq("not tested").all():
-        return f"The ages of {who} with and without a VAWG flag could not be compared."
+        return phrase("children", "age", "not_tested", who=who)
     over, under = _listing(frame, "over"), _listing(frame, "under")
     if not over and not under:
-        return f"Among {who}, no age band's share differed significantly between those with and without a VAWG flag."
-    return (f"Among {who}, " + _larger_smaller([f"those aged {join_words(over)}"] if over else [],
-                                              [f"those aged {join_words(under)}"] if under else [])
-            + " of those with a VAWG flag than of those without.")
+        return phrase("children", "age", "no_difference", who=who)
+    return phrase("children", "age", "shown", who=who, findings=_larger_smaller(
+        [phrase("children", "aged", bands=join_words(over))] if over else [],
+        [phrase("children", "aged", bands=join_words(under))] if under else []))
 
 
 def _larger_smaller(over: list[str], under: list[str]) -> str:
     """"X made up a significantly larger share, and Y a significantly smaller share," (either part may be absent)."""
     if over and under:
-        return (f"{join_words(over)} made up a significantly larger share, and {join_words(under)} a significantly "
-                f"smaller share,")
-    return f"{join_words(over or under)} made up a significantly {'larger' if over else 'smaller'} share"
+        return phrase("children", "findings", "both", larger=join_words(over), smaller=join_words(under))
+    if over:
+        return phrase("children", "findings", "larger", larger=join_words(over))
+    return phrase("children", "findings", "smaller", smaller=join_words(under))
 
 
 # -- Figures 28-30 --------------------------------------------------------------------------------
@@ -597,10 +598,9 @@ def _top_types(a: ChildrenSafeguarding, stage: str, count: int = 3) -> str:
     types = a.abuse_types(stage)
     shown = types[~types["hidden"] & (types["workflows"] > 0)].head(count)
     if shown.empty:
-        return "Too few workflows recorded each abuse type to show which were the most common."
+        return phrase("children", "top_types", "too_few")
     listed = join_words([f"{_lower(row.label)} ({row.share:.1f}%)" for row in shown.itertuples()])
-    verb = "s recorded most often were" if len(shown) > 1 else " recorded most often was"
-    return f"The abuse type{verb} {listed}."
+    return phrase("children", "top_types", "several" if len(shown) > 1 else "one", types=listed)
 
 
 def _lower(label: str) -> str:
@@ -609,8 +609,8 @@ def _lower(label: str) -> str:
 
 def _comparison_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
     values = {}
-    for key, frame, unit in (("re_referral", a.re_referrals(), "workflows"),
-                             ("looked_after", a.looked_after(), "girls and young women")):
+    for key, frame in (("re_referral", a.re_referrals()), ("looked_after", a.looked_after())):
+        unit = phrase("children", "unit", key)
         values[f"children.{key}_vawg"] = (frame.loc["vawg", "share"], "percent", 1, frame.loc["vawg", "basis"])
         values[f"children.{key}_other"] = (frame.loc["other", "share"], "percent", 1, frame.loc["other", "basis"])
         values[f"children.{key}_verdict"] = (_verdict(frame, a.threshold, unit), "text", 0)
@@ -618,7 +618,8 @@ def _comparison_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
     values["children.all_workflows"] = (len(workflows), "count", 0)
     values["children.all_workflows_vawg"] = (int(workflows["vawg"].sum()), "count", 0,
                                              remainder_basis(int(workflows["vawg"].sum()), len(workflows)))
-    for name, what in SOCIAL_WORK.items():
+    for name in SOCIAL_WORK:
+        what = phrase("children", "event", name)
         frame, ratio = a.social_work(name)
         values[f"children.{name}_vawg"] = (frame.loc["vawg", "share"], "percent", 1, frame.loc["vawg", "basis"])
         values[f"children.{name}_other"] = (frame.loc["other", "share"], "percent", 1, frame.loc["other", "basis"])
@@ -629,28 +630,24 @@ def _comparison_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
 def _social_work_sentence(frame: pd.DataFrame, ratio: OddsRatio | None, what: str, threshold: int) -> str:
     """The odds of ``what`` for VAWG workflows against the rest, read right whatever is suppressed."""
     if ratio is None:
-        return f"There were not enough workflows in both groups to compare the odds of {what}."
+        return phrase("children", "odds", "no_groups", event=what)
     cells = [int(n) for row in frame.itertuples() for n in (row.yes, row.total - row.yes)]
     if any(is_small(n, threshold) for n in cells):
-        return f"Too few workflows fall in at least one of the groups to publish the comparison of {what}."
-    if ratio.significant:
-        finding = f"had significantly {'higher' if ratio.estimate > 1 else 'lower'} odds of {what} than"
-    else:
-        finding = f"did not have significantly different odds of {what} from"
+        return phrase("children", "odds", "hidden", event=what)
     p = "p < 0.001" if ratio.p_value < 0.001 else f"p = {ratio.p_value:.3f}"
-    return (f"Workflows with a VAWG flag {finding} other workflows (odds ratio "
-            f"{ratio.estimate:.2f}, 95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; wald test of the log odds ratio "
-            f"{p}).")
+    return phrase("children", "odds", ("higher" if ratio.estimate > 1 else "lower") if ratio.significant
+                  else "no_difference", event=what, odds_ratio=f"{ratio.estimate:.2f}", lower=f"{ratio.lower:.2f}",
+                  upper=f"{ratio.upper:.2f}", p=p)
 
 
 def _verdict(frame: pd.DataFrame, threshold: int, unit: str) -> str:
     """A sentence on the difference between the two groups that reads right even when the counts are hidden."""
     if frame["p_value"].isna().any():
-        return "There were not enough records to compare the two groups."
+        return phrase("children", "verdict", "no_records")
     if any(is_small(n, threshold) for n in frame["basis"]):
-        return f"There were too few {unit} in one of the groups to publish a comparison."
+        return phrase("children", "verdict", "hidden", unit=unit)
     p = float(frame["p_value"].iloc[0])
-    return f"The difference is {significance(p)}, by Fisher's exact test."
+    return phrase("children", "verdict", "tested", verdict=significance(p))
 
 
 def _people_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
@@ -682,36 +679,35 @@ def _people_values(a: ChildrenSafeguarding) -> dict[str, tuple]:
     values["children.vawg_girls_learning_share"] = part(girls["disability_learning"], g)
     profile = a.age_profile()
     values["children.girls_age_sentence"] = (_age_sentence(profile[profile["group"] == GROUPS[0]],
-                                                           "girls and young women"), "text", 0)
-    values["children.all_age_sentence"] = (_age_sentence(profile[profile["group"] == GROUPS[1]], "all children"),
-                                           "text", 0)
+                                                           phrase("children", "who", "girls")), "text", 0)
+    values["children.all_age_sentence"] = (_age_sentence(profile[profile["group"] == GROUPS[1]],
+                                                         phrase("children", "who", "all")), "text", 0)
+    girls, ethnic_groups = phrase("children", "who", "girls"), phrase("children", "what", "ethnicity")
     values["children.girls_ethnicity_sentence"] = (_profile_sentence(
-        a.profile("ethnicity", ETHNIC_GROUPS, girls=True), "ethnic groups", _ethnic_name), "text", 0)
+        a.profile("ethnicity", ETHNIC_GROUPS, girls=True), ethnic_groups, _ethnic_name, who=girls), "text", 0)
     values["children.girls_religion_sentence"] = (_profile_sentence(
-        a.profile("religion", RELIGIONS, girls=True), "religions", _religion_name), "text", 0)
+        a.profile("religion", RELIGIONS, girls=True), phrase("children", "what", "religion"), _religion_name,
+        who=girls), "text", 0)
     values["children.all_ethnicity_sentence"] = (_profile_sentence(
-        a.profile("ethnicity", ETHNIC_GROUPS, girls=False), "ethnic groups", _ethnic_name, who="children"),
-        "text", 0)
+        a.profile("ethnicity", ETHNIC_GROUPS, girls=False), ethnic_groups, _ethnic_name,
+        who=phrase("children", "who", "children")), "text", 0)
     return values
 
 
 def _ethnic_name(group: str) -> str:
-    return {"Other": "other ethnic groups", "Not recorded": "those with no ethnic group recorded"}.get(
-        group, f"{group} {'children' if group != 'Mixed' else 'or multiple ethnic group children'}")
+    return phrase("children", "ethnic_group", group)
 
 
 def _religion_name(group: str) -> str:
-    return {"No religion": "those with no religion", "Other religion": "those of other religions",
-            "Not recorded": "those with no religion recorded"}.get(group, f"{group} children")
+    return phrase("children", "religion", group)
 
 
-def _profile_sentence(frame: pd.DataFrame, what: str, name, who: str = "girls and young women") -> str:
+def _profile_sentence(frame: pd.DataFrame, what: str, name, who: str) -> str:
     """Which groups make up a significantly larger or smaller share of those with a VAWG flag than of the rest."""
     if frame["direction"].eq("not tested").all():
-        return f"The {what} of {who} with and without a VAWG flag could not be compared."
+        return phrase("children", "profile", "not_tested", what=what, who=who)
     over, under = _listing(frame, "over"), _listing(frame, "under")
     if not over and not under:
-        return (f"The {what} of {who} with a VAWG flag were in proportion to those of other {who} in children's "
-                f"services: no group's share differed significantly.")
-    return (f"Compared with other {who} in children's services, "
-            + _larger_smaller([name(g) for g in over], [name(g) for g in under]) + f" of {who} with a VAWG flag.")
+        return phrase("children", "profile", "no_difference", what=what, who=who)
+    return phrase("children", "profile", "shown", who=who,
+                  findings=_larger_smaller([name(g) for g in over], [name(g) for g in under]))

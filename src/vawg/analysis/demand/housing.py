@@ -49,7 +49,7 @@ from vawg.foundations.stats import (
     wilson_interval,
 )
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
-from vawg.foundations.wording import join_words, significance
+from vawg.foundations.wording import join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
 SOURCE_REGISTER = "Council housing register applications (Part 6, Housing Act 1996)"
@@ -400,32 +400,29 @@ def register_change_sentence(h: Housing) -> str:
     first, last = trend.loc[h.first_year], trend.loc[h.year]
     hidden = [str(year) for year, row in ((h.first_year, first), (h.year, last)) if is_small(row["basis"], h.threshold)]
     if hidden:
-        return (f"The share of applications with DVA points in {join_words(hidden)} rests on too few applications "
-                f"to publish, so the change since {h.first_year} is not reported.")
-    return "The share of applications with DVA points " + _movement(h, first["share"], last["share"],
-                                                                     h.register_change()) + "."
+        return phrase("housing", "register_change", "hidden", hidden_years=join_words(hidden), first_year=h.first_year)
+    return phrase("housing", "register_change", "shown",
+                  movement=_movement(h, first["share"], last["share"], h.register_change()))
 
 
 def _movement(h: Housing, first: float, last: float, test: TestResult) -> str:
     """"rose from 11.4% in 2019 to 26.7% in 2024, a change that is …" (as published, so equal shares read as equal)."""
     if _pct(h, first) == _pct(h, last):
-        return f"was {_pct(h, last)} in both {h.first_year} and {h.year}"
-    verb = "rose" if last > first else "fell"
-    caveat = "" if test.significant else ", so it may be chance"
-    return (f"{verb} from {_pct(h, first)} in {h.first_year} to {_pct(h, last)} in {h.year}, a change that is "
-            f"{significance(test)}{caveat}")
+        return phrase("housing", "movement", "same", last=_pct(h, last), first_year=h.first_year, year=h.year)
+    caveat = phrase("housing", "caveat", "significant" if test.significant else "chance")
+    return phrase("housing", "movement", "rose" if last > first else "fell", first=_pct(h, first),
+                  first_year=h.first_year, last=_pct(h, last), year=h.year, verdict=significance(test), caveat=caveat)
 
 
 def register_age_sentence(h: Housing) -> str:
     frame = h.register_by_age()
     shown = frame[~frame["basis"].map(lambda b: is_small(b, h.threshold)) & (frame["applications"] > 0)]
     if len(shown) < 2:
-        return "Too few applications in each age band were awarded DVA points to compare the bands."
+        return phrase("housing", "register_age", "too_few")
     high, low = shown.loc[shown["share"].idxmax()], shown.loc[shown["share"].idxmin()]
     busiest = frame.loc[frame["applications"].idxmax(), "band"]
-    return (f"The share with DVA points was highest among applicants aged {high['band']} "
-            f"({_pct(h, high['share'])}) and lowest among those aged {low['band']} ({_pct(h, low['share'])}); "
-            f"the most applications came from people aged {busiest}.")
+    return phrase("housing", "register_age", "shown", high_band=high["band"], high_share=_pct(h, high["share"]),
+                  low_band=low["band"], low_share=_pct(h, low["share"]), busiest=busiest)
 
 
 def _profile_listing(h: Housing, profile: pd.DataFrame, field: str, top: int = 3) -> str:
@@ -442,26 +439,26 @@ def register_women_sentence(h: Housing) -> str:
     profile = h.women_profile()
     women = len(h.women_with_points())
     if is_small(women, h.threshold) or women == 0:
-        return "Too few women applying to the housing register were awarded DVA points to describe them."
+        return phrase("housing", "register_women", "too_few")
     parts = []
     ethnic = _profile_listing(h, profile, "ethnicity")
     unrecorded = profile[(profile["field"] == "ethnicity") & (profile["category"] == NOT_RECORDED)]
-    if ethnic:
-        parts.append(f"The ethnic groups recorded most often for women with DVA points were {ethnic}"
-                     + (f"; ethnic group was not recorded for {_pct(h, unrecorded['women_share'].iloc[0], unrecorded['women_basis'].iloc[0])}"
-                        if len(unrecorded) else "") + ".")
+    if ethnic and len(unrecorded):
+        parts.append(phrase("housing", "women_ethnicity", "partly_recorded", groups=ethnic, unrecorded=_pct(
+            h, unrecorded["women_share"].iloc[0], unrecorded["women_basis"].iloc[0])))
+    elif ethnic:
+        parts.append(phrase("housing", "women_ethnicity", "recorded", groups=ethnic))
     work = _profile_listing(h, profile, "employment_status")
     if work:
-        parts.append(f"By employment, the commonest were {work}.")
+        parts.append(phrase("housing", "women_employment", categories=work))
     employed = profile[(profile["field"] == "employment_status") & (profile["category"] == "Employed")]
     if len(employed):
         row = employed.iloc[0]
         if is_small(row["test_basis"], h.threshold):
-            parts.append("The share in work rests on too few applicants to compare.")
+            parts.append(phrase("housing", "women_employed", "hidden"))
         else:
-            parts.append(f"Of these women, {_pct(h, row['women_share'])} were employed, against "
-                         f"{_pct(h, row['others_share'])} of applicants without DVA points, a difference that is "
-                         f"{significance(row['p_value'])}.")
+            parts.append(phrase("housing", "women_employed", "compared", share=_pct(h, row["women_share"]),
+                                others=_pct(h, row["others_share"]), verdict=significance(row["p_value"])))
     return " ".join(parts)
 
 
@@ -470,12 +467,13 @@ def homelessness_change_sentence(h: Housing) -> str:
     for measure in ("main_reason", "any_flag"):
         first, first_basis = h.women_share(measure, h.first_year)
         last, last_basis = h.women_share(measure)
-        name = "the older measure (main reason)" if measure == "main_reason" else "the combined flag"
+        name = phrase("housing", "homelessness_measure", measure)
         if is_small(first_basis, h.threshold) or is_small(last_basis, h.threshold):
-            clauses.append(f"by {name} the shares rest on too few applications to compare")
+            clauses.append(phrase("housing", "homelessness_clause", "hidden", measure=name))
             continue
-        clauses.append(f"by {name} the share {_movement(h, first, last, h.homelessness_change(measure))}")
-    return "Among women's homelessness applications, " + "; ".join(clauses) + "."
+        clauses.append(phrase("housing", "homelessness_clause", "shown", measure=name,
+                              movement=_movement(h, first, last, h.homelessness_change(measure))))
+    return phrase("housing", "homelessness_change", clauses="; ".join(clauses))
 
 
 def _slug(text: str) -> str:

@@ -47,7 +47,7 @@ from vawg.foundations.stats import (
     wilson_interval,
 )
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
-from vawg.foundations.wording import direction, join_words, significance
+from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
 SOURCE = "MARAC annual data (SafeLives), the borough's MARAC and comparison areas"
@@ -57,26 +57,19 @@ NATIONAL = "England and Wales"
 COMPARATORS = (POLICE_AREA, SIMILAR, NATIONAL)
 PER = 10_000  # MARAC rates are cases per 10,000 female residents aged 16 and over
 SUBTITLE_WIDTH = 80
-# part: (table header after "% ", what the cases had, what they were: the predicate of a sentence about a share of cases)
+# part: its table header after "% ". What the cases had and were, in sentences, is worded in
+# chapters/_03-marac.wording.yml (entries "having" and "predicate").
 PARTS = {
-    "repeat_cases": ("repeat cases", "a repeat case (heard within 12 months of a previous one)",
-                     "were repeat cases, heard within 12 months of a previous case"),
-    "police_referrals": ("referred by the police", "a police referral", "were referred by the police"),
-    "idva_involved": ("IDVA involved", "an independent domestic violence adviser (IDVA) involved",
-                      "had an independent domestic violence adviser (IDVA) involved"),
-    "cases_with_children": ("children in the household", "children in the household",
-                            "had children in the household"),
-    "bame_victims": ("Black, Asian or minoritised victim", "a Black, Asian or minoritised victim",
-                     "had a Black, Asian or minoritised victim"),
-    "lgbtq_victims": ("LGBTQ+ victim", "a lesbian, gay, bisexual or trans (LGBTQ+) victim",
-                      "had a lesbian, gay, bisexual or trans (LGBTQ+) victim"),
-    "disabled_victims": ("disabled victim", "a disabled victim", "had a disabled victim"),
-    "male_victims": ("male victim", "a male victim", "had a male victim"),
-    "victims_16_17": ("victim aged 16 or 17", "a victim aged 16 or 17", "had a victim aged 16 or 17"),
+    "repeat_cases": "repeat cases",
+    "police_referrals": "referred by the police",
+    "idva_involved": "IDVA involved",
+    "cases_with_children": "children in the household",
+    "bame_victims": "Black, Asian or minoritised victim",
+    "lgbtq_victims": "LGBTQ+ victim",
+    "disabled_victims": "disabled victim",
+    "male_victims": "male victim",
+    "victims_16_17": "victim aged 16 or 17",
 }
-# How a comparison area reads inside a sentence.
-AREA_PHRASES = {POLICE_AREA: "the Metropolitan Police area", SIMILAR: "the most similar force group",
-                NATIONAL: "England and Wales"}
 
 
 
@@ -279,7 +272,7 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
         title = f"MARAC cases with {noun}, {a.borough} and comparison areas"
     plot = charts.multi_line_chart(
         data, x="year", y="plotted", series="area", label="label_text", title=title,
-        subtitle=_wrap(f"Share of cases heard at the MARAC with {PARTS[part][1]}, {a.first_year} to {a.year}; "
+        subtitle=_wrap(f"Share of cases heard at the MARAC with {phrase('marac', 'having', part)}, {a.first_year} to {a.year}; "
                        f"the borough's points are labelled; a share resting on fewer than {a.threshold} cases "
                        f"is not shown"),
         y_title="% of cases heard", series_order=a.areas)
@@ -288,12 +281,12 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
            f"{a.year}." if not (a.hidden(basis) and a.hidden(first_basis)) else
            "The borough's shares rest on too few cases to publish.")
     others = [f"{area} {_pct(a, a.share(part, area)[0])}" for area in a.comparators]
-    alt = (f"Line chart of the share of MARAC cases with {PARTS[part][1]}, each year from {a.first_year} to {a.year}, "
+    alt = (f"Line chart of the share of MARAC cases with {phrase('marac', 'having', part)}, each year from {a.first_year} to {a.year}, "
            f"for {join_words(a.areas)}. {own}"
            + (f" In {a.year}: {join_words(others)}." if others else ""))
     return Figure(
         id=figure_id, plot=plot, height=5.0,
-        caption=f"Share of MARAC cases with {PARTS[part][1]}, {a.borough} and comparison areas, "
+        caption=f"Share of MARAC cases with {phrase('marac', 'having', part)}, {a.borough} and comparison areas, "
                 f"{a.first_year} to {a.year}",
         alt=alt, source=SOURCE, data=data,
         description=(f"The 95% confidence intervals in the data are Wilson score intervals. A share resting on fewer "
@@ -362,7 +355,7 @@ def table_marac_comparators(analysis: Marac) -> Table:
         frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
     columns = [Column("Area", "area", "text"), Column("Cases heard", "cases_heard", "count"),
                Column("Cases per 10,000 women aged 16+", "rate", "rate", 0, basis="cases_heard")]
-    columns += [Column(f"% {PARTS[part][0]}", f"{part}_share",
+    columns += [Column(f"% {PARTS[part]}", f"{part}_share",
                        "percent", 1, basis=f"{part}_basis") for part in COMPARATOR_PARTS]
     return Table(
         id="tbl-marac-comparators",
@@ -374,22 +367,25 @@ def table_marac_comparators(analysis: Marac) -> Table:
 
 # -- prose ---------------------------------------------------------------------------
 
-def _versus(test: TestResult, what: str) -> str:
+def _versus(test: TestResult, other: str) -> str:
     """"higher than the 15.6% in England and Wales, a difference that is statistically significant (p < 0.001)"."""
-    word = f"{direction(test.statistic)} than" if test.significant else "close to"
-    return f"{word} {what}, a difference that is {significance(test)}"
+    return phrase("marac", "versus", ("higher" if test.statistic > 0 else "lower") if test.significant else "close",
+                  other=other, verdict=significance(test))
 
 
 def comparison_sentence(a: Marac, part: str) -> str:
     """The borough's share of cases with ``part`` in the report year against each comparator, with the test."""
     share, basis = a.share(part)
     if a.hidden(basis):
-        return (f"The borough's share of cases with {PARTS[part][1]} in {a.year} rests on fewer than {a.threshold} "
-                f"cases, so it is not published or compared.")
-    clauses = [_versus(row.test, f"the {_pct(a, row.other_share)} in {AREA_PHRASES.get(row.area, row.area)}")
+        return phrase("marac", "comparison", "hidden", having=phrase("marac", "having", part), year=a.year,
+                      threshold=a.threshold)
+    clauses = [_versus(row.test, phrase("marac", "other_share", share=_pct(a, row.other_share),
+                                        area=phrase("marac", "area", row.area)))
                for row in a.comparison(part).itertuples()]
-    start = f"In {a.year}, {_pct(a, share, basis)} of the borough's MARAC cases {PARTS[part][2]}"
-    return start + ("; that is " + "; ".join(clauses) if clauses else "") + "."
+    words = {"year": a.year, "share": _pct(a, share, basis), "predicate": phrase("marac", "predicate", part)}
+    if not clauses:
+        return phrase("marac", "comparison", "alone", **words)
+    return phrase("marac", "comparison", "compared", **words, comparisons="; ".join(clauses))
 
 
 def _rate_sentence(a: Marac) -> str:
@@ -399,10 +395,11 @@ def _rate_sentence(a: Marac) -> str:
     for area in a.comparators:
         other = a.row(area)
         rate = other["cases_heard"] / other["adult_female_population"] * PER
-        clauses.append(_versus(a.rate_test(area), f"the rate in {AREA_PHRASES.get(area, area)} ({rate:.0f})"))
+        clauses.append(_versus(a.rate_test(area), phrase("marac", "other_rate", area=phrase("marac", "area", area),
+                                                         rate=f"{rate:.0f}")))
     if not clauses:
-        return f"In {a.year} the borough's MARAC heard {own:.0f} cases per 10,000 female residents aged 16 and over."
-    return f"In {a.year} the borough's rate of {own:.0f} was " + "; ".join(clauses) + "."
+        return phrase("marac", "rate", "alone", year=a.year, rate=f"{own:.0f}")
+    return phrase("marac", "rate", "compared", year=a.year, rate=f"{own:.0f}", comparisons="; ".join(clauses))
 
 
 def change_sentence(a: Marac, part: str, noun: str) -> str:
@@ -411,15 +408,13 @@ def change_sentence(a: Marac, part: str, noun: str) -> str:
     last, last_basis = a.share(part)
     hidden = [str(year) for year, basis in ((a.first_year, first_basis), (a.year, last_basis)) if a.hidden(basis)]
     if hidden:
-        return (f"The share of {noun} in {join_words(hidden)} rests on too few cases to publish, so the change since "
-                f"{a.first_year} is not reported.")
+        return phrase("marac", "change", "hidden", noun=noun, hidden_years=join_words(hidden), first_year=a.first_year)
     test = a.change_test(part)
-    caveat = "" if test.significant else ", so it may be chance"
+    caveat = phrase("marac", "caveat", "significant" if test.significant else "chance")
     if _pct(a, first) == _pct(a, last):
-        return (f"The share of {noun} was {_pct(a, last)} in both {a.first_year} and {a.year}.")
-    verb = direction(last - first, "rose", "fell")
-    return (f"The share of {noun} {verb} from {_pct(a, first)} in {a.first_year} to {_pct(a, last)} in {a.year}, "
-            f"a change that is {significance(test)}{caveat}.")
+        return phrase("marac", "change", "same", noun=noun, last=_pct(a, last), first_year=a.first_year, year=a.year)
+    return phrase("marac", "change", "rose" if last > first else "fell", noun=noun, first=_pct(a, first),
+                  first_year=a.first_year, last=_pct(a, last), year=a.year, verdict=significance(test), caveat=caveat)
 
 
 def _share_value(a: Marac, part: str, area: str | None = None, year: int | None = None) -> tuple:
@@ -442,7 +437,7 @@ def prose_values(analysis: Marac) -> dict[str, tuple]:
     values: dict[str, tuple] = {
         "marac.year": (str(a.year), "text", 0),
         "marac.first_year": (str(a.first_year), "text", 0),
-        "marac.comparators": (join_words([AREA_PHRASES.get(area, area) for area in a.comparators]), "text", 0),
+        "marac.comparators": (join_words([phrase("marac", "area", area) for area in a.comparators]), "text", 0),
         # Definitions the prose states; kept here so that no number is typed into the chapter.
         "marac.rate_unit": ("per 10,000 female residents aged 16 and over", "text", 0),
         "marac.young_ages": ("16 or 17", "text", 0),
@@ -461,10 +456,12 @@ def prose_values(analysis: Marac) -> dict[str, tuple]:
         "marac.non_police_share": _non_police_value(a),
         "marac.idva_share": _share_value(a, "idva_involved"),
         "marac.idva_share_first": _share_value(a, "idva_involved", year=a.first_year),
-        "marac.repeat_change_sentence": (change_sentence(a, "repeat_cases", "repeat cases"), "text", 0),
-        "marac.police_change_sentence": (change_sentence(a, "police_referrals", "cases referred by the police"),
+        "marac.repeat_change_sentence": (change_sentence(a, "repeat_cases", phrase("marac", "noun", "repeat_cases")),
                                          "text", 0),
-        "marac.idva_change_sentence": (change_sentence(a, "idva_involved", "cases with an IDVA involved"), "text", 0),
+        "marac.police_change_sentence": (change_sentence(a, "police_referrals",
+                                                         phrase("marac", "noun", "police_referrals")), "text", 0),
+        "marac.idva_change_sentence": (change_sentence(a, "idva_involved", phrase("marac", "noun", "idva_involved")),
+                                       "text", 0),
         "marac.repeat_comparison_sentence": (comparison_sentence(a, "repeat_cases"), "text", 0),
         "marac.police_comparison_sentence": (comparison_sentence(a, "police_referrals"), "text", 0),
         "marac.idva_comparison_sentence": (comparison_sentence(a, "idva_involved"), "text", 0),

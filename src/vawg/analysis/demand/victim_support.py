@@ -30,7 +30,7 @@ from vawg.foundations.errors import DataError
 from vawg.analysis.police.relationships import disclosure_basis, report_year
 from vawg.foundations.stats import holm_within, two_proportion_ztest
 from vawg.foundations.suppression import CONFIDENTIAL, is_small
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import staged_table
 
 SOURCE = "Victim Support, quarterly referrals by borough (Mayor's Office for Policing and Crime)"
@@ -137,7 +137,7 @@ def _finding(row, borough: str, threshold: int) -> str:
 
 def _quarter_name(start: pd.Timestamp) -> str:
     end = start + pd.DateOffset(months=2)
-    return f"{start:%B} to {end:%B %Y}"
+    return phrase("victim_support", "quarter", first=f"{start:%B}", last=f"{end:%B %Y}")
 
 
 # -- artifacts -----------------------------------------------------------------------
@@ -194,30 +194,26 @@ def _comparison_sentence(a: VictimSupport, compared: pd.DataFrame) -> str:
     """Which of the compared shares differ significantly, and which cannot be published."""
     small = compared["test_basis"].map(lambda n: is_small(n, a.threshold))
     shown, hidden = compared[~small], compared[small]
-    words = {"police": "police referrals", "violence_without_injury": "violence without injury",
-             "other_ethnic": "people from other ethnic groups", "muslim": "Muslim people",
-             "lesbian": "lesbian people"}
-    higher = [words[k] for k, r in shown.iterrows() if r["significant"] and r["share"] > r["rest_share"]]
-    lower = [words[k] for k, r in shown.iterrows() if r["significant"] and r["share"] < r["rest_share"]]
-    same = [words[k] for k, r in shown.iterrows() if not r["significant"]]
-    def shares(items: list[str]) -> str:
-        return f"the share{'s' if len(items) > 1 else ''} of {join_words(items)}"
+    def words(key: str) -> str:
+        return phrase("victim_support", "share", key)
 
-    def verb(items: list[str]) -> str:
-        return "were" if len(items) > 1 else "was"
-
+    higher = [words(k) for k, r in shown.iterrows() if r["significant"] and r["share"] > r["rest_share"]]
+    lower = [words(k) for k, r in shown.iterrows() if r["significant"] and r["share"] < r["rest_share"]]
+    same = [words(k) for k, r in shown.iterrows() if not r["significant"]]
     parts = []
     if higher:
-        parts.append(f"{shares(higher)} {verb(higher)} significantly higher in {a.borough} than in the rest of London")
+        parts.append(phrase("victim_support", "higher", "several" if len(higher) > 1 else "one",
+                            shares=join_words(higher), borough=a.borough))
     if lower:
-        parts.append(f"{shares(lower)} {verb(lower)} significantly lower")
+        parts.append(phrase("victim_support", "lower", "several" if len(lower) > 1 else "one", shares=join_words(lower)))
     if same:
-        parts.append(f"{shares(same)} did not differ significantly")
-    sentence = ("In our data, " + "; ".join(parts) + " (two-proportion z-tests at the 5% level, Holm-adjusted)." if parts else "")
+        parts.append(phrase("victim_support", "no_different", "several" if len(same) > 1 else "one",
+                            shares=join_words(same)))
+    sentences = [phrase("victim_support", "comparison", findings="; ".join(parts))] if parts else []
     if len(hidden):
-        sentence += (f" {join_words([words[k] for k in hidden.index]).capitalize()}: too few referrals in "
-                     f"{a.borough} or the rest of London to publish the comparison.")
-    return sentence.strip()
+        sentences.append(phrase("victim_support", "hidden", Shares=join_words([words(k) for k in hidden.index])
+                                .capitalize(), borough=a.borough))
+    return " ".join(sentences)
 
 
 def _year_values(a: VictimSupport) -> dict[str, tuple]:
@@ -225,8 +221,9 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
     total = a.total(quarters)
     values: dict[str, tuple] = {
         "victim_support.year_quarters": (
-            "the whole of " + str(a.year) if len(quarters) == 4 else
-            f"the {len(quarters)} quarter{'s' if len(quarters) != 1 else ''} of {a.year} in the extract", "text", 0),
+            phrase("victim_support", "year_quarters", "whole", year=a.year) if len(quarters) == 4 else
+            phrase("victim_support", "year_quarters", "one", quarters=1, year=a.year) if len(quarters) == 1 else
+            phrase("victim_support", "year_quarters", "several", quarters=len(quarters), year=a.year), "text", 0),
         "victim_support.year_referrals": (total, "count", 0),
         "victim_support.year_cases_supported": (a.total(quarters, measure="cases_supported"), "count", 0),
     }
@@ -236,8 +233,8 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
     shown = _top_sentence(a, crimes, total)
     several = shown.count("(") > 1
     values["victim_support.year_crime_sentence"] = (
-        f"The most common crime type{'s were' if several else ' was'} {shown}." if "(" in shown else
-        "Too few referrals were made for any one crime type to publish.", "text", 0)
+        phrase("victim_support", "year_crime", "several" if several else "one", types=shown) if "(" in shown else
+        phrase("victim_support", "year_crime", "too_few"), "text", 0)
     sex = a.breakdown(quarters, "sex")
     values["victim_support.year_female_share"] = _share(a, int(sex.get("Female", 0)), total)
     disability = a.breakdown(quarters, "disability")
@@ -247,15 +244,15 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
         values[f"victim_support.year_{dimension}_not_disclosed_share"] = _share(
             a, int(counts.get(NOT_DISCLOSED, 0)), total)
     ages = a.breakdown(quarters, "age_band").drop(NOT_DISCLOSED, errors="ignore")
-    values["victim_support.year_age_sentence"] = (_top_sentence(a, ages, total, noun="aged ", limit=1), "text", 0)
+    values["victim_support.year_age_sentence"] = (_top_sentence(a, ages, total, ages=True, limit=1), "text", 0)
     return values
 
 
-def _top_sentence(a: VictimSupport, counts: pd.Series, total: int, *, noun: str = "", limit: int = 3) -> str:
+def _top_sentence(a: VictimSupport, counts: pd.Series, total: int, *, ages: bool = False, limit: int = 3) -> str:
     """"violence without injury (35.0%), stalking and harassment (21.0%) and other crime (13.1%)"."""
     shown = [(name, n) for name, n in counts.items() if n > 0 and not is_small(disclosure_basis(n, total),
                                                                                   a.threshold)][:limit]
     if not shown or not total:
-        return "too few to publish"
-    return join_words([f"{noun}{name if noun else name.lower()} "
+        return phrase("victim_support", "too_few")
+    return join_words([f"{phrase('victim_support', 'age_band', band=name) if ages else name.lower()} "
                        f"({n / total * 100:.1f}%)" for name, n in shown])

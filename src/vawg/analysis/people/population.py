@@ -46,6 +46,7 @@ from vawg.intake.contracts.reference_data import (
     SEXUAL_ORIENTATION_LAD,
 )
 from vawg.foundations.errors import DataError
+from vawg.foundations.wording import phrase
 from vawg.analysis.denominators import load_population
 from vawg.intake.staging import read_table
 from vawg.writing.supply import is_staged, read_staged
@@ -460,21 +461,16 @@ def _text(analysis: Population, value: float, kind: str = "percent", decimals: i
 def _compare(value: float, other: float, decimals: int) -> str:
     """ "higher than", "lower than", or "the same as" when the two look the same as published."""
     if round(value, decimals) == round(other, decimals):
-        return "the same as"
-    return "lower than" if value < other else "higher than"
+        return phrase("population", "compare", "same")
+    return phrase("population", "compare", "lower" if value < other else "higher")
 
 
 def _denominator_sentence(a: Population) -> str:
     earlier = a.mid2020_residents("borough")
     if earlier is None:
-        return ("Population estimates are revised when a census shows earlier ones were off, so a rate can move "
-                "because its denominator changed.")
-    larger = earlier > a.residents("borough")
-    effect = ("rates divided by the older, larger figure come out lower" if larger
-              else "rates divided by the older, smaller figure come out higher")
-    return (f"Estimates are revised: the ONS mid-2020 estimate, rolled forward from the 2011 Census, counted "
-            f"{_text(a, earlier, 'count', 0)} residents, {'more' if larger else 'fewer'} than the mid-{a.year} "
-            f"estimate used here, so {effect}. Comparisons with earlier reports should allow for this.")
+        return phrase("population", "denominator", "no_earlier")
+    return phrase("population", "denominator", "larger" if earlier > a.residents("borough") else "smaller",
+                  earlier=_text(a, earlier, "count", 0), year=a.year)
 
 
 def _ethnicity_sentence(a: Population) -> str:
@@ -482,41 +478,34 @@ def _ethnicity_sentence(a: Population) -> str:
     national = a.published("white_share", "national")
     if borough is None or london is None:
         # The table may still hold published shares for women and girls: say so, or the two disagree.
-        return ("The open Census 2021 ethnic group table was not supplied with this edition, so the ethnic make-up "
-                "of all residents is not computed; the table gives the shares for women and girls that the ONS "
-                "has published, where it has.")
-    national_text = f" and {national.text(a.threshold)} across England and Wales" if national.value else ""
-    return (f"At the 2021 Census, {_text(a, borough['white'], basis=borough['white_count'])} of "
-            f"{a.borough}'s residents belonged to a White ethnic group, against "
-            f"{_text(a, london['white'])} in London{national_text}; "
-            f"{_text(a, borough['minority'], basis=borough['minority_count'])} belonged to Asian, Black, Mixed "
-            f"or Other ethnic groups.")
+        return phrase("population", "ethnicity", "not_supplied")
+    words = {"white": _text(a, borough["white"], basis=borough["white_count"]), "borough": a.borough,
+             "london_white": _text(a, london["white"]),
+             "minority": _text(a, borough["minority"], basis=borough["minority_count"])}
+    if national.value:
+        return phrase("population", "ethnicity", "with_national", **words, national_white=national.text(a.threshold))
+    return phrase("population", "ethnicity", "shown", **words)
 
 
 def _orientation_sentence(a: Population) -> str:
     borough, london = a.orientation_shares("borough"), a.orientation_shares("london")
     if borough is None or london is None:
-        return ("The open Census 2021 sexual orientation table was not supplied with this edition, so the share of "
-                "residents who are lesbian, gay, bisexual or of another minority orientation is not computed; "
-                "the table gives the published shares, where there are any.")
-    comparison = "higher than" if borough["lgb_plus"] > london["lgb_plus"] else "lower than"
-    return (f"Of residents aged 16 and over, {_text(a, borough['gay_lesbian'], basis=borough['gay_lesbian_count'])} "
-            f"described themselves as gay or lesbian, {_text(a, borough['bisexual'], basis=borough['bisexual_count'])} "
-            f"as bisexual and {_text(a, borough['other_sexual_orientation'], basis=borough['other_sexual_orientation_count'])} "
-            f"as another minority orientation: {_text(a, borough['lgb_plus'], basis=borough['lgb_plus_count'])} "
-            f"in all, {comparison} London's {_text(a, london['lgb_plus'])}.")
+        return phrase("population", "orientation", "not_supplied")
+    return phrase("population", "orientation", "higher" if borough["lgb_plus"] > london["lgb_plus"] else "lower",
+                  gay_lesbian=_text(a, borough["gay_lesbian"], basis=borough["gay_lesbian_count"]),
+                  bisexual=_text(a, borough["bisexual"], basis=borough["bisexual_count"]),
+                  other=_text(a, borough["other_sexual_orientation"], basis=borough["other_sexual_orientation_count"]),
+                  lgb_plus=_text(a, borough["lgb_plus"], basis=borough["lgb_plus_count"]),
+                  london_lgb_plus=_text(a, london["lgb_plus"]))
 
 
 def _deprivation_sentence(a: Population) -> str:
     borough, london = a.deprivation_shares("borough"), a.deprivation_shares("london")
     if borough is None or london is None:
-        return ("The Census 2021 household deprivation table was not supplied with this edition, so household "
-                "deprivation is not shown.")
-    return (f"Census 2021 counts a household as deprived in up to four dimensions: education, employment, health "
-            f"and disability, and housing. In {a.borough}, {_text(a, borough['any'], basis=borough['any_count'])} "
-            f"of households were deprived in at least one ({_text(a, london['any'])} in London) and "
-            f"{_text(a, borough['one'], basis=borough['one_count'])} in exactly one "
-            f"({_text(a, london['one'])} in London).")
+        return phrase("population", "deprivation", "not_supplied")
+    return phrase("population", "deprivation", "shown", borough=a.borough,
+                  any=_text(a, borough["any"], basis=borough["any_count"]), london_any=_text(a, london["any"]),
+                  one=_text(a, borough["one"], basis=borough["one_count"]), london_one=_text(a, london["one"]))
 
 
 def _published_sentence(a: Population) -> str:
@@ -524,26 +513,22 @@ def _published_sentence(a: Population) -> str:
     parts = []
     disabled = {level: a.published("disabled", level) for level in COMPARATOR_LEVELS}
     if disabled["borough"].value is not None:
-        parts.append(f"At the 2021 Census, {disabled['borough'].text(a.threshold)} of residents were disabled under "
-                     f"the Equality Act ({disabled['london'].text(a.threshold)} in London, "
-                     f"{disabled['national'].text(a.threshold)} in England and Wales).")
+        parts.append(phrase("population", "disabled", **{level: disabled[level].text(a.threshold)
+                                                         for level in COMPARATOR_LEVELS}))
     different = a.published("gender_identity_different", "borough")
     trans = {level: a.published("trans_women", level) for level in COMPARATOR_LEVELS}
     if different.value is not None and trans["borough"].value is not None:
-        parts.append(f"The same census found that {different.text(a.threshold)} of residents aged 16 and over had a "
-                     f"gender identity different from their sex registered at birth, and that "
-                     f"{trans['borough'].text(a.threshold)} identified as "
-                     f"trans women ({trans['london'].text(a.threshold)} in London); the census question is thought to "
-                     f"have been misread by some people with limited English, so these figures are uncertain.")
+        parts.append(phrase("population", "gender_identity", different=different.text(a.threshold),
+                            trans_women=trans["borough"].text(a.threshold),
+                            london_trans_women=trans["london"].text(a.threshold)))
     looked_after = {level: a.published("looked_after_rate", level) for level in COMPARATOR_LEVELS}
     if looked_after["borough"].value is not None:
         national = looked_after["national"]
         national_area = national.area or NATIONAL
-        parts.append(f"At {looked_after['borough'].period}, {looked_after['borough'].text(a.threshold)} in every "
-                     f"10,000 children were looked after by the council, against "
-                     f"{looked_after['london'].text(a.threshold)} in London and "
-                     f"{national.text(a.threshold, with_area=False)} in {national_area}.")
+        parts.append(phrase("population", "looked_after", period=looked_after["borough"].period,
+                            borough=looked_after["borough"].text(a.threshold),
+                            london=looked_after["london"].text(a.threshold),
+                            national=national.text(a.threshold, with_area=False), national_area=national_area))
     if not parts:
-        return (f"Published figures on disability, gender identity and children in care for {a.borough} are not "
-                f"yet held as reference data, so the table shows them as {NOT_AVAILABLE}.")
+        return phrase("population", "none_published", borough=a.borough, not_available=NOT_AVAILABLE)
     return " ".join(parts)

@@ -23,6 +23,7 @@ import pandas as pd
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Table
 from vawg.foundations.methods_used import uses
+from vawg.foundations.wording import phrase
 from vawg.analysis.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, load_offences, measured_abuse_types
 from vawg.analysis.police.recorded_offences import (
@@ -330,18 +331,18 @@ def _slug(text: str) -> str:
 
 def _verdict(significant: bool, difference: float) -> str:
     if not significant:
-        return "not significantly different from"
-    return "significantly higher than" if difference > 0 else "significantly lower than"
+        return phrase("types", "verdict", "not_different")
+    return phrase("types", "verdict", "higher" if difference > 0 else "lower")
 
 
 def _significant_text(p: float) -> str:
-    return "statistically significant" if p < 0.05 else "not statistically significant"
+    return phrase("types", "significance", "significant" if p < 0.05 else "not_significant")
 
 
 def _p_text(p: float) -> str:
     """"p < 0.001", "p = 0.004", "p = 0.21"."""
     if pd.isna(p):
-        return "not tested"
+        return phrase("types", "p_not_tested")
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
@@ -352,34 +353,37 @@ def december_sentence(d: pd.Series, threshold: int, previous_year: int) -> str:
     Where the borough's December counts are too small to publish, the sentence says so instead of
     printing "[c] rise ([c], [c])"; the rest of London's change (always large) is still given.
     """
-    def change(prefix: str, before: float, after: float, value: float, p: float) -> str:
+    def change(whose: str, before: float, after: float, value: float, p: float) -> str:
         if hidden_basis((before, after), threshold):
-            return f"{prefix} monthly counts were too small to publish a change"
+            return phrase("types", "change", "hidden", whose=whose)
         if pd.isna(value):
-            return f"{prefix} monthly rate could not be compared (no offences in December {previous_year})"
-        return (f"{prefix} monthly rate showed a {format_percent(abs(value), 1)} {_direction(value, 'rise', 'fall')} "
-                f"({_significant_text(p)}, {_p_text(p)})")
+            return phrase("types", "change", "no_december", whose=whose, previous_year=previous_year)
+        return phrase("types", "change", "rise" if value > 0 else "fall", whose=whose,
+                      change=format_percent(abs(value), 1), significance=_significant_text(p), p=_p_text(p))
 
     borough_hidden = hidden_basis((d["before"], d["after"]), threshold)
-    text = change(
-        "the borough's", d["before"], d["after"], d["change"], d["p"])
-    text += ", while " + change("the rest of London's", d["rest_before"], d["rest_after"], d["rest_change"],
-                                d["rest_p"]) + "."
+    text = phrase("types", "december",
+                  borough_change=change(phrase("types", "whose", "borough"), d["before"], d["after"], d["change"],
+                                        d["p"]),
+                  rest_change=change(phrase("types", "whose", "rest"), d["rest_before"], d["rest_after"],
+                                     d["rest_change"], d["rest_p"]))
     if not borough_hidden and not pd.isna(d["change"]):
-        verdict = ("could not be compared with" if pd.isna(d["difference_p"]) else
-                   "differed significantly from" if d["difference_significant"] else
-                   "did not differ significantly from")
-        tested = "" if pd.isna(d["difference_p"]) else f" ({_p_text(d['difference_p'])})"
-        text += f" The borough's change {verdict} the other boroughs'{tested}."
+        if pd.isna(d["difference_p"]):
+            text += " " + phrase("types", "december_difference", "not_tested")
+        else:
+            text += " " + phrase("types", "december_difference",
+                                 "differed" if d["difference_significant"] else "did_not_differ",
+                                 p=_p_text(d["difference_p"]))
     return text
 
 
 def _yearly_range(fewest: int, most: int, threshold: int) -> str:
     """"between 7 and 14", "fewer than 7 in every year" … without revealing a count below the threshold."""
     if most < threshold:
-        return "none in any year" if most == 0 else f"fewer than {threshold} in every year"
-    low = f"fewer than {threshold}" if 0 < fewest < threshold else f"{fewest:,}"
-    return f"between {low} and {most:,} a year"
+        return (phrase("types", "yearly_range", "none") if most == 0 else
+                phrase("types", "yearly_range", "all_small", threshold=threshold))
+    low = phrase("types", "fewer_than", threshold=threshold) if 0 < fewest < threshold else f"{fewest:,}"
+    return phrase("types", "yearly_range", "range", fewest=low, most=f"{most:,}")
 
 
 def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
@@ -482,7 +486,8 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         })
         groups = s.group_shares(abuse_type)
         top = groups[groups["count"] > 0].head(2)
-        values[f"{key}.top_groups"] = (join_words([name.lower() for name in top.index]) or "none", "text", 0)
+        values[f"{key}.top_groups"] = (join_words([name.lower() for name in top.index])
+                                       or phrase("types", "no_groups"), "text", 0)
         quoted = groups.index[groups.index.isin(PROSE_GROUPS)
                               | (groups["london_count"] / max(groups["london_count"].sum(), 1) * 100 >= MIN_GROUP_SHARE)]
         first_groups = s.group_shares(abuse_type, s.first_year_groups)
@@ -501,7 +506,6 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
                                            "text", 0)
     types = reference.abuse_types()
     for row in types[types["rule"] == "none"].itertuples():
-        values[f"types.{row.abuse_type}.police_data"] = (
-            f"No police offence sets the {row.label.lower()} flag (Appendix 6c), so the police data cannot count "
-            f"{row.label.lower()}.", "text", 0)
+        values[f"types.{row.abuse_type}.police_data"] = (phrase("types", "police_data", label=row.label.lower()),
+                                                         "text", 0)
     return values

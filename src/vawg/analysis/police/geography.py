@@ -51,7 +51,7 @@ from vawg.foundations.methods_used import uses
 from vawg.analysis.denominators import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_female_estimates
 from vawg.writing.artifacts import Column, Figure, MissingFigure, format_value, ordinal
 from vawg.writing.supply import is_staged, read_staged
-from vawg.foundations.wording import join_words, significance
+from vawg.foundations.wording import join_words, phrase, significance
 from vawg.analysis.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
 from vawg.foundations.spatial import (
     NOT_SIGNIFICANT,
@@ -74,8 +74,7 @@ DEPRIVATION_SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year 
                       "Open data: " + reference.OPEN_DATA_ATTRIBUTION)
 MAPPED = ("all_vawg", "dva", "sexual_violence", "stalking_harassment")
 # Words for each mapped measure inside a sentence ("the ___ rate", "___ offences").
-PHRASES = {"all_vawg": "VAWG", "dva": "domestic abuse", "sexual_violence": "sexual violence",
-           "stalking_harassment": "stalking and harassment"}
+# Each measure's name in a sentence: chapters/_03-geography.wording.yml, entry (measure).
 CLUSTER_COLOURS = {"High–high": "#801650", "Low–low": "#12436D", "High–low": "#F46A25",
                    "Low–high": "#28A197", NOT_SIGNIFICANT: maps.HIDDEN_FILL}
 CLUSTER_CODES = {"High–high": "HH", "Low–low": "LL", "High–low": "HL", "Low–high": "LH"}
@@ -377,14 +376,14 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
                                                                "{:.1f}")
     table["map_label"] = [f"{maps.wrap_name(name)}\n{value}" for name, value in
                           zip(table["ward_name"], table["label_value"])]
-    phrase = PHRASES[measure]
+    what = phrase("geography", "measure", measure)
     top = a.highest(measure, 3)
     hidden = int(table["hidden"].sum())
     if top.empty:
-        title = f"Too few {phrase} offences in {a.borough}'s wards to show their rates"
+        title = f"Too few {what} offences in {a.borough}'s wards to show their rates"
     else:
-        title = f"{top.iloc[0]['ward_name']} has the highest {phrase} rate of {a.borough}'s wards"
-    subtitle = f"{_capital(phrase)} offences per 1,000 female residents (estimated) by ward, {a.period}"
+        title = f"{top.iloc[0]['ward_name']} has the highest {what} rate of {a.borough}'s wards"
+    subtitle = f"{_capital(what)} offences per 1,000 female residents (estimated) by ward, {a.period}"
     if a.tile:
         subtitle += f". {maps.TILE_NOTE}"
     caption = (f"White wards marked {CONFIDENTIAL}: fewer than {a.threshold} offences, rate not shown."
@@ -393,7 +392,7 @@ def _rate_map(analysis: WardGeography, measure: str, figure_id: str) -> Figure:
     plot = maps.value_map(a.shapes, table, value="plotted", label="map_label", title=title, subtitle=subtitle,
                           legend_title="Per 1,000\nfemale\nresidents", tile=a.tile, caption=caption)
     kind = ("Tile map (every ward an equal square; positions are not geographic)" if a.tile else "Map")
-    alt = (f"{kind} of {a.borough}'s {len(table)} wards shaded by {phrase} offences per 1,000 female residents "
+    alt = (f"{kind} of {a.borough}'s {len(table)} wards shaded by {what} offences per 1,000 female residents "
            f"in {a.period}; darker wards have higher rates.")
     if not top.empty:
         first = top.iloc[0]
@@ -604,18 +603,18 @@ def _strength(r: float) -> str:
     """Words for the size of a correlation (Cohen's conventions)."""
     size = abs(r)
     if math.isnan(size):
-        return "not measurable"
+        return phrase("geography", "strength", "not_measurable")
     if size < 0.1:
-        return "negligible"
+        return phrase("geography", "strength", "negligible")
     if size < 0.3:
-        return "weak"
+        return phrase("geography", "strength", "weak")
     if size < 0.5:
-        return "moderate"
-    return "strong"
+        return phrase("geography", "strength", "moderate")
+    return phrase("geography", "strength", "strong")
 
 
 def _sign(r: float) -> str:
-    return "positive" if r > 0 else "negative"
+    return phrase("geography", "sign", "positive" if r > 0 else "negative")
 
 
 def _significance(test: TestResult) -> str:
@@ -644,14 +643,14 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
         top = a.highest(measure, 2)
         values[f"{key}.top_tenth"] = (a.among_top_tenth(measure), "number", 0)
         if top.empty:  # every ward's count is suppressed: the keys exist, the numbers are not shown
-            values[f"{key}.top_ward"] = ("no ward", "text", 0)
+            values[f"{key}.top_ward"] = (phrase("geography", "no_ward"), "text", 0)
             values[f"{key}.top_count"] = (0, "count", 0)
             values[f"{key}.top_rate"] = (float("nan"), "number", 2)
             values[f"{key}.top_rate_lower"] = (float("nan"), "number", 2)
             values[f"{key}.top_rate_upper"] = (float("nan"), "number", 2)
             values[f"{key}.top_rank"] = (float("nan"), "number", 0)
             values[f"{key}.sentence"] = (
-                f"{_capital(PHRASES[measure])} offences were too few in every ward to publish a ward rate.", "text", 0)
+                phrase("geography", "top_hidden", What=_capital(phrase("geography", "measure", measure))), "text", 0)
             continue
         first = top.iloc[0]
         values[f"{key}.top_ward"] = (first["ward_name"], "text", 0)
@@ -663,7 +662,8 @@ def prose_values(analysis: WardGeography) -> dict[str, tuple]:
         values[f"{key}.sentence"] = (_top_sentence(a, measure, top), "text", 0)
     values["geography.all_vawg.top_mix_sentence"] = (_mix_sentence(a), "text", 0)
     low = a.lowest("all_vawg")
-    values["geography.all_vawg.lowest_ward"] = (low["ward_name"] if low is not None else "no ward", "text", 0)
+    values["geography.all_vawg.lowest_ward"] = (low["ward_name"] if low is not None else phrase("geography", "no_ward"),
+                                                "text", 0)
     values["geography.all_vawg.lowest_rate"] = ((low["rate"], "number", 2, low["count"]) if low is not None
                                                 else (float("nan"), "number", 2))
     values["geography.all_vawg.top_tenth_sentence"] = (_top_tenth_sentence(a), "text", 0)
@@ -677,21 +677,12 @@ def _denominator_note(a: WardGeography) -> str:
     if a.apportionment == "estimates":
         wards = a.borough_wards()
         direct = int((wards["population_method"] == WARD_ESTIMATE).sum())
-        how = ("the ONS estimate for the same ward at mid-2020" if direct == len(wards) else
-               "its share of the borough's female residents at mid-2020: the ONS ward estimate where the ward is "
-               "unchanged since 2020, otherwise the share of the borough's households at the 2021 Census"
-               if direct else
-               "its share of the borough's households at the 2021 Census, because the borough's wards changed in "
-               "2022 and the ONS ward estimates are for the earlier wards")
-        return (f"Each ward's female population is the borough's female population at mid-{a.population_year} "
-                f"shared among its wards by {how} (Appendix 6d).")
+        how = phrase("geography", "denominator_how", "all_unchanged" if direct == len(wards) else
+                     "some_unchanged" if direct else "all_changed")
+        return phrase("geography", "denominator_note", "estimates", year=a.population_year, how=how)
     if a.apportionment == "households":
-        return (f"No population estimate was available for the 2022 wards, so each ward's female population is "
-                f"estimated by sharing the borough's female population at mid-{a.population_year} among its wards "
-                f"in proportion to their households at the 2021 Census.")
-    return (f"No ward population was available to this edition, so the borough's female population at "
-            f"mid-{a.population_year} is shared equally among its wards: ward rates then differ only as the "
-            f"number of offences does.")
+        return phrase("geography", "denominator_note", "households", year=a.population_year)
+    return phrase("geography", "denominator_note", "equal", year=a.population_year)
 
 
 def _population_method(a: WardGeography) -> str:
@@ -702,39 +693,25 @@ def _population_method(a: WardGeography) -> str:
     direct = int((wards["population_method"] == WARD_ESTIMATE).sum())
     borough = a.borough_wards()
     own = int((borough["population_method"] == WARD_ESTIMATE).sum())
-    return (f"Ward female populations start from the ONS mid-2020 small area estimates, which are for the wards "
-            f"of 2020. Of the {len(wards):,} London wards ranked, {direct:,} are the same wards as in 2020 (the same "
-            f"code, or a borough whose ward names are all unchanged) and take the ONS estimate directly; in each "
-            f"borough whose wards changed, the female residents not given to an unchanged ward are shared among "
-            f"its other wards in proportion to their households at the 2021 Census, summed over the LSOAs that "
-            f"best fit each ward (TS011). {_borough_method(a.borough, len(borough), own)} The resulting mid-2020 "
-            f"shares then divide the borough's female population at mid-{a.population_year}, so a borough's wards "
-            f"add up to the same population as its borough rate uses.")
+    return phrase("geography", "population_method", wards=f"{len(wards):,}", direct=f"{direct:,}",
+                  borough_method=_borough_method(a.borough, len(borough), own), year=a.population_year)
 
 
 def _borough_method(borough: str, wards: int, direct: int) -> str:
     if direct == 0:
-        return f"All {wards} of {borough}'s wards changed in 2022, so each takes its share by households."
+        return phrase("geography", "borough_method", "all_changed", wards=wards, borough=borough)
     if direct == wards:
-        return f"{borough}'s {wards} wards are unchanged since 2020, so each takes the ONS ward estimate."
-    return (f"Of {borough}'s {wards} wards, {direct} take the ONS ward estimate and {wards - direct} a share by "
-            f"households.")
+        return phrase("geography", "borough_method", "all_unchanged", wards=wards, borough=borough)
+    return phrase("geography", "borough_method", "some_changed", wards=wards, borough=borough, direct=direct,
+                  shared=wards - direct)
 
 
 def _map_note(a: WardGeography) -> str:
-    if a.tile:
-        return ("The maps are tile maps: each ward is drawn as a square of the same size, and the squares' "
-                "positions do not follow the wards' real positions, because this edition was built without "
-                "ward boundaries that match the extract's wards.")
-    return ("The maps show the ward boundaries in force since May 2022 (ONS, generalised), "
-            "open data under the Open Government Licence.")
+    return phrase("geography", "map_note", "tile" if a.tile else "boundaries")
 
 
 def _neighbour_note(a: WardGeography) -> str:
-    if a.tile:
-        return ("On a tile map, neighbours are tiles that touch at a side or a corner, not wards that border each "
-                "other, so any cluster found here says nothing about where the wards are.")
-    return "Wards are treated as neighbours when their boundaries touch, even at a single point (queen contiguity)."
+    return phrase("geography", "neighbour_note", "tile" if a.tile else "boundaries")
 
 
 def _top_sentence(a: WardGeography, measure: str, top: pd.DataFrame) -> str:
@@ -744,13 +721,13 @@ def _top_sentence(a: WardGeography, measure: str, top: pd.DataFrame) -> str:
     rank = format_value(int(first["rank"]), "rank", threshold=t, basis=first["count"])
     low = format_value(first["lower"], "number", decimals=2, threshold=t, basis=first["count"])
     high = format_value(first["upper"], "number", decimals=2, threshold=t, basis=first["count"])
-    sentence = (f"For {PHRASES[measure]}, the highest rate was in {first['ward_name']} ({rate} per 1,000 female "
-                f"residents, 95% CI {low} to {high}; {rank} of {a.london_wards:,} London wards)")
+    words = {"what": phrase("geography", "measure", measure), "ward": first["ward_name"], "rate": rate, "lower": low,
+             "upper": high, "rank": rank, "london_wards": f"{a.london_wards:,}"}
     if len(top) > 1:
         second = top.iloc[1]
         rate2 = format_value(second["rate"], "number", decimals=2, threshold=t, basis=second["count"])
-        sentence += f", followed by {second['ward_name']} ({rate2})"
-    return sentence + "."
+        return phrase("geography", "top", "two", **words, second_ward=second["ward_name"], second_rate=rate2)
+    return phrase("geography", "top", "one", **words)
 
 
 def _mix_sentence(a: WardGeography) -> str:
@@ -763,8 +740,7 @@ def _mix_sentence(a: WardGeography) -> str:
              for row in mix.itertuples() if row.count > 0]
     if not parts:
         return ""
-    return (f"Of the VAWG offences recorded in {ward['ward_name']}, the commonest types were "
-            f"{join_words(parts)}; an offence can be of more than one type.")
+    return phrase("geography", "mix", ward=ward["ward_name"], types=join_words(parts))
 
 
 def _top_tenth_sentence(a: WardGeography) -> str:
@@ -772,34 +748,30 @@ def _top_tenth_sentence(a: WardGeography) -> str:
     cutoff = math.ceil(a.london_wards / TOP_SHARE)
     wards = len(a.borough_wards())
     if n == 0:
-        return (f"None of the borough's {wards} wards was among the tenth of London wards with the highest VAWG "
-                f"rates (the top {cutoff}).")
-    verb = "was" if n == 1 else "were"
-    return (f"Of the borough's {wards} wards, {n} {verb} among the tenth of London wards with the highest VAWG "
-            f"rates (the top {cutoff} of {a.london_wards:,}).")
+        return phrase("geography", "top_tenth", "none", wards=wards, cutoff=cutoff)
+    return phrase("geography", "top_tenth", "one" if n == 1 else "several", wards=wards, count=n, cutoff=cutoff,
+                  london_wards=f"{a.london_wards:,}")
 
 
 def _cluster_sentence(a: WardGeography) -> str:
     table = a.clusters()
     shown = table["cluster_shown"]
     clusters = []
-    for name, phrase in (("High–high", "high rates"), ("Low–low", "low rates")):
+    for name in ("High–high", "Low–low"):
         rows = table[shown == name]
         if not rows.empty:
-            clusters.append(f"{phrase} in {_names(rows)}")
+            clusters.append(phrase("geography", "cluster", name, wards=_names(rows)))
     outliers = []
-    for name, phrase in (("High–low", "a high rate among neighbours with low rates"),
-                         ("Low–high", "a low rate among neighbours with high rates")):
+    for name in ("High–low", "Low–high"):
         rows = table[shown == name]
-        if not rows.empty:
-            verb = "stands" if len(rows) == 1 else "stand"
-            outliers.append(f"{_names(rows)} {verb} out with {phrase}")
+        if len(rows) == 1:
+            outliers.append(phrase("geography", "outlier_one", name, wards=_names(rows)))
+        elif len(rows):
+            outliers.append(phrase("geography", "outlier_several", name, wards=_names(rows)))
     if clusters:
-        sentence = (f"Local Moran's I found statistically significant (p < {ALPHA}) clusters of "
-                    f"{join_words(clusters)}: wards whose rates are like those of the wards around them.")
+        sentence = phrase("geography", "clusters", "found", alpha=ALPHA, clusters=join_words(clusters))
     else:
-        sentence = (f"Local Moran's I found no statistically significant cluster of high or low VAWG rates "
-                    f"within {a.borough}.")
+        sentence = phrase("geography", "clusters", "none", borough=a.borough)
     if outliers:
         sentence += " " + _capital("; ".join(outliers)) + "."
     return sentence
@@ -809,11 +781,9 @@ def _global_sentence(a: WardGeography) -> str:
     test = a.global_moran()
     if math.isnan(test.statistic):
         return ""
-    verdict = ("similar rates tend to sit next to each other" if test.significant and test.statistic > 0
-               else "neighbouring wards tend to have dissimilar rates" if test.significant
-               else "there is no significant tendency for neighbouring wards to have similar rates")
-    return (f"Taken over the whole borough, {verdict} (global Moran's I = {test.statistic:.2f}, "
-            f"{_p_text(test.p_value)}).")
+    return phrase("geography", "global_moran", "alike" if test.significant and test.statistic > 0
+                  else "unlike" if test.significant else "no_tendency",
+                  statistic=f"{test.statistic:.2f}", p=_p_text(test.p_value))
 
 
 def _deprivation_values(a: WardGeography) -> dict[str, tuple]:
@@ -821,9 +791,7 @@ def _deprivation_values(a: WardGeography) -> dict[str, tuple]:
     if table is None:
         return {
             "deprivation.available": ("no", "text", 0),
-            "deprivation.summary": (
-                "This edition was built without the Census 2021 table of household deprivation by ward, so the "
-                "link between deprivation and ward VAWG rates could not be measured.", "text", 0),
+            "deprivation.summary": (phrase("geography", "deprivation_missing"), "text", 0),
             "deprivation.comparison": ("", "text", 0),
             "deprivation.context": ("", "text", 0),
         }
@@ -836,32 +804,29 @@ def _deprivation_values(a: WardGeography) -> dict[str, tuple]:
         return chosen[column].sum() / chosen["households"].sum() * 100
 
     borough_share, london_share = share(in_borough["ward_code"], "deprived"), share(table["ward_code"], "deprived")
-    context = (f"At the 2021 Census, {borough_share:.1f}% of households in {a.borough}'s wards were deprived in at "
-               f"least one dimension, against {london_share:.1f}% across London's wards.")
-    summary = (f"Across all {len(table):,} London wards, the correlation between a ward's VAWG rate and the share "
-               f"of its households deprived in at least one dimension was {_strength(london_r.statistic)} and "
-               f"{_sign(london_r.statistic)} (Pearson r = {london_r.statistic:.2f}, {_p_text(london_r.p_value)}). "
-               f"Among {a.borough}'s {len(in_borough)} wards it was {_strength(borough_r.statistic)} and "
-               f"{_sign(borough_r.statistic)} (r = {borough_r.statistic:.2f}), which is "
-               f"{_significance(borough_r)}.")
+    context = phrase("geography", "deprivation_context", borough_share=f"{borough_share:.1f}%", borough=a.borough,
+                     london_share=f"{london_share:.1f}%")
+    summary = phrase("geography", "deprivation_summary", wards=f"{len(table):,}",
+                     london_strength=_strength(london_r.statistic), london_sign=_sign(london_r.statistic),
+                     london_r=f"{london_r.statistic:.2f}", london_p=_p_text(london_r.p_value), borough=a.borough,
+                     borough_wards=len(in_borough), borough_strength=_strength(borough_r.statistic),
+                     borough_sign=_sign(borough_r.statistic), borough_r=f"{borough_r.statistic:.2f}",
+                     significance=_significance(borough_r))
     ratio = abs(borough_r.statistic) / abs(london_r.statistic) if london_r.statistic else float("nan")
     if not borough_r.significant:
-        comparison = (f"With only {len(in_borough)} wards, the borough's correlation cannot be told apart from "
-                      f"chance.")
+        comparison = phrase("geography", "deprivation_comparison", "chance", wards=len(in_borough))
     elif not london_r.significant:
-        comparison = (f"Across London as a whole there is no clear link, so the pattern within {a.borough} is "
-                      f"particular to the borough.")
-    elif _sign(borough_r.statistic) != _sign(london_r.statistic):
-        comparison = f"Within {a.borough} the link runs the opposite way from the one across London."
+        comparison = phrase("geography", "deprivation_comparison", "no_london_link", borough=a.borough)
+    elif (borough_r.statistic > 0) != (london_r.statistic > 0):  # opposite signs
+        comparison = phrase("geography", "deprivation_comparison", "opposite", borough=a.borough)
     elif math.isnan(ratio) or ratio >= 2:
-        comparison = (f"The link is more than twice as strong within {a.borough} as across London, which suggests "
-                      f"that something local strengthens it in the borough.")
+        comparison = phrase("geography", "deprivation_comparison", "twice", borough=a.borough)
     elif ratio >= 1.2:
-        comparison = f"The link is stronger within {a.borough} than across London."
+        comparison = phrase("geography", "deprivation_comparison", "stronger", borough=a.borough)
     elif ratio <= 1 / 1.2:
-        comparison = f"The link is weaker within {a.borough} than across London."
+        comparison = phrase("geography", "deprivation_comparison", "weaker", borough=a.borough)
     else:
-        comparison = f"The link is about as strong within {a.borough} as across London."
+        comparison = phrase("geography", "deprivation_comparison", "similar", borough=a.borough)
     return {
         "deprivation.available": ("yes", "text", 0),
         "deprivation.summary": (summary, "text", 0),

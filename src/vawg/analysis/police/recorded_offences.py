@@ -47,6 +47,7 @@ from vawg.foundations.suppression import CONFIDENTIAL, chart_values, format_numb
 from vawg.foundations.wording import direction as _direction  # noqa: F401
 from vawg.foundations.wording import join_words  # noqa: F401
 from vawg.foundations.wording import significance as _significance  # noqa: F401
+from vawg.foundations.wording import phrase
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
@@ -302,16 +303,13 @@ def borough_funnel(analysis: RecordedOffences) -> Funnel:
     return funnel_limits(counts, analysis.female[year].reindex(counts.index), per=1000)
 
 
-FUNNEL_POSITIONS = {"above 99.8% limit": "above the 99.8% limit", "above 95% limit": "above the 95% limit",
-                    "within limits": "within the 95% limits", "below 95% limit": "below the 95% limit",
-                    "below 99.8% limit": "below the 99.8% limit"}
+# The funnel positions, as they read in a sentence: chapters/_03-recorded-offences.wording.yml, "funnel_position".
 
 
 def funnel_spread(points: pd.DataFrame) -> str:
     """Whether the boroughs outside the 95% limits are more than the one in twenty chance alone would put there."""
     outside = int((points["position"] != "within limits").sum())
-    return ("the boroughs' rates vary far more than chance alone would make them" if outside > 0.1 * len(points)
-            else "about as many as chance alone would put there")
+    return phrase("offences", "funnel_spread", "wide" if outside > 0.1 * len(points) else "chance")
 
 
 def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
@@ -323,7 +321,7 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
     own = points.loc[analysis.borough_code]
     above = int(points["position"].str.startswith("above").sum())
     below = int(points["position"].str.startswith("below").sum())
-    position = FUNNEL_POSITIONS[own["position"]]
+    position = phrase("offences", "funnel_position", own["position"])
     title = f"{analysis.borough}'s VAWG rate is {own['position'].split()[0]} the range expected for a borough of its size"
     plot = charts.funnel_chart(
         points, funnel.limits, x="population", y="rate", highlight="highlight", label="label",
@@ -339,7 +337,7 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
     intervals = [rank_interval(points["count"], points["population"], code) for code in points.index]
     points["rank_ci"] = range_texts([i.lower for i in intervals], [i.upper for i in intervals], 0)
     table = points.reset_index(drop=True).sort_values("rate", ascending=False)
-    table["position_text"] = table["position"].map(FUNNEL_POSITIONS)
+    table["position_text"] = table["position"].map(lambda where: phrase("offences", "funnel_position", where))
     return Figure(
         id="fig-vawg-borough-funnel", plot=plot,
         caption=(f"VAWG offences per 1,000 female residents by London borough, {analysis.year}: funnel plot "
@@ -543,7 +541,8 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.other_boroughs_mean_change_direction": (_direction(other_mean_change, "rise", "fall"), "text", 0),
         "offences.change_difference_significance": (_significance(change_test), "text", 0),
         "offences.change_difference_verdict": (
-            "differed significantly from" if change_test.significant else "did not differ significantly from", "text", 0),
+            phrase("offences", "change_difference", "differed" if change_test.significant else "did_not_differ"),
+            "text", 0),
         "offences.within_year_change": (abs(a.within_year_change("borough")), "percent", 1),
         "offences.within_year_direction": (_direction(a.within_year_change("borough"), "rose", "fell"), "text", 0),
         "offences.london_within_year_change": (abs(a.within_year_change("london")), "percent", 1),
@@ -574,7 +573,8 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     })
     values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
     funnel = borough_funnel(a).points
-    values["offences.funnel_position"] = (FUNNEL_POSITIONS[funnel.loc[a.borough_code, "position"]], "text", 0)
+    values["offences.funnel_position"] = (phrase("offences", "funnel_position", funnel.loc[a.borough_code, "position"]),
+                                          "text", 0)
     values["offences.funnel_above"] = (int(funnel["position"].str.startswith("above").sum()), "number", 0)
     values["offences.funnel_below"] = (int(funnel["position"].str.startswith("below").sum()), "number", 0)
     values["offences.funnel_spread"] = (funnel_spread(funnel), "text", 0)
@@ -609,59 +609,57 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     not_significant = compared[~compared["significant"]]
     borough = a.borough
     values["abuse.higher_sentence"] = (
-        f"Compared with the rest of London, {borough} had significantly higher rates of {_listing(higher)}."
-        if not higher.empty else f"No abuse type was significantly more common in {borough} than in the rest of London.",
-        "text", 0)
+        phrase("offences", "abuse_higher", "some", borough=borough, types=_listing(higher))
+        if not higher.empty else phrase("offences", "abuse_higher", "none", borough=borough), "text", 0)
     values["abuse.lower_sentence"] = (
-        f"Rates of {_listing(lower)} were significantly lower in {borough}."
-        if not lower.empty else f"No abuse type was significantly less common in {borough}.", "text", 0)
-    sentences = [f"The differences for {_listing(not_significant)} were not statistically significant."
-                 if not not_significant.empty else "Every other abuse type differed significantly."]
+        phrase("offences", "abuse_lower", "some", borough=borough, types=_listing(lower))
+        if not lower.empty else phrase("offences", "abuse_lower", "none", borough=borough), "text", 0)
+    sentences = [phrase("offences", "not_significant", "some", types=_listing(not_significant))
+                 if not not_significant.empty else phrase("offences", "not_significant", "none")]
     if not too_few.empty:
-        sentences.append(f"{_listing(too_few).capitalize()} {'was' if len(too_few) == 1 else 'were'} recorded "
-                         "too rarely to compare.")
+        sentences.append(phrase("offences", "too_rare", "one" if len(too_few) == 1 else "several",
+                                Types=_listing(too_few).capitalize()))
     values["abuse.not_significant_sentence"] = (" ".join(sentences), "text", 0)
     top = higher.index[0] if not higher.empty else (compared["percent_difference"].idxmax() if not compared.empty
                                                      else None)
     values["abuse.top_sentence"] = ("" if top is None else _rate_gap_sentence(
-        f"The widest gap is for {subtypes.loc[top, 'label'].lower()}: ", subtypes.loc[top], "offences per 1,000 "
-        "female residents against", ", a rate", ", which is"), "text", 0)
+        "widest_gap", subtypes.loc[top], type=subtypes.loc[top, "label"].lower()), "text", 0)
     values["abuse.dva_sentence"] = (
-        "Domestic abuse was recorded too rarely in the borough to compare its rate." if "dva" in too_few.index else
-        _rate_gap_sentence("Domestic abuse was recorded at ", subtypes.loc["dva"], "per 1,000 female residents in "
-                           "the borough and", " in the rest of London, a rate", "; the difference is"),
-        "text", 0)
+        phrase("offences", "dva", "too_rare") if "dva" in too_few.index else
+        _rate_gap_sentence("dva", subtypes.loc["dva"]), "text", 0)
     return values
 
 
 def _rank_certainty(interval: Interval) -> str:
     """How firmly the data fix the rank, from its 95% interval."""
     if interval.lower == interval.upper:
-        return "so the rank is firm"
+        return phrase("offences", "rank_certainty", "firm")
     width = interval.upper - interval.lower
-    return ("so the rank could move a place or two by chance" if width <= 3 else
-            "so chance alone could move the borough several places")
+    return phrase("offences", "rank_certainty", "a_place_or_two" if width <= 3 else "several_places")
 
 
-def _rate_gap_sentence(opening: str, row: pd.Series, against: str, gap: str, verdict: str) -> str:
-    """"<opening>4.21 <against> 3.80<gap> 10.8% higher<verdict> statistically significant.": one comparison of a
-    publishable borough count with the rest of London, in the words the caller gives around the numbers."""
-    return (f"{opening}{format_number(row['borough_rate'], 2)} {against} {format_number(row['rest_rate'], 2)}{gap} "
-            f"{format_percent(abs(row['percent_difference']), 1)} {_direction(row['percent_difference'])}{verdict} "
-            f"{_significance(row['p'])}.")
+def _rate_gap_sentence(entry: str, row: pd.Series, **words: str) -> str:
+    """One comparison of a publishable borough count with the rest of London, worded by ``entry`` ("widest_gap" or
+    "dva") of the wording file: "… 4.21 … against 3.80, a rate 10.8% higher, which is statistically significant …"."""
+    numbers = {"rate": format_number(row["borough_rate"], 2), "rest_rate": format_number(row["rest_rate"], 2),
+               "difference": format_percent(abs(row["percent_difference"]), 1), "significance": _significance(row["p"])}
+    if entry == "widest_gap":
+        return phrase("offences", "widest_gap", "higher" if row["percent_difference"] > 0 else "lower",
+                      **numbers, **words)
+    return phrase("offences", "dva", "higher" if row["percent_difference"] > 0 else "lower", **numbers, **words)
 
 
 def _change_sentence(changes: pd.DataFrame) -> str:
     """E.g. "Compared with 2020, the rate was 1.2% higher in 2021 (not statistically significant, p = 0.45), …"."""
     parts = []
     for row in changes.itertuples():
-        verdict = "statistically significant" if row.significant else "not statistically significant"
+        verdict = phrase("offences", "significance", "significant" if row.significant else "not_significant")
         p = "p < 0.001" if row.p < 0.001 else f"p = {row.p:.3f}" if row.p < 0.01 else f"p = {row.p:.2f}"
-        parts.append(f"{abs(row.change):.1f}% {_direction(row.change)} in {row.year} ({verdict}, {p})")
+        parts.append(phrase("offences", "change_in_year", "higher" if row.change > 0 else "lower",
+                            change=f"{abs(row.change):.1f}%", year=row.year, significance=verdict, p=p))
     if not parts:
         return ""
-    listed = join_words(parts)
-    return f"Compared with {int(changes['base_year'].iloc[0])}, the borough's rate was {listed}."
+    return phrase("offences", "change_by_year", base_year=int(changes["base_year"].iloc[0]), changes=join_words(parts))
 
 
 def _listing(rows: pd.DataFrame) -> str:

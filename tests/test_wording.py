@@ -1,0 +1,181 @@
+"""The chapters' wording files (vawg.foundations.wording): every sentence the code asks for exists, every one written is used,
+a template an author breaks is refused by name, and an edited template is what the section then prints."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vawg.foundations import wording
+from vawg.foundations.errors import DataError
+from vawg.foundations.paths import project_root
+from vawg.foundations.wording import WORDING_FILES, WORDING_SUFFIX, phrase, phrase_calls
+
+PACKAGE = project_root() / "src" / "vawg"
+
+
+def calls() -> list[tuple[str, str, set[str] | None, str]]:
+    """Every phrase() call in the package: (section, entry, cases or None when computed, where)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "wording.py":
+            continue
+        for section, entry, cases, line in phrase_calls(path.read_text(encoding="utf-8")):
+            found.append((section, entry, cases, f"{path.relative_to(PACKAGE.parent)}:{line}"))
+    return found
+
+
+def written(section: str) -> dict:
+    return yaml.safe_load((project_root() / WORDING_FILES[section]).read_text(encoding="utf-8"))
+
+
+def test_every_wording_file_is_declared_and_every_declared_file_exists():
+    on_disk = {path.relative_to(project_root()).as_posix()
+               for path in (project_root() / "chapters").glob(f"*{WORDING_SUFFIX}")}
+    assert on_disk == set(WORDING_FILES.values())
+    for section, file in WORDING_FILES.items():
+        # Beside the chapter that prints the sentences, named after it.
+        assert (project_root() / file.removesuffix(WORDING_SUFFIX)).with_suffix(".qmd").is_file(), (section, file)
+        assert Path(file).name.startswith("_"), "Quarto renders no file whose name starts with _"
+
+
+def test_every_call_names_a_section_entry_and_case_that_are_written():
+    problems = []
+    for section, entry, cases, where in calls():
+        if not section or not entry:
+            problems.append(f"{where}: write the section and entry out, phrase('marac', 'change', ...)")
+            continue
+        if section not in WORDING_FILES:
+            problems.append(f"{where}: no wording file for section {section!r}")
+            continue
+        entries = written(section)
+        if entry not in entries:
+            problems.append(f"{where}: {WORDING_FILES[section]} has no entry {entry!r}")
+            continue
+        has_cases = isinstance(entries[entry], dict)
+        if cases is not None and has_cases and not cases:
+            problems.append(f"{where}: entry {entry!r} has cases; the call names none")
+        if cases and not has_cases:
+            problems.append(f"{where}: entry {entry!r} has one wording; the call names a case")
+        for case in (cases or set()) - set(entries[entry] if has_cases else ()):
+            problems.append(f"{where}: {WORDING_FILES[section]} has no case {case!r} under {entry!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_entry_and_case_written_is_used_by_the_code():
+    used: dict[tuple[str, str], set[str] | None] = {}
+    for section, entry, cases, _ in calls():
+        key = (section, entry)
+        # A computed case (a column name, say) may be any of the entry's cases.
+        used[key] = None if cases is None or used.get(key, set()) is None else used.get(key, set()) | cases
+    unused = []
+    for section, file in WORDING_FILES.items():
+        for entry, wordings in written(section).items():
+            if (section, entry) not in used:
+                unused.append(f"{file}: entry {entry!r}")
+            elif isinstance(wordings, dict) and used[(section, entry)] is not None:
+                unused += [f"{file}: entry {entry!r}, case {case!r}" for case in wordings
+                           if case not in used[(section, entry)]]
+    assert not unused, "written but never asked for:\n" + "\n".join(unused)
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch):
+    """A copy of the chapters' wording files, read instead of the repository's (VAWG_PROJECT)."""
+    (tmp_path / "chapters").mkdir()
+    for file in WORDING_FILES.values():
+        shutil.copy2(project_root() / file, tmp_path / file)
+    monkeypatch.setenv("VAWG_PROJECT", str(tmp_path))
+    return tmp_path
+
+
+def edit(project: Path, file: str, old: str, new: str) -> None:
+    path = project / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_misspelt_placeholder_is_refused_naming_the_file_entry_and_case(project_copy):
+    edit(project_copy, WORDING_FILES["marac"], "was {last} in both", "was {lats} in both")
+    with pytest.raises(DataError) as refused:
+        phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
+    message = str(refused.value)
+    assert "chapters/_03-marac.wording.yml" in message and "'change'" in message and "'same'" in message
+    assert "{lats}" in message
+
+
+def test_a_dropped_placeholder_a_missing_case_and_a_missing_entry_are_refused(project_copy):
+    edit(project_copy, WORDING_FILES["marac"], "was {last} in both", "was unchanged in both")
+    with pytest.raises(DataError, match=r"'change', case 'same'.*leaves out \{last\}"):
+        phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
+    with pytest.raises(DataError, match=r"'change', case 'steady': no such case"):
+        phrase("marac", "change", "steady")
+    with pytest.raises(DataError, match=r"entry 'changes'.*no such entry"):
+        phrase("marac", "changes", "same")
+    with pytest.raises(DataError, match=r"entry 'change'.*names none"):
+        phrase("marac", "change")
+
+
+def test_a_template_that_is_not_text_or_asks_for_a_field_by_position_is_refused(project_copy):
+    edit(project_copy, WORDING_FILES["marac"], 'alone: "In {year} the', 'alone: "In {0} the')
+    with pytest.raises(DataError, match=r"_03-marac.wording.yml: entry 'rate', case 'alone': \{0\} is not a placeholder"):
+        phrase("marac", "rate", "alone", year=2024, rate="40")
+
+
+def test_an_author_edits_a_template_and_the_section_prints_the_new_words(project_copy, tmp_path):
+    from test_marac import area_row, write_marac
+
+    from vawg.analysis.demand import marac
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    write_marac(staged, [area_row(2019, "Camden", 200, 50_000, repeat_cases=60, police_referrals=80),
+                         area_row(2024, "Camden", 200, 50_000, repeat_cases=60, police_referrals=80)])
+    analysis = marac.Marac.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
+    before = marac.change_sentence(analysis, "repeat_cases", "repeat cases")
+    assert before == "The share of repeat cases was 30.0% in both 2019 and 2024."
+    edit(project_copy, WORDING_FILES["marac"], "The share of {noun} was {last} in both {first_year} and {year}.",
+         "In {first_year} and again in {year}, {last} of the cases were {noun}.")
+    after = marac.change_sentence(analysis, "repeat_cases", "repeat cases")
+    assert after == "In 2019 and again in 2024, 30.0% of the cases were repeat cases."
+
+
+
+def test_the_build_reruns_a_section_whose_wording_file_changes():
+    from vawg.running import buildcache
+
+    notebook = project_root() / "notebooks" / "42-marac.ipynb"
+    assert WORDING_FILES["marac"] in buildcache.wording_files(buildcache.notebook_modules(notebook))
+
+
+def test_the_staged_book_leaves_the_wording_files_behind(tmp_path):
+    from vawg.running.build import NOT_STAGED
+
+    shutil.copytree(project_root() / "chapters", tmp_path / "chapters", ignore=NOT_STAGED)
+    staged = {path.name for path in (tmp_path / "chapters").iterdir()}
+    assert "_03-marac.qmd" in staged and not any(name.endswith(WORDING_SUFFIX) for name in staged)
+
+
+def test_phrase_calls_reads_the_cases_an_expression_can_name():
+    source = ('phrase("a", "b", "x" if up else "y")\nphrase("a", "c", part)\nwording.phrase("a", "d")\n'
+              'phrase(section, "e")\n')
+    assert [(s, e, c) for s, e, c, _ in phrase_calls(source)] == [
+        ("a", "b", {"x", "y"}), ("a", "c", None), ("a", "d", set()), ("", "e", set())]
+    assert wording.sections_used(source) == {"a"}
+
+
+def test_the_values_catalogue_names_the_entry_a_sentence_was_worded_in():
+    from vawg.publishing.catalogue import worded_in
+
+    same = phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
+    assert worded_in("marac.repeat_change_sentence", same) == "chapters/_03-marac.wording.yml: change.same"
+    findings = phrase("victim_support", "no_different", "one", shares="Muslim people")
+    two = " ".join([phrase("victim_support", "comparison", findings=findings),
+                    phrase("victim_support", "hidden", Shares="Lesbian people", borough="Camden")])
+    assert worded_in("victim_support.comparison_sentence", two) == (
+        "chapters/_03-victim-support.wording.yml: comparison + hidden")
+    assert worded_in("marac.year", "2024") == "" and worded_in("offences.rate", "The rate rose.") == ""
