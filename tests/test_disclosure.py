@@ -489,9 +489,9 @@ def december_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Abuse type", "Bromley, Dec 2024"])
 
 
-def with_manifest(root: Path, overlapping: bool) -> Path:
+def with_manifest(root: Path, partial: bool) -> Path:
     entry = {"id": "tbl-december-changes", "csv": "artifacts/data/tbl-december-changes.csv",
-             "count_columns": ["Bromley, Dec 2024"], "key_columns": ["Abuse type"], "rows_overlap": overlapping}
+             "count_columns": ["Bromley, Dec 2024"], "key_columns": ["Abuse type"], "rows_do_not_add_up": partial}
     (root / "artifacts" / "manifest.json").write_text(json.dumps({"tables": [entry], "figures": []}))
     return root
 
@@ -503,27 +503,27 @@ def test_rows_that_add_up_to_their_total_give_five_hidden_cells_away_together():
     bounds = {f"t{i}": (1.0, 6.0) for i in range(5)}
     adding_up = feasible_ranges(known, bounds, [Relation("overall", ("da", *bounds))])
     assert all(adding_up[cell] == pytest.approx((1.0, 1.0)) for cell in bounds)
-    overlapping = feasible_ranges(known, bounds, [Relation("overall", ("da", *bounds), overlapping=True)])
+    overlapping = feasible_ranges(known, bounds, [Relation("overall", ("da", *bounds), partial=True)])
     assert all(overlapping[cell] == pytest.approx((1.0, 6.0)) for cell in bounds), overlapping
-    assert protect(counts, [Relation("overall", ("da", *bounds), overlapping=True)], T) == set(bounds)
+    assert protect(counts, [Relation("overall", ("da", *bounds), partial=True)], T) == set(bounds)
 
 
 def test_overlapping_parts_still_bound_each_other():
     # Each part is at most the total: a hidden total above a part shown as 6 or more is no longer "1 to 6".
-    ranges = feasible_ranges({"part": 6}, {"total": (1.0, 6.0)}, [Relation("total", ("part",), overlapping=True)])
+    ranges = feasible_ranges({"part": 6}, {"total": (1.0, 6.0)}, [Relation("total", ("part",), partial=True)])
     assert ranges["total"] == pytest.approx((6.0, 6.0))
 
 
 def test_the_audit_treats_abuse_type_rows_as_overlapping_only_where_the_table_says_so(tmp_path):
     csvs = {"tbl-december-changes": december_table()}
-    adding_up = findings(with_manifest(edition(tmp_path / "sum", csvs, {}), overlapping=False))
+    adding_up = findings(with_manifest(edition(tmp_path / "sum", csvs, {}), partial=False))
     assert len([line for line in adding_up if "= 1" in line]) == 5, adding_up
-    assert findings(with_manifest(edition(tmp_path / "overlap", csvs, {}), overlapping=True)) == []
+    assert findings(with_manifest(edition(tmp_path / "overlap", csvs, {}), partial=True)) == []
 
 
-def test_every_table_by_abuse_type_says_its_rows_overlap(built_edition):
+def test_every_table_by_abuse_type_says_its_rows_do_not_add_up(built_edition):
     manifest = json.loads((built_edition / "artifacts" / "manifest.json").read_text())
     by_type = [entry for kind in ("tables", "figures") for entry in manifest[kind]
                if "Abuse type" in entry.get("key_columns", []) and entry["count_columns"]]
-    assert by_type and all(entry["rows_overlap"] for entry in by_type), \
-        [entry["id"] for entry in by_type if not entry["rows_overlap"]]
+    assert by_type and all(entry["rows_do_not_add_up"] for entry in by_type), \
+        [entry["id"] for entry in by_type if not entry["rows_do_not_add_up"]]

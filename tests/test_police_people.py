@@ -114,26 +114,42 @@ def test_a_share_that_would_reveal_a_small_count_of_strangers_is_hidden(tmp_path
     assert "public order" not in values["relationship.stranger_sentence"][0]
 
 
-def test_the_chart_protects_the_groups_it_shows_when_it_leaves_a_small_group_out(tmp_path):
-    """Barnet's edition stopped at the audit: the chart left out a group whose count the table had hidden to
-    protect another, so the chart's total less its shown groups gave the hidden one back."""
-    counts = relationship_counts([
-        (CAMDEN, "Violence Against The Person", 300, 200, 150),
-        (CAMDEN, "Sexual Offences", 60, 40, 30),
-        (CAMDEN, "Public Order Offences", 8, 4, 2),        # small: hidden
-        (CAMDEN, "Robbery", 6, 3, 1),                      # small, and under 1% of London's: not charted
-        ("E09000012", "Violence Against The Person", 9000, 6000, 4000),
-        ("E09000012", "Sexual Offences", 3000, 2000, 1000),
-        ("E09000012", "Public Order Offences", 1000, 800, 300),
-        ("E09000012", "Robbery", 20, 10, 5),
-    ])
+def test_the_chart_shows_the_tables_cells_and_says_its_groups_do_not_add_up_when_it_leaves_one_out(tmp_path):
+    """Barnet's edition stopped at the audit: the chart left out a small group, and the audit read the chart's
+    groups as the parts of its total. They are not: the chart shows the table's decisions and says so."""
+    import json
+
+    from vawg.publishing.audit import audit_edition
+
+    # Enfield's 5% edition: 153 offences with a suspect; the chart leaves out three small groups (12 between them
+    # and the two small charted ones), which a reader who took the chart's groups as the whole would read as 6 + 6.
+    charted_groups = [("Violence Against The Person", 114), ("Sexual Offences", 18), ("Public Order Offences", 9),
+                      ("Arson And Criminal Damage", 3), ("Theft", 3)]
+    left_out = [("Burglary", 2), ("Robbery", 2), ("Vehicle Offences", 2)]
+    counts = relationship_counts(
+        [(CAMDEN, group, n + 5, n, n // 2) for group, n in charted_groups + left_out]
+        + [("E09000012", group, 2000, 1000, 600) for group, _ in charted_groups]
+        + [("E09000012", group, 20, 10, 5) for group, _ in left_out])
     analysis = relationships.Relationships("Camden", CAMDEN, YEAR, counts, threshold=7)
     table, charted = analysis.group_table(), analysis.charted()
-    assert "Robbery" in set(table["crime_group"]) and "Robbery" not in set(charted["crime_group"])
-    for frame in (table, charted):
-        groups = frame.iloc[1:]
-        hidden = [hidden or 0 < count < 7 for hidden, count in zip(groups["total_hidden"], groups["with_suspect"])]
-        assert sum(hidden) != 1, frame[["crime_group", "with_suspect", "total_hidden"]]
+    assert len(table) - len(charted) == 3 and "Robbery" not in set(charted["crime_group"])
+    decided = table.set_index("crime_group")[["total_hidden", "basis"]]
+    assert charted.set_index("crime_group")[["total_hidden", "basis"]].equals(decided.loc[charted["crime_group"]])
+    figure = relationships.figure_suspect_relationship(analysis)
+    assert "left out, so the groups shown do not add up" in figure.rows_do_not_add_up
+    root = tmp_path / "edition"
+    writer = ArtifactWriter(root / "artifacts", 7)
+    writer.figure(figure)
+    writer.values({"edition.borough": ("Camden", "text", 0), "edition.suppression_threshold": (7, "number", 0)})
+    (root / "output" / "site" / "artifacts").mkdir(parents=True)
+    (root / "artifacts" / "data").rename(root / "output" / "site" / "artifacts" / "data")
+    assert audit_edition(root).findings == []
+    manifest = root / "artifacts" / "manifest.json"
+    entries = json.loads(manifest.read_text())
+    entries["figures"][0]["rows_do_not_add_up"] = False  # read as a sum, the chart "gives" each small group as 6
+    manifest.write_text(json.dumps(entries))
+    misread = audit_edition(root).findings
+    assert [(finding.attack, finding.value) for finding in misread] == [("total difference", 6)] * 2, misread
 
 
 # -- suspects ------------------------------------------------------------------------------------------------

@@ -93,13 +93,13 @@ def hidden_basis(basis, threshold: int) -> bool:
 class Relation:
     """A published identity between cells: ``total`` = the sum of ``parts``.
 
-    ``overlapping``: the parts may share members (an offence carries several abuse-type flags) and need not
-    cover the total, so a reader knows only that each part is at most the total.
+    ``partial``: the parts need not add up to the total (they share members, as an offence's several abuse-type
+    flags do, or some are left out), so a reader knows only that each part is at most the total.
     """
 
     total: Hashable
     parts: tuple[Hashable, ...]
-    overlapping: bool = False
+    partial: bool = False
 
     @property
     def members(self) -> tuple[Hashable, ...]:
@@ -138,7 +138,7 @@ def feasible_ranges(known: Mapping[Hashable, float], bounds: Mapping[Hashable, t
     for relation in relations:
         if any(cell not in known and cell not in index for cell in relation.members):
             continue
-        if not relation.overlapping:
+        if not relation.partial:
             add(equal, [(relation.total, -1.0)] + [(part, 1.0) for part in relation.parts])
             continue
         # Only "each part <= the total": an offence may also carry none of the types the table lists.
@@ -201,8 +201,8 @@ def protect(counts: Mapping[Hashable, float], relations: Sequence[Relation], thr
     chosen = set(primary)
 
     def lonely() -> list[Relation]:
-        # One hidden cell of overlapping parts is not worked out by subtraction; the solver checks what is.
-        return [r for r in relations if not r.overlapping and sum(member in chosen for member in r.members) == 1]
+        # One hidden cell of parts that need not add up is not worked out by subtraction; the solver checks.
+        return [r for r in relations if not r.partial and sum(member in chosen for member in r.members) == 1]
 
     def pick(around: list[Relation]) -> Hashable:
         weak = lonely()

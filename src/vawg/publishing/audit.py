@@ -9,8 +9,8 @@ exactly as the pages print them). It then tries to recover every hidden cell ("<
 - ``total difference``: a part as its total minus the other parts, within a table (a total row; a group's
   total worked out from its shares, count / share) and between a table and a total the prose quotes;
   every such set of equations is solved by linear programming (:func:`vawg.foundations.suppression.feasible_ranges`);
-  rows a table declares overlapping (``Table.rows_overlap``: abuse types, which an offence can carry several
-  of) are parts that are each at most the total, as the table's note tells a reader;
+  rows a table says do not add up (``Table.rows_do_not_add_up``: abuse types, which an offence can carry several
+  of; a chart that leaves groups out) are each at most the total, as the table's note tells a reader;
 - ``share of a hidden count``: a share, rate, interval, rank, p-value or other statistic published in the
   row of a hidden count (share x total gives the count back; a one-cell test's p-value inverts), and a
   prose statistic (``*.p``, ``*.rank``, ``*_ci``) beside a hidden ``*.count``;
@@ -230,10 +230,10 @@ class Auditor:
         self.hidden: dict[str, int] = defaultdict(int)
         self.aliases = _abuse_type_aliases()
         self.tables: dict[str, tuple[list[str], list[Row]]] = {}
-        # Tables whose rows share members (their note says so): the rows are not parts that add up to the total.
+        # Tables whose rows do not add up to their total (their note says so): each row is at most the total.
         manifest = _read_json(self.root / "artifacts" / "manifest.json")
-        self.overlapping = {Path(entry["csv"]).name for kind in ("tables", "figures") for entry in manifest.get(kind, [])
-                            if entry.get("rows_overlap") and entry.get("csv")}
+        self.not_adding_up = {Path(entry["csv"]).name for kind in ("tables", "figures") for entry in manifest.get(kind, [])
+                            if entry.get("rows_do_not_add_up") and entry.get("csv")}
 
     def find(self, attack: str, cell: str, value: float | None, *sources: str) -> None:
         finding = Finding(attack, cell, value, list(dict.fromkeys(sources)))
@@ -315,7 +315,7 @@ class Auditor:
                 if any(c is None for c in cells):
                     continue
                 self.solve([(cells[0], cells[1:])], f"{name}, column {header!r}",
-                           overlapping=name in self.overlapping)
+                           partial=name in self.not_adding_up)
 
     # a group's total from its shares (count / share) or from the prose, then total - shown parts
     def share_groups(self, name: str, headers: list[str], rows: list[Row]) -> None:
@@ -344,7 +344,7 @@ class Auditor:
                 if total is not None:
                     equations.append((Cell(f"{where} ({total:g})", count, total, "shown", str(total)), cells))
         if equations:
-            self.solve(equations, f"{name}, column {count!r}", overlapping=name in self.overlapping)
+            self.solve(equations, f"{name}, column {count!r}", partial=name in self.not_adding_up)
 
     def prose_totals(self) -> list[tuple[float, str, str]]:
         """Counts the prose quotes: ``(count, words after it, where)`` from count values and from sentences."""
@@ -376,7 +376,7 @@ class Auditor:
                 return total, where
         return None, ""
 
-    def solve(self, equations: list[tuple[Cell, list[Cell]]], where: str, *, overlapping: bool = False) -> None:
+    def solve(self, equations: list[tuple[Cell, list[Cell]]], where: str, *, partial: bool = False) -> None:
         known, bounds, relations, names = {}, {}, [], {}
         for total, parts in equations:
             members = []
@@ -391,7 +391,7 @@ class Auditor:
                     bounds[cell.source] = (0.0, math.inf)
                 else:
                     bounds[cell.source] = (0.0, math.inf)
-            relations.append(sup.Relation(members[0], tuple(members[1:]), overlapping))
+            relations.append(sup.Relation(members[0], tuple(members[1:]), partial))
         if not any(names[c].status == "primary" for c in bounds):
             return
         ranges = sup.feasible_ranges(known, bounds, relations)

@@ -77,7 +77,7 @@ class Figure:
     width: float = 8.0
     height: float = 4.8
     description: str = ""
-    rows_overlap: str = ""  # as Table.rows_overlap
+    rows_do_not_add_up: str = ""  # as Table.rows_do_not_add_up
     # The chart drawn again for a narrower render, given its width in inches (vawg.writing.charts.MEDIUM_WIDTH_IN,
     # NARROW_WIDTH_IN): for a chart whose labels need another layout there (a control chart's events, a
     # Sankey's nodes). Without it the narrower renders are ``plot`` rewrapped (vawg.writing.charts.narrow).
@@ -108,10 +108,10 @@ class Table:
     source: str
     notes: Sequence[str] = field(default_factory=tuple)
     emphasis: str | None = None  # boolean field: rows shown in bold
-    # Rows that share members (an offence with several abuse-type flags), so they do not add up to the total
-    # row: the sentence saying so, printed as the first note and recorded in the manifest for the disclosure
-    # audit, which then treats the rows as overlapping parts of the total instead of a sum.
-    rows_overlap: str = ""
+    # Rows that do not add up to the total row (they share members, as abuse types do, or some are left out):
+    # the sentence saying so, printed as the first note and recorded in the manifest for the disclosure audit,
+    # which then takes each row as at most the total instead of the rows as its sum.
+    rows_do_not_add_up: str = ""
 
 
 def format_value(value: Any, kind: ValueKind, *, decimals: int = 0, threshold: int,
@@ -658,7 +658,7 @@ class ArtifactWriter:
         alt = short_alt(figure.alt, self.threshold)
         # What the short alt text leaves out is printed under the chart, for every reader.
         full = " ".join(in_words(figure.alt, self.threshold).split())
-        details = [text for text in (full if full != alt else "", figure.description, figure.rows_overlap) if text]
+        details = [text for text in (full if full != alt else "", figure.description, figure.rows_do_not_add_up) if text]
         write_csv_download(shown, self.threshold, self.root / "data" / f"{figure.id}.csv")
         partial = "\n".join([
             f'![{figure.caption}](../artifacts/figures/{figure.id})'
@@ -684,7 +684,7 @@ class ArtifactWriter:
             "id": figure.id, "caption": figure.caption, "alt": alt, "description": full, "source": figure.source,
             **{kind: f"artifacts/{path.relative_to(self.root).as_posix()}" for kind, path in files.items()},
             "csv": f"artifacts/data/{figure.id}.csv", "count_columns": count_headers(figure.columns),
-            "key_columns": key_headers(figure.columns), "rows_overlap": bool(figure.rows_overlap),
+            "key_columns": key_headers(figure.columns), "rows_do_not_add_up": bool(figure.rows_do_not_add_up),
         })
         return files["svg"]
 
@@ -695,7 +695,7 @@ class ArtifactWriter:
         write_csv_download(shown, self.threshold, self.root / "data" / f"{table.id}.csv")
         bold = emphasised_rows(table, shown, self.threshold)
         numeric = [column.kind != "text" for column in table.columns]
-        notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in (table.rows_overlap, *table.notes) if note]
+        notes = [f"*Source: {table.source}*"] + [f"*{note}*" for note in (table.rows_do_not_add_up, *table.notes) if note]
         partial = "\n".join([
             pipe_table(shown, caption=table.caption, label=table.id, bold=bold, numeric=numeric),
             "",
@@ -709,7 +709,7 @@ class ArtifactWriter:
         self._register("tables", {"id": table.id, "caption": table.caption, "source": table.source,
                                   "csv": f"artifacts/data/{table.id}.csv", "count_columns": count_headers(table.columns),
                                   "key_columns": key_headers(table.columns),
-                                  "rows_overlap": bool(table.rows_overlap)})
+                                  "rows_do_not_add_up": bool(table.rows_do_not_add_up)})
         return self.root / "partials" / f"{table.id}.qmd"
 
     def partial(self, name: str, text: str) -> Path:

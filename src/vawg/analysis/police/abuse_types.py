@@ -262,7 +262,7 @@ def table_abuse_type_profile(sections: AbuseTypeSections) -> Table:
             Column("Rest of London share (%)", "rest_share_of_vawg", "number", 1),
         ],
         source=SOURCE,
-        rows_overlap=ABUSE_TYPES_OVERLAP + " The shares add up to more than 100%.",
+        rows_do_not_add_up=ABUSE_TYPES_OVERLAP + " The shares add up to more than 100%.",
         notes=(
             "95% CI: confidence interval by Byar's method for rates and the Wilson score method for shares.",
             f"Ranks are among the {int(table['boroughs'].max())} London boroughs the police data cover.",
@@ -299,7 +299,7 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
                    basis=("before", "after", "rest_before", "rest_after")),
         ],
         source=SOURCE,
-        rows_overlap=ABUSE_TYPES_OVERLAP,
+        rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         notes=(
             "Change in the rate per 1,000 female residents from one December to the next. Each p-value is from a "
             "quasi-Poisson score test of the ratio of the two rates, its variance scaled by how much the London "

@@ -28,7 +28,7 @@ def measured_abuse_types() -> pd.DataFrame:
     types = reference.abuse_types()
     return types[types["rule"] != "none"].reset_index(drop=True)
 
-# Printed under every table and chart by abuse type, and told to the disclosure audit (Table.rows_overlap).
+# Printed under every table and chart by abuse type, and told to the disclosure audit (Table.rows_do_not_add_up).
 ABUSE_TYPES_OVERLAP = "An offence can carry several abuse-type flags, so the abuse types' rows do not add up to the overall row."
 
 

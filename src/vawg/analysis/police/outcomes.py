@@ -317,7 +317,7 @@ def figure_positive_outcome_rates(analysis: Outcomes) -> Figure:
               "the difference from the rest of London is statistically significant for "
               f"{join_words([label.lower() for label in shown[shown['significant']]['label']])}."))
     return Figure(
-        id="fig-positive-outcome-rates", plot=plot, height=5.6, rows_overlap=ABUSE_TYPES_OVERLAP,
+        id="fig-positive-outcome-rates", plot=plot, height=5.6, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         caption=f"Positive outcome rate of VAWG offences by abuse type, {a.borough} and London, {a.year}",
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
@@ -354,7 +354,7 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
             Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
-        rows_overlap=ABUSE_TYPES_OVERLAP,
+        rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         notes=(
             ("Positive outcome: charge or summons (including for an alternative offence), caution, community "
             "resolution or penalty notice. Rates are of the VAWG offences recorded in the year that have a final "
@@ -410,7 +410,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
             Column("London 95% CI", "london_ci", "text"),
         ],
         source=SOURCE,
-        rows_overlap=ABUSE_TYPES_OVERLAP,
+        rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         notes=(
             ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
             "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
@@ -468,7 +468,7 @@ def table_no_positive_outcome_reasons(analysis: Outcomes) -> Table:
     return Table(
         id="tbl-no-positive-outcome-reasons",
         caption=f"Outcomes of VAWG offences with no positive outcome by abuse type, {a.borough}, {a.year}",
-        data=table, columns=columns, source=SOURCE, rows_overlap=ABUSE_TYPES_OVERLAP,
+        data=table, columns=columns, source=SOURCE, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         notes=(
             "Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive.",
             ("Withdrew: the victim withdrew support although a suspect was named. No suspect: the investigation "

@@ -381,7 +381,7 @@ def figure_abuse_type_rates(analysis: RecordedOffences) -> Figure:
            + (f"Significantly lower: {_listing(lower)}. " if not lower.empty else "")
            + "Other types show no significant difference.")
     return Figure(
-        id="fig-abuse-type-rates", plot=plot, height=6.0, rows_overlap=ABUSE_TYPES_OVERLAP,
+        id="fig-abuse-type-rates", plot=plot, height=6.0, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         caption=f"VAWG offences per 1,000 female residents by abuse type, {analysis.borough} and the rest of London, {analysis.year}",
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
@@ -429,7 +429,7 @@ def table_abuse_type_rates(analysis: RecordedOffences) -> Table:
             Column("Rest of London 95% CI", "rest_ci", "text"),
         ],
         source=SOURCE,
-        rows_overlap=ABUSE_TYPES_OVERLAP,
+        rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
         notes=(
             "Rates are offences per 1,000 female residents. " + analysis.denominator_note([analysis.year]),
             "z-score and p-value: pooled two-proportion z-test of the borough against the rest of London, two-sided "

@@ -206,22 +206,9 @@ class Relationships:
     def charted(self) -> pd.DataFrame:
         """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect."""
         table = self.group_table()
-        charted = table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
-        # The chart's groups are read as the parts of its total: protect them again as the chart shows them, or a
-        # part hidden alongside a group the chart leaves out could be worked out from the others.
-        return charted if len(charted) == len(table) else self._protect_parts(charted)
-        # The chart's groups are read as the parts of its total: suppress again over the groups it shows, or a
-        # part hidden alongside a group the chart leaves out could be worked out from the others.
-        groups = charted.index[1:]
-        split = secondary_suppression(charted.loc[groups, "basis"], self.threshold)
-        charted.loc[groups, "basis"] = [1 if hidden and not is_small(basis, self.threshold) else basis
-                                        for basis, hidden in zip(charted.loc[groups, "basis"], split)]
-        totals = secondary_suppression(charted.loc[groups, "with_suspect"], self.threshold)
-        charted.loc[groups, "total_hidden"] = [bool(before) or (hidden and not is_small(count, self.threshold))
-                                               for before, count, hidden in zip(charted.loc[groups, "total_hidden"],
-                                                                                charted.loc[groups, "with_suspect"],
-                                                                                totals)]
-        return charted
+        # The chart shows the table's cells as the table decided them (one decision for both); where it leaves
+        # groups out, its groups do not add up to its total and it says so (figure_suspect_relationship).
+        return table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
 
 
 def relationship_counts(offences: pd.DataFrame) -> pd.DataFrame:
@@ -277,8 +264,12 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
            + ("By crime group in " + a.borough + ": "
               + join_words([f"{row.crime_group.lower()} {_published(row.known_share, row.known, a.threshold)}"
                             for row in shown.itertuples()]) + "." if not shown.empty else ""))
+    left_out = len(a.group_table()) - len(table)
     return Figure(
         id="fig-suspect-relationship", plot=plot, height=5.0,
+        rows_do_not_add_up=(f"Crime groups with under {MIN_LONDON_SHARE_CHARTED:g}% of London's VAWG offences with an "
+                            f"identified suspect ({left_out}) are left out, so the groups shown do not add up to all "
+                            "VAWG offences; the table lists every group." if left_out else ""),
         caption=f"Suspect known to the victim, VAWG offences by crime group, {a.borough} and London, {a.year}",
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
