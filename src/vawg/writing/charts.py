@@ -12,6 +12,7 @@ import textwrap
 
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.transforms import Bbox
 from plotnine import (
     aes,
     annotate,
@@ -139,12 +140,15 @@ def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
         expand = getattr(scale, "expand", None)
         if scale.__class__.__name__.endswith("_continuous") and expand and len(expand) == 4 and expand[2] > 0:
             scale.expand = (expand[0], expand[1], round(expand[2] * stretch, 3), expand[3])
-    legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot")
+    # Titles start at the chart's left edge, not the panel's: a bar chart's category names would leave them
+    # a column a few words wide.
+    legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot",
+                   plot_title_position="plot")
     if plot.theme is not None and plot.theme.getp("legend_position") == "none":
-        legend = theme(plot_caption_position="plot")  # a chart labelled directly stays without a legend
+        legend = theme(plot_caption_position="plot", plot_title_position="plot")  # labelled directly: no legend
     elif sum(len(str(entry)) + 6 for entry in _legend_entries(plot)) > LEGEND_WIDTH * width_in / 8.0:
         legend = theme(legend_position="bottom", legend_direction="vertical", legend_box="vertical",
-                       legend_box_just="left", plot_caption_position="plot")
+                       legend_box_just="left", plot_caption_position="plot", plot_title_position="plot")
     return plot + labs(**labels) + legend
 
 
@@ -594,3 +598,276 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, 
         + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x=x_title, y=y_title)
         + af_theme()
     )
+
+
+# -- text that stays on the canvas -------------------------------------------------------------------
+#
+# plotnine lays a chart out around its text but never wraps or moves a text that is wider than the canvas, and
+# matplotlib has no wrap to a given width (Text(wrap=True) wraps to the figure's edge from the text's own anchor,
+# and not legend entries or axis titles) and no "keep this label inside" for data labels. So after plotnine has
+# drawn a render, fit_text measures every text (its window extent at the render's size and in its fonts) and
+# rewraps, widens an axis or thins tick labels until they all lie on the canvas and none overlap. plotnine's
+# layout engine runs again at each draw, so a title rewrapped here pushes the panel down as it would have
+# if plotnine had wrapped it.
+
+FIT_MARGIN_PT = 1.0     # kept clear of the canvas edge: browsers' glyph metrics differ from matplotlib's by a little
+OVERLAP_PT = 1.5        # two texts overlapping by more than this both ways is a collision (SVG lines: ~2 CSS px)
+FIT_ROUNDS = 6
+CATEGORY_SHARE = 0.4    # of the canvas width, at most, for a horizontal tick label (a category's name)
+
+
+def _drawn_texts(fig):
+    """The texts a drawn figure shows, each with its kind: ``"figure"`` (titles, captions, axis titles, strips),
+    ``"legend"``, ``"tick"`` or ``"data"`` (labels placed at data coordinates)."""
+    from matplotlib.offsetbox import OffsetBox
+    from matplotlib.text import Text
+
+    found, seen = [], set()
+
+    def add(text, kind):
+        if id(text) in seen or not text.get_visible() or not text.get_text().strip():
+            return
+        seen.add(id(text))
+        found.append((text, kind))
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.majorTicks, *axis.minorTicks]:
+                ticks |= {id(tick.label1), id(tick.label2)}
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+            add(label, "tick")
+        for text in ax.texts:
+            add(text, "data")
+    for artist in [*fig.texts, *fig.artists, *fig.legends]:
+        kind = "legend" if isinstance(artist, OffsetBox) or "legend" in type(artist).__name__.lower() else "figure"
+        for text in artist.findobj(Text):
+            if id(text) not in ticks:
+                add(text, kind)
+    return found
+
+
+def text_problems(fig, renderer=None) -> list[tuple]:
+    """Texts of a drawn figure outside its canvas (``("clipped", text, bbox)``, bbox in points from the bottom
+    left) and pairs that overlap (``("overlap", text, text)``): the check the website's charts pass at every width.
+    A block of several lines is measured as a whole, as the SVG's lines are each measured by a browser."""
+    renderer = renderer or fig._get_renderer()  # plotnine draws on a bare canvas, which has no public renderer
+    scale = 72 / fig.dpi
+    width, height = fig.bbox.width, fig.bbox.height
+    slack = 0.4 / scale
+    boxes = []
+    for text, _kind in _drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        if box.width <= 0 or box.height <= 0:
+            continue
+        boxes.append((text, box))
+    problems = []
+    for text, box in boxes:
+        if box.x0 < -slack or box.y0 < -slack or box.x1 > width + slack or box.y1 > height + slack:
+            problems.append(("clipped", text.get_text(), [round(v * scale, 1) for v in box.extents]))
+    least = OVERLAP_PT / scale
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            # a line's box includes its leading: the middle 70% of each is the ink (as the site's check)
+            inset_a, inset_b = 0.15 * _line_height(a, box_a), 0.15 * _line_height(b, box_b)
+            across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            up = min(box_a.y1 - inset_a, box_b.y1 - inset_b) - max(box_a.y0 + inset_a, box_b.y0 + inset_b)
+            if across > least and up > least:
+                problems.append(("overlap", a.get_text(), b.get_text()))
+    return problems
+
+
+def _line_height(text, box) -> float:
+    return box.height / max(1, text.get_text().count("\n") + 1)
+
+
+def _measure(renderer, text, line: str) -> float:
+    width, _, _ = renderer.get_text_width_height_descent(line or " ", text.get_fontproperties(), ismath=False)
+    return width
+
+
+def _rewrap(renderer, text, room: float) -> bool:
+    """Rewrap ``text``'s lines that are wider than ``room`` display pixels, breaking between words by measured
+    width (textwrap counts characters, and a line of capitals is wider than one of small letters). Returns
+    whether it changed anything."""
+    lines, changed = [], False
+    for line in text.get_text().split("\n"):
+        if _measure(renderer, text, line) <= room or " " not in line.strip():
+            lines.append(line)
+            continue
+        changed = True
+        current = ""
+        for word in line.split():
+            trial = f"{current} {word}".strip()
+            if current and _measure(renderer, text, trial) > room:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    if changed:
+        text.set_text("\n".join(lines))
+    return changed
+
+
+def _room(text, box, width: float, margin: float) -> float:
+    """How wide ``text`` may be where it is anchored, to stay on a canvas ``width`` wide."""
+    ha = text.get_horizontalalignment()
+    if ha == "left":
+        return width - margin - box.x0
+    if ha == "right":
+        return box.x1 - margin
+    centre = (box.x0 + box.x1) / 2
+    return 2 * min(centre, width - centre) - 2 * margin
+
+
+def _widen_for(text, box, ax, width: float, height: float, margin: float) -> bool:
+    """Widen ``ax``'s data limits so that ``text``, a label at data coordinates past the canvas edge, comes
+    inside; the label keeps its size, so the axis gives it room (as a scale's expansion would)."""
+    changed = False
+    panel = ax.get_window_extent()
+    for horizontal in (True, False):
+        low_edge, high_edge = (0, width) if horizontal else (0, height)
+        lo, hi = (box.x0, box.x1) if horizontal else (box.y0, box.y1)
+        p0, p1 = (panel.x0, panel.x1) if horizontal else (panel.y0, panel.y1)
+        get, put = (ax.get_xlim, ax.set_xlim) if horizontal else (ax.get_ylim, ax.set_ylim)
+        start, end = get()
+        anchor = ax.transData.transform(text.get_unitless_position() if hasattr(text, "get_unitless_position")
+                                        else text.get_position())[0 if horizontal else 1]
+        share = (anchor - p0) / (p1 - p0)  # where the anchor is across the panel, 0 to 1
+        if hi > high_edge - margin:  # past the far edge: the far limit moves out
+            wanted = (high_edge - margin - (hi - anchor) - p0) / (p1 - p0)
+            if 0.2 < wanted < share:
+                put(start, start + (end - start) * share / wanted)
+                changed = True
+        elif lo < low_edge + margin:  # past the near edge: the near limit moves out
+            wanted = (p1 - (low_edge + margin + (anchor - lo))) / (p1 - p0)  # share measured from the far end
+            if 0.2 < wanted < 1 - share:
+                put(end - (end - start) * (1 - share) / wanted, end)
+                changed = True
+    return changed
+
+
+def fit_text(fig) -> list[tuple]:
+    """Make a drawn plotnine figure's text fit its canvas; returns what is still wrong (:func:`text_problems`).
+
+    In turn, until nothing changes: titles, subtitles, captions, axis titles, facet strips and legend entries
+    wider than their room are rewrapped by measure; a data label past an edge (a value at a bar's end) widens
+    its axis; a tick label past an edge or on another tick label is hidden, every other one from the end,
+    so the ticks left are evenly spaced. The text keeps its size.
+    """
+    fig.draw_without_rendering()
+    fig.draw_without_rendering()  # the first draw lays out the panels; labels at data points settle in the second
+    renderer = fig._get_renderer()  # plotnine draws on a bare canvas, which has no public renderer
+    margin = FIT_MARGIN_PT * fig.dpi / 72
+    width, height = fig.bbox.width, fig.bbox.height
+    for _ in range(FIT_ROUNDS):
+        changed = False
+        texts = _drawn_texts(fig)
+        for text, kind in texts:
+            box = text.get_window_extent(renderer)
+            if kind == "tick" and text.get_rotation() == 0 and box.width > CATEGORY_SHARE * width:
+                # a category's name on a bar chart's axis: wrapped, so the bars keep most of the width
+                changed |= _wrap_tick_labels(text, renderer, CATEGORY_SHARE * width)
+                continue
+            grow = 0.02 * box.width  # browsers draw the same font a little wider or narrower than matplotlib
+            box = Bbox.from_extents(box.x0 - grow, box.y0, box.x1 + grow, box.y1)
+            outside = box.x0 < margin or box.x1 > width - margin or box.y0 < margin or box.y1 > height - margin
+            if not outside:
+                continue
+            if kind in ("figure", "legend"):
+                if abs(text.get_rotation() % 180 - 90) < 1:  # a y-axis title: its room is the canvas height
+                    changed |= _rewrap(renderer, text, height - 2 * margin)
+                elif kind == "legend":
+                    # plotnine centres a legend on the panel, not the canvas: an entry wraps by what the
+                    # legend is wider than the room either side of that centre allows.
+                    legend = next(a for a in [*fig.artists, *fig.legends] if text in a.findobj(type(text)))
+                    whole = legend.get_window_extent(renderer)
+                    centre = (whole.x0 + whole.x1) / 2
+                    over = whole.width - (2 * min(centre, width - centre) - 2 * margin)
+                    changed |= over > 0 and _rewrap(renderer, text, box.width - over)
+                else:
+                    changed |= _rewrap(renderer, text, _room(text, box, width, margin))
+            elif kind == "data" and text.axes is not None:
+                # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
+                # widens its axis; failing both, a label past the near edge goes to the other side of its point.
+                room = _room(text, box, width, margin)
+                changed |= (" " in text.get_text().strip() and room > 0.25 * width
+                            and box.x0 > -box.width and _rewrap(renderer, text, room)) \
+                    or _widen_for(text, box, text.axes, width, height, margin) \
+                    or (" " in text.get_text().strip() and _flip(text, box, width, margin))
+            elif kind == "tick":
+                changed |= _thin_ticks(text, renderer)
+        if not changed:
+            changed = _thin_colliding_ticks(fig, renderer)
+        if not changed:
+            break
+        fig.draw_without_rendering()
+    return text_problems(fig, renderer)
+
+
+def _flip(text, box, width: float, margin: float) -> bool:
+    """Put a left- or right-aligned label on the other side of its anchor, if it fits there."""
+    ha = text.get_horizontalalignment()
+    if ha == "right" and box.x0 < margin and box.x1 + box.width <= width - margin:
+        text.set_horizontalalignment("left")
+        return True
+    if ha == "left" and box.x1 > width - margin and box.x0 - box.width >= margin:
+        text.set_horizontalalignment("right")
+        return True
+    return False
+
+
+def _wrap_tick_labels(label, renderer, room: float) -> bool:
+    """Rewrap the names on ``label``'s axis to ``room``. matplotlib sets a tick's text from the axis's formatter
+    at every draw, so the wrapped names replace plotnine's (a FixedFormatter of the scale's labels)."""
+    from matplotlib.ticker import FixedFormatter
+
+    for ax in label.figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, FixedFormatter) or label not in axis.get_ticklabels():
+                continue
+            names = []
+            for name in formatter.seq:
+                scratch = copy.copy(label)
+                scratch.set_text(name)
+                _rewrap(renderer, scratch, room)
+                names.append(scratch.get_text())
+            if names == list(formatter.seq):
+                return False
+            axis.set_major_formatter(FixedFormatter(names))
+            return True
+    return False
+
+
+def _thin_ticks(label, renderer) -> bool:
+    """Hide every other label on ``label``'s axis, keeping the first: a label past the canvas edge
+    (the axis's last) has no room at this width, and hiding it alone would leave the ticks unevenly labelled."""
+    for ax in label.figure.axes:
+        for axis, labels in ((ax.xaxis, ax.get_xticklabels()), (ax.yaxis, ax.get_yticklabels())):
+            if any(other is label for other in labels):
+                shown = [other for other in labels if other.get_visible() and other.get_text().strip()]
+                # only an axis of numbers or dates: every category's name stays
+                if len(shown) <= 2 or any(" " in other.get_text() or len(other.get_text()) > 8 for other in shown):
+                    return False
+                for other in shown[1::2]:
+                    other.set_visible(False)
+                return True
+    return False
+
+
+def _thin_colliding_ticks(fig, renderer) -> bool:
+    """Thin an axis whose tick labels run into each other (:func:`_thin_ticks`)."""
+    least = OVERLAP_PT * fig.dpi / 72
+    for ax in fig.axes:
+        for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
+            shown = [label for label in labels if label.get_visible() and label.get_text().strip()]
+            boxes = [label.get_window_extent(renderer) for label in shown]
+            for a, b in zip(boxes, boxes[1:]):
+                if min(a.x1, b.x1) - max(a.x0, b.x0) > least and min(a.y1, b.y1) - max(a.y0, b.y0) > least:
+                    return _thin_ticks(shown[0], renderer)
+    return False
