@@ -661,9 +661,8 @@ def text_problems(fig, renderer=None) -> list[tuple]:
     boxes = []
     for text, _kind in _drawn_texts(fig):
         box = text.get_window_extent(renderer)
-        if box.width <= 0 or box.height <= 0:
-            continue
-        boxes.append((text, box))
+        if box.width > 0 and box.height > 0:
+            boxes += [(text, line) for line in _line_boxes(renderer, text, box)]
     problems = []
     for text, box in boxes:
         if box.x0 < -slack or box.y0 < -slack or box.x1 > width + slack or box.y1 > height + slack:
@@ -671,8 +670,10 @@ def text_problems(fig, renderer=None) -> list[tuple]:
     least = OVERLAP_PT / scale
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1:]:
+            if a is b:
+                continue
             # a line's box includes its leading: the middle 70% of each is the ink (as the site's check)
-            inset_a, inset_b = 0.15 * _line_height(a, box_a), 0.15 * _line_height(b, box_b)
+            inset_a, inset_b = 0.15 * box_a.height, 0.15 * box_b.height
             across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
             up = min(box_a.y1 - inset_a, box_b.y1 - inset_b) - max(box_a.y0 + inset_a, box_b.y0 + inset_b)
             if across > least and up > least:
@@ -680,8 +681,22 @@ def text_problems(fig, renderer=None) -> list[tuple]:
     return problems
 
 
-def _line_height(text, box) -> float:
-    return box.height / max(1, text.get_text().count("\n") + 1)
+def _line_boxes(renderer, text, box) -> list:
+    """Each line of a horizontal text block, as a browser measures the SVG (a ``<text>`` a line); a rotated
+    text as a whole."""
+    lines = text.get_text().split("\n")
+    if len(lines) == 1 or text.get_rotation() % 360 != 0:
+        return [box]
+    height = box.height / len(lines)
+    align = text.get_multialignment() or text.get_horizontalalignment()
+    found = []
+    for n, line in enumerate(lines):
+        width = _measure(renderer, text, line)
+        x0 = box.x0 if align == "left" else box.x1 - width if align == "right" else (box.x0 + box.x1 - width) / 2
+        top = box.y1 - n * height
+        if line.strip():
+            found.append(Bbox.from_extents(x0, top - height, x0 + width, top))
+    return found
 
 
 def _measure(renderer, text, line: str) -> float:
@@ -690,27 +705,24 @@ def _measure(renderer, text, line: str) -> float:
 
 
 def _rewrap(renderer, text, room: float) -> bool:
-    """Rewrap ``text``'s lines that are wider than ``room`` display pixels, breaking between words by measured
-    width (textwrap counts characters, and a line of capitals is wider than one of small letters). Returns
-    whether it changed anything."""
-    lines, changed = [], False
-    for line in text.get_text().split("\n"):
-        if _measure(renderer, text, line) <= room or " " not in line.strip():
-            lines.append(line)
-            continue
-        changed = True
-        current = ""
-        for word in line.split():
-            trial = f"{current} {word}".strip()
-            if current and _measure(renderer, text, trial) > room:
-                lines.append(current)
-                current = word
-            else:
-                current = trial
-        lines.append(current)
-    if changed:
-        text.set_text("\n".join(lines))
-    return changed
+    """Rewrap ``text`` to lines no wider than ``room`` display pixels if one is wider, breaking between words by
+    measured width (textwrap counts characters, and a line of capitals is wider than one of small letters).
+    Returns whether the text changed."""
+    old = text.get_text()
+    if all(_measure(renderer, text, line) <= room or " " not in line.strip() for line in old.split("\n")):
+        return False
+    # Its line breaks are an earlier wrap's (headline, narrow): the words are wrapped afresh, as one paragraph.
+    lines, current = [], ""
+    for word in old.split():
+        trial = f"{current} {word}".strip()
+        if current and _measure(renderer, text, trial) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    text.set_text("\n".join(lines))
+    return text.get_text() != old
 
 
 def _room(text, box, width: float, margin: float) -> float:
@@ -788,13 +800,17 @@ def fit_text(fig) -> list[tuple]:
                     whole = legend.get_window_extent(renderer)
                     centre = (whole.x0 + whole.x1) / 2
                     over = whole.width - (2 * min(centre, width - centre) - 2 * margin)
-                    changed |= over > 0 and _rewrap(renderer, text, box.width - over)
+                    if over > 0 and _rewrap(renderer, text, box.width - over):
+                        text.set_multialignment("left")  # an entry's lines start beside its key
+                        changed = True
                 else:
                     changed |= _rewrap(renderer, text, _room(text, box, width, margin))
             elif kind == "data" and text.axes is not None:
                 # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
                 # widens its axis; failing both, a label past the near edge goes to the other side of its point.
                 room = _room(text, box, width, margin)
+                if text.get_horizontalalignment() in ("left", "right"):
+                    text.set_multialignment(text.get_horizontalalignment())  # wrapped lines keep to the anchor
                 changed |= (" " in text.get_text().strip() and room > 0.25 * width
                             and box.x0 > -box.width and _rewrap(renderer, text, room)) \
                     or _widen_for(text, box, text.axes, width, height, margin) \
@@ -803,6 +819,8 @@ def fit_text(fig) -> list[tuple]:
                 changed |= _thin_ticks(text, renderer)
         if not changed:
             changed = _thin_colliding_ticks(fig, renderer)
+        if not changed:
+            changed = _lift_colliding_labels(fig, renderer, [text for text, kind in texts if kind == "data"])
         if not changed:
             break
         fig.draw_without_rendering()
@@ -841,6 +859,30 @@ def _wrap_tick_labels(label, renderer, room: float) -> bool:
                 return False
             axis.set_major_formatter(FixedFormatter(names))
             return True
+    return False
+
+
+def _lift_colliding_labels(fig, renderer, labels) -> bool:
+    """Move the higher of two data labels that overlap up, clear of the other, if that keeps it in its panel
+    (else the lower one down): matplotlib places each label where it is told and plotnine has no repel."""
+    least = OVERLAP_PT * fig.dpi / 72
+    boxes = [(text, text.get_window_extent(renderer)) for text in labels]
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            if a.axes is not b.axes:
+                continue
+            across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            up = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if across <= least or up <= least:
+                continue
+            panel = a.axes.get_window_extent(renderer)
+            (low, low_box), (high, high_box) = sorted(((a, box_a), (b, box_b)), key=lambda pair: pair[1].y0)
+            for text, box, shift in ((high, high_box, low_box.y1 - high_box.y0 + least),
+                                     (low, low_box, high_box.y0 - low_box.y1 - least)):
+                if panel.y0 <= box.y0 + shift and box.y1 + shift <= panel.y1:
+                    x, y = text.get_transform().transform(text.get_position())
+                    text.set_position(text.get_transform().inverted().transform((x, y + shift)))
+                    return True
     return False
 
 
