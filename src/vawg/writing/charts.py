@@ -8,6 +8,7 @@ information depends on colour alone.
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 
 import pandas as pd
@@ -688,7 +689,7 @@ def _line_boxes(renderer, text, box) -> list:
     if len(lines) == 1 or text.get_rotation() % 360 != 0:
         return [box]
     height = box.height / len(lines)
-    align = text.get_multialignment() or text.get_horizontalalignment()
+    align = text._multialignment or text.get_horizontalalignment()  # matplotlib has a setter and no getter
     found = []
     for n, line in enumerate(lines):
         width = _measure(renderer, text, line)
@@ -713,7 +714,7 @@ def _rewrap(renderer, text, room: float) -> bool:
         return False
     # Its line breaks are an earlier wrap's (headline, narrow): the words are wrapped afresh, as one paragraph.
     lines, current = [], ""
-    for word in old.split():
+    for word in re.sub(r"-\n", "-", old).split():  # textwrap breaks after a hyphen: "non-\nphysical"
         trial = f"{current} {word}".strip()
         if current and _measure(renderer, text, trial) > room:
             lines.append(current)
@@ -725,25 +726,33 @@ def _rewrap(renderer, text, room: float) -> bool:
     return text.get_text() != old
 
 
-def _room(text, box, width: float, margin: float) -> float:
-    """How wide ``text`` may be where it is anchored, to stay on a canvas ``width`` wide."""
+def _frame(text, width: float, height: float):
+    """Where ``text`` must lie: the canvas, or for a label clipped to its panel the panel."""
+    canvas = Bbox.from_extents(0, 0, width, height)
+    clip = text.get_clip_box() if text.get_clip_on() else None
+    return Bbox.intersection(canvas, clip) or canvas if clip is not None else canvas
+
+
+def _room(text, box, frame, margin: float) -> float:
+    """How wide ``text`` may be where it is anchored, to stay inside ``frame``."""
     ha = text.get_horizontalalignment()
     if ha == "left":
-        return width - margin - box.x0
+        return frame.x1 - margin - box.x0
     if ha == "right":
-        return box.x1 - margin
+        return box.x1 - frame.x0 - margin
     centre = (box.x0 + box.x1) / 2
-    return 2 * min(centre, width - centre) - 2 * margin
+    return 2 * min(centre - frame.x0, frame.x1 - centre) - 2 * margin
 
 
-def _widen_for(text, box, ax, width: float, height: float, margin: float) -> bool:
-    """Widen ``ax``'s data limits so that ``text``, a label at data coordinates past the canvas edge, comes
-    inside; the label keeps its size, so the axis gives it room (as a scale's expansion would)."""
+def _widen_for(text, box, ax, frame, margin: float) -> bool:
+    """Widen ``ax``'s data limits so that ``text``, a label at data coordinates past the far edge of its frame
+    (a value at a bar's end), comes inside; the label keeps its size, so the axis gives it room (as a scale's
+    expansion would), up to 60% more."""
     changed = False
     panel = ax.get_window_extent()
     for horizontal in (True, False):
-        low_edge, high_edge = (0, width) if horizontal else (0, height)
-        lo, hi = (box.x0, box.x1) if horizontal else (box.y0, box.y1)
+        low_edge, high_edge = (frame.x0, frame.x1) if horizontal else (frame.y0, frame.y1)
+        hi = box.x1 if horizontal else box.y1
         p0, p1 = (panel.x0, panel.x1) if horizontal else (panel.y0, panel.y1)
         get, put = (ax.get_xlim, ax.set_xlim) if horizontal else (ax.get_ylim, ax.set_ylim)
         start, end = get()
@@ -752,13 +761,8 @@ def _widen_for(text, box, ax, width: float, height: float, margin: float) -> boo
         share = (anchor - p0) / (p1 - p0)  # where the anchor is across the panel, 0 to 1
         if hi > high_edge - margin:  # past the far edge: the far limit moves out
             wanted = (high_edge - margin - (hi - anchor) - p0) / (p1 - p0)
-            if 0.2 < wanted < share:
+            if 0 < wanted and share / wanted < 1.6:  # the data keeps most of the panel
                 put(start, start + (end - start) * share / wanted)
-                changed = True
-        elif lo < low_edge + margin:  # past the near edge: the near limit moves out
-            wanted = (p1 - (low_edge + margin + (anchor - lo))) / (p1 - p0)  # share measured from the far end
-            if 0.2 < wanted < 1 - share:
-                put(end - (end - start) * (1 - share) / wanted, end)
                 changed = True
     return changed
 
@@ -787,7 +791,9 @@ def fit_text(fig) -> list[tuple]:
                 continue
             grow = 0.02 * box.width  # browsers draw the same font a little wider or narrower than matplotlib
             box = Bbox.from_extents(box.x0 - grow, box.y0, box.x1 + grow, box.y1)
-            outside = box.x0 < margin or box.x1 > width - margin or box.y0 < margin or box.y1 > height - margin
+            frame = _frame(text, width, height)
+            outside = (box.x0 < frame.x0 + margin or box.x1 > frame.x1 - margin or box.y0 < frame.y0 + margin
+                       or box.y1 > frame.y1 - margin)
             if not outside:
                 continue
             if kind in ("figure", "legend"):
@@ -804,17 +810,17 @@ def fit_text(fig) -> list[tuple]:
                         text.set_multialignment("left")  # an entry's lines start beside its key
                         changed = True
                 else:
-                    changed |= _rewrap(renderer, text, _room(text, box, width, margin))
+                    changed |= _rewrap(renderer, text, _room(text, box, frame, margin))
             elif kind == "data" and text.axes is not None:
                 # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
                 # widens its axis; failing both, a label past the near edge goes to the other side of its point.
-                room = _room(text, box, width, margin)
+                room = _room(text, box, frame, margin)
                 if text.get_horizontalalignment() in ("left", "right"):
                     text.set_multialignment(text.get_horizontalalignment())  # wrapped lines keep to the anchor
                 changed |= (" " in text.get_text().strip() and room > 0.25 * width
                             and box.x0 > -box.width and _rewrap(renderer, text, room)) \
-                    or _widen_for(text, box, text.axes, width, height, margin) \
-                    or (" " in text.get_text().strip() and _flip(text, box, width, margin))
+                    or _widen_for(text, box, text.axes, frame, margin) \
+                    or (" " in text.get_text().strip() and _flip(text, box, frame, margin))
             elif kind == "tick":
                 changed |= _thin_ticks(text, renderer)
         if not changed:
@@ -827,13 +833,13 @@ def fit_text(fig) -> list[tuple]:
     return text_problems(fig, renderer)
 
 
-def _flip(text, box, width: float, margin: float) -> bool:
+def _flip(text, box, frame, margin: float) -> bool:
     """Put a left- or right-aligned label on the other side of its anchor, if it fits there."""
     ha = text.get_horizontalalignment()
-    if ha == "right" and box.x0 < margin and box.x1 + box.width <= width - margin:
+    if ha == "right" and box.x0 < frame.x0 + margin and box.x1 + box.width <= frame.x1 - margin:
         text.set_horizontalalignment("left")
         return True
-    if ha == "left" and box.x1 > width - margin and box.x0 - box.width >= margin:
+    if ha == "left" and box.x1 > frame.x1 - margin and box.x0 - box.width >= frame.x0 + margin:
         text.set_horizontalalignment("right")
         return True
     return False
@@ -903,13 +909,21 @@ def _thin_ticks(label, renderer) -> bool:
 
 
 def _thin_colliding_ticks(fig, renderer) -> bool:
-    """Thin an axis whose tick labels run into each other (:func:`_thin_ticks`)."""
+    """Thin the axes whose tick labels run into each other, or into a neighbouring facet's (:func:`_thin_ticks`)."""
     least = OVERLAP_PT * fig.dpi / 72
-    for ax in fig.axes:
-        for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
-            shown = [label for label in labels if label.get_visible() and label.get_text().strip()]
-            boxes = [label.get_window_extent(renderer) for label in shown]
-            for a, b in zip(boxes, boxes[1:]):
-                if min(a.x1, b.x1) - max(a.x0, b.x0) > least and min(a.y1, b.y1) - max(a.y0, b.y0) > least:
-                    return _thin_ticks(shown[0], renderer)
+    shown = [label for ax in fig.axes for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]
+             if label.get_visible() and label.get_text().strip()]
+    boxes = [(label, label.get_window_extent(renderer)) for label in shown]
+    for i, (label_a, a) in enumerate(boxes):
+        for label_b, b in boxes[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > least and min(a.y1, b.y1) - max(a.y0, b.y0) > least:
+                thinned = _thin_ticks(label_a, renderer)
+                if _axis_of(label_b) is not _axis_of(label_a):
+                    thinned |= _thin_ticks(label_b, renderer)
+                return thinned
     return False
+
+
+def _axis_of(label):
+    return next((axis for ax in label.figure.axes for axis in (ax.xaxis, ax.yaxis)
+                 if any(other is label for other in axis.get_ticklabels())), None)
