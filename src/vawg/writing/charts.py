@@ -613,7 +613,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, 
 
 FIT_MARGIN_PT = 1.0     # kept clear of the canvas edge: browsers' glyph metrics differ from matplotlib's by a little
 OVERLAP_PT = 1.5        # two texts overlapping by more than this both ways is a collision (SVG lines: ~2 CSS px)
-FIT_ROUNDS = 6
+FIT_ROUNDS = 10
 CATEGORY_SHARE = 0.4    # of the canvas width, at most, for a horizontal tick label (a category's name)
 
 
@@ -761,8 +761,10 @@ def _widen_for(text, box, ax, frame, margin: float) -> bool:
         share = (anchor - p0) / (p1 - p0)  # where the anchor is across the panel, 0 to 1
         if hi > high_edge - margin:  # past the far edge: the far limit moves out
             wanted = (high_edge - margin - (hi - anchor) - p0) / (p1 - p0)
-            if 0 < wanted and share / wanted < 1.6:  # the data keeps most of the panel
-                put(start, start + (end - start) * share / wanted)
+            first = ax.__dict__.setdefault("_vawg_first_span", end - start)  # the span plotnine gave it
+            span = (end - start) * share / wanted if wanted > 0 else float("inf")
+            if span <= 1.6 * first:  # the data keeps most of the panel
+                put(start, start + span)
                 changed = True
     return changed
 
@@ -779,50 +781,13 @@ def fit_text(fig) -> list[tuple]:
     fig.draw_without_rendering()  # the first draw lays out the panels; labels at data points settle in the second
     renderer = fig._get_renderer()  # plotnine draws on a bare canvas, which has no public renderer
     margin = FIT_MARGIN_PT * fig.dpi / 72
-    width, height = fig.bbox.width, fig.bbox.height
     for _ in range(FIT_ROUNDS):
-        changed = False
         texts = _drawn_texts(fig)
-        for text, kind in texts:
-            box = text.get_window_extent(renderer)
-            if kind == "tick" and text.get_rotation() == 0 and box.width > CATEGORY_SHARE * width:
-                # a category's name on a bar chart's axis: wrapped, so the bars keep most of the width
-                changed |= _wrap_tick_labels(text, renderer, CATEGORY_SHARE * width)
-                continue
-            grow = 0.02 * box.width  # browsers draw the same font a little wider or narrower than matplotlib
-            box = Bbox.from_extents(box.x0 - grow, box.y0, box.x1 + grow, box.y1)
-            frame = _frame(text, width, height)
-            outside = (box.x0 < frame.x0 + margin or box.x1 > frame.x1 - margin or box.y0 < frame.y0 + margin
-                       or box.y1 > frame.y1 - margin)
-            if not outside:
-                continue
-            if kind in ("figure", "legend"):
-                if abs(text.get_rotation() % 180 - 90) < 1:  # a y-axis title: its room is the canvas height
-                    changed |= _rewrap(renderer, text, height - 2 * margin)
-                elif kind == "legend":
-                    # plotnine centres a legend on the panel, not the canvas: an entry wraps by what the
-                    # legend is wider than the room either side of that centre allows.
-                    legend = next(a for a in [*fig.artists, *fig.legends] if text in a.findobj(type(text)))
-                    whole = legend.get_window_extent(renderer)
-                    centre = (whole.x0 + whole.x1) / 2
-                    over = whole.width - (2 * min(centre, width - centre) - 2 * margin)
-                    if over > 0 and _rewrap(renderer, text, box.width - over):
-                        text.set_multialignment("left")  # an entry's lines start beside its key
-                        changed = True
-                else:
-                    changed |= _rewrap(renderer, text, _room(text, box, frame, margin))
-            elif kind == "data" and text.axes is not None:
-                # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
-                # widens its axis; failing both, a label past the near edge goes to the other side of its point.
-                room = _room(text, box, frame, margin)
-                if text.get_horizontalalignment() in ("left", "right"):
-                    text.set_multialignment(text.get_horizontalalignment())  # wrapped lines keep to the anchor
-                changed |= (" " in text.get_text().strip() and room > 0.25 * width
-                            and box.x0 > -box.width and _rewrap(renderer, text, room)) \
-                    or _widen_for(text, box, text.axes, frame, margin) \
-                    or (" " in text.get_text().strip() and _flip(text, box, frame, margin))
-            elif kind == "tick":
-                changed |= _thin_ticks(text, renderer)
+        # What moves the layout (titles, legends, category names) first, as the panels depend on it; then, in
+        # the panels as laid out, data labels (one widening an axis a round, measured afresh) and ticks.
+        changed = _fit_round(fig, renderer, [pair for pair in texts if pair[1] != "data"], margin, layout=True)
+        if not changed:
+            changed = _fit_round(fig, renderer, texts, margin, layout=False)
         if not changed:
             changed = _thin_colliding_ticks(fig, renderer)
         if not changed:
@@ -831,6 +796,64 @@ def fit_text(fig) -> list[tuple]:
             break
         fig.draw_without_rendering()
     return text_problems(fig, renderer)
+
+
+def _fit_round(fig, renderer, texts, margin: float, layout: bool) -> bool:
+    """One pass of :func:`fit_text` over ``texts``: the texts plotnine lays out (``layout``), or the others."""
+    width, height = fig.bbox.width, fig.bbox.height
+    changed, thinned = False, set()
+    for text, kind in texts:
+        if (kind in ("figure", "legend")) != layout and not (kind == "tick" and layout):
+            continue
+        box = text.get_window_extent(renderer)
+        if kind == "tick" and layout:
+            if text.get_rotation() == 0 and box.width > CATEGORY_SHARE * width:
+                # a category's name on a bar chart's axis: wrapped, so the bars keep most of the width
+                changed |= _wrap_tick_labels(text, renderer, CATEGORY_SHARE * width)
+            continue
+        box = _grown(box)
+        frame = _frame(text, width, height)
+        outside = (box.x0 < frame.x0 + margin or box.x1 > frame.x1 - margin or box.y0 < frame.y0 + margin
+                   or box.y1 > frame.y1 - margin)
+        if not outside:
+            continue
+        if kind in ("figure", "legend"):
+            if abs(text.get_rotation() % 180 - 90) < 1:  # a y-axis title: its room is the canvas height
+                changed |= _rewrap(renderer, text, height - 2 * margin)
+            elif kind == "legend":
+                # plotnine centres a legend on the panel, not the canvas: an entry wraps by what the
+                # legend is wider than the room either side of that centre allows.
+                legend = next(a for a in [*fig.artists, *fig.legends] if text in a.findobj(type(text)))
+                whole = legend.get_window_extent(renderer)
+                centre = (whole.x0 + whole.x1) / 2
+                over = whole.width - (2 * min(centre, width - centre) - 2 * margin)
+                if over > 0 and _rewrap(renderer, text, box.width - over):
+                    text.set_multialignment("left")  # an entry's lines start beside its key
+                    changed = True
+            else:
+                changed |= _rewrap(renderer, text, _room(text, box, frame, margin))
+        elif kind == "data" and text.axes is not None:
+            # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
+            # widens its axis; failing both, a label past the near edge goes to the other side of its point.
+            room = _room(text, box, frame, margin)
+            if text.get_horizontalalignment() in ("left", "right"):
+                text.set_multialignment(text.get_horizontalalignment())  # wrapped lines keep to the anchor
+            if " " in text.get_text().strip() and room > 0.25 * width and _rewrap(renderer, text, room):
+                changed = True
+            elif _widen_for(text, _grown(text.get_window_extent(renderer)), text.axes, frame, margin):
+                changed = True  # measured afresh: an axis another label widened this pass has moved it
+            else:
+                changed |= " " in text.get_text().strip() and _flip(text, box, frame, margin)
+        elif kind == "tick" and _axis_of(text) not in thinned:
+            thinned.add(_axis_of(text))
+            changed |= _thin_ticks(text, renderer)
+    return changed
+
+
+def _grown(box):
+    """``box`` 2% wider each side: browsers draw the same font a little wider or narrower than matplotlib."""
+    grow = 0.02 * box.width
+    return Bbox.from_extents(box.x0 - grow, box.y0, box.x1 + grow, box.y1)
 
 
 def _flip(text, box, frame, margin: float) -> bool:
