@@ -303,3 +303,53 @@ def test_chart_text_is_12_px_at_every_width_from_320_to_1440(built_edition) -> N
                   for px, viewport, name, words in found if px < charts.MIN_TEXT_PX - 0.05]
     assert pictures >= 40
     assert not small, f"{len(small)} too small: " + "; ".join(small[:8])
+
+
+# Each text's box as Chromium draws the SVG: outside the canvas, or overlapping another text by more than
+# 2 px both ways (a line's box includes its leading, so the middle 70% of its height is counted).
+TEXT_PROBLEMS_JS = """() => {
+  const svg = document.querySelector('svg'), frame = svg.getBoundingClientRect();
+  const scale = frame.width / svg.viewBox.baseVal.width;
+  const boxes = Array.from(document.querySelectorAll('text')).map(t => { const r = t.getBoundingClientRect();
+    const inset = 0.15 * r.height; return {x0: r.left, y0: r.top + inset, x1: r.right, y1: r.bottom - inset,
+    text: t.textContent.trim()}; });
+  const out = [];
+  boxes.forEach(b => { if (b.x0 < -0.5 || b.y0 < -0.5 || b.x1 > frame.width + 0.5 || b.y1 > frame.height + 0.5)
+    out.push(['clipped', b.text]); });
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 2 * scale && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 2 * scale)
+      out.push(['overlap', a.text, b.text]);
+  }
+  return out;
+}"""
+
+
+def test_no_chart_text_is_clipped_or_overlaps_in_any_render(built_edition) -> None:
+    """In Chromium, every website render of every chart (wide, medium, phone) holds its text inside the canvas
+    with no two texts on each other (issue 13; vawg.writing.charts.fit_text)."""
+    from vawg.publishing.check.axe import CHROMIUM_ARGS, browser_missing, chromium_path, serve
+
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    figures = built_edition.root / "artifacts" / "figures"
+    svgs = sorted(path for path in figures.glob("*.svg") if not path.name.endswith(".print.svg"))
+    found = {}
+    with serve(figures) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.set_viewport_size({"width": 1000, "height": 1000})
+            for svg in svgs:
+                page.goto(base + svg.name, wait_until="load")
+                problems = page.evaluate(TEXT_PROBLEMS_JS)
+                if problems:
+                    found[svg.name] = problems
+        finally:
+            browser.close()
+    assert len(svgs) >= 60
+    assert not found, f"{len(found)} renders: " + "; ".join(f"{name}: {problems[:3]}"
+                                                           for name, problems in list(found.items())[:8])

@@ -471,7 +471,7 @@ def figure_files(artifacts_dir: Path, figure_id: str) -> dict[str, Path]:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height: float) -> None:
+def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height: float) -> list[tuple]:
     """Save a plotnine chart as SVG with every text as ``<text>``, halos (:class:`vawg.writing.charts.Halo`) included.
 
     matplotlib draws text with a path effect as glyph outlines (its SVG writer has no stroked text), and
@@ -485,7 +485,7 @@ def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height
     from matplotlib.collections import PathCollection
     from matplotlib.text import Text
 
-    from vawg.writing.charts import CHART_FONTS, Halo
+    from vawg.writing.charts import CHART_FONTS, Halo, fit_text
 
     view = plot.save_helper(filename=path, width=width, height=height, units="in", verbose=False,
                             metadata={"Date": None})
@@ -507,10 +507,11 @@ def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height
     # The fonts plotnine draws with (its theme's rcParams apply only inside its own save).
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none", "font.family": "sans-serif",
                                 "font.sans-serif": list(CHART_FONTS)}):
+        problems = fit_text(view.figure)  # measured in the fonts it is saved in
         view.figure.savefig(**view.kwargs)
     pyplot.close(view.figure)
     if not halos:
-        return
+        return problems
     tree = etree.parse(str(path))
     for group in tree.iter(f"{SVG}g"):
         halo = halos.get(group.get("id") or "")
@@ -518,6 +519,23 @@ def save_svg_with_text(plot: Any, path: Path, *, salt: str, width: float, height
             element.set("style", f"{element.get('style', '').rstrip('; ')}; stroke: {halo.colour}; "
                         f"stroke-width: {halo.width}; stroke-linejoin: round; paint-order: stroke")
     tree.write(str(path), xml_declaration=True, encoding="utf-8")
+    return problems
+
+
+def save_fitted(plot: Any, path: Path, *, width: float, height: float, **kwargs: Any) -> list[tuple]:
+    """``plot.save`` with its text fitted to the canvas (:func:`vawg.writing.charts.fit_text`), for the print
+    SVG and the PNG; returns the text problems left."""
+    from matplotlib import pyplot
+    from plotnine._utils.context import plot_context
+
+    from vawg.writing.charts import fit_text
+
+    view = plot.save_helper(filename=path, width=width, height=height, units="in", verbose=False, **kwargs)
+    with plot_context(plot).rc_context:  # plotnine's own save draws in its theme's rcParams
+        problems = fit_text(view.figure)
+        view.figure.savefig(**view.kwargs)
+    pyplot.close(view.figure)
+    return problems
 
 
 def attribute_escape(text: str) -> str:
@@ -645,15 +663,16 @@ class ArtifactWriter:
         # fraction of the bytes of glyph outlines), in the site's fonts (charts.CHART_FONTS). The PDF's has
         # its text drawn as outlines: typst prints SVG text in its own fonts and with its own metrics, so
         # labels placed for matplotlib's font (ward tiles, forecast labels) would overlap in print.
-        size = {"width": figure.width, "height": figure.height, "units": "in", "verbose": False}
         save_svg_with_text(figure.plot, files["svg"], salt=figure.id, width=figure.width, height=figure.height)
         for kind, width in zip(("medium_svg", "narrow_svg"), charts.render_widths(figure.inset_px)):
             plot = figure.redraw(width) if figure.redraw is not None else figure.plot
             save_svg_with_text(charts.narrow(plot, width), files[kind], salt=figure.id, width=width,
                                height=charts.narrow_height(plot, figure.height, width))
         with matplotlib.rc_context({"svg.hashsalt": figure.id, "svg.fonttype": "path"}):
-            figure.plot.save(files["print_svg"], metadata={"Date": None}, **size)
-            figure.plot.save(files["png"], dpi=200, metadata={"Software": None}, **size)
+            save_fitted(figure.plot, files["print_svg"], width=figure.width, height=figure.height,
+                        metadata={"Date": None})
+            save_fitted(figure.plot, files["png"], width=figure.width, height=figure.height, dpi=200,
+                        metadata={"Software": None})
         shown = self._shown(figure.id, figure.data, figure.columns)
         alt = short_alt(figure.alt, self.threshold)
         # What the short alt text leaves out is printed under the chart, for every reader.

@@ -8,10 +8,12 @@ information depends on colour alone.
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.transforms import Bbox
 from plotnine import (
     aes,
     annotate,
@@ -139,12 +141,15 @@ def narrow(plot: ggplot, width_in: float = NARROW_WIDTH_IN) -> ggplot:
         expand = getattr(scale, "expand", None)
         if scale.__class__.__name__.endswith("_continuous") and expand and len(expand) == 4 and expand[2] > 0:
             scale.expand = (expand[0], expand[1], round(expand[2] * stretch, 3), expand[3])
-    legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot")
+    # Titles start at the chart's left edge, not the panel's: a bar chart's category names would leave them
+    # a column a few words wide.
+    legend = theme(legend_position="bottom", legend_direction="horizontal", plot_caption_position="plot",
+                   plot_title_position="plot")
     if plot.theme is not None and plot.theme.getp("legend_position") == "none":
-        legend = theme(plot_caption_position="plot")  # a chart labelled directly stays without a legend
+        legend = theme(plot_caption_position="plot", plot_title_position="plot")  # labelled directly: no legend
     elif sum(len(str(entry)) + 6 for entry in _legend_entries(plot)) > LEGEND_WIDTH * width_in / 8.0:
         legend = theme(legend_position="bottom", legend_direction="vertical", legend_box="vertical",
-                       legend_box_just="left", plot_caption_position="plot")
+                       legend_box_just="left", plot_caption_position="plot", plot_title_position="plot")
     return plot + labs(**labels) + legend
 
 
@@ -594,3 +599,354 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, 
         + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x=x_title, y=y_title)
         + af_theme()
     )
+
+
+# -- text that stays on the canvas -------------------------------------------------------------------
+#
+# plotnine lays a chart out around its text but never wraps or moves a text that is wider than the canvas, and
+# matplotlib has no wrap to a given width (Text(wrap=True) wraps to the figure's edge from the text's own anchor,
+# and not legend entries or axis titles) and no "keep this label inside" for data labels. So after plotnine has
+# drawn a render, fit_text measures every text (its window extent at the render's size and in its fonts) and
+# rewraps, widens an axis or thins tick labels until they all lie on the canvas and none overlap. plotnine's
+# layout engine runs again at each draw, so a title rewrapped here pushes the panel down as it would have
+# if plotnine had wrapped it.
+
+FIT_MARGIN_PT = 1.0     # kept clear of the canvas edge: browsers' glyph metrics differ from matplotlib's by a little
+OVERLAP_PT = 1.5        # two texts overlapping by more than this both ways is a collision (SVG lines: ~2 CSS px)
+FIT_ROUNDS = 10
+CATEGORY_SHARE = 0.4    # of the canvas width, at most, for a horizontal tick label (a category's name)
+
+
+def _drawn_texts(fig):
+    """The texts a drawn figure shows, each with its kind: ``"figure"`` (titles, captions, axis titles, strips),
+    ``"legend"``, ``"tick"`` or ``"data"`` (labels placed at data coordinates)."""
+    from matplotlib.offsetbox import OffsetBox
+    from matplotlib.text import Text
+
+    found, seen = [], set()
+
+    def add(text, kind):
+        if id(text) in seen or not text.get_visible() or not text.get_text().strip():
+            return
+        seen.add(id(text))
+        found.append((text, kind))
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.majorTicks, *axis.minorTicks]:
+                ticks |= {id(tick.label1), id(tick.label2)}
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+            add(label, "tick")
+        for text in ax.texts:
+            add(text, "data")
+    for artist in [*fig.texts, *fig.artists, *fig.legends]:
+        kind = "legend" if isinstance(artist, OffsetBox) or "legend" in type(artist).__name__.lower() else "figure"
+        for text in artist.findobj(Text):
+            if id(text) not in ticks:
+                add(text, kind)
+    return found
+
+
+def text_problems(fig, renderer=None) -> list[tuple]:
+    """Texts of a drawn figure outside its canvas (``("clipped", text, bbox)``, bbox in points from the bottom
+    left) and pairs that overlap (``("overlap", text, text)``): the check the website's charts pass at every width.
+    A block of several lines is measured as a whole, as the SVG's lines are each measured by a browser."""
+    renderer = renderer or fig._get_renderer()  # plotnine draws on a bare canvas, which has no public renderer
+    scale = 72 / fig.dpi
+    width, height = fig.bbox.width, fig.bbox.height
+    slack = 0.4 / scale
+    boxes = []
+    for text, _kind in _drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            boxes += [(text, line) for line in _line_boxes(renderer, text, box)]
+    problems = []
+    for text, box in boxes:
+        if box.x0 < -slack or box.y0 < -slack or box.x1 > width + slack or box.y1 > height + slack:
+            problems.append(("clipped", text.get_text(), [round(v * scale, 1) for v in box.extents]))
+    least = OVERLAP_PT / scale
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            if a is b:
+                continue
+            # a line's box includes its leading: the middle 70% of each is the ink (as the site's check)
+            inset_a, inset_b = 0.15 * box_a.height, 0.15 * box_b.height
+            across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            up = min(box_a.y1 - inset_a, box_b.y1 - inset_b) - max(box_a.y0 + inset_a, box_b.y0 + inset_b)
+            if across > least and up > least:
+                problems.append(("overlap", a.get_text(), b.get_text()))
+    return problems
+
+
+def _line_boxes(renderer, text, box) -> list:
+    """Each line of a horizontal text block, as a browser measures the SVG (a ``<text>`` a line); a rotated
+    text as a whole."""
+    lines = text.get_text().split("\n")
+    if len(lines) == 1 or text.get_rotation() % 360 != 0:
+        return [box]
+    height = box.height / len(lines)
+    align = text._multialignment or text.get_horizontalalignment()  # matplotlib has a setter and no getter
+    found = []
+    for n, line in enumerate(lines):
+        width = _measure(renderer, text, line)
+        x0 = box.x0 if align == "left" else box.x1 - width if align == "right" else (box.x0 + box.x1 - width) / 2
+        top = box.y1 - n * height
+        if line.strip():
+            found.append(Bbox.from_extents(x0, top - height, x0 + width, top))
+    return found
+
+
+def _measure(renderer, text, line: str) -> float:
+    width, _, _ = renderer.get_text_width_height_descent(line or " ", text.get_fontproperties(), ismath=False)
+    return width
+
+
+def _rewrap(renderer, text, room: float) -> bool:
+    """Rewrap ``text`` to lines no wider than ``room`` display pixels if one is wider, breaking between words by
+    measured width (textwrap counts characters, and a line of capitals is wider than one of small letters).
+    Returns whether the text changed."""
+    old = text.get_text()
+    if all(_measure(renderer, text, line) <= room or " " not in line.strip() for line in old.split("\n")):
+        return False
+    # Its line breaks are an earlier wrap's (headline, narrow): the words are wrapped afresh, as one paragraph.
+    lines, current = [], ""
+    for word in re.sub(r"-\n", "-", old).split():  # textwrap breaks after a hyphen: "non-\nphysical"
+        trial = f"{current} {word}".strip()
+        if current and _measure(renderer, text, trial) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    text.set_text("\n".join(lines))
+    return text.get_text() != old
+
+
+def _frame(text, width: float, height: float):
+    """Where ``text`` must lie: the canvas, or for a label clipped to its panel the panel."""
+    canvas = Bbox.from_extents(0, 0, width, height)
+    clip = text.get_clip_box() if text.get_clip_on() else None
+    return Bbox.intersection(canvas, clip) or canvas if clip is not None else canvas
+
+
+def _room(text, box, frame, margin: float) -> float:
+    """How wide ``text`` may be where it is anchored, to stay inside ``frame``."""
+    ha = text.get_horizontalalignment()
+    if ha == "left":
+        return frame.x1 - margin - box.x0
+    if ha == "right":
+        return box.x1 - frame.x0 - margin
+    centre = (box.x0 + box.x1) / 2
+    return 2 * min(centre - frame.x0, frame.x1 - centre) - 2 * margin
+
+
+def _widen_for(text, box, ax, frame, margin: float) -> bool:
+    """Widen ``ax``'s data limits so that ``text``, a label at data coordinates past the far edge of its frame
+    (a value at a bar's end), comes inside; the label keeps its size, so the axis gives it room (as a scale's
+    expansion would), up to 60% more."""
+    changed = False
+    panel = ax.get_window_extent()
+    for horizontal in (True, False):
+        low_edge, high_edge = (frame.x0, frame.x1) if horizontal else (frame.y0, frame.y1)
+        hi = box.x1 if horizontal else box.y1
+        p0, p1 = (panel.x0, panel.x1) if horizontal else (panel.y0, panel.y1)
+        get, put = (ax.get_xlim, ax.set_xlim) if horizontal else (ax.get_ylim, ax.set_ylim)
+        start, end = get()
+        anchor = ax.transData.transform(text.get_unitless_position() if hasattr(text, "get_unitless_position")
+                                        else text.get_position())[0 if horizontal else 1]
+        share = (anchor - p0) / (p1 - p0)  # where the anchor is across the panel, 0 to 1
+        if hi > high_edge - margin:  # past the far edge: the far limit moves out
+            wanted = (high_edge - margin - (hi - anchor) - p0) / (p1 - p0)
+            first = ax.__dict__.setdefault("_vawg_first_span", end - start)  # the span plotnine gave it
+            span = (end - start) * share / wanted if wanted > 0 else float("inf")
+            if span <= 1.6 * first:  # the data keeps most of the panel
+                put(start, start + span)
+                changed = True
+    return changed
+
+
+def fit_text(fig) -> list[tuple]:
+    """Make a drawn plotnine figure's text fit its canvas; returns what is still wrong (:func:`text_problems`).
+
+    In turn, until nothing changes: titles, subtitles, captions, axis titles, facet strips and legend entries
+    wider than their room are rewrapped by measure; a data label past an edge (a value at a bar's end) widens
+    its axis; a tick label past an edge or on another tick label is hidden, every other one from the end,
+    so the ticks left are evenly spaced. The text keeps its size.
+    """
+    fig.draw_without_rendering()
+    fig.draw_without_rendering()  # the first draw lays out the panels; labels at data points settle in the second
+    renderer = fig._get_renderer()  # plotnine draws on a bare canvas, which has no public renderer
+    margin = FIT_MARGIN_PT * fig.dpi / 72
+    for _ in range(FIT_ROUNDS):
+        texts = _drawn_texts(fig)
+        # What moves the layout (titles, legends, category names) first, as the panels depend on it; then, in
+        # the panels as laid out, data labels (one widening an axis a round, measured afresh) and ticks.
+        changed = _fit_round(fig, renderer, [pair for pair in texts if pair[1] != "data"], margin, layout=True)
+        if not changed:
+            changed = _fit_round(fig, renderer, texts, margin, layout=False)
+        if not changed:
+            changed = _thin_colliding_ticks(fig, renderer)
+        if not changed:
+            changed = _lift_colliding_labels(fig, renderer, [text for text, kind in texts if kind == "data"])
+        if not changed:
+            break
+        fig.draw_without_rendering()
+    return text_problems(fig, renderer)
+
+
+def _fit_round(fig, renderer, texts, margin: float, layout: bool) -> bool:
+    """One pass of :func:`fit_text` over ``texts``: the texts plotnine lays out (``layout``), or the others."""
+    width, height = fig.bbox.width, fig.bbox.height
+    changed, thinned = False, set()
+    for text, kind in texts:
+        if (kind in ("figure", "legend")) != layout and not (kind == "tick" and layout):
+            continue
+        box = text.get_window_extent(renderer)
+        if kind == "tick" and layout:
+            if text.get_rotation() == 0 and box.width > CATEGORY_SHARE * width:
+                # a category's name on a bar chart's axis: wrapped, so the bars keep most of the width
+                changed |= _wrap_tick_labels(text, renderer, CATEGORY_SHARE * width)
+            continue
+        box = _grown(box)
+        frame = _frame(text, width, height)
+        outside = (box.x0 < frame.x0 + margin or box.x1 > frame.x1 - margin or box.y0 < frame.y0 + margin
+                   or box.y1 > frame.y1 - margin)
+        if not outside:
+            continue
+        if kind in ("figure", "legend"):
+            if abs(text.get_rotation() % 180 - 90) < 1:  # a y-axis title: its room is the canvas height
+                changed |= _rewrap(renderer, text, height - 2 * margin)
+            elif kind == "legend":
+                # plotnine centres a legend on the panel, not the canvas: an entry wraps by what the
+                # legend is wider than the room either side of that centre allows.
+                legend = next(a for a in [*fig.artists, *fig.legends] if text in a.findobj(type(text)))
+                whole = legend.get_window_extent(renderer)
+                centre = (whole.x0 + whole.x1) / 2
+                over = whole.width - (2 * min(centre, width - centre) - 2 * margin)
+                if over > 0 and _rewrap(renderer, text, box.width - over):
+                    text.set_multialignment("left")  # an entry's lines start beside its key
+                    changed = True
+            else:
+                changed |= _rewrap(renderer, text, _room(text, box, frame, margin))
+        elif kind == "data" and text.axes is not None:
+            # A label of words (an event's, a line's name) wraps where it is; a number at a bar's end
+            # widens its axis; failing both, a label past the near edge goes to the other side of its point.
+            room = _room(text, box, frame, margin)
+            if text.get_horizontalalignment() in ("left", "right"):
+                text.set_multialignment(text.get_horizontalalignment())  # wrapped lines keep to the anchor
+            if " " in text.get_text().strip() and room > 0.25 * width and _rewrap(renderer, text, room):
+                changed = True
+            elif _widen_for(text, _grown(text.get_window_extent(renderer)), text.axes, frame, margin):
+                changed = True  # measured afresh: an axis another label widened this pass has moved it
+            else:
+                changed |= " " in text.get_text().strip() and _flip(text, box, frame, margin)
+        elif kind == "tick" and _axis_of(text) not in thinned:
+            thinned.add(_axis_of(text))
+            changed |= _thin_ticks(text, renderer)
+    return changed
+
+
+def _grown(box):
+    """``box`` 2% wider each side: browsers draw the same font a little wider or narrower than matplotlib."""
+    grow = 0.02 * box.width
+    return Bbox.from_extents(box.x0 - grow, box.y0, box.x1 + grow, box.y1)
+
+
+def _flip(text, box, frame, margin: float) -> bool:
+    """Put a left- or right-aligned label on the other side of its anchor, if it fits there."""
+    ha = text.get_horizontalalignment()
+    if ha == "right" and box.x0 < frame.x0 + margin and box.x1 + box.width <= frame.x1 - margin:
+        text.set_horizontalalignment("left")
+        return True
+    if ha == "left" and box.x1 > frame.x1 - margin and box.x0 - box.width >= frame.x0 + margin:
+        text.set_horizontalalignment("right")
+        return True
+    return False
+
+
+def _wrap_tick_labels(label, renderer, room: float) -> bool:
+    """Rewrap the names on ``label``'s axis to ``room``. matplotlib sets a tick's text from the axis's formatter
+    at every draw, so the wrapped names replace plotnine's (a FixedFormatter of the scale's labels)."""
+    from matplotlib.ticker import FixedFormatter
+
+    for ax in label.figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, FixedFormatter) or label not in axis.get_ticklabels():
+                continue
+            names = []
+            for name in formatter.seq:
+                scratch = copy.copy(label)
+                scratch.set_text(name)
+                _rewrap(renderer, scratch, room)
+                names.append(scratch.get_text())
+            if names == list(formatter.seq):
+                return False
+            axis.set_major_formatter(FixedFormatter(names))
+            return True
+    return False
+
+
+def _lift_colliding_labels(fig, renderer, labels) -> bool:
+    """Move the higher of two data labels that overlap up, clear of the other, if that keeps it in its panel
+    (else the lower one down): matplotlib places each label where it is told and plotnine has no repel."""
+    least = OVERLAP_PT * fig.dpi / 72
+    boxes = [(text, text.get_window_extent(renderer)) for text in labels]
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            if a.axes is not b.axes:
+                continue
+            across = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            up = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if across <= least or up <= least:
+                continue
+            panel = a.axes.get_window_extent(renderer)
+            (low, low_box), (high, high_box) = sorted(((a, box_a), (b, box_b)), key=lambda pair: pair[1].y0)
+            for text, box, shift in ((high, high_box, low_box.y1 - high_box.y0 + least),
+                                     (low, low_box, high_box.y0 - low_box.y1 - least)):
+                if panel.y0 <= box.y0 + shift and box.y1 + shift <= panel.y1:
+                    x, y = text.get_transform().transform(text.get_position())
+                    text.set_position(text.get_transform().inverted().transform((x, y + shift)))
+                    return True
+    return False
+
+
+def _thin_ticks(label, renderer) -> bool:
+    """Hide every other label on ``label``'s axis, keeping the first: a label past the canvas edge
+    (the axis's last) has no room at this width, and hiding it alone would leave the ticks unevenly labelled."""
+    for ax in label.figure.axes:
+        for axis, labels in ((ax.xaxis, ax.get_xticklabels()), (ax.yaxis, ax.get_yticklabels())):
+            if any(other is label for other in labels):
+                shown = [other for other in labels if other.get_visible() and other.get_text().strip()]
+                # only an axis of numbers or dates: every category's name stays
+                if len(shown) <= 2 or any(" " in other.get_text() or len(other.get_text()) > 8 for other in shown):
+                    return False
+                for other in shown[1::2]:
+                    other.set_visible(False)
+                return True
+    return False
+
+
+def _thin_colliding_ticks(fig, renderer) -> bool:
+    """Thin the axes whose tick labels run into each other, or into a neighbouring facet's (:func:`_thin_ticks`)."""
+    least = OVERLAP_PT * fig.dpi / 72
+    shown = [label for ax in fig.axes for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]
+             if label.get_visible() and label.get_text().strip()]
+    boxes = [(label, label.get_window_extent(renderer)) for label in shown]
+    for i, (label_a, a) in enumerate(boxes):
+        for label_b, b in boxes[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > least and min(a.y1, b.y1) - max(a.y0, b.y0) > least:
+                thinned = _thin_ticks(label_a, renderer)
+                if _axis_of(label_b) is not _axis_of(label_a):
+                    thinned |= _thin_ticks(label_b, renderer)
+                return thinned
+    return False
+
+
+def _axis_of(label):
+    return next((axis for ax in label.figure.axes for axis in (ax.xaxis, ax.yaxis)
+                 if any(other is label for other in axis.get_ticklabels())), None)

@@ -223,18 +223,24 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
     top = labels[0] if labels else "no abuse type"
     title = (f"{top} was the most common VAWG abuse type in women's safeguarding cases in {a.year}"
              if labels else f"VAWG abuse types in women's safeguarding cases, {a.first_year} to {a.year}")
-    plot = charts.small_multiple_line_chart(
-        long, x="year", y="plotted", panel="label", label="label_text", title=title,
-        subtitle=f"Percentage of women's adult safeguarding cases with each abuse type, {a.first_year} to {a.year}; "
-                 f"\nthe {len(charted)} types most common in {a.year}",
-        y_title="% of women's safeguarding cases", panel_order=labels)
+    def plot_at(width: float = 8.0):
+        # Three panels a row leave a phone's panels too narrow for six labelled years: one a row there, two on
+        # a medium screen.
+        return charts.small_multiple_line_chart(
+            long, x="year", y="plotted", panel="label", label="label_text", title=title,
+            subtitle=f"Percentage of women's adult safeguarding cases with each abuse type, {a.first_year} to "
+                     f"{a.year}; \nthe {len(charted)} types most common in {a.year}",
+            y_title="% of women's safeguarding cases", panel_order=labels,
+            ncol=3 if width >= 6 else 2 if width >= 4 else 1)
+
+    plot = plot_at()
     alt = (f"Line charts, one per abuse type, of the percentage of women's adult social care safeguarding cases "
            f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words([label.lower() for label in labels])}. "
            + (f"{top} was the most common in {a.year}. " if labels else "")
            + (f"Higher in {a.year} than in {a.first_year}: {join_words(rising)}." if rising else "")).strip()
     data = long.assign(cases_text=[_count_text(n, b, a.threshold) for n, b in zip(long["n"], long["basis"])])
     return Figure(
-        id="fig-asc-abuse-types", plot=plot, height=5.6, caption=(
+        id="fig-asc-abuse-types", plot=plot, height=5.6, redraw=plot_at, caption=(
             f"VAWG abuse types in women's adult social care safeguarding cases, {a.borough}, "
             f"{a.first_year} to {a.year}"),
         alt=alt, source=SOURCE, data=data,
