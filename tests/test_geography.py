@@ -318,6 +318,14 @@ def test_with_reference_data_the_maps_use_the_real_ward_boundaries(real_analysis
             assert "Open Government Licence v3.0" in figure.plot.labels.caption.replace("\n", " "), figure_id
     scatter = figures["fig-ward-deprivation"]
     assert scatter.alt.startswith("Scatter plot")
+    # The highest wards are named beside their points, but not on a phone, where the names ran into the axis.
+    svg = (tmp_path / "figures" / "fig-ward-deprivation.svg").read_text()
+    narrow = (tmp_path / "figures" / "fig-ward-deprivation.narrow.svg").read_text()
+    from html import escape
+
+    first = escape(scatter.alt.split("The borough's highest rate is in ")[1].split(" (")[0], quote=False)
+    assert first in svg and first not in narrow and first in (tmp_path / "figures" /
+                                                              "fig-ward-deprivation.medium.svg").read_text()
     table = real_analysis.deprivation_table()
     camden = table[table["area"] == "Camden wards"]
     assert real_analysis.correlation("borough").statistic == pytest.approx(

@@ -528,8 +528,6 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure | MissingFigure:
                     data=lines[lines["line"] == borough_name], size=1.2, inherit_aes=False)
         + geom_text(aes(x="x", y="y", label="text"), data=ends, ha="left", nudge_x=0.6, size=charts.LABEL_SIZE,
                     color=charts.TEXT_COLOUR, inherit_aes=False)
-        + geom_text(aes(label="ward_name"), data=top, ha="right", nudge_x=-0.6, size=charts.LABEL_SIZE,
-                    color=charts.TEXT_COLOUR)
         + scale_color_manual(values=colours, breaks=[borough_name, "Other London wards"])
         + scale_shape_manual(values={"Other London wards": "o", borough_name: "D"},
                              breaks=[borough_name, "Other London wards"])
@@ -542,6 +540,10 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure | MissingFigure:
         + charts.af_theme()
         + theme(panel_grid_major_x=element_blank())
     )
+    # The three highest wards are named beside their points, except on a phone, where the names run into the
+    # axis; the alt text and the data table name them there.
+    named = plot + geom_text(aes(label="ward_name"), data=top, ha="right", nudge_x=-0.6, size=charts.LABEL_SIZE,
+                             color=charts.TEXT_COLOUR)
     hidden = int(table["hidden"].sum())
     alt = (f"Scatter plot of the VAWG rate per 1,000 female residents in {a.period} against the percentage of "
            f"households deprived in at least one dimension, for {len(table)} London wards, with {a.borough}'s "
@@ -557,7 +559,8 @@ def figure_ward_deprivation(analysis: WardGeography) -> Figure | MissingFigure:
     if hidden:
         alt += f" {hidden} ward(s) with fewer than {a.threshold} offences are not plotted."
     return Figure(
-        id="fig-ward-deprivation", plot=plot, width=8.0, height=5.6,
+        id="fig-ward-deprivation", plot=named, width=8.0, height=5.6,
+        redraw=lambda width: named if width > charts.NARROW_WIDTH_IN + 0.5 else plot,
         caption=(f"Ward VAWG rate against the share of households deprived in at least one dimension, "
                  f"{a.borough} and all London wards, {a.period}"),
         alt=alt, source=DEPRIVATION_SOURCE, data=table.sort_values(["in_borough", "borough_name", "ward_name"],
