@@ -28,7 +28,6 @@ from vawg.foundations import suppression as sup
 from vawg.writing.artifacts import ArtifactWriter, Column, Table, read_download
 from vawg.publishing.editions import EditionRecord
 from vawg.foundations.paths import project_root
-from vawg.foundations.stats import rate_change_test
 from vawg.analysis.services.render import long_date
 from vawg.foundations.wording import join_words
 
@@ -240,6 +239,8 @@ def _headline_row(headline: Headline, previous: PublishedEdition, current: Publi
     if old_year == new_year:
         row["significance"] = "Same period: revised" if new != old else "Same period: unchanged"
         return row
+    from vawg.foundations.stats import rate_change_test  # loads statsmodels (2 s): only when there is a test
+
     test = rate_change_test(int(old), exposures[0], int(new), exposures[1])
     row["significance"] = f"{'Yes' if test.p_value < ALPHA else 'No'} ({_p(test.p_value)})"
     return row
