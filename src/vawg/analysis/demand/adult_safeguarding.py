@@ -42,6 +42,8 @@ from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import staged_table
 
+# Printed with the chart and the table by abuse type, and told to the disclosure audit (rows_do_not_add_up).
+CASE_TYPES_OVERLAP = "A case can have more than one abuse type, so the abuse types do not add up to all cases."
 SOURCE = "Adult social care safeguarding cases (concerns and Section 42 enquiries); VAWG flags of Appendix 6h"
 LEARNING_DISABILITY = "Learning disability support"
 HEALTH_REFERRERS = ("Emergency services", "NHS primary or community health", "NHS secondary health")
@@ -244,8 +246,9 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
             f"VAWG abuse types in women's adult social care safeguarding cases, {a.borough}, "
             f"{a.first_year} to {a.year}"),
         alt=alt, source=SOURCE, data=data,
-        description=(f"A case can have more than one abuse type, so the percentages do not add up. Values resting "
-                     f"on fewer than {a.threshold} cases are not shown. All abuse types are in the table below."),
+        rows_do_not_add_up=CASE_TYPES_OVERLAP,
+        description=(f"Values resting on fewer than {a.threshold} cases are not shown. All abuse types are in the "
+                     "table below."),
         columns=[Column("Abuse type", "label", "text"), Column("Year", "year", "text"),
                  Column("Cases with this abuse type", "cases_text", "text"),
                  Column("Women's safeguarding cases", "cases", "count"),
@@ -279,10 +282,9 @@ def table_asc_abuse_types(analysis: AdultSafeguarding) -> Table:
         id="tbl-asc-abuse-types",
         caption=f"Women's adult social care safeguarding cases with each VAWG abuse type, {a.borough}: "
                 f"cases in {a.year} and percentage of all women's cases, {a.first_year} to {a.year}",
-        data=frame, columns=columns, source=SOURCE, emphasis="total",
+        data=frame, columns=columns, source=SOURCE, emphasis="total", rows_do_not_add_up=CASE_TYPES_OVERLAP,
         notes=(f"Women's safeguarding cases: {join_words([f'{n:,} in {y}' for y, n in zip(yearly.index, yearly['cases'])])}.",
-               "A case can have more than one abuse type, so the rows do not add up to the first. Appendix 6h lists "
-               "the adult social care abuse types behind each VAWG abuse type.",
+               "Appendix 6h lists the adult social care abuse types behind each VAWG abuse type.",
                f"Counts from 1 to {a.threshold - 1} are shown as <{a.threshold}; [c] marks a value hidden because "
                f"it rests on such a count."),
     )
