@@ -203,9 +203,10 @@ class Relationships:
             "significant": bool(test and test.significant),
         }
 
-    def charted(self) -> pd.DataFrame:
-        """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect."""
-        table = self.group_table()
+    def charted(self, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """All VAWG offences and the crime groups with at least 1% of London's VAWG offences with a suspect
+        (of ``table``, the group table when given, so a caller that has it does not compute it again)."""
+        table = self.group_table() if table is None else table
         # The chart shows the table's cells as the table decided them (one decision for both); where it leaves
         # groups out, its groups do not add up to its total and it says so (figure_suspect_relationship).
         return table[(table["key"] == "all") | (table["london_share_of_suspects"] >= MIN_LONDON_SHARE_CHARTED)].copy()
@@ -229,7 +230,8 @@ def _published(value: float, count: int, threshold: int) -> str:
 
 
 def figure_suspect_relationship(analysis: Relationships) -> Figure:
-    table = analysis.charted()
+    every_group = analysis.group_table()
+    table = analysis.charted(every_group)
     a = analysis
     london_basis = [disclosure_basis(n, total) for n, total in zip(table["london_known"], table["london_with_suspect"])]
     long = pd.concat([
@@ -264,7 +266,7 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
            + ("By crime group in " + a.borough + ": "
               + join_words([f"{row.crime_group.lower()} {_published(row.known_share, row.known, a.threshold)}"
                             for row in shown.itertuples()]) + "." if not shown.empty else ""))
-    left_out = len(a.group_table()) - len(table)
+    left_out = len(every_group) - len(table)
     return Figure(
         id="fig-suspect-relationship", plot=plot, height=5.0,
         rows_do_not_add_up=(f"Crime groups with under {MIN_LONDON_SHARE_CHARTED:g}% of London's VAWG offences with an "
