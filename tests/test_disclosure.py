@@ -522,7 +522,7 @@ def test_the_audit_treats_abuse_type_rows_as_overlapping_only_where_the_table_sa
 
 
 def test_every_table_by_abuse_type_says_its_rows_do_not_add_up(built_edition):
-    manifest = json.loads((built_edition / "artifacts" / "manifest.json").read_text())
+    manifest = json.loads((built_edition.root / "artifacts" / "manifest.json").read_text())
     by_type = [entry for kind in ("tables", "figures") for entry in manifest[kind]
                if "Abuse type" in entry.get("key_columns", []) and entry["count_columns"]]
     assert by_type and all(entry["rows_do_not_add_up"] for entry in by_type), \
