@@ -12,7 +12,7 @@ import yaml
 from vawg.foundations import wording
 from vawg.foundations.errors import DataError
 from vawg.foundations.paths import project_root
-from vawg.foundations.wording import WORDING_FILES, WORDING_SUFFIX, phrase, phrase_calls
+from vawg.foundations.wording import WORDING_SUFFIX, phrase, phrase_calls, wording_sections
 
 PACKAGE = project_root() / "src" / "vawg"
 
@@ -29,17 +29,27 @@ def calls() -> list[tuple[str, str, set[str] | None, str]]:
 
 
 def written(section: str) -> dict:
-    return yaml.safe_load((project_root() / WORDING_FILES[section]).read_text(encoding="utf-8"))
+    return yaml.safe_load((project_root() / wording_sections()[section]).read_text(encoding="utf-8"))
 
 
-def test_every_wording_file_is_declared_and_every_declared_file_exists():
-    on_disk = {path.relative_to(project_root()).as_posix()
-               for path in (project_root() / "chapters").glob(f"*{WORDING_SUFFIX}")}
-    assert on_disk == set(WORDING_FILES.values())
-    for section, file in WORDING_FILES.items():
+def test_every_wording_file_sits_beside_the_chapter_whose_name_it_takes():
+    found = wording_sections()
+    assert {"marac", "adult-safeguarding", "recorded-offences"} <= set(found)
+    for section, file in found.items():
         # Beside the chapter that prints the sentences, named after it.
         assert (project_root() / file.removesuffix(WORDING_SUFFIX)).with_suffix(".qmd").is_file(), (section, file)
         assert Path(file).name.startswith("_"), "Quarto renders no file whose name starts with _"
+
+
+def test_a_new_chapters_wording_file_is_found_and_two_files_of_one_section_are_refused(tmp_path, monkeypatch):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "_03-stalking.wording.yml").write_text('intro: "Stalking rose by {share}."\n')
+    monkeypatch.setenv("VAWG_PROJECT", str(tmp_path))
+    assert wording_sections() == {"stalking": "chapters/_03-stalking.wording.yml"}
+    assert phrase("stalking", "intro", share="4%") == "Stalking rose by 4%."
+    (tmp_path / "chapters" / "_07-stalking.wording.yml").write_text('intro: "Again."\n')
+    with pytest.raises(DataError, match="_07-stalking.wording.yml and chapters/_03-stalking.wording.yml"):
+        wording_sections()
 
 
 def test_every_call_names_a_section_entry_and_case_that_are_written():
@@ -48,12 +58,12 @@ def test_every_call_names_a_section_entry_and_case_that_are_written():
         if not section or not entry:
             problems.append(f"{where}: write the section and entry out, phrase('marac', 'change', ...)")
             continue
-        if section not in WORDING_FILES:
+        if section not in wording_sections():
             problems.append(f"{where}: no wording file for section {section!r}")
             continue
         entries = written(section)
         if entry not in entries:
-            problems.append(f"{where}: {WORDING_FILES[section]} has no entry {entry!r}")
+            problems.append(f"{where}: {wording_sections()[section]} has no entry {entry!r}")
             continue
         has_cases = isinstance(entries[entry], dict)
         if cases is not None and has_cases and not cases:
@@ -61,7 +71,7 @@ def test_every_call_names_a_section_entry_and_case_that_are_written():
         if cases and not has_cases:
             problems.append(f"{where}: entry {entry!r} has one wording; the call names a case")
         for case in (cases or set()) - set(entries[entry] if has_cases else ()):
-            problems.append(f"{where}: {WORDING_FILES[section]} has no case {case!r} under {entry!r}")
+            problems.append(f"{where}: {wording_sections()[section]} has no case {case!r} under {entry!r}")
     assert not problems, "\n".join(problems)
 
 
@@ -72,7 +82,7 @@ def test_every_entry_and_case_written_is_used_by_the_code():
         # A computed case (a column name, say) may be any of the entry's cases.
         used[key] = None if cases is None or used.get(key, set()) is None else used.get(key, set()) | cases
     unused = []
-    for section, file in WORDING_FILES.items():
+    for section, file in wording_sections().items():
         for entry, wordings in written(section).items():
             if (section, entry) not in used:
                 unused.append(f"{file}: entry {entry!r}")
@@ -86,7 +96,7 @@ def test_every_entry_and_case_written_is_used_by_the_code():
 def project_copy(tmp_path, monkeypatch):
     """A copy of the chapters' wording files, read instead of the repository's (VAWG_PROJECT)."""
     (tmp_path / "chapters").mkdir()
-    for file in WORDING_FILES.values():
+    for file in wording_sections().values():
         shutil.copy2(project_root() / file, tmp_path / file)
     monkeypatch.setenv("VAWG_PROJECT", str(tmp_path))
     return tmp_path
@@ -100,7 +110,7 @@ def edit(project: Path, file: str, old: str, new: str) -> None:
 
 
 def test_a_misspelt_placeholder_is_refused_naming_the_file_entry_and_case(project_copy):
-    edit(project_copy, WORDING_FILES["marac"], "was {last} in both", "was {lats} in both")
+    edit(project_copy, wording_sections()["marac"], "was {last} in both", "was {lats} in both")
     with pytest.raises(DataError) as refused:
         phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
     message = str(refused.value)
@@ -109,7 +119,7 @@ def test_a_misspelt_placeholder_is_refused_naming_the_file_entry_and_case(projec
 
 
 def test_a_dropped_placeholder_a_missing_case_and_a_missing_entry_are_refused(project_copy):
-    edit(project_copy, WORDING_FILES["marac"], "was {last} in both", "was unchanged in both")
+    edit(project_copy, wording_sections()["marac"], "was {last} in both", "was unchanged in both")
     with pytest.raises(DataError, match=r"'change', case 'same'.*leaves out \{last\}"):
         phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
     with pytest.raises(DataError, match=r"'change', case 'steady': no such case"):
@@ -121,7 +131,7 @@ def test_a_dropped_placeholder_a_missing_case_and_a_missing_entry_are_refused(pr
 
 
 def test_a_template_that_is_not_text_or_asks_for_a_field_by_position_is_refused(project_copy):
-    edit(project_copy, WORDING_FILES["marac"], 'alone: "In {year} the', 'alone: "In {0} the')
+    edit(project_copy, wording_sections()["marac"], 'alone: "In {year} the', 'alone: "In {0} the')
     with pytest.raises(DataError, match=r"_03-marac.wording.yml: entry 'rate', case 'alone': \{0\} is not a placeholder"):
         phrase("marac", "rate", "alone", year=2024, rate="40")
 
@@ -138,7 +148,7 @@ def test_an_author_edits_a_template_and_the_section_prints_the_new_words(project
     analysis = marac.Marac.compute(staged, borough="Camden", period_end="2024-12-31", threshold=7)
     before = marac.change_sentence(analysis, "repeat_cases", "repeat cases")
     assert before == "The share of repeat cases was 30.0% in both 2019 and 2024."
-    edit(project_copy, WORDING_FILES["marac"], "The share of {noun} was {last} in both {first_year} and {year}.",
+    edit(project_copy, wording_sections()["marac"], "The share of {noun} was {last} in both {first_year} and {year}.",
          "In {first_year} and again in {year}, {last} of the cases were {noun}.")
     after = marac.change_sentence(analysis, "repeat_cases", "repeat cases")
     assert after == "In 2019 and again in 2024, 30.0% of the cases were repeat cases."
@@ -149,7 +159,7 @@ def test_the_build_reruns_a_section_whose_wording_file_changes():
     from vawg.running import buildcache
 
     notebook = project_root() / "notebooks" / "42-marac.ipynb"
-    assert WORDING_FILES["marac"] in buildcache.wording_files(buildcache.notebook_modules(notebook))
+    assert wording_sections()["marac"] in buildcache.wording_files(buildcache.notebook_modules(notebook))
 
 
 def test_the_staged_book_leaves_the_wording_files_behind(tmp_path):
@@ -173,9 +183,9 @@ def test_the_values_catalogue_names_the_entry_a_sentence_was_worded_in():
 
     same = phrase("marac", "change", "same", noun="repeat cases", last="30.0%", first_year=2019, year=2024)
     assert worded_in("marac.repeat_change_sentence", same) == "chapters/_03-marac.wording.yml: change.same"
-    findings = phrase("victim_support", "no_different", "one", shares="Muslim people")
-    two = " ".join([phrase("victim_support", "comparison", findings=findings),
-                    phrase("victim_support", "hidden", Shares="Lesbian people", borough="Camden")])
+    findings = phrase("victim-support", "no_different", "one", shares="Muslim people")
+    two = " ".join([phrase("victim-support", "comparison", findings=findings),
+                    phrase("victim-support", "hidden", Shares="Lesbian people", borough="Camden")])
     assert worded_in("victim_support.comparison_sentence", two) == (
         "chapters/_03-victim-support.wording.yml: comparison + hidden")
     assert worded_in("marac.year", "2024") == "" and worded_in("offences.rate", "The rate rose.") == ""

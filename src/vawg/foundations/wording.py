@@ -1,7 +1,7 @@
 """Words the prose chooses from results: lists, directions and test verdicts, phrased one way everywhere.
 
 The sentences a section builds from its results are worded in a file beside the chapter that prints them
-(``chapters/_03-marac.wording.yml``, :data:`WORDING_FILES`): one entry per sentence, one template per case,
+(``chapters/_03-marac.wording.yml``, :func:`wording_sections`): one entry per sentence, one template per case,
 with ``{named}`` placeholders. The code chooses the case (rose, fell, hidden ...) and fills the placeholders
 through :func:`phrase`; an author changes the words without reading Python. :func:`phrase` refuses a template
 that lacks a placeholder the code supplies, or asks for one it does not, naming the file, entry and case.
@@ -109,24 +109,35 @@ def not_supplied(borough: str, what: str) -> str:
 # section's value keys (``marac.``, ``asc.``). The one place that
 # maps a section to its file: the build reruns a section's notebook when the file changes (vawg.running.build), and
 # tests/test_wording.py checks every entry and case is asked for by the code.
-WORDING_FILES: dict[str, str] = {
-    "marac": "chapters/_03-marac.wording.yml",
-    "housing": "chapters/_03-housing.wording.yml",
-    "asc": "chapters/_03-adult-safeguarding.wording.yml",
-    "victim_support": "chapters/_03-victim-support.wording.yml",
-    "population": "chapters/_03-population.wording.yml",
-    "children": "chapters/_03-children.wording.yml",
-    "types": "chapters/_03-abuse-type-sections.wording.yml",
-    "offences": "chapters/_03-recorded-offences.wording.yml",
-    "geography": "chapters/_03-geography.wording.yml",
-}
 WORDING_SUFFIX = ".wording.yml"
+WORDING_FOLDERS = ("chapters", "appendices")
+# "_03-", "90-": the order prefix of a chapter's file name, which the section's name leaves out.
+ORDER_PREFIX = re.compile(r"^_?\d+[a-z]?-")
+
+
+def wording_sections() -> dict[str, str]:
+    """Every wording file of the report (project-relative), by the section name :func:`phrase` is given: the name of
+    the chapter file it sits beside, without its order prefix (``chapters/_03-adult-safeguarding.wording.yml`` is
+    section ``adult-safeguarding``). Found on disk, so a new chapter's wording file needs no line of Python."""
+    root = project_root()
+    found: dict[str, str] = {}
+    for folder in WORDING_FOLDERS:
+        for path in sorted((root / folder).glob(f"*{WORDING_SUFFIX}")):
+            section = ORDER_PREFIX.sub("", path.name.removesuffix(WORDING_SUFFIX))
+            relative = path.relative_to(root).as_posix()
+            if section in found:
+                raise DataError(f"{relative} and {found[section]} are both the wording of section {section!r}: "
+                                "rename one")
+            found[section] = relative
+    return found
 
 
 def wording_file(section: str) -> Path:
-    if section not in WORDING_FILES:
-        raise DataError(f"no wording file for section {section!r}: add it to vawg.foundations.wording.WORDING_FILES")
-    return project_root() / WORDING_FILES[section]
+    sections = wording_sections()
+    if section not in sections:
+        raise DataError(f"no wording file for section {section!r}: write chapters/_NN-{section}{WORDING_SUFFIX} "
+                        "beside the chapter that prints its sentences")
+    return project_root() / sections[section]
 
 
 def placeholders(template: str) -> list[str]:
@@ -177,7 +188,7 @@ def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -
     """
     path = wording_file(section)
     entries = wording(section)
-    where = f"{WORDING_FILES[section]}: entry {entry!r}" + (f", case {case!r}" if case is not None else "")
+    where = f"{path.relative_to(project_root()).as_posix()}: entry {entry!r}" + (f", case {case!r}" if case is not None else "")
     if entry not in entries:
         raise DataError(f"{where}: no such entry (the file has {', '.join(map(repr, entries))})")
     template = entries[entry]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vawg.writing.artifacts import read_values
 from vawg.foundations.errors import DataError
-from vawg.foundations.wording import WORDING_FILES, wording
+from vawg.foundations.wording import wording, wording_sections
 
 CATALOGUE = "values-catalogue.md"
 QUOTED = re.compile(r"\{\{<\s*var\s+([a-z0-9_.]+)\s*>\}\}")
@@ -56,8 +56,8 @@ def worded_in(key: str, text: str) -> str:
 
     The section is the key's prefix; a key whose prefix names no section (``abuse.`` is worded by ``offences``)
     is looked for in every section's file."""
-    section = key.split(".")[0]
-    sections = [section] if section in WORDING_FILES else list(WORDING_FILES)
+    section, files = key.split(".")[0], wording_sections()
+    sections = [section] if section in files else list(files)
     for section in sections:
         try:
             templates = _templates(section)
@@ -66,7 +66,7 @@ def worded_in(key: str, text: str) -> str:
 
         entries = _cover(text, templates, 0) if text else None
         if entries:
-            return f"{WORDING_FILES[section]}: {' + '.join(entries)}"
+            return f"{files[section]}: {' + '.join(entries)}"
     return ""
 
 

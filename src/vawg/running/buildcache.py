@@ -38,7 +38,7 @@ from vawg.foundations.digests import (  # noqa: F401 (re-exported: the build's c
     remembered_digests,
     tree_files,
 )
-from vawg.foundations.wording import WORDING_FILES, sections_used
+from vawg.foundations.wording import sections_used, wording_sections
 
 PACKAGE = Path(vawg.__file__).resolve().parent
 ENTRY = "entry.json"
@@ -111,7 +111,8 @@ def code_closure(modules: Iterable[str]) -> list[Path]:
 def wording_files(modules: Iterable[str]) -> list[str]:
     """The wording files (project-relative) that the code importing ``modules`` reads (:mod:`vawg.foundations.wording`)."""
     sections = set().union(*(_wording_sections(path) for path in code_closure(modules)))
-    return sorted(WORDING_FILES[section] for section in sections if section in WORDING_FILES)
+    files = wording_sections()
+    return sorted(files[section] for section in sections if section in files)
 
 
 @functools.cache

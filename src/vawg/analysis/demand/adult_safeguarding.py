@@ -376,18 +376,18 @@ def prose_values(analysis: AdultSafeguarding) -> dict[str, tuple]:
 
 def _verdict(a: AdultSafeguarding, row: pd.Series, comparison: str) -> str:
     """"VAWG cases were significantly more likely than … (odds ratio 1.23, 95% CI …, Wald test p …)"."""
-    group, other = phrase("asc", "group", comparison), phrase("asc", "other", comparison)
+    group, other = phrase("adult-safeguarding", "group", comparison), phrase("adult-safeguarding", "other", comparison)
     if is_small(row["basis"], a.threshold):
-        return phrase("asc", "verdict", "too_few", group=group, other=other)
+        return phrase("adult-safeguarding", "verdict", "too_few", group=group, other=other)
     if pd.isna(row["p"]):
-        return phrase("asc", "verdict", "no_comparator", group=group, other=other)
+        return phrase("adult-safeguarding", "verdict", "no_comparator", group=group, other=other)
     p = "p < 0.001" if row["p"] < 0.001 else f"p = {row['p']:.3f}"
-    detail = phrase("asc", "detail", odds_ratio=f"{row['odds_ratio']:.2f}", lower=f"{row['lower']:.2f}",
+    detail = phrase("adult-safeguarding", "detail", odds_ratio=f"{row['odds_ratio']:.2f}", lower=f"{row['lower']:.2f}",
                     upper=f"{row['upper']:.2f}", p=p)
     if not row["significant"]:
-        return phrase("asc", "verdict", "no_difference", group=group, other=other, detail=detail)
-    return phrase("asc", "verdict", "more" if row["odds_ratio"] > 1 else "less", Group=group[0].upper() + group[1:],
-                  other=other, what=phrase("asc", "likely", comparison), detail=detail)
+        return phrase("adult-safeguarding", "verdict", "no_difference", group=group, other=other, detail=detail)
+    return phrase("adult-safeguarding", "verdict", "more" if row["odds_ratio"] > 1 else "less", Group=group[0].upper() + group[1:],
+                  other=other, what=phrase("adult-safeguarding", "likely", comparison), detail=detail)
 
 
 def _range_text(a: AdultSafeguarding, yearly: pd.DataFrame) -> str:
@@ -395,7 +395,7 @@ def _range_text(a: AdultSafeguarding, yearly: pd.DataFrame) -> str:
     if shown.empty:
         return ""
     low, high = shown["vawg_share"].idxmin(), shown["vawg_share"].idxmax()
-    return phrase("asc", "share_range", low=f"{shown.loc[low, 'vawg_share']:.1f}%", low_year=low,
+    return phrase("adult-safeguarding", "share_range", low=f"{shown.loc[low, 'vawg_share']:.1f}%", low_year=low,
                   high=f"{shown.loc[high, 'vawg_share']:.1f}%", high_year=high)
 
 
@@ -405,9 +405,9 @@ def _top_types_sentence(a: AdultSafeguarding) -> str:
     now = now[(now["n"] > 0) & ~now["basis"].map(lambda n: is_small(n, a.threshold))]
     now = now.sort_values("n", ascending=False, kind="stable").head(3)
     if now.empty:
-        return phrase("asc", "top_types", "too_few")
+        return phrase("adult-safeguarding", "top_types", "too_few")
     parts = [f"{row.label.lower()} ({_text(a, row.share, row.basis)})" for row in now.itertuples()]
-    return phrase("asc", "top_types", "shown", types=join_words(parts))
+    return phrase("adult-safeguarding", "top_types", "shown", types=join_words(parts))
 
 
 def _trend_sentence(a: AdultSafeguarding) -> str:
@@ -422,12 +422,12 @@ def _trend_sentence(a: AdultSafeguarding) -> str:
         start_year = shown.index.min()
         start, end = shown.loc[start_year, "share"], shown.loc[a.year, "share"]
         peak_year = shown["share"].idxmax()
-        peak = (phrase("asc", "peak", "at_an_end") if peak_year in (start_year, a.year) else
-                phrase("asc", "peak", "between", share=f"{shown.loc[peak_year, 'share']:.1f}%", year=peak_year))
-        parts.append(phrase("asc", "type_trend",
+        peak = (phrase("adult-safeguarding", "peak", "at_an_end") if peak_year in (start_year, a.year) else
+                phrase("adult-safeguarding", "peak", "between", share=f"{shown.loc[peak_year, 'share']:.1f}%", year=peak_year))
+        parts.append(phrase("adult-safeguarding", "type_trend",
                             "rose" if end > start + 0.05 else "fell" if end < start - 0.05 else "held_steady",
                             type=reference.abuse_type_label(flag).lower(), start=f"{start:.1f}%",
                             start_year=start_year, end=f"{end:.1f}%", peak=peak))
     if not parts:
         return ""
-    return phrase("asc", "trend", trends="; ".join(parts))
+    return phrase("adult-safeguarding", "trend", trends="; ".join(parts))

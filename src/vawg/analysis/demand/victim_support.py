@@ -137,7 +137,7 @@ def _finding(row, borough: str, threshold: int) -> str:
 
 def _quarter_name(start: pd.Timestamp) -> str:
     end = start + pd.DateOffset(months=2)
-    return phrase("victim_support", "quarter", first=f"{start:%B}", last=f"{end:%B %Y}")
+    return phrase("victim-support", "quarter", first=f"{start:%B}", last=f"{end:%B %Y}")
 
 
 # -- artifacts -----------------------------------------------------------------------
@@ -195,23 +195,23 @@ def _comparison_sentence(a: VictimSupport, compared: pd.DataFrame) -> str:
     small = compared["test_basis"].map(lambda n: is_small(n, a.threshold))
     shown, hidden = compared[~small], compared[small]
     def words(key: str) -> str:
-        return phrase("victim_support", "share", key)
+        return phrase("victim-support", "share", key)
 
     higher = [words(k) for k, r in shown.iterrows() if r["significant"] and r["share"] > r["rest_share"]]
     lower = [words(k) for k, r in shown.iterrows() if r["significant"] and r["share"] < r["rest_share"]]
     same = [words(k) for k, r in shown.iterrows() if not r["significant"]]
     parts = []
     if higher:
-        parts.append(phrase("victim_support", "higher", "several" if len(higher) > 1 else "one",
+        parts.append(phrase("victim-support", "higher", "several" if len(higher) > 1 else "one",
                             shares=join_words(higher), borough=a.borough))
     if lower:
-        parts.append(phrase("victim_support", "lower", "several" if len(lower) > 1 else "one", shares=join_words(lower)))
+        parts.append(phrase("victim-support", "lower", "several" if len(lower) > 1 else "one", shares=join_words(lower)))
     if same:
-        parts.append(phrase("victim_support", "no_different", "several" if len(same) > 1 else "one",
+        parts.append(phrase("victim-support", "no_different", "several" if len(same) > 1 else "one",
                             shares=join_words(same)))
-    sentences = [phrase("victim_support", "comparison", findings="; ".join(parts))] if parts else []
+    sentences = [phrase("victim-support", "comparison", findings="; ".join(parts))] if parts else []
     if len(hidden):
-        sentences.append(phrase("victim_support", "hidden", Shares=join_words([words(k) for k in hidden.index])
+        sentences.append(phrase("victim-support", "hidden", Shares=join_words([words(k) for k in hidden.index])
                                 .capitalize(), borough=a.borough))
     return " ".join(sentences)
 
@@ -221,9 +221,9 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
     total = a.total(quarters)
     values: dict[str, tuple] = {
         "victim_support.year_quarters": (
-            phrase("victim_support", "year_quarters", "whole", year=a.year) if len(quarters) == 4 else
-            phrase("victim_support", "year_quarters", "one", quarters=1, year=a.year) if len(quarters) == 1 else
-            phrase("victim_support", "year_quarters", "several", quarters=len(quarters), year=a.year), "text", 0),
+            phrase("victim-support", "year_quarters", "whole", year=a.year) if len(quarters) == 4 else
+            phrase("victim-support", "year_quarters", "one", quarters=1, year=a.year) if len(quarters) == 1 else
+            phrase("victim-support", "year_quarters", "several", quarters=len(quarters), year=a.year), "text", 0),
         "victim_support.year_referrals": (total, "count", 0),
         "victim_support.year_cases_supported": (a.total(quarters, measure="cases_supported"), "count", 0),
     }
@@ -233,8 +233,8 @@ def _year_values(a: VictimSupport) -> dict[str, tuple]:
     shown = _top_sentence(a, crimes, total)
     several = shown.count("(") > 1
     values["victim_support.year_crime_sentence"] = (
-        phrase("victim_support", "year_crime", "several" if several else "one", types=shown) if "(" in shown else
-        phrase("victim_support", "year_crime", "too_few"), "text", 0)
+        phrase("victim-support", "year_crime", "several" if several else "one", types=shown) if "(" in shown else
+        phrase("victim-support", "year_crime", "too_few"), "text", 0)
     sex = a.breakdown(quarters, "sex")
     values["victim_support.year_female_share"] = _share(a, int(sex.get("Female", 0)), total)
     disability = a.breakdown(quarters, "disability")
@@ -253,6 +253,6 @@ def _top_sentence(a: VictimSupport, counts: pd.Series, total: int, *, ages: bool
     shown = [(name, n) for name, n in counts.items() if n > 0 and not is_small(disclosure_basis(n, total),
                                                                                   a.threshold)][:limit]
     if not shown or not total:
-        return phrase("victim_support", "too_few")
-    return join_words([f"{phrase('victim_support', 'age_band', band=name) if ages else name.lower()} "
+        return phrase("victim-support", "too_few")
+    return join_words([f"{phrase('victim-support', 'age_band', band=name) if ages else name.lower()} "
                        f"({n / total * 100:.1f}%)" for name, n in shown])

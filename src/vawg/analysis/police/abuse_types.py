@@ -331,18 +331,18 @@ def _slug(text: str) -> str:
 
 def _verdict(significant: bool, difference: float) -> str:
     if not significant:
-        return phrase("types", "verdict", "not_different")
-    return phrase("types", "verdict", "higher" if difference > 0 else "lower")
+        return phrase("abuse-type-sections", "verdict", "not_different")
+    return phrase("abuse-type-sections", "verdict", "higher" if difference > 0 else "lower")
 
 
 def _significant_text(p: float) -> str:
-    return phrase("types", "significance", "significant" if p < 0.05 else "not_significant")
+    return phrase("abuse-type-sections", "significance", "significant" if p < 0.05 else "not_significant")
 
 
 def _p_text(p: float) -> str:
     """"p < 0.001", "p = 0.004", "p = 0.21"."""
     if pd.isna(p):
-        return phrase("types", "p_not_tested")
+        return phrase("abuse-type-sections", "p_not_tested")
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
@@ -355,23 +355,23 @@ def december_sentence(d: pd.Series, threshold: int, previous_year: int) -> str:
     """
     def change(whose: str, before: float, after: float, value: float, p: float) -> str:
         if hidden_basis((before, after), threshold):
-            return phrase("types", "change", "hidden", whose=whose)
+            return phrase("abuse-type-sections", "change", "hidden", whose=whose)
         if pd.isna(value):
-            return phrase("types", "change", "no_december", whose=whose, previous_year=previous_year)
-        return phrase("types", "change", "rise" if value > 0 else "fall", whose=whose,
+            return phrase("abuse-type-sections", "change", "no_december", whose=whose, previous_year=previous_year)
+        return phrase("abuse-type-sections", "change", "rise" if value > 0 else "fall", whose=whose,
                       change=format_percent(abs(value), 1), significance=_significant_text(p), p=_p_text(p))
 
     borough_hidden = hidden_basis((d["before"], d["after"]), threshold)
-    text = phrase("types", "december",
-                  borough_change=change(phrase("types", "whose", "borough"), d["before"], d["after"], d["change"],
+    text = phrase("abuse-type-sections", "december",
+                  borough_change=change(phrase("abuse-type-sections", "whose", "borough"), d["before"], d["after"], d["change"],
                                         d["p"]),
-                  rest_change=change(phrase("types", "whose", "rest"), d["rest_before"], d["rest_after"],
+                  rest_change=change(phrase("abuse-type-sections", "whose", "rest"), d["rest_before"], d["rest_after"],
                                      d["rest_change"], d["rest_p"]))
     if not borough_hidden and not pd.isna(d["change"]):
         if pd.isna(d["difference_p"]):
-            text += " " + phrase("types", "december_difference", "not_tested")
+            text += " " + phrase("abuse-type-sections", "december_difference", "not_tested")
         else:
-            text += " " + phrase("types", "december_difference",
+            text += " " + phrase("abuse-type-sections", "december_difference",
                                  "differed" if d["difference_significant"] else "did_not_differ",
                                  p=_p_text(d["difference_p"]))
     return text
@@ -380,10 +380,10 @@ def december_sentence(d: pd.Series, threshold: int, previous_year: int) -> str:
 def _yearly_range(fewest: int, most: int, threshold: int) -> str:
     """"between 7 and 14", "fewer than 7 in every year" … without revealing a count below the threshold."""
     if most < threshold:
-        return (phrase("types", "yearly_range", "none") if most == 0 else
-                phrase("types", "yearly_range", "all_small", threshold=threshold))
-    low = phrase("types", "fewer_than", threshold=threshold) if 0 < fewest < threshold else f"{fewest:,}"
-    return phrase("types", "yearly_range", "range", fewest=low, most=f"{most:,}")
+        return (phrase("abuse-type-sections", "yearly_range", "none") if most == 0 else
+                phrase("abuse-type-sections", "yearly_range", "all_small", threshold=threshold))
+    low = phrase("abuse-type-sections", "fewer_than", threshold=threshold) if 0 < fewest < threshold else f"{fewest:,}"
+    return phrase("abuse-type-sections", "yearly_range", "range", fewest=low, most=f"{most:,}")
 
 
 def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
@@ -487,7 +487,7 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
         groups = s.group_shares(abuse_type)
         top = groups[groups["count"] > 0].head(2)
         values[f"{key}.top_groups"] = (join_words([name.lower() for name in top.index])
-                                       or phrase("types", "no_groups"), "text", 0)
+                                       or phrase("abuse-type-sections", "no_groups"), "text", 0)
         quoted = groups.index[groups.index.isin(PROSE_GROUPS)
                               | (groups["london_count"] / max(groups["london_count"].sum(), 1) * 100 >= MIN_GROUP_SHARE)]
         first_groups = s.group_shares(abuse_type, s.first_year_groups)
@@ -506,6 +506,6 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
                                            "text", 0)
     types = reference.abuse_types()
     for row in types[types["rule"] == "none"].itertuples():
-        values[f"types.{row.abuse_type}.police_data"] = (phrase("types", "police_data", label=row.label.lower()),
+        values[f"types.{row.abuse_type}.police_data"] = (phrase("abuse-type-sections", "police_data", label=row.label.lower()),
                                                          "text", 0)
     return values

@@ -309,7 +309,7 @@ def borough_funnel(analysis: RecordedOffences) -> Funnel:
 def funnel_spread(points: pd.DataFrame) -> str:
     """Whether the boroughs outside the 95% limits are more than the one in twenty chance alone would put there."""
     outside = int((points["position"] != "within limits").sum())
-    return phrase("offences", "funnel_spread", "wide" if outside > 0.1 * len(points) else "chance")
+    return phrase("recorded-offences", "funnel_spread", "wide" if outside > 0.1 * len(points) else "chance")
 
 
 def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
@@ -321,7 +321,7 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
     own = points.loc[analysis.borough_code]
     above = int(points["position"].str.startswith("above").sum())
     below = int(points["position"].str.startswith("below").sum())
-    position = phrase("offences", "funnel_position", own["position"])
+    position = phrase("recorded-offences", "funnel_position", own["position"])
     title = f"{analysis.borough}'s VAWG rate is {own['position'].split()[0]} the range expected for a borough of its size"
     plot = charts.funnel_chart(
         points, funnel.limits, x="population", y="rate", highlight="highlight", label="label",
@@ -337,7 +337,7 @@ def figure_borough_funnel(analysis: RecordedOffences) -> Figure:
     intervals = [rank_interval(points["count"], points["population"], code) for code in points.index]
     points["rank_ci"] = range_texts([i.lower for i in intervals], [i.upper for i in intervals], 0)
     table = points.reset_index(drop=True).sort_values("rate", ascending=False)
-    table["position_text"] = table["position"].map(lambda where: phrase("offences", "funnel_position", where))
+    table["position_text"] = table["position"].map(lambda where: phrase("recorded-offences", "funnel_position", where))
     return Figure(
         id="fig-vawg-borough-funnel", plot=plot,
         caption=(f"VAWG offences per 1,000 female residents by London borough, {analysis.year}: funnel plot "
@@ -541,7 +541,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.other_boroughs_mean_change_direction": (_direction(other_mean_change, "rise", "fall"), "text", 0),
         "offences.change_difference_significance": (_significance(change_test), "text", 0),
         "offences.change_difference_verdict": (
-            phrase("offences", "change_difference", "differed" if change_test.significant else "did_not_differ"),
+            phrase("recorded-offences", "change_difference", "differed" if change_test.significant else "did_not_differ"),
             "text", 0),
         "offences.within_year_change": (abs(a.within_year_change("borough")), "percent", 1),
         "offences.within_year_direction": (_direction(a.within_year_change("borough"), "rose", "fell"), "text", 0),
@@ -573,7 +573,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     })
     values["offences.change_by_year"] = (_change_sentence(changes), "text", 0)
     funnel = borough_funnel(a).points
-    values["offences.funnel_position"] = (phrase("offences", "funnel_position", funnel.loc[a.borough_code, "position"]),
+    values["offences.funnel_position"] = (phrase("recorded-offences", "funnel_position", funnel.loc[a.borough_code, "position"]),
                                           "text", 0)
     values["offences.funnel_above"] = (int(funnel["position"].str.startswith("above").sum()), "number", 0)
     values["offences.funnel_below"] = (int(funnel["position"].str.startswith("below").sum()), "number", 0)
@@ -609,15 +609,15 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     not_significant = compared[~compared["significant"]]
     borough = a.borough
     values["abuse.higher_sentence"] = (
-        phrase("offences", "abuse_higher", "some", borough=borough, types=_listing(higher))
-        if not higher.empty else phrase("offences", "abuse_higher", "none", borough=borough), "text", 0)
+        phrase("recorded-offences", "abuse_higher", "some", borough=borough, types=_listing(higher))
+        if not higher.empty else phrase("recorded-offences", "abuse_higher", "none", borough=borough), "text", 0)
     values["abuse.lower_sentence"] = (
-        phrase("offences", "abuse_lower", "some", borough=borough, types=_listing(lower))
-        if not lower.empty else phrase("offences", "abuse_lower", "none", borough=borough), "text", 0)
-    sentences = [phrase("offences", "not_significant", "some", types=_listing(not_significant))
-                 if not not_significant.empty else phrase("offences", "not_significant", "none")]
+        phrase("recorded-offences", "abuse_lower", "some", borough=borough, types=_listing(lower))
+        if not lower.empty else phrase("recorded-offences", "abuse_lower", "none", borough=borough), "text", 0)
+    sentences = [phrase("recorded-offences", "not_significant", "some", types=_listing(not_significant))
+                 if not not_significant.empty else phrase("recorded-offences", "not_significant", "none")]
     if not too_few.empty:
-        sentences.append(phrase("offences", "too_rare", "one" if len(too_few) == 1 else "several",
+        sentences.append(phrase("recorded-offences", "too_rare", "one" if len(too_few) == 1 else "several",
                                 Types=_listing(too_few).capitalize()))
     values["abuse.not_significant_sentence"] = (" ".join(sentences), "text", 0)
     top = higher.index[0] if not higher.empty else (compared["percent_difference"].idxmax() if not compared.empty
@@ -625,7 +625,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
     values["abuse.top_sentence"] = ("" if top is None else _rate_gap_sentence(
         "widest_gap", subtypes.loc[top], type=subtypes.loc[top, "label"].lower()), "text", 0)
     values["abuse.dva_sentence"] = (
-        phrase("offences", "dva", "too_rare") if "dva" in too_few.index else
+        phrase("recorded-offences", "dva", "too_rare") if "dva" in too_few.index else
         _rate_gap_sentence("dva", subtypes.loc["dva"]), "text", 0)
     return values
 
@@ -633,9 +633,9 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
 def _rank_certainty(interval: Interval) -> str:
     """How firmly the data fix the rank, from its 95% interval."""
     if interval.lower == interval.upper:
-        return phrase("offences", "rank_certainty", "firm")
+        return phrase("recorded-offences", "rank_certainty", "firm")
     width = interval.upper - interval.lower
-    return phrase("offences", "rank_certainty", "a_place_or_two" if width <= 3 else "several_places")
+    return phrase("recorded-offences", "rank_certainty", "a_place_or_two" if width <= 3 else "several_places")
 
 
 def _rate_gap_sentence(entry: str, row: pd.Series, **words: str) -> str:
@@ -644,22 +644,22 @@ def _rate_gap_sentence(entry: str, row: pd.Series, **words: str) -> str:
     numbers = {"rate": format_number(row["borough_rate"], 2), "rest_rate": format_number(row["rest_rate"], 2),
                "difference": format_percent(abs(row["percent_difference"]), 1), "significance": _significance(row["p"])}
     if entry == "widest_gap":
-        return phrase("offences", "widest_gap", "higher" if row["percent_difference"] > 0 else "lower",
+        return phrase("recorded-offences", "widest_gap", "higher" if row["percent_difference"] > 0 else "lower",
                       **numbers, **words)
-    return phrase("offences", "dva", "higher" if row["percent_difference"] > 0 else "lower", **numbers, **words)
+    return phrase("recorded-offences", "dva", "higher" if row["percent_difference"] > 0 else "lower", **numbers, **words)
 
 
 def _change_sentence(changes: pd.DataFrame) -> str:
     """E.g. "Compared with 2020, the rate was 1.2% higher in 2021 (not statistically significant, p = 0.45), …"."""
     parts = []
     for row in changes.itertuples():
-        verdict = phrase("offences", "significance", "significant" if row.significant else "not_significant")
+        verdict = phrase("recorded-offences", "significance", "significant" if row.significant else "not_significant")
         p = "p < 0.001" if row.p < 0.001 else f"p = {row.p:.3f}" if row.p < 0.01 else f"p = {row.p:.2f}"
-        parts.append(phrase("offences", "change_in_year", "higher" if row.change > 0 else "lower",
+        parts.append(phrase("recorded-offences", "change_in_year", "higher" if row.change > 0 else "lower",
                             change=f"{abs(row.change):.1f}%", year=row.year, significance=verdict, p=p))
     if not parts:
         return ""
-    return phrase("offences", "change_by_year", base_year=int(changes["base_year"].iloc[0]), changes=join_words(parts))
+    return phrase("recorded-offences", "change_by_year", base_year=int(changes["base_year"].iloc[0]), changes=join_words(parts))
 
 
 def _listing(rows: pd.DataFrame) -> str:
