@@ -129,6 +129,13 @@ def wilson_interval(count, total, alpha: float = ALPHA) -> Interval:
     return Interval(_scalar(lower), _scalar(upper))
 
 
+def share_row(count: int, total: int) -> dict:
+    """A share in percent with its 95% Wilson interval (missing when there is nothing to share)."""
+    interval = wilson_interval(count, total)
+    return {"share": count / total * 100 if total else float("nan"),
+            "lower": interval.lower * 100, "upper": interval.upper * 100}
+
+
 def rate_with_interval(count, population, per: int = 1000) -> tuple:
     """A crude rate per ``per`` people with its 95% interval (:func:`byar_interval`): ``(rate, Interval)``.
 

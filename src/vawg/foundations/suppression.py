@@ -245,3 +245,34 @@ def chart_values(values: pd.Series, counts: pd.Series, threshold: int, label_for
     hidden = counts.apply(lambda n: is_small(n, threshold))
     labels = [CONFIDENTIAL if small else label_format.format(value) for value, small in zip(values, hidden)]
     return values.mask(hidden), pd.Series(labels, index=values.index)
+
+
+def disclosure_basis(part: int, total: int) -> int:
+    """The count a published share of ``total`` rests on: the smaller non-zero of the part and the rest.
+
+    With the total published, a share reveals the rest as surely as the part, so
+    the share (and the part's count) is hidden when either is small.
+    """
+    return min([n for n in (int(part), int(total) - int(part)) if n > 0], default=0)
+
+
+def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
+    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
+    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
+            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
+
+
+def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:
+    """"Yes"/"No" for a table's significance column; ``[c]`` where the test rests on a small count."""
+    return [CONFIDENTIAL if is_small(count, threshold) else "–" if pd.isna(value) else "Yes" if flag else "No"
+            for flag, value, count in zip(significant, p, basis)]
+
+
+def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
+                   suffix: str = "", separator: str = " to ") -> list[str]:
+    """Confidence intervals as published text ("28.09 to 30.05"; tables use "28.09–30.05"), ``[c]`` where the
+    count is small."""
+    return [CONFIDENTIAL if is_small(count, threshold) else
+            "–" if pd.isna(low) or pd.isna(high) else
+            f"{low:,.{decimals}f}{suffix}{separator}{high:,.{decimals}f}{suffix}"
+            for low, high, count in zip(lower, upper, basis)]

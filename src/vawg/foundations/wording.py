@@ -62,6 +62,16 @@ def keep_acronyms(text: str) -> str:
     return text
 
 
+def sentence_case(name: str) -> str:
+    """"Violence Against The Person" → "Violence against the person" (the police write groups in title case)."""
+    return name[:1].upper() + name[1:].lower()
+
+
+def slug(text: str) -> str:
+    """A name as part of a value key or an id: "Violence Against The Person" → "violence_against_the_person"."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
 def direction(value: float, up: str = "higher", down: str = "lower") -> str:
     return up if value > 0 else down
 

@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vawg.foundations import suppression as sup
+from vawg.foundations.wording import slug
 from vawg.publishing.check.published import published_texts, text_faults
 
 PRIVATE_SUFFIXES = (".ipynb", ".parquet", ".feather", ".pickle", ".pkl")
@@ -184,9 +185,6 @@ def read_csv_rows(path: Path, threshold: int) -> tuple[list[str], list[Row]]:
         rows.append(Row(path.name, number, labels, cells))
     return headers, rows
 
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def area_of(text: str, borough: str) -> str:

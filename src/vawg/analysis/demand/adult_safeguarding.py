@@ -36,7 +36,8 @@ from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.analysis.police.relationships import disclosure_basis, report_year
+from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.periods import report_year
 from vawg.foundations.stats import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.foundations.wording import join_words, phrase

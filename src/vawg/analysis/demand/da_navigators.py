@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from vawg.intake.contracts.da_navigators import load_navigator_figures
-from vawg.analysis.police.relationships import disclosure_basis
+from vawg.foundations.suppression import disclosure_basis
 
 
 @dataclass

@@ -29,7 +29,6 @@ and a share is hidden when the applications without the flag number 1 to 6.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +38,10 @@ import pandas as pd
 
 from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
+from vawg.foundations.wording import join_words, phrase, significance, slug
 from vawg.foundations.errors import DataError
-from vawg.analysis.police.relationships import disclosure_basis, report_year
+from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.periods import report_year
 from vawg.foundations.stats import (
     TestResult,
     holm_within,
@@ -49,7 +50,6 @@ from vawg.foundations.stats import (
     wilson_interval,
 )
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
-from vawg.foundations.wording import join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
 SOURCE_REGISTER = "Council housing register applications (Part 6, Housing Act 1996)"
@@ -477,7 +477,8 @@ def homelessness_change_sentence(h: Housing) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower().replace("+", " plus")).strip("_")
+    """"LGB+" → "lgb_plus": a plus is a word in a key."""
+    return slug(text.replace("+", " plus"))
 
 
 def prose_values(analysis: Housing) -> dict[str, tuple]:

@@ -37,7 +37,8 @@ import pandas as pd
 from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.analysis.police.relationships import disclosure_basis, report_year
+from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.periods import report_year
 from vawg.foundations.stats import (
     TestResult,
     adjust_p_values,

@@ -27,7 +27,8 @@ import pandas as pd
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.analysis.police.relationships import disclosure_basis, report_year
+from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.periods import report_year
 from vawg.foundations.stats import holm_within, two_proportion_ztest
 from vawg.foundations.suppression import CONFIDENTIAL, is_small
 from vawg.foundations.wording import join_words, phrase

@@ -14,7 +14,6 @@ so, computed from the same file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +21,12 @@ import pandas as pd
 
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Table
+from vawg.foundations.wording import direction, join_words, phrase, significance, slug
 from vawg.foundations.methods_used import uses
-from vawg.foundations.wording import phrase
 from vawg.analysis.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, load_offences, measured_abuse_types
-from vawg.analysis.police.recorded_offences import (
-    SOURCE,
-    RecordedOffences,
-    _direction,
-    _significance,
-    TABLE_RANGE,
-    interval_texts,
-    join_words,
-    range_texts,
-)
+from vawg.analysis.police.recorded_offences import SOURCE, RecordedOffences, TABLE_RANGE, range_texts
+from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.suppression import HIDDEN, Relation, format_percent, hidden_basis, protect
 from vawg.foundations.stats import (
@@ -325,9 +316,6 @@ PROSE_GROUPS = ("Violence Against The Person", "Public Order Offences", "Sexual 
 MIN_GROUP_SHARE = 1.0
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
 
 def _verdict(significant: bool, difference: float) -> str:
     if not significant:
@@ -438,12 +426,12 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.rest_rate": (row["rest_rate"], "number", 2),
             f"{key}.london_rate": (row["london_rate"], "number", 2),
             f"{key}.difference": (abs(row["percent_difference"]), "percent", 1, count),
-            f"{key}.direction": (_direction(row["percent_difference"]), "text", 0),
+            f"{key}.direction": (direction(row["percent_difference"]), "text", 0),
             f"{key}.rate_ratio": (row["rate_ratio"], "number", 2, (count, row["rest_count"])),
             f"{key}.rate_ratio_ci": (range_texts([row["ratio_lower"]], [row["ratio_upper"]], 2, separator=" to ")[0],
                                      "text", 0, (count, row["rest_count"])),
             # A test of one hidden count against the rest of London can be inverted: hidden with the count.
-            f"{key}.significance": (_significance(row["p"]), "text", 0, count),
+            f"{key}.significance": (significance(row["p"]), "text", 0, count),
             f"{key}.significant_text": (_significant_text(row["p"]), "text", 0, count),
             f"{key}.p": (_p_text(row["p"]), "text", 0, count),
             f"{key}.verdict": (_verdict(row["significant"], row["percent_difference"]), "text", 0, count),
@@ -455,8 +443,8 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.london_share_of_vawg": (row["london_share_of_vawg"], "percent", 1),
             f"{key}.share_difference": (abs(percent_difference(row["share_of_vawg"], row["rest_share_of_vawg"])),
                                         "percent", 1, count),
-            f"{key}.share_direction": (_direction(row["share_of_vawg"] - row["rest_share_of_vawg"]), "text", 0),
-            f"{key}.share_significance": (_significance(row["share_p"]), "text", 0, count),
+            f"{key}.share_direction": (direction(row["share_of_vawg"] - row["rest_share_of_vawg"]), "text", 0),
+            f"{key}.share_significance": (significance(row["share_p"]), "text", 0, count),
             f"{key}.share_p": (_p_text(row["share_p"]), "text", 0, count),
             f"{key}.share_of_crime": (row["share_of_crime"], "percent", 2 if row["share_of_crime"] < 0.1 else 1, count),
             f"{key}.london_share_of_crime": (row["london_share_of_crime"], "percent", 1),
@@ -476,13 +464,13 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
             f"{key}.pooled_count": (int(series.loc[base:, "count"].sum()), "count", 0),
             f"{key}.pooled_london_count": (int(london.loc[base:, "count"].sum()), "count", 0),
             f"{key}.change_to_end": (abs(change), "percent", 1, min(series.loc[base, "count"], series.loc[end, "count"])),
-            f"{key}.change_to_end_direction": (_direction(change, "rose", "fell"), "text", 0),
-            f"{key}.change_to_end_significance": (_significance(change_test), "text", 0,
+            f"{key}.change_to_end_direction": (direction(change, "rose", "fell"), "text", 0),
+            f"{key}.change_to_end_significance": (significance(change_test), "text", 0,
                                                   (series.loc[base, "count"], series.loc[end, "count"])),
             f"{key}.previous_year_rate": (series.loc[y - 1, "rate"], "number", 2, series.loc[y - 1, "count"]),
             f"{key}.yoy_change": (abs(yoy), "percent", 1, min(series.loc[y - 1, "count"], count)),
-            f"{key}.yoy_direction": (_direction(yoy, "rose", "fell"), "text", 0),
-            f"{key}.yoy_significance": (_significance(yoy_test), "text", 0, (series.loc[y - 1, "count"], count)),
+            f"{key}.yoy_direction": (direction(yoy, "rose", "fell"), "text", 0),
+            f"{key}.yoy_significance": (significance(yoy_test), "text", 0, (series.loc[y - 1, "count"], count)),
         })
         groups = s.group_shares(abuse_type)
         top = groups[groups["count"] > 0].head(2)
@@ -492,7 +480,7 @@ def prose_values(sections: AbuseTypeSections) -> dict[str, tuple]:
                               | (groups["london_count"] / max(groups["london_count"].sum(), 1) * 100 >= MIN_GROUP_SHARE)]
         first_groups = s.group_shares(abuse_type, s.first_year_groups)
         for group in quoted:
-            group_key = f"{key}.groups.{_slug(group)}"
+            group_key = f"{key}.groups.{slug(group)}"
             shares, earlier = groups.loc[group], first_groups.loc[group]
             values[f"{group_key}.share"] = (shares["share_of_group"], "percent", 1, shares["count"])
             values[f"{group_key}.london_share"] = (shares["london_share_of_group"], "percent", 1)

@@ -14,32 +14,24 @@ one, as everywhere in the chapter. Confidence intervals: Byar's method for rates
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from vawg.foundations.wording import direction, join_words, keep_acronyms, significance, slug
 from vawg.foundations.methods_used import uses
 from vawg.foundations.periods import report_year
 from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table
 from vawg.analysis.police.offences import crime_group_counts, load_offences
-from vawg.analysis.police.recorded_offences import (
-    SOURCE,
-    TABLE_RANGE,
-    _direction,
-    _significance,
-    interval_texts,
-    join_words,
-    range_texts,
-)
+from vawg.analysis.police.recorded_offences import SOURCE, TABLE_RANGE, range_texts
+from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, describe_estimates, estimate_years, load_population
 from vawg.foundations.stats import byar_interval, holm_within, percent_difference, rank_highest_first, rate_ratio, \
     two_proportion_ztest, wilson_interval
 from vawg.foundations.suppression import chart_values
-from vawg.foundations.wording import keep_acronyms
 
 MIN_VAWG_SHARE_CHARTED = 1.0  # crime groups where VAWG is under 1% of London's offences are left off the chart
 
@@ -289,9 +281,6 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
     )
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
 
 def _times(ratio: float) -> str:
     """"nearly double", "about 1.4 times" …: a ratio in words."""
@@ -336,8 +325,8 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
         "crime.ratio_vs_rest": (rest_ratio.estimate, "number", 2, total),
         "crime.ratio_vs_rest_ci": (range_texts([rest_ratio.lower], [rest_ratio.upper], 2, separator=" to ")[0],
                                    "text", 0, total),
-        "crime.comparison": (_direction(rate - london), "text", 0),
-        "crime.significance": (_significance(overall), "text", 0),
+        "crime.comparison": (direction(rate - london), "text", 0),
+        "crime.significance": (significance(overall), "text", 0),
         "crime.rank": (rank, "rank", 0),
         "crime.boroughs": (size, "number", 0),
         "crime.top_group": (_lower(top.name), "text", 0),
@@ -377,13 +366,13 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
                           for name, row in vawg_groups.iloc[1:].iterrows()), "text", 0),
         })
     for group, row in table.iterrows():
-        key = f"crime.groups.{_slug(group)}"
+        key = f"crime.groups.{slug(group)}"
         values[f"{key}.share"] = (row["share"], "percent", 1, row["count"])
         values[f"{key}.london_share"] = (row["london_share"], "percent", 1)
         values[f"{key}.rate"] = (row["rate"], "number", 1, row["count"])
         values[f"{key}.london_rate"] = (row["london_rate"], "number", 1)
         values[f"{key}.vawg_share"] = (row["vawg_share"], "percent", 1, row["vawg"])
         values[f"{key}.rest_vawg_share"] = (row["rest_vawg_share"], "percent", 1)
-        values[f"{key}.vawg_significance"] = (_significance(row["vawg_p"]) if pd.notna(row["vawg_p"]) else "not tested",
+        values[f"{key}.vawg_significance"] = (significance(row["vawg_p"]) if pd.notna(row["vawg_p"]) else "not tested",
                                              "text", 0)
     return values

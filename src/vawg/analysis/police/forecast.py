@@ -36,16 +36,16 @@ import pandas as pd
 from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table
+from vawg.foundations.wording import direction, join_words, with_article
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.monthly import MonthlyRates, chart_events, recording_changes
-from vawg.analysis.police.recorded_offences import SOURCE, _direction
+from vawg.analysis.police.recorded_offences import SOURCE
 from vawg.foundations.stats import (
     Forecast,
     forecast_monthly,
     mean_absolute_percentage_error,
     percent_difference,
 )
-from vawg.foundations.wording import join_words, with_article
 
 HOLDOUT_MONTHS = 12
 ROLLING_ORIGINS = 5        # hold-out fits for the interval's coverage, the last one the MAPE's
@@ -237,13 +237,13 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     months = pd.period_range(history["month"].min(), forecast["month"].max(), freq="M")
     events = chart_events(months)
     events = events[events["kind"] == "recording_change"]
-    direction = _direction(result.change, "rise", "fall")
+    movement = direction(result.change, "rise", "fall")
     end_month = f"{result.end['month']:%B %Y}"
     if result.end["lower"] <= result.start["rate"] <= result.end["upper"]:
         title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to change little "
                  f"by {end_month}")
     else:
-        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to {direction} "
+        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to {movement} "
                  f"by {end_month}")
     parts = [fitted_name] + ([after_name] if (history["part"] == after_name).any() else [])
     plot = charts.forecast_chart(
@@ -259,7 +259,7 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
            f"{result.last_fitted['month']:%B %Y}, before the police recording change. The rate was {result.start['rate']:.2f} "
            f"in {result.start['month']:%B %Y}; the forecast for {end_month} is {result.end['mean']:.2f} "
            f"({LEVEL:.0%} prediction interval {result.end['lower']:.2f} to {result.end['upper']:.2f}), a "
-           f"{abs(result.change):.1f}% {direction}."
+           f"{abs(result.change):.1f}% {movement}."
            + (" Recorded months after the change fall below the forecast, consistent with the new system counting fewer "
               "offences."
               if _after_below(result) else ""))
@@ -417,7 +417,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.end_lower": (result.end["lower"], "number", 2),
         "forecast.end_upper": (result.end["upper"], "number", 2),
         "forecast.change": (abs(result.change), "percent", 1),
-        "forecast.direction": (_direction(result.change, "rise", "fall"), "text", 0),
+        "forecast.direction": (direction(result.change, "rise", "fall"), "text", 0),
         "forecast.change_words": (_signed_change(result.change), "text", 0),
         "forecast.change_lower": (_signed_change(percent_difference(result.end["lower"], result.start["rate"])), "text", 0),
         "forecast.change_upper": (_signed_change(percent_difference(result.end["upper"], result.start["rate"])), "text", 0),
@@ -430,7 +430,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.boroughs_rising": (int((summary["change"] > 0).sum()), "number", 0),
         "forecast.change_rank": (int((summary["change"] > result.change).sum()) + 1, "rank", 0),
         "forecast.london_change": (abs(demand.london.change), "percent", 1),
-        "forecast.london_direction": (_direction(demand.london.change, "rise", "fall"), "text", 0),
+        "forecast.london_direction": (direction(demand.london.change, "rise", "fall"), "text", 0),
         "forecast.london_end_rate": (demand.london.end["mean"], "number", 2),
         "forecast.london_mape": (demand.london.mape, "percent", 1),
         "forecast.after_change_sentence": (

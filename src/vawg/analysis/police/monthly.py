@@ -34,7 +34,8 @@ from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure
 from vawg.analysis.police.offences import counts_by, load_offences
-from vawg.analysis.police.recorded_offences import SOURCE, TREND_YEARS, join_words
+from vawg.analysis.police.recorded_offences import SOURCE, TREND_YEARS
+from vawg.foundations.wording import join_words
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.reference import abuse_type_label
 from vawg.foundations.stats import RateRatio, TestResult, area_change_test, change_dispersion, control_limits, \

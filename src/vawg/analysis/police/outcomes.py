@@ -34,19 +34,12 @@ from vawg.writing.artifacts import Column, Figure, Table, format_value, ordinal
 from vawg.intake.contracts.police import KNOWN_OUTCOMES, OUTCOME_CATEGORIES, POSITIVE_OUTCOMES
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, measured_abuse_types
-from vawg.analysis.police.recorded_offences import (
-    _direction,
-    _significance,
-    interval_texts,
-    join_words,
-)
-from vawg.analysis.police.relationships import (
-    disclosure_basis,
-    load_vawg_offences,
-    report_year,
-    share_row,
-    significance_texts,
-)
+from vawg.foundations.wording import direction, join_words, significance
+from vawg.foundations.suppression import interval_texts
+from vawg.analysis.police.relationships import load_vawg_offences
+from vawg.foundations.suppression import disclosure_basis, significance_texts
+from vawg.foundations.periods import report_year
+from vawg.foundations.stats import share_row
 from vawg.foundations.stats import (
     holm_within,
     odds_ratio,
@@ -292,7 +285,7 @@ def figure_positive_outcome_rates(analysis: Outcomes) -> Figure:
     rank, size = a.rank()
     if overall["significant"]:
         title = (f"{a.borough}'s positive outcome rate for VAWG offences is significantly "
-                 f"{_direction(overall['rate'] - overall['rest_rate'])} than the rest of London's")
+                 f"{direction(overall['rate'] - overall['rest_rate'])} than the rest of London's")
     else:
         title = (f"{_in_ten(overall['rate']).capitalize()} VAWG offences with an outcome in {a.borough} end "
                  f"positively, much as across London")
@@ -499,8 +492,8 @@ def prose_values(analysis: Outcomes) -> dict[str, tuple]:
                                             "%")[0], "text", 0),
         "outcomes.london_rate": (overall["london_rate"], "percent", 1),
         "outcomes.rest_rate": (overall["rest_rate"], "percent", 1),
-        "outcomes.comparison": (_direction(overall["rate"] - overall["london_rate"]), "text", 0),
-        "outcomes.significance": (_significance(overall["p"]) if pd.notna(overall["p"]) else "not tested", "text", 0),
+        "outcomes.comparison": (direction(overall["rate"] - overall["london_rate"]), "text", 0),
+        "outcomes.significance": (significance(overall["p"]) if pd.notna(overall["p"]) else "not tested", "text", 0),
         "outcomes.rank": (rank, "rank", 0),
         "outcomes.boroughs": (size, "number", 0),
         "outcomes.in_ten": (_in_ten(overall["rate"]), "text", 0),
@@ -526,7 +519,7 @@ def prose_values(analysis: Outcomes) -> dict[str, tuple]:
         key = f"outcomes.types.{abuse_type}"
         values[f"{key}.rate"] = (row["rate"], "percent", 1, row["basis"])
         values[f"{key}.london_rate"] = (row["london_rate"], "percent", 1)
-        values[f"{key}.significance"] = (_significance(row["p"]) if pd.notna(row["p"]) else "not tested", "text", 0)
+        values[f"{key}.significance"] = (significance(row["p"]) if pd.notna(row["p"]) else "not tested", "text", 0)
     values.update(_odds_values(a))
     values.update(_positive_mix_values(a))
     values.update(_reason_values(a))
@@ -601,7 +594,7 @@ def _odds_values(a: Outcomes) -> dict[str, tuple]:
                                        else CONFIDENTIAL, "text", 0)
         values[f"{key}.odds_ci"] = (_odds_text(pd.Series({"basis": row.basis, "lower": row.lower,
                                                           "upper": row.upper}), a.threshold), "text", 0)
-        values[f"{key}.odds_significance"] = (_significance(row.p) if not is_small(row.basis, a.threshold)
+        values[f"{key}.odds_significance"] = (significance(row.p) if not is_small(row.basis, a.threshold)
                                               else CONFIDENTIAL, "text", 0)
         values[f"{key}.london_odds_ratio"] = (row.odds_ratio_london, "number", 2, row.basis_london)
     return values
@@ -663,7 +656,7 @@ def _reason_values(a: Outcomes) -> dict[str, tuple]:
         values[f"{key}.london_withdrew_share"] = (row["london_share_withdrew"], "percent", 1)
         values[f"{key}.withdrew_comparison"] = (
             "–" if pd.isna(row["share_withdrew"]) or is_small(row["basis_withdrew"], a.threshold)
-            else _direction(row["share_withdrew"] - withdrew, "higher", "lower"), "text", 0)
+            else direction(row["share_withdrew"] - withdrew, "higher", "lower"), "text", 0)
     parts = []
     for abuse_type in ("dva", "ccb"):
         if abuse_type not in by_type.index:
@@ -675,7 +668,7 @@ def _reason_values(a: Outcomes) -> dict[str, tuple]:
         if is_small(row["basis_withdrew"], a.threshold):
             parts.append(f"not published for {label}, where the numbers are small")
         else:
-            parts.append(f"{_direction(row['share_withdrew'] - withdrew)} for {label}, at {row['share_withdrew']:.1f}% "
+            parts.append(f"{direction(row['share_withdrew'] - withdrew)} for {label}, at {row['share_withdrew']:.1f}% "
                          f"(London {row['london_share_withdrew']:.1f}%)")
     values["outcomes.withdrawal_close_sentence"] = (
         f"The share was {', and '.join(parts)}." if parts else "", "text", 0)

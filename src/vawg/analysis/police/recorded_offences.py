@@ -42,12 +42,14 @@ from vawg.foundations.stats import (
     rate_with_interval,
     two_proportion_ztest,
 )
-from vawg.foundations.suppression import CONFIDENTIAL, chart_values, format_number, format_percent, hidden_basis, is_small
-# Re-exported under the names the other section modules import from here.
-from vawg.foundations.wording import direction as _direction  # noqa: F401
-from vawg.foundations.wording import join_words  # noqa: F401
-from vawg.foundations.wording import significance as _significance  # noqa: F401
-from vawg.foundations.wording import phrase
+from vawg.foundations.suppression import (
+    chart_values,
+    format_number,
+    format_percent,
+    hidden_basis,
+    interval_texts,
+)
+from vawg.foundations.wording import direction, join_words, phrase, significance
 
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
@@ -460,15 +462,6 @@ def range_texts(lower, upper, decimals: int, suffix: str = "", separator: str = 
             for low, high in zip(lower, upper)]
 
 
-def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
-                   suffix: str = "", separator: str = " to ") -> list[str]:
-    """Confidence intervals as published text ("28.09 to 30.05"; tables use "28.09–30.05"), ``[c]`` where the
-    count is small."""
-    return [CONFIDENTIAL if is_small(count, threshold) else
-            "–" if pd.isna(low) or pd.isna(high) else
-            f"{low:,.{decimals}f}{suffix}{separator}{high:,.{decimals}f}{suffix}"
-            for low, high, count in zip(lower, upper, basis)]
-
 
 
 @uses(metric="share_of_vawg")
@@ -512,7 +505,7 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.pooled_borough_share_of_london": (borough_vawg / london_vawg * 100, "percent", 1, borough_vawg),
         "offences.pooled_borough_share_of_crime": (borough_share, "percent", 1, borough_vawg),
         "offences.pooled_rest_share_of_crime": (rest_share, "percent", 1),
-        "offences.pooled_share_comparison": (_direction(borough_share - rest_share, "larger", "smaller"), "text", 0),
+        "offences.pooled_share_comparison": (direction(borough_share - rest_share, "larger", "smaller"), "text", 0),
         "offences.borough_vawg": (vawg_count, "count", 0),
         "offences.borough_rate": (rate, "number", 2, vawg_count),
         "offences.london_rate": (london, "number", 2),
@@ -520,9 +513,9 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.borough_mean_rate": (mean_rate, "number", 2),
         "offences.difference_vs_london": (abs(percent_difference(rate, london)), "percent", 1, vawg_count),
         "offences.difference_vs_rest": (abs(percent_difference(rate, rest)), "percent", 1, vawg_count),
-        "offences.comparison": (_direction(rate - london), "text", 0),
-        "offences.mean_comparison": (_direction(rate - mean_rate, "above", "below"), "text", 0),
-        "offences.significance": (_significance(overall), "text", 0),
+        "offences.comparison": (direction(rate - london), "text", 0),
+        "offences.mean_comparison": (direction(rate - mean_rate, "above", "below"), "text", 0),
+        "offences.significance": (significance(overall), "text", 0),
         # p-values let the executive summary choose its words without re-testing anything.
         "offences.p_value": (overall.p_value, "pvalue", 3),
         "offences.change_difference_p": (change_test.p_value, "pvalue", 3),
@@ -534,19 +527,19 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         "offences.base_year": (str(base), "text", 0),
         "offences.comparable_end_year": (str(end), "text", 0),
         "offences.change_to_end": (abs(borough_change), "percent", 1),
-        "offences.change_to_end_direction": (_direction(borough_change, "rose", "fell"), "text", 0),
+        "offences.change_to_end_direction": (direction(borough_change, "rose", "fell"), "text", 0),
         "offences.london_change_to_end": (abs(london_change), "percent", 1),
-        "offences.london_change_to_end_direction": (_direction(london_change, "rose", "fell"), "text", 0),
+        "offences.london_change_to_end_direction": (direction(london_change, "rose", "fell"), "text", 0),
         "offences.other_boroughs_mean_change": (abs(other_mean_change), "percent", 1),
-        "offences.other_boroughs_mean_change_direction": (_direction(other_mean_change, "rise", "fall"), "text", 0),
-        "offences.change_difference_significance": (_significance(change_test), "text", 0),
+        "offences.other_boroughs_mean_change_direction": (direction(other_mean_change, "rise", "fall"), "text", 0),
+        "offences.change_difference_significance": (significance(change_test), "text", 0),
         "offences.change_difference_verdict": (
             phrase("recorded-offences", "change_difference", "differed" if change_test.significant else "did_not_differ"),
             "text", 0),
         "offences.within_year_change": (abs(a.within_year_change("borough")), "percent", 1),
-        "offences.within_year_direction": (_direction(a.within_year_change("borough"), "rose", "fell"), "text", 0),
+        "offences.within_year_direction": (direction(a.within_year_change("borough"), "rose", "fell"), "text", 0),
         "offences.london_within_year_change": (abs(a.within_year_change("london")), "percent", 1),
-        "offences.london_within_year_direction": (_direction(a.within_year_change("london"), "rose", "fell"), "text", 0),
+        "offences.london_within_year_direction": (direction(a.within_year_change("london"), "rose", "fell"), "text", 0),
         "offences.share_of_crime_latest": (share[(y, a.borough)], "percent", 1, vawg_count),
         "offences.share_of_crime_first": (share[(a.years[0], a.borough)], "percent", 1),
         "offences.share_of_crime_max": (share.xs(a.borough, level="area").max(), "percent", 1),
@@ -587,13 +580,13 @@ def prose_values(analysis: RecordedOffences) -> dict[str, tuple]:
         values[f"{key}.rest_rate"] = (row["rest_rate"], "number", 2)
         values[f"{key}.difference"] = (abs(row["percent_difference"]), "percent", 1,
                                        (row["borough_count"], row["rest_count"]))
-        values[f"{key}.direction"] = (_direction(row["percent_difference"]), "text", 0)
+        values[f"{key}.direction"] = (direction(row["percent_difference"]), "text", 0)
         values[f"{key}.rate_ratio"] = (row["rate_ratio"], "number", 2, (row["borough_count"], row["rest_count"]))
         values[f"{key}.rate_ratio_ci"] = (range_texts([row["ratio_lower"]], [row["ratio_upper"]], 2,
                                                       separator=" to ")[0], "text", 0,
                                           (row["borough_count"], row["rest_count"]))
         # A test of a hidden count is hidden with it (issue 11): its verdict alone says something about the count.
-        values[f"{key}.significance"] = (_significance(row["p"]), "text", 0, (row["borough_count"], row["rest_count"]))
+        values[f"{key}.significance"] = (significance(row["p"]), "text", 0, (row["borough_count"], row["rest_count"]))
         values[f"{key}.p"] = (row["p"], "pvalue", 3, (row["borough_count"], row["rest_count"]))
         values[f"{key}.label"] = (row["label"], "text", 0)
         values[f"{key}.share_of_vawg"] = (row["borough_count"] / vawg_count * 100, "percent", 1, row["borough_count"])
@@ -642,7 +635,7 @@ def _rate_gap_sentence(entry: str, row: pd.Series, **words: str) -> str:
     """One comparison of a publishable borough count with the rest of London, worded by ``entry`` ("widest_gap" or
     "dva") of the wording file: "… 4.21 … against 3.80, a rate 10.8% higher, which is statistically significant …"."""
     numbers = {"rate": format_number(row["borough_rate"], 2), "rest_rate": format_number(row["rest_rate"], 2),
-               "difference": format_percent(abs(row["percent_difference"]), 1), "significance": _significance(row["p"])}
+               "difference": format_percent(abs(row["percent_difference"]), 1), "significance": significance(row["p"])}
     if entry == "widest_gap":
         return phrase("recorded-offences", "widest_gap", "higher" if row["percent_difference"] > 0 else "lower",
                       **numbers, **words)

@@ -16,32 +16,29 @@ carry 95% Wilson score intervals.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from vawg.foundations.wording import direction, join_words, sentence_case, significance, slug
 from vawg.foundations.methods_used import uses
-from vawg.foundations.periods import report_year  # re-exported: sections import it from here
+from vawg.foundations.periods import report_year
+from vawg.foundations.stats import share_row
 from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.analysis.police.recorded_offences import (
-    _direction,
-    _significance,
-    interval_texts,
-    join_words,
-)
-from vawg.foundations.stats import holm_within, two_proportion_ztest, wilson_interval
+from vawg.foundations.suppression import interval_texts
+from vawg.foundations.stats import holm_within, two_proportion_ztest
 from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
-    CONFIDENTIAL,
+    disclosure_basis,
+    significance_texts,
+    total_texts,
     chart_values,
     is_small,
     secondary_suppression,
-    suppressed_count_text,
 )
 
 SOURCE = "Metropolitan Police Service recorded crime"
@@ -74,41 +71,10 @@ def load_vawg_offences(staged_dir: Path | str, year: int, *, needs: tuple[str, .
     return frame.reset_index(drop=True)
 
 
-def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
-    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
-    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
-            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
 
 
-def sentence_case(name: str) -> str:
-    """"Violence Against The Person" → "Violence against the person" (the police write groups in title case)."""
-    return name[:1].upper() + name[1:].lower()
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def disclosure_basis(part: int, total: int) -> int:
-    """The count a published share of ``total`` rests on: the smaller non-zero of the part and the rest.
-
-    With the total published, a share reveals the rest as surely as the part, so
-    the share (and the part's count) is hidden when either is small.
-    """
-    return min([n for n in (int(part), int(total) - int(part)) if n > 0], default=0)
-
-
-def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:
-    """"Yes"/"No" for a table's significance column; ``[c]`` where the test rests on a small count."""
-    return [CONFIDENTIAL if is_small(count, threshold) else "–" if pd.isna(value) else "Yes" if flag else "No"
-            for flag, value, count in zip(significant, p, basis)]
-
-
-def share_row(count: int, total: int) -> dict:
-    """A share in percent with its 95% Wilson interval (missing when there is nothing to share)."""
-    interval = wilson_interval(count, total)
-    return {"share": count / total * 100 if total else float("nan"),
-            "lower": interval.lower * 100, "upper": interval.upper * 100}
 
 
 @dataclass
@@ -348,8 +314,8 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
                                                  a.threshold, 1, "%")[0], "text", 0),
         "relationship.london_known_share": (overall["london_known_share"], "percent", 1),
         "relationship.rest_known_share": (overall["rest_known_share"], "percent", 1),
-        "relationship.comparison": (_direction(overall["known_share"] - overall["rest_known_share"]), "text", 0),
-        "relationship.significance": (_significance(overall["p"]) if pd.notna(overall["p"]) else "not tested",
+        "relationship.comparison": (direction(overall["known_share"] - overall["rest_known_share"]), "text", 0),
+        "relationship.significance": (significance(overall["p"]) if pd.notna(overall["p"]) else "not tested",
                                       "text", 0),
         "relationship.majority": (_proportion_words(overall["known_share"]), "text", 0),
     }
@@ -371,7 +337,7 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
     significant = publishable[publishable["significant"]]
     values["relationship.group_significance_sentence"] = (
         "Against the rest of London, the share known to the victim differed significantly for "
-        + join_words([f"{row.crime_group.lower()} ({_direction(row.known_share - row.rest_known_share)} in "
+        + join_words([f"{row.crime_group.lower()} ({direction(row.known_share - row.rest_known_share)} in "
                       f"{a.borough})" for row in significant.itertuples()]) + "."
         if not significant.empty
         else "No crime group's share differed significantly from the rest of London's.", "text", 0)

@@ -29,10 +29,12 @@ from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.intake.contracts.police import ETHNIC_APPEARANCES, ETHNIC_GROUPS, SUSPECT_AGE_BANDS
+from vawg.foundations.wording import direction, join_words, sentence_case, slug
 from vawg.foundations.errors import DataError
 from vawg.foundations.methods_used import uses
-from vawg.analysis.police.recorded_offences import _direction, interval_texts, join_words
-from vawg.analysis.police.relationships import report_year, sentence_case, share_row, slug
+from vawg.foundations.suppression import interval_texts
+from vawg.foundations.periods import report_year
+from vawg.foundations.stats import share_row
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.stats import byar_interval, rank_highest_first
 from vawg.writing.supply import optional_table
@@ -398,7 +400,7 @@ def prose_values(profile: SuspectProfile) -> dict[str, tuple]:
         "suspects.male_rate": (s["male_rate"], "number", 2, s["male"]),
         "suspects.male_rate_ci": (rate_ci, "text", 0),
         "suspects.london_male_rate": (london["male_rate"], "number", 2),
-        "suspects.male_rate_comparison": (_direction(s["male_rate"] - london["male_rate"]), "text", 0),
+        "suspects.male_rate_comparison": (direction(s["male_rate"] - london["male_rate"]), "text", 0),
         "suspects.male_rate_rank": (rank, "rank", 0),
         "suspects.boroughs": (size, "number", 0),
         "suspects.young_share": (share(young_count), "percent", 1, young_count),
@@ -469,9 +471,9 @@ def _group_values(p: SuspectProfile) -> dict[str, tuple]:
     overall_young = young_all["count"].sum() / max(len(p.area()), 1) * 100
     for row in groups.itertuples():
         values[f"suspects.groups.{row.key}.young_comparison"] = (
-            _direction(row.young_share - overall_young), "text", 0)
+            direction(row.young_share - overall_young), "text", 0)
         values[f"suspects.groups.{row.key}.female_comparison"] = (
-            _direction(row.female_share - row.london_female_share), "text", 0)
+            direction(row.female_share - row.london_female_share), "text", 0)
     return values
 
 
