@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vawg.foundations.stats import ALPHA
+from vawg.foundations.levels import ALPHA
 from vawg.foundations.wording import join_words
 
 Values = Mapping[str, Mapping[str, Any]]

@@ -30,7 +30,8 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from vawg.foundations.methods_used import uses
-from vawg.foundations.stats import ALPHA, TestResult
+from vawg.foundations.levels import ALPHA
+from vawg.foundations.stats import TestResult
 
 PERMUTATIONS = 999
 # The permutation test of Local Moran's I is random; a fixed seed makes every build of the same data agree.

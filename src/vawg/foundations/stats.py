@@ -19,9 +19,8 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 import PHStatsMethods as ph
 
+from vawg.foundations.levels import ALPHA, MULTIPLICITY
 from vawg.foundations.methods_used import uses
-
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -687,9 +686,6 @@ def group_proportion_tests(observed, expected, *, method: str = "binomial", adju
         "ratio": (share / population_share).to_numpy(), "z": z.to_numpy(), "p_value": p_values,
         "significant": significant, "direction": direction, "lower": lower * 100, "upper": upper * 100,
     }, index=observed.index)
-
-
-MULTIPLICITY = "holm"  # one policy: Holm's step-down adjustment within each family of tests (a table's tests)
 
 
 def adjust_p_values(p_values, method: str = MULTIPLICITY, alpha: float = ALPHA) -> np.ndarray:

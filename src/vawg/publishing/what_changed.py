@@ -27,13 +27,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from vawg.foundations import suppression as sup
 from vawg.writing.artifacts import ArtifactWriter, Column, Table, read_download
 from vawg.publishing.editions import EditionRecord
+from vawg.foundations.levels import ALPHA
 from vawg.foundations.paths import project_root
 from vawg.analysis.services.render import long_date
 from vawg.foundations.wording import join_words
 
 PARTIAL = "what-changed"
 TABLE_ID = "tbl-what-changed"
-ALPHA = 0.05
 TEST_NAME = "score test for the ratio of two Poisson rates"
 # Examples listed per figure or table; the rest are counted.
 MAX_EXAMPLES = 3

@@ -62,7 +62,8 @@ from vawg.foundations.spatial import (
     queen_neighbours,
     tile_neighbours,
 )
-from vawg.foundations.stats import ALPHA, TestResult, byar_interval, holm_within, rank_highest_first
+from vawg.foundations.levels import ALPHA
+from vawg.foundations.stats import TestResult, byar_interval, holm_within, rank_highest_first
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates (borough) and mid-2020 "
