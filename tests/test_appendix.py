@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pkgutil
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 
 from vawg.analysis import appendix
 from vawg.foundations import methods_used, reference, spatial, stats
+from vawg.foundations.stats.comparisons import rate_per
+from vawg.foundations.stats.intervals import rate_with_interval, wilson_interval
 from vawg.writing.artifacts import ArtifactWriter, read_download
 from vawg.publishing.check.published import text_faults
 from vawg.foundations.errors import DataError
@@ -73,7 +76,7 @@ def test_changing_one_vawg_flag_mapping_changes_a_computed_rate_and_appendix_6c(
     offences = _offences(["Harassment", "Harassment", "Stalking", "Rape of a Female aged 16 and over", None])
     female_residents = 1000
 
-    before_rate = stats.rate_per(abuse_type_flags(offences)["stalking_harassment"].sum(), female_residents)
+    before_rate = rate_per(abuse_type_flags(offences)["stalking_harassment"].sum(), female_residents)
     assert before_rate == pytest.approx(3.0)
     assert "Harassment" in _stalking_rule()
 
@@ -85,7 +88,7 @@ def test_changing_one_vawg_flag_mapping_changes_a_computed_rate_and_appendix_6c(
     mapping[~dropped].to_csv(mapping_file, index=False)
     _clear_reference_caches()  # a new build starts with empty caches
 
-    after_rate = stats.rate_per(abuse_type_flags(offences)["stalking_harassment"].sum(), female_residents)
+    after_rate = rate_per(abuse_type_flags(offences)["stalking_harassment"].sum(), female_residents)
     assert after_rate == pytest.approx(1.0)
     rule = _stalking_rule()
     assert "Harassment" not in rule and "Stalking" in rule
@@ -253,7 +256,8 @@ def test_every_metric_and_test_the_code_registers_is_catalogued_and_every_catalo
 
 
 def test_every_test_in_vawg_stats_and_spatial_registers_itself():
-    for module in (stats, spatial):
+    modules = [importlib.import_module(info.name) for info in pkgutil.iter_modules(stats.__path__, f"{stats.__name__}.")]
+    for module in (*modules, spatial):
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 returns = str(inspect.signature(function).return_annotation)
@@ -277,8 +281,8 @@ def test_calling_a_statistics_function_records_its_test_and_metric(tmp_path):
     methods_used.reset()
     folder = tmp_path / "artifacts"
     ArtifactWriter(folder, 7)  # a notebook's writer: records go to its methods.json from now on
-    stats.wilson_interval(3, 10)
-    stats.rate_with_interval(30, 1000)  # Byar's interval, through the rates helper
+    wilson_interval(3, 10)
+    rate_with_interval(30, 1000)  # Byar's interval, through the rates helper
     try:
         assert methods_used.read(folder)["test"] == {"wilson_interval", "byar_interval"}
         assert methods_used.read(folder)["metric"] == {"share_confidence_interval", "rate_confidence_interval"}

@@ -16,13 +16,8 @@ import pandas as pd
 import pytest
 from by_hand import holm
 
-from vawg.foundations.stats import (
-    chi_square_goodness_of_fit,
-    fisher_exact_test,
-    group_proportion_tests,
-    odds_ratio,
-    two_proportion_ztest,
-)
+from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.profiles import chi_square_goodness_of_fit, fisher_exact_test, group_proportion_tests, odds_ratio
 
 Z = 1.959963984540054  # normal quantile at 0.975
 

@@ -7,14 +7,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from vawg.foundations.stats import (
-    area_change_test,
-    change_dispersion,
-    percent_difference,
-    rank_highest_first,
-    rate_change_test,
-    two_proportion_ztest,
-)
+from vawg.foundations.stats.changes import area_change_test, change_dispersion, rate_change_test
+from vawg.foundations.stats.comparisons import percent_difference, rank_highest_first, two_proportion_ztest
 
 
 def pooled_z_by_hand(x1, n1, x2, n2):

@@ -11,17 +11,11 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2, norm, poisson
 
-from vawg.foundations.stats import (
-    byar_interval,
-    control_limits,
-    forecast_monthly,
-    funnel_limits,
-    mean_absolute_percentage_error,
-    rate_change_test,
-    rate_with_interval,
-    special_causes,
-    wilson_interval,
-)
+from vawg.foundations.stats.changes import rate_change_test
+from vawg.foundations.stats.control_charts import control_limits, special_causes
+from vawg.foundations.stats.forecasting import forecast_monthly, mean_absolute_percentage_error
+from vawg.foundations.stats.funnels import funnel_limits
+from vawg.foundations.stats.intervals import byar_interval, rate_with_interval, wilson_interval
 
 Z = norm.ppf(0.975)
 

@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import norm, poisson
 from statsmodels.stats.rates import confint_poisson_2indep
 
-from vawg.foundations.stats import rank_highest_first, rank_interval, rate_ratio
+from vawg.foundations.stats.comparisons import rank_highest_first, rank_interval, rate_ratio
 
 
 @pytest.mark.parametrize("counts", [(120, 10_000, 100, 10_000), (3466, 119_312, 71_500, 4_600_000),

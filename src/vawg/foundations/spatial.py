@@ -31,7 +31,7 @@ from scipy import stats as scipy_stats
 
 from vawg.foundations.methods_used import uses
 from vawg.foundations.levels import ALPHA
-from vawg.foundations.stats import TestResult
+from vawg.foundations.stats.comparisons import TestResult
 
 PERMUTATIONS = 999
 # The permutation test of Local Moran's I is random; a fixed seed makes every build of the same data agree.

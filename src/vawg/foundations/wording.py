@@ -23,7 +23,7 @@ from vawg.foundations.errors import DataError
 from vawg.foundations.paths import project_root
 
 if TYPE_CHECKING:  # vawg.foundations.stats loads statsmodels: 2 s that `vawg --help` need not wait
-    from vawg.foundations.stats import TestResult
+    from vawg.foundations.stats.comparisons import TestResult
 
 
 def join_words(words: Sequence[str]) -> str:

@@ -239,7 +239,7 @@ def _headline_row(headline: Headline, previous: PublishedEdition, current: Publi
     if old_year == new_year:
         row["significance"] = "Same period: revised" if new != old else "Same period: unchanged"
         return row
-    from vawg.foundations.stats import rate_change_test  # loads statsmodels (2 s): only when there is a test
+    from vawg.foundations.stats.changes import rate_change_test  # loads statsmodels (2 s): only when there is a test
 
     test = rate_change_test(int(old), exposures[0], int(new), exposures[1])
     row["significance"] = f"{'Yes' if test.p_value < ALPHA else 'No'} ({_p(test.p_value)})"

@@ -38,7 +38,7 @@ from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import disclosure_basis
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import holm_within, odds_ratio
+from vawg.foundations.stats.profiles import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import staged_table

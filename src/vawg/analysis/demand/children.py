@@ -56,7 +56,7 @@ from vawg.foundations.periods import report_year
 from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.intake.contracts.children import vawg_factors
-from vawg.foundations.stats import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
+from vawg.foundations.stats.profiles import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
     chart_values,

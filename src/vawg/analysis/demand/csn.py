@@ -64,7 +64,7 @@ from vawg.intake.contracts.csn import (
 from vawg.intake.contracts.reference_data import SEXUAL_ORIENTATION_LAD
 from vawg.analysis.people.population import load_reference_table, published_comparators
 from vawg.analysis.denominators import denominators, estimate_years, load_population
-from vawg.foundations.stats import OddsRatio, group_proportion_tests, odds_ratio
+from vawg.foundations.stats.profiles import OddsRatio, group_proportion_tests, odds_ratio
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
     Relation,

@@ -10,7 +10,7 @@ Two council extracts (DS-13, DS-14), one row per application:
   through the assessment (the newer flags).
 
 Changes between the first year of the series and the report year are tested by a
-pooled two-proportion z-test (:func:`vawg.foundations.stats.two_proportion_ztest`), as is the
+pooled two-proportion z-test (:func:`vawg.foundations.stats.comparisons.two_proportion_ztest`), as is the
 difference between women with DVA points and applicants without them.
 
 Artifact ids and the functions that make them:
@@ -42,13 +42,9 @@ from vawg.foundations.wording import join_words, phrase, significance, slug
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import disclosure_basis
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import (
-    TestResult,
-    holm_within,
-    percent_difference,
-    two_proportion_ztest,
-    wilson_interval,
-)
+from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
+from vawg.foundations.stats.intervals import wilson_interval
+from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 from vawg.writing.supply import staged_table
 

@@ -5,7 +5,7 @@ and how many had each characteristic, for the borough's MARAC and for its
 comparison areas (the Metropolitan Police area, the most similar force group,
 England and Wales). Rates per 10,000 female residents aged 16 and over and the
 shares of cases are computed here from the counts; the borough is compared with
-each comparator by a pooled two-proportion z-test (:func:`vawg.foundations.stats.two_proportion_ztest`),
+each comparator by a pooled two-proportion z-test (:func:`vawg.foundations.stats.comparisons.two_proportion_ztest`),
 and with itself in the first year of the series by the same test.
 
 Artifact ids and the functions that make them:
@@ -39,14 +39,9 @@ from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import disclosure_basis
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import (
-    TestResult,
-    adjust_p_values,
-    byar_interval,
-    percent_difference,
-    two_proportion_ztest,
-    wilson_interval,
-)
+from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
+from vawg.foundations.stats.intervals import byar_interval, wilson_interval
+from vawg.foundations.stats.profiles import adjust_p_values
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
 from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.writing.supply import staged_table

@@ -5,7 +5,7 @@ supported, broken down by referral source, crime, age, disability, ethnicity,
 sex, religion and sexual orientation. They cover every crime Victim Support
 helps with, not VAWG alone. The reference edition compares the first quarter
 of the financial year with the rest of London; each share is compared by a
-pooled two-proportion z-test (:func:`vawg.foundations.stats.two_proportion_ztest`).
+pooled two-proportion z-test (:func:`vawg.foundations.stats.comparisons.two_proportion_ztest`).
 
 Artifact ids and the functions that make them:
 
@@ -29,7 +29,8 @@ from vawg.writing.artifacts import Column, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import disclosure_basis
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import holm_within, two_proportion_ztest
+from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import CONFIDENTIAL, is_small
 from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import staged_table

@@ -4,7 +4,7 @@ For every age band (ethnic group) of the Safety Net's referrals of the report
 year and every characteristic below, the two-by-two table "in the band or not"
 × "with the characteristic or not" (referrals with a recorded age, or ethnic
 group) gives an odds ratio with Woolf's 95% interval and the matching Wald
-p-value (:func:`vawg.foundations.stats.odds_ratio`). Each characteristic is compared
+p-value (:func:`vawg.foundations.stats.profiles.odds_ratio`). Each characteristic is compared
 across all bands (groups) at once, so its p-values are adjusted for the number
 of comparisons by Holm's method; only adjusted p < 0.05 counts as a finding.
 
@@ -31,7 +31,7 @@ import pandas as pd
 from vawg.writing.artifacts import Column, Table, format_value
 from vawg.analysis.people.group_profile import ETHNIC_GROUPS, ETHNIC_LABELS, GroupProfile
 from vawg.analysis.people.service_profiles import CSN_BANDS, ServiceProfiles
-from vawg.foundations.stats import adjust_p_values, odds_ratio
+from vawg.foundations.stats.profiles import adjust_p_values, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, is_small, secondary_suppression
 from vawg.foundations.wording import join_words
 

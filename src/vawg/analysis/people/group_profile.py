@@ -35,7 +35,7 @@ from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, format_value
 from vawg.foundations.errors import DataError
 from vawg.analysis.denominators import estimate_years
-from vawg.foundations.stats import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
+from vawg.foundations.stats.profiles import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 from vawg.foundations.wording import join_words
 

@@ -54,7 +54,7 @@ from vawg.analysis.people.group_profile import population_share as _population_s
 from vawg.analysis.people.group_profile import verdict as _verdict
 from vawg.analysis.people.population import Population
 from vawg.analysis.denominators import load_population
-from vawg.foundations.stats import GoodnessOfFit, group_proportion_tests
+from vawg.foundations.stats.profiles import GoodnessOfFit, group_proportion_tests
 from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import is_small
 from vawg.foundations.wording import join_words

@@ -29,18 +29,10 @@ from vawg.analysis.police.recorded_offences import SOURCE, RecordedOffences, TAB
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.suppression import HIDDEN, Relation, format_percent, hidden_basis, protect
-from vawg.foundations.stats import (
-    TestResult,
-    adjust_p_values,
-    byar_interval,
-    change_dispersion,
-    holm_within,
-    percent_difference,
-    rank_highest_first,
-    rate_change_test,
-    two_proportion_ztest,
-    wilson_interval,
-)
+from vawg.foundations.stats.changes import change_dispersion, rate_change_test
+from vawg.foundations.stats.comparisons import TestResult, percent_difference, rank_highest_first, two_proportion_ztest
+from vawg.foundations.stats.intervals import byar_interval, wilson_interval
+from vawg.foundations.stats.profiles import adjust_p_values, holm_within
 
 ANNUAL_YEARS = 6  # the abuse-type trends reach one year further back than the overall trend (2019 to 2024)
 
@@ -106,7 +98,7 @@ class AbuseTypeSections:
 
     def change_test(self, measure: str, before: int, after: int) -> TestResult:
         """Did the borough's rate of ``measure`` change between two years? Quasi-Poisson, with the dispersion
-        of every borough's own change (:func:`vawg.foundations.stats.change_dispersion`)."""
+        of every borough's own change (:func:`vawg.foundations.stats.changes.change_dispersion`)."""
         b, a = self.annual_series(measure).loc[before], self.annual_series(measure).loc[after]
         counts = [self.annual.xs(year, level="year")[measure] for year in (before, after)]
         codes = counts[0].index

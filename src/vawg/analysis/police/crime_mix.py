@@ -29,8 +29,9 @@ from vawg.analysis.police.offences import crime_group_counts, load_offences
 from vawg.analysis.police.recorded_offences import SOURCE, TABLE_RANGE, range_texts
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, describe_estimates, estimate_years, load_population
-from vawg.foundations.stats import byar_interval, holm_within, percent_difference, rank_highest_first, rate_ratio, \
-    two_proportion_ztest, wilson_interval
+from vawg.foundations.stats.comparisons import percent_difference, rank_highest_first, rate_ratio, two_proportion_ztest
+from vawg.foundations.stats.intervals import byar_interval, wilson_interval
+from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import chart_values
 
 MIN_VAWG_SHARE_CHARTED = 1.0  # crime groups where VAWG is under 1% of London's offences are left off the chart

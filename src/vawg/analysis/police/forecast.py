@@ -6,7 +6,7 @@ Artifact ids and the functions that make them:
 - ``tbl-forecast-boroughs``    :func:`table_forecast_boroughs`     (every borough's forecast and accuracy)
 - values ``forecast.*``        :func:`prose_values`
 
-The model (:func:`vawg.foundations.stats.forecast_monthly`) is fitted on the months before the
+The model (:func:`vawg.foundations.stats.forecasting.forecast_monthly`) is fitted on the months before the
 police recording change of ``data/reference/events.csv``, so the forecast says what
 the rate would be on the old recording basis. It regresses the monthly rate per
 1,000 female residents on a linear trend, seasonal terms and the share of each
@@ -40,12 +40,8 @@ from vawg.foundations.wording import direction, join_words, with_article
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.monthly import MonthlyRates, chart_events, recording_changes
 from vawg.analysis.police.recorded_offences import SOURCE
-from vawg.foundations.stats import (
-    Forecast,
-    forecast_monthly,
-    mean_absolute_percentage_error,
-    percent_difference,
-)
+from vawg.foundations.stats.comparisons import percent_difference
+from vawg.foundations.stats.forecasting import Forecast, forecast_monthly, mean_absolute_percentage_error
 
 HOLDOUT_MONTHS = 12
 ROLLING_ORIGINS = 5        # hold-out fits for the interval's coverage, the last one the MAPE's

@@ -63,7 +63,9 @@ from vawg.foundations.spatial import (
     tile_neighbours,
 )
 from vawg.foundations.levels import ALPHA
-from vawg.foundations.stats import TestResult, byar_interval, holm_within, rank_highest_first
+from vawg.foundations.stats.comparisons import TestResult, rank_highest_first
+from vawg.foundations.stats.intervals import byar_interval
+from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
 
 SOURCE = ("Metropolitan Police Service recorded crime; ONS mid-year population estimates (borough) and mid-2020 "

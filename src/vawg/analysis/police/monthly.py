@@ -10,15 +10,15 @@ Artifact ids and the functions that make them:
 
 Each chart shows the monthly rate per 1,000 female residents of the borough and of
 London with the centre line and 3-sigma limits of an XmR control chart
-(:func:`vawg.foundations.stats.control_limits`), the months that signal special-cause variation
-(:func:`vawg.foundations.stats.special_causes`) and the dated events of
+(:func:`vawg.foundations.stats.control_charts.control_limits`), the months that signal special-cause variation
+(:func:`vawg.foundations.stats.control_charts.special_causes`) and the dated events of
 ``data/reference/events.csv``. Limits are set on the months before a recording
 change, leaving out the COVID-19 lockdown period (from the first lockdown's
 month to the last one's: lockdown months are themselves special causes, and
 would widen the limits); the months after a change are judged against them
 until there are :data:`MIN_PHASE_MONTHS` of them, when they get limits of their
 own. Special causes follow the NHS Making Data Count rules
-(:func:`vawg.foundations.stats.special_causes`).
+(:func:`vawg.foundations.stats.control_charts.special_causes`).
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ from vawg.analysis.police.recorded_offences import SOURCE, TREND_YEARS
 from vawg.foundations.wording import join_words
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.reference import abuse_type_label
-from vawg.foundations.stats import RateRatio, TestResult, area_change_test, change_dispersion, control_limits, \
-    percent_difference, rate_change_test, rate_ratio, special_causes
+from vawg.foundations.stats.changes import area_change_test, change_dispersion, rate_change_test
+from vawg.foundations.stats.comparisons import RateRatio, TestResult, percent_difference, rate_ratio
+from vawg.foundations.stats.control_charts import control_limits, special_causes
 from vawg.foundations.suppression import chart_values
 
 CONTROL_CHART_TYPES = ("dva", "physical_sexual", "violent_threatening", "sexual_violence", "stalking_harassment")

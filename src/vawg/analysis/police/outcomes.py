@@ -39,13 +39,9 @@ from vawg.foundations.suppression import interval_texts
 from vawg.analysis.police.relationships import load_vawg_offences
 from vawg.foundations.suppression import disclosure_basis, significance_texts
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import share_row
-from vawg.foundations.stats import (
-    holm_within,
-    odds_ratio,
-    rank_highest_first,
-    two_proportion_ztest,
-)
+from vawg.foundations.stats.intervals import share_row
+from vawg.foundations.stats.comparisons import rank_highest_first, two_proportion_ztest
+from vawg.foundations.stats.profiles import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, degenerate, is_small, secondary_suppression
 
 SOURCE = "Metropolitan Police Service recorded crime (outcomes)"

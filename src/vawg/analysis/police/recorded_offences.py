@@ -24,24 +24,11 @@ from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, ordinal
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, counts_by, load_offences, measured_abuse_types
 from vawg.analysis.denominators import denominators, describe_estimates, estimate_years, load_population
-from vawg.foundations.stats import (
-    Funnel,
-    Interval,
-    TestResult,
-    area_change_test,
-    byar_interval,
-    change_dispersion,
-    funnel_limits,
-    holm_within,
-    percent_difference,
-    rank_highest_first,
-    RANK_SIMULATIONS,
-    rank_interval,
-    rate_change_test,
-    rate_ratio,
-    rate_with_interval,
-    two_proportion_ztest,
-)
+from vawg.foundations.stats.changes import area_change_test, change_dispersion, rate_change_test
+from vawg.foundations.stats.comparisons import TestResult, percent_difference, rank_highest_first, RANK_SIMULATIONS, rank_interval, rate_ratio, two_proportion_ztest
+from vawg.foundations.stats.funnels import Funnel, funnel_limits
+from vawg.foundations.stats.intervals import Interval, byar_interval, rate_with_interval
+from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import (
     chart_values,
     format_number,

@@ -24,13 +24,14 @@ import pandas as pd
 from vawg.foundations.wording import direction, join_words, sentence_case, significance, slug
 from vawg.foundations.methods_used import uses
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import share_row
+from vawg.foundations.stats.intervals import share_row
 from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import interval_texts
-from vawg.foundations.stats import holm_within, two_proportion_ztest
+from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.profiles import holm_within
 from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
     disclosure_basis,

@@ -34,9 +34,10 @@ from vawg.foundations.errors import DataError
 from vawg.foundations.methods_used import uses
 from vawg.foundations.suppression import interval_texts
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats import share_row
+from vawg.foundations.stats.intervals import share_row
 from vawg.analysis.denominators import denominators, load_population
-from vawg.foundations.stats import byar_interval, rank_highest_first
+from vawg.foundations.stats.comparisons import rank_highest_first
+from vawg.foundations.stats.intervals import byar_interval
 from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
