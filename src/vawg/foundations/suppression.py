@@ -47,13 +47,17 @@ def format_count(count: int | float) -> str:
     return f"{int(round(count)):,}"
 
 
-def format_number(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+MINUS = "\u2212"  # the minus sign, not a hyphen: one sign for every published negative number, read as "minus"
+
+
+def format_number(value: float, decimals: int, *, signed: bool = False) -> str:
+    """ "1,234.5", "−2.0" (a minus sign), "+3.1" when ``signed`` and above 0."""
+    text = f"{value:{'+' if signed else ''},.{decimals}f}"
+    return text.replace("-", MINUS)
 
 
 def format_percent(value: float, decimals: int = 1, *, signed: bool = False) -> str:
-    sign = "+" if signed and value > 0 else ""
-    return f"{sign}{value:,.{decimals}f}%"
+    return format_number(value, decimals, signed=signed and value > 0) + "%"
 
 
 def secondary_suppression(counts: pd.Series, threshold: int, *, total_hidden: bool = False) -> pd.Series:
@@ -274,5 +278,5 @@ def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, thresho
     count is small."""
     return [CONFIDENTIAL if is_small(count, threshold) else
             "–" if pd.isna(low) or pd.isna(high) else
-            f"{low:,.{decimals}f}{suffix}{separator}{high:,.{decimals}f}{suffix}"
+            f"{format_number(low, decimals)}{suffix}{separator}{format_number(high, decimals)}{suffix}"
             for low, high, count in zip(lower, upper, basis)]

@@ -141,8 +141,7 @@ def format_value(value: Any, kind: ValueKind, *, decimals: int = 0, threshold: i
     if kind == "pvalue":
         floor = 10 ** -max(decimals, 3)
         return f"<{floor:.{max(decimals, 3)}f}" if value < floor else f"{value:.{max(decimals, 3)}f}"
-    text = sup.format_number(value, decimals)
-    return f"+{text}" if signed and value > 0 else text
+    return sup.format_number(value, decimals, signed=signed and value > 0)
 
 
 def ordinal(number: int) -> str:

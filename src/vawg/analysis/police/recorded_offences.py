@@ -443,8 +443,7 @@ def range_texts(lower, upper, decimals: int, suffix: str = "", separator: str = 
     (``basis``), so the writer hides them with those counts.
     """
     def limit(value: float) -> str:
-        text = f"{value:{'+' if signed else ''},.{decimals}f}{suffix}"
-        return text.replace("-", "−")
+        return format_number(value, decimals, signed=signed) + suffix
     return ["–" if pd.isna(low) or pd.isna(high) else f"{limit(low)}{separator}{limit(high)}"
             for low, high in zip(lower, upper)]
 
