@@ -25,7 +25,7 @@ from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, load_offences, measured_abuse_types
-from vawg.analysis.police.recorded_offences import SOURCE, RecordedOffences, TABLE_RANGE, range_texts
+from vawg.analysis.police.recorded_offences import SIGNED_RANGE, SOURCE, TABLE_RANGE, RecordedOffences, range_texts
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.suppression import HIDDEN, Relation, format_percent, hidden_basis, protect
@@ -259,7 +259,7 @@ def table_december_changes(sections: AbuseTypeSections) -> Table:
     table = sections.december_changes()
     for prefix in ("", "rest_"):
         table[f"{prefix}change_ci"] = range_texts(table[f"{prefix}change_lower"], table[f"{prefix}change_upper"], 1,
-                                                  "%", separator=" – ", signed=True) if len(table) else []
+                                                  "%", separator=SIGNED_RANGE, signed=True) if len(table) else []
     y = sections.year
     return Table(
         id="tbl-december-changes",

@@ -41,6 +41,9 @@ from vawg.foundations.wording import direction, join_words, phrase, significance
 SOURCE = "Metropolitan Police Service recorded crime; ONS mid-year population estimates"
 TREND_YEARS = 5
 TABLE_RANGE = "–"  # en dash between the limits of an interval in a table cell
+# Between signed limits ("−43.0% – +196.5%"): the no-break space keeps the dash with the first limit when a
+# narrow column wraps, so it never stands alone on a line.
+SIGNED_RANGE = "\u00a0– "
 
 
 @dataclass
