@@ -222,14 +222,14 @@ def phrase(section: str, entry: str, case: str | None = None, /, **names: Any) -
     return template.format(**names)
 
 
-def phrase_calls(source: str) -> Iterator[tuple[str, str, set[str] | None, int]]:
-    """The :func:`phrase` calls in Python ``source``: (section, entry, cases it may name, line).
+def phrase_calls(source: str | ast.AST) -> Iterator[tuple[str, str, set[str] | None, int]]:
+    """The :func:`phrase` calls in Python ``source`` (text, or its parsed tree): (section, entry, cases it may name, line).
 
     The cases are those written in the call (``"rose" if up else "fell"`` names both); ``None`` when the code
     computes the case (e.g. from a column name). A call whose section or entry is not written out is
     reported with ``""`` in their place, so the tests can refuse it.
     """
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(ast.parse(source) if isinstance(source, str) else source):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
@@ -254,6 +254,6 @@ def _cases(node: ast.expr) -> set[str] | None:
     return {value} if value is not None else None
 
 
-def sections_used(source: str) -> set[str]:
+def sections_used(source: str | ast.AST) -> set[str]:
     """The sections whose wording ``source`` reads."""
     return {section for section, *_ in phrase_calls(source) if section}

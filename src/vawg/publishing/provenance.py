@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from vawg.foundations.paths import staged_file
 from vawg.writing.artifacts import ArtifactWriter, Column, Table
@@ -42,21 +45,27 @@ def rounded_records(rows: int) -> str:
 
 
 def period_covered(staged: Path) -> str:
-    """The months a staged table's records span ("January 2019 to December 2024"), from its first date column."""
+    """The months a staged table's records span ("January 2019 to December 2024"), from its first date column.
+
+    Only that column is read (pyarrow): a whole police extract is millions of rows, read on every build."""
     try:
-        table = pd.read_parquet(staged)
-    except (OSError, ValueError):
+        schema = pq.read_schema(staged)
+    except (OSError, ValueError, pa.ArrowException):
         return "–"
-    dates = [name for name in table.columns if pd.api.types.is_datetime64_any_dtype(table[name])]
-    if dates and table[dates[0]].notna().any():
-        first, last = f"{table[dates[0]].min():%B %Y}", f"{table[dates[0]].max():%B %Y}"
-        return first if first == last else f"{first} to {last}"
-    years = [name for name in ("year", "report_year") if name in table.columns
-             and pd.api.types.is_integer_dtype(table[name])]
-    if years and len(table):
-        first, last = int(table[years[0]].min()), int(table[years[0]].max())
-        return str(first) if first == last else f"{first} to {last}"
-    return "–"
+    dates = [field.name for field in schema if pa.types.is_timestamp(field.type) or pa.types.is_date(field.type)]
+    years = [name for name in ("year", "report_year") if name in schema.names
+             and pa.types.is_integer(schema.field(name).type)]
+    column = dates[0] if dates else years[0] if years else None
+    if column is None:
+        return "–"
+    low, high = pc.min_max(pq.read_table(staged, columns=[column])[column]).values()
+    if not low.is_valid:
+        return "–"
+    if dates:
+        first, last = f"{pd.Timestamp(low.as_py()):%B %Y}", f"{pd.Timestamp(high.as_py()):%B %Y}"
+    else:
+        first, last = str(low.as_py()), str(high.as_py())
+    return first if first == last else f"{first} to {last}"
 
 
 def _notes(source: Mapping, log: Mapping) -> str:

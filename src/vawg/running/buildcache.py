@@ -60,6 +60,7 @@ def software_digest() -> str:
 
 # -- package code a notebook calls ------------------------------------------------------------
 
+@functools.cache  # every notebook's closure asks for the same few hundred names: one look at the disk each
 def _module_file(name: str) -> Path | None:
     if name != "vawg" and not name.startswith("vawg."):
         return None
@@ -85,12 +86,17 @@ def _imports(tree: ast.AST, package: str = "") -> set[str]:
     return names
 
 
+@functools.cache  # parsed once for both questions asked of it: what it imports and whose wording it reads
+def _syntax(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 @functools.cache
 def _module_imports(path: Path) -> frozenset[str]:
     relative = path.relative_to(PACKAGE.parent).with_suffix("")
     parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
     package = ".".join(parts if path.name == "__init__.py" else parts[:-1])
-    return frozenset(_imports(ast.parse(path.read_text(encoding="utf-8")), package))
+    return frozenset(_imports(_syntax(path), package))
 
 
 def code_closure(modules: Iterable[str]) -> list[Path]:
@@ -117,7 +123,7 @@ def wording_files(modules: Iterable[str]) -> list[str]:
 
 @functools.cache
 def _wording_sections(path: Path) -> frozenset[str]:
-    return frozenset(sections_used(path.read_text(encoding="utf-8")))
+    return frozenset(sections_used(_syntax(path)))
 
 
 def notebook_modules(notebook: Path) -> set[str]:
