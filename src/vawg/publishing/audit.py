@@ -58,6 +58,7 @@ TOTAL_LABEL = re.compile(r"^(total|all\b|overall)", re.I)
 # A test's verdict in words ("Significant (p < 0.05)": "Yes"): it says what the hidden p-value would.
 VERDICT = re.compile(r"significan|p < 0\.05", re.I)
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/]*[A-Za-z0-9]")  # a word that could be a record's id
 FLAG_HEADER = re.compile(r"suppress|\(flag\)$", re.I)
 FLAG_SUFFIX = re.compile(r"\s*\((?:flag|suppressed)\)$|\s+suppressed$", re.I)
 NO_VALUE = {"", "–", "-", "—", "n/a", "na", "not tested", "none"}
@@ -479,14 +480,13 @@ class Auditor:
                 " ".join(row.labels.values()) + " " + " ".join(c.text for c in row.cells.values()) for row in rows)
 
     def identifiers(self, staged: Path | None, texts: list[tuple[str, str]]) -> None:
-        ids = record_identifiers(staged or self.root / "staged")
-        self.checked["record-level identifiers looked for"] = len(ids)
-        if not ids:
-            return
-        for where, text in texts:
-            for token in set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_\-/]*[A-Za-z0-9]", text)):
-                if token in ids:
-                    self.find("record-level identifier", f"{ids[token]} {token!r}", None, where)
+        tokens = {where: {token for token in set(TOKEN.findall(text)) if _may_be_identifier(token)}
+                  for where, text in texts}
+        looked_for, ids = record_identifiers(staged or self.root / "staged", set().union(*tokens.values()))
+        self.checked["record-level identifiers looked for"] = looked_for
+        for where, found in tokens.items():
+            for token in sorted(found & ids.keys()):
+                self.find("record-level identifier", f"{ids[token]} {token!r}", None, where)
 
     def private_files(self) -> None:
         output = self.root / "output"
@@ -503,25 +503,41 @@ class Auditor:
                     self.find("private file", target, None, f"a link in {page.name}")
 
 
-def record_identifiers(staged: Path) -> dict[str, str]:
-    """Every id value of the staged extracts: ``{value: column}`` (short all-digit ids are left out: they
-    cannot be told from the numbers a report prints)."""
-    found: dict[str, str] = {}
+def _may_be_identifier(value: str) -> bool:
+    """Short all-digit ids are left out: they cannot be told from the numbers a report prints."""
+    return len(value) >= 4 and not (value.isdigit() and len(value) < 8)
+
+
+def record_identifiers(staged: Path, tokens: set[str]) -> tuple[int, dict[str, str]]:
+    """How many distinct id values the staged extracts hold, and which of ``tokens`` are among them
+    (``{value: column}``).
+
+    The published words are looked up in each id column with pyarrow (``is_in``), so the millions of staged ids
+    are never held as Python strings: the audit is a step of every build."""
     if not staged or not Path(staged).is_dir():
-        return found
-    import pandas as pd
+        return 0, {}
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    wanted = pa.array(sorted(tokens), type=pa.string())
+    found: dict[str, str] = {}
+    distinct = []
     for path in sorted(Path(staged).rglob("*.parquet")):
         names = [n for n in pq.read_schema(path).names if ID_COLUMN.search(n)]
         if not names:
             continue
-        table = pd.read_parquet(path, columns=names)
+        table = pq.read_table(path, columns=names)
         for name in names:
-            for value in table[name].dropna().astype(str).unique():
-                if len(value) >= 4 and not (value.isdigit() and len(value) < 8):
-                    found[value] = name
-    return found
+            values = pc.unique(pc.drop_null(table[name]).cast(pa.string()))
+            long = pc.greater_equal(pc.utf8_length(values), 4)
+            short_number = pc.and_(pc.match_substring_regex(values, r"^\d+$"), pc.less(pc.utf8_length(values), 8))
+            values = values.filter(pc.and_(long, pc.invert(short_number)))
+            distinct.append(values)
+            for value in values.filter(pc.is_in(values, value_set=wanted)).to_pylist():
+                found[value] = name
+    count = len(pc.unique(pa.chunked_array(distinct, type=pa.string()))) if distinct else 0
+    return count, found
 
 
 def _total_from_shares(pairs: list[tuple[Cell | None, Cell | None]]) -> float | None:

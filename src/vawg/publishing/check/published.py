@@ -16,6 +16,8 @@ pages once for both jobs: :attr:`vawg.publishing.audit.AuditReport.unfinished`);
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,10 +81,8 @@ def published_texts(output: Path) -> Iterator[tuple[str, str]]:
         yield str(page.relative_to(output)), soup.get_text(" ")
     pdf = output / "report.pdf"
     if pdf.is_file():
-        from pypdf import PdfReader
-
-        for number, page in enumerate(PdfReader(pdf).pages, start=1):
-            yield f"report.pdf page {number}", page.extract_text() or ""
+        for number, text in enumerate(pdf_page_texts(pdf), start=1):
+            yield f"report.pdf page {number}", text
     docx = output / "report.docx"
     if docx.is_file():
         from docx import Document
@@ -90,6 +90,19 @@ def published_texts(output: Path) -> Iterator[tuple[str, str]]:
         document = Document(str(docx))
         yield "report.docx", "\n".join([p.text for p in document.paragraphs] + [
             cell.text for table in document.tables for row in table.rows for cell in row.cells])
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    """Each page's text: poppler's ``pdftotext`` where it is installed (about 20 times faster than pypdf on a
+    200-page report, and the audit reads every page of every build), else pypdf."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        done = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False)
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", errors="replace").split("\f")[:-1]
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
 
 
 def published_faults(output: Path) -> list[Fault]:
