@@ -150,6 +150,18 @@ def test_a_csv_download_opens_in_a_spreadsheet_with_numbers_as_numbers_and_flags
     assert (printed.loc[0, "Offences"], printed.loc[0, "p-value"]) == ("22278", "<0.001")
 
 
+def test_a_signed_interval_kept_together_by_a_no_break_space_downloads_as_two_numbers():
+    """The December changes table prints "−43.0%\u00a0– +196.5%" (SIGNED_RANGE); the download still splits it."""
+    from vawg.analysis.police.recorded_offences import SIGNED_RANGE
+    from vawg.writing.artifacts import csv_download
+
+    shown = pd.DataFrame({"95% CI": [f"−43.0%{SIGNED_RANGE}+196.5%", "[c]"]})
+    download = csv_download(shown, threshold=7)
+    assert download["95% CI lower"].tolist() == ["-43.0", ""]
+    assert download["95% CI upper"].tolist() == ["196.5", ""]
+    assert download["95% CI (flag)"].tolist() == ["", "withheld [c]"]
+
+
 def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path):
     """No date in the SVG and deterministic SVG ids: the same inputs give byte-identical figures."""
     from plotnine import aes, geom_col, ggplot

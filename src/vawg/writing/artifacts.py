@@ -236,7 +236,8 @@ FLAG_SUFFIX = " (flag)"
 WITHHELD = "withheld"  # "[c]" in words: a value hidden so that no small count can be worked out
 _NUMBER = r"[+\-−]?\d[\d,]*(?:\.\d+)?%?"
 NUMBER_CELL = re.compile(rf"^(?P<number>{_NUMBER})(?: \((?P<note>[^()]+)\))?$")
-RANGE_CELL = re.compile(rf"^(?P<lower>{_NUMBER}) ?– ?(?P<upper>{_NUMBER})$")
+# The space before the dash may be a no-break space (SIGNED_RANGE keeps the dash with its first limit).
+RANGE_CELL = re.compile(rf"^(?P<lower>{_NUMBER})[ \u00a0]?– ?(?P<upper>{_NUMBER})$")
 ORDINAL_CELL = re.compile(r"^(?P<number>\d+)(?:st|nd|rd|th)$")
 BELOW_CELL = re.compile(r"^<(?P<floor>0\.\d+)$")
 NO_NUMBER = {"", "–", "not available", "n/a"}
