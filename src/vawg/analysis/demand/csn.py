@@ -28,6 +28,7 @@ religion table, so religion is described but not compared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 import textwrap
@@ -73,7 +74,7 @@ from vawg.foundations.suppression import (
     secondary_suppression,
     suppressed_count_text,
 )
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase, wording
 from vawg.writing.supply import is_staged, optional_table, staged_table
 
 SOURCE = "Council DVA service case records (referrals, contact forms, risk checklists and intake forms)"
@@ -116,17 +117,9 @@ INTAKE_QUESTIONS = {
     "aptr_has_access_to_address": "said the alleged perpetrator had access to their address",
     "wants_to_flee": "wanted to flee",
 }
-INTERVENTION_NAMES = {"MARAC referral": "referrals to MARAC", "Counselling referral": "referrals to counselling",
-                      "Move to a safe address in borough": "moves to a safe address in the borough",
-                      "Safety plan": "safety plans", "Sanctuary scheme": "sanctuary scheme installations",
-                      "IDVA support": "IDVA support", "Legal or civil remedy": "legal or civil remedies"}
-OUTCOME_NAMES = {"DVA client": "were taken on as DVA clients", "Declined services": "declined the service",
-                 "Safety advice and information": "were given safety advice and information",
-                 "Unable to make safe contact": "could not be contacted safely",
-                 "Referred to another service": "were referred to another service",
-                 "Not converted": "were closed without becoming a case"}
-NO_RELIGION_CENSUS = ("The reference data for this edition hold no Census 2021 table of religion, so the religions "
-                      "of the people referred could not be compared with the borough's residents.")
+# The interventions the prose counts, in the order ties are listed (their names: chapters/_03-csn.wording.yml).
+INTERVENTIONS = ("MARAC referral", "Counselling referral", "Move to a safe address in borough", "Safety plan",
+                 "Sanctuary scheme", "IDVA support", "Legal or civil remedy")
 HETEROSEXUAL = "Heterosexual"
 LGB_PLUS = "Lesbian, gay, bisexual or other"
 # Census 2021 TS077 columns making up each of the service's two recorded orientations ("not answered" left out).
@@ -240,7 +233,7 @@ class SafetyNet:
 
     def intervention_counts(self) -> pd.Series:
         ticked = self.clients()["interventions"].map(lambda items: set(items) if items is not None else set())
-        counts = pd.Series({item: int(ticked.map(lambda s, i=item: i in s).sum()) for item in INTERVENTION_NAMES})
+        counts = pd.Series({item: int(ticked.map(lambda s, i=item: i in s).sum()) for item in INTERVENTIONS})
         return counts.sort_values(ascending=False, kind="stable")
 
     # -- seed Table 3 and Figure 25 ----------------------------------------------------
@@ -356,13 +349,13 @@ class SafetyNet:
     def _census_cells(self, census: pd.DataFrame, value: str) -> dict:
         test = census.loc[value]
         smallest = int(census["observed"].min())  # the two groups add up to the recorded total
-        compared = f"{test['expected_share']:.1f}% of residents aged 16+ who answered (Census 2021)"
+        compared = phrase("csn", "census_compared", share=f"{test['expected_share']:.1f}%")
         if is_small(smallest, self.threshold):
             return {"compared": compared, "finding": CONFIDENTIAL}
-        verdict = {"over": "significantly higher", "under": "significantly lower"}.get(test["direction"],
-                                                                                       "no significant difference")
+        verdict = phrase("csn", "census_verdict", test["direction"])
         return {"compared": compared,
-                "finding": f"{test['share']:.1f}% of referrals with an answer: {verdict} ({_p_text(test['p_value'])})"}
+                "finding": phrase("csn", "census_finding", share=f"{test['share']:.1f}%", verdict=verdict,
+                                  p=_p_text(test["p_value"]))}
 
     def _escalation_row(self, column: str, group: str, other: str, key: str, step: str, group_hidden: bool,
                         other_hidden: bool) -> dict:
@@ -372,20 +365,19 @@ class SafetyNet:
         ratio = groups.odds_ratio()
         share_other = groups.other_with / groups.other_total * 100 if groups.other_total else np.nan
         if ratio is None:
-            finding = "Not compared: no referrals in one of the groups"
+            finding = phrase("csn", "escalation_row", "empty_group")
         elif groups.nobody_differs():
-            finding = "Not compared: the step was reached by all or none of the referrals"
+            finding = phrase("csn", "escalation_row", "all_or_none")
         elif is_small(groups.smallest_cell(), self.threshold) or group_hidden or other_hidden:
             finding = CONFIDENTIAL
         else:
-            finding = (f"Odds ratio {ratio.estimate:.2f} (95% CI {ratio.lower:.2f} to {ratio.upper:.2f}); Wald "
-                       f"test {_p_text(ratio.p_value)}")
+            finding = phrase("csn", "escalation_row", "compared", **_odds_words(ratio))
         return {"characteristic": "Escalation", "group": f"Referrals {group}: {step}", "count": groups.group_with,
                 "share": groups.group_with / groups.group_total * 100 if groups.group_total else np.nan,
                 # A share of a published group total reveals the group's other referrals too.
                 "hidden": group_hidden or is_small(groups.group_total - groups.group_with, self.threshold),
-                "compared": f"{_text(self, share_other, basis=1 if other_hidden else groups.other_basis())} of "
-                            f"referrals {other}",
+                "compared": phrase("csn", "escalation_compared", other=other,
+                                   share=_text(self, share_other, basis=1 if other_hidden else groups.other_basis())),
                 "finding": finding}
 
     def disability_against_census(self) -> pd.DataFrame | None:
@@ -435,6 +427,12 @@ class TwoGroups:
 
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _odds_words(ratio: OddsRatio) -> dict[str, str]:
+    """An odds ratio's placeholders: its estimate, interval and Wald p-value as printed."""
+    return {"estimate": f"{ratio.estimate:.2f}", "lower": f"{ratio.lower:.2f}", "upper": f"{ratio.upper:.2f}",
+            "p": _p_text(ratio.p_value)}
 
 
 def _census_orientation(table: pd.DataFrame | None, borough: str) -> pd.Series | None:
@@ -628,18 +626,15 @@ def table_csn_abuse_types(analysis: SafetyNet) -> Table:
     frame = analysis.abuse_types()
     return Table(
         id="tbl-csn-abuse-types",
-        caption=f"Abuse types recorded on the contact forms of referrals to the council's DVA service, "
-                f"{analysis.borough} {analysis.year}",
+        caption=phrase("csn", "abuse_types_caption", borough=analysis.borough, year=analysis.year),
         data=frame,
         columns=[Column("Abuse type", "label", "text"), Column("Referrals", "count_text", "text"),
                  Column("% of referrals", "share", "percent", 1, basis="basis")],
         source=SOURCE,
-        notes=[(f"Percentages are of all {format_value(analysis.total, 'count', threshold=analysis.threshold)} "
-               f"referrals in {analysis.year}. A contact form can record several abuse types, so the sub-types "
-               f"overlap and do not add up to their group, and the rows do not add up to the total."),
-               (f"Counts from 1 to {analysis.threshold - 1} are shown as {suppressed_count_text(analysis.threshold)}; "
-               f"where only one type in a group would be hidden, the next smallest is shown as {CONFIDENTIAL} so "
-               f"it cannot be worked out.")],
+        notes=[phrase("csn", "abuse_types_note_shares", year=analysis.year,
+                      referrals=format_value(analysis.total, "count", threshold=analysis.threshold)),
+               phrase("csn", "abuse_types_note_hidden", largest_hidden=analysis.threshold - 1,
+                      small=suppressed_count_text(analysis.threshold), confidential=CONFIDENTIAL)],
     )
 
 
@@ -654,25 +649,26 @@ def figure_csn_abuse_types(analysis: SafetyNet) -> Figure:
     dva = frame.set_index("key").loc["dva"]
     plot = charts.grouped_bar_chart(
         drawn, category="label", value="value", series="series", label="label_text",
-        title=(f"{_text(analysis, dva['share'], basis=dva['basis'])} of referrals recorded domestic violence and "
-               f"abuse" if not dva["hidden"] else "Abuse types recorded on referrals"),
-        subtitle=f"% of referrals to the council's DVA service in {analysis.year} recording each abuse type; "
-                 f"a referral\ncan record several", value_title="% of referrals",
+        title=(phrase("csn", "abuse_types_chart_title", "dva", share=_text(analysis, dva["share"], basis=dva["basis"]))
+               if not dva["hidden"] else phrase("csn", "abuse_types_chart_title", "hidden")),
+        subtitle=phrase("csn", "abuse_types_chart_subtitle", year=analysis.year), value_title="% of referrals",
         category_order=drawn["label"].tolist(), series_order=["Referrals"],
     ) + theme(legend_position="none", plot_title_position="plot")
     shown = drawn[~drawn["hidden"]]
-    alt = (f"Horizontal bar chart of the abuse types recorded on {analysis.total:,} referrals to the council's DVA "
-           f"service in {analysis.year}, largest first. "
-           + (f"The most common was {shown.iloc[0]['label']} ({shown.iloc[0]['share']:.1f}% of referrals)"
-              + (f", then {shown.iloc[1]['label']} ({shown.iloc[1]['share']:.1f}%). " if len(shown) > 1 else ". ")
-              if len(shown) else "")
-           + f"Types with fewer than {analysis.threshold} referrals are not drawn.")
+    words = {"referrals": f"{analysis.total:,}", "year": analysis.year, "threshold": analysis.threshold}
+    if len(shown) > 1:
+        alt = phrase("csn", "abuse_types_chart_alt", "two", **words, first=shown.iloc[0]["label"],
+                     first_share=f"{shown.iloc[0]['share']:.1f}%", second=shown.iloc[1]["label"],
+                     second_share=f"{shown.iloc[1]['share']:.1f}%")
+    elif len(shown):
+        alt = phrase("csn", "abuse_types_chart_alt", "one", **words, first=shown.iloc[0]["label"],
+                     first_share=f"{shown.iloc[0]['share']:.1f}%")
+    else:
+        alt = phrase("csn", "abuse_types_chart_alt", "none", **words)
     return Figure(
         id="fig-csn-abuse-types", plot=plot, height=5.0,
-        caption=f"Abuse types recorded on referrals to the council's DVA service, {analysis.borough} {analysis.year}",
-        alt=alt, source=SOURCE, data=frame,
-        description=("The reference edition showed these figures as a pie chart; a bar chart is easier to read, "
-                     "and because one referral can record several types the bars do not add up to 100%."),
+        caption=phrase("csn", "abuse_types_chart_caption", borough=analysis.borough, year=analysis.year),
+        alt=alt, source=SOURCE, data=frame, description=phrase("csn", "abuse_types_chart_description"),
         columns=[Column("Abuse type", "label", "text"), Column("Referrals", "count_text", "text"),
                  Column("% of referrals", "share", "percent", 1, basis="basis")],
     )
@@ -724,8 +720,7 @@ def pathway_plot(analysis: SafetyNet, flows: pd.DataFrame, width: float = 8.0):
     nodes["label_x"] = np.where(nodes["side"] == "source", left - gap, right + bar + gap)
     top = float(nodes["top"].max())
     title = charts.headline(_pathway_title(analysis, flows))
-    subtitle = (f"Referrals to the council's DVA service in {analysis.year}, from who referred to the "
-                f"outcome.\nGrey: flows of fewer than {analysis.threshold} referrals, not drawn separately")
+    subtitle = phrase("csn", "pathways_subtitle", year=analysis.year, threshold=analysis.threshold)
     # The panel's height in points, less the title and subtitle as vawg.writing.charts.narrow wraps them.
     title_lines = len(textwrap.wrap(title, max(12, round(charts.TITLE_WIDTH * width / 8.0)))) if width < 8 \
         else title.count("\n") + 1
@@ -773,31 +768,28 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
     largest = flows[~flows["hidden"] & (flows["referrals"] > 0)].sort_values("referrals", ascending=False).head(1)
     sources = nodes[nodes["side"] == "source"]
     targets = nodes[nodes["side"] == "outcome"]
-    alt = (f"Sankey diagram of {analysis.total:,} referrals to the council's DVA service in {analysis.year}, with "
-           f"{len(sources)} referral sources on the left joined by bands to {len(targets)} outcomes on the right; "
-           f"each band's width is the number of referrals. The largest source was {sources.iloc[0]['name']} "
-           f"({sources.iloc[0]['size']:,}) and the most common outcome {targets.sort_values('size').iloc[-1]['name']} "
-           f"({targets['size'].max():,})."
-           + (f" The largest single flow was from {largest.iloc[0]['source']} to {largest.iloc[0]['outcome']} "
-              f"({largest.iloc[0]['referrals']:,})." if len(largest) else
-              " No single flow is large enough to be drawn on its own.")
-           + " The data table lists every flow.")
-    folded = [f"{join_words(analysis.folded(column, other))} are combined as \"{other}\". "
+    words = {"referrals": f"{analysis.total:,}", "year": analysis.year, "sources": len(sources),
+             "outcomes": len(targets), "top_source": sources.iloc[0]["name"],
+             "top_source_size": f"{sources.iloc[0]['size']:,}",
+             "top_outcome": targets.sort_values("size").iloc[-1]["name"],
+             "top_outcome_size": f"{targets['size'].max():,}"}
+    alt = (phrase("csn", "pathways_alt", "flow", **words, flow_source=largest.iloc[0]["source"],
+                  flow_outcome=largest.iloc[0]["outcome"], flow_size=f"{largest.iloc[0]['referrals']:,}")
+           if len(largest) else phrase("csn", "pathways_alt", "no_flow", **words))
+    folded = [phrase("csn", "pathways_folded", names=join_words(analysis.folded(column, other)), other=other)
               for column, other in (("referral_source", OTHER_SOURCES), ("outcome", OTHER_OUTCOMES))
               if analysis.folded(column, other)]
-    description = ("".join(folded) + f"Categories are combined so that no node holds fewer than "
-                   f"{analysis.threshold} referrals. " if folded else "") + (
-        f"Flows of fewer than {analysis.threshold} referrals are not drawn (shown as "
-        f"{suppressed_count_text(analysis.threshold)} in the data), nor are any further flows that would let "
-        f"them be worked out from a node's total ({CONFIDENTIAL}); together they are the grey part of each "
-        f"node, so every node still shows all its referrals.")
+    if folded:
+        folded.append(phrase("csn", "pathways_fold_rule", threshold=analysis.threshold))
+    description = " ".join([*folded, phrase("csn", "pathways_hidden", threshold=analysis.threshold,
+                                            small=suppressed_count_text(analysis.threshold),
+                                            confidential=CONFIDENTIAL)])
     # A flow left out of the data is read as none, so a hidden flow stays listed whatever its size.
     published = flows[(flows["referrals"] > 0) | flows["hidden"]].reset_index(drop=True)
     return Figure(
         id="fig-csn-referral-pathways", plot=plot, height=6.5, width=8.0,
         redraw=lambda width: pathway_plot(analysis, flows, width),
-        caption=f"Referral pathways through the council's DVA service: who referred and what happened, "
-                f"{analysis.borough} {analysis.year}",
+        caption=phrase("csn", "pathways_caption", borough=analysis.borough, year=analysis.year),
         alt=alt, source=SOURCE, data=published, description=description,
         columns=[Column("Referral source", "source", "text"), Column("Outcome", "outcome", "text"),
                  Column("Referrals", "count_text", "text"),
@@ -807,34 +799,22 @@ def figure_csn_referral_pathways(analysis: SafetyNet) -> Figure:
 
 def table_csn_characteristics(analysis: SafetyNet) -> Table:
     a = analysis
-    census_note = (
-        "Sexual orientation is compared with the borough's residents aged 16 and over who answered the Census 2021 "
-        "question (table TS077, which covers all sexes), by an exact binomial test of each recorded group's share "
-        "of the referrals that recorded one." if a.census_orientation is not None else
-        "The Census 2021 sexual orientation table was not in the reference data, so orientation is not compared "
-        "with residents.")
+    census_note = phrase("csn", "characteristics_census", "compared" if a.census_orientation is not None
+                         else "no_census")
     return Table(
         id="tbl-csn-characteristics",
-        caption=f"Protected characteristics recorded on referrals to the council's DVA service, and the odds of "
-                f"escalation for referrals of pregnant people and with children involved, {a.borough} {a.year}",
+        caption=phrase("csn", "characteristics_caption", borough=a.borough, year=a.year),
         data=a.characteristics(),
         columns=[Column("Characteristic", "characteristic", "text"), Column("Group", "group", "text"),
                  Column("Referrals", "count_text", "text"),
                  Column("% of referrals (escalation: % of the group)", "share", "percent", 1, basis="basis"),
                  Column("Compared with", "compared", "text"), Column("Finding", "finding", "text")],
         source=f"{SOURCE}; ONS Census 2021",
-        notes=[(f"Each characteristic's groups add up to all {format_value(a.total, 'count', threshold=a.threshold)} "
-                f"referrals in {a.year}; \"Not recorded\" shows how often the field was left blank. {census_note} "
-                f"The reference data hold no Census table of religion, so religion is not compared."),
-               ("Escalation rows: the referrals of the group reaching each step (a completed risk assessment, "
-                "becoming a DVA client, a safety plan), as a share of the group's referrals, against the same share "
-                "for the other referrals; referrals where the characteristic was not recorded are left out. The "
-                "odds ratio (with its 95% confidence interval, Woolf's method) compares the odds of reaching the "
-                "step; the Wald test of its logarithm gives the p-value, and p below 0.05 is taken as significant."),
-               (f"Counts from 1 to {a.threshold - 1} are shown as {suppressed_count_text(a.threshold)}; where one "
-                f"group of a characteristic would be hidden, the next smallest is shown as {CONFIDENTIAL}, and an "
-                f"odds ratio is shown only when every cell of its two-by-two table is 0 or at least "
-                f"{a.threshold}.")],
+        notes=[phrase("csn", "characteristics_note_groups", year=a.year, census=census_note,
+                      referrals=format_value(a.total, "count", threshold=a.threshold)),
+               phrase("csn", "characteristics_note_escalation"),
+               phrase("csn", "characteristics_note_hidden", largest_hidden=a.threshold - 1,
+                      small=suppressed_count_text(a.threshold), confidential=CONFIDENTIAL, threshold=a.threshold)],
     )
 
 
@@ -842,15 +822,15 @@ def _pathway_title(analysis: SafetyNet, flows: pd.DataFrame) -> str:
     sources = flows.groupby("source", sort=False)["referrals"].sum()
     top = sources.drop(OTHER_SOURCES, errors="ignore")
     if top.empty:
-        return "Referral pathways through the council's DVA service"
-    return f"{top.index[0]} made the most referrals; {_outcome_headline(analysis)}"
+        return phrase("csn", "pathways_title", "no_source")
+    return phrase("csn", "pathways_title", "top_source", source=top.index[0], clients=_outcome_headline(analysis))
 
 
 def _outcome_headline(analysis: SafetyNet) -> str:
     clients = analysis.count(analysis.referrals["outcome"] == CLIENT)
     share = clients / analysis.total * 100 if analysis.total else float("nan")
-    return (f"{_text(analysis, share, basis=clients)} became DVA clients" if not is_small(clients, analysis.threshold)
-            else "few became DVA clients")
+    return (phrase("csn", "pathways_clients", "share", share=_text(analysis, share, basis=clients))
+            if not is_small(clients, analysis.threshold) else phrase("csn", "pathways_clients", "few"))
 
 
 # -- prose -----------------------------------------------------------------------------------
@@ -860,9 +840,10 @@ def _text(analysis: SafetyNet, value: float, kind: str = "percent", decimals: in
     return format_value(value, kind, decimals=decimals, threshold=analysis.threshold, basis=basis)
 
 
-def _counted(analysis: SafetyNet, counts: pd.Series, names: dict[str, str], base: int, limit: int,
+def _counted(analysis: SafetyNet, counts: pd.Series, named: Callable[[str], str], base: int, limit: int,
              exclusive: bool = True) -> list[str]:
-    """The ``limit`` largest categories as 'name (count, share)' phrases, small counts suppressed.
+    """The ``limit`` largest categories as 'name (count, share)' phrases (``named`` says a category inside a
+    sentence), small counts suppressed.
 
     For ``exclusive`` categories (each referral in one) the referrals not listed can be worked out from
     ``base``, so the list is suppressed against it (:func:`hidden_against_total`).
@@ -870,7 +851,7 @@ def _counted(analysis: SafetyNet, counts: pd.Series, names: dict[str, str], base
     shown = counts[counts > 0].head(limit)
     hidden = (hidden_against_total(shown, base, analysis.threshold) if exclusive
               else shown.map(lambda n: is_small(n, analysis.threshold)))
-    return [f"{names.get(name, _lower(name))} ({_count_text(analysis, n, hidden[name])}, "
+    return [f"{named(name)} ({_count_text(analysis, n, hidden[name])}, "
             f"{_text(analysis, n / base * 100 if base else float('nan'), basis=1 if hidden[name] else n)})"
             for name, n in shown.items()]
 
@@ -889,6 +870,7 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     """Every number and data-driven sentence the section quotes: ``{key: (value, kind, decimals[, basis])}``."""
     a, r = analysis, analysis.referrals
     total = a.total
+    fell = a.change_since_baseline() < 0
     values: dict[str, tuple] = {
         "csn.year": (str(a.year), "text", 0),
         "csn.referrals": (total, "count", 0),
@@ -898,11 +880,8 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
         "csn.baseline_year": (str(a.baseline_year or ""), "text", 0),
         "csn.baseline_referrals": (a.baseline_referrals, "count", 0),
         "csn.change_since_baseline": (abs(a.change_since_baseline()), "percent", 1, total),
-        "csn.change_direction": ("fewer" if a.change_since_baseline() < 0 else "more", "text", 0),
-        "csn.change_context": (
-            "The service has linked the fall to data-protection rules that ended the daily sharing of police cases "
-            "with its advisers, and to more cases going to other services; it reports working at capacity "
-            "nonetheless." if a.change_since_baseline() < 0 else "", "text", 0),
+        "csn.change_direction": (phrase("csn", "change_direction", "fell" if fell else "rose"), "text", 0),
+        "csn.change_context": (phrase("csn", "change_context") if fell else "", "text", 0),
     }
     women = _percents(a, {"csn.women_share": a.count(r["gender"] == "Woman")}, total)
     values.update(women)
@@ -923,7 +902,8 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     values.update(_percents(a, {"csn.source_housing_share": housing}, total))
     values["csn.tenant_sentence"] = (_tenant_sentence(a, housing), "text", 0)
     values["csn.top_sources_sentence"] = (
-        f"The largest referrers were {join_words(_counted(a, sources, {}, total, 3))}" if total else "", "text", 0)
+        phrase("csn", "top_sources", sources=join_words(_counted(a, sources, _lower, total, 3))) if total else "",
+        "text", 0)
     ticked = a.ticked()
     partner_any = ticked.map(lambda s: PARTNER in s or EX_PARTNER in s)
     values.update(_percents(a, {"csn.partner_share": a.count(partner_any)}, total))
@@ -944,18 +924,16 @@ def prose_values(analysis: SafetyNet) -> dict[str, tuple]:
     values.update(_percents(a, {"csn.assessed_conversion_share": a.count(client & assessed)}, a.count(assessed)))
     values.update(_percents(a, {"csn.high_risk_share_of_assessed": a.count(r["risk_level"] == "High")},
                             a.count(assessed)))
-    values["csn.outcomes_sentence"] = (_outcomes_sentence(a, a.outcome_counts(), total, "Of all referrals"),
-                                       "text", 0)
+    values["csn.outcomes_sentence"] = (_outcomes_sentence(a, a.outcome_counts(), total), "text", 0)
     values["csn.assessed_outcomes_sentence"] = (
-        _outcomes_sentence(a, a.outcome_counts(assessed_only=True), a.count(assessed),
-                           "Of the referrals with a risk assessment"), "text", 0)
+        _outcomes_sentence(a, a.outcome_counts(assessed_only=True), a.count(assessed), assessed=True), "text", 0)
     interventions = a.intervention_counts()
     clients = a.count(client)
     values["csn.interventions_sentence"] = (
-        (f"The interventions recorded most often for the {_text(a, clients, 'count')} DVA clients were "
-         f"{join_words(_counted(a, interventions, INTERVENTION_NAMES, clients, 3, exclusive=False))}; a client can have several, "
-         f"and the shares are of DVA clients." if clients and interventions.sum() else
-         "No case-work interventions were recorded."), "text", 0)
+        phrase("csn", "interventions", "recorded", clients=_text(a, clients, "count"), interventions=join_words(
+            _counted(a, interventions, lambda name: phrase("csn", "intervention", name), clients, 3,
+                     exclusive=False)))
+        if clients and interventions.sum() else phrase("csn", "interventions", "none"), "text", 0)
     values.update(_risk_values(a))
     values.update(_people_values(a))
     return values
@@ -967,12 +945,12 @@ def _tenant_sentence(a: SafetyNet, housing: int) -> str:
     if not a.total:
         return ""
     tenant_share, housing_share = tenants / a.total * 100, housing / a.total * 100
-    shares = (f"{_text(a, tenant_share, basis=tenants)} of the people referred were council tenants, and the "
-              f"council's housing teams made {_text(a, housing_share, basis=housing)} of referrals")
+    shares = {"tenants": _text(a, tenant_share, basis=tenants), "housing": _text(a, housing_share, basis=housing)}
     if is_small(tenants, a.threshold) or is_small(housing, a.threshold) or housing_share >= tenant_share / 2:
-        return shares[0].upper() + shares[1:] + "."
-    return (shares[0].upper() + shares[1:] + ": far fewer than the tenants among those referred, which suggests "
-            "housing staff could identify and refer more of the tenants experiencing abuse.")
+        sentence = phrase("csn", "tenant", "alone", **shares)
+    else:
+        sentence = phrase("csn", "tenant", "few_referred", **shares)
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _count_value(row: pd.Series, threshold: int) -> tuple:
@@ -982,14 +960,21 @@ def _count_value(row: pd.Series, threshold: int) -> tuple:
     return (int(row["count"]), "count", 0)
 
 
-def _outcomes_sentence(a: SafetyNet, counts: pd.Series, base: int, opening: str) -> str:
+def _outcomes_sentence(a: SafetyNet, counts: pd.Series, base: int, assessed: bool = False) -> str:
+    """The four commonest outcomes of all referrals, or of those ``assessed`` for risk."""
     if not base:
         return ""
     shown = counts[counts > 0].head(4)
     hidden = hidden_against_total(shown, base, a.threshold)
     phrases = [f"{_count_text(a, n, hidden[name])} ({_text(a, n / base * 100, basis=1 if hidden[name] else n)}) "
-               f"{OUTCOME_NAMES.get(name, _lower(name))}" for name, n in shown.items()]
-    return f"{opening} ({_text(a, base, 'count')}), {join_words(phrases)}."
+               f"{_outcome_name(name)}" for name, n in shown.items()]
+    return phrase("csn", "outcomes", "assessed" if assessed else "all", base=_text(a, base, "count"),
+                  outcomes=join_words(phrases))
+
+
+def _outcome_name(name: str) -> str:
+    """What the referrals with an outcome did; an outcome the wording file does not name, as recorded."""
+    return phrase("csn", "outcome", name) if name in wording("csn")["outcome"] else _lower(name)
 
 
 def _risk_values(a: SafetyNet) -> dict[str, tuple]:
@@ -1051,7 +1036,7 @@ def _people_values(a: SafetyNet) -> dict[str, tuple]:
         values.update(_percents(a, group, base))
     values["csn.disability_sentence"] = (_disability_sentence(a), "text", 0)
     values["csn.orientation_census_sentence"] = (_orientation_sentence(a), "text", 0)
-    values["csn.religion_census_sentence"] = (NO_RELIGION_CENSUS, "text", 0)
+    values["csn.religion_census_sentence"] = (phrase("csn", "religion_census"), "text", 0)
     for column, group, other in ESCALATION_GROUPS:
         values[f"csn.{column}_escalation_sentence"] = (_escalation_sentence(a, column, group, other), "text", 0)
     return values
@@ -1060,21 +1045,15 @@ def _people_values(a: SafetyNet) -> dict[str, tuple]:
 def _orientation_sentence(a: SafetyNet) -> str:
     """Recorded orientations against the borough's residents aged 16+ (Census 2021), or why they are not compared."""
     if a.census_orientation is None:
-        return ("The Census 2021 sexual orientation table was not in this edition's reference data, so the "
-                "comparison with the borough's residents could not be made.")
+        return phrase("csn", "orientation", "no_census")
     census = a.orientation_against_census()
     if census is None or is_small(int(census["observed"].min()), a.threshold):
-        return ("Too few referrals recorded a sexual orientation to compare them with the borough's residents "
-                "without revealing small numbers.")
+        return phrase("csn", "orientation", "too_few")
     het, lgb = census.loc[HETEROSEXUAL], census.loc[LGB_PLUS]
-    verdict = {"over": "a significantly larger share than", "under": "a significantly smaller share than"}.get(
-        lgb["direction"], "not significantly different from")
-    return (f"Of the {_text(a, int(het['total']), 'count')} referrals that recorded heterosexual or lesbian, gay, "
-            f"bisexual or another orientation, {_text(a, lgb['share'], basis=lgb['observed'])} recorded lesbian, "
-            f"gay, bisexual or another orientation: {verdict} the {lgb['expected_share']:.1f}% of the borough's "
-            f"residents aged 16 and over who answered the 2021 Census question ({_p_text(lgb['p_value'])}, exact "
-            f"binomial test). The Census figure covers men as well as women, and referrals with no recorded "
-            f"orientation are left out, so the comparison is a rough guide.")
+    return phrase("csn", "orientation", "compared", recorded=_text(a, int(het["total"]), "count"),
+                  share=_text(a, lgb["share"], basis=lgb["observed"]),
+                  verdict=phrase("csn", "orientation_verdict", lgb["direction"]),
+                  census_share=f"{lgb['expected_share']:.1f}%", p=_p_text(lgb["p_value"]))
 
 
 def _escalation_sentence(a: SafetyNet, column: str, group: str, other: str) -> str:
@@ -1086,41 +1065,33 @@ def _escalation_sentence(a: SafetyNet, column: str, group: str, other: str) -> s
         groups = a.two_groups(column, a.escalation(key))
         ratio = groups.odds_ratio()
         if ratio is None:
-            return f"The records hold no referrals {group}, or none {other}, so escalation could not be compared."
+            return phrase("csn", "escalation", "no_groups", group=group, other=other)
         if groups.nobody_differs():
             continue
         if row.finding == CONFIDENTIAL:
             withheld.append(step)
             continue
         if ratio.significant:
-            how = "higher" if ratio.estimate > 1 else "lower"
-            found.append(f"significantly {how} odds of {step} (odds ratio {ratio.estimate:.2f}, 95% confidence "
-                         f"interval {ratio.lower:.2f} to {ratio.upper:.2f}; Wald test {_p_text(ratio.p_value)})")
+            found.append(phrase("csn", "escalation_finding", "higher" if ratio.estimate > 1 else "lower", step=step,
+                                **_odds_words(ratio)))
         else:
-            found.append(f"no significant difference in the odds of {step} (odds ratio {ratio.estimate:.2f}; "
-                         f"{_p_text(ratio.p_value)})")
+            found.append(phrase("csn", "escalation_finding", "same", step=step, estimate=f"{ratio.estimate:.2f}",
+                                p=_p_text(ratio.p_value)))
     parts = []
     if found:
-        parts.append(f"Compared with referrals {other}, referrals {group} had {join_words(found)}.")
+        parts.append(phrase("csn", "escalation", "compared", group=group, other=other, findings=join_words(found)))
     if withheld:
-        parts.append(f"The comparison of {join_words(withheld)} is not published: one of its counts for referrals "
-                     f"{group} or {other} is too small.")
-    return " ".join(parts) or (f"Escalation could not be compared for referrals {group}: at each step, all the "
-                               f"referrals compared or none of them reached it.")
+        parts.append(phrase("csn", "escalation", "withheld", group=group, other=other, steps=join_words(withheld)))
+    return " ".join(parts) or phrase("csn", "escalation", "nothing", group=group)
 
 
 def _odds_phrase(a: SafetyNet, ratio: OddsRatio | None, basis: int, what: str) -> str:
     if ratio is None:
-        return f"The records hold too few referrals with a recorded disability status to compare {what}."
+        return phrase("csn", "disability_odds", "no_records", what=what)
     if is_small(basis, a.threshold):
-        return (f"Too few referrals fall in at least one of the groups compared to publish the comparison of "
-                f"{what}.")
-    p = "p < 0.001" if ratio.p_value < 0.001 else f"p = {ratio.p_value:.3f}"
-    finding = ("a statistically significant difference" if ratio.significant
-               else "no statistically significant difference")
-    return (f"Comparing {what}, the odds ratio for disabled against non-disabled referrals was "
-            f"{ratio.estimate:.2f} (95% confidence interval {ratio.lower:.2f} to {ratio.upper:.2f}; Wald "
-            f"test {p}): {finding}.")
+        return phrase("csn", "disability_odds", "too_few", what=what)
+    finding = phrase("csn", "disability_odds_finding", "significant" if ratio.significant else "chance")
+    return phrase("csn", "disability_odds", "compared", what=what, finding=finding, **_odds_words(ratio))
 
 
 def _disability_sentence(a: SafetyNet) -> str:
@@ -1134,21 +1105,15 @@ def _disability_sentence(a: SafetyNet) -> str:
         if is_small(yes["observed"], a.threshold) or is_small(recorded - yes["observed"], a.threshold):
             census = None
     if census is not None:
-        verdict = ("significantly lower than" if yes["direction"] == "under" else
-                   "significantly higher than" if yes["direction"] == "over" else "not significantly different from")
-        parts.append(
-            f"Of the {_text(a, recorded, 'count')} referrals whose disability status was recorded, "
-            f"{_text(a, yes['share'], basis=yes['observed'])} were disabled, {verdict} the "
-            f"{a.census_disabled:.1f}% of all the borough's residents who were disabled at the 2021 Census (exact "
-            f"binomial test). The referrals are of every gender, so they are compared with residents of both sexes; "
-            f"the Census share counts residents of all ages, children included, since no published figure for "
-            f"teenagers and adults alone is held. With most statuses unrecorded, this comparison is fragile.")
+        parts.append(phrase("csn", "disability", "compared", recorded=_text(a, recorded, "count"),
+                            share=_text(a, yes["share"], basis=yes["observed"]),
+                            verdict=phrase("csn", "disability_verdict", yes["direction"]),
+                            census_share=f"{a.census_disabled:.1f}%"))
     elif a.census_disabled is not None:
-        parts.append("Too few referrals had a recorded disability status to compare with the share of all the "
-                     "borough's residents who were disabled at the 2021 Census.")
+        parts.append(phrase("csn", "disability", "too_few"))
     partner = r["abuse_types"].map(lambda items: PARTNER in set(items) if items is not None else False)
     ratio, basis = a.disability_odds(partner)
-    parts.append(_odds_phrase(a, ratio, basis, "the odds of a referral for abuse by a current intimate partner"))
+    parts.append(_odds_phrase(a, ratio, basis, phrase("csn", "disability_odds_of", "partner")))
     ratio, basis = a.disability_odds(r["outcome"] == CLIENT)
-    parts.append(_odds_phrase(a, ratio, basis, "the odds of a referral becoming a DVA case"))
+    parts.append(_odds_phrase(a, ratio, basis, phrase("csn", "disability_odds_of", "client")))
     return " ".join(parts)
