@@ -38,7 +38,7 @@ from vawg.analysis.services.render import (
 )
 from vawg.foundations.wording import markdown_escape
 from vawg.analysis.services.schema import CATEGORIES, CHAPTER_CATEGORIES, Card, Period, Section
-from vawg.foundations.wording import not_supplied
+from vawg.foundations.wording import not_supplied, phrase
 
 FACTS_FILE = "_local-response.yml"
 STATUS_FILE = "services_status.json"
@@ -222,7 +222,7 @@ def status_values(cards: Sequence[Card], status: dict, *, threshold: int = CARD_
 
 def _stale_sentence(names: Sequence[str]) -> str:
     if not names:
-        return "In this edition no card carries such a notice."
+        return phrase("local-response", "stale_cards", "none")
     if len(names) == 1:
-        return f"In this edition one card carries such a notice: {names[0]}."
-    return f"In this edition {len(names)} cards carry such a notice: {join_words(names)}."
+        return phrase("local-response", "stale_cards", "one", names=names[0])
+    return phrase("local-response", "stale_cards", "several", count=len(names), names=join_words(names))

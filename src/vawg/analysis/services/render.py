@@ -18,19 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from vawg.foundations import suppression as sup
 from vawg.writing.artifacts import attribute_escape
-from vawg.foundations.wording import markdown_escape
+from vawg.foundations.wording import markdown_escape, phrase
 from vawg.analysis.services.schema import CATEGORIES, STALE_AFTER_MONTHS, Card, Item, Period, Section
 
 #: Chapter 4's rule (the reference edition's): counts under 5, and percentages built on them, are hidden.
 CARD_THRESHOLD = 5
 
 SECTION_TITLES = {"demographics": "Service users", "service_data": "Service data"}
-STATUS_TEXT = {
-    "not_available": "Not available.",
-    "too_small": "The numbers are too small to report.",
-    "not_yet": "No data yet.",
-}
-COMPUTED_SOURCES = {"safety_bus": "the Safety Bus activity extract"}
 
 
 # ----------------------------------------------------------------------------- dates
@@ -96,7 +90,8 @@ def card_gaps(card: Card, as_of: dt.date, months: int = STALE_AFTER_MONTHS) -> l
     for name in ("demographics", "service_data"):
         section = getattr(card, name)
         if section is not None and section.status in ("not_available", "not_yet"):
-            gaps.append(f"{SECTION_TITLES[name].lower()}: {STATUS_TEXT[section.status].rstrip('.').lower()}")
+            status = phrase("local-response", "section_status", section.status)
+            gaps.append(f"{SECTION_TITLES[name].lower()}: {status.rstrip('.').lower()}")
     if card.contact is None or not (card.contact.website or card.contact.phone or card.contact.email):
         gaps.append("no website or contact details")
     if add_months(card.last_updated, months) < as_of:
@@ -144,16 +139,14 @@ def value_text(item: Item, *, threshold: int = CARD_THRESHOLD, denominator: int 
     if not item.has_number:
         return None
     denominator = item.denominator if item.denominator is not None else denominator
-    small_count = f"fewer than {threshold}"
-    small_share = f"not shown (fewer than {threshold} people)"
     denominator_small = denominator is not None and sup.is_small(denominator, threshold)
     if hidden and not (item.withheld or denominator_small or _small(_basis(item, denominator), threshold)):
-        return "not shown (so that a smaller figure cannot be worked out)"
+        return phrase("local-response", "hidden_figure", "protecting")
     if hidden or item.withheld or denominator_small or _small(_basis(item, denominator), threshold):
         if item.count is not None or item.withheld:
-            text = small_count
+            text = phrase("local-response", "hidden_figure", "count", threshold=threshold)
         else:
-            return small_share
+            return phrase("local-response", "hidden_figure", "share", threshold=threshold)
         if item.unit:
             text += f" {item.unit}"
         return text
@@ -232,7 +225,8 @@ def _section_blocks(card: Card, name: str, section: Section, *, level: int, thre
         if supplied is None:
             heading = section.title or SECTION_TITLES[name]
             return [_heading(level, markdown_escape(heading), f"{card.heading_id}-{name.replace('_', '-')}", listed=False),
-                    "", f"Not available for this edition: {COMPUTED_SOURCES.get(source, source)} was not supplied.", ""]
+                    "", phrase("local-response", "computed_missing",
+                               source=phrase("local-response", "computed_source", source)), ""]
         section = supplied.model_copy(update={"title": section.title or supplied.title,
                                               "text": supplied.text or section.text})
     title = section.title or SECTION_TITLES[name]
@@ -240,7 +234,7 @@ def _section_blocks(card: Card, name: str, section: Section, *, level: int, thre
         title += f" ({period_text(section.period)})"
     blocks = [_heading(level, markdown_escape(title), f"{card.heading_id}-{name.replace('_', '-')}", listed=False), ""]
     if section.status != "reported":
-        blocks += [STATUS_TEXT[section.status], ""]
+        blocks += [phrase("local-response", "section_status", section.status), ""]
     if section.text:
         blocks += [section.text, ""]
     if section.items:
@@ -254,12 +248,10 @@ def stale_notice(card: Card, edition_date: dt.date, months: int = STALE_AFTER_MO
     """The callout a stale card shows above its content."""
     period = card.data_period()
     assert period is not None
-    title = f"Data from {period_text(period, use_label=False)}"
+    title = phrase("local-response", "stale_title", period=period_text(period, use_label=False))
     return "\n".join([
         f'::: {{.callout-warning title="{attribute_escape(title)}"}}',
-        (f"These are the latest figures the service has supplied. They end more than {months} months "
-         f"before the end of this edition's period ({long_date(edition_date)}), so they may not describe "
-         "the service as it is now."),
+        phrase("local-response", "stale_notice", months=months, edition_end=long_date(edition_date)),
         ":::",
     ])
 
@@ -319,7 +311,8 @@ def render_card(card: Card, *, edition_date: dt.date, stale_after_months: int = 
     contact = _contact_lines(card)
     if contact:
         blocks += [_heading(sub, "More information", f"{card.heading_id}-contact", listed=False), "", *contact, ""]
-    blocks += [f"[Card last updated {long_date(card.last_updated)}.]{{.card-updated}}", "", ":::", ""]
+    blocks += [f"[{phrase('local-response', 'card_updated', date=long_date(card.last_updated))}]{{.card-updated}}",
+               "", ":::", ""]
     return "\n".join(blocks)
 
 
@@ -347,7 +340,7 @@ def render_category(cards: Sequence[Card], category: str, **options) -> str:
     """Every card of ``category``, in order (options as :func:`render_card`)."""
     chosen = [card for card in cards if card.category == category]
     if not chosen:
-        return "No services are listed in this category for this edition.\n"
+        return phrase("local-response", "no_cards") + "\n"
     return "\n".join(render_card(card, **options) for card in chosen)
 
 

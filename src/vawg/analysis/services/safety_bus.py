@@ -34,6 +34,7 @@ from vawg.writing.supply import optional_table
 from vawg.analysis.services.render import add_months, period_text
 from vawg.analysis.services.schema import Item, Period, Section
 from vawg.foundations.paths import staged_file
+from vawg.foundations.wording import phrase
 
 FIGURE_ID = "fig-safety-bus-users"
 STAGED_TABLE = "safety_bus_contacts"
@@ -133,9 +134,8 @@ def card_sections(contacts: pd.DataFrame | None, period_end: dt.date) -> dict[st
     engagements = int((contacts["contact_type"] == "engagement").sum())
     demographics = Section(
         period=whole,
-        text=("Most of the people the bus supports are women." if women > men
-              else "The bus supports men and women in similar numbers." if women == men
-              else "Most of the people the bus supports are men."),
+        text=phrase("local-response", "safety_bus_users", "women" if women > men else "even" if women == men
+                    else "men"),
         items=[Item(label="Women", count=women, percent=round(women / total * 100)),
                Item(label="Men", count=men, percent=round(men / total * 100))],
     )
@@ -182,21 +182,24 @@ def figure_safety_bus_users(contacts: pd.DataFrame, *, period_end: dt.date, thre
         + scale_fill_manual(values={"Women": TWO_SERIES[0], "Men": TWO_SERIES[1]}, breaks=["Women", "Men"])
         + scale_y_continuous(expand=(0, 0, 0.08, 0))
         + labs(title=_headline(counts, service_name),
-               subtitle=f"People supported by sex, {period_text(Period(start=_first_month(contacts), end=period_end))}",
+               subtitle=phrase("local-response", "safety_bus_subtitle",
+                               period=period_text(Period(start=_first_month(contacts), end=period_end))),
                x="", y="People supported")
         + af_theme()
         + theme(panel_grid_major_x=element_blank())
     )
     years = f"{order[0]} to {order[-1]}" if len(order) > 1 else order[0]
     women_more = (counts["women"] > counts["men"]).all()
-    alt = (f"Stacked column chart of the number of people {service_name} supported each year, {years}, "
-           f"with women and men shown as separate parts of each column. "
-           + ("Women outnumber men in every year." if women_more else "The balance of women and men varies by year.")
-           + (" Counts too small to publish are not drawn." if hidden.any() else ""))
+    if hidden.any():
+        alt = phrase("local-response", "safety_bus_alt", "women_more_hidden" if women_more else "varies_hidden",
+                     service=service_name, years=years)
+    else:
+        alt = phrase("local-response", "safety_bus_alt", "women_more" if women_more else "varies",
+                     service=service_name, years=years)
     return Figure(
         id=FIGURE_ID,
         plot=plot,
-        caption=f"People supported by {service_name}, by sex and year",
+        caption=phrase("local-response", "safety_bus_caption", service=service_name),
         alt=alt,
         source=f"{service_name[0].upper()}{service_name[1:]} activity log",
         data=counts,
@@ -211,8 +214,8 @@ def figure_safety_bus_users(contacts: pd.DataFrame, *, period_end: dt.date, thre
 def _headline(counts: pd.DataFrame, service_name: str) -> str:
     women, men = int(counts["women"].sum()), int(counts["men"].sum())
     if women > men:
-        return f"Most of the people {service_name} supports are women"
+        return phrase("local-response", "safety_bus_title", "women", service=service_name)
     if men > women:
-        return f"Most of the people {service_name} supports are men"
-    return f"{service_name[0].upper()}{service_name[1:]} supports as many men as women"
+        return phrase("local-response", "safety_bus_title", "men", service=service_name)
+    return phrase("local-response", "safety_bus_title", "even", service=f"{service_name[0].upper()}{service_name[1:]}")
 
