@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
 import string
 from collections.abc import Iterator, Sequence
@@ -115,24 +116,32 @@ def not_supplied(borough: str, what: str) -> str:
 
 # -- wording files --------------------------------------------------------------------------------------------------
 
-# Each section's wording file, beside the chapter that prints its sentences (project-relative), by the prefix of the
-# section's value keys (``marac.``, ``asc.``). The one place that
-# maps a section to its file: the build reruns a section's notebook when the file changes (vawg.running.build), and
-# tests/test_wording.py checks every entry and case is asked for by the code.
+# A section's wording file sits beside the chapter (or root page) that prints its sentences; the build reruns the
+# section's notebook when it changes (vawg.running.build), and tests/test_wording.py checks every entry and case is
+# asked for by the code.
 WORDING_SUFFIX = ".wording.yml"
-WORDING_FOLDERS = ("chapters", "appendices")
-# "_03-", "90-": the order prefix of a chapter's file name, which the section's name leaves out.
-ORDER_PREFIX = re.compile(r"^_?\d+[a-z]?-")
+WORDING_FOLDERS = (".", "chapters", "appendices")
+# "_03-", "90-", "_": what a page's file name carries before the section's name (its order, or the underscore
+# that keeps Quarto from rendering an included file as a page of its own).
+ORDER_PREFIX = re.compile(r"^_?(?:\d+[a-z]?-)?")
 
 
 def wording_sections() -> dict[str, str]:
     """Every wording file of the report (project-relative), by the section name :func:`phrase` is given: the name of
-    the chapter file it sits beside, without its order prefix (``chapters/_03-adult-safeguarding.wording.yml`` is
+    the page file it sits beside, without its order prefix (``chapters/_03-adult-safeguarding.wording.yml`` is
     section ``adult-safeguarding``). Found on disk, so a new chapter's wording file needs no line of Python."""
     root = project_root()
+    # Listed on every call (a file may be added while a kernel runs); the checks below run once per listing.
+    names = tuple(tuple(sorted(entry.name for entry in os.scandir(root / folder) if entry.name.endswith(WORDING_SUFFIX)))
+                  if (root / folder).is_dir() else () for folder in WORDING_FOLDERS)
+    return dict(_wording_sections(root, names))
+
+
+@functools.lru_cache(maxsize=8)
+def _wording_sections(root: Path, names: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for folder in WORDING_FOLDERS:
-        for path in sorted((root / folder).glob(f"*{WORDING_SUFFIX}")):
+    for folder, files in zip(WORDING_FOLDERS, names):
+        for path in (root / folder / name for name in files):
             section = ORDER_PREFIX.sub("", path.name.removesuffix(WORDING_SUFFIX))
             relative = path.relative_to(root).as_posix()
             if section in found:
