@@ -277,21 +277,20 @@ def figure_positive_outcome_rates(analysis: Outcomes) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="label", value="plotted", lower="lower", upper="upper", series="area", label="label_text",
         title=title,
-        subtitle=(f"Positive outcomes as a percentage of VAWG offences with a known outcome, by abuse type, {a.year}, "
-                  f"with 95% confidence intervals"),
+        subtitle=phrase("outcomes", "rate_subtitle", year=a.year),
         value_title="% of offences with a known outcome", category_order=table["label"].tolist(),
         series_order=[a.borough, "London"])
-    alt = (f"Grouped bar chart with confidence intervals of the positive outcome rate of VAWG offences with a known "
-           f"outcome by abuse type, {a.borough} against London, {a.year}. Overall "
-           f"{_percent(overall['rate'], overall['basis'], a.threshold)} in {a.borough} "
-           f"({ordinal(rank)} highest of {size} boroughs) against {overall['london_rate']:.1f}% in London. "
-           + (phrase("outcomes", "rate_alt_above", "some", borough=a.borough, types=_labels(above))
-              if not above.empty else phrase("outcomes", "rate_alt_above", "none"))
-           + (phrase("outcomes", "rate_alt_significance", "none") if not shown["significant"].any() else
-              phrase("outcomes", "rate_alt_significance", "some", types=_labels(shown[shown["significant"]]))))
+    alt = phrase(
+        "outcomes", "rate_alt", borough=a.borough, year=a.year,
+        rate=_percent(overall["rate"], overall["basis"], a.threshold), rank=ordinal(rank), boroughs=size,
+        london_rate=f"{overall['london_rate']:.1f}%",
+        above=phrase("outcomes", "rate_alt_above", "some", borough=a.borough, types=_labels(above))
+        if not above.empty else phrase("outcomes", "rate_alt_above", "none"),
+        significance=phrase("outcomes", "rate_alt_significance", "none") if not shown["significant"].any() else
+        phrase("outcomes", "rate_alt_significance", "some", types=_labels(shown[shown["significant"]])))
     return Figure(
         id="fig-positive-outcome-rates", plot=plot, height=5.6, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        caption=f"Positive outcome rate of VAWG offences by abuse type, {a.borough} and London, {a.year}",
+        caption=phrase("outcomes", "rate_caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
                  Column("Positive outcomes", "n", "number", 0, basis="basis"),
@@ -312,8 +311,7 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
     table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
     return Table(
         id="tbl-positive-outcome-rates",
-        caption=(f"Positive outcome rate of VAWG offences with a known outcome by abuse type, {a.borough} against the "
-                 f"rest of London, {a.year}. Statistically significant rows are in bold."),
+        caption=phrase("outcomes", "rates_caption", borough=a.borough, year=a.year),
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
@@ -328,17 +326,8 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
         ],
         source=SOURCE,
         rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            ("Positive outcome: charge or summons (including for an alternative offence), caution, community "
-            "resolution or penalty notice. Rates are of the VAWG offences recorded in the year that have a final "
-            "outcome; offences still under investigation are left out."),
-            ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
-             "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
-             "of London, two-sided (Fisher's exact test where a count is 0); the abuse types' p-values are adjusted by "
-             "Holm's method for the number of types compared; adjusted p < 0.05: whether the difference is significant. "
-             "95% CI: Wilson score interval."),
-            f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
-        ),
+        notes=(phrase("outcomes", "rates_note_definition"), phrase("outcomes", "rates_note_columns"),
+               phrase("outcomes", "hidden_note", threshold=a.threshold)),
         emphasis="bold",
     )
 
@@ -369,8 +358,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
     table["flagged"] = table["flagged_positive"] + table["flagged_other"]
     return Table(
         id="tbl-outcome-odds-ratios",
-        caption=(f"Odds of a positive outcome for each abuse type against other VAWG offences, {a.borough} and "
-                 f"London, {a.year}. Statistically significant rows are in bold."),
+        caption=phrase("outcomes", "odds_caption", borough=a.borough, year=a.year),
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
@@ -384,14 +372,8 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
         ],
         source=SOURCE,
         rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
-            "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
-            ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
-             "interval (0.5 added to every cell when one is 0). p-value: Wald test of the log odds ratio, two-sided, "
-             "adjusted by Holm's method for the number of abuse types compared."),
-            f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
-        ),
+        notes=(phrase("outcomes", "odds_note_definition"), phrase("outcomes", "odds_note_method"),
+               phrase("outcomes", "odds_note_hidden", threshold=a.threshold)),
         emphasis="bold",
     )
 
@@ -409,18 +391,16 @@ def figure_no_positive_outcome_reasons(analysis: Outcomes) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="label", value="plotted", lower="lower", upper="upper", series="area", label="label_text",
         title=title,
-        subtitle=(f"Percentage of VAWG offences with a known outcome that was not positive, by outcome, {a.year}, with "
-                  f"95% confidence intervals"),
+        subtitle=phrase("outcomes", "reasons_subtitle", year=a.year),
         value_title="% of offences with no positive outcome", category_order=borough["label"].tolist(),
         series_order=[a.borough, "London"])
-    alt = (f"Grouped bar chart of the outcomes of VAWG offences that had no positive outcome, {a.borough} against "
-           f"London, {a.year}: "
-           + join_words([f"{row.label.lower()} {_percent(row.share, row.basis, a.threshold)} "
-                         f"(London {london_row.share:.1f}%)"
-                         for row, london_row in zip(borough.itertuples(), london.itertuples())]) + ".")
+    alt = phrase("outcomes", "reasons_alt", borough=a.borough, year=a.year, reasons=join_words([
+        phrase("outcomes", "reasons_alt_reason", reason=row.label.lower(), share=_percent(row.share, row.basis, a.threshold),
+               london_share=f"{london_row.share:.1f}%")
+        for row, london_row in zip(borough.itertuples(), london.itertuples())]))
     return Figure(
         id="fig-no-positive-outcome-reasons", plot=plot, height=4.8,
-        caption=f"Outcomes of VAWG offences with no positive outcome, {a.borough} and London, {a.year}",
+        caption=phrase("outcomes", "reasons_caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Outcome", "label", "text"), Column("Area", "area", "text"),
                  Column("Offences", "count", "number", 0, basis="basis"),
@@ -441,16 +421,10 @@ def table_no_positive_outcome_reasons(analysis: Outcomes) -> Table:
                               basis=f"basis_{_key(reason)}"))
     return Table(
         id="tbl-no-positive-outcome-reasons",
-        caption=f"Outcomes of VAWG offences with no positive outcome by abuse type, {a.borough}, {a.year}",
+        caption=phrase("outcomes", "reasons_table_caption", borough=a.borough, year=a.year),
         data=table, columns=columns, source=SOURCE, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            "Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive.",
-            ("Withdrew: the victim withdrew support although a suspect was named. No suspect: the investigation "
-             "closed with no suspect identified. Evidential: evidential difficulties although the victim supported "
-             "action. Prevented: prosecution prevented or not in the public interest. Other: another outcome with "
-             "no further action."),
-            f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
-        ),
+        notes=(phrase("outcomes", "reasons_note_shares"), phrase("outcomes", "reasons_note_columns"),
+               phrase("outcomes", "hidden_note", threshold=a.threshold)),
     )
 
 
