@@ -257,8 +257,7 @@ def figure_suspect_age(profile: SuspectProfile) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="label_name", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of suspects of VAWG offences by age band, {p.year}, with 95% confidence intervals for "
-                  f"{p.borough}"),
+        subtitle=phrase("suspects", "age_subtitle", year=p.year, borough=p.borough),
         value_title="% of suspects", category_order=ages["label_name"].tolist(), series_order=[p.borough, "London"])
     young_words = {"borough": p.borough, "year": p.year, "young_london_share": f"{young_london:.1f}%",
                    "young_share": format_value(young_share, "percent", decimals=1, threshold=p.threshold,
@@ -268,7 +267,7 @@ def figure_suspect_age(profile: SuspectProfile) -> Figure:
            phrase("suspects", "age_alt", "no_largest", **young_words))
     return Figure(
         id="fig-suspect-age", plot=plot, height=5.2,
-        caption=f"Suspects of VAWG offences by age band, {p.borough} and London, {p.year}",
+        caption=phrase("suspects", "age_caption", borough=p.borough, year=p.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Age band", "label_name", "text"), Column("Area", "area", "text"),
                  Column("Suspects", "count_text", "text"),
@@ -294,7 +293,7 @@ def table_suspect_profile(profile: SuspectProfile) -> Table:
     table["category_name"] = table["category"].replace({UNKNOWN_AGE: "Not recorded"})
     return Table(
         id="tbl-suspect-profile",
-        caption=f"Suspects of VAWG offences by sex, age and ethnicity, {p.borough} and London, {p.year}",
+        caption=phrase("suspects", "profile_caption", borough=p.borough, year=p.year),
         data=table,
         columns=[
             Column("Characteristic", "characteristic", "text"),
@@ -305,15 +304,8 @@ def table_suspect_profile(profile: SuspectProfile) -> Table:
             Column("% of suspects, London", "london_share", "number", 1, basis="london_count"),
         ],
         source=SOURCE,
-        notes=(
-            ("One row of the extract per suspect of a VAWG offence recorded in the year; a person suspected of "
-            "several offences is counted once for each. Suspects are not the same as people charged."),
-            ("Sex as recorded by the police, which does not tell sex and gender apart. Ethnic appearance is the "
-            "officer's view; self-defined ethnicity is the suspect's own answer."),
-            "95% CI: Wilson score interval.",
-            (f"<{p.threshold}: a count below {p.threshold}; [c]: not shown because it rests on a count below "
-            f"{p.threshold} or would reveal one."),
-        ),
+        notes=(phrase("suspects", "profile_note_rows"), phrase("suspects", "profile_note_fields"),
+               phrase("suspects", "profile_note_ci"), phrase("suspects", "hidden_note", threshold=p.threshold)),
     )
 
 
@@ -330,7 +322,7 @@ def table_suspects_by_crime_group(profile: SuspectProfile) -> Table:
                           for band, count, total in zip(table["peak_band"], table["peak_count"], table["suspects"])]
     return Table(
         id="tbl-suspects-by-crime-group",
-        caption=f"Suspects of VAWG offences by crime group, {p.borough}, {p.year}",
+        caption=phrase("suspects", "groups_caption", borough=p.borough, year=p.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -343,13 +335,8 @@ def table_suspects_by_crime_group(profile: SuspectProfile) -> Table:
             Column("% known to the victim", "known_share", "number", 1, basis="known_basis"),
         ],
         source=SOURCE,
-        notes=(
-            ("Offences (estimated): suspects grouped by the date the offence was recorded, its ward and its offence, "
-            "since the extract has no crime reference."),
-            "Percentages are of the crime group's suspects.",
-            (f"<{p.threshold}: a count below {p.threshold}; [c]: not shown because it rests on a count below "
-            f"{p.threshold} or would reveal one."),
-        ),
+        notes=(phrase("suspects", "groups_note_offences"), phrase("suspects", "groups_note_shares"),
+               phrase("suspects", "hidden_note", threshold=p.threshold)),
     )
 
 
