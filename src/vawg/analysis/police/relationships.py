@@ -224,8 +224,7 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of VAWG offences with an identified suspect in which the suspect was known to the "
-                  f"victim, by crime group, {a.year}, with 95% confidence intervals"),
+        subtitle=phrase("relationships", "subtitle", year=a.year),
         value_title="% of offences with a suspect: suspect known to the victim",
         category_order=table["crime_group"].tolist(), series_order=[a.borough, "London"])
     overall_words = {"borough": a.borough, "year": a.year,
@@ -240,7 +239,7 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
         id="fig-suspect-relationship", plot=plot, height=5.0,
         rows_do_not_add_up=(phrase("relationships", "left_out", min_share=f"{MIN_LONDON_SHARE_CHARTED:g}",
                                    left_out=left_out) if left_out else ""),
-        caption=f"Suspect known to the victim, VAWG offences by crime group, {a.borough} and London, {a.year}",
+        caption=phrase("relationships", "caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("Offences with a suspect known to the victim", "n", "number", 0, basis="basis"),
@@ -262,8 +261,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
     return Table(
         id="tbl-suspect-relationship",
-        caption=(f"VAWG offences with an identified suspect and the share in which the suspect was known to the "
-                 f"victim, by crime group, {analysis.borough} and London, {analysis.year}"),
+        caption=phrase("relationships", "table_caption", borough=analysis.borough, year=analysis.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -276,16 +274,8 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
             Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
-        notes=(
-            ("Offences recorded in the year that the police mark as VAWG and for which a suspect was identified; "
-            "offences with no identified suspect are not counted."),
-            ("With a suspect: VAWG offences with an identified suspect. p-value: pooled two-proportion z-test of "
-             "the borough against the rest of London, two-sided (Fisher's exact test where a count is 0); the crime "
-             "groups' p-values are adjusted by Holm's method for the number of groups; adjusted p < 0.05: whether the "
-             "difference is significant. 95% CI: Wilson score interval."),
-            (f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
-            f"{threshold}."),
-        ),
+        notes=(phrase("relationships", "table_note_offences"), phrase("relationships", "table_note_method"),
+               phrase("relationships", "table_note_hidden", threshold=threshold)),
         emphasis="bold",
     )
 
