@@ -154,8 +154,7 @@ def figure_crime_group_mix(crime: CrimeInBorough) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of all recorded offences by crime group, {crime.year}, with 95% confidence intervals "
-                  f"for {crime.borough}"),
+        subtitle=phrase("crime-in-borough", "mix_subtitle", year=crime.year, borough=crime.borough),
         value_title="% of all recorded offences", category_order=table["crime_group"].tolist(),
         series_order=[crime.borough, "London"])
     others = table.sort_values("share", ascending=False).iloc[1:3]
@@ -165,7 +164,7 @@ def figure_crime_group_mix(crime: CrimeInBorough) -> Figure:
                             london_share=f"{row.london_share:.1f}%") for row in others.itertuples()]))
     return Figure(
         id="fig-crime-group-mix", plot=plot, height=6.0,
-        caption=f"Recorded crime by crime group, {crime.borough} and London, {crime.year}",
+        caption=phrase("crime-in-borough", "groups_caption", borough=crime.borough, year=crime.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("Offences", "n", "count"),
@@ -214,7 +213,7 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=f"VAWG offences as a percentage of each crime group's offences, {crime.year}, with 95% confidence intervals",
+        subtitle=phrase("crime-in-borough", "vawg_share_subtitle", year=crime.year),
         value_title="% of the group's offences that are VAWG", category_order=charted["crime_group"].tolist(),
         series_order=[crime.borough, "Rest of London"])
     higher = shown[shown["vawg_significant"] & (shown["vawg_share"] > shown["rest_vawg_share"])]
@@ -231,7 +230,7 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
         if not lower.empty else phrase("crime-in-borough", "vawg_share_lower", "none"))
     return Figure(
         id="fig-vawg-share-by-crime-group", plot=plot, height=5.0,
-        caption=f"Share of each crime group's offences that are VAWG, {crime.borough} and the rest of London, {crime.year}",
+        caption=phrase("crime-in-borough", "vawg_share_caption", borough=crime.borough, year=crime.year),
         alt=alt.strip(), source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("VAWG offences", "n", "count"), Column("All offences in the group", "total", "count"),
@@ -256,7 +255,7 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
                                       separator=TABLE_RANGE)
     return Table(
         id="tbl-crime-groups",
-        caption=f"Recorded crime by crime group, {crime.borough} and London, {crime.year}",
+        caption=phrase("crime-in-borough", "groups_caption", borough=crime.borough, year=crime.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -276,7 +275,7 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
             phrase("crime-in-borough", "rates_note", "estimate",
                    estimates=describe_estimates({crime.year: crime.estimate})) if crime.estimate else
             phrase("crime-in-borough", "rates_note", "no_estimate"),
-            "95% CI: confidence interval by Byar's method for rates and the Wilson score method for percentages.",
+            phrase("crime-in-borough", "ci_note"),
             phrase("crime-in-borough", "ratio_note", borough=crime.borough),
             phrase("crime-in-borough", "hidden_note", threshold=threshold),
         ),
