@@ -244,8 +244,7 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     plot = charts.forecast_chart(
         history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower", upper="upper",
         events=events, title=title,
-        subtitle=(f"VAWG offences per 1,000 female residents a month, recorded and forecast to {end_month}, "
-                  f"with a {LEVEL:.0%} prediction interval"),
+        subtitle=phrase("future-demand", "subtitle", end_month=end_month, level=f"{LEVEL:.0%}"),
         y_title="Offences per 1,000 female residents", part_order=parts, forecast_label="Forecast",
         interval_label=f"{LEVEL:.0%} prediction interval")
     alt = phrase(
@@ -263,7 +262,7 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     data["month_text"] = data["month"].dt.strftime("%b %Y")
     return Figure(
         id="fig-vawg-forecast", plot=plot, height=5.0,
-        caption=f"Monthly VAWG offences per 1,000 female residents in {demand.borough}: recorded and forecast",
+        caption=phrase("future-demand", "caption", borough=demand.borough),
         alt=alt, source=SOURCE, data=data,
         columns=[Column("Month", "month_text", "text"), Column("Series", "series", "text"),
                  Column("Rate per 1,000 female residents", "rate", "number", 3),
@@ -299,8 +298,7 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
     table = pd.DataFrame(rows)
     return Table(
         id="tbl-forecast-boroughs",
-        caption=f"Forecast monthly VAWG rate per 1,000 female residents for {end}: {demand.borough}, London and "
-                f"the spread across the {size} boroughs",
+        caption=phrase("future-demand", "boroughs_caption", end=end, borough=demand.borough, boroughs=size),
         data=table,
         columns=[
             Column("Area", "area", "text"),
@@ -311,14 +309,8 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
             Column("Hold-out error (MAPE, %)", "mape", "number", 1),
         ],
         source=SOURCE,
-        notes=(
-            "Model: regression on a linear trend, seasonal terms and the COVID-19 lockdowns with AR(1) errors, fitted "
-            "on each area's months before the police recording change. The prediction interval includes the "
-            "uncertainty of the fitted trend and coefficients; its measured coverage is in Appendix 6e. The lowest, median and highest rows give "
-            "each column's own value across the boroughs (they need not be the same borough).",
-            f"MAPE: mean absolute percentage error of a forecast of the last {HOLDOUT_MONTHS} of those months from "
-            "a model fitted without them.",
-        ),
+        notes=(phrase("future-demand", "boroughs_note_model"),
+               phrase("future-demand", "boroughs_note_mape", months=HOLDOUT_MONTHS)),
         emphasis="emphasis",
     )
 
@@ -346,8 +338,8 @@ def table_forecast_coverage(demand: FutureDemand) -> Table:
     size = len(demand.forecasts)
     return Table(
         id="tbl-forecast-coverage",
-        caption=f"Measured coverage of the forecast's {LEVEL:.0%} prediction interval: share of held-out months "
-                f"whose recorded rate fell inside it, {demand.borough} and all {size} boroughs",
+        caption=phrase("future-demand", "coverage_caption", level=f"{LEVEL:.0%}", borough=demand.borough,
+                       boroughs=size),
         data=rows,
         columns=[
             Column("Months ahead", "ahead", "text"),
@@ -361,9 +353,7 @@ def table_forecast_coverage(demand: FutureDemand) -> Table:
             phrase("future-demand", "rolling_note", "origins", fits=len(origins), months=HOLDOUT_MONTHS,
                    origins=join_words([f"{month:%B %Y}" for month in origins])) if origins else
             phrase("future-demand", "rolling_note", "no_origins", fits=len(origins), months=HOLDOUT_MONTHS),
-            f"A well-calibrated {LEVEL:.0%} interval holds about {LEVEL:.0%} of months. The interval allows for "
-            "the uncertainty of the fitted trend and other coefficients, not for that of the autocorrelation or "
-            "the error variance.",
+            phrase("future-demand", "coverage_note_calibration", level=f"{LEVEL:.0%}"),
         ),
         emphasis="emphasis",
     )
