@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vawg.foundations.wording import direction, join_words, keep_acronyms, significance, slug
+from vawg.foundations.wording import direction, join_words, keep_acronyms, phrase, significance, slug
 from vawg.foundations.methods_used import uses
 from vawg.foundations.periods import report_year
 from vawg.writing import charts
@@ -149,24 +149,22 @@ def figure_crime_group_mix(crime: CrimeInBorough) -> Figure:
     ])[["crime_group", "area", "n", "value", "lower", "upper"]].reset_index(drop=True)
     long["plotted"], long["label"] = chart_values(long["value"], long["n"], crime.threshold, "{:.1f}%")
     top = table.sort_values("share", ascending=False).iloc[0]
-    title = (f"{top['crime_group']} makes up {_share_words(top['share'])} of recorded crime in {crime.borough}, "
-             f"against {top['london_share']:.0f}% across London")
+    title = phrase("crime-in-borough", "mix_title", group=top["crime_group"], share_words=_share_words(top["share"]),
+                   borough=crime.borough, london_share=f"{top['london_share']:.0f}%")
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of all recorded offences by crime group, {crime.year}, with 95% confidence intervals "
-                  f"for {crime.borough}"),
+        subtitle=phrase("crime-in-borough", "mix_subtitle", year=crime.year, borough=crime.borough),
         value_title="% of all recorded offences", category_order=table["crime_group"].tolist(),
         series_order=[crime.borough, "London"])
     others = table.sort_values("share", ascending=False).iloc[1:3]
-    alt = (f"Grouped bar chart of the percentage of all recorded offences in each crime group, {crime.borough} against "
-           f"London, {crime.year}. {top['crime_group']} is the largest group in {crime.borough} at {top['share']:.1f}% "
-           f"(London {top['london_share']:.1f}%), followed by "
-           + join_words([f"{_lower(row.crime_group)} ({row.share:.1f}%, London {row.london_share:.1f}%)"
-                         for row in others.itertuples()]) + ".")
+    alt = phrase("crime-in-borough", "mix_alt", borough=crime.borough, year=crime.year, group=top["crime_group"],
+                 share=f"{top['share']:.1f}%", london_share=f"{top['london_share']:.1f}%", others=join_words([
+                     phrase("crime-in-borough", "mix_group", group=_lower(row.crime_group), share=f"{row.share:.1f}%",
+                            london_share=f"{row.london_share:.1f}%") for row in others.itertuples()]))
     return Figure(
         id="fig-crime-group-mix", plot=plot, height=6.0,
-        caption=f"Recorded crime by crime group, {crime.borough} and London, {crime.year}",
+        caption=phrase("crime-in-borough", "groups_caption", borough=crime.borough, year=crime.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("Offences", "n", "count"),
@@ -189,10 +187,10 @@ def _sentence_case(name: str) -> str:
 
 def _share_words(share: float) -> str:
     if 50 < share < 60:
-        return "over half"
+        return phrase("crime-in-borough", "share_words", "over_half")
     if 33.4 < share <= 40:
-        return "over a third"
-    return f"{share:.0f}%"
+        return phrase("crime-in-borough", "share_words", "over_third")
+    return phrase("crime-in-borough", "share_words", "percent", share=f"{share:.0f}")
 
 
 def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
@@ -209,28 +207,30 @@ def figure_vawg_share_by_crime_group(crime: CrimeInBorough) -> Figure:
     long["plotted"], long["label"] = chart_values(long["value"], long["n"], crime.threshold, "{:.1f}%")
     shown = charted[~charted["vawg"].apply(lambda n: 0 < n < crime.threshold)]
     top = shown.sort_values("vawg_share", ascending=False).iloc[0] if not shown.empty else charted.iloc[0]
-    title = f"{top['crime_group']} are the crimes most often VAWG in {crime.borough}, as in the rest of London" \
-        if top["crime_group"] == charted.sort_values("rest_vawg_share").iloc[-1]["crime_group"] \
-        else f"{top['crime_group']} are the crimes most often VAWG in {crime.borough}"
+    title = phrase("crime-in-borough", "vawg_share_title",
+                   "as_rest" if top["crime_group"] == charted.sort_values("rest_vawg_share").iloc[-1]["crime_group"]
+                   else "own", group=top["crime_group"], borough=crime.borough)
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=f"VAWG offences as a percentage of each crime group's offences, {crime.year}, with 95% confidence intervals",
+        subtitle=phrase("crime-in-borough", "vawg_share_subtitle", year=crime.year),
         value_title="% of the group's offences that are VAWG", category_order=charted["crime_group"].tolist(),
         series_order=[crime.borough, "Rest of London"])
     higher = shown[shown["vawg_significant"] & (shown["vawg_share"] > shown["rest_vawg_share"])]
     lower = shown[shown["vawg_significant"] & (shown["vawg_share"] < shown["rest_vawg_share"])]
-    alt = (f"Grouped bar chart with confidence intervals of the percentage of each crime group's offences that are "
-           f"violence against women and girls, {crime.borough} against the rest of London, {crime.year}, for the "
-           f"{len(charted)} groups where VAWG is at least {MIN_VAWG_SHARE_CHARTED:.0f}% of London's offences. "
-           f"In {crime.borough} the share is highest for "
-           + join_words([f"{_lower(row.crime_group)}: {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%)"
-                         for row in shown.head(3).itertuples()]) + ". "
-           + (f"The share is significantly higher in {crime.borough} for {_groups(higher)}. " if not higher.empty else "")
-           + (f"It is significantly lower for {_groups(lower)}." if not lower.empty else ""))
+    alt = phrase(
+        "crime-in-borough", "vawg_share_alt", borough=crime.borough, year=crime.year, charted=len(charted),
+        min_share=f"{MIN_VAWG_SHARE_CHARTED:.0f}",
+        groups=join_words([phrase("crime-in-borough", "vawg_share_group", group=_lower(row.crime_group),
+                                  share=f"{row.vawg_share:.1f}%", rest_share=f"{row.rest_vawg_share:.1f}%")
+                           for row in shown.head(3).itertuples()]),
+        higher=phrase("crime-in-borough", "vawg_share_higher", "some", borough=crime.borough, groups=_groups(higher))
+        if not higher.empty else phrase("crime-in-borough", "vawg_share_higher", "none"),
+        lower=phrase("crime-in-borough", "vawg_share_lower", "some", groups=_groups(lower))
+        if not lower.empty else phrase("crime-in-borough", "vawg_share_lower", "none"))
     return Figure(
         id="fig-vawg-share-by-crime-group", plot=plot, height=5.0,
-        caption=f"Share of each crime group's offences that are VAWG, {crime.borough} and the rest of London, {crime.year}",
+        caption=phrase("crime-in-borough", "vawg_share_caption", borough=crime.borough, year=crime.year),
         alt=alt.strip(), source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("VAWG offences", "n", "count"), Column("All offences in the group", "total", "count"),
@@ -255,7 +255,7 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
                                       separator=TABLE_RANGE)
     return Table(
         id="tbl-crime-groups",
-        caption=f"Recorded crime by crime group, {crime.borough} and London, {crime.year}",
+        caption=phrase("crime-in-borough", "groups_caption", borough=crime.borough, year=crime.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -272,12 +272,12 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
         ],
         source=SOURCE,
         notes=(
-            "Rates are offences per 1,000 residents (all residents"
-            + (f"; ONS mid-year estimate, {describe_estimates({crime.year: crime.estimate})}" if crime.estimate else "") + ").",
-            "95% CI: confidence interval by Byar's method for rates and the Wilson score method for percentages.",
-            f"Rate ratio: {crime.borough}'s rate divided by the rest of London's, with the log rate ratio 95% CI for "
-            "two Poisson counts (not adjusted for the number of groups).",
-            f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below {threshold}.",
+            phrase("crime-in-borough", "rates_note", "estimate",
+                   estimates=describe_estimates({crime.year: crime.estimate})) if crime.estimate else
+            phrase("crime-in-borough", "rates_note", "no_estimate"),
+            phrase("crime-in-borough", "ci_note"),
+            phrase("crime-in-borough", "ratio_note", borough=crime.borough),
+            phrase("crime-in-borough", "hidden_note", threshold=threshold),
         ),
     )
 
@@ -286,14 +286,14 @@ def table_crime_groups(crime: CrimeInBorough) -> Table:
 def _times(ratio: float) -> str:
     """"nearly double", "about 1.4 times" …: a ratio in words."""
     if 1.85 <= ratio < 2.0:
-        return "nearly double"
+        return phrase("crime-in-borough", "times", "nearly_double")
     if 2.0 <= ratio < 2.1:
-        return "about double"
+        return phrase("crime-in-borough", "times", "about_double")
     if ratio < 0.95:
-        return f"{(1 - ratio) * 100:.0f}% below"
+        return phrase("crime-in-borough", "times", "below", percent=f"{(1 - ratio) * 100:.0f}")
     if ratio < 1.05:
-        return "close to"
-    return f"{ratio:.1f} times"
+        return phrase("crime-in-borough", "times", "close")
+    return phrase("crime-in-borough", "times", "times", ratio=f"{ratio:.1f}")
 
 
 def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
@@ -339,20 +339,13 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
         "crime.higher_rate_groups": (_groups(significant_higher.reset_index()) or "none", "text", 0),
         "crime.lower_rate_groups": (_groups(significant_lower.reset_index()) or "none", "text", 0),
         "crime.larger_share_groups": (_groups(larger_share.reset_index()) or "none", "text", 0),
-        "crime.higher_rate_sentence": (
-            f"The rate of every crime group was significantly higher in {c.borough} than in the rest of London."
-            if significant_lower.empty and len(significant_higher) == len(table[table["count"] >= c.threshold])
-            else (f"Rates were significantly higher than in the rest of London for "
-                  f"{_groups(significant_higher.reset_index())}"
-                  + (f", and significantly lower for {_groups(significant_lower.reset_index())}"
-                     if not significant_lower.empty else "") + ".") if not significant_higher.empty
-            else f"No crime group had a significantly higher rate in {c.borough} than in the rest of London.",
-            "text", 0),
+        "crime.higher_rate_sentence": (_higher_rate_sentence(c, table, significant_higher, significant_lower),
+                                       "text", 0),
     }
     if vawg_groups.empty:
         values.update({key: ("–", "text", 0) for key in ("crime.vawg_top_group", "crime.vawg_top_share",
                                                          "crime.vawg_top_ci", "crime.vawg_top_rest_share")})
-        values["crime.vawg_groups_sentence"] = ("no crime group had enough VAWG offences to publish", "text", 0)
+        values["crime.vawg_groups_sentence"] = (phrase("crime-in-borough", "vawg_groups", "none_published"), "text", 0)
     else:
         first = vawg_groups.iloc[0]
         values.update({
@@ -362,9 +355,10 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
                                                  c.threshold, 1, "%")[0], "text", 0),
             "crime.vawg_top_rest_share": (first["rest_vawg_share"], "percent", 1),
             "crime.vawg_groups_sentence": (
-                "none other" if len(vawg_groups) == 1 else "; ".join(f"{_lower(name)}, {row.vawg_share:.1f}% (rest of London {row.rest_vawg_share:.1f}%, "
-                          f"{'a significant' if row.vawg_significant else 'not a significant'} difference)"
-                          for name, row in vawg_groups.iloc[1:].iterrows()), "text", 0),
+                phrase("crime-in-borough", "vawg_groups", "none_other") if len(vawg_groups) == 1 else "; ".join(
+                    phrase("crime-in-borough", "vawg_group", "significant" if row.vawg_significant else "not_significant",
+                           group=_lower(name), share=f"{row.vawg_share:.1f}%", rest_share=f"{row.rest_vawg_share:.1f}%")
+                    for name, row in vawg_groups.iloc[1:].iterrows()), "text", 0),
         })
     for group, row in table.iterrows():
         key = f"crime.groups.{slug(group)}"
@@ -377,3 +371,15 @@ def prose_values(crime: CrimeInBorough) -> dict[str, tuple]:
         values[f"{key}.vawg_significance"] = (significance(row["vawg_p"]) if pd.notna(row["vawg_p"]) else "not tested",
                                              "text", 0)
     return values
+
+
+def _higher_rate_sentence(c: CrimeInBorough, table: pd.DataFrame, higher: pd.DataFrame, lower: pd.DataFrame) -> str:
+    """Which crime groups' rates are significantly higher (and lower) than the rest of London's."""
+    if lower.empty and len(higher) == len(table[table["count"] >= c.threshold]):
+        return phrase("crime-in-borough", "higher_rate", "every", borough=c.borough)
+    if higher.empty:
+        return phrase("crime-in-borough", "higher_rate", "none", borough=c.borough)
+    if lower.empty:
+        return phrase("crime-in-borough", "higher_rate", "higher", higher=_groups(higher.reset_index()))
+    return phrase("crime-in-borough", "higher_rate", "higher_and_lower", higher=_groups(higher.reset_index()),
+                  lower=_groups(lower.reset_index()))

@@ -36,7 +36,7 @@ import pandas as pd
 from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table
-from vawg.foundations.wording import direction, join_words, with_article
+from vawg.foundations.wording import direction, join_words, phrase, with_article
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.monthly import MonthlyRates, chart_events, recording_changes
 from vawg.analysis.police.recorded_offences import SOURCE
@@ -233,32 +233,28 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     months = pd.period_range(history["month"].min(), forecast["month"].max(), freq="M")
     events = chart_events(months)
     events = events[events["kind"] == "recording_change"]
-    movement = direction(result.change, "rise", "fall")
+    rises = result.change > 0
     end_month = f"{result.end['month']:%B %Y}"
     if result.end["lower"] <= result.start["rate"] <= result.end["upper"]:
-        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to change little "
-                 f"by {end_month}")
+        title = phrase("future-demand", "title", "little", borough=demand.borough, end_month=end_month)
     else:
-        title = (f"On the old recording basis, {demand.borough}'s monthly VAWG rate is forecast to {movement} "
-                 f"by {end_month}")
+        title = phrase("future-demand", "title", "rise" if rises else "fall", borough=demand.borough,
+                       end_month=end_month)
     parts = [fitted_name] + ([after_name] if (history["part"] == after_name).any() else [])
     plot = charts.forecast_chart(
         history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower", upper="upper",
         events=events, title=title,
-        subtitle=(f"VAWG offences per 1,000 female residents a month, recorded and forecast to {end_month}, "
-                  f"with a {LEVEL:.0%} prediction interval"),
+        subtitle=phrase("future-demand", "subtitle", end_month=end_month, level=f"{LEVEL:.0%}"),
         y_title="Offences per 1,000 female residents", part_order=parts, forecast_label="Forecast",
         interval_label=f"{LEVEL:.0%} prediction interval")
-    alt = (f"Line chart of {demand.borough}'s monthly VAWG offences per 1,000 female residents: recorded from "
-           f"{result.history['month'].iloc[0]:%B %Y} to {result.history['month'].iloc[-1]:%B %Y}, and forecast from "
-           f"{forecast['month'].iloc[0]:%B %Y} to {end_month} by a model fitted on the months to "
-           f"{result.last_fitted['month']:%B %Y}, before the police recording change. The rate was {result.start['rate']:.2f} "
-           f"in {result.start['month']:%B %Y}; the forecast for {end_month} is {result.end['mean']:.2f} "
-           f"({LEVEL:.0%} prediction interval {result.end['lower']:.2f} to {result.end['upper']:.2f}), a "
-           f"{abs(result.change):.1f}% {movement}."
-           + (" Recorded months after the change fall below the forecast, consistent with the new system counting fewer "
-              "offences."
-              if _after_below(result) else ""))
+    alt = phrase(
+        "future-demand", "alt", "rise" if rises else "fall", borough=demand.borough,
+        first_month=f"{result.history['month'].iloc[0]:%B %Y}", last_month=f"{result.history['month'].iloc[-1]:%B %Y}",
+        forecast_month=f"{forecast['month'].iloc[0]:%B %Y}", end_month=end_month,
+        fitted_month=f"{result.last_fitted['month']:%B %Y}", start_rate=f"{result.start['rate']:.2f}",
+        start_month=f"{result.start['month']:%B %Y}", end_rate=f"{result.end['mean']:.2f}", level=f"{LEVEL:.0%}",
+        lower=f"{result.end['lower']:.2f}", upper=f"{result.end['upper']:.2f}", change=f"{abs(result.change):.1f}",
+        after=phrase("future-demand", "alt_after", "below" if _after_below(result) else "not_below"))
     data = pd.concat([
         history.assign(series=history["part"], lower=np.nan, upper=np.nan)[["month", "series", "rate", "lower", "upper"]],
         forecast.assign(series="Forecast", rate=forecast["mean"])[["month", "series", "rate", "lower", "upper"]],
@@ -266,7 +262,7 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     data["month_text"] = data["month"].dt.strftime("%b %Y")
     return Figure(
         id="fig-vawg-forecast", plot=plot, height=5.0,
-        caption=f"Monthly VAWG offences per 1,000 female residents in {demand.borough}: recorded and forecast",
+        caption=phrase("future-demand", "caption", borough=demand.borough),
         alt=alt, source=SOURCE, data=data,
         columns=[Column("Month", "month_text", "text"), Column("Series", "series", "text"),
                  Column("Rate per 1,000 female residents", "rate", "number", 3),
@@ -302,8 +298,7 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
     table = pd.DataFrame(rows)
     return Table(
         id="tbl-forecast-boroughs",
-        caption=f"Forecast monthly VAWG rate per 1,000 female residents for {end}: {demand.borough}, London and "
-                f"the spread across the {size} boroughs",
+        caption=phrase("future-demand", "boroughs_caption", end=end, borough=demand.borough, boroughs=size),
         data=table,
         columns=[
             Column("Area", "area", "text"),
@@ -314,14 +309,8 @@ def table_forecast_boroughs(demand: FutureDemand) -> Table:
             Column("Hold-out error (MAPE, %)", "mape", "number", 1),
         ],
         source=SOURCE,
-        notes=(
-            "Model: regression on a linear trend, seasonal terms and the COVID-19 lockdowns with AR(1) errors, fitted "
-            "on each area's months before the police recording change. The prediction interval includes the "
-            "uncertainty of the fitted trend and coefficients; its measured coverage is in Appendix 6e. The lowest, median and highest rows give "
-            "each column's own value across the boroughs (they need not be the same borough).",
-            f"MAPE: mean absolute percentage error of a forecast of the last {HOLDOUT_MONTHS} of those months from "
-            "a model fitted without them.",
-        ),
+        notes=(phrase("future-demand", "boroughs_note_model"),
+               phrase("future-demand", "boroughs_note_mape", months=HOLDOUT_MONTHS)),
         emphasis="emphasis",
     )
 
@@ -349,8 +338,8 @@ def table_forecast_coverage(demand: FutureDemand) -> Table:
     size = len(demand.forecasts)
     return Table(
         id="tbl-forecast-coverage",
-        caption=f"Measured coverage of the forecast's {LEVEL:.0%} prediction interval: share of held-out months "
-                f"whose recorded rate fell inside it, {demand.borough} and all {size} boroughs",
+        caption=phrase("future-demand", "coverage_caption", level=f"{LEVEL:.0%}", borough=demand.borough,
+                       boroughs=size),
         data=rows,
         columns=[
             Column("Months ahead", "ahead", "text"),
@@ -361,13 +350,10 @@ def table_forecast_coverage(demand: FutureDemand) -> Table:
         ],
         source=SOURCE,
         notes=(
-            (f"Rolling hold-out: the model was fitted {len(origins)} times, on the months up to "
-             + (join_words([f"{month:%B %Y}" for month in origins]) if origins else "each point")
-             + f" in turn, and each fit forecast the next {HOLDOUT_MONTHS} months, which were compared with the "
-             "recorded rates. The hold-out forecasts overlap, so the months checked are not independent."),
-            f"A well-calibrated {LEVEL:.0%} interval holds about {LEVEL:.0%} of months. The interval allows for "
-            "the uncertainty of the fitted trend and other coefficients, not for that of the autocorrelation or "
-            "the error variance.",
+            phrase("future-demand", "rolling_note", "origins", fits=len(origins), months=HOLDOUT_MONTHS,
+                   origins=join_words([f"{month:%B %Y}" for month in origins])) if origins else
+            phrase("future-demand", "rolling_note", "no_origins", fits=len(origins), months=HOLDOUT_MONTHS),
+            phrase("future-demand", "coverage_note_calibration", level=f"{LEVEL:.0%}"),
         ),
         emphasis="emphasis",
     )
@@ -390,9 +376,9 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.median_mape": (median_mape, "percent", 1),
         "forecast.min_mape": (float(summary["mape"].min()), "percent", 1),
         "forecast.max_mape": (float(summary["mape"].max()), "percent", 1),
-        "forecast.accuracy_comparison": (
-            "more accurate than" if result.mape < median_mape else "less accurate than" if result.mape > median_mape
-            else "as accurate as", "text", 0),
+        "forecast.accuracy_comparison": (phrase(
+            "future-demand", "accuracy",
+            "more" if result.mape < median_mape else "less" if result.mape > median_mape else "same"), "text", 0),
         "forecast.coverage": (result.holdout_coverage, "percent", 0),
         "forecast.coverage_all": (coverage(demand.pooled_rolling()), "percent", 0),
         "forecast.coverage_comparison": (_coverage_comparison(coverage(demand.pooled_rolling())), "text", 0),
@@ -404,9 +390,10 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.coverage_last_origin": (f"{result.rolling['origin'].max():%B %Y}", "text", 0),
         "forecast.boroughs": (len(summary), "number", 0),
         "forecast.level": (LEVEL * 100, "percent", 0),
-        "forecast.context_periods": (
-            f"{len(context)} COVID-19 lockdowns" if context["event_id"].str.startswith("covid_lockdown").all()
-            else f"{len(context)} dated disruptions", "text", 0),
+        "forecast.context_periods": (phrase(
+            "future-demand", "context_periods",
+            "lockdowns" if context["event_id"].str.startswith("covid_lockdown").all() else "disruptions",
+            periods=len(context)), "text", 0),
         "forecast.start_rate": (result.start["rate"], "number", 2),
         "forecast.end_month": (f"{result.end['month']:%B %Y}", "text", 0),
         "forecast.end_rate": (result.end["mean"], "number", 2),
@@ -417,12 +404,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.change_words": (_signed_change(result.change), "text", 0),
         "forecast.change_lower": (_signed_change(percent_difference(result.end["lower"], result.start["rate"])), "text", 0),
         "forecast.change_upper": (_signed_change(percent_difference(result.end["upper"], result.start["rate"])), "text", 0),
-        "forecast.interval_verdict": (
-            "so the rate could also stay level or fall" if result.end["lower"] <= result.start["rate"] <= result.end["upper"]
-            and result.change > 0 else
-            "so the rate could also stay level or rise" if result.end["lower"] <= result.start["rate"] <= result.end["upper"]
-            else "so even the low end of the interval is a rise" if result.change > 0
-            else "so even the high end of the interval is a fall", "text", 0),
+        "forecast.interval_verdict": (_interval_verdict(result), "text", 0),
         "forecast.boroughs_rising": (int((summary["change"] > 0).sum()), "number", 0),
         "forecast.change_rank": (int((summary["change"] > result.change).sum()) + 1, "rank", 0),
         "forecast.london_change": (abs(demand.london.change), "percent", 1),
@@ -430,9 +412,7 @@ def prose_values(demand: FutureDemand) -> dict[str, tuple]:
         "forecast.london_end_rate": (demand.london.end["mean"], "number", 2),
         "forecast.london_mape": (demand.london.mape, "percent", 1),
         "forecast.after_change_sentence": (
-            "Since the change, the recorded rate has run below the forecast, consistent with a system that counts "
-            "fewer domestic abuse offences." if _after_below(result) else
-            "Since the change, the recorded rate has not run consistently below the forecast.", "text", 0),
+            phrase("future-demand", "after_change", "below" if _after_below(result) else "not_below"), "text", 0),
     }
 
 
@@ -444,11 +424,17 @@ def _coverage_comparison(measured: float) -> str:
     the hold-out forecasts overlap, so the months are not independent)."""
     stated = f"{LEVEL:.0%}"
     if abs(measured - LEVEL * 100) <= CLOSE_TO_NOMINAL:
-        return f"close to the {stated} the interval states"
-    if measured < LEVEL * 100:
-        return f"below the {stated} the interval states, so the interval is somewhat too narrow"
-    return f"above the {stated} the interval states, so the interval is somewhat too wide"
+        return phrase("future-demand", "coverage", "close", stated=stated)
+    return phrase("future-demand", "coverage", "below" if measured < LEVEL * 100 else "above", stated=stated)
+
+
+def _interval_verdict(result: BoroughForecast) -> str:
+    """What the prediction interval for the last month allows: a level rate too, or only the forecast direction."""
+    if result.end["lower"] <= result.start["rate"] <= result.end["upper"]:
+        return phrase("future-demand", "interval_verdict", "level_or_fall" if result.change > 0 else "level_or_rise")
+    return phrase("future-demand", "interval_verdict", "rise" if result.change > 0 else "fall")
 
 
 def _signed_change(value: float) -> str:
-    return with_article(f"{abs(value):.1f}% {'rise' if value > 0 else 'fall'}")
+    return with_article(phrase("future-demand", "signed_change", "rise" if value > 0 else "fall",
+                               change=f"{abs(value):.1f}"))

@@ -35,7 +35,7 @@ from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure
 from vawg.analysis.police.offences import counts_by, load_offences
 from vawg.analysis.police.recorded_offences import SOURCE, TREND_YEARS
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 from vawg.analysis.denominators import denominators, load_population
 from vawg.foundations.reference import abuse_type_label
 from vawg.foundations.stats.changes import area_change_test, change_dispersion, rate_change_test
@@ -219,13 +219,13 @@ def limits_description(chart: pd.DataFrame, change: str) -> str:
     """Where a control chart's limits come from, in words, e.g. "January 2020 to February 2024, the months before
     the police changed their recording system in March 2024"."""
     periods = list(dict.fromkeys(chart["limits_from"]))
-    text = f"{periods[0]}, the months before the police changed their recording system" + (f" in {change}" if change else "")
+    text = (phrase("abuse-type-sections", "limits", "change", period=periods[0], change=change) if change else
+            phrase("abuse-type-sections", "limits", "no_change", period=periods[0]))
     if len(periods) > 1:
-        text += f", and separately from {join_words(periods[1:])}, the months since"
+        text += phrase("abuse-type-sections", "limits_since", periods=join_words(periods[1:]))
     left_out = [period for period in dict.fromkeys(chart["left_out"]) if period]
     if left_out:
-        text += (f", leaving out the COVID-19 lockdown period ({join_words(left_out)}), whose unusual months would "
-                 "otherwise widen the limits")
+        text += phrase("abuse-type-sections", "limits_left_out", left_out=join_words(left_out))
     return text
 
 
@@ -268,29 +268,30 @@ def signal_summary(chart: pd.DataFrame, area_name: str) -> str:
     low = [m for m, above in zip(outside["month"], outside["above"]) if not above]
     parts = []
     if high:
-        parts.append(f"above the upper limit in {_month_list(high)}" if len(high) <= 4
-                     else f"above the upper limit in {len(high)} months")
+        parts.append(phrase("abuse-type-sections", "outside_high", "months", months=_month_list(high)) if len(high) <= 4
+                     else phrase("abuse-type-sections", "outside_high", "many", count=len(high)))
     if low:
-        parts.append(f"below the lower limit in {_month_list(low)}" if len(low) <= 4
-                     else f"below the lower limit in {len(low)} months, from {min(low):%B %Y} to {max(low):%B %Y}")
-    text = f"{area_name}'s rate was " + " and ".join(parts) if parts else \
-        f"{area_name}'s rate stayed within the control limits every month"
+        parts.append(phrase("abuse-type-sections", "outside_low", "months", months=_month_list(low)) if len(low) <= 4
+                     else phrase("abuse-type-sections", "outside_low", "many", count=len(low), first=f"{min(low):%B %Y}",
+                                 last=f"{max(low):%B %Y}"))
+    runs = ""
     if chart["shift"].any():
         run_months = chart[chart["shift"]]
         below, above = int((~run_months["above"]).sum()), int(run_months["above"].sum())
         total = below + above
-        sides = "below" if not above else "above" if not below else f"{below} below and {above} above"
-        every = "all " if below == 0 or above == 0 else ""
-        text += (f"; {total} months, {every}{sides} the average, were part of shifts of seven or more on one side "
-                 "of it" if every else
-                 f"; {total} months ({sides} the average) were part of shifts of seven or more on one side")
-    others = [f"{int(chart[rule].sum())} months {words}" for rule, words in
-              (("trend", "were part of a trend of seven or more rising or falling"),
-               ("near_limit", "fell more than two standard deviations from the average, two of three in a row on one side"))
-              if chart[rule].any()]
+        if not above:
+            runs += phrase("abuse-type-sections", "shift_months", "all_below", total=total)
+        elif not below:
+            runs += phrase("abuse-type-sections", "shift_months", "all_above", total=total)
+        else:
+            runs += phrase("abuse-type-sections", "shift_months", "mixed", total=total, below=below, above=above)
+    others = [phrase("abuse-type-sections", "other_signals", rule, months=int(chart[rule].sum()))
+              for rule in ("trend", "near_limit") if chart[rule].any()]
     if others:
-        text += "; " + join_words(others)
-    return text + "."
+        runs += "; " + join_words(others)
+    if parts:
+        return phrase("abuse-type-sections", "signals", "outside", area=area_name, parts=" and ".join(parts), runs=runs)
+    return phrase("abuse-type-sections", "signals", "within", area=area_name, runs=runs)
 
 
 # -- artifacts -----------------------------------------------------------------------
@@ -308,53 +309,60 @@ def figure_control_chart(monthly: MonthlyRates, abuse_type: str) -> Figure:
     events = chart_events(monthly.months)
     limits_from = join_words(list(dict.fromkeys(borough_chart["limits_from"])))
     left_out = join_words([p for p in dict.fromkeys(borough_chart["left_out"]) if p])
-    if left_out:
-        limits_from += f" without the lockdown months ({left_out})"
+    limits_from = (phrase("abuse-type-sections", "limits_from", "without_lockdown", limits_from=limits_from,
+                          left_out=left_out) if left_out else
+                   phrase("abuse-type-sections", "limits_from", "all_months", limits_from=limits_from))
 
     latest = borough_chart.iloc[-1]
     recent = borough_chart.tail(12)
-    period = str(monthly.year) if last.month == 12 else f"the 12 months to {last:%B %Y}"
+    period = (phrase("abuse-type-sections", "period", "year", year=monthly.year) if last.month == 12 else
+              phrase("abuse-type-sections", "period", "to_month", month=f"{last:%B %Y}"))
     if recent["outside"].any() and not recent.loc[recent["outside"], "above"].any():
-        finding = f"fell below its usual range in {period}"
+        finding = phrase("abuse-type-sections", "finding", "fell", period=period)
     elif recent["outside"].any() and recent.loc[recent["outside"], "above"].all():
-        finding = f"rose above its usual range in {period}"
+        finding = phrase("abuse-type-sections", "finding", "rose", period=period)
     elif recent["shift"].any():
-        side = "below" if not recent.loc[recent["shift"], "above"].any() else "above"
-        finding = f"stayed {side} its average through much of {period}"
+        finding = phrase("abuse-type-sections", "finding", "stayed_below" if not recent.loc[recent["shift"], "above"].any()
+                         else "stayed_above", period=period)
     else:
-        finding = f"stayed within its usual range in {period}"
-    relation = "above" if borough_chart["rate"].tail(12).mean() > london_chart["rate"].tail(12).mean() else "below"
-    title = f"{monthly.borough}'s monthly {name} rate {finding}, and ran {relation} London's"
+        finding = phrase("abuse-type-sections", "finding", "within", period=period)
+    above = borough_chart["rate"].tail(12).mean() > london_chart["rate"].tail(12).mean()
+    title = phrase("abuse-type-sections", "control_title", "above" if above else "below", borough=monthly.borough,
+                   name=name, finding=finding)
     def plot_at(width: float = 8.0):
         return charts.control_chart(
             data, x="date", y="plotted", panel="area", centre="centre", lower="lower", upper="upper",
             phase="phase", signal="signal", events=events, title=title,
-            subtitle=(f"{label} offences per 1,000 female residents a month, {first:%B %Y} to {last:%B %Y}; "
-                      f"average and 3-sigma limits of {limits_from}"),
+            subtitle=phrase("abuse-type-sections", "control_subtitle", label=label, first=f"{first:%B %Y}",
+                            last=f"{last:%B %Y}", limits_from=limits_from),
             y_title="Offences per 1,000 female residents", panel_order=[monthly.borough, "London"],
             signal_order=[SIGNAL_OUTSIDE, SIGNAL_PATTERN], width=width)
 
     plot = plot_at()
 
     event_text = join_words([
-        f"{row.label} ({row.start:%B %Y})" if pd.isna(row.end) or row.end == row.start
-        else f"{row.label} ({row.start:%B %Y} to {row.end:%B %Y})" for row in events.itertuples()])
+        phrase("abuse-type-sections", "event", "month", event=row.label, start=f"{row.start:%B %Y}")
+        if pd.isna(row.end) or row.end == row.start else
+        phrase("abuse-type-sections", "event", "months", event=row.label, start=f"{row.start:%B %Y}",
+               end=f"{row.end:%B %Y}") for row in events.itertuples()])
     shown = borough_chart.dropna(subset=["rate"])
-    alt = (f"Control chart: two line charts, one above the other, of the monthly rate of {name} offences per 1,000 "
-           f"female residents in {monthly.borough} and in London, {first:%B %Y} to {last:%B %Y}, each with its average "
-           f"and 3-sigma control limits set on {limits_from}. "
-           f"{monthly.borough}'s monthly rate ranged from {shown['rate'].min():.2f} to {shown['rate'].max():.2f} "
-           f"around an average of {borough_chart['centre'].iloc[0]:.2f}; in {latest['month']:%B %Y} it was "
-           f"{latest['rate']:.2f}, against London's {london_chart['rate'].iloc[-1]:.2f}. "
-           f"{signal_summary(borough_chart, monthly.borough)} {signal_summary(london_chart, 'London')} "
-           + (f"The chart marks {event_text}." if event_text else ""))
-    if (data["plotted"].isna() & data["rate"].notna()).any():
-        alt += " Months resting on fewer than the publication threshold of offences are not drawn."
+    hidden = (data["plotted"].isna() & data["rate"].notna()).any()
+    alt = phrase(
+        "abuse-type-sections", "control_alt", name=name, borough=monthly.borough, first=f"{first:%B %Y}",
+        last=f"{last:%B %Y}", limits_from=limits_from, lowest=f"{shown['rate'].min():.2f}",
+        highest=f"{shown['rate'].max():.2f}", average=f"{borough_chart['centre'].iloc[0]:.2f}",
+        latest_month=f"{latest['month']:%B %Y}", latest_rate=f"{latest['rate']:.2f}",
+        london_rate=f"{london_chart['rate'].iloc[-1]:.2f}",
+        borough_signals=signal_summary(borough_chart, monthly.borough),
+        london_signals=signal_summary(london_chart, "London"),
+        events=phrase("abuse-type-sections", "control_events", "some", events=event_text) if event_text else
+        phrase("abuse-type-sections", "control_events", "none"),
+        hidden=phrase("abuse-type-sections", "control_hidden", "some" if hidden else "none"))
     data["signal_text"] = data["rules"].replace("", "None")
     return Figure(
         id=chart_id(abuse_type), plot=plot, height=7.0, redraw=plot_at,
-        caption=(f"Monthly {name} offences per 1,000 female residents, {monthly.borough} and London, "
-                 f"{first:%B %Y} to {last:%B %Y}, with 3-sigma control limits and dated events"),
+        caption=phrase("abuse-type-sections", "control_caption", name=name, borough=monthly.borough,
+                       first=f"{first:%B %Y}", last=f"{last:%B %Y}"),
         alt=alt, source=SOURCE + "; lockdown dates: UK Government; CONNECT date: Metropolitan Police Service", data=data,
         columns=[Column("Month", "month_text", "text"), Column("Area", "area", "text"),
                  Column("Offences", "count", "count"),

@@ -34,7 +34,7 @@ from vawg.writing.artifacts import Column, Figure, Table, format_value, ordinal
 from vawg.intake.contracts.police import KNOWN_OUTCOMES, OUTCOME_CATEGORIES, POSITIVE_OUTCOMES
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, measured_abuse_types
-from vawg.foundations.wording import direction, join_words, significance
+from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.police.relationships import load_vawg_offences
 from vawg.foundations.suppression import disclosure_basis, significance_texts
@@ -48,21 +48,7 @@ SOURCE = "Metropolitan Police Service recorded crime (outcomes)"
 POSITIVE = [name for name in OUTCOME_CATEGORIES if name in POSITIVE_OUTCOMES]
 NEGATIVE = [name for name in OUTCOME_CATEGORIES if name in KNOWN_OUTCOMES and name not in POSITIVE_OUTCOMES]
 MIN_LONDON_SHARE_CHARTED = 1.0  # abuse types with under 1% of London's known outcomes are in the table only
-REASON_WORDS = {  # each completes "the most common outcome was that …"
-    "Victim withdrew support - named suspect identified": "the victim withdrew support although a suspect was named",
-    "Investigation complete - no suspect identified": "no suspect was identified",
-    "Evidential difficulties - victim supports action":
-        "there were evidential difficulties although the victim supported action",
-    "Prosecution prevented or not in the public interest": "prosecution was prevented or not in the public interest",
-    "Other negative outcome": "the case closed with another outcome",
-}
-REASON_SHORT = {  # each completes a chart title "… no positive outcome: …"
-    "Victim withdrew support - named suspect identified": "the victim withdrew support",
-    "Investigation complete - no suspect identified": "no suspect was identified",
-    "Evidential difficulties - victim supports action": "evidential difficulties",
-    "Prosecution prevented or not in the public interest": "prosecution prevented",
-    "Other negative outcome": "another outcome",
-}
+# How each reason reads in a sentence: chapters/_03-outcomes.wording.yml, "reason" and "reason_short" (by _key).
 REASON_LABELS = {
     "Victim withdrew support - named suspect identified": "Victim withdrew support (suspect named)",
     "Investigation complete - no suspect identified": "No suspect identified",
@@ -280,34 +266,31 @@ def figure_positive_outcome_rates(analysis: Outcomes) -> Figure:
     overall = table.iloc[0]
     rank, size = a.rank()
     if overall["significant"]:
-        title = (f"{a.borough}'s positive outcome rate for VAWG offences is significantly "
-                 f"{direction(overall['rate'] - overall['rest_rate'])} than the rest of London's")
+        title = phrase("outcomes", "rate_title", "higher" if overall["rate"] - overall["rest_rate"] > 0 else "lower",
+                       borough=a.borough)
     else:
-        title = (f"{_in_ten(overall['rate']).capitalize()} VAWG offences with an outcome in {a.borough} end "
-                 f"positively, much as across London")
+        title = phrase("outcomes", "rate_title", "similar", In_ten=_in_ten(overall["rate"]).capitalize(),
+                       borough=a.borough)
     subtypes = table.iloc[1:]
     shown = subtypes[[not is_small(basis, a.threshold) for basis in subtypes["basis"]]]
     above = shown[shown["rate"] > shown["london_rate"]]
     plot = charts.interval_bar_chart(
         long, category="label", value="plotted", lower="lower", upper="upper", series="area", label="label_text",
         title=title,
-        subtitle=(f"Positive outcomes as a percentage of VAWG offences with a known outcome, by abuse type, {a.year}, "
-                  f"with 95% confidence intervals"),
+        subtitle=phrase("outcomes", "rate_subtitle", year=a.year),
         value_title="% of offences with a known outcome", category_order=table["label"].tolist(),
         series_order=[a.borough, "London"])
-    alt = (f"Grouped bar chart with confidence intervals of the positive outcome rate of VAWG offences with a known "
-           f"outcome by abuse type, {a.borough} against London, {a.year}. Overall "
-           f"{_percent(overall['rate'], overall['basis'], a.threshold)} in {a.borough} "
-           f"({ordinal(rank)} highest of {size} boroughs) against {overall['london_rate']:.1f}% in London. "
-           + (f"{a.borough}'s rate is above London's for {join_words([label.lower() for label in above['label']])}; "
-              if not above.empty else "No abuse type's rate is above London's; ")
-           + ("none of the abuse-type differences is statistically significant."
-              if not shown["significant"].any() else
-              "the difference from the rest of London is statistically significant for "
-              f"{join_words([label.lower() for label in shown[shown['significant']]['label']])}."))
+    alt = phrase(
+        "outcomes", "rate_alt", borough=a.borough, year=a.year,
+        rate=_percent(overall["rate"], overall["basis"], a.threshold), rank=ordinal(rank), boroughs=size,
+        london_rate=f"{overall['london_rate']:.1f}%",
+        above=phrase("outcomes", "rate_alt_above", "some", borough=a.borough, types=_labels(above))
+        if not above.empty else phrase("outcomes", "rate_alt_above", "none"),
+        significance=phrase("outcomes", "rate_alt_significance", "none") if not shown["significant"].any() else
+        phrase("outcomes", "rate_alt_significance", "some", types=_labels(shown[shown["significant"]])))
     return Figure(
         id="fig-positive-outcome-rates", plot=plot, height=5.6, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        caption=f"Positive outcome rate of VAWG offences by abuse type, {a.borough} and London, {a.year}",
+        caption=phrase("outcomes", "rate_caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Abuse type", "label", "text"), Column("Area", "area", "text"),
                  Column("Positive outcomes", "n", "number", 0, basis="basis"),
@@ -328,8 +311,7 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
     table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
     return Table(
         id="tbl-positive-outcome-rates",
-        caption=(f"Positive outcome rate of VAWG offences with a known outcome by abuse type, {a.borough} against the "
-                 f"rest of London, {a.year}. Statistically significant rows are in bold."),
+        caption=phrase("outcomes", "rates_caption", borough=a.borough, year=a.year),
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
@@ -344,17 +326,8 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
         ],
         source=SOURCE,
         rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            ("Positive outcome: charge or summons (including for an alternative offence), caution, community "
-            "resolution or penalty notice. Rates are of the VAWG offences recorded in the year that have a final "
-            "outcome; offences still under investigation are left out."),
-            ("Known outcomes: offences with a final outcome; Positive: those with a positive outcome; Rate: the "
-             "borough's positive outcome rate. p-value: pooled two-proportion z-test of the borough against the rest "
-             "of London, two-sided (Fisher's exact test where a count is 0); the abuse types' p-values are adjusted by "
-             "Holm's method for the number of types compared; adjusted p < 0.05: whether the difference is significant. "
-             "95% CI: Wilson score interval."),
-            f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
-        ),
+        notes=(phrase("outcomes", "rates_note_definition"), phrase("outcomes", "rates_note_columns"),
+               phrase("outcomes", "hidden_note", threshold=a.threshold)),
         emphasis="bold",
     )
 
@@ -385,8 +358,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
     table["flagged"] = table["flagged_positive"] + table["flagged_other"]
     return Table(
         id="tbl-outcome-odds-ratios",
-        caption=(f"Odds of a positive outcome for each abuse type against other VAWG offences, {a.borough} and "
-                 f"London, {a.year}. Statistically significant rows are in bold."),
+        caption=phrase("outcomes", "odds_caption", borough=a.borough, year=a.year),
         data=table,
         columns=[
             Column("Abuse type", "label", "text"),
@@ -400,14 +372,8 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
         ],
         source=SOURCE,
         rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            ("Odds ratio: the odds that an offence of the abuse type with a known outcome had a positive outcome, "
-            "divided by the same odds for the area's other VAWG offences. Above 1: more likely to end positively."),
-            ("Known outcomes: the borough's offences of the type with a final outcome. 95% CI: Woolf's (logit) "
-             "interval (0.5 added to every cell when one is 0). p-value: Wald test of the log odds ratio, two-sided, "
-             "adjusted by Holm's method for the number of abuse types compared."),
-            f"[c]: not shown because a cell of the two-by-two table is below {a.threshold}.",
-        ),
+        notes=(phrase("outcomes", "odds_note_definition"), phrase("outcomes", "odds_note_method"),
+               phrase("outcomes", "odds_note_hidden", threshold=a.threshold)),
         emphasis="bold",
     )
 
@@ -419,23 +385,22 @@ def figure_no_positive_outcome_reasons(analysis: Outcomes) -> Figure:
     long["plotted"], long["label_text"] = chart_values(long["share"], long["basis"], a.threshold, "{:.1f}%")
     shown = borough[[not is_small(basis, a.threshold) for basis in borough["basis"]]]
     top = shown.sort_values("count", ascending=False).iloc[0] if not shown.empty else None
-    title = (f"The most common reason for no positive outcome in {a.borough}: {REASON_SHORT[top['reason']]}"
-             if top is not None else f"Reasons for no positive outcome in {a.borough}")
+    title = (phrase("outcomes", "reasons_title", "top", borough=a.borough,
+                    reason=phrase("outcomes", "reason_short", _key(top["reason"])))
+             if top is not None else phrase("outcomes", "reasons_title", "none", borough=a.borough))
     plot = charts.interval_bar_chart(
         long, category="label", value="plotted", lower="lower", upper="upper", series="area", label="label_text",
         title=title,
-        subtitle=(f"Percentage of VAWG offences with a known outcome that was not positive, by outcome, {a.year}, with "
-                  f"95% confidence intervals"),
+        subtitle=phrase("outcomes", "reasons_subtitle", year=a.year),
         value_title="% of offences with no positive outcome", category_order=borough["label"].tolist(),
         series_order=[a.borough, "London"])
-    alt = (f"Grouped bar chart of the outcomes of VAWG offences that had no positive outcome, {a.borough} against "
-           f"London, {a.year}: "
-           + join_words([f"{row.label.lower()} {_percent(row.share, row.basis, a.threshold)} "
-                         f"(London {london_row.share:.1f}%)"
-                         for row, london_row in zip(borough.itertuples(), london.itertuples())]) + ".")
+    alt = phrase("outcomes", "reasons_alt", borough=a.borough, year=a.year, reasons=join_words([
+        phrase("outcomes", "reasons_alt_reason", reason=row.label.lower(), share=_percent(row.share, row.basis, a.threshold),
+               london_share=f"{london_row.share:.1f}%")
+        for row, london_row in zip(borough.itertuples(), london.itertuples())]))
     return Figure(
         id="fig-no-positive-outcome-reasons", plot=plot, height=4.8,
-        caption=f"Outcomes of VAWG offences with no positive outcome, {a.borough} and London, {a.year}",
+        caption=phrase("outcomes", "reasons_caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Outcome", "label", "text"), Column("Area", "area", "text"),
                  Column("Offences", "count", "number", 0, basis="basis"),
@@ -456,16 +421,10 @@ def table_no_positive_outcome_reasons(analysis: Outcomes) -> Table:
                               basis=f"basis_{_key(reason)}"))
     return Table(
         id="tbl-no-positive-outcome-reasons",
-        caption=f"Outcomes of VAWG offences with no positive outcome by abuse type, {a.borough}, {a.year}",
+        caption=phrase("outcomes", "reasons_table_caption", borough=a.borough, year=a.year),
         data=table, columns=columns, source=SOURCE, rows_do_not_add_up=ABUSE_TYPES_OVERLAP,
-        notes=(
-            "Percentages are of the abuse type's offences recorded in the year whose final outcome was not positive.",
-            ("Withdrew: the victim withdrew support although a suspect was named. No suspect: the investigation "
-             "closed with no suspect identified. Evidential: evidential difficulties although the victim supported "
-             "action. Prevented: prosecution prevented or not in the public interest. Other: another outcome with "
-             "no further action."),
-            f"[c]: not shown because it rests on fewer than {a.threshold} offences or would reveal such a count.",
-        ),
+        notes=(phrase("outcomes", "reasons_note_shares"), phrase("outcomes", "reasons_note_columns"),
+               phrase("outcomes", "hidden_note", threshold=a.threshold)),
     )
 
 
@@ -500,17 +459,19 @@ def prose_values(analysis: Outcomes) -> dict[str, tuple]:
     above = publishable[publishable["rate"] > publishable["london_rate"]]
     below = publishable[publishable["rate"] < publishable["london_rate"]]
     significant = publishable[publishable["significant"]]
-    values["outcomes.above_london_sentence"] = (
-        (f"By abuse type, {a.borough}'s rate was above London's for {_labels(above)}"
-         + (f"; it was below London's for {_labels(below)}" if not below.empty else "") + ". ")
-        if not above.empty else
-        (f"By abuse type, {a.borough}'s rate was below London's for {_labels(below)}. " if not below.empty else ""),
-        "text", 0)
+    if not above.empty and not below.empty:
+        above_london = phrase("outcomes", "above_london", "both", borough=a.borough, above=_labels(above),
+                              below=_labels(below))
+    elif not above.empty:
+        above_london = phrase("outcomes", "above_london", "above", borough=a.borough, above=_labels(above))
+    elif not below.empty:
+        above_london = phrase("outcomes", "above_london", "below", borough=a.borough, below=_labels(below))
+    else:
+        above_london = phrase("outcomes", "above_london", "none")
+    values["outcomes.above_london_sentence"] = (above_london, "text", 0)
     values["outcomes.type_significance_sentence"] = (
-        "None of these differences from the rest of London is statistically significant."
-        if significant.empty else
-        f"The difference from the rest of London is statistically significant for {_labels(significant)}; "
-        f"for the other types it is not.", "text", 0)
+        phrase("outcomes", "type_significance", "none") if significant.empty else
+        phrase("outcomes", "type_significance", "some", types=_labels(significant)), "text", 0)
     for abuse_type, row in table.iterrows():
         key = f"outcomes.types.{abuse_type}"
         values[f"{key}.rate"] = (row["rate"], "percent", 1, row["basis"])
@@ -529,12 +490,12 @@ def _labels(rows: pd.DataFrame) -> str:
 def _in_ten(rate: float) -> str:
     """A rate in words a reader can hold: "fewer than one in ten", "about one in ten" …"""
     if rate < 9:
-        return "fewer than one in ten"
+        return phrase("outcomes", "in_ten", "fewer")
     if rate < 11:
-        return "about one in ten"
+        return phrase("outcomes", "in_ten", "one")
     if rate < 18:
-        return "between one in ten and one in five"
-    return f"about {rate / 10:.0f} in ten"
+        return phrase("outcomes", "in_ten", "between")
+    return phrase("outcomes", "in_ten", "more", tens=f"{rate / 10:.0f}")
 
 
 def _times_words(ratio: float) -> str:
@@ -542,13 +503,14 @@ def _times_words(ratio: float) -> str:
     if ratio >= 1.15:
         nearest = round(ratio)
         if nearest >= 2 and abs(ratio - nearest) <= 0.15:
-            return "about twice" if nearest == 2 else f"about {nearest} times"
-        return f"{ratio:.1f} times"
+            return phrase("outcomes", "times", "twice") if nearest == 2 else \
+                phrase("outcomes", "times", "about", times=nearest)
+        return phrase("outcomes", "times", "times", ratio=f"{ratio:.1f}")
     if ratio > 0.87:
-        return "about the same as"
+        return phrase("outcomes", "times", "same")
     if 0.4 <= ratio <= 0.6:
-        return "about half"
-    return f"{ratio:.2f} times"
+        return phrase("outcomes", "times", "half")
+    return phrase("outcomes", "times", "times", ratio=f"{ratio:.2f}")
 
 
 def _odds_values(a: Outcomes) -> dict[str, tuple]:
@@ -560,29 +522,28 @@ def _odds_values(a: Outcomes) -> dict[str, tuple]:
     lower = publishable[publishable["significant"] & (publishable["odds_ratio"] < 1)].sort_values("odds_ratio")
 
     def describe(rows: pd.DataFrame) -> str:
-        return join_words([f"{row.label.lower()} (odds ratio {row.odds_ratio:.2f}, 95% CI {row.lower:.2f} to "
-                           f"{row.upper:.2f})" for row in rows.itertuples()])
+        return join_words([phrase("outcomes", "odds_type", type=row.label.lower(), ratio=f"{row.odds_ratio:.2f}",
+                                  lower=f"{row.lower:.2f}", upper=f"{row.upper:.2f}") for row in rows.itertuples()])
 
     values["outcomes.odds_higher_sentence"] = (
-        f"Within {a.borough}, offences of {describe(higher)} were significantly more likely to end in a positive "
-        f"outcome than other VAWG offences." if not higher.empty else
-        f"Within {a.borough}, no abuse type was significantly more likely than other VAWG offences to end in a "
-        f"positive outcome.", "text", 0)
+        phrase("outcomes", "odds_higher", "some", borough=a.borough, types=describe(higher)) if not higher.empty
+        else phrase("outcomes", "odds_higher", "none", borough=a.borough), "text", 0)
     values["outcomes.odds_lower_sentence"] = (
-        f"Offences of {describe(lower)} were significantly less likely to." if not lower.empty else
-        "No abuse type was significantly less likely to.", "text", 0)
+        phrase("outcomes", "odds_lower", "some", types=describe(lower)) if not lower.empty else
+        phrase("outcomes", "odds_lower", "none"), "text", 0)
     borough_pattern = {(row.abuse_type, row.odds_ratio > 1) for row in higher.itertuples()} | \
         {(row.abuse_type, row.odds_ratio > 1) for row in lower.itertuples()}
     london = table[table["p_london"] < 0.05]
     london_pattern = {(row.abuse_type, row.odds_ratio_london > 1) for row in london.itertuples()}
     same = borough_pattern <= london_pattern if borough_pattern else False
+    higher_london, lower_london = london[london["odds_ratio_london"] > 1], london[london["odds_ratio_london"] < 1]
     values["outcomes.odds_london_sentence"] = (
-        ("Across London the same abuse types stand out in the same direction." if same else
-         "Across London the pattern differs: " + (
-             f"significantly higher odds for {_labels(london[london['odds_ratio_london'] > 1])}"
-             if (london["odds_ratio_london"] > 1).any() else "no type with significantly higher odds")
-         + (f" and significantly lower odds for {_labels(london[london['odds_ratio_london'] < 1])}"
-            if (london["odds_ratio_london"] < 1).any() else "") + "."), "text", 0)
+        phrase("outcomes", "odds_london", "same") if same else phrase(
+            "outcomes", "odds_london", "differs",
+            higher=phrase("outcomes", "odds_london_higher", "some", types=_labels(higher_london))
+            if not higher_london.empty else phrase("outcomes", "odds_london_higher", "none"),
+            lower=phrase("outcomes", "odds_london_lower", "some", types=_labels(lower_london))
+            if not lower_london.empty else phrase("outcomes", "odds_london_lower", "none")), "text", 0)
     for row in table.itertuples():
         key = f"outcomes.types.{row.abuse_type}"
         values[f"{key}.odds_ratio"] = (row.odds_ratio, "number", 2, row.basis)
@@ -607,10 +568,11 @@ def _positive_mix_values(a: Outcomes) -> dict[str, tuple]:
         "outcomes.top_positive_share": (top["share"], "percent", 1, disclosure_basis(top["count"], total)),
         "outcomes.london_top_positive_share": (london.loc[top["category"], "share"], "percent", 1),
         "outcomes.second_positive_sentence": (
-            f"The next most common was a {POSITIVE_WORDS.get(second['category'], second['category'].lower())} "
-            f"({second['share']:.1f}%)." if second["count"] >= a.threshold else
-            f"Each other kind of positive outcome numbered fewer than {a.threshold}." if second["count"] else
-            "There were no other kinds of positive outcome.", "text", 0),
+            phrase("outcomes", "second_positive", "shown", share=f"{second['share']:.1f}%",
+                   outcome=POSITIVE_WORDS.get(second["category"], second["category"].lower()))
+            if second["count"] >= a.threshold else
+            phrase("outcomes", "second_positive", "few", threshold=a.threshold) if second["count"] else
+            phrase("outcomes", "second_positive", "none"), "text", 0),
     }
 
 
@@ -626,7 +588,8 @@ def _reason_values(a: Outcomes) -> dict[str, tuple]:
     for position, word in enumerate(("first", "second", "third")):
         row = ordered.iloc[position]
         hidden = is_small(row["basis"], a.threshold)
-        values[f"outcomes.reason_{word}"] = (CONFIDENTIAL if hidden else REASON_WORDS[row.name], "text", 0)
+        values[f"outcomes.reason_{word}"] = (CONFIDENTIAL if hidden else phrase("outcomes", "reason", _key(row.name)),
+                                             "text", 0)
         values[f"outcomes.reason_{word}_share"] = (row["share"], "percent", 1, row["basis"])
         values[f"outcomes.reason_{word}_london_share"] = (london.loc[row.name, "share"], "percent", 1)
     for reason in NEGATIVE:
@@ -662,23 +625,22 @@ def _reason_values(a: Outcomes) -> dict[str, tuple]:
         if row["no_positive"] == 0:
             continue
         if is_small(row["basis_withdrew"], a.threshold):
-            parts.append(f"not published for {label}, where the numbers are small")
+            parts.append(phrase("outcomes", "withdrawal_part", "hidden", type=label))
         else:
-            parts.append(f"{direction(row['share_withdrew'] - withdrew)} for {label}, at {row['share_withdrew']:.1f}% "
-                         f"(London {row['london_share_withdrew']:.1f}%)")
+            parts.append(phrase("outcomes", "withdrawal_part", "higher" if row["share_withdrew"] - withdrew > 0 else "lower",
+                                type=label, share=f"{row['share_withdrew']:.1f}%",
+                                london_share=f"{row['london_share_withdrew']:.1f}%"))
     values["outcomes.withdrawal_close_sentence"] = (
-        f"The share was {', and '.join(parts)}." if parts else "", "text", 0)
+        phrase("outcomes", "withdrawal_close", parts=", and ".join(parts)) if parts else "", "text", 0)
     grouped: dict[str, list[str]] = {}
     for row in publishable.itertuples():
         grouped.setdefault(row.top_reason, []).append(row.label.lower())
-    sentences = [f"For {join_words(labels)}, the most common was that {REASON_WORDS[reason]}."
-                 for reason, labels in grouped.items()]
+    sentences = [phrase("outcomes", "top_reason_by_type", types=join_words(labels),
+                        reason=phrase("outcomes", "reason", _key(reason))) for reason, labels in grouped.items()]
     values["outcomes.top_reason_by_type_sentence"] = (" ".join(sentences), "text", 0)
     return values
 
 
 def _share_in_ten(share: float) -> str:
-    tenths = round(share / 10)
-    words = {0: "fewer than one", 1: "about one", 2: "about two", 3: "about three", 4: "about four", 5: "about five",
-             6: "about six", 7: "about seven", 8: "about eight", 9: "about nine", 10: "nearly all ten"}
-    return f"{words[tenths]} in ten"
+    tenths = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return phrase("outcomes", "share_in_ten", tenths[round(share / 10)])

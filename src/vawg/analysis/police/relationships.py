@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vawg.foundations.wording import direction, join_words, sentence_case, significance, slug
+from vawg.foundations.wording import direction, join_words, phrase, sentence_case, significance, slug
 from vawg.foundations.methods_used import uses
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.intervals import share_row
@@ -215,31 +215,31 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
     groups = table.iloc[1:]
     shown = groups[[not is_small(basis, a.threshold) for basis in groups["basis"]]]
     strangers = shown.sort_values("not_known_share", ascending=False)
-    majority = "most" if overall["known_share"] > 50 else "fewer than half of"
-    title = f"The victim knew the suspect in {majority} VAWG offences in {a.borough}"
+    most = overall["known_share"] > 50
     if not strangers.empty:
-        title += f"; strangers were most common in {strangers.iloc[0]['crime_group'].lower()}"
+        title = phrase("relationships", "title", "most_strangers" if most else "fewer_strangers", borough=a.borough,
+                       group=strangers.iloc[0]["crime_group"].lower())
+    else:
+        title = phrase("relationships", "title", "most" if most else "fewer", borough=a.borough)
     plot = charts.interval_bar_chart(
         long, category="crime_group", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of VAWG offences with an identified suspect in which the suspect was known to the "
-                  f"victim, by crime group, {a.year}, with 95% confidence intervals"),
+        subtitle=phrase("relationships", "subtitle", year=a.year),
         value_title="% of offences with a suspect: suspect known to the victim",
         category_order=table["crime_group"].tolist(), series_order=[a.borough, "London"])
-    alt = (f"Grouped bar chart with confidence intervals of the percentage of VAWG offences with an identified "
-           f"suspect in which the suspect was known to the victim, {a.borough} against London, {a.year}. Overall: "
-           f"{_published(overall['known_share'], overall['known'], a.threshold)} in {a.borough} and "
-           f"{overall['london_known_share']:.1f}% in London. "
-           + ("By crime group in " + a.borough + ": "
-              + join_words([f"{row.crime_group.lower()} {_published(row.known_share, row.known, a.threshold)}"
-                            for row in shown.itertuples()]) + "." if not shown.empty else ""))
+    overall_words = {"borough": a.borough, "year": a.year,
+                     "share": _published(overall["known_share"], overall["known"], a.threshold),
+                     "london_share": f"{overall['london_known_share']:.1f}%"}
+    alt = (phrase("relationships", "alt", "groups", **overall_words, groups=join_words([
+        phrase("relationships", "alt_group", group=row.crime_group.lower(),
+               share=_published(row.known_share, row.known, a.threshold)) for row in shown.itertuples()]))
+        if not shown.empty else phrase("relationships", "alt", "overall", **overall_words))
     left_out = len(every_group) - len(table)
     return Figure(
         id="fig-suspect-relationship", plot=plot, height=5.0,
-        rows_do_not_add_up=(f"Crime groups with under {MIN_LONDON_SHARE_CHARTED:g}% of London's VAWG offences with an "
-                            f"identified suspect ({left_out}) are left out, so the groups shown do not add up to all "
-                            "VAWG offences; the table lists every group." if left_out else ""),
-        caption=f"Suspect known to the victim, VAWG offences by crime group, {a.borough} and London, {a.year}",
+        rows_do_not_add_up=(phrase("relationships", "left_out", min_share=f"{MIN_LONDON_SHARE_CHARTED:g}",
+                                   left_out=left_out) if left_out else ""),
+        caption=phrase("relationships", "caption", borough=a.borough, year=a.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Crime group", "crime_group", "text"), Column("Area", "area", "text"),
                  Column("Offences with a suspect known to the victim", "n", "number", 0, basis="basis"),
@@ -261,8 +261,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
     return Table(
         id="tbl-suspect-relationship",
-        caption=(f"VAWG offences with an identified suspect and the share in which the suspect was known to the "
-                 f"victim, by crime group, {analysis.borough} and London, {analysis.year}"),
+        caption=phrase("relationships", "table_caption", borough=analysis.borough, year=analysis.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -275,16 +274,8 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
             Column("p < 0.05", "significant_text", "text"),
         ],
         source=SOURCE,
-        notes=(
-            ("Offences recorded in the year that the police mark as VAWG and for which a suspect was identified; "
-            "offences with no identified suspect are not counted."),
-            ("With a suspect: VAWG offences with an identified suspect. p-value: pooled two-proportion z-test of "
-             "the borough against the rest of London, two-sided (Fisher's exact test where a count is 0); the crime "
-             "groups' p-values are adjusted by Holm's method for the number of groups; adjusted p < 0.05: whether the "
-             "difference is significant. 95% CI: Wilson score interval."),
-            (f"[c]: not shown because it rests on fewer than {threshold} offences; <{threshold}: a count below "
-            f"{threshold}."),
-        ),
+        notes=(phrase("relationships", "table_note_offences"), phrase("relationships", "table_note_method"),
+               phrase("relationships", "table_note_hidden", threshold=threshold)),
         emphasis="bold",
     )
 
@@ -321,27 +312,26 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
         "relationship.majority": (_proportion_words(overall["known_share"]), "text", 0),
     }
     if most_known.empty:
-        values["relationship.most_known_sentence"] = (
-            "No crime group had enough offences with a suspect to compare the groups.", "text", 0)
+        values["relationship.most_known_sentence"] = (phrase("relationships", "most_known", "none"), "text", 0)
     else:
         top = most_known.iloc[0]
-        values["relationship.most_known_sentence"] = (
-            (f"The suspect was most often known to the victim in {top['crime_group'].lower()}: "
-            f"{top['known_share']:.1f}% of {format_value(top['with_suspect'], 'count', threshold=a.threshold)} "
-            f"offences with a suspect (London {top['london_known_share']:.1f}%)."), "text", 0)
+        values["relationship.most_known_sentence"] = (phrase(
+            "relationships", "most_known", "top", group=top["crime_group"].lower(), share=f"{top['known_share']:.1f}%",
+            with_suspect=format_value(top["with_suspect"], "count", threshold=a.threshold),
+            london_share=f"{top['london_known_share']:.1f}%"), "text", 0)
     values["relationship.stranger_sentence"] = (
-        "Suspects unknown to the victim were more common than average in "
-        + join_words([f"{row.crime_group.lower()} ({row.not_known_share:.1f}% not known, London "
-                      f"{100 - row.london_known_share:.1f}%)" for row in higher_strangers.itertuples()]) + "."
-        if not higher_strangers.empty
-        else "No crime group had a notably larger share of suspects unknown to the victim.", "text", 0)
+        phrase("relationships", "strangers", "some", groups=join_words([
+            phrase("relationships", "stranger_group", group=row.crime_group.lower(),
+                   share=f"{row.not_known_share:.1f}%", london_share=f"{100 - row.london_known_share:.1f}%")
+            for row in higher_strangers.itertuples()]))
+        if not higher_strangers.empty else phrase("relationships", "strangers", "none"), "text", 0)
     significant = publishable[publishable["significant"]]
     values["relationship.group_significance_sentence"] = (
-        "Against the rest of London, the share known to the victim differed significantly for "
-        + join_words([f"{row.crime_group.lower()} ({direction(row.known_share - row.rest_known_share)} in "
-                      f"{a.borough})" for row in significant.itertuples()]) + "."
-        if not significant.empty
-        else "No crime group's share differed significantly from the rest of London's.", "text", 0)
+        phrase("relationships", "group_significance", "some", groups=join_words([
+            phrase("relationships", "significant_group", "higher" if row.known_share - row.rest_known_share > 0
+                   else "lower", group=row.crime_group.lower(), borough=a.borough)
+            for row in significant.itertuples()]))
+        if not significant.empty else phrase("relationships", "group_significance", "none"), "text", 0)
     for row in groups.itertuples():
         basis = row.basis
         key = f"relationship.groups.{row.key}"
@@ -355,9 +345,9 @@ def prose_values(analysis: Relationships) -> dict[str, tuple]:
 
 def _proportion_words(share: float) -> str:
     """"about two in three" …: a share of offences in words."""
-    for fraction, words in ((0.25, "about one in four"), (1 / 3, "about one in three"), (0.4, "about two in five"),
-                            (0.5, "about half"), (0.6, "about three in five"), (2 / 3, "about two in three"),
-                            (0.75, "about three in four"), (0.8, "about four in five")):
+    for fraction, words in ((0.25, "one_in_four"), (1 / 3, "one_in_three"), (0.4, "two_in_five"), (0.5, "half"),
+                            (0.6, "three_in_five"), (2 / 3, "two_in_three"), (0.75, "three_in_four"),
+                            (0.8, "four_in_five")):
         if abs(share / 100 - fraction) < 0.025:
-            return words
-    return "more than half" if share > 50 else "fewer than half"
+            return phrase("relationships", "proportion", words)
+    return phrase("relationships", "proportion", "more_than_half" if share > 50 else "fewer_than_half")

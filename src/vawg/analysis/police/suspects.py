@@ -29,7 +29,7 @@ from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.intake.contracts.police import ETHNIC_APPEARANCES, ETHNIC_GROUPS, SUSPECT_AGE_BANDS
-from vawg.foundations.wording import direction, join_words, sentence_case, slug
+from vawg.foundations.wording import direction, join_words, phrase, sentence_case, slug
 from vawg.foundations.errors import DataError
 from vawg.foundations.methods_used import uses
 from vawg.foundations.suppression import interval_texts
@@ -245,10 +245,11 @@ def figure_suspect_age(profile: SuspectProfile) -> Figure:
                             for n, hidden in zip(known_ages["count"], known_ages["hidden"])]]
     top = published.sort_values("count", ascending=False).iloc[0] if not published.empty else None
     male_share = summary["male"] / summary["suspects"] * 100 if summary["suspects"] else float("nan")
-    sex_words = "mostly men" if male_share > 50 else "not mostly men"
-    title = f"Suspects of VAWG offences in {p.borough} were {sex_words}"
     if top is not None:
-        title += f", most often aged {_band_words(top['category'])}"
+        title = phrase("suspects", "age_title", "men_aged" if male_share > 50 else "not_men_aged", borough=p.borough,
+                       band=_band_words(top["category"]))
+    else:
+        title = phrase("suspects", "age_title", "men" if male_share > 50 else "not_men", borough=p.borough)
     young = ages[ages["category"].isin(YOUNG_ADULT_BANDS)]
     young_count = int(young["count"].sum())
     young_share = young_count / summary["suspects"] * 100 if summary["suspects"] else float("nan")
@@ -256,19 +257,17 @@ def figure_suspect_age(profile: SuspectProfile) -> Figure:
     plot = charts.interval_bar_chart(
         long, category="label_name", value="plotted", lower="lower", upper="upper", series="area", label="label",
         title=title,
-        subtitle=(f"Percentage of suspects of VAWG offences by age band, {p.year}, with 95% confidence intervals for "
-                  f"{p.borough}"),
+        subtitle=phrase("suspects", "age_subtitle", year=p.year, borough=p.borough),
         value_title="% of suspects", category_order=ages["label_name"].tolist(), series_order=[p.borough, "London"])
-    alt = (f"Grouped bar chart of the percentage of suspects of VAWG offences in each age band, {p.borough} against "
-           f"London, {p.year}. "
-           + (f"The largest band in {p.borough} is {_band_words(top['category'])} "
-              f"({top['share']:.1f}%, London {top['london_share']:.1f}%). " if top is not None else "")
-           + "Suspects aged 18 to 34 make up "
-           + format_value(young_share, "percent", decimals=1, threshold=p.threshold, basis=young_count)
-           + f" in {p.borough} and {young_london:.1f}% in London.")
+    young_words = {"borough": p.borough, "year": p.year, "young_london_share": f"{young_london:.1f}%",
+                   "young_share": format_value(young_share, "percent", decimals=1, threshold=p.threshold,
+                                               basis=young_count)}
+    alt = (phrase("suspects", "age_alt", "largest", band=_band_words(top["category"]), share=f"{top['share']:.1f}%",
+                  london_share=f"{top['london_share']:.1f}%", **young_words) if top is not None else
+           phrase("suspects", "age_alt", "no_largest", **young_words))
     return Figure(
         id="fig-suspect-age", plot=plot, height=5.2,
-        caption=f"Suspects of VAWG offences by age band, {p.borough} and London, {p.year}",
+        caption=phrase("suspects", "age_caption", borough=p.borough, year=p.year),
         alt=alt, source=SOURCE, data=long,
         columns=[Column("Age band", "label_name", "text"), Column("Area", "area", "text"),
                  Column("Suspects", "count_text", "text"),
@@ -294,7 +293,7 @@ def table_suspect_profile(profile: SuspectProfile) -> Table:
     table["category_name"] = table["category"].replace({UNKNOWN_AGE: "Not recorded"})
     return Table(
         id="tbl-suspect-profile",
-        caption=f"Suspects of VAWG offences by sex, age and ethnicity, {p.borough} and London, {p.year}",
+        caption=phrase("suspects", "profile_caption", borough=p.borough, year=p.year),
         data=table,
         columns=[
             Column("Characteristic", "characteristic", "text"),
@@ -305,15 +304,8 @@ def table_suspect_profile(profile: SuspectProfile) -> Table:
             Column("% of suspects, London", "london_share", "number", 1, basis="london_count"),
         ],
         source=SOURCE,
-        notes=(
-            ("One row of the extract per suspect of a VAWG offence recorded in the year; a person suspected of "
-            "several offences is counted once for each. Suspects are not the same as people charged."),
-            ("Sex as recorded by the police, which does not tell sex and gender apart. Ethnic appearance is the "
-            "officer's view; self-defined ethnicity is the suspect's own answer."),
-            "95% CI: Wilson score interval.",
-            (f"<{p.threshold}: a count below {p.threshold}; [c]: not shown because it rests on a count below "
-            f"{p.threshold} or would reveal one."),
-        ),
+        notes=(phrase("suspects", "profile_note_rows"), phrase("suspects", "profile_note_fields"),
+               phrase("suspects", "profile_note_ci"), phrase("suspects", "hidden_note", threshold=p.threshold)),
     )
 
 
@@ -330,7 +322,7 @@ def table_suspects_by_crime_group(profile: SuspectProfile) -> Table:
                           for band, count, total in zip(table["peak_band"], table["peak_count"], table["suspects"])]
     return Table(
         id="tbl-suspects-by-crime-group",
-        caption=f"Suspects of VAWG offences by crime group, {p.borough}, {p.year}",
+        caption=phrase("suspects", "groups_caption", borough=p.borough, year=p.year),
         data=table,
         columns=[
             Column("Crime group", "crime_group", "text"),
@@ -343,13 +335,8 @@ def table_suspects_by_crime_group(profile: SuspectProfile) -> Table:
             Column("% known to the victim", "known_share", "number", 1, basis="known_basis"),
         ],
         source=SOURCE,
-        notes=(
-            ("Offences (estimated): suspects grouped by the date the offence was recorded, its ward and its offence, "
-            "since the extract has no crime reference."),
-            "Percentages are of the crime group's suspects.",
-            (f"<{p.threshold}: a count below {p.threshold}; [c]: not shown because it rests on a count below "
-            f"{p.threshold} or would reveal one."),
-        ),
+        notes=(phrase("suspects", "groups_note_offences"), phrase("suspects", "groups_note_shares"),
+               phrase("suspects", "hidden_note", threshold=p.threshold)),
     )
 
 
@@ -426,7 +413,7 @@ def _group_values(p: SuspectProfile) -> dict[str, tuple]:
     groups = p.group_table()
     values: dict[str, tuple] = {}
     if groups.empty:
-        values["suspects.groups_sentence"] = ("No suspects were recorded.", "text", 0)
+        values["suspects.groups_sentence"] = (phrase("suspects", "groups", "no_suspects"), "text", 0)
         values["suspects.other_groups_sentence"] = ("", "text", 0)
         return values
     large = groups[(groups["share_of_suspects"] >= MIN_GROUP_SHARE) & (groups["suspects"] >= p.threshold)
@@ -434,24 +421,25 @@ def _group_values(p: SuspectProfile) -> dict[str, tuple]:
     other = groups.drop(large.index)
     parts = []
     for row in large.itertuples():
-        pieces = [(f"{row.crime_group.lower()}, {row.suspects:,} suspects ({row.share_of_suspects:.1f}%): "
-                  f"{_share_text(row.male_share, row.male, p.threshold)} male, "
-                  f"{_share_text(row.female_share, row.female, p.threshold)} female")]
+        pieces = [phrase("suspects", "group", group=row.crime_group.lower(), suspects=f"{row.suspects:,}",
+                         share=f"{row.share_of_suspects:.1f}%",
+                         male_share=_share_text(row.male_share, row.male, p.threshold),
+                         female_share=_share_text(row.female_share, row.female, p.threshold))]
         if row.peak_band and not is_small(row.peak_count, p.threshold):
-            pieces.append(f"most often aged {_band_words(row.peak_band)}")
+            pieces.append(phrase("suspects", "group_aged", band=_band_words(row.peak_band)))
         if row.relationship_recorded and not is_small(min(row.known, row.relationship_recorded - row.known) or
                                                       row.relationship_recorded, p.threshold):
-            pieces.append(f"{row.known_share:.1f}% known to the victim")
+            pieces.append(phrase("suspects", "group_known", known_share=f"{row.known_share:.1f}%"))
         parts.append(", ".join(pieces))
     values["suspects.groups_sentence"] = (
-        ("By crime group: " + "; ".join(parts) + ".") if parts else
-        "No crime group had enough suspects to describe separately.", "text", 0)
+        phrase("suspects", "groups", "some", groups="; ".join(parts)) if parts else
+        phrase("suspects", "groups", "too_few"), "text", 0)
     if other.empty:
         values["suspects.other_groups_sentence"] = ("", "text", 0)
     else:
         ceiling = max(p.threshold, int(math.ceil((other["suspects"].max() + 1) / 10) * 10))
         values["suspects.other_groups_sentence"] = (
-            f"The other {len(other)} crime groups had fewer than {ceiling:,} suspects each.", "text", 0)
+            phrase("suspects", "other_groups", groups=len(other), ceiling=f"{ceiling:,}"), "text", 0)
     for row in groups.itertuples():
         key = f"suspects.groups.{row.key}"
         small_group = is_small(row.suspects, p.threshold)
