@@ -35,6 +35,7 @@ from vawg.publishing.editions import (EditionRecord, code_version, data_fingerpr
                            sources_from_staging_log, write_record)
 from vawg.foundations.errors import DisclosureError, NotebookError, RenderError
 from vawg.foundations.clock import build_date
+from vawg.foundations.memory import release_freed_memory
 from vawg.running.buildlock import DISK_ERRNOS, build_lock, disk_error
 from vawg.analysis.borough_content import missing_content_line
 from vawg.analysis.borough_notices import is_synthetic, write_edition_notices
@@ -247,6 +248,7 @@ def stage(params: BuildParameters, staged: Path, cache: ResultCache, *, force: b
     progress(f"Validating and staging the extracts ({'--force' if force else found.reason})")
     validate_and_stage(params.data_dir, staged, period_end=params.period_end,
                        reference_dir=params.reference_dir, borough=params.borough)
+    release_freed_memory()
     return cache.store("staged", inputs, staged) if staged.is_dir() else {}
 
 
@@ -294,6 +296,7 @@ def stage_editions(editions: list[BuildParameters], build_dir: Path, *, force: b
         for borough, (params, cache, inputs) in todo.items():
             if outcomes[borough] is None:
                 cache.store("staged", inputs, scratch / borough)
+        release_freed_memory()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -32,6 +32,7 @@ import pandas as pd
 from vawg.intake.contracts import CONTRACTS
 from vawg.foundations import methods_used
 from vawg.foundations.errors import DataError
+from vawg.foundations.memory import release_freed_memory
 from vawg.foundations.paths import staged_file
 from vawg.foundations.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
 from vawg.foundations.wording import markdown_escape
@@ -173,16 +174,25 @@ def staged_columns(staged_dir: Path | str, name: str) -> list[str]:
 
 
 def read_staged(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None, *,
-                filters: Filters | None = None) -> pd.DataFrame:
+                filters: Filters | None = None, categories: Sequence[str] = ()) -> pd.DataFrame:
     """The staged table ``name``: only ``columns`` and the rows ``filters`` keep (pyarrow's ``(column, op, value)``).
+
+    Text ``categories`` are read as pandas categories (Parquet keeps them dictionary-encoded) with their
+    categories in sorted order, so grouping by them orders groups as grouping by the text would: a column of
+    5.4 M short codes then takes 5 MB rather than 100.
 
     The one reader of staged tables for analysis: it records the table as a source this edition used, which
     Appendix 6a lists, and the build checks it against the section's declared tables
     (:mod:`vawg.foundations.methods_used`, :mod:`vawg.foundations.sections`).
     """
     methods_used.record("source", name)
-    return pd.read_parquet(staged_file(staged_dir, name), columns=list(columns) if columns is not None else None,
-                           filters=list(filters) if filters is not None else None)
+    table = pd.read_parquet(staged_file(staged_dir, name), columns=list(columns) if columns is not None else None,
+                            filters=list(filters) if filters is not None else None,
+                            **({"read_dictionary": list(categories)} if categories else {}))
+    for column in categories:
+        table[column] = table[column].cat.reorder_categories(sorted(table[column].cat.categories))
+    release_freed_memory()  # the Arrow table the frame was converted from
+    return table
 
 
 def optional_table(staged_dir: Path | str, name: str, columns: Sequence[str] | None = None, *,

@@ -24,7 +24,8 @@ from vawg.writing.artifacts import Column, Table
 from vawg.foundations.wording import direction, join_words, phrase, significance, slug
 from vawg.foundations.methods_used import uses
 from vawg.analysis.police.monthly import CONTROL_CHART_TYPES, MonthlyRates, limits_description, signal_summary
-from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags, load_offences, measured_abuse_types
+from vawg.analysis.police.offences import (ABUSE_TYPES_OVERLAP, abuse_type_flags, count_groups, load_offences,
+                                          measured_abuse_types)
 from vawg.analysis.police.recorded_offences import SIGNED_RANGE, SOURCE, TABLE_RANGE, RecordedOffences, range_texts
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.denominators import denominators, load_population
@@ -217,7 +218,7 @@ def _group_counts(offences: pd.DataFrame, year: int) -> pd.DataFrame:
     in_year = offences[offences["recorded_date"].dt.year == year]
     flags = abuse_type_flags(in_year)
     flags["all_crime"] = True
-    return flags.groupby([in_year["borough_code"], in_year["crime_group"]]).sum().astype("int64")
+    return count_groups(flags, [in_year["borough_code"], in_year["crime_group"]])
 
 
 # -- artifacts -----------------------------------------------------------------------

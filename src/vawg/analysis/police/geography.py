@@ -52,7 +52,7 @@ from vawg.analysis.denominators import HOUSEHOLD_SHARE, WARD_ESTIMATE, ward_fema
 from vawg.writing.artifacts import Column, Figure, MissingFigure, format_value, ordinal
 from vawg.writing.supply import is_staged, read_staged
 from vawg.foundations.wording import join_words, phrase, significance
-from vawg.analysis.police.offences import COLUMNS, abuse_type_flags, measured_abuse_types
+from vawg.analysis.police.offences import abuse_type_flags, count_groups, load_offences, measured_abuse_types
 from vawg.foundations.spatial import (
     NOT_SIGNIFICANT,
     PERMUTATIONS,
@@ -113,7 +113,7 @@ class WardGeography:
         end = pd.Timestamp(period_end)
         start = (end + pd.Timedelta(days=1)) - pd.DateOffset(years=1)
 
-        offences = read_staged(staged_dir, "police_offences", COLUMNS)
+        offences = load_offences(staged_dir, since=start)
         offences = offences[(offences["recorded_date"] >= start) & (offences["recorded_date"] <= end)]
         ward_list = _ward_list(staged_dir, reference_dir)
         ward_list = ward_list[ward_list["borough_code"].isin(police)]
@@ -121,7 +121,7 @@ class WardGeography:
         ward_list = ward_list.assign(borough_name=ward_list["borough_code"].map(names))
 
         flags = abuse_type_flags(offences)
-        counts = flags.groupby(offences["ward_code"]).sum().astype("int64")
+        counts = count_groups(flags, [offences["ward_code"]])
         wards = ward_list.merge(counts, left_on="ward_code", right_index=True, how="left")
         measured = measured_abuse_types()["abuse_type"].tolist()
         wards[measured] = wards[measured].fillna(0).astype("int64")
