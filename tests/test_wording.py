@@ -172,6 +172,16 @@ def test_the_staged_book_leaves_the_wording_files_behind(tmp_path):
     assert "_03-marac.qmd" in staged and not any(name.endswith(WORDING_SUFFIX) for name in staged)
 
 
+def test_the_root_pages_wording_files_are_not_staged():
+    from vawg.running.build import PROJECT_SOURCES
+
+    # The root pages' sentences (_index.wording.yml ...) are written by vawg.analysis.borough_notices, which
+    # every build runs (no cache): the staged book copies the pages it names, never their wording files.
+    root = [file for file in wording_sections().values() if "/" not in file]
+    assert {"_index.wording.yml", "_accessibility.wording.yml"} <= set(root)
+    assert not set(root) & set(PROJECT_SOURCES)
+
+
 def test_phrase_calls_reads_the_cases_an_expression_can_name():
     source = ('phrase("a", "b", "x" if up else "y")\nphrase("a", "c", part)\nwording.phrase("a", "d")\n'
               'phrase(section, "e")\n')
