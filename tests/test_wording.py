@@ -97,8 +97,8 @@ def test_every_entry_and_case_written_is_used_by_the_code():
 @pytest.fixture
 def project_copy(tmp_path, monkeypatch):
     """A copy of the chapters' wording files, read instead of the repository's (VAWG_PROJECT)."""
-    (tmp_path / "chapters").mkdir()
     for file in wording_sections().values():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)  # chapters/, appendices/ or the root
         shutil.copy2(project_root() / file, tmp_path / file)
     monkeypatch.setenv("VAWG_PROJECT", str(tmp_path))
     return tmp_path
