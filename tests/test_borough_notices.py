@@ -108,7 +108,7 @@ def notice_book(tmp_path: Path, *, synthetic: bool, borough: str = "Camden") -> 
     (book / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     variables = yaml.safe_load((book / "_variables.yml").read_text(encoding="utf-8"))
     variables.setdefault("edition", {})["data_notice"] = notices.data_notice(
-        {"edition": {"data_notice": notices.SYNTHETIC_NOTICE if synthetic else ""}})
+        {"edition": {"data_notice": notices.synthetic_notice() if synthetic else ""}})
     (book / "_variables.yml").write_text(yaml.safe_dump(variables), encoding="utf-8")
     index = book / "index.qmd"
     lines = index.read_text(encoding="utf-8").splitlines()
@@ -173,10 +173,10 @@ def test_the_word_file_says_synthetic_in_its_header_and_under_its_title_only_whe
     headers = [p.text for section in document.sections for p in section.header.paragraphs]
     body = [p.text for p in document.paragraphs]
     if synthetic:
-        assert document.sections and all(notices.SYNTHETIC_NOTICE in " ".join(
+        assert document.sections and all(notices.synthetic_notice() in " ".join(
             p.text for p in section.header.paragraphs) for section in document.sections)
         title = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Title")
-        assert body[title + 1] == notices.SYNTHETIC_NOTICE
+        assert body[title + 1] == notices.synthetic_notice()
     else:
         assert not any(NOTICE_WORDS in text for text in headers + body)
 
@@ -253,4 +253,4 @@ def test_the_default_synthetic_build_says_so_in_all_three_formats(built_edition)
     first = words(pypdf.PdfReader(str(outputs["pdf"])).pages[0].extract_text() or "")
     assert "made-up extracts" in first
     document = docx.Document(str(outputs["docx"]))
-    assert notices.SYNTHETIC_NOTICE in " ".join(p.text for p in document.sections[0].header.paragraphs)
+    assert notices.synthetic_notice() in " ".join(p.text for p in document.sections[0].header.paragraphs)

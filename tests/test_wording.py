@@ -97,8 +97,8 @@ def test_every_entry_and_case_written_is_used_by_the_code():
 @pytest.fixture
 def project_copy(tmp_path, monkeypatch):
     """A copy of the chapters' wording files, read instead of the repository's (VAWG_PROJECT)."""
-    (tmp_path / "chapters").mkdir()
     for file in wording_sections().values():
+        (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)  # chapters/, appendices/ or the root
         shutil.copy2(project_root() / file, tmp_path / file)
     monkeypatch.setenv("VAWG_PROJECT", str(tmp_path))
     return tmp_path
@@ -170,6 +170,16 @@ def test_the_staged_book_leaves_the_wording_files_behind(tmp_path):
     shutil.copytree(project_root() / "chapters", tmp_path / "chapters", ignore=NOT_STAGED)
     staged = {path.name for path in (tmp_path / "chapters").iterdir()}
     assert "_03-marac.qmd" in staged and not any(name.endswith(WORDING_SUFFIX) for name in staged)
+
+
+def test_the_root_pages_wording_files_are_not_staged():
+    from vawg.running.build import PROJECT_SOURCES
+
+    # The root pages' sentences (_index.wording.yml ...) are written by vawg.analysis.borough_notices, which
+    # every build runs (no cache): the staged book copies the pages it names, never their wording files.
+    root = [file for file in wording_sections().values() if "/" not in file]
+    assert {"_index.wording.yml", "_accessibility.wording.yml"} <= set(root)
+    assert not set(root) & set(PROJECT_SOURCES)
 
 
 def test_phrase_calls_reads_the_cases_an_expression_can_name():

@@ -13,6 +13,10 @@ Synthetic data: ``vawg synth`` leaves :data:`SYNTHETIC_MARKER` in its data folde
 :func:`is_synthetic` finds it, and the edition value ``edition.data_notice`` then holds the
 notice that the title page, every HTML page and the PDF and Word headers show. With real
 extracts (no marker) the value is empty and nothing is shown.
+
+The words are in the wording files beside the pages that print them (:mod:`vawg.foundations.wording`):
+``_index.wording.yml`` (notice, help box, quick exit), ``_accessibility.wording.yml`` and
+``chapters/_acknowledgements.wording.yml``.
 """
 
 from __future__ import annotations
@@ -27,10 +31,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vawg.writing.artifacts import ArtifactWriter
-from vawg.foundations.wording import markdown_escape
 from vawg.foundations.errors import DataError
 from vawg.analysis.services.loading import borough_dir
-from vawg.foundations.wording import not_supplied
+from vawg.foundations.wording import markdown_escape, not_supplied, phrase
 
 SYNTHETIC_MARKER = "SYNTHETIC.json"
 CONTACT_FILE = "contact.yaml"
@@ -40,8 +43,6 @@ NOTICES_HTML = "notices.html"
 QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 EMERGENCY = "999"
 NATIONAL_HELPLINE = ("National Domestic Abuse Helpline", "0808 2000 247")
-SYNTHETIC_NOTICE = ("Synthetic data: this edition was built from made-up extracts, not from real records. "
-                    "Its figures show how the report works and must not be quoted.")
 PARTIALS = ("data-notice", "get-help", "acknowledgements", "accessibility-contact")
 
 
@@ -146,24 +147,25 @@ def _words(items: list[str]) -> str:
 # ----------------------------------------------------------------------------- partials
 
 
+def synthetic_notice() -> str:
+    """``edition.data_notice`` for synthetic data: "Synthetic data: ..." (the banner prints the words after the colon)."""
+    return phrase("index", "synthetic_notice")
+
+
 def data_notice_text(synthetic: bool) -> str:
     """The title-page notice (a callout after the title, in every format): empty for real extracts."""
     if not synthetic:
         return ""
-    return "\n".join(["::: {.callout-warning .synthetic-notice}", "## Synthetic data, not real figures", "",
-                      "This edition was built from synthetic extracts made by `vawg synth`, not from the services' "
-                      "real records. Its figures show how the report works: they describe no real person and must "
-                      "not be quoted. A notice at the top of every page and in the header of the PDF and Word "
-                      "versions says the same.", ":::", ""])
+    return "\n".join(["::: {.callout-warning .synthetic-notice}", "## " + phrase("index", "synthetic_heading"), "",
+                      phrase("index", "synthetic_callout"), ":::", ""])
 
 
 def get_help_text(contact: Contact | None) -> str:
     """The "get help now" box near the start of the report: 999, the national helpline, the local service."""
     name, number = NATIONAL_HELPLINE
-    lines = ["::: {.callout-important .get-help}", "## Get help now", "",
-             f"- **In an emergency call {EMERGENCY}.** If you cannot speak, stay on the line and, from a mobile, "
-             "press 55 when asked so the police know it is a real emergency.",
-             f"- **{name}: {number}**, free and open 24 hours a day, every day, run by Refuge.",
+    lines = ["::: {.callout-important .get-help}", "## " + phrase("index", "help_heading"), "",
+             "- " + phrase("index", "help_emergency", emergency=EMERGENCY),
+             "- " + phrase("index", "help_helpline", name=name, number=number),
              ]
     service = contact.local_service if contact is not None else None
     if service is not None:
@@ -174,10 +176,9 @@ def get_help_text(contact: Contact | None) -> str:
         if service.description:
             detail += f", {markdown_escape(service.description)}"
         if service.website:
-            detail += f" ([website]({service.website}))"
+            detail += phrase("index", "help_website", url=service.website)
         lines.append(detail + ".")
-    lines += ["", "Leave this website quickly at any time with the *Exit this page* button at the top of each "
-              "web page, or by pressing the Shift key three times.", ":::", ""]
+    lines += ["", phrase("index", "help_leave"), ":::", ""]
     return "\n".join(lines)
 
 
@@ -188,27 +189,24 @@ def acknowledgements_text(borough: str, acknowledgements: Acknowledgements | Non
         return "\n".join(["::: {.callout-note}", "## Not supplied for this borough", "",
                           not_supplied(borough, "its acknowledgements"), ":::", ""])
     a = acknowledgements
-    parts = [f"The needs assessment was led by {markdown_escape(a.led_by)}."]
+    parts = [phrase("acknowledgements", "led_by", led_by=markdown_escape(a.led_by))]
     if a.contributing_teams:
-        parts.append(f"It was a shared piece of work: the {markdown_escape(_words(a.contributing_teams))} "
-                     "teams wrote or reviewed sections of it.")
+        parts.append(phrase("acknowledgements", "teams", teams=markdown_escape(_words(a.contributing_teams))))
     blocks = [" ".join(parts), ""]
     if a.partners:
-        blocks += ["Partner organisations made it possible to hear from women who might not have spoken to the "
-                   "council directly:", ""]
+        blocks += [phrase("acknowledgements", "partners"), ""]
         for partner in a.partners:
-            role = f", which {markdown_escape(partner.role)}" if partner.role else ""
+            role = phrase("acknowledgements", "partner_role", role=markdown_escape(partner.role)) if partner.role else ""
             blocks.append(f"- {markdown_escape(partner.name)}{role};")
         blocks[-1] = blocks[-1].rstrip(";") + "."
         blocks.append("")
     if a.thanks:
-        blocks += ["We are grateful to:", ""]
+        blocks += [phrase("acknowledgements", "thanks"), ""]
         blocks += [f"- {markdown_escape(item)};" for item in a.thanks]
         blocks[-1] = blocks[-1].rstrip(";") + "."
         blocks.append("")
     if contact is not None:
-        blocks += [f"Questions about the report are welcome: email "
-                   f"[{markdown_escape(contact.email)}](mailto:{contact.email}).", ""]
+        blocks += [phrase("acknowledgements", "questions", email=markdown_escape(contact.email), address=contact.email), ""]
     return "\n".join(blocks)
 
 
@@ -216,17 +214,17 @@ def accessibility_contact_text(borough: str, contact: Contact | None) -> str:
     """How to ask for another format or report a problem: the borough's contact, or a notice."""
     if contact is None:
         return "\n".join(["::: {.callout-note}", "## Not supplied for this borough", "",
-                          not_supplied(borough, "its contact details") +
-                          " Until then, contact the council's switchboard or website.", ":::", ""])
-    lines = [f"Contact {markdown_escape(contact.team)}, {markdown_escape(contact.organisation)}:", "",
-             f"- email [{markdown_escape(contact.email)}](mailto:{contact.email})"]
+                          not_supplied(borough, "its contact details") + " " + phrase("accessibility", "until_then"),
+                          ":::", ""])
+    lines = [phrase("accessibility", "contact", team=markdown_escape(contact.team),
+                    organisation=markdown_escape(contact.organisation)), "",
+             "- " + phrase("accessibility", "email", email=markdown_escape(contact.email), address=contact.email)]
     if contact.phone:
         hours = f" ({markdown_escape(contact.phone_hours)})" if contact.phone_hours else ""
-        lines.append(f"- telephone {markdown_escape(contact.phone)}{hours}")
+        lines.append("- " + phrase("accessibility", "telephone", phone=markdown_escape(contact.phone), hours=hours))
     if contact.postal_address:
-        lines.append(f"- write to {markdown_escape(', '.join(contact.postal_address))}")
-    lines += ["", "Tell us the part of the report (a chapter, figure or table), the format you need, and how "
-              "to reach you. We aim to reply within 10 working days.", ""]
+        lines.append("- " + phrase("accessibility", "write_to", address=markdown_escape(", ".join(contact.postal_address))))
+    lines += ["", phrase("accessibility", "ask"), ""]
     return "\n".join(lines)
 
 
@@ -238,13 +236,13 @@ def notices_html(synthetic: bool) -> str:
     """
     banner = ""
     if synthetic:
-        detail = html.escape(_sentence_case(SYNTHETIC_NOTICE.split(": ", 1)[1]))
+        detail = html.escape(_sentence_case(synthetic_notice().split(": ", 1)[-1]))
         banner = ('<div class="synthetic-banner" role="note" aria-label="Synthetic data">\n'
                   f"<p><strong>Synthetic data.</strong> {detail}</p>\n</div>\n")
     return f"""<!-- vawg notices: quick exit{' and synthetic-data banner' if synthetic else ''} -->
 <div class="quick-exit" data-module="quick-exit">
-<a class="quick-exit-button" href="{QUICK_EXIT_URL}" rel="nofollow noreferrer" data-quick-exit>Exit this page</a>
-<p class="quick-exit-hint">To leave quickly, select the button or press Shift three times.</p>
+<a class="quick-exit-button" href="{QUICK_EXIT_URL}" rel="nofollow noreferrer" data-quick-exit>{html.escape(phrase("index", "exit_button"))}</a>
+<p class="quick-exit-hint">{html.escape(phrase("index", "exit_hint"))}</p>
 <p class="quick-exit-status" role="status" aria-live="polite"></p>
 </div>
 {banner}<script>
@@ -277,7 +275,7 @@ def notice_values(synthetic: bool) -> dict[str, tuple]:
     """``edition.synthetic`` and ``edition.data_notice`` (empty with real extracts)."""
     return {
         "edition.synthetic": ("yes" if synthetic else "no", "text", 0),
-        "edition.data_notice": (SYNTHETIC_NOTICE if synthetic else "", "text", 0),
+        "edition.data_notice": (synthetic_notice() if synthetic else "", "text", 0),
     }
 
 

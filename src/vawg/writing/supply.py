@@ -35,7 +35,7 @@ from vawg.foundations.errors import DataError
 from vawg.foundations.memory import release_freed_memory
 from vawg.foundations.paths import staged_file
 from vawg.foundations.sections import EXTRACT_GROUPS, NAVIGATORS, ExtractGroup
-from vawg.foundations.wording import markdown_escape
+from vawg.foundations.wording import markdown_escape, phrase
 
 STAGING_LOG = "staging-log.json"
 SUPPLIED, NOT_DELIVERED, WITHHELD = "staged", "not delivered", "withheld"
@@ -104,6 +104,7 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
     """The sentence shown in place of prose that needs ``sections``; None when all can run.
 
     Another borough's extracts are "another council's records", never named: the report is this borough's alone.
+    Worded in ``chapters/_03-local-picture.wording.yml``: the chapter whose sections print it.
     """
     gaps = [(EXTRACT_GROUPS[name], missing) for name in dict.fromkeys(sections)
             if (missing := missing_extracts(name, supply))]
@@ -113,12 +114,13 @@ def note_for(sections: Iterable[str], supply: Mapping[str, ExtractSupply], borou
     absent = [gap for gap in gaps if gap not in withheld]
     sentences = []
     if absent:
-        sentences.append(f"The {_named(absent)} {_verb(absent, 'was', 'were')} not supplied for this edition")
+        sentences.append(phrase("local-picture", "absent", "one" if _one(absent) else "several",
+                                extracts=_named(absent)))
     if withheld:
-        sentences.append(f"The {_named(withheld)} supplied with this edition {_verb(withheld, 'is', 'are')} another "
-                         f"council's records, not {markdown_escape(borough)}'s, and not used")
-    return ". ".join(sentences) + ". This part of the report has no figures from " + \
-        ("it." if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else "them.")
+        sentences.append(phrase("local-picture", "withheld", "one" if _one(withheld) else "several",
+                                extracts=_named(withheld), borough=markdown_escape(borough)))
+    sentences.append(phrase("local-picture", "no_figures", "one" if _one(gaps) else "several"))
+    return " ".join(sentences)
 
 
 def _named(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]]) -> str:
@@ -127,8 +129,9 @@ def _named(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]]) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
-def _verb(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]], one: str, more: str) -> str:
-    return one if len(gaps) == 1 and not gaps[0][0].what.endswith("s") else more
+def _one(gaps: Sequence[tuple[ExtractGroup, list[ExtractSupply]]]) -> bool:
+    """One extract ("was", "it"), not several ("were", "them"): a single section whose data is not plural."""
+    return len(gaps) == 1 and not gaps[0][0].what.endswith("s")
 
 
 def supply_lines(staged_dir: Path | str, borough: str) -> list[str]:

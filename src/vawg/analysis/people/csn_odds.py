@@ -33,7 +33,7 @@ from vawg.analysis.people.group_profile import ETHNIC_GROUPS, ETHNIC_LABELS, Gro
 from vawg.analysis.people.service_profiles import CSN_BANDS, ServiceProfiles
 from vawg.foundations.stats.profiles import adjust_p_values, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, is_small, secondary_suppression
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 
 SOURCE = "Council DVA service case records (contact forms)"
 FAMILY = "DVA - Family (incl. child v parent, sibling)"
@@ -49,22 +49,19 @@ def _outcome(name: str) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda referrals: referrals["outcome"] == name
 
 
-# (key, table label, phrase after "odds of"): the referral routes, outcomes and abuse types the seed compares.
-CHARACTERISTICS: tuple[tuple[str, str, str, Callable[[pd.DataFrame], pd.Series]], ...] = (
-    ("self_referral", "Self-referral", "having referred themselves",
-     lambda r: r["referral_source"] == "Self-referral"),
-    ("progressed", "Progressed beyond referral (risk assessed)", "progressing beyond referral to a risk assessment",
-     lambda r: r["risk_assessment_completed"].astype(bool)),
-    ("converted", "Became a DVA client (converted to a case)", "becoming a DVA client", _outcome("DVA client")),
-    ("not_converted", "Not converted", "the referral not being converted", _outcome("Not converted")),
-    ("unable_to_contact", "Unable to make safe contact", "the service being unable to make safe contact",
-     _outcome("Unable to make safe contact")),
-    ("declined", "Declined services", "declining services", _outcome("Declined services")),
-    ("referred_on", "Referred to another service", "being referred to another service",
-     _outcome("Referred to another service")),
-    ("family_dva", "Family DVA", "a referral for family DVA", _ticked(FAMILY)),
-    ("ex_partner_dva", "Intimate ex-partner DVA", "a referral for ex-partner DVA", _ticked(EX_PARTNER)),
-    ("partner_dva", "Intimate partner DVA", "a referral for intimate partner DVA", _ticked(PARTNER)),
+# (key, table label): the referral routes, outcomes and abuse types the seed compares; what the prose says after
+# "odds of" is the key's case of the wording entry odds_of (chapters/_03-victim-profiles.wording.yml).
+CHARACTERISTICS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.Series]], ...] = (
+    ("self_referral", "Self-referral", lambda r: r["referral_source"] == "Self-referral"),
+    ("progressed", "Progressed beyond referral (risk assessed)", lambda r: r["risk_assessment_completed"].astype(bool)),
+    ("converted", "Became a DVA client (converted to a case)", _outcome("DVA client")),
+    ("not_converted", "Not converted", _outcome("Not converted")),
+    ("unable_to_contact", "Unable to make safe contact", _outcome("Unable to make safe contact")),
+    ("declined", "Declined services", _outcome("Declined services")),
+    ("referred_on", "Referred to another service", _outcome("Referred to another service")),
+    ("family_dva", "Family DVA", _ticked(FAMILY)),
+    ("ex_partner_dva", "Intimate ex-partner DVA", _ticked(EX_PARTNER)),
+    ("partner_dva", "Intimate partner DVA", _ticked(PARTNER)),
 )
 
 
@@ -78,14 +75,15 @@ def odds_by_group(groups: pd.Series, referrals: pd.DataFrame, order: list[str], 
     known = groups.notna()
     referrals, groups = referrals[known], groups[known]
     rows = []
-    for key, label, phrase, has in CHARACTERISTICS:
+    for key, label, has in CHARACTERISTICS:
+        odds_of = phrase("victim-profiles", "odds_of", key)
         flag = has(referrals).to_numpy(dtype=bool)
         part = []
         for group in order:
             member = (groups == group).to_numpy()
             cells = (int((member & flag).sum()), int((member & ~flag).sum()),
                      int((~member & flag).sum()), int((~member & ~flag).sum()))
-            row = {"characteristic": key, "characteristic_label": label, "phrase": phrase, "group": group,
+            row = {"characteristic": key, "characteristic_label": label, "phrase": odds_of, "group": group,
                    "label": (labels or {}).get(group, group), "with": cells[0], "without": cells[1],
                    "others_with": cells[2], "others_without": cells[3], "in_group": cells[0] + cells[1]}
             if row["in_group"] and cells[2] + cells[3]:
@@ -152,25 +150,24 @@ def _columns(group_header: str) -> list[Column]:
 
 
 def _notes(threshold: int, group: str) -> tuple[str, ...]:
+    # The tables print in the quantitative methods appendix: their words are in its wording file.
     return (
-        f"Odds ratio: the odds that a referral in the {group} had the characteristic, divided by the same odds for "
-        f"referrals in every other {group} (referrals whose {group} was not recorded are left out). Above 1: more "
-        "likely.",
-        "95% CI: Woolf's (logit) interval; when a cell is 0, 0.5 is added to every cell. p-value: Wald test of "
-        f"the log odds ratio, two-sided; adjusted by Holm's method for the number of {group}s compared for each "
-        "characteristic. Finding: adjusted p < 0.05.",
-        "Progressed beyond referral: a risk indicator checklist was completed. A referral can have more than one "
-        "abuse type.",
-        f"[c]: not shown because a cell of the two-by-two table is below {threshold}, or because it would reveal "
-        "one.",
+        phrase("a6-quantitative-methods", "csn_odds_notes", "odds_ratio", group=group),
+        phrase("a6-quantitative-methods", "csn_odds_notes", "interval", group=group),
+        phrase("a6-quantitative-methods", "csn_odds_notes", "measures"),
+        phrase("a6-quantitative-methods", "csn_odds_notes", "hidden", threshold=threshold),
     )
+
+
+def _caption(analysis: ServiceProfiles, group: str) -> str:
+    return phrase("a6-quantitative-methods", "csn_odds_caption", group=group, borough=analysis.borough,
+                  year=analysis.year)
 
 
 def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
     return Table(
         id="tbl-csn-age-odds",
-        caption=f"Odds of each referral route, outcome and abuse type by age band, referrals to the council's DVA service, "
-                f"{analysis.borough} {analysis.year}. Significant rows are in bold.",
+        caption=_caption(analysis, "age band"),
         data=age_odds(analysis), columns=_columns("Age band"), source=SOURCE,
         notes=_notes(analysis.threshold, "age band"), emphasis="significant")
 
@@ -178,8 +175,7 @@ def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
 def table_csn_ethnicity_odds(analysis: ServiceProfiles) -> Table:
     return Table(
         id="tbl-csn-ethnicity-odds",
-        caption=f"Odds of each referral route, outcome and abuse type by ethnic group, referrals to the council's DVA service, "
-                f"{analysis.borough} {analysis.year}. Significant rows are in bold.",
+        caption=_caption(analysis, "ethnic group"),
         data=ethnicity_odds(analysis), columns=_columns("Ethnic group"), source=SOURCE,
         notes=_notes(analysis.threshold, "ethnic group"), emphasis="significant")
 
@@ -190,31 +186,34 @@ def _p_words(p: float) -> str:
     return "adjusted p < 0.001" if p < 0.001 else "adjusted p < 0.01" if p < 0.01 else f"adjusted p = {p:.3f}"
 
 
-def findings_sentence(table: pd.DataFrame, subject: Callable[[str], str], none: str) -> str:
-    """The significant findings only, strongest first, each with its odds ratio, interval and adjusted p."""
+def findings_sentence(table: pd.DataFrame, clause: Callable[[str, str], str], none: str) -> str:
+    """The significant findings only, strongest first, each with its odds ratio, interval and adjusted p.
+
+    ``clause(group, findings)`` words one group's findings ("referrals aged 18-24 had ...")."""
     found = table[table["significant"]].copy()
     if found.empty:
         return none
     found["strength"] = np.abs(np.log(found["odds_ratio"]))
     clauses = []
     for group, rows in found.sort_values("strength", ascending=False).groupby("label", sort=False):
-        parts = [f"{'higher' if row.odds_ratio > 1 else 'lower'} odds of {row.phrase} (odds ratio "
-                 f"{row.odds_ratio:.2f}, 95% CI {row.lower:.2f} to {row.upper:.2f}, {_p_words(row.adjusted_p)})"
+        parts = [phrase("victim-profiles", "odds_finding", "higher" if row.odds_ratio > 1 else "lower", what=row.phrase,
+                        ratio=f"{row.odds_ratio:.2f}", lower=f"{row.lower:.2f}", upper=f"{row.upper:.2f}",
+                        p=_p_words(row.adjusted_p))
                  for row in rows.itertuples()]
-        clauses.append(f"{subject(group)} had {join_words(parts)}")
-    return "Against all other referrals, " + "; ".join(clauses) + "."
+        clauses.append(clause(group, join_words(parts)))
+    return phrase("victim-profiles", "odds_sentence", clauses="; ".join(clauses))
 
 
 def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
     """The sentences that cite the significant odds ratios: ``{key: (value, kind, decimals)}``."""
     age = findings_sentence(
-        age_odds(analysis), lambda band: f"referrals aged {band}",
-        "No age band's odds of any referral route, outcome or abuse type in the table differed significantly from "
-        "the other bands' once the number of comparisons is allowed for.")
+        age_odds(analysis),
+        lambda band, findings: phrase("victim-profiles", "odds_clause", "age", group=band, findings=findings),
+        phrase("victim-profiles", "odds_none", "age"))
     ethnicity = findings_sentence(
-        ethnicity_odds(analysis), lambda group: f"referrals of {group} clients",
-        "No ethnic group's odds of any referral route, outcome or abuse type in the table differed significantly "
-        "from the other groups' once the number of comparisons is allowed for.")
+        ethnicity_odds(analysis),
+        lambda group, findings: phrase("victim-profiles", "odds_clause", "ethnicity", group=group, findings=findings),
+        phrase("victim-profiles", "odds_none", "ethnicity"))
     return {
         "profiles.csn_age_odds_sentence": (age, "text", 0),
         "profiles.csn_ethnicity_odds_sentence": (ethnicity, "text", 0),

@@ -37,7 +37,7 @@ from vawg.foundations.errors import DataError
 from vawg.analysis.denominators import estimate_years
 from vawg.foundations.stats.profiles import GoodnessOfFit, chi_square_goodness_of_fit, group_proportion_tests
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small, secondary_suppression
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 
 ADJUST = "holm"
 ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
@@ -228,10 +228,10 @@ def profile_columns(group_header: str, people_header: str, population_header: st
 def verdict(test: GoodnessOfFit | None) -> str:
     """"differs significantly from the population's (chi-square = …, k degrees of freedom, p …)"."""
     if test is None:
-        return "was not tested"
+        return phrase("victim-profiles", "verdict", "not_tested")
     p = "p < 0.001" if test.p_value < 0.001 else f"p = {test.p_value:.3f}"
-    word = "differs significantly from" if test.significant else "does not differ significantly from"
-    return f"{word} the population's (chi-square = {test.statistic:,.1f}, {test.dof} degrees of freedom, {p})"
+    return phrase("victim-profiles", "verdict", "differs" if test.significant else "same",
+                  statistic=f"{test.statistic:,.1f}", dof=test.dof, p=p)
 
 
 def population_share(profile: pd.DataFrame, groups) -> float:
@@ -262,36 +262,38 @@ def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, t
         long = long[long["series"] == subject.series]
     over, under = listing(table, "over"), listing(table, "under")
     over_groups = table.loc[(table["direction"] == "over") & ~table["hidden"], "group"].tolist()
+    people, against = {"people": subject.people}, {"comparator": comparator.label} if compared else {}
     if compared and over_groups:
-        title = f"{join_words(over_groups)} {subject.members} are over-represented among {subject.people} in {borough}"
-    elif compared:
-        title = f"No ethnic group is over-represented among {subject.people} in {borough}"
+        title = phrase("victim-profiles", "ethnicity_title", "over", groups=join_words(over_groups),
+                       members=subject.members, borough=borough, **people)
     else:
-        title = f"Ethnic groups of {subject.people} in {borough}"
-    against = f", and of {comparator.label}; * significantly different" if compared else ""
+        title = phrase("victim-profiles", "ethnicity_title", "none" if compared else "alone", borough=borough, **people)
+    subtitle = phrase("victim-profiles", "ethnicity_subtitle", "compared" if compared else "alone", year=year,
+                      **people, **against)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=textwrap.fill(f"Share of {subject.people} ({year}) in each ethnic group{against}", SUBTITLE_WIDTH),
+        subtitle=textwrap.fill(subtitle, SUBTITLE_WIDTH),
         value_title=f"% of {subject.short} with a recorded ethnic group" + (f", or of {comparator.label}"
                                                                             if compared else ""),
         category_order=list(ETHNIC_GROUPS),
         series_order=[subject.series, legend] if compared else [subject.series])
     white = table.set_index("group").loc["White"]
-    alt = (f"Bar chart of the ethnic groups of {subject.people} in {borough} in {year}"
-           + (f" beside the ethnic groups of {comparator.label}. " if compared else ". ")
-           + (f"The White group made up {white['share']:.1f}% of {subject.short} with a recorded ethnic group"
-              + (f", against {white['population_share']:.1f}% of {comparator.label}. " if compared else ". ")
+    shares = {"population_share": f"{white['population_share']:.1f}%"} if compared else {}
+    alt = (phrase("victim-profiles", "ethnicity_alt", "compared" if compared else "alone", year=year, borough=borough,
+                  **people, **against) + " "
+           + (phrase("victim-profiles", "ethnicity_alt_white", "compared" if compared else "alone",
+                     share=f"{white['share']:.1f}%", short=subject.short, **shares, **against) + " "
               if not white["hidden"] else "")
-           + (f"Over-represented: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}. " if under else "")
+           + (phrase("victim-profiles", "alt_over", "plain", groups=join_words(over)) + " " if over else "")
+           + (phrase("victim-profiles", "alt_under", groups=join_words(under)) + " " if under else "")
            + ("" if compared else missing))
-    description = ((f"The {subject.short}' ethnic profile {verdict(test)}, against {comparator.label}. ")
-                   if compared else (f"{missing} " if missing else "")) \
-        + f"Groups with fewer than {threshold} {subject.short} are not shown."
+    description = (phrase("victim-profiles", "ethnicity_description", short=subject.short, verdict=verdict(test),
+                          **against) + " " if compared else (f"{missing} " if missing else "")) \
+        + phrase("victim-profiles", "ethnicity_not_shown", threshold=threshold, short=subject.short)
     return Figure(
         id=figure_id, plot=plot, height=5.0,
-        caption=f"Ethnic groups of {subject.people}, {borough} {year}"
-                + (f", against {comparator.label}" if compared else ""),
+        caption=phrase("victim-profiles", "ethnicity_caption", "compared" if compared else "alone", borough=borough,
+                       year=year, **people, **against),
         alt=alt.strip(), source=source if compared else source.split(";")[0], data=table,
         description=description, columns=columns,
     )
@@ -303,10 +305,11 @@ def age_groups_sentence(table: pd.DataFrame, subject: str, people: str, comparat
         return ""
     over, under = listing(table, "over"), listing(table, "under")
     if not over and not under:
-        return f"No age band's share of {people} differed significantly from its share of {comparator.label}."
+        return phrase("victim-profiles", "age_groups", "none", people=people, comparator=comparator.label)
     parts = []
     if over:
-        parts.append(f"{subject} aged {join_words(over)} were over-represented")
+        parts.append(phrase("victim-profiles", "age_groups_over", subject=subject, bands=join_words(over)))
     if under:
-        parts.append(f"{'those' if over else subject} aged {join_words(under)} were under-represented")
-    return f"Compared with {comparator.label}, " + " and ".join(parts) + "."
+        parts.append(phrase("victim-profiles", "age_groups_under", "after_over", bands=join_words(under)) if over else
+                     phrase("victim-profiles", "age_groups_under", "alone", subject=subject, bands=join_words(under)))
+    return phrase("victim-profiles", "age_groups", "found", comparator=comparator.label, findings=" and ".join(parts))

@@ -57,7 +57,7 @@ from vawg.analysis.denominators import load_population
 from vawg.foundations.stats.profiles import GoodnessOfFit, group_proportion_tests
 from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import is_small
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 
 SOURCE_AGE = "Metropolitan Police Service VAWG victims; ONS mid-year population estimates"
 SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims"
@@ -68,9 +68,6 @@ SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-
 SERIES = ("Victims", "Residents")
 AGE_COMPARATOR = Comparator(f"female residents aged {YOUNGEST} and over", "F", "ONS mid-year population estimates")
 MINORITY_GROUPS = ("Black", "Asian", "Mixed", "Other")
-NO_ETHNIC_COMPARATOR = ("No Census 2021 count of female residents by ethnic group is in this edition's open data "
-                        "(the open table, TS021, counts residents of both sexes), so the five groups are not "
-                        "compared with the population.")
 
 
 def age_band(age: float) -> str | None:
@@ -207,29 +204,27 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
     long = _long(profile, analysis.threshold, population_name)
     over, under = _listing(profile, "over"), _listing(profile, "under")
     peak = profile[~profile["hidden"]].sort_values("share").iloc[-1] if (~profile["hidden"]).any() else None
-    title = (f"Victims of VAWG are younger than {analysis.borough}'s female residents"
-             if analysis.share_aged(YOUNGEST, 34) > _population_share(profile, AGE_BANDS[:5]) else
-             f"The ages of VAWG victims in {analysis.borough} compared with its female residents")
+    younger = analysis.share_aged(YOUNGEST, 34) > _population_share(profile, AGE_BANDS[:5])
+    title = phrase("victim-profiles", "victims_age_title", "younger" if younger else "compared", borough=analysis.borough)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of female victims of VAWG offences ({analysis.year}) and of {AGE_COMPARATOR.label} "
-                       f"(mid-{analysis.population_year}) in each age band; * significantly different"),
+        subtitle=_wrap(phrase("victim-profiles", "age_subtitle", people=VICTIMS.people, year=analysis.year,
+                              comparator=AGE_COMPARATOR.label, population_year=analysis.population_year)),
         value_title=f"% of victims with a recorded age, or of {AGE_COMPARATOR.label}",
         category_order=list(AGE_BANDS), series_order=[SERIES[0], population_name])
-    alt = (f"Bar chart comparing the ages of female victims of VAWG offences recorded in {analysis.borough} in "
-           f"{analysis.year} with the ages of {AGE_COMPARATOR.label}, in bands from 10-14 to 60 and over. "
-           + (f"The largest share of victims, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None
-              else "")
-           + (f"Over-represented among victims: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}." if under else ""))
+    alt = (phrase("victim-profiles", "age_alt", "victims", people=VICTIMS.people, borough=analysis.borough,
+                  year=analysis.year, comparator=AGE_COMPARATOR.label) + " "
+           + (phrase("victim-profiles", "age_alt_peak", "of_victims", share=f"{peak['share']:.1f}%", band=peak["label"])
+              + " " if peak is not None else "")
+           + (phrase("victim-profiles", "alt_over", "among_victims", groups=join_words(over)) + " " if over else "")
+           + (phrase("victim-profiles", "alt_under", groups=join_words(under)) if under else ""))
     return Figure(
         id="fig-victim-age-profile", plot=plot, height=6.0,
-        caption=f"Ages of female victims of VAWG offences, {analysis.borough} {analysis.year}, against the borough's "
-                f"{AGE_COMPARATOR.label}",
+        caption=phrase("victim-profiles", "victims_age_caption", people=VICTIMS.people, borough=analysis.borough,
+                       year=analysis.year, comparator=AGE_COMPARATOR.label),
         alt=alt.strip(), source=SOURCE_AGE, data=profile,
-        description=(f"The victims' age profile {_verdict(test)}, against {AGE_COMPARATOR.label}. Bands with "
-                     f"fewer than {analysis.threshold} "
-                     f"victims are not shown."),
+        description=phrase("victim-profiles", "victims_age_description", verdict=_verdict(test),
+                           comparator=AGE_COMPARATOR.label, threshold=analysis.threshold),
         columns=_columns("Age band", "Female residents"),
     )
 
@@ -245,7 +240,7 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
         test=None, comparator=None, borough=analysis.borough,
         year=analysis.year, threshold=analysis.threshold, source=SOURCE_ETHNICITY,
         columns=_columns("Ethnic group", "Residents")[:3] + [_columns("Ethnic group", "Residents")[-1]],
-        missing=NO_ETHNIC_COMPARATOR + (f" {minority}" if minority else ""))
+        missing=phrase("victim-profiles", "no_ethnic_comparator") + (f" {minority}" if minority else ""))
 
 
 def _wrap(text: str) -> str:
@@ -293,24 +288,22 @@ def _minority_sentence(a: VictimProfiles) -> str:
         return ""
     white, minority = int(test["total"] - test["observed"]), int(test["observed"])
     if is_small(white, a.threshold) or is_small(minority, a.threshold):
-        return (f"Against the published share of {a.borough}'s female residents outside the White groups "
-                f"({a.female_minority_source}), the comparison rests on too few victims to publish.")
-    verdict = {"over": "significantly higher than", "under": "significantly lower than"}.get(
-        test["direction"], "not significantly different from")
+        return phrase("victim-profiles", "minority", "hidden", borough=a.borough, source=a.female_minority_source)
+    direction = test["direction"]
+    verdict = phrase("victim-profiles", "minority_verdict",
+                     "over" if direction == "over" else "under" if direction == "under" else "same")
     p = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.3f}"
-    return (f"Of female victims with a recorded ethnic group, {_text(a, test['share'], basis=minority)} were in "
-            f"the Asian, Black, Mixed or Other groups, {verdict} the {_text(a, test['expected_share'])} of "
-            f"{a.borough}'s female residents of all ages in those groups at the 2021 Census "
-            f"({a.female_minority_source}; exact binomial test, {p}).")
+    return phrase("victim-profiles", "minority", "tested", share=_text(a, test["share"], basis=minority),
+                  verdict=verdict, expected=_text(a, test["expected_share"]), borough=a.borough,
+                  source=a.female_minority_source, p=p)
 
 
 def _ethnicity_sentence(a: VictimProfiles, profile: pd.DataFrame, test: GoodnessOfFit | None) -> str:
     white = profile.set_index("group").loc["White"]
     of_all = white["victims"] / a.total * 100 if a.total else float("nan")
-    shown = "" if white["hidden"] else (
-        f"White women and girls made up {_text(a, of_all, basis=white['basis'])} of female victims, and "
-        f"{_text(a, white['share'], basis=white['basis'])} of those whose ethnic group was recorded. ")
+    shown = "" if white["hidden"] else phrase(
+        "victim-profiles", "victims_white", of_all=_text(a, of_all, basis=white["basis"]),
+        share=_text(a, white["share"], basis=white["basis"])) + " "
     minority = _minority_sentence(a)
-    caveat = (" The police record the ethnic group victims give, and the Census the one residents give, so small "
-              "differences should be read with care." if minority else "")
-    return shown + NO_ETHNIC_COMPARATOR + (f" {minority}" if minority else "") + caveat
+    caveat = " " + phrase("victim-profiles", "ethnicity_caveat") if minority else ""
+    return shown + phrase("victim-profiles", "no_ethnic_comparator") + (f" {minority}" if minority else "") + caveat

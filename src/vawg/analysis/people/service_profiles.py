@@ -64,7 +64,7 @@ from vawg.analysis.people.group_profile import (
 from vawg.analysis.people.population import load_reference_table
 from vawg.analysis.denominators import load_population
 from vawg.foundations.suppression import CONFIDENTIAL, is_small
-from vawg.foundations.wording import join_words
+from vawg.foundations.wording import join_words, phrase
 from vawg.writing.supply import optional_table, staged_table
 
 SOURCE_CSN_AGE = "Council DVA service case records (contact forms); ONS mid-year population estimates"
@@ -175,27 +175,26 @@ def _age_figure(analysis: ServiceProfiles, profile: GroupProfile, *, figure_id: 
     shown = table[~table["hidden"]]
     peak = shown.sort_values("share").iloc[-1] if not shown.empty and profile.total else None
     residents = comparator.label.split(" aged ")[0]   # "female residents", "all residents"
-    title = (f"The ages of {what} in {analysis.borough} differ from those of {residents}"
-             if profile.test() is not None and profile.test().significant else
-             f"The ages of {what} in {analysis.borough} compared with {residents}")
+    differ = profile.test() is not None and profile.test().significant
+    title = phrase("victim-profiles", "service_age_title", "differ" if differ else "compared", people=what,
+                   borough=analysis.borough, residents=residents)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of {what} ({analysis.year}) and of {comparator.label} "
-                       f"(mid-{analysis.population_year}) in each age band; * significantly different"),
+        subtitle=_wrap(phrase("victim-profiles", "age_subtitle", people=what, year=analysis.year,
+                              comparator=comparator.label, population_year=analysis.population_year)),
         value_title=f"% of {people.lower()} with a recorded age, or of {comparator.label}",
         category_order=list(bands), series_order=[people, population_name])
     first, last = list(bands)[0], list(bands)[-1]
-    alt = (f"Bar chart comparing the ages of {what} in {analysis.borough} in {analysis.year} with the ages of "
-           f"{comparator.label}, in bands from {first} to {last}. "
-           + (f"The largest share, {peak['share']:.1f}%, were aged {peak['label']}. " if peak is not None else "")
-           + (f"Over-represented: {join_words(over)}. " if over else "")
-           + (f"Under-represented: {join_words(under)}." if under else ""))
+    alt = (phrase("victim-profiles", "age_alt", "service", people=what, borough=analysis.borough, year=analysis.year,
+                  comparator=comparator.label, first=first, last=last) + " "
+           + (phrase("victim-profiles", "age_alt_peak", "plain", share=f"{peak['share']:.1f}%", band=peak["label"])
+              + " " if peak is not None else "")
+           + (phrase("victim-profiles", "alt_over", "plain", groups=join_words(over)) + " " if over else "")
+           + (phrase("victim-profiles", "alt_under", groups=join_words(under)) if under else ""))
     return Figure(
         id=figure_id, plot=plot, height=6.0, caption=caption, alt=alt.strip(), source=source, data=table,
-        description=(f"The age profile {verdict(profile.test())}, against {comparator.label}. Residents in bands "
-                     f"that cut across the population estimates' five-year bands are estimated by spreading each "
-                     f"five-year band evenly over its ages. Bands with fewer than {analysis.threshold} "
-                     f"{people.lower()} are not shown."),
+        description=phrase("victim-profiles", "service_age_description", verdict=verdict(profile.test()),
+                           comparator=comparator.label, threshold=analysis.threshold, people=people.lower()),
         columns=profile_columns("Age band", people, residents.capitalize(), f"{people}' share ÷ population share"),
     )
 
@@ -205,8 +204,8 @@ def figure_csn_age_profile(analysis: ServiceProfiles) -> Figure:
         analysis, analysis.csn_age(), figure_id="fig-csn-age-profile", people=REFERRALS,
         what="referrals to the council's DVA service", comparator=CSN_AGE_COMPARATOR, bands=CSN_BANDS,
         source=SOURCE_CSN_AGE,
-        caption=f"Ages of referrals to the council's DVA service (every gender), {analysis.borough} {analysis.year}, "
-                f"against {CSN_AGE_COMPARATOR.label} in the borough, women and men")
+        caption=phrase("victim-profiles", "csn_age_caption", borough=analysis.borough, year=analysis.year,
+                       comparator=CSN_AGE_COMPARATOR.label))
 
 
 def figure_asc_age_profile(analysis: ServiceProfiles) -> Figure:
@@ -217,8 +216,8 @@ def figure_asc_age_profile(analysis: ServiceProfiles) -> Figure:
         analysis, profile, figure_id="fig-asc-age-profile", people=CASES,
         what="women's VAWG safeguarding cases", comparator=ASC_AGE_COMPARATOR, bands=ASC_BANDS,
         source=SOURCE_ASC_AGE,
-        caption=f"Ages of women in adult safeguarding cases with a VAWG abuse type, {analysis.borough} "
-                f"{analysis.year}, against the borough's {ASC_AGE_COMPARATOR.label}")
+        caption=phrase("victim-profiles", "asc_age_caption", borough=analysis.borough, year=analysis.year,
+                       comparator=ASC_AGE_COMPARATOR.label))
 
 
 CSN_REFERRALS = Subject(series=REFERRALS, people="referrals to the council's DVA service", short="referrals",
@@ -232,7 +231,7 @@ def figure_csn_ethnicity_profile(analysis: ServiceProfiles) -> Figure:
         comparator=profile.comparator, borough=analysis.borough, year=analysis.year,
         threshold=analysis.threshold, source=SOURCE_CSN_ETHNICITY,
         columns=profile_columns("Ethnic group", REFERRALS, "Residents", "Referrals' share ÷ population share"),
-        missing="The Census 2021 ethnic group table was not supplied, so no comparison is made.")
+        missing=phrase("victim-profiles", "csn_no_census", "figure"))
 
 
 # -- prose values -------------------------------------------------------------------------
@@ -243,19 +242,17 @@ def _percent(part: float, whole: float) -> float:
 
 def _ethnicity_sentence(analysis: ServiceProfiles, profile: GroupProfile) -> str:
     if analysis.residents_by_group is None:
-        return ("The Census 2021 ethnic group table was not supplied with this edition, so the referrals' ethnic "
-                "groups are not compared with the borough's residents.")
+        return phrase("victim-profiles", "csn_no_census", "sentence")
     table = profile.table()
     over, under = listing(table, "over"), listing(table, "under")
     findings = []
     if over:
-        findings.append(f"{join_words(over)} clients were over-represented among referrals")
+        findings.append(phrase("victim-profiles", "csn_ethnicity_over", groups=join_words(over)))
     if under:
-        findings.append(f"{join_words(under)} clients were under-represented")
-    finding = ("; ".join(findings) + ".") if findings else \
-        "No group's share of referrals differed significantly from its share of residents."
-    return f"Set against {CSN_ETHNICITY_COMPARATOR.label}, women and men alike, as the referrals are of every " \
-           f"gender, the referrals' ethnic profile {verdict(profile.test())}. {finding}"
+        findings.append(phrase("victim-profiles", "csn_ethnicity_under", groups=join_words(under)))
+    finding = ("; ".join(findings) + ".") if findings else phrase("victim-profiles", "csn_ethnicity_none")
+    return phrase("victim-profiles", "csn_ethnicity", comparator=CSN_ETHNICITY_COMPARATOR.label,
+                  verdict=verdict(profile.test()), finding=finding)
 
 
 def _recorded(recorded: int, total: int, threshold: int) -> tuple:
@@ -293,18 +290,16 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
         "profiles.csn_white_share": (white["share"], "percent", 1, white["basis"]),
         "profiles.csn_residents_white_share": (white["population_share"], "percent", 1),
         # The comparison clause the prose ends on, empty without the Census table (never "against – of").
-        "profiles.csn_residents_white_comparison": (_residents_clause(white["population_share"], ""), "text", 0),
+        "profiles.csn_residents_white_comparison": (_residents_clause(white["population_share"]), "text", 0),
         "profiles.csn_residents_white_comparison_census": (
-            _residents_clause(white["population_share"], " at the 2021 Census"), "text", 0),
+            _residents_clause(white["population_share"], census=True), "text", 0),
         "profiles.csn_ethnicity_sentence": (_ethnicity_sentence(a, ethnicity), "text", 0),
         "profiles.asc_youngest": (f"age {ASC_YOUNGEST}", "text", 0),
         "profiles.asc_older_age": (f"{OLDER} and over", "text", 0),
     }
     asc = a.asc_age()
     if asc is None:
-        values["profiles.asc_sentence"] = (
-            "The adult social care safeguarding extract was not delivered for this edition, so the ages of "
-            "women in safeguarding cases are not profiled.", "text", 0)
+        values["profiles.asc_sentence"] = (phrase("victim-profiles", "asc_not_delivered"), "text", 0)
         return values
     asc_table = asc.table()
     recorded = asc.total
@@ -326,8 +321,9 @@ def prose_values(analysis: ServiceProfiles) -> dict[str, tuple]:
     return values
 
 
-def _residents_clause(share: float, when: str) -> str:
-    """", against 39.2% of residents" (``when`` appended), or nothing when the residents' share is unknown."""
+def _residents_clause(share: float, census: bool = False) -> str:
+    """", against 39.2% of residents" (and "at the 2021 Census"), or nothing when the residents' share is unknown."""
     if share is None or pd.isna(share):
         return ""
-    return f", against {format_value(share, 'percent', decimals=1, threshold=1)} of residents{when}"
+    return phrase("victim-profiles", "csn_residents_white", "census" if census else "plain",
+                  share=format_value(share, "percent", decimals=1, threshold=1))
