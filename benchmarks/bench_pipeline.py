@@ -36,9 +36,6 @@ GOALS = {"generation": 60.0, "validation and staging": 30.0}
 MEMORY_GOAL_MIB = 4 * 1024
 BUILD_MEMORY_GOAL_MIB = 3 * 1024
 NO_OP_GOAL = 5.0
-# What a build reads from the repository (as tests/conftest.py copies it).
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "notebooks",
-                 "data/reference", "data/open", "data/boroughs", "references.qmd", "references.json")
 CARD = Path("data/boroughs/camden/services/camden-respite-rooms.yml")
 
 
@@ -133,15 +130,9 @@ def _build(project: Path, raw: Path, build_dir: Path, *options: str) -> tuple[fl
 
 
 def _copy_project(target: Path) -> Path:
-    root = Path(__file__).resolve().parents[1]
-    for part in PROJECT_PARTS:
-        source, destination = root / part, target / part
-        if source.is_dir():
-            shutil.copytree(source, destination)
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
-    return target
+    from vawg.running.build import copy_project
+
+    return copy_project(target)
 
 
 def _change_one_marac_count(raw: Path) -> None:

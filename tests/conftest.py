@@ -11,10 +11,6 @@ import pytest
 from vawg.foundations.parameters import parse_parameters
 
 SMALL_SCALE = 0.05
-# What a build reads from the repository: a copy of these is a project a test may change.
-PROJECT_PARTS = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "notebooks",
-                 "data/reference", "data/open", "data/boroughs", "references.qmd",
-                 "references.json")
 
 
 # Fixtures that build a whole edition (or stage the full-scale data): a test using one is in the build tier.
@@ -104,15 +100,8 @@ def warm_start(built_edition, build_dir: Path) -> Path:
 
 def copy_project(target: Path) -> Path:
     """A copy of the report's sources and reference data; build it with ``VAWG_PROJECT`` set to it."""
-    from vawg.foundations.paths import project_root
+    from vawg.running.build import copy_project as copy
 
-    for part in PROJECT_PARTS:
-        source, destination = project_root() / part, target / part
-        if source.is_dir():
-            shutil.copytree(source, destination)
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
-    return target
+    return copy(target)
 
 

@@ -9,7 +9,6 @@ and runs ``vawg check``, each in a process of its own so the copy's registry is 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,23 +17,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 from vawg.foundations.paths import project_root
+from vawg.running.build import copy_project
 from vawg.running.scaffold import ScaffoldError, _notebook, new_section
 
-from conftest import PROJECT_PARTS
 
 NAME = "stalking-clinic"
 
 
 def checkout(target: Path) -> Path:
     """A copy of the repository as an author has it: sources, package code and tests."""
-    for part in (*PROJECT_PARTS, "src", "tests", "pyproject.toml"):
-        source, destination = project_root() / part, target / part
-        if source.is_dir():
-            shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
-    return target
+    return copy_project(target, also=("src", "tests", "pyproject.toml"))
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:

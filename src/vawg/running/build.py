@@ -57,6 +57,9 @@ from vawg.foundations.wording import WORDING_SUFFIX
 # What the assembler needs from the repository; everything else stays behind.
 PROJECT_SOURCES = ("_quarto.yml", "index.qmd", "accessibility.qmd", "chapters", "appendices", "templates", "references.qmd",
                    "references.json")
+# What a build reads from the repository besides the book's sources; with them and the root pages' wording files,
+# what a copy of the project needs (copy_project).
+BUILD_INPUTS = ("notebooks", "data/reference", "data/open", "data/boroughs")
 # The author's guide and the new-section templates are for the repository, not the book: Quarto would
 # render a stray Markdown file in the project as a page of its own. The chapters' wording files
 # (vawg.foundations.wording) are read by the notebooks, which have run by then; the book needs none of them.
@@ -76,6 +79,21 @@ class BuildResult:
     outputs: dict[str, Path]
     stale_cards: list[dict] = field(default_factory=list)
     audit: dict = field(default_factory=dict)
+
+
+def copy_project(target: Path, *, also: tuple[str, ...] = ()) -> Path:
+    """A copy of everything a build reads from the repository (and the parts ``also`` names), into ``target``: a
+    project a test or a benchmark may change, built with ``VAWG_PROJECT`` set to it."""
+    root = project_root()
+    wording = sorted(path.name for path in root.glob("*" + WORDING_SUFFIX))  # beside index.qmd, accessibility.qmd
+    for part in (*PROJECT_SOURCES, *BUILD_INPUTS, *wording, *also):
+        source, destination = root / part, target / part
+        if source.is_dir():
+            shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    return target
 
 
 def default_jobs() -> int:

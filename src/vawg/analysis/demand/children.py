@@ -437,20 +437,25 @@ def figure_children_age_profile(analysis: ChildrenSafeguarding) -> Figure:
     long.loc[long["value"].isna(), "label_text"] = ""
     long["group_panel"] = pd.Categorical(long["group"], categories=list(GROUPS))  # girls first
     bands = [band for band in AGE_BANDS if band in set(profile["category"])]
-    plot = charts.grouped_bar_chart(
-        long, category="category", value="plotted", series="series", label="label_text",
-        title=_age_title(profile),
-        subtitle=_wrap(f"Share of children in each age band, with and without a VAWG flag on a CSSW or Early Help "
-                       f"form ({a.year}); * significantly different (Holm-adjusted two-proportion z-tests)"),
-        value_title="% of children in the group", category_order=bands, series_order=list(SERIES),
-    ) + facet_wrap("~group_panel", ncol=2) + theme(plot_title_position="plot")
+
+    def plot_at(width: float = 8.0):
+        # Side by side on a phone, the panels' value axes ran into each other ("40 500 10"): one above the other.
+        return charts.grouped_bar_chart(
+            long, category="category", value="plotted", series="series", label="label_text",
+            title=_age_title(profile),
+            subtitle=_wrap(f"Share of children in each age band, with and without a VAWG flag on a CSSW or Early "
+                           f"Help form ({a.year}); * significantly different (Holm-adjusted two-proportion z-tests)"),
+            value_title="% of children in the group", category_order=bands, series_order=list(SERIES),
+        ) + facet_wrap("~group_panel", ncol=2 if width >= 4 else 1) + theme(plot_title_position="plot")
+
+    plot = plot_at()
     girls = profile[profile["group"] == GROUPS[0]]
     alt = (f"Two bar charts, for girls and young women and for all children, of the age bands (0-4 to 15-19) of "
            f"children with a VAWG flag on a children's safeguarding or Early Help form in {a.year} beside those "
            f"without. " + _age_sentence(girls, phrase("children", "who", "girls")) + " "
            + _age_sentence(profile[profile["group"] == GROUPS[1]], phrase("children", "who", "all")))
     return Figure(
-        id="fig-children-age-profile", plot=plot, width=8.0, height=5.5,
+        id="fig-children-age-profile", plot=plot, width=8.0, height=5.5, redraw=plot_at,
         caption=f"Age bands of children with and without a VAWG flag, girls and young women and all children, "
                 f"{a.borough} {a.year}",
         alt=alt.strip(), source=SOURCE, data=profile,
