@@ -112,3 +112,18 @@ def test_why_figure_charts_only_percentages_with_alt_text_naming_each(tmp_path):
     assert figure.alt.startswith(f"Horizontal bar chart of {len(charted)} published percentages")
     for row in charted.itertuples():
         assert f"{row.value:g}%" in figure.alt
+
+
+def test_on_a_phone_each_published_figure_names_itself_in_at_most_two_lines(tmp_path):
+    """Beside the bars, at 3 inches, the names wrapped to five lines each and ran into each other (issue 13); above
+    its bar, across the chart, each takes one or two."""
+    import xml.etree.ElementTree as ET
+
+    figure = context.figure_why_vawg_matters(context.load_why_vawg_matters("Camden"))
+    ArtifactWriter(tmp_path, 7).figure(figure)
+    names = [f"{row.chart_label} ({row.period})" for row in figure.data.itertuples()]
+    phone = ET.parse(tmp_path / "figures" / "fig-why-vawg-matters.narrow.svg")
+    lines = [" ".join("".join(node.itertext()).split()) for node in phone.iter("{http://www.w3.org/2000/svg}text")]
+    headings = " ".join(" ".join(str(figure.plot.labels.get(part, "")).split()) for part in ("title", "subtitle"))
+    name_lines = [line for line in lines if line and line not in headings and any(line in name for name in names)]
+    assert len(names) <= len(name_lines) <= 2 * len(names), name_lines

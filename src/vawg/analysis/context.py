@@ -368,22 +368,36 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
     from vawg.writing.charts import CATEGORICAL, LABEL_SIZE, af_theme, headline
 
     charted = table[table["chart_label"] != ""].copy()
-    # Two-line labels leave the bars room at the 8-inch width.
-    charted["label"] = (charted["chart_label"] + " (" + charted["period"] + ")").map(
-        lambda text: textwrap.fill(text, 38))
-    order = charted.sort_values("value")["label"].tolist()
-    charted["label"] = pd.Categorical(charted["label"], categories=order, ordered=True)
+    charted["name"] = charted["chart_label"] + " (" + charted["period"] + ")"
+    order = charted.sort_values("value")["name"].tolist()
+    charted["name"] = pd.Categorical(charted["name"], categories=order, ordered=True)
     charted["text"] = charted["value"].map(lambda v: f"{v:g}%")
-    plot = (ggplot(charted, aes(x="label", y="value"))
-            + geom_col(fill=CATEGORICAL[0], width=0.7)
-            + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=9, color="#0B0C0C")
-            + coord_flip()
-            + scale_y_continuous(limits=(0, 100), breaks=[0, 25, 50, 75, 100], labels=lambda b: [f"{v:g}%" for v in b])
-            + labs(x="", y="Per cent", title=headline("Violence against women and girls is common and mostly "
-                                                       "affects women"),
-                   subtitle="Published national and London figures, latest year each source gives")
-            + af_theme() + theme(panel_grid_major_y=element_blank(), plot_title_position="plot",
-                                 axis_text_y=element_text(size=LABEL_SIZE, ha="right")))
+    title = headline("Violence against women and girls is common and mostly affects women")
+    subtitle = "Published national and London figures, latest year each source gives"
+
+    def plot_at(width: float = 8.0):
+        # On a phone the names, beside the bars, wrapped to five lines each and ran into each other: there each
+        # name goes above its bar, across the chart's width.
+        above = width < 4
+        data = charted.assign(label=charted["name"].map(lambda text: textwrap.fill(text, 44 if above else 38)))
+        data["label"] = pd.Categorical(data["label"], categories=[textwrap.fill(t, 44 if above else 38) for t in order],
+                                       ordered=True)
+        plot = (ggplot(data, aes(x="label", y="value"))
+                + geom_col(fill=CATEGORICAL[0], width=0.4 if above else 0.7)
+                + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=9, color="#0B0C0C")
+                + coord_flip()
+                + scale_y_continuous(limits=(0, 100), breaks=[0, 25, 50, 75, 100],
+                                     labels=lambda b: [f"{v:g}%" for v in b])
+                + labs(x="", y="Per cent", title=title, subtitle=subtitle)
+                + af_theme() + theme(panel_grid_major_y=element_blank(), plot_title_position="plot",
+                                     axis_text_y=element_text(size=LABEL_SIZE, ha="right")))
+        if above:
+            plot = (plot + geom_text(aes(label="label"), y=0, nudge_x=0.25, ha="left", va="bottom", size=LABEL_SIZE,
+                                     color="#0B0C0C")
+                    + theme(axis_text_y=element_blank()))
+        return plot
+
+    plot = plot_at()
     highest = charted.sort_values("value").iloc[-1]
     alt = (f"Horizontal bar chart of {len(charted)} published percentages about violence against women and girls. "
            f"The largest is {highest['chart_label'].lower()}, {highest['value']:g}%; "
@@ -392,6 +406,7 @@ def figure_why_vawg_matters(table: pd.DataFrame) -> Figure:
     return Figure(
         id="fig-why-vawg-matters",
         plot=plot,
+        redraw=plot_at,
         caption="Why violence against women and girls matters: published figures",
         alt=alt,
         source="Office for National Statistics, National Police Chiefs' Council, World Health Organization, "
