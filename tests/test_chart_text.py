@@ -49,3 +49,29 @@ def test_text_px_follows_the_chart_into_the_text_column() -> None:
     assert charts.text_px(9, 8.0) == 12  # 576 pt of chart drawn 768 px wide
     assert charts.text_px(9, 6.0) == 12  # a narrower chart is not enlarged
     assert round(charts.text_px(9, 9.0), 1) == 10.7  # a wider one is shrunk to the column
+
+
+def test_a_narrow_forecast_chart_names_its_lines_in_the_legend_and_its_event_under_the_chart(tmp_path) -> None:
+    """At 3 and 5 inches the names written on the chart ran across the dashed line and the interval (issue 13)."""
+    months = pd.date_range("2020-01-01", "2024-12-01", freq="MS")
+    history = pd.DataFrame({"date": months, "rate": 0.15, "part": ["Fitted" if m.year < 2024 else "After"
+                                                                    for m in months]})
+    ahead = pd.date_range("2025-01-01", "2028-12-01", freq="MS")
+    forecast = pd.DataFrame({"date": ahead, "mean": 0.15, "lower": 0.12, "upper": 0.18})
+    events = pd.DataFrame({"start": [pd.Timestamp("2024-03-01")], "end": [pd.NaT],
+                           "label": ["Police CONNECT system introduced"]})
+
+    def chart(width: float):
+        return charts.forecast_chart(history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower",
+                                     upper="upper", events=events, title="Little change", subtitle="Per 1,000",
+                                     y_title="Rate", part_order=["Fitted", "After"], forecast_label="Forecast",
+                                     interval_label="95% prediction interval", width=width)
+
+    for width in (charts.NARROW_WIDTH_IN, charts.MEDIUM_WIDTH_IN):
+        svg = saved_svg(tmp_path / str(width), chart(width), width)
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert "Dashed line: Police CONNECT system introduced (Mar 2024)." in " ".join(" ".join(texts).split())
+        for name in ("Fitted", "After", "Forecast", "95% prediction interval"):
+            assert name in texts, (width, name)  # once, in the legend
+        assert not [layer for layer in chart(width).layers if type(layer.geom).__name__ == "geom_text"]
+    assert [layer for layer in chart(8.0).layers if type(layer.geom).__name__ == "geom_text"], "named on the chart"

@@ -452,31 +452,59 @@ AFTER_CHANGE_COLOUR = "#3D3D3D"  # recorded months after a recording change, not
 
 def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: str, part: str, mean: str,
                    lower: str, upper: str, events: pd.DataFrame, title: str, subtitle: str, y_title: str,
-                   part_order: list[str], forecast_label: str, interval_label: str) -> ggplot:
-    """A recorded monthly series and its forecast with a shaded prediction interval, every line named on the chart.
+                   part_order: list[str], forecast_label: str, interval_label: str, width: float = 8.0) -> ggplot:
+    """A recorded monthly series and its forecast with a shaded prediction interval, every line named.
 
     ``history`` has a ``part`` column naming each stretch of the recorded series (e.g. the months the model
     was fitted on, and months after a recording change); ``forecast`` has the forecast ``mean`` and its
     interval. The interval is shaded and its edges drawn as dashed lines, so it does not rest on the shade.
     ``events`` without an end are drawn as labelled dashed vertical lines.
+
+    At ``width`` 8 inches the lines and the event are named on the chart; narrower (:data:`MEDIUM_WIDTH_IN`,
+    :data:`NARROW_WIDTH_IN`) those names ran across the dashed line and the interval, so the lines are named in
+    the legend and the event under the chart, as the control charts do.
     """
+    compact = width < 6
     history = history.assign(**{part: pd.Categorical(history[part], categories=part_order)})
     colours = dict(zip(part_order, (TWO_SERIES[0], AFTER_CHANGE_COLOUR)))
     top = float(pd.concat([history[y], forecast[upper]]).max())
     dates = events[events["end"].isna() | (events["end"] == events["start"])]
-    labels = pd.concat([
-        history.groupby(part, observed=True).head(1).assign(_x=lambda d: d[x], _y=top * 1.08, _text=lambda d: d[part]),
-    ])
+    plot = (
+        ggplot(history, aes(x=x, y=y))
+        + geom_ribbon(forecast.assign(_band=interval_label), aes(x=x, ymin=lower, ymax=upper, fill="_band"),
+                      inherit_aes=False, alpha=0.18)
+        + geom_line(forecast, aes(x=x, y=upper), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + geom_line(forecast, aes(x=x, y=lower), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        + scale_fill_manual(values={interval_label: TWO_SERIES[1]}, name="", guide="legend" if compact else None)
+        + scale_y_continuous(limits=(0, top * (1.1 if compact else 1.35)), expand=(0, 0))
+        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title,
+               caption=_event_caption(dates.iloc[0:0], dates) or None if compact else None)
+        + af_theme()
+        + theme(plot_title_position="plot")
+    )
+    first_x, last_x = history[x].min(), forecast[x].max()
+    if compact:
+        names = [textwrap.fill(name, 30) if width < 4 else name for name in [*part_order, forecast_label]]
+        return (
+            plot
+            + geom_line(forecast.assign(_series=forecast_label), aes(x=x, y=mean, color="_series"), size=1.1)
+            + geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
+            + geom_line(aes(color=part, group=part), size=1.0, na_rm=True)
+            + scale_color_manual(values={**colours, forecast_label: TWO_SERIES[1]}, breaks=[*part_order, forecast_label],
+                                 labels=names, name="")
+            + scale_x_datetime(date_labels="%Y", breaks=_years(first_x, last_x),
+                               limits=(first_x, last_x + pd.Timedelta(days=20)))
+            + theme(legend_direction="vertical", legend_key_width=24)
+        )
+    labels = history.groupby(part, observed=True).head(1).assign(_x=lambda d: d[x], _y=top * 1.08,
+                                                                 _text=lambda d: d[part])
     ends = forecast.tail(1)
     end_labels = pd.concat([
         ends.assign(_y=ends[mean], _text=forecast_label),
         ends.assign(_y=ends[upper], _text=interval_label),
     ])
     return (
-        ggplot(history, aes(x=x, y=y))
-        + geom_ribbon(forecast, aes(x=x, ymin=lower, ymax=upper), inherit_aes=False, fill=TWO_SERIES[1], alpha=0.18)
-        + geom_line(forecast, aes(x=x, y=upper), linetype="dashed", color=TWO_SERIES[1], size=0.6)
-        + geom_line(forecast, aes(x=x, y=lower), linetype="dashed", color=TWO_SERIES[1], size=0.6)
+        plot
         + geom_line(forecast, aes(x=x, y=mean), color=TWO_SERIES[1], size=1.1)
         + geom_vline(dates, aes(xintercept="start"), linetype="dashed", color=CONTROL_LINE_COLOUR, size=0.6)
         + geom_text(dates.assign(_y=top * 1.2), aes(x="start", y="_y", label="label"), ha="right", va="bottom",
@@ -487,13 +515,8 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: 
         + geom_text(end_labels, aes(x=x, y="_y", label="_text"), ha="left", nudge_x=25, size=LABEL_SIZE,
                     color=TEXT_COLOUR, inherit_aes=False)
         + scale_color_manual(values=colours, guide=None)
-        + scale_x_datetime(date_labels="%Y", breaks=[d for d in pd.date_range(history[x].min(), forecast[x].max(),
-                                                                               freq="YS")],
-                           limits=(history[x].min(), forecast[x].max() + pd.Timedelta(days=640)))
-        + scale_y_continuous(limits=(0, top * 1.35), expand=(0, 0))
-        + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title)
-        + af_theme()
-        + theme(plot_title_position="plot")
+        + scale_x_datetime(date_labels="%Y", breaks=list(pd.date_range(first_x, last_x, freq="YS")),
+                           limits=(first_x, last_x + pd.Timedelta(days=640)))
     )
 
 

@@ -241,12 +241,15 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
         title = phrase("future-demand", "title", "rise" if rises else "fall", borough=demand.borough,
                        end_month=end_month)
     parts = [fitted_name] + ([after_name] if (history["part"] == after_name).any() else [])
-    plot = charts.forecast_chart(
-        history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower", upper="upper",
-        events=events, title=title,
-        subtitle=phrase("future-demand", "subtitle", end_month=end_month, level=f"{LEVEL:.0%}"),
-        y_title="Offences per 1,000 female residents", part_order=parts, forecast_label="Forecast",
-        interval_label=f"{LEVEL:.0%} prediction interval")
+    def plot_at(width: float = 8.0):
+        return charts.forecast_chart(
+            history, forecast, x="date", y="rate", part="part", mean="mean", lower="lower", upper="upper",
+            events=events, title=title,
+            subtitle=phrase("future-demand", "subtitle", end_month=end_month, level=f"{LEVEL:.0%}"),
+            y_title="Offences per 1,000 female residents", part_order=parts, forecast_label="Forecast",
+            interval_label=f"{LEVEL:.0%} prediction interval", width=width)
+
+    plot = plot_at()
     alt = phrase(
         "future-demand", "alt", "rise" if rises else "fall", borough=demand.borough,
         first_month=f"{result.history['month'].iloc[0]:%B %Y}", last_month=f"{result.history['month'].iloc[-1]:%B %Y}",
@@ -261,7 +264,7 @@ def figure_vawg_forecast(demand: FutureDemand) -> Figure:
     ], ignore_index=True)
     data["month_text"] = data["month"].dt.strftime("%b %Y")
     return Figure(
-        id="fig-vawg-forecast", plot=plot, height=5.0,
+        id="fig-vawg-forecast", plot=plot, height=5.0, redraw=plot_at,
         caption=phrase("future-demand", "caption", borough=demand.borough),
         alt=alt, source=SOURCE, data=data,
         columns=[Column("Month", "month_text", "text"), Column("Series", "series", "text"),
