@@ -11,6 +11,13 @@ import pytest
 from vawg.foundations.parameters import parse_parameters
 
 SMALL_SCALE = 0.05
+# Paths from this file, so a test in any folder of tests/ finds them the same way.
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+REPOSITORY = TESTS.parent
+# The reference edition beside the repository (../shared/seeds), or beside a worktree's folder.
+SEEDS = next((folder for folder in (REPOSITORY.parents[n] / "shared" / "seeds" for n in (0, 1)) if folder.is_dir()),
+             REPOSITORY.parent / "shared" / "seeds")
 
 
 # Fixtures that build a whole edition (or stage the full-scale data): a test using one is in the build tier.

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from conftest import FIXTURES
 
-STORED = Path(__file__).parent / "fixtures" / "backtest" / "camden-2024-12-31.json"
+STORED = FIXTURES / "backtest" / "camden-2024-12-31.json"
 # Depends on the day of the build (a card is stale a set number of months after its data period).
 DATED = {"services.stale_count"}
 

@@ -19,9 +19,6 @@ from vawg.foundations.paths import project_root
 from vawg.foundations.wording import not_supplied
 
 CAMDEN = project_root() / "data" / "boroughs" / "camden"
-# The reference edition: beside the repository (../shared), or beside a worktree's parent folder.
-SEEDS = next((folder for folder in (Path(__file__).resolve().parents[n] / "shared" / "seeds" for n in (2, 3))
-              if folder.is_dir()), Path("shared/seeds"))
 
 
 @pytest.fixture(scope="module")

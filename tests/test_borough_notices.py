@@ -15,6 +15,7 @@ import pypdf
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import FIXTURES
 
 from vawg.analysis import borough_notices as notices
 from vawg.analysis import services
@@ -24,7 +25,7 @@ from vawg.running.notebooks import run_notebook
 from vawg.foundations.paths import project_root
 from vawg.publishing.render import render_book
 
-RENDER_BOOK = Path(__file__).parent / "fixtures" / "render_book"
+RENDER_BOOK = FIXTURES / "render_book"
 NOTICE_WORDS = "Synthetic data"
 
 

@@ -18,13 +18,14 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
+from conftest import FIXTURES
 
 from vawg.running.build import build
 from vawg.foundations.errors import NotebookError
 from vawg.foundations.parameters import parse_parameters
 
 FIGURES = ("fig-vawg-share-of-crime", "fig-vawg-rate-trend", "fig-abuse-type-rates")
-BROKEN = Path(__file__).parent / "fixtures" / "notebooks" / "broken.ipynb"
+BROKEN = FIXTURES / "notebooks" / "broken.ipynb"
 
 
 def table2_overall_rate(edition) -> str:

@@ -15,9 +15,9 @@ from vawg.analysis import services
 from vawg.running.build import build
 from vawg.foundations.parameters import parse_parameters
 
-from conftest import copy_project, warm_start
+from conftest import FIXTURES, copy_project, warm_start
 
-SMALL_COUNT_CARD = Path(__file__).parent / "fixtures" / "services" / "small-count.yml"
+SMALL_COUNT_CARD = FIXTURES / "services" / "small-count.yml"
 
 
 def html_text(site: Path) -> str:

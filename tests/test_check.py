@@ -18,6 +18,8 @@ import pytest
 import typst
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
+from conftest import FIXTURES as ALL_FIXTURES
+from conftest import REPOSITORY
 
 from vawg.publishing.check import COLOURS, PDF, SITE_BROWSER, SITE_STRUCTURE, WORD, check_edition
 from vawg.publishing.check.axe import browser_missing, check_site_in_browser
@@ -27,8 +29,7 @@ from vawg.publishing.check.html import check_site
 from vawg.publishing.check.pdf import check_pdf
 from vawg.publishing.check.results import Section
 
-FIXTURES = Path(__file__).parent / "fixtures" / "check"
-ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ALL_FIXTURES / "check"
 NO_BROWSER = browser_missing()
 needs_browser = pytest.mark.skipif(NO_BROWSER is not None, reason=f"browser checks cannot run: {NO_BROWSER}")
 
@@ -222,7 +223,7 @@ def test_project_palette_and_stylesheet_pass():
 
     section = Section("colours", "project")
     check_palette(palette_constants(charts), "vawg.writing.charts", section)
-    check_stylesheet((ROOT / "templates" / "html" / "vawg.css").read_text(encoding="utf-8"), "vawg.css", section)
+    check_stylesheet((REPOSITORY / "templates" / "html" / "vawg.css").read_text(encoding="utf-8"), "vawg.css", section)
     assert section.errors == []
 
 
@@ -358,7 +359,7 @@ def test_word_check_wants_the_first_column_marked_and_the_renderer_marks_it(tmp_
 @pytest.mark.skipif(not (shutil.which("pdftoppm") and (shutil.which("soffice") or shutil.which("libreoffice"))),
                     reason="needs poppler-utils and LibreOffice (see .ci/install-system-packages.sh)")
 def test_pdf_renders_with_pdftoppm_and_word_converts_with_libreoffice(edition, tmp_path):
-    result = subprocess.run(["bash", str(ROOT / "scripts" / "check_renderings.sh"), str(edition), str(tmp_path)],
+    result = subprocess.run(["bash", str(REPOSITORY / "scripts" / "check_renderings.sh"), str(edition), str(tmp_path)],
                             capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stdout + result.stderr
     assert list((tmp_path / "pdf-pages").glob("page-*.png"))

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
+from conftest import FIXTURES
 
 from vawg.analysis import context
 from vawg.foundations.errors import RenderError
@@ -23,7 +24,7 @@ from vawg.foundations.paths import project_root
 from vawg.publishing.render import render_book
 from vawg.publishing.render.pandoc import citation_args, run_pandoc
 
-FIXTURE = Path(__file__).parent / "fixtures" / "render_book"
+FIXTURE = FIXTURES / "render_book"
 BIBLIOGRAPHY = [
     {"id": "who2024violence", "type": "webpage", "title": "Violence against women: fact sheet",
      "author": [{"literal": "World Health Organization"}], "issued": {"date-parts": [[2024]]},

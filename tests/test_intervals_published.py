@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from by_hand import CAMDEN, independent_table2
 from scipy.stats import chi2, norm
 from statsmodels.stats.rates import confint_poisson_2indep
-from test_table2 import CAMDEN, independent_table2
 
 from vawg.writing.artifacts import read_download
 

@@ -13,37 +13,22 @@ import math
 
 import pandas as pd
 import pytest
+from by_hand import area_row, write_marac
 from scipy.stats import norm
 
 from vawg.writing.artifacts import ArtifactWriter
-from vawg.intake.contracts.marac import MARAC
 from vawg.analysis.demand import marac
 from vawg.foundations.errors import DataError
 from vawg.foundations.paths import project_root
 
 from vawg.writing.artifacts import read_download
 
-COLUMNS = [field.name for field in MARAC.fields]
 
 
 def pooled_p(x1: int, n1: int, x2: int, n2: int) -> float:
     pooled = (x1 + x2) / (n1 + n2)
     z = (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     return 2 * norm.sf(abs(z))
-
-
-def area_row(year: int, area: str, cases: int, population: int, **parts) -> dict:
-    row = {name: 0 for name in COLUMNS}
-    row.update(year=year, area=area, cases_heard=cases, adult_female_population=population)
-    row.update(parts)
-    police = row["police_referrals"]
-    row["other_referrals"] = cases - police  # the referral sources add up to the cases heard
-    return row
-
-
-def write_marac(folder, rows) -> None:
-    frame = pd.DataFrame(rows)[COLUMNS]
-    frame.to_parquet(folder / "marac.parquet")
 
 
 @pytest.fixture

@@ -12,12 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from vawg.foundations.paths import project_root
 
-# The reference edition beside the repository (../shared/seeds), or beside a worktree's folder.
-SEEDS = next((folder for folder in (Path(__file__).resolve().parents[n] / "shared" / "seeds" for n in (2, 3))
-              if folder.is_dir()), Path(__file__).resolve().parents[2] / "shared" / "seeds")
 SHINGLE = 13
 SOURCES = ("index.qmd", "references.qmd", "chapters", "appendices", "data/reference", "data/boroughs",
            "data/services")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from conftest import REPOSITORY
 
 from vawg.foundations.errors import ParameterError
 from vawg.foundations.parameters import parse_parameters
@@ -51,12 +52,10 @@ def test_notebook_parameters_are_plain_json_values():
 
 
 def test_the_suppression_floor_is_accepted_and_documented():
-    from pathlib import Path
-
     from vawg.foundations.parameters import SUPPRESSION_FLOOR
 
     assert parse_parameters(suppression_threshold=SUPPRESSION_FLOOR).suppression_threshold == 5
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     assert f"`--suppression-threshold` may be raised but not set below {SUPPRESSION_FLOOR}" in readme
 
 

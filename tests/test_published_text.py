@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPOSITORY
 
 from vawg.publishing.check.published import REPOSITORY_PATH, published_faults, text_faults
 from vawg.publishing.check.results import Section
 
-REPOSITORY = Path(__file__).resolve().parents[1]
 BOOK_SOURCES = ("index.qmd", "references.qmd", "chapters", "appendices")
 
 PLANTED = {

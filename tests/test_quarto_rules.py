@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES as ALL_FIXTURES
+from conftest import REPOSITORY
 
 from vawg.foundations.errors import RenderError
 from vawg.publishing.render import render_book
 from vawg.publishing.render.quarto_rules import check_config, check_markdown, check_project, parse_shortcode
 
-FIXTURES = Path(__file__).parent / "fixtures" / "quarto_rules"
-REPOSITORY = Path(__file__).resolve().parents[1]
+FIXTURES = ALL_FIXTURES / "quarto_rules"
 
 
 def problems_in(name: str) -> list[str]:
@@ -112,7 +113,7 @@ def test_the_repository_sources_pass() -> None:
 
 
 def test_render_book_refuses_before_rendering(tmp_path: Path) -> None:
-    project = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "render_book", tmp_path / "book"))
+    project = Path(shutil.copytree(ALL_FIXTURES / "render_book", tmp_path / "book"))
     chapter = project / "chapters" / "02-offences.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n{{< var a.b >}} and {{< var c.d >}}\n", encoding="utf-8")
     line = len(chapter.read_text(encoding="utf-8").splitlines())

@@ -22,11 +22,12 @@ import pypandoc
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
+from conftest import FIXTURES, REPOSITORY
 
 from vawg.foundations.errors import RenderError
 from vawg.publishing.render import render_book
 
-FIXTURE = Path(__file__).parent / "fixtures" / "render_book"
+FIXTURE = FIXTURES / "render_book"
 BOOK_TITLE = "Test needs assessment"
 TREND_ALT = "Line chart: offences in Testham rose from 1,500 to 2,000."
 MAP_ALT = "Map of wards: the highest rates are in the north."
@@ -510,7 +511,7 @@ def test_quarto_typst_book_with_appendices_compiles_under_pdf_ua_1(tmp_path: Pat
     # the body carries the raw typst Quarto's orange-book filter writes for parts and appendices.
     import typst
 
-    templates = Path(__file__).parents[1] / "templates" / "typst"
+    templates = REPOSITORY / "templates" / "typst"
     for name in ("typst-template.typ", "typst-show.typ"):
         shutil.copy(templates / name, tmp_path / name)
     (tmp_path / "template.typ").write_text("$typst-template.typ()$\n\n$typst-show.typ()$\n\n$body$\n")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
+from conftest import FIXTURES as ALL_FIXTURES
+from conftest import SEEDS
 
 from vawg.analysis import services
 from vawg.writing.artifacts import ArtifactWriter, read_values
@@ -21,7 +22,7 @@ from vawg.running.synth.safety_bus import generate_safety_bus, safety_bus_contac
 
 from vawg.writing.artifacts import read_download
 
-FIXTURES = Path(__file__).parent / "fixtures" / "services"
+FIXTURES = ALL_FIXTURES / "services"
 EDITION = dt.date(2024, 12, 31)
 # Camden's Chapter 4 text; it is included from artifacts/partials/, so it names the partials directly.
 CHAPTER = project_root() / "data" / "boroughs" / "camden" / "local-response.qmd"
@@ -115,7 +116,7 @@ def _verbatim_runs(text: str, seed_text: str, length: int = 12) -> list[str]:
 
 
 def test_cards_and_chapter_are_written_afresh_not_copied_from_the_seed(cards):
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_a600a678ae7c5312.txt"
+    seed = SEEDS / "001_a600a678ae7c5312.txt"
     if not seed.is_file():
         pytest.skip("seed text not available")
     seed_text = " ".join(seed.read_text(encoding="utf-8").split())

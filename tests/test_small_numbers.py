@@ -28,6 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
+from conftest import REPOSITORY
 
 from vawg.writing.artifacts import read_download
 from vawg.running.build import build
@@ -50,7 +51,7 @@ class Plant:
 
 
 MULTI_SEPARATOR = "; "  # between the values of a multi-select field in a delivered file
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+REFERENCE = REPOSITORY / "data" / "reference"
 
 
 def read_extract(path: Path) -> pd.DataFrame:

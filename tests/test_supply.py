@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES as ALL_FIXTURES
 
 from vawg.analysis import recommendations
 from vawg.writing import supply
@@ -22,7 +23,7 @@ from vawg.foundations.errors import DataError
 from vawg.foundations.sections import EXTRACT_GROUPS, SECTIONS
 from vawg.intake.staging import STAGING_LOG, validate
 
-FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
+FIXTURES = ALL_FIXTURES / "malformed"
 VALID = FIXTURES / "_valid"
 PERIOD_END = dt.date(2024, 12, 31)
 

@@ -5,59 +5,13 @@ applies the pooled two-proportion z-test formula by hand; it shares no code
 with the analysis.
 """
 
-import math
-
 import pandas as pd
 import pytest
-from by_hand import holm
-from scipy.stats import fisher_exact, norm
+from by_hand import independent_table2
 
 from vawg.writing.artifacts import read_download
 from vawg.foundations.paths import project_root
 from vawg.analysis.police.recorded_offences import RecordedOffences
-
-CAMDEN = "E09000007"
-
-
-def independent_table2(staged) -> pd.DataFrame:
-    offences = pd.read_parquet(staged / "police_offences.parquet")
-    offences = offences[(offences["recorded_date"].dt.year == 2024) & offences["vawg"]]
-    population = pd.read_parquet(staged / "population.parquet")
-    female = population[(population["sex"] == "F") & (population["year"] == 2023)]
-    female = female.groupby("area_code")["population"].sum()
-    police_boroughs = offences["borough_code"].unique()
-    reference = project_root() / "data" / "reference"
-    types = pd.read_csv(reference / "abuse_types.csv", keep_default_na=False)
-    names = pd.read_csv(reference / "abuse_type_offences.csv")
-    rows = []
-    n1 = female[CAMDEN]
-    n2 = female[[code for code in police_boroughs if code != CAMDEN]].sum()
-    for t in types.itertuples():
-        if t.rule == "none":
-            continue
-        if t.rule == "all_vawg":
-            flagged = offences
-        elif t.rule == "extract_flag":
-            flagged = offences[offences[t.extract_field]]
-        else:
-            listed = set(names.loc[names["abuse_type"] == t.abuse_type, "vawg_offence_name"].str.strip())
-            flagged = offences[offences["vawg_offence_name"].str.strip().isin(listed)]
-        x1 = int((flagged["borough_code"] == CAMDEN).sum())
-        x2 = int((flagged["borough_code"] != CAMDEN).sum())
-        pooled = (x1 + x2) / (n1 + n2)
-        # With no offences anywhere the two rates are equal: z = 0.
-        z = 0.0 if pooled == 0 else (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-        # A cell of 0 (no offences in one area): Fisher's exact test instead of the normal approximation.
-        p = fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])[1] if x1 + x2 and min(x1, x2) == 0 else 2 * norm.sf(abs(z))
-        rows.append({"abuse_type": t.abuse_type, "borough_rate": x1 / n1 * 1000, "rest_rate": x2 / n2 * 1000,
-                     "z": z, "p_unadjusted": p})
-    table = pd.DataFrame(rows).set_index("abuse_type")
-    # The abuse types are one family (Holm); the overall row stands alone.
-    table["p"] = table["p_unadjusted"]
-    types = table.index != "all_vawg"
-    table.loc[types, "p"] = holm(table.loc[types, "p_unadjusted"].tolist())
-    return table
-
 
 def test_table2_statistics_match_an_independent_calculation(built_edition):
     staged = built_edition.root / "staged"

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES as ALL_FIXTURES
+from conftest import REPOSITORY
 
 from vawg.intake.staging import STAGING_LOG, ValidationFailed, validate, validate_and_stage
 
-FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
+FIXTURES = ALL_FIXTURES / "malformed"
 VALID = FIXTURES / "_valid"
 PERIOD_END = dt.date(2024, 12, 31)
 
@@ -522,7 +524,7 @@ def test_the_readme_documents_every_extract_and_column():
     from vawg.intake.contracts import CONTRACTS
     from vawg.intake.contracts.reference_data import REFERENCE_CONTRACTS
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Using real extracts"):readme.index("## Synthetic data")]
     for contract in CONTRACTS:
         assert f"`{contract.folder}/`" in section or f"`{contract.files}`" in section, contract.name

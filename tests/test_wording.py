@@ -139,7 +139,7 @@ def test_a_template_that_is_not_text_or_asks_for_a_field_by_position_is_refused(
 
 
 def test_an_author_edits_a_template_and_the_section_prints_the_new_words(project_copy, tmp_path):
-    from test_marac import area_row, write_marac
+    from by_hand import area_row, write_marac
 
     from vawg.analysis.demand import marac
 
