@@ -188,4 +188,4 @@ def test_recommendation_evidence_is_linked_by_cross_reference_and_quoted_by_key(
     assert not [line for line in text.splitlines() if line.strip().startswith("{{<") and line.strip().endswith(">}}")]
 
 
-# The copied-sentence rule for these files is tests/test_no_copied_sentences.py (it covers data/boroughs).
+# The copied-sentence rule for these files is tests/conventions/test_no_copied_sentences.py (it covers data/boroughs).

@@ -5,7 +5,7 @@ the numbers stored in ``tests/fixtures/backtest/``: every quoted value that is a
 shares, ranks, p-values). A change in any of them is either a bug or a deliberate change of method; when it
 is deliberate, refresh the stored numbers and commit them with the change that moved them:
 
-    VAWG_UPDATE_BACKTEST=1 python3 -m pytest tests/test_backtest.py
+    VAWG_UPDATE_BACKTEST=1 python3 -m pytest tests/running/test_backtest.py
 """
 
 from __future__ import annotations
@@ -34,4 +34,4 @@ def test_the_fixture_edition_publishes_the_numbers_it_published_before(built_edi
     assert not changed, (f"{len(changed)} published number(s) differ from the back-test ({STORED.name}): "
                          + "; ".join(changed[:15]) + ("; …" if len(changed) > 15 else "")
                          + ". If the change is intended, refresh: VAWG_UPDATE_BACKTEST=1 python3 -m pytest "
-                           "tests/test_backtest.py")
+                           "tests/running/test_backtest.py")

@@ -68,7 +68,7 @@ def test_the_scaffold_names_every_file_it_wrote_and_wires_the_section_in(scaffol
     root, made, _ = scaffolded
     assert made.stdout.splitlines()[:6] == [
         "src/vawg/analysis/deep_dives/stalking_clinic.py", "notebooks/50-stalking-clinic.ipynb",
-        "tests/test_stalking_clinic.py", "chapters/_03-stalking-clinic.qmd", "src/vawg/foundations/sections.py",
+        "tests/analysis/deep_dives/test_stalking_clinic.py", "chapters/_03-stalking-clinic.qmd", "src/vawg/foundations/sections.py",
         "chapters/03-local-picture.qmd"]
     assert 'Section("50-stalking-clinic.ipynb", staged=("police_offences",))' in (
         root / "src" / "vawg" / "foundations" / "sections.py").read_text(encoding="utf-8")
@@ -76,7 +76,7 @@ def test_the_scaffold_names_every_file_it_wrote_and_wires_the_section_in(scaffol
 
 def test_the_scaffolded_sections_own_tests_pass(scaffolded):
     root, _, _ = scaffolded
-    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_stalking_clinic.py")
+    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/analysis/deep_dives/test_stalking_clinic.py")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "2 passed" in result.stdout
 
@@ -123,11 +123,11 @@ def test_a_scaffolded_report_is_its_own_book_and_leaves_the_needs_assessment_alo
     root, made, _ = scaffolded_report
     assert made.stdout.splitlines()[:6] == [
         f"reports/{REPORT}/_quarto.yml", f"reports/{REPORT}/index.qmd", "src/vawg/analysis/deep_dives/honour_abuse_deep_dive.py",
-        f"reports/{REPORT}/notebooks/01-{REPORT}.ipynb", "tests/test_honour_abuse_deep_dive.py",
+        f"reports/{REPORT}/notebooks/01-{REPORT}.ipynb", "tests/analysis/deep_dives/test_honour_abuse_deep_dive.py",
         f"reports/{REPORT}/chapters/{REPORT}.qmd"]
     registry = (root / "src" / "vawg" / "foundations" / "sections.py").read_text(encoding="utf-8")
     assert REPORT not in registry and REPORT not in (root / "chapters" / "03-local-picture.qmd").read_text(encoding="utf-8")
-    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_honour_abuse_deep_dive.py")
+    result = run(root, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/analysis/deep_dives/test_honour_abuse_deep_dive.py")
     assert result.returncode == 0 and "2 passed" in result.stdout, result.stdout[-3000:]
 
 

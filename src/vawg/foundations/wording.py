@@ -117,7 +117,7 @@ def not_supplied(borough: str, what: str) -> str:
 # -- wording files --------------------------------------------------------------------------------------------------
 
 # A section's wording file sits beside the chapter (or root page) that prints its sentences; the build reruns the
-# section's notebook when it changes (vawg.running.build), and tests/test_wording.py checks every entry and case is
+# section's notebook when it changes (vawg.running.build), and tests/foundations/test_wording.py checks every entry and case is
 # asked for by the code.
 WORDING_SUFFIX = ".wording.yml"
 WORDING_FOLDERS = (".", "chapters", "appendices")

@@ -1,3 +1,3 @@
 """Intake: the contracts of the extracts, their validation and staging.
 
-The layers: docs/design.md, "Layers"; tests/test_layers.py checks them."""
+The layers: docs/design.md, "Layers"; tests/conventions/test_layers.py checks them."""

@@ -1,3 +1,3 @@
 """Publishing: rendering, checks, the disclosure audit, edition records and comparisons.
 
-The layers: docs/design.md, "Layers"; tests/test_layers.py checks them."""
+The layers: docs/design.md, "Layers"; tests/conventions/test_layers.py checks them."""

@@ -1,3 +1,3 @@
 """Running: the commands, the build and its cache, notebooks, scaffolding and the synthetic generator.
 
-The layers: docs/design.md, "Layers"; tests/test_layers.py checks them."""
+The layers: docs/design.md, "Layers"; tests/conventions/test_layers.py checks them."""

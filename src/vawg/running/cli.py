@@ -280,7 +280,7 @@ def new_report(
     """A stand-alone deep-dive report (its own Quarto book in reports/NAME) with the needs assessment's look and checks."""
     from vawg.running.scaffold import new_report as scaffold
 
-    _list_made(scaffold(name, title), name, f"vawg build --report reports/{name}")
+    _list_made(scaffold(name, title), f"vawg build --report reports/{name}")
 
 
 @new_app.command("section")
@@ -292,14 +292,15 @@ def new_section(
     """A new Chapter 3 section wired into the build: module, notebook, test and chapter partial."""
     from vawg.running.scaffold import new_section as scaffold
 
-    _list_made(scaffold(name, title), name, "vawg build")
+    _list_made(scaffold(name, title), "vawg build")
 
 
-def _list_made(paths: list[Path], name: str, build_command: str) -> None:
+def _list_made(paths: list[Path], build_command: str) -> None:
     root = project_root()
     for path in paths:
         print(path.relative_to(root))
-    print(f"Run `python3 -m pytest tests/test_{name.replace('-', '_')}.py`, then `{build_command}`.")
+    test = next(path for path in paths if path.name.startswith("test_"))
+    print(f"Run `python3 -m pytest {test.relative_to(root).as_posix()}`, then `{build_command}`.")
 
 
 app.command(name="check")(check_command)

@@ -123,7 +123,7 @@ def _named(name: str, title: str | None) -> NewSection:
 
 def _analysis_files(root: Path, section: NewSection) -> tuple[Path, Path]:
     return (root / "src" / "vawg" / "analysis" / "deep_dives" / f"{section.module}.py",
-            root / "tests" / f"test_{section.module}.py")
+            root / "tests" / "analysis" / "deep_dives" / f"test_{section.module}.py")
 
 
 def _refuse_taken(root: Path, section: NewSection, others: list[Path]) -> None:
@@ -142,6 +142,8 @@ def _write_analysis(root: Path, section: NewSection, notebook: Path, partial: Pa
         return section.fill((templates / template).read_text(encoding="utf-8"), **extra)
 
     module.write_text(fill("module.py.tmpl"), encoding="utf-8")
+    # The tests mirror the package: the first deep dive makes its folder.
+    test.parent.mkdir(parents=True, exist_ok=True)
     test.write_text(fill("test_module.py.tmpl"), encoding="utf-8")
     # A report's chapter is a book file: Quarto would number its title unless it is .unnumbered.
     partial.write_text(fill("chapter.qmd.tmpl", heading=heading, unnumbered=" .unnumbered" if heading == "#" else ""),

@@ -1,3 +1,3 @@
 """Writing: the one exit for published numbers, charts, and what an edition was supplied with.
 
-The layers: docs/design.md, "Layers"; tests/test_layers.py checks them."""
+The layers: docs/design.md, "Layers"; tests/conventions/test_layers.py checks them."""

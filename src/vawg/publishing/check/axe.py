@@ -14,7 +14,7 @@ For every page:
 * chart text (WCAG 1.4.4 and 1.4.10): at 1280 and at 320 px, the size each chart's text is drawn at, from
   the SVG file the browser chose (``currentSrc``: the narrow render on a phone) and the width it is shown at;
   text under 12 px (``vawg.writing.charts.MIN_TEXT_PX``, ``NARROW_MIN_TEXT_PX`` on a phone) is a warning naming the
-  chart. (tests/test_site_charts.py works the sizes out at every width from 320 to 1,440 px.)
+  chart. (tests/publishing/test_site_charts.py works the sizes out at every width from 320 to 1,440 px.)
 * keyboard: the first Tab lands on a visible skip link that moves focus to the main content;
   every element Tab reaches shows a focus indicator (an outline or a change of background) with
   at least 3:1 contrast against what is around it.

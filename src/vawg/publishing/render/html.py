@@ -369,7 +369,7 @@ NARROW_SCREEN = "(max-width: 40rem)"  # a phone: the chart takes the whole width
 MEDIUM_SCREEN = "(max-width: 67.99rem)"  # the text column is narrower than its 48rem (768 px)
 RENDERS = ((NARROW_SUFFIX, NARROW_SCREEN), (MEDIUM_SUFFIX, MEDIUM_SCREEN))
 
-# The page's layout in CSS px (templates/html/vawg.css; tests/test_site_charts.py reads them from it): the
+# The page's layout in CSS px (templates/html/vawg.css; tests/publishing/test_site_charts.py reads them from it): the
 # layout's padding (1rem on a phone), the gap between the contents and the text, the contents' and the text's
 # flex bases, the text column's and the whole layout's largest width, and a phone chart's largest width.
 LAYOUT_PADDING_PX, PHONE_PADDING_PX, GAP_PX = 24, 16, 32
