@@ -112,3 +112,20 @@ def copy_project(target: Path) -> Path:
     return copy(target)
 
 
+def build_with_stubbed_steps(monkeypatch, tmp_path: Path, publish):
+    """A build whose staging, notebooks and rendering are stubbed, and whose project is what ``publish(paths,
+    params, report)`` leaves, over a last good edition that a failed build must keep. Returns the build's
+    parameters, its folder and the last edition's folder."""
+    import vawg.running.build as build_module
+
+    monkeypatch.setattr(build_module, "validate_and_stage", lambda *a, **k: None)
+    monkeypatch.setattr(build_module, "run_notebooks", lambda *a, **k: None)
+    monkeypatch.setattr(build_module, "_disclosure_values", lambda artifacts: None)
+    monkeypatch.setattr(build_module, "stage_project", publish)
+    monkeypatch.setattr(build_module, "render_book", lambda *a, **k: {"html": Path("output/site/index.html")})
+    build_dir = tmp_path / "build"
+    params = parse_parameters(data_dir=tmp_path)
+    last = build_dir / params.edition
+    (last / "output").mkdir(parents=True)
+    (last / "output" / "last.txt").write_text("the last good edition")
+    return params, build_dir, last

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_with_stubbed_steps
 
 from vawg.analysis import appendix
 from vawg.writing.artifacts import Column, format_frame
@@ -158,7 +159,6 @@ def test_a_prose_value_and_a_table_that_together_reveal_a_cell_stop_the_build(tm
     both figures, and the last edition is left as it was."""
     import vawg.running.build as build_module
     from vawg.foundations.errors import DisclosureError
-    from vawg.foundations.parameters import parse_parameters
 
     def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a leaky pair
         edition(paths.root / "_tmp", {"fig-abuse-type-rates": figure5("<7", "77")},
@@ -171,16 +171,7 @@ def test_a_prose_value_and_a_table_that_together_reveal_a_cell_stop_the_build(tm
                 shutil.rmtree(target)
             (paths.root / "_tmp" / part).rename(target)
 
-    monkeypatch.setattr(build_module, "validate_and_stage", lambda *a, **k: None)
-    monkeypatch.setattr(build_module, "run_notebooks", lambda *a, **k: None)
-    monkeypatch.setattr(build_module, "_disclosure_values", lambda artifacts: None)
-    monkeypatch.setattr(build_module, "stage_project", publish)
-    monkeypatch.setattr(build_module, "render_book", lambda *a, **k: {"html": Path("output/site/index.html")})
-    build_dir = tmp_path / "build"
-    params = parse_parameters(data_dir=tmp_path)
-    last = build_dir / params.edition
-    (last / "output").mkdir(parents=True)
-    (last / "output" / "last.txt").write_text("the last good edition")
+    params, build_dir, last = build_with_stubbed_steps(monkeypatch, tmp_path, publish)
     with pytest.raises(DisclosureError) as raised:
         build_module.build(params, build_dir=build_dir)
     message = str(raised.value)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPOSITORY
+from conftest import REPOSITORY, build_with_stubbed_steps
 
 from vawg.publishing.check.published import REPOSITORY_PATH, published_faults, text_faults
 from vawg.publishing.check.results import Section
@@ -77,23 +77,13 @@ def test_vawg_check_reports_a_planted_fault_on_a_page(tmp_path, rule) -> None:
 def test_a_page_with_a_function_name_stops_the_build_and_keeps_the_last_edition(tmp_path, monkeypatch) -> None:
     import vawg.running.build as build_module
     from vawg.foundations.errors import RenderError
-    from vawg.foundations.parameters import parse_parameters
 
     def publish(paths, params, report=None):  # what the notebooks and the renderer would leave: a page naming a function
         site(paths.root, PLANTED["Python identifier"])
         (paths.root / "artifacts").mkdir(exist_ok=True)
         (paths.root / "artifacts" / "values.json").write_text(json.dumps({}), encoding="utf-8")
 
-    monkeypatch.setattr(build_module, "validate_and_stage", lambda *a, **k: None)
-    monkeypatch.setattr(build_module, "run_notebooks", lambda *a, **k: None)
-    monkeypatch.setattr(build_module, "_disclosure_values", lambda artifacts: None)
-    monkeypatch.setattr(build_module, "stage_project", publish)
-    monkeypatch.setattr(build_module, "render_book", lambda *a, **k: {"html": Path("output/site/index.html")})
-    build_dir = tmp_path / "build"
-    params = parse_parameters(data_dir=tmp_path)
-    last = build_dir / params.edition
-    (last / "output").mkdir(parents=True)
-    (last / "output" / "last.txt").write_text("the last good edition")
+    params, build_dir, last = build_with_stubbed_steps(monkeypatch, tmp_path, publish)
     with pytest.raises(RenderError, match="Python identifier 'two_proportion_ztest'|two_proportion_ztest"):
         build_module.build(params, build_dir=build_dir)
     assert (last / "output" / "last.txt").read_text() == "the last good edition"
