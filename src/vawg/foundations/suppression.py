@@ -272,6 +272,20 @@ def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, t
             for flag, value, count in zip(significant, p, basis)]
 
 
+def significance_columns(table: pd.DataFrame, threshold: int) -> dict[str, object]:
+    """A comparison table's ``significant_text`` column and its ``bold`` emphasis, from its ``significant``,
+    ``p`` and ``basis`` columns: for ``table.assign(**significance_columns(table, threshold))``. A row is bold
+    only where its test is published, so emphasis never says what ``[c]`` hides.
+
+    >>> table = pd.DataFrame({"significant": [True, True, False], "p": [0.01, 0.02, 0.5], "basis": [40, 3, 40]})
+    >>> marks = significance_columns(table, 7)
+    >>> marks["significant_text"], marks["bold"].tolist()
+    (['Yes', '[c]', 'No'], [True, False, False])
+    """
+    return {"significant_text": significance_texts(table["significant"], table["p"], table["basis"], threshold),
+            "bold": table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))}
+
+
 def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,
                    suffix: str = "", separator: str = " to ") -> list[str]:
     """Confidence intervals as published text ("28.09 to 30.05"; tables use "28.09–30.05"), ``[c]`` where the

@@ -37,7 +37,7 @@ from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags,
 from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.police.relationships import load_vawg_offences
-from vawg.foundations.suppression import disclosure_basis, significance_texts
+from vawg.foundations.suppression import disclosure_basis, significance_columns
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.intervals import share_row
 from vawg.foundations.stats.comparisons import rank_highest_first, two_proportion_ztest
@@ -307,8 +307,7 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
     table["ci"] = interval_texts(table["lower"], table["upper"], table["basis"], a.threshold, 1, "%")
     table["london_ci"] = interval_texts(table["london_lower"], table["london_upper"], table["london_positive"],
                                         a.threshold, 1, "%")
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], a.threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
+    table = table.assign(**significance_columns(table, a.threshold))
     return Table(
         id="tbl-positive-outcome-rates",
         caption=phrase("outcomes", "rates_caption", borough=a.borough, year=a.year),
@@ -353,8 +352,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
     table["london_ci"] = [_odds_text(pd.Series({"basis": row["basis_london"], "lower": row["lower_london"],
                                                 "upper": row["upper_london"]}), a.threshold)
                           for _, row in table.iterrows()]
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], a.threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
+    table = table.assign(**significance_columns(table, a.threshold))
     table["flagged"] = table["flagged_positive"] + table["flagged_other"]
     return Table(
         id="tbl-outcome-odds-ratios",

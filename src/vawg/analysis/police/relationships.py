@@ -35,7 +35,7 @@ from vawg.foundations.stats.profiles import holm_within
 from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
     disclosure_basis,
-    significance_texts,
+    significance_columns,
     total_texts,
     chart_values,
     is_small,
@@ -257,8 +257,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     # A share of known suspects also reveals the strangers: it rests on the smaller of the two counts.
     table["total_text"] = total_texts(table, threshold)
     table["known_ci"] = interval_texts(table["known_lower"], table["known_upper"], table["basis"], threshold, 1, "%")
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
+    table = table.assign(**significance_columns(table, threshold))
     return Table(
         id="tbl-suspect-relationship",
         caption=phrase("relationships", "table_caption", borough=analysis.borough, year=analysis.year),
