@@ -30,7 +30,7 @@ from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import interval_texts
-from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.comparisons import ztest_columns
 from vawg.foundations.stats.profiles import holm_within
 from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
@@ -153,7 +153,6 @@ class Relationships:
         n_london, known_london = int(london["with_suspect"]), int(london["known"])
         share, rest_share, london_share = share_row(known, n), share_row(known_rest, n_rest), \
             share_row(known_london, n_london)
-        test = two_proportion_ztest(known, n, known_rest, n_rest) if n and n_rest else None
         return {
             "crime_group": name, "key": key, "vawg": int(borough["vawg"]),
             "with_suspect": n, "known": known, "not_known": n - known,
@@ -166,8 +165,7 @@ class Relationships:
             "london_share_of_suspects": n_london / total_london * 100 if total_london else float("nan"),
             "identified_share": n / int(borough["vawg"]) * 100 if int(borough["vawg"]) else float("nan"),
             "london_identified_share": n_london / int(london["vawg"]) * 100 if int(london["vawg"]) else float("nan"),
-            "z": test.statistic if test else float("nan"), "p": test.p_value if test else float("nan"),
-            "significant": bool(test and test.significant),
+            **ztest_columns(known, n, known_rest, n_rest),
         }
 
     def charted(self, table: pd.DataFrame | None = None) -> pd.DataFrame:
