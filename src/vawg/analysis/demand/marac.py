@@ -306,17 +306,22 @@ def figure_marac_aged_16_17(analysis: Marac) -> Figure:
     return _share_figure(analysis, "victims_16_17", "fig-marac-aged-16-17", "victims aged 16 or 17")
 
 
+def _with_shares(a: Marac, frame: pd.DataFrame, parts, column: str, value) -> pd.DataFrame:
+    """``frame`` (the rows of :meth:`Marac.rates` whose ``column`` is ``value``) with each part's share and basis."""
+    for part in parts:
+        shares = a.shares(part)
+        shares = shares[shares[column] == value].reset_index(drop=True)
+        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    return frame
+
+
 TREND_PARTS = ("repeat_cases", "police_referrals", "idva_involved")
 
 
 def table_marac_borough_trend(analysis: Marac) -> Table:
     a = analysis
     frame = a.rates()
-    frame = frame[frame["area"] == a.borough].reset_index(drop=True)
-    for part in TREND_PARTS:
-        shares = a.shares(part)
-        shares = shares[shares["area"] == a.borough].reset_index(drop=True)
-        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    frame = _with_shares(a, frame[frame["area"] == a.borough].reset_index(drop=True), TREND_PARTS, "area", a.borough)
     frame["non_police_share"] = 100 - frame["police_referrals_share"]
     frame["children"] = a.annual.loc[a.annual["area"] == a.borough].sort_values("year")["children_in_households"].to_numpy()
     frame["year_text"] = frame["year"].astype(str)
@@ -344,11 +349,7 @@ COMPARATOR_PARTS = ("repeat_cases", "police_referrals", "idva_involved", "cases_
 def table_marac_comparators(analysis: Marac) -> Table:
     a = analysis
     rates = a.rates()
-    frame = rates[rates["year"] == a.year].reset_index(drop=True)
-    for part in COMPARATOR_PARTS:
-        shares = a.shares(part)
-        shares = shares[shares["year"] == a.year].reset_index(drop=True)
-        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    frame = _with_shares(a, rates[rates["year"] == a.year].reset_index(drop=True), COMPARATOR_PARTS, "year", a.year)
     columns = [Column("Area", "area", "text"), Column("Cases heard", "cases_heard", "count"),
                Column("Cases per 10,000 women aged 16+", "rate", "rate", 0, basis="cases_heard")]
     columns += [Column(f"% {PARTS[part]}", f"{part}_share",
