@@ -260,10 +260,20 @@ def disclosure_basis(part: int, total: int) -> int:
     return min([n for n in (int(part), int(total) - int(part)) if n > 0], default=0)
 
 
-def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
-    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
-    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
-            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
+def count_texts(counts: Iterable[int], threshold: int, *, bases: Iterable[int] | None = None,
+                hidden: Iterable[bool] | None = None) -> list[str]:
+    """Counts as a table's text column publishes them: "<7" when small; "[c]" when ``hidden`` (secondarily) or
+    when the share beside it rests on a small ``bases`` count (the rest of the total), which the count would reveal.
+
+    >>> count_texts([3, 40, 40, 40], 7, bases=[3, 40, 2, 40], hidden=[False, False, False, True])
+    ['<7', '40', '[c]', '[c]']
+    """
+    counts = list(counts)
+    bases = [None] * len(counts) if bases is None else bases
+    hidden = [False] * len(counts) if hidden is None else hidden
+    return [suppressed_count_text(threshold) if is_small(n, threshold)
+            else CONFIDENTIAL if h or is_small(b, threshold) else format_count(n)
+            for n, b, h in zip(counts, bases, hidden)]
 
 
 def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:

@@ -59,10 +59,10 @@ from vawg.intake.contracts.children import vawg_factors
 from vawg.foundations.stats.profiles import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
+    count_texts,
     chart_values,
     is_small,
     secondary_suppression,
-    suppressed_count_text,
 )
 from vawg.foundations.wording import join_words, phrase, significance
 from vawg.writing.supply import staged_table
@@ -230,8 +230,8 @@ class ChildrenSafeguarding:
         frame["vawg_basis"] = np.where(frame["vawg_hidden"], 1, frame["vawg"])
         frame["other_basis"] = np.where(frame["other_hidden"], 1, frame["other"])
         frame["test_basis"] = np.minimum(frame["vawg_basis"], frame["other_basis"])
-        frame["vawg_text"] = _count_texts(frame["vawg"], frame["vawg_hidden"], self.threshold)
-        frame["other_text"] = _count_texts(frame["other"], frame["other_hidden"], self.threshold)
+        frame["vawg_text"] = count_texts(frame["vawg"], self.threshold, hidden=frame["vawg_hidden"])
+        frame["other_text"] = count_texts(frame["other"], self.threshold, hidden=frame["other_hidden"])
         frame["finding"] = [CONFIDENTIAL if is_small(b, self.threshold) else FINDINGS[d]
                             for b, d in zip(frame["test_basis"], frame["direction"])]
         return frame
@@ -275,7 +275,7 @@ class ChildrenSafeguarding:
         frame["share_of_all"] = [share(n, len(workflows)) for n in frame["workflows"]]
         frame["basis"] = [remainder_basis(n, len(vawg)) for n in frame["workflows"]]
         frame["hidden"] = frame["basis"].map(lambda n: is_small(n, self.threshold))
-        frame["workflows_text"] = _count_texts(frame["workflows"], frame["hidden"], self.threshold)
+        frame["workflows_text"] = count_texts(frame["workflows"], self.threshold, hidden=frame["hidden"])
         # Largest first; types hidden as "<7" go just above the zeros, alphabetically, so the order tells nothing.
         frame["order"] = np.where(frame["workflows"].map(lambda n: is_small(n, self.threshold)), 0.5,
                                   frame["workflows"])
@@ -357,11 +357,6 @@ def _two_groups(group: pd.Series, outcome: pd.Series) -> pd.DataFrame:
     frame["basis"] = [remainder_basis(y, t) for y, t in zip(frame["yes"], frame["total"])]
     frame["p_value"] = fisher_exact_test(table.to_numpy()).p_value if (frame["total"] > 0).all() else np.nan
     return frame.set_index("group")
-
-
-def _count_texts(counts: pd.Series, hidden: pd.Series, threshold: int) -> list[str]:
-    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if h else f"{int(n):,}"
-            for n, h in zip(counts, hidden)]
 
 
 # -- Tables 4-9 ---------------------------------------------------------------------------------

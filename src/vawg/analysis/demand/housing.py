@@ -40,7 +40,7 @@ from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.wording import join_words, phrase, significance, slug
 from vawg.foundations.errors import DataError
-from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.suppression import count_texts, disclosure_basis
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
 from vawg.foundations.stats.intervals import wilson_interval
@@ -261,14 +261,6 @@ def _pct(h: Housing, value: float, basis: int | None = None) -> str:
     return format_value(value, "percent", decimals=1, threshold=h.threshold, basis=basis)
 
 
-def _count_texts(counts, bases, threshold: int, hidden=None) -> list[str]:
-    """Counts as published: "<7" when small; "[c]" when hidden secondarily or when the rest of the total is small."""
-    hidden = hidden if hidden is not None else [False] * len(counts)
-    return [format_value(n, "count", threshold=threshold) if is_small(n, threshold)
-            else CONFIDENTIAL if h or is_small(b, threshold) else format_value(n, "count", threshold=threshold)
-            for n, b, h in zip(counts, bases, hidden)]
-
-
 def _interval_columns() -> list[Column]:
     return [Column("95% CI lower (%)", "lower", "percent", 1, basis="basis"),
             Column("95% CI upper (%)", "upper", "percent", 1, basis="basis")]
@@ -279,7 +271,7 @@ def figure_housing_register_dva(analysis: Housing) -> Figure:
     trend = h.register_trend()
     trend["plotted"], trend["label_text"] = chart_values(trend["share"], trend["basis"], h.threshold, "{:.1f}%")
     trend["series"] = "Applications with DVA points"
-    trend["dva_text"] = _count_texts(trend["dva"], trend["basis"], h.threshold)
+    trend["dva_text"] = count_texts(trend["dva"], h.threshold, bases=trend["basis"])
     trend["year_text"] = trend["year"].astype(str)
     test = h.register_change()
     first, last = trend.iloc[0], trend.iloc[-1]
@@ -315,7 +307,7 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     trend["plotted"], trend["label_text"] = chart_values(trend["share"], trend["basis"], h.threshold, "{:.1f}%")
     # Label only the older measure and the combined flag: the gap between them is the finding.
     trend.loc[~trend["measure"].isin(["main_reason", "any_flag"]), "label_text"] = ""
-    trend["flagged_text"] = _count_texts(trend["flagged"], trend["basis"], h.threshold)
+    trend["flagged_text"] = count_texts(trend["flagged"], h.threshold, bases=trend["basis"])
     trend["year_text"] = trend["year"].astype(str)
     main, main_basis = h.women_share("main_reason")
     any_flag, any_basis = h.women_share("any_flag")
@@ -350,9 +342,8 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
 def table_housing_register_dva_age(analysis: Housing) -> Table:
     h = analysis
     frame = h.register_by_age()
-    frame["applications_text"] = _count_texts(frame["applications"], frame["applications"], h.threshold,
-                                              frame["applications_hidden"])
-    frame["dva_text"] = _count_texts(frame["dva"], frame["basis"], h.threshold, frame["dva_hidden"])
+    frame["applications_text"] = count_texts(frame["applications"], h.threshold, hidden=frame["applications_hidden"])
+    frame["dva_text"] = count_texts(frame["dva"], h.threshold, bases=frame["basis"], hidden=frame["dva_hidden"])
     return Table(
         id="tbl-housing-register-dva-age",
         caption=f"Housing register applications made in {h.year} and those awarded DVA points, by the applicant's age",
@@ -367,8 +358,10 @@ def table_housing_register_dva_age(analysis: Housing) -> Table:
 def table_housing_register_dva_women(analysis: Housing) -> Table:
     h = analysis
     frame = h.women_profile()
-    frame["women_text"] = _count_texts(frame["women"], frame["women_basis"], h.threshold, frame["women_hidden"])
-    frame["others_text"] = _count_texts(frame["others"], frame["others_basis"], h.threshold, frame["others_hidden"])
+    frame["women_text"] = count_texts(frame["women"], h.threshold, bases=frame["women_basis"],
+                                     hidden=frame["women_hidden"])
+    frame["others_text"] = count_texts(frame["others"], h.threshold, bases=frame["others_basis"],
+                                      hidden=frame["others_hidden"])
     frame["difference"] = ["Yes" if s else "No" for s in frame["significant"]]
     frame.loc[frame["test_basis"].map(lambda b: is_small(b, h.threshold)), "difference"] = CONFIDENTIAL
     return Table(

@@ -37,12 +37,12 @@ import pandas as pd
 from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.suppression import count_texts, disclosure_basis
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
 from vawg.foundations.stats.intervals import byar_interval, wilson_interval
 from vawg.foundations.stats.profiles import adjust_p_values
-from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.foundations.suppression import chart_values, is_small
 from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
@@ -204,12 +204,6 @@ def _share_columns() -> list[Column]:
             Column("95% CI upper (%)", "upper", "percent", 1, basis="basis")]
 
 
-def _count_texts(counts: pd.Series, bases: pd.Series, threshold: int) -> list[str]:
-    """Counts as published: "<7" when small, "[c]" when the rest of the total is small."""
-    return [format_value(n, "count", threshold=threshold) if is_small(n, threshold) or not is_small(b, threshold)
-            else CONFIDENTIAL for n, b in zip(counts, bases)]
-
-
 def figure_marac_case_rate(analysis: Marac) -> Figure:
     a = analysis
     rates = a.rates()
@@ -257,7 +251,7 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
     data["plotted"], data["label_text"] = chart_values(data["share"], data["basis"], a.threshold, "{:.1f}%")
     # Only the borough's points are labelled: four labelled lines would overlap.
     data.loc[data["area"] != a.borough, "label_text"] = ""
-    data["count_text"] = _count_texts(data["count"], data["basis"], a.threshold)
+    data["count_text"] = count_texts(data["count"], a.threshold, bases=data["basis"])
     data["year_text"] = data["year"].astype(str)
     share, basis = a.share(part)
     verdict = a.comparison(part).set_index("area")

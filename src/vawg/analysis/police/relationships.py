@@ -36,7 +36,7 @@ from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
     disclosure_basis,
     significance_columns,
-    total_texts,
+    count_texts,
     chart_values,
     is_small,
     secondary_suppression,
@@ -202,7 +202,8 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
     long = pd.concat([
         table.assign(area=a.borough, value=table["known_share"], lower=table["known_lower"],
                      upper=table["known_upper"], n=table["known"], total=table["with_suspect"],
-                     total_text=total_texts(table, a.threshold)),
+                     total_text=count_texts(table["with_suspect"], a.threshold,
+                                            hidden=table["total_hidden"])),
         table.assign(area="London", value=table["london_known_share"], lower=table["london_known_lower"],
                      upper=table["london_known_upper"], n=table["london_known"], total=table["london_with_suspect"],
                      basis=london_basis, total_text=[f"{n:,}" for n in table["london_with_suspect"]]),
@@ -253,7 +254,7 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     table = table[table["london_with_suspect"] > 0].copy()
     threshold = analysis.threshold
     # A share of known suspects also reveals the strangers: it rests on the smaller of the two counts.
-    table["total_text"] = total_texts(table, threshold)
+    table["total_text"] = count_texts(table["with_suspect"], threshold, hidden=table["total_hidden"])
     table["known_ci"] = interval_texts(table["known_lower"], table["known_upper"], table["basis"], threshold, 1, "%")
     table = table.assign(**significance_columns(table, threshold))
     return Table(
