@@ -271,9 +271,16 @@ def count_texts(counts: Iterable[int], threshold: int, *, bases: Iterable[int] |
     counts = list(counts)
     bases = [None] * len(counts) if bases is None else bases
     hidden = [False] * len(counts) if hidden is None else hidden
-    return [suppressed_count_text(threshold) if is_small(n, threshold)
-            else CONFIDENTIAL if h or is_small(b, threshold) else format_count(n)
-            for n, b, h in zip(counts, bases, hidden)]
+    return [count_text(n, threshold, basis=b, hidden=h) for n, b, h in zip(counts, bases, hidden)]
+
+
+def count_text(count: int, threshold: int, *, basis: int | None = None, hidden: bool = False) -> str:
+    """One count as :func:`count_texts` publishes it ("–" for a missing one, as ArtifactWriter prints it)."""
+    if is_small(count, threshold):
+        return suppressed_count_text(threshold)
+    if hidden or is_small(basis, threshold):
+        return CONFIDENTIAL
+    return "–" if pd.isna(count) else format_count(count)
 
 
 def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:
