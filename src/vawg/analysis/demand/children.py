@@ -44,7 +44,6 @@ add up, so when exactly one band is hidden the next smallest is hidden too.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +101,6 @@ FACTOR_LABELS = {  # short chart labels; the data table keeps the recorded name 
     "Forced Marriage": "Forced marriage", "Honour Violence": "Honour-based violence",
     "Violence Against the Person": "Violence against the person",
 }
-SUBTITLE_WIDTH = 80
 # Social work a workflow can lead to (contract field: how the prose names it), compared for VAWG and other workflows.
 # Social work events compared (their names in sentences: chapters/_03-children.wording.yml, entry "event").
 SOCIAL_WORK = ("cin_visit", "strategy_discussion", "cin_plan")
@@ -435,8 +433,9 @@ def figure_children_age_profile(analysis: ChildrenSafeguarding) -> Figure:
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text",
         title=_age_title(profile),
-        subtitle=_wrap(f"Share of children in each age band, with and without a VAWG flag on a CSSW or Early Help "
-                       f"form ({a.year}); * significantly different (Holm-adjusted two-proportion z-tests)"),
+        subtitle=charts.subtitle(f"Share of children in each age band, with and without a VAWG flag on a CSSW or Early "
+                                 f"Help form ({a.year}); * significantly different (Holm-adjusted two-proportion "
+                                 f"z-tests)"),
         value_title="% of children in the group", category_order=bands, series_order=list(SERIES),
     ) + facet_wrap("~group_panel", ncol=2) + theme(plot_title_position="plot")
     girls = profile[profile["group"] == GROUPS[0]]
@@ -513,8 +512,8 @@ def _abuse_type_figure(analysis: ChildrenSafeguarding, stage: str, figure_id: st
     plot = charts.grouped_bar_chart(
         types, category="label", value="plotted", series="series",
         label="label_text", title=title,
-        subtitle=_wrap(f"Share of {name} with a VAWG flag ({a.year}) recording each abuse type; a workflow may "
-                       f"record several, so the shares add up to more than 100%"),
+        subtitle=charts.subtitle(f"Share of {name} with a VAWG flag ({a.year}) recording each abuse type; a workflow "
+                                 f"may record several, so the shares add up to more than 100%"),
         value_title="% of VAWG workflows at this stage", category_order=types["label"].tolist(),
         series_order=["VAWG workflows"]) + theme(plot_title_position="plot", legend_position="none")
     if not (types["plotted"] > 0).any():  # nothing drawn: keep the axis at 0% and up, not centred on zero
@@ -551,10 +550,6 @@ def figure_children_abuse_types_cssw(analysis: ChildrenSafeguarding) -> Figure:
 
 def figure_children_abuse_types_early_help(analysis: ChildrenSafeguarding) -> Figure:
     return _abuse_type_figure(analysis, "eh_assessment", "fig-children-abuse-types-early-help")
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
 
 
 # -- prose -----------------------------------------------------------------------------------------

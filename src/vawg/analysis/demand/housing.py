@@ -29,7 +29,6 @@ and a share is hidden when the applications without the flag number 1 to 6.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +49,6 @@ from vawg.writing.supply import staged_table
 
 SOURCE_REGISTER = "Council housing register applications (Part 6, Housing Act 1996)"
 SOURCE_HOMELESSNESS = "Council homelessness applications (Part 7, Housing Act 1996)"
-SUBTITLE_WIDTH = 80
 AGE_BANDS = ("16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
 CHARACTERISTICS = {"ethnicity": "Ethnic group", "sexual_orientation": "Sexual orientation",
                    "employment_status": "Employment status"}
@@ -253,10 +251,6 @@ def _with_share(frame: pd.DataFrame, part: str, total: str) -> pd.DataFrame:
 
 # -- artifacts -----------------------------------------------------------------------
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
 def _pct(h: Housing, value: float, basis: int | None = None) -> str:
     return format_value(value, "percent", decimals=1, threshold=h.threshold, basis=basis)
 
@@ -284,8 +278,8 @@ def figure_housing_register_dva(analysis: Housing) -> Figure:
         title = f"Housing register applications with DVA points, {h.first_year} to {h.year}"
     plot = charts.multi_line_chart(
         trend, x="year", y="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of applications to join the housing register awarded points for domestic violence and "
-                       f"abuse (DVA), by year of application, {h.first_year} to {h.year}"),
+        subtitle=charts.subtitle(f"Share of applications to join the housing register awarded points for domestic "
+                                 f"violence and abuse (DVA), by year of application, {h.first_year} to {h.year}"),
         y_title="% of applications", series_order=["Applications with DVA points"])
     alt = (f"Line chart of the share of housing register applications awarded DVA points each year from "
            f"{h.first_year} to {h.year}: {_pct(h, first['share'], first['basis'])} in {h.first_year} and "
@@ -319,9 +313,9 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     order = [MEASURES[m][0] for m in MEASURES]
     plot = charts.multi_line_chart(
         trend, x="year", y="plotted", series="label", label="label_text", title=title,
-        subtitle=_wrap(f"Share of homelessness applications made by women with domestic abuse recorded, by how it "
-                       f"was recorded, {h.first_year} to {h.year}; a share resting on fewer than {h.threshold} "
-                       f"applications is not shown"),
+        subtitle=charts.subtitle(f"Share of homelessness applications made by women with domestic abuse recorded, by "
+                                 f"how it was recorded, {h.first_year} to {h.year}; a share resting on fewer than "
+                                 f"{h.threshold} applications is not shown"),
         y_title="% of women's applications", series_order=order)
     alt = (f"Line chart of the share of women's homelessness applications with domestic abuse recorded, each year "
            f"from {h.first_year} to {h.year}, by four measures: as the main reason for losing the last settled home, "

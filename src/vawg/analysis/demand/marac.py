@@ -27,7 +27,6 @@ since the cases heard are published.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +51,6 @@ SIMILAR = "Most similar force group"
 NATIONAL = "England and Wales"
 COMPARATORS = (POLICE_AREA, SIMILAR, NATIONAL)
 PER = 10_000  # MARAC rates are cases per 10,000 female residents aged 16 and over
-SUBTITLE_WIDTH = 80
 # part: its table header after "% ". What the cases had and were, in sentences, is worded in
 # chapters/_03-marac.wording.yml (entries "having" and "predicate").
 PARTS = {
@@ -188,10 +186,6 @@ class Marac:
 
 # -- artifacts -----------------------------------------------------------------------
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
 def _pct(a: Marac, value: float, basis: int | None = None) -> str:
     return format_value(value, "percent", decimals=1, threshold=a.threshold, basis=basis)
 
@@ -218,8 +212,8 @@ def figure_marac_case_rate(analysis: Marac) -> Figure:
         title = f"MARAC cases per 10,000 women in {a.borough} and comparison areas, {a.first_year} to {a.year}"
     plot = charts.multi_line_chart(
         rates, x="year", y="rate", series="area", label="label_text", title=title,
-        subtitle=_wrap(f"Cases heard at the MARAC per 10,000 female residents aged 16 and over, {a.first_year} to "
-                       f"{a.year}; the borough's points are labelled"),
+        subtitle=charts.subtitle(f"Cases heard at the MARAC per 10,000 female residents aged 16 and over, "
+                                 f"{a.first_year} to {a.year}; the borough's points are labelled"),
         y_title="Cases per 10,000 women aged 16+", series_order=a.areas)
     first_rate = rates.loc[(rates["area"] == a.borough) & (rates["year"] == a.first_year), "rate"].iloc[0]
     peak, years = a.peak()
@@ -262,9 +256,9 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
         title = f"MARAC cases with {noun}, {a.borough} and comparison areas"
     plot = charts.multi_line_chart(
         data, x="year", y="plotted", series="area", label="label_text", title=title,
-        subtitle=_wrap(f"Share of cases heard at the MARAC with {phrase('marac', 'having', part)}, {a.first_year} to {a.year}; "
-                       f"the borough's points are labelled; a share resting on fewer than {a.threshold} cases "
-                       f"is not shown"),
+        subtitle=charts.subtitle(f"Share of cases heard at the MARAC with {phrase('marac', 'having', part)}, "
+                                 f"{a.first_year} to {a.year}; the borough's points are labelled; a share resting on "
+                                 f"fewer than {a.threshold} cases is not shown"),
         y_title="% of cases heard", series_order=a.areas)
     first, first_basis = a.share(part, year=a.first_year)
     own = (f"The borough's share was {_pct(a, first, first_basis)} in {a.first_year} and {_pct(a, share, basis)} in "
