@@ -102,6 +102,11 @@ def _joined(values: pd.Series) -> str:
     return "; ".join(values)
 
 
+def _listed_by(frame: pd.DataFrame, by: str, values: str, order: list) -> pd.DataFrame:
+    """One row for each ``by`` in ``order``: its ``values``, sorted and joined."""
+    return frame.groupby(by, sort=False)[values].apply(lambda v: _joined(sorted(v))).reindex(order).reset_index()
+
+
 def table_crime_categorisation() -> Table:
     categorisation = reference.crime_categorisation()
     rows = (categorisation.assign(name=categorisation["vawg_offence_name"].fillna("(no VAWG offence name)"))
@@ -332,8 +337,7 @@ def table_children_safeguarding_flags() -> Table:
     """``tbl-children-safeguarding-flags`` (Appendix 6g): assessment factors counted as VAWG, by form."""
     flags = children_safeguarding_flags()
     order = list(dict.fromkeys(flags["form_label"]))
-    rows = (flags.groupby("form_label", sort=False)["assessment_factor"].apply(lambda v: _joined(sorted(v)))
-            .reindex(order).reset_index())
+    rows = _listed_by(flags, "form_label", "assessment_factor", order)
     return Table(
         id="tbl-children-safeguarding-flags",
         caption="Assessment factors in children's safeguarding and Early Help forms that count as VAWG",
@@ -350,8 +354,7 @@ def table_adult_safeguarding_flags() -> Table:
     types = reference.abuse_types()
     order = [key for key in types["abuse_type"] if key in set(flags["vawg_flag"])]
     labels = types.set_index("abuse_type")["label"]
-    rows = (flags.groupby("vawg_flag")["asc_abuse_type"].apply(lambda v: _joined(sorted(v)))
-            .reindex(order).reset_index())
+    rows = _listed_by(flags, "vawg_flag", "asc_abuse_type", order)
     rows["label"] = rows["vawg_flag"].map(labels)
     return Table(
         id="tbl-adult-safeguarding-flags",

@@ -260,16 +260,47 @@ def disclosure_basis(part: int, total: int) -> int:
     return min([n for n in (int(part), int(total) - int(part)) if n > 0], default=0)
 
 
-def total_texts(table: pd.DataFrame, threshold: int) -> list[str]:
-    """Published counts of offences with a suspect: "<7" when small, "[c]" when hidden secondarily."""
-    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if hidden else f"{n:,}"
-            for n, hidden in zip(table["with_suspect"], table["total_hidden"])]
+def count_texts(counts: Iterable[int], threshold: int, *, bases: Iterable[int] | None = None,
+                hidden: Iterable[bool] | None = None) -> list[str]:
+    """Counts as a table's text column publishes them: "<7" when small; "[c]" when ``hidden`` (secondarily) or
+    when the share beside it rests on a small ``bases`` count (the rest of the total), which the count would reveal.
+
+    >>> count_texts([3, 40, 40, 40], 7, bases=[3, 40, 2, 40], hidden=[False, False, False, True])
+    ['<7', '40', '[c]', '[c]']
+    """
+    counts = list(counts)
+    bases = [None] * len(counts) if bases is None else bases
+    hidden = [False] * len(counts) if hidden is None else hidden
+    return [count_text(n, threshold, basis=b, hidden=h) for n, b, h in zip(counts, bases, hidden)]
+
+
+def count_text(count: int, threshold: int, *, basis: int | None = None, hidden: bool = False) -> str:
+    """One count as :func:`count_texts` publishes it ("–" for a missing one, as ArtifactWriter prints it)."""
+    if is_small(count, threshold):
+        return suppressed_count_text(threshold)
+    if hidden or is_small(basis, threshold):
+        return CONFIDENTIAL
+    return "–" if pd.isna(count) else format_count(count)
 
 
 def significance_texts(significant: pd.Series, p: pd.Series, basis: pd.Series, threshold: int) -> list[str]:
     """"Yes"/"No" for a table's significance column; ``[c]`` where the test rests on a small count."""
     return [CONFIDENTIAL if is_small(count, threshold) else "–" if pd.isna(value) else "Yes" if flag else "No"
             for flag, value, count in zip(significant, p, basis)]
+
+
+def significance_columns(table: pd.DataFrame, threshold: int) -> dict[str, object]:
+    """A comparison table's ``significant_text`` column and its ``bold`` emphasis, from its ``significant``,
+    ``p`` and ``basis`` columns: for ``table.assign(**significance_columns(table, threshold))``. A row is bold
+    only where its test is published, so emphasis never says what ``[c]`` hides.
+
+    >>> table = pd.DataFrame({"significant": [True, True, False], "p": [0.01, 0.02, 0.5], "basis": [40, 3, 40]})
+    >>> marks = significance_columns(table, 7)
+    >>> marks["significant_text"], marks["bold"].tolist()
+    (['Yes', '[c]', 'No'], [True, False, False])
+    """
+    return {"significant_text": significance_texts(table["significant"], table["p"], table["basis"], threshold),
+            "bold": table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))}
 
 
 def interval_texts(lower: pd.Series, upper: pd.Series, basis: pd.Series, threshold: int, decimals: int,

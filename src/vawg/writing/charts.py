@@ -54,6 +54,7 @@ GRID_COLOUR = "#D9D9D9"
 
 
 TITLE_WIDTH = 60  # characters per line of a chart title at the default 8-inch width
+SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-inch width
 
 # The site's text column is 48rem (768 px, templates/html/vawg.css) and an 8-inch chart fills it at
 # 96 px an inch, so a point of chart text is 4/3 px there: 9 pt is the 12 px a reader needs.
@@ -185,6 +186,11 @@ def narrow_height(plot: ggplot, height_in: float, width_in: float = NARROW_WIDTH
 def headline(text: str) -> str:
     """Wrap a chart title so a long finding never runs off the chart."""
     return textwrap.fill(text, TITLE_WIDTH)
+
+
+def subtitle(text: str) -> str:
+    """Wrap a chart subtitle to :data:`SUBTITLE_WIDTH` characters a line."""
+    return textwrap.fill(text, SUBTITLE_WIDTH)
 
 
 # Charts are published as SVG with their text kept as text (vawg.writing.artifacts), drawn by the reader's browser in

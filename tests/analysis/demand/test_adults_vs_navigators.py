@@ -22,6 +22,7 @@ from vawg.analysis.demand import da_navigators as navigators
 from vawg.analysis.demand import victim_support as vs
 from vawg.foundations.errors import DataError
 from vawg.foundations.paths import project_root
+from vawg.foundations.suppression import count_text
 from vawg.foundations.reference import reference_path
 from vawg.writing.artifacts import read_download
 
@@ -128,7 +129,7 @@ def test_a_share_whose_rest_is_small_is_hidden_with_its_count(few_coercive_contr
     # 27 of 30 would reveal the 3 left, so that count is hidden too.
     row = _asc(few_coercive_control_cases).comparison().set_index("key").loc["perpetrator_known"]
     assert row["vawg_text"] == "0" and row["other_text"] == "30"
-    assert asc._count_text(27, 3, THRESHOLD) == "[c]" and asc._count_text(3, 3, THRESHOLD) == "<7"
+    assert count_text(27, THRESHOLD, basis=3) == "[c]" and count_text(3, THRESHOLD, basis=3) == "<7"
 
 
 # -- Victim Support ----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from vawg.writing import charts
 from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.suppression import count_text, count_texts, disclosure_basis
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.profiles import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
@@ -179,8 +179,7 @@ class AdultSafeguarding:
         # The characteristics compared are one family of tests (MULTIPLICITY_POLICY): Holm-adjusted p-values.
         frame = holm_within(pd.DataFrame(rows))
         for group in ("vawg", "other"):
-            frame[f"{group}_text"] = [_count_text(n, basis, self.threshold)
-                                      for n, basis in zip(frame[f"{group}_n"], frame[f"{group}_basis"])]
+            frame[f"{group}_text"] = count_texts(frame[f"{group}_n"], self.threshold, bases=frame[f"{group}_basis"])
         frame["ci"] = [_interval(row.lower, row.upper, row.basis, self.threshold) for row in frame.itertuples()]
         frame["significant_text"] = [CONFIDENTIAL if is_small(row.basis, self.threshold) else
                                      "–" if pd.isna(row.p) else "Yes" if row.significant else "No"
@@ -191,13 +190,6 @@ class AdultSafeguarding:
         """Percentage of ``frame`` where ``mask`` holds, and the count that share rests on."""
         n, total = int(mask.sum()), len(frame)
         return (n / total * 100 if total else float("nan")), disclosure_basis(n, total)
-
-
-def _count_text(n: int, basis: int, threshold: int) -> str:
-    """A count, "<7" when small, and "[c]" when the rest of its total is small (it would reveal the rest)."""
-    if is_small(n, threshold):
-        return format_value(n, "count", threshold=threshold)
-    return CONFIDENTIAL if is_small(basis, threshold) else format_value(n, "count", threshold=threshold)
 
 
 def _interval(lower: float, upper: float, basis: int, threshold: int) -> str:
@@ -241,7 +233,7 @@ def figure_asc_abuse_types(analysis: AdultSafeguarding) -> Figure:
            f"with each VAWG abuse type from {a.first_year} to {a.year}: {join_words([label.lower() for label in labels])}. "
            + (f"{top} was the most common in {a.year}. " if labels else "")
            + (f"Higher in {a.year} than in {a.first_year}: {join_words(rising)}." if rising else "")).strip()
-    data = long.assign(cases_text=[_count_text(n, b, a.threshold) for n, b in zip(long["n"], long["basis"])])
+    data = long.assign(cases_text=count_texts(long["n"], a.threshold, bases=long["basis"]))
     return Figure(
         id="fig-asc-abuse-types", plot=plot, height=5.6, redraw=plot_at, caption=(
             f"VAWG abuse types in women's adult social care safeguarding cases, {a.borough}, "
@@ -272,9 +264,9 @@ def table_asc_abuse_types(analysis: AdultSafeguarding) -> Table:
         total_row[f"share_{year}"] = yearly.loc[year, "vawg_share"]
         total_row[f"basis_{year}"] = yearly.loc[year, "basis"]
     frame["n_now"] = counts[a.year].to_numpy()
-    frame["n_text"] = [_count_text(n, b, a.threshold) for n, b in zip(frame["n_now"], frame[f"basis_{a.year}"])]
-    total_row["n_text"] = _count_text(int(yearly.loc[a.year, "vawg_cases"]), yearly.loc[a.year, "basis"],
-                                      a.threshold)
+    frame["n_text"] = count_texts(frame["n_now"], a.threshold, bases=frame[f"basis_{a.year}"])
+    total_row["n_text"] = count_text(int(yearly.loc[a.year, "vawg_cases"]), a.threshold,
+                                     basis=yearly.loc[a.year, "basis"])
     frame = pd.concat([pd.DataFrame([total_row]), frame], ignore_index=True)
     frame["total"] = frame["flag"] == "vawg"
     columns = [Column("Abuse type", "label", "text"), Column(f"Cases in {a.year}", "n_text", "text")]
@@ -350,8 +342,8 @@ def prose_values(analysis: AdultSafeguarding) -> dict[str, tuple]:
         values[f"asc.vawg_{key}_share"] = (row["vawg_share"], "percent", 1, row["vawg_basis"])
         values[f"asc.other_{key}_share"] = (row["other_share"], "percent", 1, row["other_basis"])
     ld = compared.loc["learning_disability"]
-    values["asc.vawg_learning_disability"] = (_count_text(ld["vawg_n"], ld["vawg_basis"], a.threshold), "text", 0)
-    values["asc.other_learning_disability"] = (_count_text(ld["other_n"], ld["other_basis"], a.threshold), "text", 0)
+    values["asc.vawg_learning_disability"] = (count_text(ld["vawg_n"], a.threshold, basis=ld["vawg_basis"]), "text", 0)
+    values["asc.other_learning_disability"] = (count_text(ld["other_n"], a.threshold, basis=ld["other_basis"]), "text", 0)
     values["asc.learning_disability_odds_ratio"] = (ld["odds_ratio"], "number", 2, ld["basis"])
     values["asc.learning_disability_ci"] = (_interval(ld["lower"], ld["upper"], ld["basis"], a.threshold)
                                             .replace("–", " to "), "text", 0)

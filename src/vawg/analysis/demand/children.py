@@ -44,7 +44,6 @@ add up, so when exactly one band is hidden the next smallest is hidden too.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,10 +58,10 @@ from vawg.intake.contracts.children import vawg_factors
 from vawg.foundations.stats.profiles import OddsRatio, fisher_exact_test, odds_ratio, two_sample_group_tests
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
+    count_texts,
     chart_values,
     is_small,
     secondary_suppression,
-    suppressed_count_text,
 )
 from vawg.foundations.wording import join_words, phrase, significance
 from vawg.writing.supply import staged_table
@@ -102,7 +101,6 @@ FACTOR_LABELS = {  # short chart labels; the data table keeps the recorded name 
     "Forced Marriage": "Forced marriage", "Honour Violence": "Honour-based violence",
     "Violence Against the Person": "Violence against the person",
 }
-SUBTITLE_WIDTH = 80
 # Social work a workflow can lead to (contract field: how the prose names it), compared for VAWG and other workflows.
 # Social work events compared (their names in sentences: chapters/_03-children.wording.yml, entry "event").
 SOCIAL_WORK = ("cin_visit", "strategy_discussion", "cin_plan")
@@ -230,8 +228,8 @@ class ChildrenSafeguarding:
         frame["vawg_basis"] = np.where(frame["vawg_hidden"], 1, frame["vawg"])
         frame["other_basis"] = np.where(frame["other_hidden"], 1, frame["other"])
         frame["test_basis"] = np.minimum(frame["vawg_basis"], frame["other_basis"])
-        frame["vawg_text"] = _count_texts(frame["vawg"], frame["vawg_hidden"], self.threshold)
-        frame["other_text"] = _count_texts(frame["other"], frame["other_hidden"], self.threshold)
+        frame["vawg_text"] = count_texts(frame["vawg"], self.threshold, hidden=frame["vawg_hidden"])
+        frame["other_text"] = count_texts(frame["other"], self.threshold, hidden=frame["other_hidden"])
         frame["finding"] = [CONFIDENTIAL if is_small(b, self.threshold) else FINDINGS[d]
                             for b, d in zip(frame["test_basis"], frame["direction"])]
         return frame
@@ -275,7 +273,7 @@ class ChildrenSafeguarding:
         frame["share_of_all"] = [share(n, len(workflows)) for n in frame["workflows"]]
         frame["basis"] = [remainder_basis(n, len(vawg)) for n in frame["workflows"]]
         frame["hidden"] = frame["basis"].map(lambda n: is_small(n, self.threshold))
-        frame["workflows_text"] = _count_texts(frame["workflows"], frame["hidden"], self.threshold)
+        frame["workflows_text"] = count_texts(frame["workflows"], self.threshold, hidden=frame["hidden"])
         # Largest first; types hidden as "<7" go just above the zeros, alphabetically, so the order tells nothing.
         frame["order"] = np.where(frame["workflows"].map(lambda n: is_small(n, self.threshold)), 0.5,
                                   frame["workflows"])
@@ -359,11 +357,6 @@ def _two_groups(group: pd.Series, outcome: pd.Series) -> pd.DataFrame:
     return frame.set_index("group")
 
 
-def _count_texts(counts: pd.Series, hidden: pd.Series, threshold: int) -> list[str]:
-    return [suppressed_count_text(threshold) if is_small(n, threshold) else CONFIDENTIAL if h else f"{int(n):,}"
-            for n, h in zip(counts, hidden)]
-
-
 # -- Tables 4-9 ---------------------------------------------------------------------------------
 
 def _stage_table(analysis: ChildrenSafeguarding, unit: str, girls: bool, table_id: str) -> Table:
@@ -443,8 +436,9 @@ def figure_children_age_profile(analysis: ChildrenSafeguarding) -> Figure:
         return charts.grouped_bar_chart(
             long, category="category", value="plotted", series="series", label="label_text",
             title=_age_title(profile),
-            subtitle=_wrap(f"Share of children in each age band, with and without a VAWG flag on a CSSW or Early "
-                           f"Help form ({a.year}); * significantly different (Holm-adjusted two-proportion z-tests)"),
+            subtitle=charts.subtitle(f"Share of children in each age band, with and without a VAWG flag on a CSSW or "
+                                     f"Early Help form ({a.year}); * significantly different (Holm-adjusted "
+                                     f"two-proportion z-tests)"),
             value_title="% of children in the group", category_order=bands, series_order=list(SERIES),
         ) + facet_wrap("~group_panel", ncol=2 if width >= 4 else 1) + theme(plot_title_position="plot")
 
@@ -523,8 +517,8 @@ def _abuse_type_figure(analysis: ChildrenSafeguarding, stage: str, figure_id: st
     plot = charts.grouped_bar_chart(
         types, category="label", value="plotted", series="series",
         label="label_text", title=title,
-        subtitle=_wrap(f"Share of {name} with a VAWG flag ({a.year}) recording each abuse type; a workflow may "
-                       f"record several, so the shares add up to more than 100%"),
+        subtitle=charts.subtitle(f"Share of {name} with a VAWG flag ({a.year}) recording each abuse type; a workflow "
+                                 f"may record several, so the shares add up to more than 100%"),
         value_title="% of VAWG workflows at this stage", category_order=types["label"].tolist(),
         series_order=["VAWG workflows"]) + theme(plot_title_position="plot", legend_position="none")
     if not (types["plotted"] > 0).any():  # nothing drawn: keep the axis at 0% and up, not centred on zero
@@ -561,10 +555,6 @@ def figure_children_abuse_types_cssw(analysis: ChildrenSafeguarding) -> Figure:
 
 def figure_children_abuse_types_early_help(analysis: ChildrenSafeguarding) -> Figure:
     return _abuse_type_figure(analysis, "eh_assessment", "fig-children-abuse-types-early-help")
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
 
 
 # -- prose -----------------------------------------------------------------------------------------

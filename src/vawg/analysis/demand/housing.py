@@ -29,7 +29,6 @@ and a share is hidden when the applications without the flag number 1 to 6.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.wording import join_words, phrase, significance, slug
 from vawg.foundations.errors import DataError
-from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.suppression import count_texts, disclosure_basis
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
 from vawg.foundations.stats.intervals import wilson_interval
@@ -50,7 +49,6 @@ from vawg.writing.supply import staged_table
 
 SOURCE_REGISTER = "Council housing register applications (Part 6, Housing Act 1996)"
 SOURCE_HOMELESSNESS = "Council homelessness applications (Part 7, Housing Act 1996)"
-SUBTITLE_WIDTH = 80
 AGE_BANDS = ("16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
 CHARACTERISTICS = {"ethnicity": "Ethnic group", "sexual_orientation": "Sexual orientation",
                    "employment_status": "Employment status"}
@@ -253,20 +251,8 @@ def _with_share(frame: pd.DataFrame, part: str, total: str) -> pd.DataFrame:
 
 # -- artifacts -----------------------------------------------------------------------
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
 def _pct(h: Housing, value: float, basis: int | None = None) -> str:
     return format_value(value, "percent", decimals=1, threshold=h.threshold, basis=basis)
-
-
-def _count_texts(counts, bases, threshold: int, hidden=None) -> list[str]:
-    """Counts as published: "<7" when small; "[c]" when hidden secondarily or when the rest of the total is small."""
-    hidden = hidden if hidden is not None else [False] * len(counts)
-    return [format_value(n, "count", threshold=threshold) if is_small(n, threshold)
-            else CONFIDENTIAL if h or is_small(b, threshold) else format_value(n, "count", threshold=threshold)
-            for n, b, h in zip(counts, bases, hidden)]
 
 
 def _interval_columns() -> list[Column]:
@@ -279,7 +265,7 @@ def figure_housing_register_dva(analysis: Housing) -> Figure:
     trend = h.register_trend()
     trend["plotted"], trend["label_text"] = chart_values(trend["share"], trend["basis"], h.threshold, "{:.1f}%")
     trend["series"] = "Applications with DVA points"
-    trend["dva_text"] = _count_texts(trend["dva"], trend["basis"], h.threshold)
+    trend["dva_text"] = count_texts(trend["dva"], h.threshold, bases=trend["basis"])
     trend["year_text"] = trend["year"].astype(str)
     test = h.register_change()
     first, last = trend.iloc[0], trend.iloc[-1]
@@ -292,8 +278,8 @@ def figure_housing_register_dva(analysis: Housing) -> Figure:
         title = f"Housing register applications with DVA points, {h.first_year} to {h.year}"
     plot = charts.multi_line_chart(
         trend, x="year", y="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(f"Share of applications to join the housing register awarded points for domestic violence and "
-                       f"abuse (DVA), by year of application, {h.first_year} to {h.year}"),
+        subtitle=charts.subtitle(f"Share of applications to join the housing register awarded points for domestic "
+                                 f"violence and abuse (DVA), by year of application, {h.first_year} to {h.year}"),
         y_title="% of applications", series_order=["Applications with DVA points"])
     alt = (f"Line chart of the share of housing register applications awarded DVA points each year from "
            f"{h.first_year} to {h.year}: {_pct(h, first['share'], first['basis'])} in {h.first_year} and "
@@ -315,7 +301,7 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     trend["plotted"], trend["label_text"] = chart_values(trend["share"], trend["basis"], h.threshold, "{:.1f}%")
     # Label only the older measure and the combined flag: the gap between them is the finding.
     trend.loc[~trend["measure"].isin(["main_reason", "any_flag"]), "label_text"] = ""
-    trend["flagged_text"] = _count_texts(trend["flagged"], trend["basis"], h.threshold)
+    trend["flagged_text"] = count_texts(trend["flagged"], h.threshold, bases=trend["basis"])
     trend["year_text"] = trend["year"].astype(str)
     main, main_basis = h.women_share("main_reason")
     any_flag, any_basis = h.women_share("any_flag")
@@ -327,9 +313,9 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
     order = [MEASURES[m][0] for m in MEASURES]
     plot = charts.multi_line_chart(
         trend, x="year", y="plotted", series="label", label="label_text", title=title,
-        subtitle=_wrap(f"Share of homelessness applications made by women with domestic abuse recorded, by how it "
-                       f"was recorded, {h.first_year} to {h.year}; a share resting on fewer than {h.threshold} "
-                       f"applications is not shown"),
+        subtitle=charts.subtitle(f"Share of homelessness applications made by women with domestic abuse recorded, by "
+                                 f"how it was recorded, {h.first_year} to {h.year}; a share resting on fewer than "
+                                 f"{h.threshold} applications is not shown"),
         y_title="% of women's applications", series_order=order)
     alt = (f"Line chart of the share of women's homelessness applications with domestic abuse recorded, each year "
            f"from {h.first_year} to {h.year}, by four measures: as the main reason for losing the last settled home, "
@@ -350,9 +336,8 @@ def figure_homelessness_dva(analysis: Housing) -> Figure:
 def table_housing_register_dva_age(analysis: Housing) -> Table:
     h = analysis
     frame = h.register_by_age()
-    frame["applications_text"] = _count_texts(frame["applications"], frame["applications"], h.threshold,
-                                              frame["applications_hidden"])
-    frame["dva_text"] = _count_texts(frame["dva"], frame["basis"], h.threshold, frame["dva_hidden"])
+    frame["applications_text"] = count_texts(frame["applications"], h.threshold, hidden=frame["applications_hidden"])
+    frame["dva_text"] = count_texts(frame["dva"], h.threshold, bases=frame["basis"], hidden=frame["dva_hidden"])
     return Table(
         id="tbl-housing-register-dva-age",
         caption=f"Housing register applications made in {h.year} and those awarded DVA points, by the applicant's age",
@@ -367,8 +352,10 @@ def table_housing_register_dva_age(analysis: Housing) -> Table:
 def table_housing_register_dva_women(analysis: Housing) -> Table:
     h = analysis
     frame = h.women_profile()
-    frame["women_text"] = _count_texts(frame["women"], frame["women_basis"], h.threshold, frame["women_hidden"])
-    frame["others_text"] = _count_texts(frame["others"], frame["others_basis"], h.threshold, frame["others_hidden"])
+    frame["women_text"] = count_texts(frame["women"], h.threshold, bases=frame["women_basis"],
+                                     hidden=frame["women_hidden"])
+    frame["others_text"] = count_texts(frame["others"], h.threshold, bases=frame["others_basis"],
+                                      hidden=frame["others_hidden"])
     frame["difference"] = ["Yes" if s else "No" for s in frame["significant"]]
     frame.loc[frame["test_basis"].map(lambda b: is_small(b, h.threshold)), "difference"] = CONFIDENTIAL
     return Table(

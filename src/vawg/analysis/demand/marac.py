@@ -27,7 +27,6 @@ since the cases heard are published.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,12 +36,12 @@ import pandas as pd
 from vawg.writing import charts
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
-from vawg.foundations.suppression import disclosure_basis
+from vawg.foundations.suppression import count_texts, disclosure_basis
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.comparisons import TestResult, percent_difference, two_proportion_ztest
 from vawg.foundations.stats.intervals import byar_interval, wilson_interval
 from vawg.foundations.stats.profiles import adjust_p_values
-from vawg.foundations.suppression import CONFIDENTIAL, chart_values, is_small
+from vawg.foundations.suppression import chart_values, is_small
 from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.writing.supply import staged_table
 
@@ -52,7 +51,6 @@ SIMILAR = "Most similar force group"
 NATIONAL = "England and Wales"
 COMPARATORS = (POLICE_AREA, SIMILAR, NATIONAL)
 PER = 10_000  # MARAC rates are cases per 10,000 female residents aged 16 and over
-SUBTITLE_WIDTH = 80
 # part: its table header after "% ". What the cases had and were, in sentences, is worded in
 # chapters/_03-marac.wording.yml (entries "having" and "predicate").
 PARTS = {
@@ -188,10 +186,6 @@ class Marac:
 
 # -- artifacts -----------------------------------------------------------------------
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
 def _pct(a: Marac, value: float, basis: int | None = None) -> str:
     return format_value(value, "percent", decimals=1, threshold=a.threshold, basis=basis)
 
@@ -202,12 +196,6 @@ def _share_columns() -> list[Column]:
             Column("% of cases", "share", "percent", 1, basis="basis"),
             Column("95% CI lower (%)", "lower", "percent", 1, basis="basis"),
             Column("95% CI upper (%)", "upper", "percent", 1, basis="basis")]
-
-
-def _count_texts(counts: pd.Series, bases: pd.Series, threshold: int) -> list[str]:
-    """Counts as published: "<7" when small, "[c]" when the rest of the total is small."""
-    return [format_value(n, "count", threshold=threshold) if is_small(n, threshold) or not is_small(b, threshold)
-            else CONFIDENTIAL for n, b in zip(counts, bases)]
 
 
 def figure_marac_case_rate(analysis: Marac) -> Figure:
@@ -224,8 +212,8 @@ def figure_marac_case_rate(analysis: Marac) -> Figure:
         title = f"MARAC cases per 10,000 women in {a.borough} and comparison areas, {a.first_year} to {a.year}"
     plot = charts.multi_line_chart(
         rates, x="year", y="rate", series="area", label="label_text", title=title,
-        subtitle=_wrap(f"Cases heard at the MARAC per 10,000 female residents aged 16 and over, {a.first_year} to "
-                       f"{a.year}; the borough's points are labelled"),
+        subtitle=charts.subtitle(f"Cases heard at the MARAC per 10,000 female residents aged 16 and over, "
+                                 f"{a.first_year} to {a.year}; the borough's points are labelled"),
         y_title="Cases per 10,000 women aged 16+", series_order=a.areas)
     first_rate = rates.loc[(rates["area"] == a.borough) & (rates["year"] == a.first_year), "rate"].iloc[0]
     peak, years = a.peak()
@@ -257,7 +245,7 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
     data["plotted"], data["label_text"] = chart_values(data["share"], data["basis"], a.threshold, "{:.1f}%")
     # Only the borough's points are labelled: four labelled lines would overlap.
     data.loc[data["area"] != a.borough, "label_text"] = ""
-    data["count_text"] = _count_texts(data["count"], data["basis"], a.threshold)
+    data["count_text"] = count_texts(data["count"], a.threshold, bases=data["basis"])
     data["year_text"] = data["year"].astype(str)
     share, basis = a.share(part)
     verdict = a.comparison(part).set_index("area")
@@ -268,9 +256,9 @@ def _share_figure(a: Marac, part: str, figure_id: str, noun: str) -> Figure:
         title = f"MARAC cases with {noun}, {a.borough} and comparison areas"
     plot = charts.multi_line_chart(
         data, x="year", y="plotted", series="area", label="label_text", title=title,
-        subtitle=_wrap(f"Share of cases heard at the MARAC with {phrase('marac', 'having', part)}, {a.first_year} to {a.year}; "
-                       f"the borough's points are labelled; a share resting on fewer than {a.threshold} cases "
-                       f"is not shown"),
+        subtitle=charts.subtitle(f"Share of cases heard at the MARAC with {phrase('marac', 'having', part)}, "
+                                 f"{a.first_year} to {a.year}; the borough's points are labelled; a share resting on "
+                                 f"fewer than {a.threshold} cases is not shown"),
         y_title="% of cases heard", series_order=a.areas)
     first, first_basis = a.share(part, year=a.first_year)
     own = (f"The borough's share was {_pct(a, first, first_basis)} in {a.first_year} and {_pct(a, share, basis)} in "
@@ -306,17 +294,22 @@ def figure_marac_aged_16_17(analysis: Marac) -> Figure:
     return _share_figure(analysis, "victims_16_17", "fig-marac-aged-16-17", "victims aged 16 or 17")
 
 
+def _with_shares(a: Marac, frame: pd.DataFrame, parts, column: str, value) -> pd.DataFrame:
+    """``frame`` (the rows of :meth:`Marac.rates` whose ``column`` is ``value``) with each part's share and basis."""
+    for part in parts:
+        shares = a.shares(part)
+        shares = shares[shares[column] == value].reset_index(drop=True)
+        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    return frame
+
+
 TREND_PARTS = ("repeat_cases", "police_referrals", "idva_involved")
 
 
 def table_marac_borough_trend(analysis: Marac) -> Table:
     a = analysis
     frame = a.rates()
-    frame = frame[frame["area"] == a.borough].reset_index(drop=True)
-    for part in TREND_PARTS:
-        shares = a.shares(part)
-        shares = shares[shares["area"] == a.borough].reset_index(drop=True)
-        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    frame = _with_shares(a, frame[frame["area"] == a.borough].reset_index(drop=True), TREND_PARTS, "area", a.borough)
     frame["non_police_share"] = 100 - frame["police_referrals_share"]
     frame["children"] = a.annual.loc[a.annual["area"] == a.borough].sort_values("year")["children_in_households"].to_numpy()
     frame["year_text"] = frame["year"].astype(str)
@@ -344,11 +337,7 @@ COMPARATOR_PARTS = ("repeat_cases", "police_referrals", "idva_involved", "cases_
 def table_marac_comparators(analysis: Marac) -> Table:
     a = analysis
     rates = a.rates()
-    frame = rates[rates["year"] == a.year].reset_index(drop=True)
-    for part in COMPARATOR_PARTS:
-        shares = a.shares(part)
-        shares = shares[shares["year"] == a.year].reset_index(drop=True)
-        frame[f"{part}_share"], frame[f"{part}_basis"] = shares["share"], shares["basis"]
+    frame = _with_shares(a, rates[rates["year"] == a.year].reset_index(drop=True), COMPARATOR_PARTS, "year", a.year)
     columns = [Column("Area", "area", "text"), Column("Cases heard", "cases_heard", "count"),
                Column("Cases per 10,000 women aged 16+", "rate", "rate", 0, basis="cases_heard")]
     columns += [Column(f"% {PARTS[part]}", f"{part}_share",

@@ -29,7 +29,7 @@ from vawg.writing.artifacts import Column, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import disclosure_basis
 from vawg.foundations.periods import report_year
-from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.comparisons import ztest_columns
 from vawg.foundations.stats.profiles import holm_within
 from vawg.foundations.suppression import CONFIDENTIAL, is_small
 from vawg.foundations.wording import join_words, phrase
@@ -104,14 +104,12 @@ class VictimSupport:
         for key, dimension, category, label in COMPARED:
             n = int(self.breakdown(quarter, dimension).get(category, 0))
             rest = int(self.breakdown(quarter, dimension, borough=False).get(category, 0))
-            test = two_proportion_ztest(n, total, rest, rest_total) if total and rest_total else None
             rows.append({"key": key, "label": label, "n": n, "total": total,
                          "share": n / total * 100 if total else np.nan, "basis": disclosure_basis(n, total),
                          "rest_n": rest, "rest_total": rest_total,
                          "rest_share": rest / rest_total * 100 if rest_total else np.nan,
                          "rest_basis": disclosure_basis(rest, rest_total),
-                         "z": test.statistic if test else np.nan, "p": test.p_value if test else np.nan,
-                         "significant": bool(test and test.significant)})
+                         **ztest_columns(n, total, rest, rest_total)})
         # The compared groups are one family of tests (MULTIPLICITY_POLICY): Holm-adjusted.
         frame = holm_within(pd.DataFrame(rows))
         frame["n_text"] = [CONFIDENTIAL if is_small(b, self.threshold) and not is_small(n, self.threshold)

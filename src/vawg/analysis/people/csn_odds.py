@@ -164,20 +164,21 @@ def _caption(analysis: ServiceProfiles, group: str) -> str:
                   year=analysis.year)
 
 
-def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
+def _odds_table(analysis: ServiceProfiles, table_id: str, group: str, data: pd.DataFrame) -> Table:
+    """One odds table: ``group`` ("age band") names the groups in its caption, header and notes."""
     return Table(
-        id="tbl-csn-age-odds",
-        caption=_caption(analysis, "age band"),
-        data=age_odds(analysis), columns=_columns("Age band"), source=SOURCE,
-        notes=_notes(analysis.threshold, "age band"), emphasis="significant")
+        id=table_id,
+        caption=_caption(analysis, group),
+        data=data, columns=_columns(group.capitalize()), source=SOURCE,
+        notes=_notes(analysis.threshold, group), emphasis="significant")
+
+
+def table_csn_age_odds(analysis: ServiceProfiles) -> Table:
+    return _odds_table(analysis, "tbl-csn-age-odds", "age band", age_odds(analysis))
 
 
 def table_csn_ethnicity_odds(analysis: ServiceProfiles) -> Table:
-    return Table(
-        id="tbl-csn-ethnicity-odds",
-        caption=_caption(analysis, "ethnic group"),
-        data=ethnicity_odds(analysis), columns=_columns("Ethnic group"), source=SOURCE,
-        notes=_notes(analysis.threshold, "ethnic group"), emphasis="significant")
+    return _odds_table(analysis, "tbl-csn-ethnicity-odds", "ethnic group", ethnicity_odds(analysis))
 
 
 # -- prose ------------------------------------------------------------------------

@@ -24,7 +24,6 @@ next smallest is hidden too, since the total is published.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -248,9 +247,6 @@ class Subject:
     members: str  # who is over-represented, e.g. "women and girls"
 
 
-SUBTITLE_WIDTH = 80  # characters per subtitle line at the default 8-inch width
-
-
 def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, test: GoodnessOfFit | None,
                      comparator: Comparator | None, borough: str, year: int, threshold: int, source: str,
                      columns: list[Column], missing: str = "") -> Figure:
@@ -272,7 +268,7 @@ def ethnicity_figure(*, figure_id: str, subject: Subject, table: pd.DataFrame, t
                       **people, **against)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=textwrap.fill(subtitle, SUBTITLE_WIDTH),
+        subtitle=charts.subtitle(subtitle),
         value_title=f"% of {subject.short} with a recorded ethnic group" + (f", or of {comparator.label}"
                                                                             if compared else ""),
         category_order=list(ETHNIC_GROUPS),

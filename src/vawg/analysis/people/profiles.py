@@ -26,7 +26,6 @@ smallest is hidden too, since the total is published.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +63,6 @@ SOURCE_ETHNICITY = "Metropolitan Police Service VAWG victims"
 YOUNGEST = 10  # the police count victims of VAWG offences from age 10
 YOUNG_ADULTS = (18, 34)  # the reference edition: "aged between 18 and 34 ... around half of all recorded victims"
 AGE_BANDS = ("10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60+")
-SUBTITLE_WIDTH = 80  # characters per line of a chart subtitle at the default 8-inch width
 SERIES = ("Victims", "Residents")
 AGE_COMPARATOR = Comparator(f"female residents aged {YOUNGEST} and over", "F", "ONS mid-year population estimates")
 MINORITY_GROUPS = ("Black", "Asian", "Mixed", "Other")
@@ -208,8 +206,8 @@ def figure_victim_age_profile(analysis: VictimProfiles) -> Figure:
     title = phrase("victim-profiles", "victims_age_title", "younger" if younger else "compared", borough=analysis.borough)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(phrase("victim-profiles", "age_subtitle", people=VICTIMS.people, year=analysis.year,
-                              comparator=AGE_COMPARATOR.label, population_year=analysis.population_year)),
+        subtitle=charts.subtitle(phrase("victim-profiles", "age_subtitle", people=VICTIMS.people, year=analysis.year,
+                                        comparator=AGE_COMPARATOR.label, population_year=analysis.population_year)),
         value_title=f"% of victims with a recorded age, or of {AGE_COMPARATOR.label}",
         category_order=list(AGE_BANDS), series_order=[SERIES[0], population_name])
     alt = (phrase("victim-profiles", "age_alt", "victims", people=VICTIMS.people, borough=analysis.borough,
@@ -241,10 +239,6 @@ def figure_victim_ethnicity_profile(analysis: VictimProfiles) -> Figure:
         year=analysis.year, threshold=analysis.threshold, source=SOURCE_ETHNICITY,
         columns=_columns("Ethnic group", "Residents")[:3] + [_columns("Ethnic group", "Residents")[-1]],
         missing=phrase("victim-profiles", "no_ethnic_comparator") + (f" {minority}" if minority else ""))
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
 
 
 def _text(analysis: VictimProfiles, value: float, kind: str = "percent", decimals: int = 1,

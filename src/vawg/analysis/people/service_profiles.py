@@ -32,7 +32,6 @@ The odds ratios of the Safety Net's referrals by age band and ethnic group
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +79,6 @@ CSN_BANDS: dict[str, tuple[int, int | None]] = {
 ASC_BANDS: dict[str, tuple[int, int | None]] = {
     "18-29": (18, 29), "30-39": (30, 39), "40-49": (40, 49), "50-59": (50, 59), "60-69": (60, 69),
     "70-79": (70, 79), "80-89": (80, 89), "90+": (90, None)}
-SUBTITLE_WIDTH = 80
 REFERRALS, CASES = "Referrals", "Cases"
 POPULATION_SOURCE = "ONS mid-year population estimates"
 # Referrals of every gender: residents of both sexes. Women's safeguarding cases: female residents.
@@ -161,10 +159,6 @@ def vawg_cases_of_women(cases: pd.DataFrame, year: int) -> pd.DataFrame:
 
 # -- figures ---------------------------------------------------------------------------
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, SUBTITLE_WIDTH)
-
-
 def _age_figure(analysis: ServiceProfiles, profile: GroupProfile, *, figure_id: str, people: str, what: str,
                 comparator: Comparator, bands: dict, source: str, caption: str) -> Figure:
     """A service's age profile against residents of the same sex: the shared shape of Figures 15 and 17."""
@@ -180,8 +174,8 @@ def _age_figure(analysis: ServiceProfiles, profile: GroupProfile, *, figure_id: 
                    borough=analysis.borough, residents=residents)
     plot = charts.grouped_bar_chart(
         long, category="category", value="plotted", series="series", label="label_text", title=title,
-        subtitle=_wrap(phrase("victim-profiles", "age_subtitle", people=what, year=analysis.year,
-                              comparator=comparator.label, population_year=analysis.population_year)),
+        subtitle=charts.subtitle(phrase("victim-profiles", "age_subtitle", people=what, year=analysis.year,
+                                        comparator=comparator.label, population_year=analysis.population_year)),
         value_title=f"% of {people.lower()} with a recorded age, or of {comparator.label}",
         category_order=list(bands), series_order=[people, population_name])
     first, last = list(bands)[0], list(bands)[-1]

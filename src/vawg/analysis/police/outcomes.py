@@ -37,10 +37,10 @@ from vawg.analysis.police.offences import ABUSE_TYPES_OVERLAP, abuse_type_flags,
 from vawg.foundations.wording import direction, join_words, phrase, significance
 from vawg.foundations.suppression import interval_texts
 from vawg.analysis.police.relationships import load_vawg_offences
-from vawg.foundations.suppression import disclosure_basis, significance_texts
+from vawg.foundations.suppression import disclosure_basis, significance_columns
 from vawg.foundations.periods import report_year
 from vawg.foundations.stats.intervals import share_row
-from vawg.foundations.stats.comparisons import rank_highest_first, two_proportion_ztest
+from vawg.foundations.stats.comparisons import rank_highest_first, ztest_columns
 from vawg.foundations.stats.profiles import holm_within, odds_ratio
 from vawg.foundations.suppression import CONFIDENTIAL, chart_values, degenerate, is_small, secondary_suppression
 
@@ -130,7 +130,6 @@ class Outcomes:
             if n_london == 0:
                 continue
             rate, london = share_row(positive, n), share_row(positive_london, n_london)
-            test = two_proportion_ztest(positive, n, positive_rest, n_rest) if n and n_rest else None
             rows.append({
                 "abuse_type": abuse.abuse_type, "label": abuse.label, "known": n, "positive": positive,
                 "rate": rate["share"], "lower": rate["lower"], "upper": rate["upper"],
@@ -139,8 +138,7 @@ class Outcomes:
                 "london_known": n_london, "london_positive": positive_london, "london_rate": london["share"],
                 "london_lower": london["lower"], "london_upper": london["upper"],
                 "london_share_of_known": n_london / total_london * 100 if total_london else float("nan"),
-                "z": test.statistic if test else float("nan"), "p": test.p_value if test else float("nan"),
-                "significant": bool(test and test.significant),
+                **ztest_columns(positive, n, positive_rest, n_rest),
             })
         table = pd.DataFrame(rows)
         table["basis"] = [disclosure_basis(positive, n) for positive, n in zip(table["positive"], table["known"])]
@@ -307,8 +305,7 @@ def table_positive_outcome_rates(analysis: Outcomes) -> Table:
     table["ci"] = interval_texts(table["lower"], table["upper"], table["basis"], a.threshold, 1, "%")
     table["london_ci"] = interval_texts(table["london_lower"], table["london_upper"], table["london_positive"],
                                         a.threshold, 1, "%")
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], a.threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
+    table = table.assign(**significance_columns(table, a.threshold))
     return Table(
         id="tbl-positive-outcome-rates",
         caption=phrase("outcomes", "rates_caption", borough=a.borough, year=a.year),
@@ -353,8 +350,7 @@ def table_outcome_odds_ratios(analysis: Outcomes) -> Table:
     table["london_ci"] = [_odds_text(pd.Series({"basis": row["basis_london"], "lower": row["lower_london"],
                                                 "upper": row["upper_london"]}), a.threshold)
                           for _, row in table.iterrows()]
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], a.threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, a.threshold))
+    table = table.assign(**significance_columns(table, a.threshold))
     table["flagged"] = table["flagged_positive"] + table["flagged_other"]
     return Table(
         id="tbl-outcome-odds-ratios",

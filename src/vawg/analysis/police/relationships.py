@@ -30,13 +30,13 @@ from vawg.foundations import reference
 from vawg.writing.artifacts import Column, Figure, Table, format_value
 from vawg.foundations.errors import DataError
 from vawg.foundations.suppression import interval_texts
-from vawg.foundations.stats.comparisons import two_proportion_ztest
+from vawg.foundations.stats.comparisons import ztest_columns
 from vawg.foundations.stats.profiles import holm_within
 from vawg.writing.supply import read_staged, staged_columns
 from vawg.foundations.suppression import (
     disclosure_basis,
-    significance_texts,
-    total_texts,
+    significance_columns,
+    count_texts,
     chart_values,
     is_small,
     secondary_suppression,
@@ -153,7 +153,6 @@ class Relationships:
         n_london, known_london = int(london["with_suspect"]), int(london["known"])
         share, rest_share, london_share = share_row(known, n), share_row(known_rest, n_rest), \
             share_row(known_london, n_london)
-        test = two_proportion_ztest(known, n, known_rest, n_rest) if n and n_rest else None
         return {
             "crime_group": name, "key": key, "vawg": int(borough["vawg"]),
             "with_suspect": n, "known": known, "not_known": n - known,
@@ -166,8 +165,7 @@ class Relationships:
             "london_share_of_suspects": n_london / total_london * 100 if total_london else float("nan"),
             "identified_share": n / int(borough["vawg"]) * 100 if int(borough["vawg"]) else float("nan"),
             "london_identified_share": n_london / int(london["vawg"]) * 100 if int(london["vawg"]) else float("nan"),
-            "z": test.statistic if test else float("nan"), "p": test.p_value if test else float("nan"),
-            "significant": bool(test and test.significant),
+            **ztest_columns(known, n, known_rest, n_rest),
         }
 
     def charted(self, table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -204,7 +202,8 @@ def figure_suspect_relationship(analysis: Relationships) -> Figure:
     long = pd.concat([
         table.assign(area=a.borough, value=table["known_share"], lower=table["known_lower"],
                      upper=table["known_upper"], n=table["known"], total=table["with_suspect"],
-                     total_text=total_texts(table, a.threshold)),
+                     total_text=count_texts(table["with_suspect"], a.threshold,
+                                            hidden=table["total_hidden"])),
         table.assign(area="London", value=table["london_known_share"], lower=table["london_known_lower"],
                      upper=table["london_known_upper"], n=table["london_known"], total=table["london_with_suspect"],
                      basis=london_basis, total_text=[f"{n:,}" for n in table["london_with_suspect"]]),
@@ -255,10 +254,9 @@ def table_suspect_relationship(analysis: Relationships) -> Table:
     table = table[table["london_with_suspect"] > 0].copy()
     threshold = analysis.threshold
     # A share of known suspects also reveals the strangers: it rests on the smaller of the two counts.
-    table["total_text"] = total_texts(table, threshold)
+    table["total_text"] = count_texts(table["with_suspect"], threshold, hidden=table["total_hidden"])
     table["known_ci"] = interval_texts(table["known_lower"], table["known_upper"], table["basis"], threshold, 1, "%")
-    table["significant_text"] = significance_texts(table["significant"], table["p"], table["basis"], threshold)
-    table["bold"] = table["significant"] & ~table["basis"].map(lambda n: is_small(n, threshold))
+    table = table.assign(**significance_columns(table, threshold))
     return Table(
         id="tbl-suspect-relationship",
         caption=phrase("relationships", "table_caption", borough=analysis.borough, year=analysis.year),

@@ -42,9 +42,9 @@ from vawg.writing.supply import optional_table
 from vawg.foundations.suppression import (
     CONFIDENTIAL,
     chart_values,
+    count_texts,
     is_small,
     secondary_suppression,
-    suppressed_count_text,
 )
 
 SOURCE = "Metropolitan Police Service VAWG suspects; ONS mid-year population estimates"
@@ -220,13 +220,6 @@ class SuspectProfile:
 
 # -- artifacts -----------------------------------------------------------------------
 
-def _count_text(count: int, hidden: bool, threshold: int) -> str:
-    """A published count: "<7" when small, "[c]" when hidden so that a total cannot reveal a small one."""
-    if is_small(count, threshold):
-        return suppressed_count_text(threshold)
-    return CONFIDENTIAL if hidden else f"{count:,}"
-
-
 def figure_suspect_age(profile: SuspectProfile) -> Figure:
     p = profile
     table = p.profile_table()
@@ -237,7 +230,7 @@ def figure_suspect_age(profile: SuspectProfile) -> Figure:
     long = pd.concat([ages.assign(area=p.borough, value=ages["share"], n=ages["count"]), london])
     long = long[["label_name", "area", "n", "hidden", "value", "lower", "upper"]].reset_index(drop=True)
     long["basis"] = [1 if hidden else n for n, hidden in zip(long["n"], long["hidden"])]
-    long["count_text"] = [_count_text(n, hidden, p.threshold) for n, hidden in zip(long["n"], long["hidden"])]
+    long["count_text"] = count_texts(long["n"], p.threshold, hidden=long["hidden"])
     long["plotted"], long["label"] = chart_values(long["value"], long["basis"], p.threshold, "{:.1f}%")
     summary = p.summary()
     known_ages = ages[ages["category"] != UNKNOWN_AGE]
@@ -287,7 +280,7 @@ def _band_words(band: str) -> str:
 def table_suspect_profile(profile: SuspectProfile) -> Table:
     p = profile
     table = p.profile_table()
-    table["count_text"] = [_count_text(n, hidden, p.threshold) for n, hidden in zip(table["count"], table["hidden"])]
+    table["count_text"] = count_texts(table["count"], p.threshold, hidden=table["hidden"])
     table["basis"] = [1 if hidden else n for n, hidden in zip(table["count"], table["hidden"])]
     table["ci"] = interval_texts(table["lower"], table["upper"], table["basis"], p.threshold, 1, "%")
     table["category_name"] = table["category"].replace({UNKNOWN_AGE: "Not recorded"})
@@ -312,7 +305,7 @@ def table_suspect_profile(profile: SuspectProfile) -> Table:
 def table_suspects_by_crime_group(profile: SuspectProfile) -> Table:
     p = profile
     table = p.group_table()
-    table["count_text"] = [_count_text(n, hidden, p.threshold) for n, hidden in zip(table["suspects"], table["hidden"])]
+    table["count_text"] = count_texts(table["suspects"], p.threshold, hidden=table["hidden"])
     table["basis"] = [1 if hidden else n for n, hidden in zip(table["suspects"], table["hidden"])]
     for part in ("male", "female", "young", "known"):
         table[f"{part}_basis"] = [1 if hidden or is_small(total, p.threshold) else count

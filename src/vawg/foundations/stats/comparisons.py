@@ -54,6 +54,19 @@ def two_proportion_ztest(count1: int, population1: int, count2: int, population2
     return TestResult(float(z), float(p))
 
 
+def ztest_columns(count1: int, population1: int, count2: int, population2: int) -> dict[str, float | bool]:
+    """A comparison table's ``z``, ``p`` and ``significant`` cells for one row: the pooled two-proportion z-test of
+    group 1 against group 2 (the borough against the rest of London), not tested (NaN, not significant) when
+    either group is empty.
+
+    >>> ztest_columns(3, 0, 5, 100)
+    {'z': nan, 'p': nan, 'significant': False}
+    """
+    test = two_proportion_ztest(count1, population1, count2, population2) if population1 and population2 else None
+    return {"z": test.statistic if test else float("nan"), "p": test.p_value if test else float("nan"),
+            "significant": bool(test and test.significant)}
+
+
 def rank_highest_first(values: pd.Series) -> pd.Series:
     """1 = highest; ties share the better rank."""
     return values.rank(ascending=False, method="min").astype(int)

@@ -20,6 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from vawg.analysis.borough_notices import data_notice
 from vawg.foundations.clock import build_moment
 from vawg.foundations.errors import RenderError
+from vawg.publishing.render import wordml
 from vawg.publishing.render.docx_layout import lay_out_docx
 from vawg.publishing.render.pandoc import book_to
 from vawg.publishing.render.sources import Book, resolve_variables
@@ -45,9 +46,7 @@ def render_docx(book: Book, markdown: str, output: Path, reference_doc: Path) ->
         Word styles, normally ``templates/reference.docx``.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
-    args = [f"--reference-doc={reference_doc}"]
-    if book.format_option("docx", "toc", True):
-        args += ["--toc", f"--toc-depth={book.format_option('docx', 'toc-depth', 2)}"]
+    args = [f"--reference-doc={reference_doc}", *book.toc_args("docx")]
     book_to(book, markdown, "docx", what=f"Word ({output.name})", extra_args=args, output=output.resolve())
     finish_docx(output, title=book.title, lang=book.lang, image_alts=image_alts(book.project_dir, book.manifest),
                 author=book.author)
@@ -182,35 +181,16 @@ def save_document(document: Any, path: Path) -> None:
 
 def _set_language(document: Any, lang: str) -> None:
     styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}><w:rPr/></w:rPrDefault>")
-        defaults.insert(0, rpr_default)
-    run_properties = [rpr_default.find(qn("w:rPr"))]
+    rpr_default = wordml.child(wordml.child(styles, "w:docDefaults"), "w:rPrDefault")
+    run_properties = [wordml.child(rpr_default, "w:rPr")]
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:type")) in ("paragraph", "character"):
             run_properties.append(style.get_or_add_rPr())
     for rpr in run_properties:
-        language = rpr.find(qn("w:lang"))
-        if language is None:
-            language = parse_xml(f"<w:lang {nsdecls('w')}/>")
-            _insert_lang(rpr, language)
+        # w:lang must precede these in a w:rPr (schema order), or Word calls the file corrupt.
+        language = wordml.child(rpr, "w:lang", before=("w:eastAsianLayout", "w:specVanish", "w:oMath"))
         for attribute in ("w:val", "w:eastAsia", "w:bidi"):
             language.set(qn(attribute), lang)
-
-
-def _insert_lang(rpr: Any, language: Any) -> None:
-    # w:lang must precede these in a w:rPr (schema order), or Word calls the file corrupt.
-    for later in ("w:eastAsianLayout", "w:specVanish", "w:oMath"):
-        successor = rpr.find(qn(later))
-        if successor is not None:
-            successor.addprevious(language)
-            return
-    rpr.append(language)
 
 
 def _repeat_header_rows(document: Any) -> None:
@@ -218,17 +198,8 @@ def _repeat_header_rows(document: Any) -> None:
         first_row = table.find(qn("w:tr"))
         if first_row is None:
             continue
-        row_properties = first_row.find(qn("w:trPr"))
-        if row_properties is None:
-            row_properties = parse_xml(f"<w:trPr {nsdecls('w')}/>")
-            # trPr follows tblPrEx (if any) and precedes the cells.
-            previous = first_row.find(qn("w:tblPrEx"))
-            if previous is not None:
-                previous.addnext(row_properties)
-            else:
-                first_row.insert(0, row_properties)
-        if row_properties.find(qn("w:tblHeader")) is None:
-            row_properties.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        # trPr follows tblPrEx (if any) and precedes the cells.
+        wordml.child(wordml.child(first_row, "w:trPr", after=("w:tblPrEx",)), "w:tblHeader", before=())
 
 
 # w:tblLook's w:val bits (ECMA-376's first edition; later editions name them as attributes, Word writes both):
@@ -249,14 +220,8 @@ def _mark_row_headers(document: Any) -> None:
         properties = table.find(qn("w:tblPr"))
         if properties is None:
             continue
-        look = properties.find(qn("w:tblLook"))
-        if look is None:
-            look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
-            # w:tblLook is the last of a w:tblPr but for w:tblCaption and w:tblDescription (schema order).
-            later = properties.find(qn("w:tblCaption"))
-            if later is None:
-                later = properties.find(qn("w:tblDescription"))
-            (later.addprevious if later is not None else properties.append)(look)
+        # w:tblLook is the last of a w:tblPr but for w:tblCaption and w:tblDescription (schema order).
+        look = wordml.child(properties, "w:tblLook", before=("w:tblCaption", "w:tblDescription"))
         look.set(qn("w:firstRow"), "1")
         look.set(qn("w:firstColumn"), "1")
         bits = int(look.get(qn("w:val")) or "0", 16) | LOOK_FIRST_ROW | LOOK_FIRST_COLUMN
@@ -437,13 +402,8 @@ def _notice_run(paragraph: Any, text: str, *, size_pt: float) -> None:
     run.font.size = Pt(size_pt)
     run.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
     shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FFDD00"/>')
-    properties = paragraph._p.get_or_add_pPr()
     # w:shd has its place in a w:pPr (schema order), before these.
-    later = next((child for child in properties if child.tag in {qn(name) for name in _AFTER_SHADING}), None)
-    if later is not None:
-        later.addprevious(shading)
-    else:
-        properties.append(shading)
+    wordml.place(paragraph._p.get_or_add_pPr(), shading, before=_AFTER_SHADING)
 
 
 _AFTER_SHADING = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",

@@ -29,6 +29,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 
 from vawg.foundations.clock import build_moment
+from vawg.publishing.render import wordml
 
 # A4 with the PDF's margins (2.2 cm left and right, 2.5 cm top and bottom).
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
@@ -289,11 +290,7 @@ def fit_tables(document: Any) -> None:
 
 def _apply_widths(table: Any, widths: list[int], size: float) -> None:
     properties = table.find(qn("w:tblPr"))
-    width = properties.find(qn("w:tblW"))
-    if width is None:
-        width = parse_xml(f"<w:tblW {nsdecls('w')}/>")
-        style = properties.find(qn("w:tblStyle"))
-        (style.addnext if style is not None else lambda el: properties.insert(0, el))(width)
+    width = wordml.child(properties, "w:tblW", after=("w:tblStyle",))
     width.set(qn("w:type"), "dxa")
     width.set(qn("w:w"), str(sum(widths)))
     grid = table.find(qn("w:tblGrid"))
@@ -302,10 +299,7 @@ def _apply_widths(table: Any, widths: list[int], size: float) -> None:
     for row in table.findall(qn("w:tr")):
         _keep_row_on_one_page(row)
         for cell, twips in zip(row.findall(qn("w:tc")), widths):
-            cell_properties = cell.find(qn("w:tcPr"))
-            if cell_properties is None:
-                cell_properties = parse_xml(f"<w:tcPr {nsdecls('w')}/>")
-                cell.insert(0, cell_properties)
+            cell_properties = wordml.child(cell, "w:tcPr")
             for old in cell_properties.findall(qn("w:tcW")):
                 cell_properties.remove(old)
             cell_properties.insert(0, parse_xml(f'<w:tcW {nsdecls("w")} w:type="dxa" w:w="{twips}"/>'))
@@ -315,38 +309,21 @@ def _apply_widths(table: Any, widths: list[int], size: float) -> None:
 
 
 def _keep_row_on_one_page(row: Any) -> None:
-    properties = row.find(qn("w:trPr"))
-    if properties is None:
-        properties = parse_xml(f"<w:trPr {nsdecls('w')}/>")
-        previous = row.find(qn("w:tblPrEx"))
-        (previous.addnext if previous is not None else lambda el: row.insert(0, el))(properties)
-    if properties.find(qn("w:cantSplit")) is None:
-        # w:cantSplit comes before w:tblHeader in a w:trPr (schema order).
-        header = properties.find(qn("w:tblHeader"))
-        element = parse_xml(f"<w:cantSplit {nsdecls('w')}/>")
-        (header.addprevious if header is not None else properties.append)(element)
+    # w:cantSplit comes before w:tblHeader in a w:trPr (schema order).
+    wordml.child(wordml.child(row, "w:trPr", after=("w:tblPrEx",)), "w:cantSplit", before=("w:tblHeader",))
 
 
 def _set_run_size(run: Any, size: float) -> None:
-    properties = run.find(qn("w:rPr"))
-    if properties is None:
-        properties = parse_xml(f"<w:rPr {nsdecls('w')}/>")
-        run.insert(0, properties)
+    properties = wordml.child(run, "w:rPr")
     for tag in ("w:sz", "w:szCs"):
         for old in properties.findall(qn(tag)):
             properties.remove(old)
     half_points = str(round(size * 2))
     # w:sz and w:szCs come late in a w:rPr (schema order): before highlight/u/effect/... only.
-    later = [properties.find(qn(tag)) for tag in ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-                                                    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em",
-                                                    "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")]
-    successor = next((element for element in later if element is not None), None)
     for tag in ("w:sz", "w:szCs"):
-        element = parse_xml(f'<{tag} {nsdecls("w")} w:val="{half_points}"/>')
-        if successor is not None:
-            successor.addprevious(element)
-        else:
-            properties.append(element)
+        wordml.place(properties, parse_xml(f'<{tag} {nsdecls("w")} w:val="{half_points}"/>'),
+                     before=("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+                             "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"))
 
 
 def _put_on_landscape_page(document: Any, table: Any) -> None:

@@ -189,8 +189,8 @@ def _render_page(book: Book, ast: dict[str, Any], pages: list[Page], index: int,
     args = ["--from=json", "--to=html5", "--wrap=none", f"--template={templates_dir / 'html' / 'page.html'}"]
     if page.is_front:
         args.append("--shift-heading-level-by=1")  # the book title is the front page's <h1>
-    elif book.format_option("html", "toc", True):
-        args += ["--toc", f"--toc-depth={book.format_option('html', 'toc-depth', 3)}"]
+    else:
+        args += book.toc_args("html", depth=3)
     return run_pandoc(args, cwd=book.project_dir, what=f"HTML page {page.href}", input_text=json.dumps(document))
 
 

@@ -44,9 +44,8 @@ def render_pdf(book: Book, markdown: str, output: Path, template: Path) -> Path:
     args = [
         f"--template={template}",
         f"--variable=papersize:{book.format_option('typst', 'papersize', 'a4')}",
+        *book.toc_args("typst"),
     ]
-    if book.format_option("typst", "toc", True):
-        args += ["--toc", f"--toc-depth={book.format_option('typst', 'toc-depth', 2)}"]
     if book.author:
         args.append(f"--variable=author-string:{typst_string(book.author)}")
     if notice := data_notice(book.variables):  # synthetic data: title page and every page header

@@ -94,6 +94,12 @@ class Book:
         options = self.formats.get(fmt) or {}
         return options.get(key, default)
 
+    def toc_args(self, fmt: str, depth: int = 2) -> list[str]:
+        """Pandoc's table-of-contents options for ``fmt`` (``toc`` and ``toc-depth`` in ``_quarto.yml``)."""
+        if not self.format_option(fmt, "toc", True):
+            return []
+        return ["--toc", f"--toc-depth={self.format_option(fmt, 'toc-depth', depth)}"]
+
     @property
     def region(self) -> str | None:
         """Region subtag of :attr:`lang` (``"GB"`` for ``en-GB``), for typst."""
