@@ -8,13 +8,23 @@ build process held about 1.9 GB it no longer used beside every notebook's kernel
 from __future__ import annotations
 
 import ctypes
+import functools
 
 
 def release_freed_memory() -> None:
     import pyarrow
 
     pyarrow.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, looked up once; None where the C library is not glibc (macOS, musl), whose
+    allocator returns memory its own way."""
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): its allocator returns memory its own way
-        pass
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None

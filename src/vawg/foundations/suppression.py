@@ -235,10 +235,6 @@ def degenerate(counts: Iterable[float]) -> bool:
     return len(values) > 1 and sum(1 for value in values if value > 0) == 1
 
 
-def any_small(counts: Iterable[float | int | None], threshold: int) -> bool:
-    return any(is_small(n, threshold) for n in counts)
-
-
 def chart_values(values: pd.Series, counts: pd.Series, threshold: int, label_format: str) -> tuple[pd.Series, pd.Series]:
     """Values to plot and their labels, with anything resting on a small count hidden.
 

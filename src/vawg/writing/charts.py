@@ -484,7 +484,7 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, x: str, y: 
         + scale_fill_manual(values={interval_label: TWO_SERIES[1]}, name="", guide="legend" if compact else None)
         + scale_y_continuous(limits=(0, top * (1.1 if compact else 1.35)), expand=(0, 0))
         + labs(title=headline(title), subtitle=textwrap.fill(subtitle, 95), x="", y=y_title,
-               caption=_event_caption(dates.iloc[0:0], dates) or None if compact else None)
+               caption=(_event_caption(dates.iloc[0:0], dates) or None) if compact else None)
         + af_theme()
         + theme(plot_title_position="plot")
     )

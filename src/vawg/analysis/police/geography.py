@@ -114,7 +114,7 @@ class WardGeography:
         start = (end + pd.Timedelta(days=1)) - pd.DateOffset(years=1)
 
         offences = load_offences(staged_dir, since=start)
-        offences = offences[(offences["recorded_date"] >= start) & (offences["recorded_date"] <= end)]
+        offences = offences[offences["recorded_date"] <= end]  # read from ``start`` on
         ward_list = _ward_list(staged_dir, reference_dir)
         ward_list = ward_list[ward_list["borough_code"].isin(police)]
         names = boroughs.set_index("borough_code")["borough_name"]
